@@ -1,0 +1,307 @@
+"""Applicants, their bookings, and the on-site queue."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from offices.models import Office, Slot, Track
+
+
+class Applicant(models.Model):
+    """A person, identified by NIK.
+
+    The NIK is never stored in clear: ``nik_hash`` is a keyed HMAC (blind index) for
+    look-ups and uniqueness, ``nik_encrypted`` a Fernet token for the rare case staff
+    must read it, and ``nik_masked`` what every screen shows.
+    """
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+
+    nik_hash = models.CharField(max_length=64, unique=True)
+    nik_encrypted = models.TextField()
+    nik_masked = models.CharField(_("NIK"), max_length=16)
+    full_name = models.CharField(_("full name"), max_length=150)
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(_("language"), max_length=5, default="id")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.nik_masked})"
+
+
+class BookingStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for a place")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CHECKED_IN = "checked_in", _("Checked in")
+    CALLED = "called", _("Called")
+    SERVED = "served", _("Served")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("Did not come")
+    ROLLED_OVER = "rolled_over", _("Moved to another date")
+    EXPIRED = "expired", _("Expired without a place")
+
+
+ACTIVE_STATUSES = (
+    BookingStatus.WAITING,
+    BookingStatus.CONFIRMED,
+    BookingStatus.CHECKED_IN,
+    BookingStatus.CALLED,
+)
+
+
+class Service(models.TextChoices):
+    NEW = "new", _("New passport")
+    RENEWAL = "renewal", _("Passport renewal")
+    REPLACEMENT_LOST = "replacement_lost", _("Replacement for a lost passport")
+    REPLACEMENT_DAMAGED = "replacement_damaged", _("Replacement for a damaged passport")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    WALK_IN = "walk_in", _("Walk-in at the office")
+
+
+class PriorityGroup(models.TextChoices):
+    NONE = "", _("None")
+    ELDERLY = "elderly", _("Elderly (60+)")
+    DISABLED = "disabled", _("Person with a disability")
+    PREGNANT = "pregnant", _("Pregnant")
+    INFANT = "infant", _("Infant or toddler")
+
+
+class Booking(models.Model):
+    code = models.CharField(_("booking code"), max_length=8, unique=True)
+    # SHA-256 of the secret token in the proof link; the token itself is never stored.
+    token_hash = models.CharField(max_length=64)
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="bookings")
+    # Copied from the applicant so the database can enforce "one active booking per
+    # person" with a partial unique index.
+    nik_hash = models.CharField(max_length=64)
+    person_slot = models.PositiveSmallIntegerField(default=1)
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="bookings")
+    slot = models.ForeignKey(Slot, null=True, blank=True, on_delete=models.PROTECT, related_name="bookings")
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Service date once confirmed."))
+    requested_date = models.DateField(_("requested date"))
+    requested_slot = models.ForeignKey(Slot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    track = models.CharField(_("track"), max_length=10, choices=Track.choices, default=Track.REGULAR)
+    service = models.CharField(_("service"), max_length=24, choices=Service.choices, default=Service.NEW)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    priority_group = models.CharField(
+        _("priority group"), max_length=10, choices=PriorityGroup.choices, blank=True, default=""
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
+    )
+    language = models.CharField(max_length=5, default="id")
+
+    # Allocation order: waiting requests and rolled-over bookings are served by these.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    rollover_rank = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Set on bookings moved by a closure; they go first.")
+    )
+    rolled_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rolled_to"
+    )
+    reschedule_count = models.PositiveSmallIntegerField(default=0)
+
+    # The day of service.
+    queue_number = models.CharField(_("queue number"), max_length=8, blank=True, default="")
+    queue_seq = models.PositiveIntegerField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the booking took its place in the queue (again).")
+    )
+    called_at = models.DateTimeField(null=True, blank=True)
+    counter = models.ForeignKey(
+        "ServiceCounter", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
+    served_at = models.DateTimeField(null=True, blank=True)
+    missed_count = models.PositiveSmallIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik_hash", "person_slot"],
+                condition=Q(status__in=[s.value for s in ACTIVE_STATUSES]),
+                name="booking_one_active_per_person_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["office", "date", "queue_number"],
+                condition=~Q(queue_number=""),
+                name="booking_queue_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=BookingStatus.WAITING)
+                | Q(status=BookingStatus.EXPIRED)
+                | Q(status=BookingStatus.CANCELLED, slot__isnull=True)
+                | Q(slot__isnull=False),
+                name="booking_has_slot_unless_waiting",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["office", "date", "status"], name="booking_office_day_status"),
+            models.Index(fields=["status", "waiting_since"], name="booking_waiting_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class BookingTransition(models.Model):
+    """Every status change: who, when, from, to, why."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reason = models.CharField(max_length=64)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("booking transition")
+        verbose_name_plural = _("booking transitions")
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.from_status or '-'} -> {self.to_status} ({self.reason})"
+
+
+class IdempotencyKey(models.Model):
+    """A stored answer to a POST made with an ``Idempotency-Key`` header."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "in progress"
+        DONE = "done", "done"
+
+    key = models.CharField(max_length=255)
+    scope = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} ({self.state})"
+
+
+class QueueCounter(models.Model):
+    """The last queue number handed out per office, day and track."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    track = models.CharField(max_length=10, choices=Track.choices)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "date", "track"], name="queue_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.date} {self.track}: {self.last_number}"
+
+
+class ServiceCounter(models.Model):
+    """A desk ("loket") at which staff call and serve applicants."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="counters")
+    name = models.CharField(_("name"), max_length=40)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["office", "name"]
+        verbose_name = _("service counter")
+        verbose_name_plural = _("service counters")
+        constraints = [models.UniqueConstraint(fields=["office", "name"], name="service_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.office.code} {self.name}"
+
+
+class QueueEvent(models.Model):
+    """What happened at the counters: called, recalled, served, missed. Feeds the board."""
+
+    class Action(models.TextChoices):
+        CHECKED_IN = "checked_in", _("Checked in")
+        CALLED = "called", _("Called")
+        RECALLED = "recalled", _("Called again")
+        SERVED = "served", _("Served")
+        MISSED = "missed", _("Missed")
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="queue_events")
+    counter = models.ForeignKey(ServiceCounter, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["office", "date", "at"], name="queue_event_office_day")]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.action} at {self.at:%H:%M:%S}"
+
+
+class Notification(models.Model):
+    """A message to an applicant. ``dedupe_key`` makes sending it twice impossible."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Booking confirmed")
+        WAITING = "waiting", _("Waiting for a place")
+        ALLOCATED = "allocated", _("Place found")
+        ROLLED_OVER = "rolled_over", _("Moved to another date")
+        CANCELLED = "cancelled", _("Cancelled")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        REMINDER = "reminder", _("Reminder")
+        EXPIRED = "expired", _("Request expired")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS / WhatsApp")
+
+    class State(models.TextChoices):
+        PENDING = "pending", "pending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    dedupe_key = models.CharField(max_length=100)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["booking", "channel", "dedupe_key"], name="notification_once")]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.kind} by {self.channel} ({self.state})"

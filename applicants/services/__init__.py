@@ -1,0 +1,1 @@
+"""Writes for the applicants app, split by topic (booking, rollover, queue, ...)."""

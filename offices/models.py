@@ -1,0 +1,269 @@
+"""Where and when people can be served, and how much room there is."""
+
+import secrets
+import zoneinfo
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Track(models.TextChoices):
+    REGULAR = "regular", _("Regular")
+    EXPRESS = "express", _("Express")
+    PRIORITY = "priority", _("Priority")
+
+
+# Queue numbers read "A-001" (regular), "B-001" (express), "P-001" (priority).
+QUEUE_PREFIX = {Track.REGULAR: "A", Track.EXPRESS: "B", Track.PRIORITY: "P"}
+
+
+class OfficeTimezone(models.TextChoices):
+    WIB = "Asia/Jakarta", "WIB (Asia/Jakarta)"
+    WITA = "Asia/Makassar", "WITA (Asia/Makassar)"
+    WIT = "Asia/Jayapura", "WIT (Asia/Jayapura)"
+
+
+TIMEZONE_ABBREVIATION = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def new_display_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Office(models.Model):
+    class Kind(models.TextChoices):
+        KANIM = "kanim", _("Immigration office")
+        ULP = "ulp", _("Passport service unit (ULP)")
+        CORNER = "corner", _("Imigrasi Corner")
+
+    class ReleasePolicy(models.TextChoices):
+        ROLLING = "rolling", _("Rolling: a new date every midnight")
+        BATCH = "batch", _("Batch: a block of dates at a set weekday and time")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.KANIM)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_points",
+    )
+    kanim_class = models.CharField(_("office class"), max_length=40, blank=True)
+    province = models.CharField(_("province"), max_length=80, db_index=True)
+    city = models.CharField(_("city or regency"), max_length=80)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=20, choices=OfficeTimezone.choices)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    is_active = models.BooleanField(_("active"), default=True)
+    online_booking = models.BooleanField(_("online booking open"), default=True)
+    first_day_offset = models.PositiveSmallIntegerField(_("first bookable day (days from today)"), default=1)
+    booking_window_days = models.PositiveSmallIntegerField(_("booking window (days ahead)"), default=30)
+    release_policy = models.CharField(
+        _("release policy"), max_length=10, choices=ReleasePolicy.choices, default=ReleasePolicy.ROLLING
+    )
+    release_weekday = models.PositiveSmallIntegerField(_("release weekday (0 = Monday)"), null=True, blank=True)
+    release_time = models.TimeField(_("release time (local)"), default=time(0, 0))
+    release_block_days = models.PositiveSmallIntegerField(_("days released per batch"), default=7)
+
+    opening_time = models.TimeField(_("opening time"), default=time(7, 30))
+    closing_time = models.TimeField(_("closing time"), default=time(16, 0))
+    checkin_early_minutes = models.PositiveSmallIntegerField(
+        _("check-in opens (minutes before the session)"), default=60
+    )
+    checkin_late_minutes = models.PositiveSmallIntegerField(
+        _("check-in closes (minutes after the session ends)"), default=0
+    )
+    display_token = models.CharField(max_length=64, unique=True, default=new_display_token, editable=False)
+
+    data_confidence = models.CharField(_("data confidence"), max_length=10, blank=True)
+    data_notes = models.TextField(_("data notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["province", "name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(release_weekday__isnull=True) | Q(release_weekday__lte=6),
+                name="office_release_weekday_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def tz_abbreviation(self) -> str:
+        return TIMEZONE_ABBREVIATION.get(self.timezone, self.timezone)
+
+
+class SessionTemplate(models.Model):
+    """A recurring session on one weekday, with its capacity per track."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="session_templates")
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"),
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    capacity_regular = models.PositiveIntegerField(_("regular places"), default=0)
+    capacity_express = models.PositiveIntegerField(_("express places"), default=0)
+    capacity_priority = models.PositiveIntegerField(_("priority places"), default=0)
+
+    class Meta:
+        ordering = ["office", "weekday", "start"]
+        verbose_name = _("weekly session")
+        verbose_name_plural = _("weekly sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "weekday", "start"], name="session_template_unique"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_template_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def capacity_for(self, track: str) -> int:
+        return getattr(self, f"capacity_{track}")
+
+
+class DateOverride(models.Model):
+    """On a date with overrides, these sessions replace the weekly ones."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="date_overrides")
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    capacity_regular = models.PositiveIntegerField(_("regular places"), default=0)
+    capacity_express = models.PositiveIntegerField(_("express places"), default=0)
+    capacity_priority = models.PositiveIntegerField(_("priority places"), default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["office", "date", "start"]
+        verbose_name = _("date override")
+        verbose_name_plural = _("date overrides")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date", "start"], name="date_override_unique"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="date_override_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def capacity_for(self, track: str) -> int:
+        return getattr(self, f"capacity_{track}")
+
+
+class Closure(models.Model):
+    """A date (or some sessions of it) on which an office, or every office, does not serve."""
+
+    class Kind(models.TextChoices):
+        NATIONAL_HOLIDAY = "holiday", _("National holiday")
+        COLLECTIVE_LEAVE = "cuti_bersama", _("Collective leave (cuti bersama)")
+        LOCAL = "local", _("Local closure")
+        OUTAGE = "outage", _("Unplanned closure")
+
+    office = models.ForeignKey(
+        Office,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="closures",
+        help_text=_("Empty means every office."),
+    )
+    date = models.DateField(_("date"), db_index=True)
+    start = models.TimeField(_("session start"), null=True, blank=True, help_text=_("Empty closes the whole day."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LOCAL)
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "office"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.reason}"
+
+
+class Slot(models.Model):
+    """The capacity row bookings draw on: one office, date, session and track.
+
+    ``booked`` is only ever changed by a conditional UPDATE (see
+    ``offices.services.capacity``); the CHECK constraints are the backstop.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="slots")
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    track = models.CharField(_("track"), max_length=10, choices=Track.choices)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    booked = models.IntegerField(_("booked"), default=0)
+    # Places held back for rolled-over bookings; new bookings may use only
+    # capacity - reserved. Released (set to 0) the day before.
+    reserved = models.PositiveIntegerField(_("held back for rollover"), default=0)
+    closed = models.BooleanField(_("closed"), default=False)
+    closed_reason = models.CharField(_("closure reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["office", "date", "start", "track"]
+        verbose_name = _("session capacity")
+        verbose_name_plural = _("session capacities")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date", "start", "track"], name="slot_unique"),
+            models.CheckConstraint(condition=Q(booked__lte=F("capacity")), name="slot_booked_lte_capacity"),
+            models.CheckConstraint(condition=Q(booked__gte=0), name="slot_booked_gte_zero"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="slot_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["date", "office"], name="slot_date_office")]
+
+    def __str__(self) -> str:
+        return f"{self.office.code} {self.date} {self.start:%H:%M} {self.track}"
+
+    @property
+    def available(self) -> int:
+        return 0 if self.closed else max(self.capacity - self.booked, 0)
+
+
+class OfficeMembership(models.Model):
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("Officer")
+        SUPERVISOR = "supervisor", _("Supervisor")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.OFFICER)
+
+    class Meta:
+        verbose_name = _("office membership")
+        verbose_name_plural = _("office memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "office"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.office.code} ({self.role})"

@@ -1,0 +1,1 @@
+"""Writes for the offices app, split by topic (capacity, calendar, ...)."""

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from offices import views
+
+app_name = "offices"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,103 @@
+"""One exception handler for the whole API: ``{"code", "detail", "fields"}``."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_ratelimit.exceptions import Ratelimited
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+
+from queue_booking.errors import RateLimited, ServiceError
+
+
+def error_response(code: str, detail: str, status: int, fields: dict | None = None, headers=None) -> Response:
+    return Response({"code": code, "detail": detail, "fields": fields or {}}, status=status, headers=headers)
+
+
+def _flatten(errors) -> dict[str, list[str]]:
+    """DRF nests errors for nested serializers; flatten to dotted field names."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), item)
+        elif isinstance(value, list) and value and not isinstance(value[0], (str, drf.ErrorDetail)):
+            for index, item in enumerate(value):
+                walk(f"{prefix}.{index}", item)
+        else:
+            items = value if isinstance(value, list) else [value]
+            flat.setdefault(prefix or "non_field_errors", []).extend(str(item) for item in items)
+
+    walk("", errors)
+    return flat
+
+
+def _first_code(errors) -> str | None:
+    if isinstance(errors, dict):
+        for value in errors.values():
+            code = _first_code(value)
+            if code:
+                return code
+    elif isinstance(errors, list):
+        for value in errors:
+            code = _first_code(value)
+            if code:
+                return code
+    elif isinstance(errors, drf.ErrorDetail):
+        return errors.code
+    return None
+
+
+# DRF's own generic codes say nothing to a client; field validators that raise with a
+# specific code (invalid_nik, invalid_phone, ...) keep theirs.
+_GENERIC_CODES = {"invalid", "required", "null", "blank", "max_length", "min_length", "does_not_exist"}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Ratelimited):
+        exc = RateLimited()
+    if isinstance(exc, ServiceError):
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return error_response(exc.code, exc.detail, exc.status, exc.fields, headers)
+    if isinstance(exc, DjangoValidationError):
+        exc = drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, Http404):
+        exc = drf.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied()
+
+    if isinstance(exc, drf.ValidationError):
+        code = _first_code(exc.detail)
+        if code in _GENERIC_CODES or code is None:
+            code = "validation_error"
+        fields = _flatten(exc.detail)
+        detail = _("Some fields are not valid. Please check them and try again.")
+        if list(fields) == ["non_field_errors"]:
+            detail = fields["non_field_errors"][0]
+        return error_response(code, detail, 400, fields)
+    if isinstance(exc, drf.Throttled):
+        return error_response(
+            "rate_limited",
+            str(RateLimited.message),
+            429,
+            headers={"Retry-After": str(int(exc.wait or 60))},
+        )
+    if isinstance(exc, drf.APIException):
+        codes = {
+            drf.NotFound: "not_found",
+            drf.PermissionDenied: "forbidden",
+            drf.NotAuthenticated: "not_authenticated",
+            drf.AuthenticationFailed: "authentication_failed",
+            drf.MethodNotAllowed: "method_not_allowed",
+            drf.UnsupportedMediaType: "unsupported_media_type",
+            drf.ParseError: "malformed_request",
+            drf.NotAcceptable: "not_acceptable",
+        }
+        code = next((value for klass, value in codes.items() if isinstance(exc, klass)), "error")
+        status = exc.status_code
+        if isinstance(exc, drf.NotAuthenticated):
+            status = 403
+        return error_response(code, str(exc.detail), status)
+    return None

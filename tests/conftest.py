@@ -1,0 +1,72 @@
+"""Shared fixtures and personas.
+
+Tests marked ``postgres`` or ``redis`` need the real service. Locally they skip when it
+is absent; in CI (``REQUIRE_SERVICES=1``, set by .ci/run) they fail instead, so a
+missing service can never turn CI green by skipping.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1: this test must not skip in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
+        _missing("needs Redis: set REDIS_URL=redis://...")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache (availability, rate limits, full markers)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def office(db):
+    return factories.OfficeFactory(code="surabaya", name="Kantor Imigrasi Kelas I Khusus TPI Surabaya")
+
+
+@pytest.fixture
+def other_office(db):
+    return factories.OfficeFactory(
+        code="makassar", name="Kantor Imigrasi Kelas I TPI Makassar", timezone="Asia/Makassar"
+    )
+
+
+@pytest.fixture
+def officer(office):
+    return factories.StaffFactory(username="officer-a", membership__office=office, membership__role="officer")
+
+
+@pytest.fixture
+def supervisor(office):
+    return factories.StaffFactory(username="supervisor-a", membership__office=office, membership__role="supervisor")
+
+
+@pytest.fixture
+def other_officer(other_office):
+    return factories.StaffFactory(username="officer-b", membership__office=other_office, membership__role="officer")
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.UserFactory(username="central-admin", is_staff=True, is_superuser=True)

@@ -1,0 +1,104 @@
+"""What must hold on main: deploy checks, migrations, the compose file."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-like-secret-key-with-enough-entropy-0123456789-ABCDEFGHIJ",
+    "ALLOWED_HOSTS": "antrean.example.go.id",
+    "NIK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "NIK_HASH_KEY": "production-hash-key",
+    "PROOF_SIGNING_KEYS": "k1:production-proof-key",
+}
+
+
+def _manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    base = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECURE_SSL_REDIRECT"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, "VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_checks_are_clean_under_production_settings(tmp_path):
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV, tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = _manage("check", env=env, tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["NIK_ENCRYPTION_KEYS", "NIK_HASH_KEY", "PROOF_SIGNING_KEYS"])
+def test_production_refuses_to_start_without_personal_data_keys(tmp_path, name):
+    result = _manage("check", env={**PRODUCTION_ENV, name: ""}, tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert f"{name} must be set" in result.stderr
+
+
+def test_models_and_migrations_agree(tmp_path):
+    result = _manage("makemigrations", "--check", "--dry-run", env={"DEBUG": "1"}, tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_every_compose_service_runs_a_command_that_exists_in_the_project():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker", "beat", "migrate"} <= set(services)
+
+    for name in ("postgres", "redis", "web", "worker"):
+        assert "healthcheck" in services[name], f"{name} has no health check"
+
+    app_commands = {name: services[name]["command"] for name in ("web", "worker", "beat", "migrate")}
+    assert app_commands["web"][:2] == ["gunicorn", "queue_booking.wsgi:application"]
+    assert (ROOT / "queue_booking" / "wsgi.py").is_file()
+    gunicorn_config = app_commands["web"][app_commands["web"].index("--config") + 1]
+    assert (ROOT / gunicorn_config).is_file()
+    for name in ("worker", "beat"):
+        assert app_commands[name][:3] == ["celery", "-A", "queue_booking"]
+    assert (ROOT / "queue_booking" / "celery.py").is_file()
+    assert app_commands["migrate"][:2] == ["python", "manage.py"]
+
+    # The image installs what the commands need.
+    requirements = (ROOT / "requirements.txt").read_text().lower()
+    for package in ("gunicorn", "celery", "django", "psycopg2"):
+        assert package in requirements
+
+    # Every app service reaches the database and broker it waits for.
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        assert service["environment"]["DATABASE_URL"].startswith("postgres://")
+        assert service["environment"]["REDIS_URL"].startswith("redis://")
+        assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_the_celery_beat_schedule_names_only_real_tasks():
+    from django.conf import settings
+
+    from queue_booking.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, f"beat schedules {entry['task']}, which is not registered"

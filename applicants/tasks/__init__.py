@@ -1,0 +1,1 @@
+"""Celery tasks of the applicants app, by topic. Celery's autodiscovery imports this."""

@@ -73,6 +73,10 @@ class Office(models.Model):
     release_weekday = models.PositiveSmallIntegerField(_("release weekday (0 = Monday)"), null=True, blank=True)
     release_time = models.TimeField(_("release time (local)"), default=time(0, 0))
     release_block_days = models.PositiveSmallIntegerField(_("days released per batch"), default=7)
+    # The last date already announced as released. Advanced by one conditional UPDATE in
+    # ``offices.services.release``, so exactly one worker reports each newly released
+    # date (the moment capacity appears for waiting requests).
+    released_through = models.DateField(_("released through"), null=True, blank=True, editable=False)
 
     opening_time = models.TimeField(_("opening time"), default=time(7, 30))
     closing_time = models.TimeField(_("closing time"), default=time(16, 0))

@@ -82,8 +82,11 @@ class PriorityGroup(models.TextChoices):
 
 class Booking(models.Model):
     code = models.CharField(_("booking code"), max_length=8, unique=True)
-    # SHA-256 of the secret token in the proof link; the token itself is never stored.
+    # SHA-256 of the secret token in the proof link: what a request is checked against.
     token_hash = models.CharField(max_length=64)
+    # The same token, Fernet-encrypted with the personal-data keys, so "find my booking"
+    # (code + NIK) and the emails can hand back the link already printed on the proof.
+    token_encrypted = models.TextField(blank=True, default="")
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="bookings")
     # Copied from the applicant so the database can enforce "one active booking per
     # person" with a partial unique index.

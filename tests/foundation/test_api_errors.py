@@ -1,0 +1,74 @@
+"""The API has one error format: {"code", "detail", "fields"}."""
+
+from rest_framework import exceptions as drf
+from rest_framework import serializers
+
+from queue_booking.api_errors import exception_handler
+from queue_booking.errors import Conflict, RateLimited
+
+
+class _Applicant(serializers.Serializer):
+    nik = serializers.CharField(max_length=16)
+
+
+class _Booking(serializers.Serializer):
+    date = serializers.DateField()
+    applicant = _Applicant()
+
+
+def test_a_service_error_keeps_its_code_status_and_fields():
+    class SessionFull(Conflict):
+        code = "session_full"
+        message = "This session is full."
+
+    response = exception_handler(SessionFull(fields={"session": ["full"]}), {})
+
+    assert response.status_code == 409
+    assert response.data == {"code": "session_full", "detail": "This session is full.", "fields": {"session": ["full"]}}
+
+
+def test_nested_validation_errors_are_flattened_to_dotted_fields():
+    serializer = _Booking(data={"date": "2026-02-30", "applicant": {"nik": "1" * 20}})
+    assert not serializer.is_valid()
+
+    response = exception_handler(drf.ValidationError(serializer.errors), {})
+
+    assert response.status_code == 400
+    assert response.data["code"] == "validation_error"
+    assert set(response.data["fields"]) == {"date", "applicant.nik"}
+
+
+def test_a_validator_code_survives_as_the_machine_code():
+    error = drf.ValidationError({"applicant": {"nik": [drf.ErrorDetail("NIK is not valid.", code="invalid_nik")]}})
+
+    response = exception_handler(error, {})
+
+    assert response.data["code"] == "invalid_nik"
+    assert response.data["fields"] == {"applicant.nik": ["NIK is not valid."]}
+
+
+def test_rate_limited_answers_429_with_retry_after():
+    response = exception_handler(RateLimited(retry_after=30), {})
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "30"
+    assert response.data["code"] == "rate_limited"
+
+
+def test_not_authenticated_is_403_with_a_code():
+    response = exception_handler(drf.NotAuthenticated(), {})
+
+    assert response.status_code == 403
+    assert response.data["code"] == "not_authenticated"
+
+
+def test_the_api_docs_and_schema_are_served_without_a_cdn(client, db):
+    schema = client.get("/api/schema/")
+    docs = client.get("/api/docs/")
+
+    assert schema.status_code == 200
+    assert b"openapi" in schema.content
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "cdn" not in html.lower()
+    assert "/static/drf_spectacular_sidecar/" in html

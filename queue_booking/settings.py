@@ -62,7 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "queue_booking.urls"
+# `make bench` adds a bare baseline view beside the product (bench/urls.py).
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="queue_booking.urls")
 WSGI_APPLICATION = "queue_booking.wsgi.application"
 
 TEMPLATES = [

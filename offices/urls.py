@@ -6,4 +6,5 @@ app_name = "offices"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("offices/<slug:code>/", views.office_detail, name="detail"),
 ]

@@ -1,5 +1,77 @@
+"""The applicant's pages for finding an office and a date. Thin: selectors do the reading."""
+
+import datetime as dt
+
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+
+from offices import pages
+from offices.exceptions import OfficeNotFound
+from offices.selectors import office_get, office_nearest, office_provinces, office_search
+
+NEAR_ME_LIMIT = 10
+
+
+def _coordinate(value: str | None, limit: float) -> float | None:
+    try:
+        number = float(value or "")
+    except ValueError:
+        return None
+    return number if -limit <= number <= limit else None
 
 
 def home(request):
-    return render(request, "offices/home.html")
+    """Search by name or city, filter by province, or sort by distance ("near me")."""
+    query = request.GET.get("q", "").strip()[:100]
+    province = request.GET.get("province", "").strip()[:80]
+    lat = _coordinate(request.GET.get("lat"), 90)
+    lon = _coordinate(request.GET.get("lon"), 180)
+    provinces = office_provinces()
+    if province not in provinces:
+        province = ""
+
+    near_me = lat is not None and lon is not None
+    if near_me:
+        nearby = office_nearest(latitude=lat, longitude=lon, limit=NEAR_ME_LIMIT)
+        offices = [near.office for near in nearby]
+        entries = [{"office": near.office, "distance_km": near.distance_km, "service_points": []} for near in nearby]
+        groups = [{"province": None, "entries": entries}]
+    else:
+        offices = list(office_search(q=query, province=province))
+        groups = pages.group_by_province(pages.office_entries(offices, nest=True))
+    return render(
+        request,
+        "offices/home.html",
+        {
+            "query": query,
+            "province": province,
+            "provinces": provinces,
+            "near_me": near_me,
+            "searched": bool(query or province),
+            "groups": groups,
+            "result_count": len(offices),
+        },
+    )
+
+
+def _selected_date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def office_detail(request, code: str):
+    """Address, hours, the calendar of the coming weeks, and the sessions of one date.
+
+    When the chosen date is full the page lists the next dates with room here and at
+    the nearest other offices and service points, so "full" is never a dead end.
+    """
+    try:
+        office = office_get(code=code)
+    except OfficeNotFound as exc:
+        raise Http404(exc.detail) from exc
+    now = timezone.now()
+    page = pages.office_page(office=office, selected=_selected_date(request.GET.get("date")), now=now)
+    return render(request, "offices/office_detail.html", {"office": office, **page})

@@ -1,1 +1,96 @@
 // Progressive enhancement only: every page works without this file.
+// No inline scripts anywhere, so a strict Content-Security-Policy can forbid them.
+(function () {
+  "use strict";
+
+  // "Offices near me": the browser's location goes to the server as ?lat=&lon=, which
+  // sorts offices by distance. Nothing is stored; without JS the search and province
+  // filter do the same job.
+  function setUpNearMe() {
+    var box = document.querySelector("[data-near-me]");
+    if (!box || !("geolocation" in navigator)) return;
+    var button = box.querySelector("button");
+    var status = box.querySelector("[data-near-me-status]");
+    box.hidden = false;
+    button.addEventListener("click", function () {
+      status.textContent = box.getAttribute("data-msg-locating");
+      button.disabled = true;
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          var params = new URLSearchParams();
+          params.set("lat", position.coords.latitude.toFixed(4));
+          params.set("lon", position.coords.longitude.toFixed(4));
+          window.location.assign(window.location.pathname + "?" + params.toString());
+        },
+        function () {
+          status.textContent = box.getAttribute("data-msg-denied");
+          button.disabled = false;
+        },
+        { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 }
+      );
+    });
+  }
+
+  // After a failed submit, move focus to the error summary so keyboard and screen
+  // reader users land on it (role=alert announces it as well).
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  }
+
+  // Live queue position on the proof page: refresh the numbers without a reload.
+  function setUpLiveQueue() {
+    var box = document.querySelector("[data-queue-url]");
+    if (!box || !window.fetch) return;
+    var url = box.getAttribute("data-queue-url");
+    var every = parseInt(box.getAttribute("data-refresh-seconds") || "20", 10) * 1000;
+    var timer = null;
+
+    function put(name, value) {
+      var el = box.querySelector('[data-field="' + name + '"]');
+      if (el && value !== undefined && value !== null) el.textContent = value;
+    }
+
+    function refresh() {
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        })
+        .then(function (data) {
+          Object.keys(data).forEach(function (key) {
+            if (typeof data[key] !== "object") put(key, data[key]);
+          });
+          box.setAttribute("data-stale", "false");
+          if (data.finished) window.clearInterval(timer);
+        })
+        .catch(function () {
+          box.setAttribute("data-stale", "true");
+        });
+    }
+
+    timer = window.setInterval(function () {
+      if (!document.hidden) refresh();
+    }, Math.max(every, 5000));
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden) refresh();
+    });
+  }
+
+  // Print button on the proof page (the browser's own print works without it).
+  function setUpPrint() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        window.print();
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpNearMe();
+    focusErrorSummary();
+    setUpLiveQueue();
+    setUpPrint();
+  });
+})();

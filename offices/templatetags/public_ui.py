@@ -1,0 +1,76 @@
+"""Dates and times as an applicant reads them: localized, with the office's zone name.
+
+Indonesian writes times as "08.00 WIB" and dates as "Senin, 23 November 2026"; English
+gets "08:00 WIB" and "Monday, 23 November 2026". The zone abbreviation always follows a
+time because an office in Makassar and one in Jakarta are an hour apart.
+"""
+
+import datetime as dt
+
+from django import template
+from django.utils import formats
+from django.utils.dateformat import format as datetime_format
+from django.utils.dateformat import time_format
+from django.utils.translation import get_language
+
+register = template.Library()
+
+LONG_DATE = "l, j F Y"
+
+
+def _time_format() -> str:
+    return "H.i" if (get_language() or "id").startswith("id") else "H:i"
+
+
+def _clock(value: dt.time | dt.datetime) -> str:
+    if isinstance(value, dt.datetime):
+        return datetime_format(value, _time_format())
+    return time_format(value, _time_format())
+
+
+@register.filter
+def long_date(value: dt.date | None) -> str:
+    """'Senin, 23 November 2026' / 'Monday, 23 November 2026'."""
+    if not value:
+        return ""
+    return formats.date_format(value, LONG_DATE)
+
+
+@register.filter
+def short_date(value: dt.date | None) -> str:
+    """'Sen, 23 Nov' / 'Mon, 23 Nov': for lists where the year is obvious."""
+    if not value:
+        return ""
+    return formats.date_format(value, "D, j M")
+
+
+@register.filter
+def clock(value: dt.time | dt.datetime | None) -> str:
+    if not value:
+        return ""
+    return _clock(value)
+
+
+@register.filter
+def office_time(value: dt.time | dt.datetime | None, office) -> str:
+    """'08.00 WIB': a wall-clock time at the office, or an aware moment shown on it."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(office.tz) if value.tzinfo else value
+    return f"{_clock(value)} {office.tz_abbreviation}"
+
+
+@register.simple_tag
+def time_range(start: dt.time, end: dt.time, office) -> str:
+    """'08.00–10.00 WIB'."""
+    return f"{_clock(start)}–{_clock(end)} {office.tz_abbreviation}"
+
+
+@register.filter
+def office_moment(value: dt.datetime | None, office) -> str:
+    """'Jumat, 20 November 2026, 14.00 WIB': an aware moment on the office's clock."""
+    if not value:
+        return ""
+    local = value.astimezone(office.tz)
+    return f"{formats.date_format(local.date(), LONG_DATE)}, {_clock(local)} {office.tz_abbreviation}"

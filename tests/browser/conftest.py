@@ -1,0 +1,82 @@
+"""Generic browser fixtures: Debian's Chromium driven by Playwright, against live_server.
+
+Never a downloaded browser: ``/usr/bin/chromium`` (or ``CHROMIUM_PATH``). Without it the
+tests skip locally and fail in CI (``REQUIRE_SERVICES=1``). Screenshots go to
+``test-artifacts/`` (ignored by git).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# to set up data are still plain synchronous calls, so Django's guard is lifted here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 360, "height": 740}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{CHROMIUM} is missing (REQUIRE_SERVICES=1: browser tests must not skip in CI)")
+        pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def viewport():
+    """Phone-sized by default; a test module may override this fixture."""
+    return dict(PHONE)
+
+
+@pytest.fixture
+def browser_locale():
+    return "id-ID"
+
+
+@pytest.fixture
+def context(browser, live_server, viewport, browser_locale):
+    context = browser.new_context(viewport=viewport, locale=browser_locale, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """``screenshot("proof")`` saves ``test-artifacts/<test name>-proof.png`` (full page)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(name: str, target=None) -> Path:
+        test_name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        path = ARTIFACTS / f"{test_name}-{name}.png"
+        (target or page).screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

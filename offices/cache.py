@@ -7,6 +7,7 @@ exists for longer than ``AVAILABILITY_CACHE_SECONDS``.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,3 +45,33 @@ def slot_mark_full(slot_id: int) -> None:
 
 def slot_is_marked_full(slot_id: int) -> bool:
     return cache.get(slot_full_key(slot_id)) is not None
+
+
+def availability_invalidate_many(*, office_dates: Iterable[tuple[int, dt.date]], slot_ids: Iterable[int] = ()) -> None:
+    """``availability_invalidate`` for many office-dates at once (one round trip, after commit)."""
+    keys = [availability_key(office_id, date) for office_id, date in set(office_dates)]
+    keys += [slot_full_key(s) for s in slot_ids]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+# An office looked up by code is cached so a warm availability read touches no database.
+# Saving or deleting an office forgets it (see OfficesConfig.ready); the short life
+# bounds staleness when another process (a worker with a local-memory cache) saved it.
+OFFICE_CACHE_SECONDS = 60
+
+
+def office_key(code: str) -> str:
+    return f"office:{code}"
+
+
+def office_cached(code: str):
+    return cache.get(office_key(code))
+
+
+def office_remember(office) -> None:
+    cache.set(office_key(office.code), office, OFFICE_CACHE_SECONDS)
+
+
+def office_forget(code: str) -> None:
+    transaction.on_commit(lambda: cache.delete(office_key(code)))

@@ -22,3 +22,18 @@ class CapacityBelowBooked(OfficeError, Conflict):
 class InvalidDateRange(OfficeError):
     code = "invalid_date_range"
     message = _("The dates asked for are not valid.")
+
+
+class InvalidDate(OfficeError):
+    code = "invalid_date"
+    message = _("Enter a valid date (YYYY-MM-DD).")
+
+
+class ClosureNotAllowed(OfficeError):
+    code = "closure_not_allowed"
+    message = _("A date in the past cannot be closed.")
+
+
+class InvalidQuota(OfficeError):
+    code = "invalid_quota"
+    message = _("Give a whole number of places, zero or more, for each track.")

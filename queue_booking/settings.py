@@ -146,6 +146,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Jobs that work per office-local time run every few minutes and decide per office
 # whether its local moment has come; each job is idempotent. Exactly one beat runs.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Materialize each office's booking window and release dates (idempotent; per office clock).
+CELERY_BEAT_SCHEDULE["offices-release-dates"] = {
+    "task": "offices.tasks.release_dates",
+    "schedule": 300.0,
+    "options": {"expires": 290},
+}
 
 # --- Auth -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,20 +1,143 @@
-"""Load demo data. Idempotent: running it again changes nothing."""
+"""Load demo data. Idempotent: running it again changes nothing.
+
+Offices come from ``offices/data/offices.csv``; each gets a Monday-Friday plan whose
+sessions add up to its daily quota, national holidays are recorded, and capacity rows
+are created for every office's window, so the demo can be booked at once.
+"""
+
+import datetime as dt
+import time
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from offices.demo import DEMO_PASSWORD
+from offices import demo
+from offices.models import Closure, Office, OfficeMembership, SessionTemplate, Slot
+from offices.selectors.offices import CENTRAL_ADMIN_GROUP
+from offices.services import (
+    holidays_sync,
+    membership_grant,
+    office_directory_read,
+    office_set_daily_quota,
+    offices_import,
+    offices_release,
+    staff_groups_sync,
+)
+
+
+def track_quotas(code: str, daily_quota: int) -> tuple[int, int, int]:
+    """The daily places per track (regular, express, priority) an office starts with."""
+    if code in demo.TRACK_QUOTAS:
+        return demo.TRACK_QUOTAS[code]
+    regular = round(daily_quota * demo.TRACK_SHARES[0] / 100)
+    express = round(daily_quota * demo.TRACK_SHARES[1] / 100)
+    return regular, express, daily_quota - regular - express
 
 
 class Command(BaseCommand):
-    help = "Load demo data (idempotent)."
+    help = "Load demo data: offices, sessions, holidays, capacity rows and staff accounts (idempotent)."
 
     def handle(self, *args, **options):
-        user_model = get_user_model()
-        admin, created = user_model.objects.get_or_create(
-            username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.org"}
+        self.started = time.monotonic()
+        now = timezone.now()
+
+        rows = office_directory_read()
+        imported = offices_import(rows=rows)
+        self._step(
+            f"offices: {len(imported.created)} created, {len(imported.updated)} updated, {imported.unchanged} unchanged"
         )
-        if created:
-            admin.set_password(DEMO_PASSWORD)
-            admin.save(update_fields=["password"])
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+        changed = self._apply_demo_settings()
+        self._step(f"release and booking settings: {changed} offices changed")
+
+        planned = rows_created = 0
+        with_plan = set(SessionTemplate.objects.values_list("office__code", flat=True).distinct())
+        offices = {office.code: office for office in Office.objects.all()}
+        for row in rows:
+            if row.code not in with_plan:
+                regular, express, priority = track_quotas(row.code, row.daily_quota)
+                result = office_set_daily_quota(
+                    office=offices[row.code], regular=regular, express=express, priority=priority, actor=None, now=now
+                )
+                planned += 1
+                rows_created += result.created
+        self._step(
+            f"weekly sessions: {planned} offices given a plan ({rows_created} capacity rows), "
+            f"{len(with_plan)} kept theirs"
+        )
+
+        year = now.astimezone(dt.UTC).year
+        holidays = holidays_sync(years=[year, year + 1], now=now)
+        self._step(
+            f"national holidays and cuti bersama: {holidays.created} added, {holidays.unchanged} already there, "
+            f"{holidays.renamed} renamed, {holidays.skipped_past} past skipped"
+        )
+
+        report = offices_release(now=now)
+        self._step(f"capacity rows: {report.slots_created} created for {report.offices} offices")
+
+        accounts = self._accounts(offices)
+        self._step(f"staff accounts: {accounts} created")
+
+        totals = {
+            "offices": Office.objects.count(),
+            "weekly sessions": SessionTemplate.objects.count(),
+            "national closures": Closure.objects.filter(office__isnull=True).count(),
+            "capacity rows": Slot.objects.count(),
+            "memberships": OfficeMembership.objects.count(),
+        }
+        self.stdout.write(", ".join(f"{count} {name}" for name, count in totals.items()))
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {time.monotonic() - self.started:.1f}s."))
+
+    def _step(self, message: str) -> None:
+        self.stdout.write(f"[{time.monotonic() - self.started:5.1f}s] {message}")
+
+    def _apply_demo_settings(self) -> int:
+        changed = 0
+        for office in Office.objects.filter(code__in=[*demo.BATCH_RELEASES, *demo.ONLINE_BOOKING_OFF]):
+            wanted = {}
+            if office.code in demo.BATCH_RELEASES:
+                weekday, at, block = demo.BATCH_RELEASES[office.code]
+                wanted = {
+                    "release_policy": Office.ReleasePolicy.BATCH,
+                    "release_weekday": weekday,
+                    "release_time": dt.time.fromisoformat(at),
+                    "release_block_days": block,
+                }
+            if office.code in demo.ONLINE_BOOKING_OFF:
+                wanted["online_booking"] = False
+            fields = [name for name, value in wanted.items() if getattr(office, name) != value]
+            if fields:
+                for name in fields:
+                    setattr(office, name, wanted[name])
+                office.save(update_fields=[*fields, "updated_at"])
+                changed += 1
+        return changed
+
+    def _accounts(self, offices: dict[str, Office]) -> int:
+        staff_groups_sync()
+        created = 0
+        user_model = get_user_model()
+
+        def account(username: str, **flags) -> object:
+            nonlocal created
+            user, made = user_model.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.org", **flags}
+            )
+            if made:
+                user.set_password(demo.DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                created += 1
+            return user
+
+        account("admin", is_staff=True, is_superuser=True)
+        central = account(demo.CENTRAL_ADMIN_USERNAME, is_staff=True, first_name="Admin Pusat")
+        central.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+        for code in demo.DEMO_OFFICES:
+            supervisor = account(demo.supervisor_username(code), is_staff=True)
+            membership_grant(user=supervisor, office=offices[code], role=OfficeMembership.Role.SUPERVISOR)
+            officer = account(demo.officer_username(code))
+            membership_grant(user=officer, office=offices[code], role=OfficeMembership.Role.OFFICER)
+        return created

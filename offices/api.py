@@ -1,0 +1,237 @@
+"""Public read API for offices and availability (DESIGN section 5). Views stay thin:
+validate the query with an input serializer, call a selector, render."""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from offices.exceptions import InvalidDate, InvalidDateRange
+from offices.models import Office, Track
+from offices.selectors import (
+    MAX_AVAILABILITY_DAYS,
+    office_availability,
+    office_get,
+    office_nearest,
+    office_release_window,
+    office_search,
+    office_service_points,
+)
+from offices.timeutils import office_today
+
+# How far from the office's today an availability window may start.
+AVAILABILITY_PAST_DAYS = 31
+AVAILABILITY_FUTURE_DAYS = 366
+DEFAULT_AVAILABILITY_DAYS = 31
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    tz_abbreviation = serializers.CharField(help_text="WIB, WITA or WIT.")
+
+    class Meta:
+        model = Office
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "parent",
+            "province",
+            "city",
+            "address",
+            "timezone",
+            "tz_abbreviation",
+            "online_booking",
+            "latitude",
+            "longitude",
+        ]
+        read_only_fields = fields
+
+
+class BookingWindowSerializer(serializers.Serializer):
+    first = serializers.DateField(help_text="First date open for online booking (office-local).")
+    last = serializers.DateField(help_text="Last released date; before `first` when nothing is released.")
+
+
+class OfficeDetailSerializer(OfficeSerializer):
+    service_points = serializers.SerializerMethodField()
+    booking_window = serializers.SerializerMethodField()
+
+    class Meta(OfficeSerializer.Meta):
+        fields = [
+            *OfficeSerializer.Meta.fields,
+            "kanim_class",
+            "phone",
+            "opening_time",
+            "closing_time",
+            "release_policy",
+            "release_weekday",
+            "release_time",
+            "booking_window",
+            "service_points",
+            "data_confidence",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_service_points(self, office: Office) -> list[str]:
+        return [point.code for point in office_service_points(office=office)]
+
+    @extend_schema_field(BookingWindowSerializer)
+    def get_booking_window(self, office: Office) -> dict:
+        first, last = office_release_window(office=office, now=self.context["now"])
+        return {"first": first.isoformat(), "last": last.isoformat()}
+
+
+class NearbyOfficeSerializer(OfficeSerializer):
+    distance_km = serializers.FloatField()
+
+    class Meta(OfficeSerializer.Meta):
+        fields = [*OfficeSerializer.Meta.fields, "distance_km"]
+        read_only_fields = fields
+
+
+class OfficePagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class PublicApi(APIView):
+    # Public reads: no session lookup, no CSRF, nothing that touches the database
+    # before the view decides it must.
+    authentication_classes: list = []
+    permission_classes: list = []
+
+
+class OfficeListApi(PublicApi):
+    class Query(serializers.Serializer):
+        q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
+        province = serializers.CharField(required=False, default="", allow_blank=True, max_length=80)
+        kind = serializers.ChoiceField(choices=Office.Kind.choices, required=False, default="", allow_blank=True)
+
+    @extend_schema(
+        operation_id="offices_list",
+        parameters=[
+            OpenApiParameter("q", str, description="Words to find in the office name, city or code."),
+            OpenApiParameter("province", str, description="Exact province name, e.g. `Jawa Timur`."),
+            OpenApiParameter("kind", str, enum=Office.Kind.values),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="Up to 200 (default 25)."),
+        ],
+        responses=OfficeSerializer(many=True),
+    )
+    def get(self, request):
+        query = self.Query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        offices = office_search(**query.validated_data)
+        paginator = OfficePagination()
+        page = paginator.paginate_queryset(offices, request, view=self)
+        return paginator.get_paginated_response(OfficeSerializer(page, many=True).data)
+
+
+class OfficeNearestApi(PublicApi):
+    class Query(serializers.Serializer):
+        lat = serializers.FloatField(min_value=-90, max_value=90)
+        lon = serializers.FloatField(min_value=-180, max_value=180)
+        limit = serializers.IntegerField(min_value=1, max_value=50, default=5)
+        kind = serializers.ChoiceField(choices=Office.Kind.choices, required=False, default="", allow_blank=True)
+
+    @extend_schema(
+        operation_id="offices_nearest",
+        parameters=[
+            OpenApiParameter("lat", float, required=True),
+            OpenApiParameter("lon", float, required=True),
+            OpenApiParameter("limit", int, description="1 to 50 (default 5)."),
+            OpenApiParameter("kind", str, enum=Office.Kind.values),
+        ],
+        responses=NearbyOfficeSerializer(many=True),
+    )
+    def get(self, request):
+        query = self.Query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        nearby = office_nearest(latitude=data["lat"], longitude=data["lon"], limit=data["limit"], kind=data["kind"])
+        rows = []
+        for item in nearby:
+            row = OfficeSerializer(item.office).data
+            row["distance_km"] = item.distance_km
+            rows.append(row)
+        return Response(rows)
+
+
+class OfficeDetailApi(PublicApi):
+    @extend_schema(operation_id="offices_retrieve", responses=OfficeDetailSerializer)
+    def get(self, request, code: str):
+        office = office_get(code=code)
+        return Response(OfficeDetailSerializer(office, context={"now": timezone.now()}).data)
+
+
+class AvailabilitySessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The session's capacity row; book with this id.")
+    start = serializers.CharField(help_text="HH:MM, office-local.")
+    end = serializers.CharField(help_text="HH:MM, office-local.")
+    track = serializers.ChoiceField(choices=Track.choices)
+    capacity = serializers.IntegerField()
+    available = serializers.IntegerField(help_text="Places left for online booking; 0 when closed.")
+
+
+class AvailabilityDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    status = serializers.ChoiceField(choices=["open", "full", "closed", "not_released"])
+    reason = serializers.CharField(allow_null=True, help_text="Why the day is closed, when known.")
+    release_at = serializers.DateTimeField(
+        allow_null=True, help_text="When a `not_released` date opens (office-local time with offset)."
+    )
+    sessions = AvailabilitySessionSerializer(many=True)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    office = serializers.CharField()
+    timezone = serializers.CharField()
+    days = AvailabilityDaySerializer(many=True)
+
+
+class OfficeAvailabilityApi(PublicApi):
+    class Query(serializers.Serializer):
+        start = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+        days = serializers.IntegerField(required=False, default=DEFAULT_AVAILABILITY_DAYS)
+
+    @extend_schema(
+        operation_id="offices_availability",
+        parameters=[
+            OpenApiParameter("start", dt.date, description="First date (YYYY-MM-DD). Default: first bookable day."),
+            OpenApiParameter(
+                "days",
+                int,
+                description=f"How many days, 1 to {MAX_AVAILABILITY_DAYS} (default {DEFAULT_AVAILABILITY_DAYS}).",
+            ),
+        ],
+        responses=AvailabilitySerializer,
+    )
+    def get(self, request, code: str):
+        now = timezone.now()
+        office = office_get(code=code)
+        query = self.Query(data=request.query_params)
+        if not query.is_valid():
+            error = InvalidDate if "start" in query.errors else InvalidDateRange
+            raise error(fields={name: [str(e) for e in errors] for name, errors in query.errors.items()})
+        today = office_today(office, now)
+        start = query.validated_data.get("start") or today + dt.timedelta(days=office.first_day_offset)
+        days = query.validated_data["days"]
+        if not 1 <= days <= MAX_AVAILABILITY_DAYS:
+            raise InvalidDateRange(
+                fields={"days": [str(_("Ask for 1 to %(max)s days.") % {"max": MAX_AVAILABILITY_DAYS})]}
+            )
+        if not -AVAILABILITY_PAST_DAYS <= (start - today).days <= AVAILABILITY_FUTURE_DAYS:
+            raise InvalidDateRange(fields={"start": [str(_("This date is too far from today."))]})
+        # Rendered as plain data: the shape is AvailabilitySerializer's, but running
+        # a serializer over hundreds of sessions would cost more than the cached read.
+        days_data = office_availability(office=office, start=start, days=days, now=now)
+        return Response({"office": office.code, "timezone": office.timezone, "days": days_data})

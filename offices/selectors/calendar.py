@@ -1,0 +1,108 @@
+"""What an office's days look like on paper: sessions (weekly or overridden) and closures.
+
+Reads only. Materialization and the availability read both use these, so "which
+sessions does this date have" and "is this session closed" are answered in one place.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from offices.models import Closure, DateOverride, SessionTemplate, Track
+
+TRACKS: tuple[str, ...] = tuple(Track.values)
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """One session of a date, with its capacity per track."""
+
+    start: dt.time
+    end: dt.time
+    regular: int
+    express: int
+    priority: int
+
+    def capacity_for(self, track: str) -> int:
+        return getattr(self, track)
+
+    @classmethod
+    def from_row(cls, row: SessionTemplate | DateOverride) -> "SessionSpec":
+        return cls(row.start, row.end, row.capacity_regular, row.capacity_express, row.capacity_priority)
+
+
+def _dates(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def sessions_by_date(
+    *, office_ids: Iterable[int], start: dt.date, end: dt.date
+) -> dict[tuple[int, dt.date], list[SessionSpec]]:
+    """The sessions of each office on each date from ``start`` to ``end`` inclusive.
+
+    A date with any override uses only its overrides; other dates use the weekly
+    templates of their weekday. Dates without sessions are absent. Two queries in all.
+    """
+    office_ids = list(office_ids)
+    weekly: dict[tuple[int, int], list[SessionSpec]] = defaultdict(list)
+    for row in SessionTemplate.objects.filter(office_id__in=office_ids).order_by("start"):
+        weekly[(row.office_id, row.weekday)].append(SessionSpec.from_row(row))
+    overridden: dict[tuple[int, dt.date], list[SessionSpec]] = defaultdict(list)
+    for row in DateOverride.objects.filter(office_id__in=office_ids, date__range=(start, end)).order_by("start"):
+        overridden[(row.office_id, row.date)].append(SessionSpec.from_row(row))
+
+    result: dict[tuple[int, dt.date], list[SessionSpec]] = {}
+    for office_id in office_ids:
+        for date in _dates(start, end):
+            sessions = overridden.get((office_id, date)) or weekly.get((office_id, date.weekday()))
+            if sessions:
+                result[(office_id, date)] = sessions
+    return result
+
+
+class ClosureIndex:
+    """Closures of some offices over some dates, national ones included, for look-ups."""
+
+    def __init__(self, closures: Iterable[Closure]):
+        self._whole_day: dict[tuple[int | None, dt.date], str] = {}
+        self._sessions: dict[tuple[int | None, dt.date, dt.time], str] = {}
+        # Oldest first, so the first closure recorded gives the reason shown.
+        for closure in sorted(closures, key=lambda c: (c.created_at or dt.datetime.min.replace(tzinfo=dt.UTC), c.pk)):
+            if closure.start is None:
+                self._whole_day.setdefault((closure.office_id, closure.date), closure.reason)
+            else:
+                self._sessions.setdefault((closure.office_id, closure.date, closure.start), closure.reason)
+
+    @classmethod
+    def load(cls, *, office_ids: Iterable[int] | None, dates: Iterable[dt.date]) -> "ClosureIndex":
+        """``office_ids=None`` loads closures of every office."""
+        dates = list(dates)
+        if not dates:
+            return cls([])
+        queryset = Closure.objects.filter(date__range=(min(dates), max(dates)))
+        if office_ids is not None:
+            queryset = queryset.filter(Q(office__isnull=True) | Q(office_id__in=list(office_ids)))
+        return cls(queryset)
+
+    def day_reason(self, office_id: int, date: dt.date) -> str | None:
+        """The reason the whole day is closed, or ``None``."""
+        return self._whole_day.get((office_id, date)) or self._whole_day.get((None, date))
+
+    def session_reason(self, office_id: int, date: dt.date, start: dt.time) -> str | None:
+        """The reason this session is closed (whole day or the session), or ``None``."""
+        return (
+            self.day_reason(office_id, date)
+            or self._sessions.get((office_id, date, start))
+            or self._sessions.get((None, date, start))
+        )
+
+
+def closures_in_range(*, office_ids: Iterable[int] | None, start: dt.date, end: dt.date):
+    """Closures over a date range, national ones included (``office_ids=None``: all)."""
+    queryset = Closure.objects.filter(date__range=(start, end)).select_related("office")
+    if office_ids is not None:
+        queryset = queryset.filter(Q(office__isnull=True) | Q(office_id__in=list(office_ids)))
+    return queryset.order_by("date", "start")

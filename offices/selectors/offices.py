@@ -1,0 +1,116 @@
+"""Finding offices, and which offices a staff member may act for."""
+
+import math
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from offices.cache import office_cached, office_remember
+from offices.exceptions import OfficeNotFound
+from offices.models import Office, OfficeMembership
+
+CENTRAL_ADMIN_GROUP = "central_admin"
+SUPERVISOR_GROUP = "supervisor"
+EARTH_RADIUS_KM = 6371.0
+
+
+def office_search(*, q: str = "", province: str = "", kind: str = "") -> QuerySet[Office]:
+    """Active offices whose name, city or code contains every word of ``q``."""
+    queryset = Office.objects.filter(is_active=True).select_related("parent")
+    for word in q.split():
+        queryset = queryset.filter(Q(name__icontains=word) | Q(city__icontains=word) | Q(code__icontains=word))
+    if province:
+        queryset = queryset.filter(province__iexact=province)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("province", "name")
+
+
+def office_get(*, code: str) -> Office:
+    """An active office by code, from the cache when it can (no query when warm)."""
+    office = office_cached(code)
+    if office is None:
+        office = Office.objects.filter(code=code, is_active=True).select_related("parent").first()
+        if office is None:
+            raise OfficeNotFound()
+        office_remember(office)
+    return office
+
+
+def office_provinces() -> list[str]:
+    """Provinces that have at least one active office, sorted."""
+    return list(
+        Office.objects.filter(is_active=True).order_by("province").values_list("province", flat=True).distinct()
+    )
+
+
+def office_service_points(*, office: Office) -> QuerySet[Office]:
+    return office.service_points.filter(is_active=True).order_by("name")
+
+
+@dataclass(frozen=True)
+class NearbyOffice:
+    office: Office
+    distance_km: float
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def office_nearest(*, latitude: float, longitude: float, limit: int = 5, kind: str = "") -> list[NearbyOffice]:
+    """The ``limit`` active offices closest to a point, nearest first.
+
+    Plain great-circle distance in Python: there are under two hundred offices, and the
+    coordinates are only city-level anyway.
+    """
+    offices = Office.objects.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
+    if kind:
+        offices = offices.filter(kind=kind)
+    nearby = [
+        NearbyOffice(o, round(_haversine_km(latitude, longitude, float(o.latitude), float(o.longitude)), 1))
+        for o in offices.select_related("parent")
+    ]
+    nearby.sort(key=lambda n: (n.distance_km, n.office.name))
+    return nearby[:limit]
+
+
+def user_is_central_admin(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Superusers and members of the ``central_admin`` group manage every office."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    # Cached on the user object: the admin asks many times per request.
+    if not hasattr(user, "_is_central_admin"):
+        user._is_central_admin = user.groups.filter(name=CENTRAL_ADMIN_GROUP).exists()
+    return user._is_central_admin
+
+
+def user_office_ids(user: AbstractBaseUser | AnonymousUser | None, *, roles: tuple[str, ...] | None = None) -> set[int]:
+    """Ids of the offices the user is a member of (optionally only with these roles)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    memberships = OfficeMembership.objects.filter(user=user)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return set(memberships.values_list("office_id", flat=True))
+
+
+def offices_for_user(
+    user: AbstractBaseUser | AnonymousUser | None, *, roles: tuple[str, ...] | None = None
+) -> QuerySet[Office]:
+    """Offices the user may act for: all of them for central admins, else their memberships."""
+    if user_is_central_admin(user):
+        return Office.objects.all()
+    return Office.objects.filter(id__in=user_office_ids(user, roles=roles))
+
+
+def user_can_act_for(
+    user: AbstractBaseUser | AnonymousUser | None, office: Office, *, roles: tuple[str, ...] | None = None
+) -> bool:
+    return user_is_central_admin(user) or office.id in user_office_ids(user, roles=roles)

@@ -1,0 +1,121 @@
+"""Closing and reopening a date or a session, for one office or for every office.
+
+Recording a closure marks the matching capacity rows closed (so nothing more can be
+booked there: ``slot_take`` only takes from open rows) and makes availability show
+``closed``. Bookings already on those rows are not moved here: the result names the
+rows that hold bookings, and the rollover (a later issue) moves them after the
+closure is recorded.
+"""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from offices.cache import availability_invalidate_many
+from offices.exceptions import ClosureNotAllowed
+from offices.models import Closure, Office, Slot
+from offices.selectors.calendar import ClosureIndex
+from offices.timeutils import office_today
+
+# The westernmost zone is the last to reach a date, so a date before "today" there has
+# passed in every office.
+LATEST_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+@dataclass
+class ClosureResult:
+    closure: Closure
+    slot_ids: list[int] = field(default_factory=list)
+    """Rows this closure closed (they were open before)."""
+    booked_slot_ids: list[int] = field(default_factory=list)
+    """Those among them with bookings: the ones the rollover must move."""
+
+
+@dataclass
+class ClosureLiftResult:
+    reopened_slot_ids: list[int] = field(default_factory=list)
+    """Rows open again: capacity appeared there."""
+
+
+def closure_earliest_date(*, office: Office | None, now: dt.datetime) -> dt.date:
+    """The first date that may still be closed or reopened: today at the office (for a
+    national closure, today in the westernmost zone, the last to reach a date)."""
+    return office_today(office, now) if office is not None else now.astimezone(LATEST_ZONE).date()
+
+
+def _scope(office_id: int | None, date: dt.date, start: dt.time | None):
+    rows = Slot.objects.filter(date=date)
+    if office_id is not None:
+        rows = rows.filter(office_id=office_id)
+    if start is not None:
+        rows = rows.filter(start=start)
+    return rows
+
+
+def _lock_offices(office: Office | None) -> list[int]:
+    """Lock the office row(s) so materialization cannot insert open rows meanwhile."""
+    offices = Office.objects.select_for_update().order_by("id")
+    if office is not None:
+        offices = offices.filter(id=office.id)
+    return list(offices.values_list("id", flat=True))
+
+
+def closure_create(
+    *,
+    office: Office | None,
+    date: dt.date,
+    start: dt.time | None,
+    kind: str,
+    reason: str,
+    actor: AbstractBaseUser | None,
+    now: dt.datetime,
+) -> ClosureResult:
+    """Close ``date`` (or only the session starting at ``start``) at ``office``, or at
+    every office when ``office`` is None. Today may be closed (an outage); the past not.
+    """
+    if date < closure_earliest_date(office=office, now=now):
+        raise ClosureNotAllowed()
+    reason = (reason or "").strip()[:200] or str(Closure.Kind(kind).label)
+    with transaction.atomic():
+        office_ids = _lock_offices(office)
+        closure = Closure.objects.create(
+            office=office, date=date, start=start, kind=kind, reason=reason, created_by=actor
+        )
+        rows = _scope(office.id if office else None, date, start).filter(closed=False)
+        affected = list(rows.values_list("id", "booked"))
+        ids = [slot_id for slot_id, _ in affected]
+        Slot.objects.filter(id__in=ids).update(closed=True, closed_reason=reason)
+        availability_invalidate_many(office_dates=[(office_id, date) for office_id in office_ids], slot_ids=ids)
+    return ClosureResult(
+        closure=closure, slot_ids=ids, booked_slot_ids=[slot_id for slot_id, booked in affected if booked > 0]
+    )
+
+
+def closure_lift(*, closure: Closure, actor: AbstractBaseUser | None, now: dt.datetime) -> ClosureLiftResult:
+    """Remove a closure and reopen the rows no other closure still covers."""
+    if closure.date < closure_earliest_date(office=closure.office, now=now):
+        raise ClosureNotAllowed(_("A closure in the past cannot be lifted."))
+    with transaction.atomic():
+        office_ids = _lock_offices(closure.office)
+        scope = _scope(closure.office_id, closure.date, closure.start)
+        closure.delete()
+        rows = list(scope.filter(closed=True).values_list("id", "office_id", "start"))
+        remaining = ClosureIndex.load(office_ids={office_id for _, office_id, _ in rows}, dates=[closure.date])
+        reopen, still_closed = [], {}
+        for slot_id, office_id, start in rows:
+            reason = remaining.session_reason(office_id, closure.date, start)
+            if reason is None:
+                reopen.append(slot_id)
+            else:
+                still_closed.setdefault(reason, []).append(slot_id)
+        Slot.objects.filter(id__in=reopen).update(closed=False, closed_reason="")
+        for reason, ids in still_closed.items():
+            Slot.objects.filter(id__in=ids).update(closed_reason=reason)
+        availability_invalidate_many(
+            office_dates=[(office_id, closure.date) for office_id in office_ids], slot_ids=reopen
+        )
+    return ClosureLiftResult(reopened_slot_ids=reopen)

@@ -241,10 +241,27 @@ PROOF_SIGNING_KEY_ID = next(iter(PROOF_SIGNING_KEYS))
 BOOKING_MAX_ACTIVE_PER_PERSON = env.int("BOOKING_MAX_ACTIVE_PER_PERSON", default=1)
 BOOKING_FREE_RESCHEDULES = env.int("BOOKING_FREE_RESCHEDULES", default=1)
 BOOKING_ONLINE_PRIORITY_TRACK = env.bool("BOOKING_ONLINE_PRIORITY_TRACK", default=False)
+# An applicant may reschedule until this many days before the booked date (office time).
+BOOKING_CHANGE_CUTOFF_DAYS = env.int("BOOKING_CHANGE_CUTOFF_DAYS", default=1)
 WAITING_EXPIRES_AFTER_DAYS = env.int("WAITING_EXPIRES_AFTER_DAYS", default=14)
 ROLLOVER_RESERVE_PERCENT = env.int("ROLLOVER_RESERVE_PERCENT", default=0)
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=5)
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+# Housekeeping of the booking core (applicants/tasks/maintenance.py).
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "purge-idempotency-keys": {
+            "task": "applicants.tasks.purge_idempotency_keys",
+            "schedule": 3600.0,
+            "options": {"expires": 3500},
+        },
+        "resend-pending-notifications": {
+            "task": "applicants.tasks.resend_pending_notifications",
+            "schedule": 600.0,
+            "options": {"expires": 590},
+        },
+    }
+)
 
 # --- Rate limits (django-ratelimit, stored in the default cache) ------------------
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)

@@ -5,6 +5,7 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
+from applicants import identity
 from offices.models import Office, OfficeMembership, SessionTemplate, Slot
 
 
@@ -74,3 +75,31 @@ class SlotFactory(factory.django.DjangoModelFactory):
     track = "regular"
     capacity = 50
     booked = 0
+
+
+# --- Applicants and bookings (booking core) -------------------------------------------
+
+
+def make_nik(birth_date: dt.date, *, female: bool = False, serial: int = 1, region: str = "357801") -> str:
+    """A valid NIK for ``birth_date``: region, DDMMYY (day + 40 for women), serial."""
+    day = birth_date.day + (40 if female else 0)
+    return f"{region}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+
+
+class ApplicantFactory(factory.django.DjangoModelFactory):
+    """An applicant with a real encrypted NIK and blind index: ``ApplicantFactory(nik=...)``."""
+
+    class Meta:
+        model = "applicants.Applicant"
+        exclude = ("nik",)
+
+    birth_date = dt.date(1990, 1, 1)
+    nik = factory.Sequence(lambda n: make_nik(dt.date(1990, 1, 1), serial=n % 9999 + 1, region=f"35{n % 89 + 10}01"))
+    nik_hash = factory.LazyAttribute(lambda a: identity.nik_hash(a.nik))
+    nik_encrypted = factory.LazyAttribute(lambda a: identity.secret_encrypt(a.nik))
+    nik_masked = factory.LazyAttribute(lambda a: identity.nik_mask(a.nik))
+    full_name = factory.Sequence(lambda n: f"Pemohon {n}")
+    sex = "M"
+    phone = "+6281234567890"
+    email = factory.Sequence(lambda n: f"pemohon{n}@example.org")
+    language = "id"

@@ -1,0 +1,200 @@
+"""Input and output shapes of the booking API (DESIGN section 5).
+
+Inputs check shape and call the identity rules (``applicants.identity``), so every bad
+field is reported at once with its own code; the services decide everything else.
+Outputs describe the dict built by ``booking_body``.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+
+from applicants.exceptions import BookingError, InvalidBirthDate
+from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
+from applicants.models import Booking, BookingStatus, Service
+from applicants.proof import checkin_window, proof_payload, proof_url
+from applicants.selectors import booking_position_in_waiting, booking_token
+from offices.models import Track
+
+
+def _reject(exc: BookingError):
+    return serializers.ValidationError(str(exc.detail), code=exc.code)
+
+
+class ApplicantInput(serializers.Serializer):
+    nik = serializers.CharField(max_length=40, help_text="16 digits, as on the e-KTP. Never shown again in full.")
+    full_name = serializers.CharField(max_length=150)
+    birth_date = serializers.DateField(help_text="Must agree with the NIK.")
+    phone = serializers.CharField(max_length=32, help_text="Indonesian or international; stored as E.164.")
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+
+    def validate_nik(self, value: str) -> str:
+        try:
+            return nik_parse(value).nik
+        except BookingError as exc:
+            raise _reject(exc) from exc
+
+    def validate_phone(self, value: str) -> str:
+        try:
+            return phone_normalize(value)
+        except BookingError as exc:
+            raise _reject(exc) from exc
+
+    def validate_email(self, value: str) -> str:
+        try:
+            return email_normalize(value)
+        except BookingError as exc:
+            raise _reject(exc) from exc
+
+    def validate_birth_date(self, value: dt.date) -> dt.date:
+        today = self.context["today"]
+        if value > today or value.year < today.year - 130:
+            raise serializers.ValidationError(str(InvalidBirthDate.message), code=InvalidBirthDate.code)
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        try:
+            nik_check_birth_date(nik_parse(attrs["nik"]), attrs["birth_date"])
+        except BookingError as exc:
+            raise serializers.ValidationError(
+                {"birth_date": [ErrorDetail(str(exc.detail), code=exc.code)]}, code=exc.code
+            ) from exc
+        return attrs
+
+
+class BookingCreateInput(serializers.Serializer):
+    office = serializers.SlugField(max_length=40, help_text="Office code, e.g. `surabaya`.")
+    date = serializers.DateField()
+    session = serializers.IntegerField(min_value=1, help_text="Session id from the availability read.")
+    track = serializers.ChoiceField(choices=Track.choices, default=Track.REGULAR)
+    service = serializers.ChoiceField(choices=Service.choices, default=Service.NEW)
+    applicant = ApplicantInput()
+    if_full = serializers.ChoiceField(
+        choices=[("reject", "reject"), ("next_available", "next_available")],
+        default="reject",
+        help_text="`next_available`: when the session is full, wait for the earliest free place from this date.",
+    )
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="Language of emails and messages. Default: the request's language.",
+    )
+
+
+class RescheduleInput(serializers.Serializer):
+    date = serializers.DateField()
+    session = serializers.IntegerField(min_value=1)
+
+
+class LookupInput(serializers.Serializer):
+    code = serializers.CharField(max_length=16)
+    nik = serializers.CharField(max_length=40)
+
+
+# --- Output ----------------------------------------------------------------------------------
+
+
+class OfficeBrief(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    address = serializers.CharField()
+    timezone = serializers.CharField()
+    timezone_abbreviation = serializers.CharField()
+
+
+class SessionBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    start = serializers.TimeField(format="%H:%M")
+    end = serializers.TimeField(format="%H:%M")
+    track = serializers.ChoiceField(choices=Track.choices)
+
+
+class ApplicantBrief(serializers.Serializer):
+    full_name = serializers.CharField()
+    nik_masked = serializers.CharField(help_text="e.g. `3578********0001`")
+
+
+class CheckinWindowOutput(serializers.Serializer):
+    opens = serializers.DateTimeField()
+    closes = serializers.DateTimeField()
+
+
+class BookingOutput(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.ChoiceField(choices=BookingStatus.choices)
+    status_label = serializers.CharField()
+    service = serializers.ChoiceField(choices=Service.choices)
+    track = serializers.ChoiceField(choices=Track.choices)
+    office = OfficeBrief()
+    date = serializers.DateField(allow_null=True, help_text="The date of service; null while waiting.")
+    session = SessionBrief(allow_null=True)
+    requested_date = serializers.DateField()
+    waiting_position = serializers.IntegerField(
+        allow_null=True, help_text="1 = next to get a place at this office; null unless waiting."
+    )
+    applicant = ApplicantBrief()
+    qr = serializers.CharField(allow_null=True, help_text="Signed payload of the QR code; null while waiting.")
+    checkin_window = CheckinWindowOutput(allow_null=True)
+    reschedules_left = serializers.IntegerField()
+    proof_url = serializers.URLField(help_text="Secret link to the proof page. Keep it private.")
+    pdf_url = serializers.URLField()
+    ics_url = serializers.URLField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class BookingWithTokenOutput(BookingOutput):
+    token = serializers.CharField(help_text="The booking's secret: send it as `X-Booking-Token`.")
+
+
+class ErrorOutput(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine code, e.g. `session_full`.")
+    detail = serializers.CharField(help_text="Translated message for a person.")
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+def booking_body(booking: Booking, *, token: str | None = None, include_token: bool = False) -> dict:
+    """The booking as the API shows it. ``booking`` has office, slot and applicant loaded."""
+    office, slot = booking.office, booking.slot
+    secret = token if token is not None else booking_token(booking)
+    window = checkin_window(booking)
+    link = proof_url(booking, secret)
+    body = {
+        "code": booking.code,
+        "status": booking.status,
+        "status_label": str(booking.get_status_display()),
+        "service": booking.service,
+        "track": booking.track,
+        "office": {
+            "code": office.code,
+            "name": office.name,
+            "address": office.address,
+            "timezone": office.timezone,
+            "timezone_abbreviation": office.tz_abbreviation,
+        },
+        "date": booking.date,
+        "session": {"id": slot.id, "start": slot.start, "end": slot.end, "track": slot.track} if slot else None,
+        "requested_date": booking.requested_date,
+        "waiting_position": (
+            booking_position_in_waiting(booking=booking) if booking.status == BookingStatus.WAITING else None
+        ),
+        "applicant": {"full_name": booking.applicant.full_name, "nik_masked": booking.applicant.nik_masked},
+        "qr": proof_payload(booking) if slot else None,
+        # On the office's own clock (with its UTC offset), not the server's.
+        "checkin_window": {"opens": window.opens.isoformat(), "closes": window.closes.isoformat()} if window else None,
+        "reschedules_left": max(settings.BOOKING_FREE_RESCHEDULES - booking.reschedule_count, 0),
+        "proof_url": link,
+        "pdf_url": f"{link}proof.pdf",
+        "ics_url": f"{link}calendar.ics" if slot else None,
+        "created_at": booking.created_at,
+    }
+    if include_token:
+        body["token"] = secret
+    serializer = BookingWithTokenOutput if include_token else BookingOutput
+    return serializer(body).data
+
+
+def booking_location(booking: Booking) -> str:
+    return reverse("api:booking-detail", kwargs={"code": booking.code})

@@ -1,0 +1,370 @@
+"""The public booking API (DESIGN section 5): book, read, cancel, reschedule, look up.
+
+Reading or changing a booking needs its secret token in ``X-Booking-Token``; a wrong
+or missing token is answered exactly like an unknown code (404). Responses that carry
+personal data or the token are never cached.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applicants.api.booking_serializers import (
+    BookingCreateInput,
+    BookingOutput,
+    BookingWithTokenOutput,
+    ErrorOutput,
+    LookupInput,
+    RescheduleInput,
+    booking_body,
+    booking_location,
+)
+from applicants.api.guards import limit_by_ip, limit_by_nik, run_idempotent
+from applicants.exceptions import BookingError, SessionFull, SessionNotFound
+from applicants.models import BookingStatus
+from applicants.selectors import booking_get_for_token, booking_lookup, slot_for_booking
+from applicants.services.booking import applicant_upsert, booking_cancel, booking_create, booking_reschedule
+from offices.cache import slot_is_marked_full
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional. A retry with the same key and body gets the first answer (kept 24 h); "
+    "the same key with another body is refused with 422, and while the first is still running with 409.",
+)
+TOKEN_HEADER = OpenApiParameter(
+    "X-Booking-Token",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The booking's secret, from the create or lookup answer (also in the proof link).",
+)
+
+
+def _error(description: str, *codes: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        ErrorOutput,
+        description=f"{description} Codes: " + ", ".join(f"`{code}`" for code in codes),
+        examples=[
+            OpenApiExample(
+                code,
+                value={"code": code, "detail": "A translated message for a person.", "fields": {}},
+                response_only=True,
+            )
+            for code in codes[:1]
+        ],
+    )
+
+
+_BOOKING_EXAMPLE = {
+    "code": "K7M2QX9A",
+    "status": "confirmed",
+    "status_label": "Confirmed",
+    "service": "new",
+    "track": "regular",
+    "office": {
+        "code": "surabaya",
+        "name": "Kantor Imigrasi Kelas I Khusus TPI Surabaya",
+        "address": "Jl. Raya Juanda No. 2, Sedati, Sidoarjo",
+        "timezone": "Asia/Jakarta",
+        "timezone_abbreviation": "WIB",
+    },
+    "date": "2026-12-07",
+    "session": {"id": 812, "start": "08:00", "end": "10:00", "track": "regular"},
+    "requested_date": "2026-12-07",
+    "waiting_position": None,
+    "applicant": {"full_name": "Siti Rahayu", "nik_masked": "3578********0001"},
+    "qr": "AP1.K7M2QX9A.surabaya.20261207.0800.R.k1.7Q3ZK2M5XWJ4PB6RNC2H4DTA",
+    "checkin_window": {"opens": "2026-12-07T07:00:00+07:00", "closes": "2026-12-07T10:00:00+07:00"},
+    "reschedules_left": 1,
+    "proof_url": "https://antrean.example.go.id/b/K7M2QX9A/Xb3…/",
+    "pdf_url": "https://antrean.example.go.id/b/K7M2QX9A/Xb3…/proof.pdf",
+    "ics_url": "https://antrean.example.go.id/b/K7M2QX9A/Xb3…/calendar.ics",
+    "created_at": "2026-11-30T09:12:44+07:00",
+}
+_BOOKING_WITH_TOKEN_EXAMPLE = {**_BOOKING_EXAMPLE, "token": "Xb3qL0v8c2M4n6R1s5T7u9W2y4A6C8E0"}
+
+
+def _no_store(response: Response) -> Response:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _language(requested: str | None) -> str:
+    codes = [code for code, _name in settings.LANGUAGES]
+    if requested in codes:
+        return requested
+    current = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return current if current in codes else settings.LANGUAGE_CODE
+
+
+def _marked_full(data) -> bool:
+    """The cache says this session is full: answer without validating or touching PostgreSQL."""
+    if not isinstance(data, dict) or data.get("if_full", "reject") != "reject":
+        return False
+    session = data.get("session")
+    if not isinstance(session, int) or isinstance(session, bool) or session < 1:
+        return False
+    try:
+        return slot_is_marked_full(session)
+    except Exception:  # noqa: BLE001 - a cache outage sends the request down the full path
+        return False
+
+
+def _prefixed(exc: BookingError, prefix: str) -> BookingError:
+    exc.fields = {f"{prefix}.{name}": messages for name, messages in exc.fields.items()}
+    return exc
+
+
+class BookingCreateView(APIView):
+    @extend_schema(
+        operation_id="bookings_create",
+        summary="Book a session (or wait for the next free place)",
+        parameters=[IDEMPOTENCY_HEADER],
+        request=BookingCreateInput,
+        responses={
+            201: OpenApiResponse(BookingWithTokenOutput, description="Booked: the place is yours."),
+            202: OpenApiResponse(
+                BookingWithTokenOutput,
+                description="The session was full and `if_full` was `next_available`: the request waits "
+                "for the earliest free place (status `waiting`, with `waiting_position`).",
+            ),
+            400: _error(
+                "Bad input; `fields` names each bad field.",
+                "invalid_nik",
+                "nik_birth_date_mismatch",
+                "invalid_birth_date",
+                "invalid_phone",
+                "invalid_email",
+                "track_not_allowed",
+                "invalid_choice",
+                "validation_error",
+                "invalid_idempotency_key",
+            ),
+            404: _error("The session does not exist for this office, date and track.", "session_not_found"),
+            409: _error(
+                "The booking cannot be made now.",
+                "session_full",
+                "active_booking_exists",
+                "session_closed",
+                "date_not_released",
+                "online_booking_closed",
+                "idempotency_in_progress",
+            ),
+            422: _error("The Idempotency-Key was used with another body.", "idempotency_key_reused"),
+            429: _error("Too many attempts; see `Retry-After`.", "rate_limited"),
+        },
+        examples=[
+            OpenApiExample(
+                "Book a session",
+                request_only=True,
+                value={
+                    "office": "surabaya",
+                    "date": "2026-12-07",
+                    "session": 812,
+                    "track": "regular",
+                    "service": "new",
+                    "applicant": {
+                        "nik": "3578014101900001",
+                        "full_name": "Siti Rahayu",
+                        "birth_date": "1990-01-01",
+                        "phone": "0812-3456-7890",
+                        "email": "siti@example.org",
+                    },
+                    "if_full": "next_available",
+                },
+            ),
+            OpenApiExample("Booked", response_only=True, status_codes=["201"], value=_BOOKING_WITH_TOKEN_EXAMPLE),
+            OpenApiExample(
+                "Waiting for a place",
+                response_only=True,
+                status_codes=["202"],
+                value={
+                    **_BOOKING_WITH_TOKEN_EXAMPLE,
+                    "status": "waiting",
+                    "status_label": "Waiting for a place",
+                    "date": None,
+                    "session": None,
+                    "waiting_position": 3,
+                    "qr": None,
+                    "checkin_window": None,
+                    "ics_url": None,
+                },
+            ),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        now = timezone.now()
+        limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
+        if "Idempotency-Key" not in request.headers and _marked_full(request.data):
+            raise SessionFull()
+        response = run_idempotent(request, scope="bookings.create", now=now, handler=lambda: self._create(request, now))
+        return _no_store(response)
+
+    def _create(self, request: Request, now) -> Response:
+        serializer = BookingCreateInput(data=request.data, context={"today": timezone.localdate(now)})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        person = data["applicant"]
+        limit_by_nik(request, group="booking", rate=settings.RATELIMIT_BOOKING_NIK, nik=person["nik"])
+        if data["if_full"] == "reject" and _marked_full({"session": data["session"]}):
+            raise SessionFull()
+        slot = slot_for_booking(slot_id=data["session"])
+        if slot.office.code != data["office"] or slot.date != data["date"] or slot.track != data["track"]:
+            raise SessionNotFound()
+        language = _language(data.get("language"))
+        with transaction.atomic():
+            try:
+                applicant = applicant_upsert(
+                    nik=person["nik"],
+                    full_name=person["full_name"],
+                    birth_date=person["birth_date"],
+                    phone=person["phone"],
+                    email=person["email"],
+                    language=language,
+                )
+            except BookingError as exc:
+                raise _prefixed(exc, "applicant") from None
+            result = booking_create(
+                slot=slot,
+                applicant=applicant,
+                track=data["track"],
+                service=data["service"],
+                now=now,
+                if_full=data["if_full"],
+                language=language,
+            )
+        booking = result.booking
+        status = 202 if booking.status == BookingStatus.WAITING else 201
+        return Response(
+            booking_body(booking, token=result.token, include_token=True),
+            status=status,
+            headers={"Location": booking_location(booking)},
+        )
+
+
+def _token(request: Request) -> str:
+    return request.headers.get("X-Booking-Token", "")
+
+
+class BookingDetailView(APIView):
+    @extend_schema(
+        operation_id="bookings_retrieve",
+        summary="Read a booking",
+        parameters=[TOKEN_HEADER],
+        responses={
+            200: OpenApiResponse(BookingOutput),
+            404: _error("No such booking, or the token is missing or wrong.", "booking_not_found"),
+        },
+        examples=[OpenApiExample("A confirmed booking", response_only=True, value=_BOOKING_EXAMPLE)],
+    )
+    def get(self, request: Request, code: str) -> Response:
+        booking = booking_get_for_token(code=code, token=_token(request))
+        return _no_store(Response(booking_body(booking)))
+
+
+class BookingCancelView(APIView):
+    @extend_schema(
+        operation_id="bookings_cancel",
+        summary="Cancel a booking (frees the place at once)",
+        parameters=[TOKEN_HEADER, IDEMPOTENCY_HEADER],
+        request=None,
+        responses={
+            200: OpenApiResponse(BookingOutput, description="Cancelled (also when it already was)."),
+            404: _error("No such booking, or the token is missing or wrong.", "booking_not_found"),
+            409: _error(
+                "The booking cannot be cancelled now.",
+                "booking_not_cancellable",
+                "too_late_to_change",
+                "idempotency_in_progress",
+            ),
+            422: _error("The Idempotency-Key was used with another body.", "idempotency_key_reused"),
+        },
+    )
+    def post(self, request: Request, code: str) -> Response:
+        now = timezone.now()
+        booking = booking_get_for_token(code=code, token=_token(request))
+
+        def cancel() -> Response:
+            cancelled = booking_cancel(booking=booking, now=now)
+            return Response(booking_body(cancelled))
+
+        return _no_store(run_idempotent(request, scope=f"bookings.cancel:{booking.code}", now=now, handler=cancel))
+
+
+class BookingRescheduleView(APIView):
+    @extend_schema(
+        operation_id="bookings_reschedule",
+        summary="Move a booking to another session of the same office",
+        description="Takes the new place and gives back the old one in one step: if the new session is full, "
+        "the booking keeps its place. Free `BOOKING_FREE_RESCHEDULES` times, until "
+        "`BOOKING_CHANGE_CUTOFF_DAYS` before the booked date.",
+        parameters=[TOKEN_HEADER, IDEMPOTENCY_HEADER],
+        request=RescheduleInput,
+        responses={
+            200: OpenApiResponse(BookingOutput, description="Moved."),
+            400: _error("Bad input.", "validation_error"),
+            404: _error(
+                "No such booking (or wrong token), or no such session.", "booking_not_found", "session_not_found"
+            ),
+            409: _error(
+                "The booking cannot be moved there now.",
+                "session_full",
+                "reschedule_not_allowed",
+                "too_late_to_change",
+                "session_closed",
+                "date_not_released",
+                "online_booking_closed",
+                "idempotency_in_progress",
+            ),
+            422: _error("The Idempotency-Key was used with another body.", "idempotency_key_reused"),
+        },
+        examples=[OpenApiExample("Move", request_only=True, value={"date": "2026-12-09", "session": 845})],
+    )
+    def post(self, request: Request, code: str) -> Response:
+        now = timezone.now()
+        booking = booking_get_for_token(code=code, token=_token(request))
+
+        def reschedule() -> Response:
+            serializer = RescheduleInput(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            slot = slot_for_booking(slot_id=serializer.validated_data["session"])
+            if slot.date != serializer.validated_data["date"] or slot.track != booking.track:
+                raise SessionNotFound()
+            moved = booking_reschedule(booking=booking, new_slot=slot, now=now)
+            return Response(booking_body(moved))
+
+        return _no_store(
+            run_idempotent(request, scope=f"bookings.reschedule:{booking.code}", now=now, handler=reschedule)
+        )
+
+
+class BookingLookupView(APIView):
+    @extend_schema(
+        operation_id="bookings_lookup",
+        summary="Find a booking by its code and the NIK (returns its token)",
+        request=LookupInput,
+        responses={
+            200: OpenApiResponse(BookingWithTokenOutput),
+            400: _error("Bad input.", "validation_error"),
+            404: _error("No booking has this code for this NIK.", "booking_not_found"),
+            429: _error("Too many attempts; see `Retry-After`.", "rate_limited"),
+        },
+        examples=[
+            OpenApiExample("Look up", request_only=True, value={"code": "K7M2QX9A", "nik": "3578014101900001"}),
+            OpenApiExample("Found", response_only=True, value=_BOOKING_WITH_TOKEN_EXAMPLE),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        limit_by_ip(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_IP)
+        serializer = LookupInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        limit_by_nik(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_NIK, nik=data["nik"])
+        booking = booking_lookup(code=data["code"], nik=data["nik"])
+        return _no_store(Response(booking_body(booking, include_token=True)))

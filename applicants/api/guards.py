@@ -1,0 +1,81 @@
+"""What stands before the booking services in the API: rate limits and idempotency.
+
+Rate limits use django-ratelimit on the default cache (Redis when configured), per
+client address and per NIK. The NIK never becomes a cache key: its keyed hash does.
+They are a courtesy to the service, not a rule: one active booking per person is the
+database's to enforce. If the cache cannot be reached the limits are skipped (logged),
+so a Redis outage never stops bookings.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from applicants.exceptions import RateLimited
+from applicants.identity import nik_hash
+from applicants.services.idempotency import (
+    StoredAnswer,
+    idempotency_abandon,
+    idempotency_begin,
+    idempotency_finish,
+    request_fingerprint,
+)
+from queue_booking.api_errors import exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+def _limit(request: Request, *, group: str, rate: str, key) -> None:
+    if not settings.RATELIMIT_ENABLE:
+        return
+    try:
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+    except Exception:  # noqa: BLE001 - a cache outage must not stop bookings
+        logger.warning("rate limit store unavailable; %s not limited", group, exc_info=True)
+        return
+    if usage is not None and usage["should_limit"]:
+        raise RateLimited(retry_after=max(int(usage["time_left"]), 1))
+
+
+def limit_by_ip(request: Request, *, group: str, rate: str) -> None:
+    _limit(request, group=f"{group}:ip", rate=rate, key="ip")
+
+
+def limit_by_nik(request: Request, *, group: str, rate: str, nik: str) -> None:
+    hashed = nik_hash("".join(ch for ch in nik if ch.isascii() and ch.isdigit()) or nik)
+    _limit(request, group=f"{group}:nik", rate=rate, key=lambda _group, _request: hashed)
+
+
+# Answers worth replaying: everything but "try again later" (429, 5xx).
+def _storable(status: int) -> bool:
+    return status < 500 and status != 429
+
+
+def run_idempotent(request: Request, *, scope: str, now, handler: Callable[[], Response]) -> Response:
+    """Run ``handler`` once per ``Idempotency-Key`` (if the request has one).
+
+    ``scope`` separates endpoints (and bookings): the same key on another endpoint is
+    another key.
+    """
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return handler()
+    claim = idempotency_begin(scope=scope, key=key.strip(), fingerprint=request_fingerprint(request.data), now=now)
+    if isinstance(claim, StoredAnswer):
+        return Response(claim.body, status=claim.status, headers={"Idempotent-Replayed": "true"})
+    try:
+        response = handler()
+    except Exception as exc:
+        response = exception_handler(exc, {"request": request})
+        if response is None:
+            idempotency_abandon(claim=claim)
+            raise
+    if _storable(response.status_code):
+        idempotency_finish(claim=claim, status=response.status_code, body=response.data)
+    else:
+        idempotency_abandon(claim=claim)
+    return response

@@ -1,0 +1,36 @@
+"""Handing work to Celery once the transaction that caused it has committed.
+
+Every task of this app is enqueued through ``enqueue_on_commit``: by name (so a task
+another module registers later, such as the allocation worker, can be sent without
+importing it), with ids only as arguments (never personal data), and never able to
+fail the write that caused it. A broker that is down costs a log line; the periodic
+sweeps pick the work up again.
+"""
+
+import logging
+
+from celery import current_app
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def publish(name: str, kwargs: dict) -> None:
+    """Send one task now. Registered tasks go through ``apply_async`` (which honours
+    ``task_always_eager``); unknown names are sent to the broker by name."""
+    try:
+        task = current_app.tasks.get(name)
+        if task is not None:
+            task.apply_async(kwargs=kwargs)
+        else:
+            current_app.send_task(name, kwargs=kwargs)
+    except Exception:  # noqa: BLE001 - the committed write must stand; sweeps retry
+        logger.exception("could not enqueue task %s", name)
+
+
+def enqueue_on_commit(name: str, **kwargs) -> None:
+    for value in kwargs.values():
+        if not isinstance(value, (int, str, bool, type(None))):
+            raise TypeError(f"task arguments are ids and flags only, not {type(value).__name__}")
+    # Looked up at commit time, so a test (or a later hook) can replace ``publish``.
+    transaction.on_commit(lambda: publish(name, kwargs))

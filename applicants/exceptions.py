@@ -1,0 +1,163 @@
+"""The applicants app's booking errors. Codes are stable: clients match on them.
+
+Every class is a ``queue_booking.errors.ServiceError``; the API renders them as
+``{"code", "detail", "fields"}`` with the class's status, the HTML views as a message.
+(The day-of-service errors live beside this in ``exceptions_staff``.)
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from queue_booking.errors import Conflict, NotFound, RateLimited, ServiceError
+
+__all__ = [
+    "ActiveBookingExists",
+    "BookingError",
+    "BookingNotCancellable",
+    "BookingNotFound",
+    "BookingStateChanged",
+    "DateNotReleased",
+    "IdempotencyInProgress",
+    "IdempotencyKeyReused",
+    "InvalidBirthDate",
+    "InvalidEmail",
+    "InvalidIdempotencyKey",
+    "InvalidNik",
+    "InvalidPhone",
+    "InvalidTransition",
+    "NikBirthDateMismatch",
+    "OnlineBookingClosed",
+    "ProofInvalid",
+    "RateLimited",
+    "RescheduleNotAllowed",
+    "SessionClosed",
+    "SessionFull",
+    "SessionNotFound",
+    "TooLateToChange",
+    "TrackNotAllowed",
+]
+
+
+class BookingError(ServiceError):
+    code = "booking_error"
+
+
+# --- Bad input (400) -----------------------------------------------------------------
+
+
+class InvalidNik(BookingError):
+    code = "invalid_nik"
+    message = _("The NIK is not valid: it has 16 digits, as printed on the e-KTP.")
+
+
+class NikBirthDateMismatch(BookingError):
+    code = "nik_birth_date_mismatch"
+    message = _("The date of birth does not match the NIK. Check both against the e-KTP.")
+
+
+class InvalidBirthDate(BookingError):
+    code = "invalid_birth_date"
+    message = _("Enter a valid date of birth, not in the future.")
+
+
+class InvalidPhone(BookingError):
+    code = "invalid_phone"
+    message = _("Enter a valid phone number, for example 0812 3456 7890.")
+
+
+class InvalidEmail(BookingError):
+    code = "invalid_email"
+    message = _("Enter a valid email address.")
+
+
+class TrackNotAllowed(BookingError):
+    code = "track_not_allowed"
+    message = _("This track cannot be booked online. Priority service is given at the office.")
+
+
+class ProofInvalid(BookingError):
+    code = "invalid_qr"
+    message = _("This QR code is not a valid proof of registration.")
+
+
+class InvalidIdempotencyKey(BookingError):
+    code = "invalid_idempotency_key"
+    message = _("The Idempotency-Key header must be 1 to 255 visible ASCII characters.")
+
+
+# --- Not found (404) -----------------------------------------------------------------
+
+
+class SessionNotFound(BookingError, NotFound):
+    code = "session_not_found"
+    message = _("This session does not exist for the office, date and track given.")
+
+
+class BookingNotFound(BookingError, NotFound):
+    # The same answer for an unknown code and a wrong secret: the code alone reveals
+    # nothing, not even whether it exists.
+    code = "booking_not_found"
+    message = _("No booking was found for these details.")
+
+
+# --- Conflicts with the current state (409) --------------------------------------------
+
+
+class SessionFull(BookingError, Conflict):
+    code = "session_full"
+    message = _("This session is full. Choose another session, or ask for the next available date.")
+
+
+class SessionClosed(BookingError, Conflict):
+    code = "session_closed"
+    message = _("This session is closed and takes no bookings.")
+
+
+class DateNotReleased(BookingError, Conflict):
+    code = "date_not_released"
+    message = _("This date cannot be booked: it is in the past or not yet released.")
+
+
+class OnlineBookingClosed(BookingError, Conflict):
+    code = "online_booking_closed"
+    message = _("This office does not take online bookings at the moment. Please come to the office.")
+
+
+class ActiveBookingExists(BookingError, Conflict):
+    code = "active_booking_exists"
+    message = _("This NIK already has an active booking. Cancel it first, or look it up with its code.")
+
+
+class BookingNotCancellable(BookingError, Conflict):
+    code = "booking_not_cancellable"
+    message = _("This booking can no longer be cancelled.")
+
+
+class RescheduleNotAllowed(BookingError, Conflict):
+    code = "reschedule_not_allowed"
+    message = _("This booking cannot be moved: only a confirmed booking can, and only %(count)s time(s).")
+
+
+class TooLateToChange(BookingError, Conflict):
+    code = "too_late_to_change"
+    message = _("It is too late to change this booking.")
+
+
+class InvalidTransition(BookingError, Conflict):
+    code = "invalid_transition"
+    message = _("A booking that is %(from_status)s cannot become %(to_status)s.")
+
+
+class BookingStateChanged(BookingError, Conflict):
+    code = "booking_state_changed"
+    message = _("This booking was changed at the same moment. Reload it and try again.")
+
+
+class IdempotencyInProgress(BookingError, Conflict):
+    code = "idempotency_in_progress"
+    message = _("A request with this Idempotency-Key is still being processed. Try again shortly.")
+
+
+class IdempotencyKeyReused(BookingError):
+    code = "idempotency_key_reused"
+    status = 422
+    message = _("This Idempotency-Key was already used for a different request.")

@@ -1,0 +1,266 @@
+"""Messages to applicants: by email (HTML + text) and by SMS/WhatsApp.
+
+``notify`` records what must be sent as ``Notification`` rows inside the caller's
+transaction (the unique ``dedupe_key`` makes a second request for the same message a
+no-op) and, once that transaction commits, enqueues one task per row with the row's id
+only. ``notification_send`` (run by that task) claims the row, renders the message in
+the booking's language and sends it.
+"""
+
+import datetime as dt
+import logging
+import sys
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from applicants import dispatch
+from applicants.identity import secret_decrypt
+from applicants.models import Booking, Notification
+from applicants.proof import booking_ics, checkin_window, date_label, proof_url, session_label, what_to_bring
+
+logger = logging.getLogger(__name__)
+
+SEND_TASK = "applicants.tasks.send_notification"
+MAX_ATTEMPTS = 6
+
+
+# --- SMS / WhatsApp backends -------------------------------------------------------------
+
+
+class SmsBackend:
+    """Sends a short text to a phone number in E.164 form. Subclass and name it in ``SMS_BACKEND``."""
+
+    def send(self, *, to: str, text: str) -> None:
+        raise NotImplementedError
+
+
+class ConsoleSmsBackend(SmsBackend):
+    """Writes the message to standard output (development)."""
+
+    def send(self, *, to: str, text: str) -> None:
+        sys.stdout.write(f"--- SMS to {to} ---\n{text}\n")
+        sys.stdout.flush()
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    to: str
+    text: str
+
+
+class LocmemSmsBackend(SmsBackend):
+    """Keeps messages in ``LocmemSmsBackend.outbox`` (tests)."""
+
+    outbox: ClassVar[list[SmsMessage]] = []
+
+    def send(self, *, to: str, text: str) -> None:
+        self.outbox.append(SmsMessage(to=to, text=text))
+
+
+def get_sms_backend() -> SmsBackend:
+    return import_string(settings.SMS_BACKEND)()
+
+
+# --- Recording and enqueueing ----------------------------------------------------------------
+
+
+def notify(*, booking: Booking, kind: str, dedupe_key: str | None = None) -> None:
+    """Ask for ``kind`` to be sent to the booking's applicant on every channel they gave.
+
+    Call inside the transaction that made the change: nothing is sent unless it commits.
+    The same ``dedupe_key`` (default: ``kind``) never sends twice.
+    """
+    applicant = booking.applicant
+    dedupe = dedupe_key or kind
+    channels = []
+    if applicant.email:
+        channels.append(Notification.Channel.EMAIL)
+    if applicant.phone:
+        channels.append(Notification.Channel.SMS)
+    if not channels:
+        return
+    Notification.objects.bulk_create(
+        [Notification(booking=booking, kind=kind, channel=channel, dedupe_key=dedupe) for channel in channels],
+        ignore_conflicts=True,
+    )
+    booking_id = booking.id
+    transaction.on_commit(lambda: enqueue_pending(booking_id=booking_id, dedupe_key=dedupe))
+
+
+def enqueue_pending(*, booking_id: int, dedupe_key: str) -> None:
+    # The rows' ids are read after commit: the insert ignores duplicates, so it cannot
+    # report them.
+    ids = Notification.objects.filter(
+        booking_id=booking_id, dedupe_key=dedupe_key, state=Notification.State.PENDING
+    ).values_list("id", flat=True)
+    for notification_id in ids:
+        dispatch.publish(SEND_TASK, {"notification_id": notification_id})
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+SUBJECTS = {
+    Notification.Kind.CONFIRMATION: gettext_lazy("Booking confirmed: %(code)s"),
+    Notification.Kind.WAITING: gettext_lazy("You are on the waiting list: %(code)s"),
+    Notification.Kind.ALLOCATED: gettext_lazy("A place was found for you: %(code)s"),
+    Notification.Kind.ROLLED_OVER: gettext_lazy("Your appointment was moved: %(code)s"),
+    Notification.Kind.CANCELLED: gettext_lazy("Booking cancelled: %(code)s"),
+    Notification.Kind.RESCHEDULED: gettext_lazy("Booking moved to a new session: %(code)s"),
+    Notification.Kind.REMINDER: gettext_lazy("Reminder: your passport appointment (%(code)s)"),
+    Notification.Kind.EXPIRED: gettext_lazy("No place was found for your request %(code)s"),
+}
+
+INTROS = {
+    Notification.Kind.CONFIRMATION: gettext_lazy("Your passport appointment is booked."),
+    Notification.Kind.WAITING: gettext_lazy(
+        "The session you chose was full. You are on the waiting list and will get the earliest free "
+        "place from the date you asked for. We will tell you as soon as a place is found."
+    ),
+    Notification.Kind.ALLOCATED: gettext_lazy("Good news: a place was found for your passport appointment."),
+    Notification.Kind.ROLLED_OVER: gettext_lazy(
+        "The office cannot serve you at the time booked. Your appointment was moved to the earliest free session."
+    ),
+    Notification.Kind.CANCELLED: gettext_lazy("Your booking was cancelled. The place is free for someone else."),
+    Notification.Kind.RESCHEDULED: gettext_lazy("Your appointment was moved to the session you chose."),
+    Notification.Kind.REMINDER: gettext_lazy("This is a reminder of your passport appointment."),
+    Notification.Kind.EXPIRED: gettext_lazy(
+        "We could not find a place for your request in time. You can book again at any time."
+    ),
+}
+
+# Kinds after which the applicant holds a session and should see it in full.
+_WITH_SESSION = {
+    Notification.Kind.CONFIRMATION,
+    Notification.Kind.ALLOCATED,
+    Notification.Kind.ROLLED_OVER,
+    Notification.Kind.RESCHEDULED,
+    Notification.Kind.REMINDER,
+}
+
+
+def _booking_link(booking: Booking) -> str:
+    if not booking.token_encrypted:
+        return ""
+    return proof_url(booking, secret_decrypt(booking.token_encrypted))
+
+
+def notification_context(notification: Notification) -> dict:
+    booking = notification.booking
+    has_session = booking.slot_id is not None and notification.kind in _WITH_SESSION
+    window = checkin_window(booking) if has_session else None
+    return {
+        "kind": notification.kind,
+        "booking": booking,
+        "office": booking.office,
+        "applicant_name": booking.applicant.full_name,
+        "intro": str(INTROS[notification.kind]),
+        "has_session": has_session,
+        "date": date_label(booking.slot.date) if has_session else "",
+        "requested_date": date_label(booking.requested_date),
+        "session": session_label(booking) if has_session else "",
+        "checkin_opens": f"{window.opens:%H:%M}" if window else "",
+        "checkin_closes": f"{window.closes:%H:%M}" if window else "",
+        "what_to_bring": what_to_bring(booking.service) if has_session else [],
+        "link": _booking_link(booking),
+        "site_url": settings.SITE_URL,
+    }
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(notification: Notification) -> RenderedEmail:
+    with translation.override(notification.booking.language):
+        context = notification_context(notification)
+        subject = str(SUBJECTS[notification.kind]) % {"code": notification.booking.code}
+        return RenderedEmail(
+            subject=subject,
+            text=render_to_string("emails/booking.txt", context),
+            html=render_to_string("emails/booking.html", context),
+        )
+
+
+def render_sms(notification: Notification) -> str:
+    with translation.override(notification.booking.language):
+        context = notification_context(notification)
+        parts = [f"Antrean Paspor: {SUBJECTS[notification.kind] % {'code': notification.booking.code}}."]
+        if context["has_session"]:
+            parts.append(f"{context['office'].name}, {context['date']}, {context['session']}.")
+        if context["link"]:
+            parts.append(_("Proof: %(link)s") % {"link": context["link"]})
+        return " ".join(parts)
+
+
+# --- Sending --------------------------------------------------------------------------------------
+
+
+class SendOutcome:
+    SENT = "sent"
+    SKIPPED = "skipped"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def _deliver(notification: Notification) -> None:
+    applicant = notification.booking.applicant
+    if notification.channel == Notification.Channel.EMAIL:
+        email = render_email(notification)
+        message = EmailMultiAlternatives(email.subject, email.text, settings.DEFAULT_FROM_EMAIL, [applicant.email])
+        message.attach_alternative(email.html, "text/html")
+        if notification.kind in _WITH_SESSION and notification.booking.slot_id is not None:
+            message.attach(f"{notification.booking.code}.ics", booking_ics(notification.booking), "text/calendar")
+        message.send()
+    else:
+        get_sms_backend().send(to=applicant.phone, text=render_sms(notification))
+
+
+def notification_send(*, notification_id: int, now: dt.datetime) -> str:
+    """Send one pending notification; safe to run twice and from several workers.
+
+    The row stays locked while it is sent, so a duplicate task skips it; a worker that
+    dies mid-send leaves it pending for the redelivered task. Returns a ``SendOutcome``.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("booking__applicant", "booking__office", "booking__slot")
+            .filter(id=notification_id, state=Notification.State.PENDING)
+            .first()
+        )
+        if notification is None:
+            return SendOutcome.SKIPPED
+        notification.attempts += 1
+        try:
+            _deliver(notification)
+        except Exception:  # noqa: BLE001 - any transport failure is retried, then given up
+            logger.warning(
+                "notification %s (%s by %s) failed, attempt %s",
+                notification.id,
+                notification.kind,
+                notification.channel,
+                notification.attempts,
+                exc_info=True,
+            )
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.state = Notification.State.FAILED
+                notification.save(update_fields=["attempts", "state"])
+                return SendOutcome.FAILED
+            notification.save(update_fields=["attempts"])
+            return SendOutcome.RETRY
+        notification.state = Notification.State.SENT
+        notification.sent_at = now
+        notification.save(update_fields=["attempts", "state", "sent_at"])
+        return SendOutcome.SENT

@@ -1,0 +1,319 @@
+"""Proof of registration: the booking code, the secret token, the signed QR payload,
+and the printable forms of a booking (PDF, calendar file).
+
+The QR payload is compact text that staff can verify with only the signing keys, even
+when the central server cannot be reached::
+
+    AP1.<code>.<office code>.<yyyymmdd>.<hhmm>.<track letter>.<key id>.<HMAC>
+
+The HMAC (SHA-256, truncated to 120 bits, base32) covers everything before it. Keys
+rotate: ``PROOF_SIGNING_KEYS`` lists every key that verifies, ``PROOF_SIGNING_KEY_ID``
+names the one that signs.
+"""
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import io
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+import segno
+from django.conf import settings
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from fpdf import FPDF
+from icalendar import Alarm, Calendar, Event
+
+from applicants.exceptions import ProofInvalid
+from applicants.models import Booking, Service
+from offices.timeutils import office_datetime
+
+# No 0/O, 1/I: a code is read aloud at a counter and typed from paper. 32 symbols,
+# 8 of them: 2^40 codes, so a guessed code hits a booking with negligible odds.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+PAYLOAD_VERSION = "AP1"
+_MAC_BYTES = 15
+_TRACK_LETTER = {"regular": "R", "express": "E", "priority": "P"}
+_LETTER_TRACK = {letter: track for track, letter in _TRACK_LETTER.items()}
+
+
+def new_booking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str:
+    """Codes are typed by people: ignore case and surrounding spaces."""
+    return (raw or "").strip().upper()
+
+
+def is_code_shaped(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_matches(token: str, stored_hash: str) -> bool:
+    return bool(token) and bool(stored_hash) and hmac.compare_digest(token_hash(token), stored_hash)
+
+
+# --- Signed QR payload -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProofPayload:
+    code: str
+    office_code: str
+    date: dt.date
+    start: dt.time
+    track: str
+    key_id: str
+
+
+def _mac(message: str, key_id: str) -> str:
+    secret = settings.PROOF_SIGNING_KEYS[key_id]
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()[:_MAC_BYTES]
+    return base64.b32encode(digest).decode()
+
+
+def proof_sign(*, code: str, office_code: str, date: dt.date, start: dt.time, track: str) -> str:
+    key_id = settings.PROOF_SIGNING_KEY_ID
+    fields = [code, office_code, date.strftime("%Y%m%d"), start.strftime("%H%M"), _TRACK_LETTER[track], key_id]
+    message = ".".join([PAYLOAD_VERSION, *fields])
+    return f"{message}.{_mac(message, key_id)}"
+
+
+def proof_payload(booking: Booking) -> str:
+    """The signed text in the booking's QR. Only a booking with a session has one."""
+    if booking.slot_id is None:
+        raise ValueError("a waiting request has no session to prove")
+    slot = booking.slot
+    return proof_sign(
+        code=booking.code, office_code=booking.office.code, date=slot.date, start=slot.start, track=slot.track
+    )
+
+
+def proof_verify(text: str) -> ProofPayload:
+    """Check a scanned payload with the signing keys alone; raise ``ProofInvalid``."""
+    parts = (text or "").strip().split(".")
+    if len(parts) != 8 or parts[0] != PAYLOAD_VERSION:
+        raise ProofInvalid()
+    _version, code, office_code, date_text, start_text, letter, key_id, mac = parts
+    if key_id not in settings.PROOF_SIGNING_KEYS:
+        raise ProofInvalid()
+    message = text.strip().rsplit(".", 1)[0]
+    if not hmac.compare_digest(_mac(message, key_id), mac):
+        raise ProofInvalid()
+    try:
+        date = dt.datetime.strptime(date_text, "%Y%m%d").date()  # noqa: DTZ007 - a calendar date, no time
+        start = dt.datetime.strptime(start_text, "%H%M").time()  # noqa: DTZ007
+        track = _LETTER_TRACK[letter]
+    except (ValueError, KeyError) as exc:
+        raise ProofInvalid() from exc
+    return ProofPayload(code=code, office_code=office_code, date=date, start=start, track=track, key_id=key_id)
+
+
+def _qr(booking: Booking) -> segno.QRCode:
+    return segno.make(proof_payload(booking), error="m")
+
+
+def proof_qr_svg(booking: Booking, *, scale: int = 4) -> str:
+    """Inline SVG (for HTML5) of the booking's QR."""
+    return _qr(booking).svg_inline(scale=scale, title=_("QR code of booking %(code)s") % {"code": booking.code})
+
+
+def proof_qr_png(booking: Booking, *, scale: int = 8) -> bytes:
+    out = io.BytesIO()
+    _qr(booking).save(out, kind="png", scale=scale, border=2)
+    return out.getvalue()
+
+
+# --- What the proof states -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckinWindow:
+    opens: dt.datetime
+    closes: dt.datetime
+
+
+def checkin_window(booking: Booking) -> CheckinWindow | None:
+    """From ``checkin_early_minutes`` before the session to ``checkin_late_minutes`` after its end."""
+    if booking.slot_id is None:
+        return None
+    office, slot = booking.office, booking.slot
+    return CheckinWindow(
+        opens=office_datetime(office, slot.date, slot.start) - dt.timedelta(minutes=office.checkin_early_minutes),
+        closes=office_datetime(office, slot.date, slot.end) + dt.timedelta(minutes=office.checkin_late_minutes),
+    )
+
+
+_ORIGINALS = gettext_lazy("Bring the originals; photocopies are not needed.")
+WHAT_TO_BRING = {
+    Service.NEW: [
+        gettext_lazy("Electronic identity card (e-KTP)"),
+        gettext_lazy("Family card (Kartu Keluarga)"),
+        gettext_lazy("Birth certificate, marriage certificate or school diploma showing your name and birth date"),
+        _ORIGINALS,
+    ],
+    Service.RENEWAL: [
+        gettext_lazy("Electronic identity card (e-KTP)"),
+        gettext_lazy("Your current passport"),
+        _ORIGINALS,
+    ],
+    Service.REPLACEMENT_LOST: [
+        gettext_lazy("Electronic identity card (e-KTP)"),
+        gettext_lazy("Family card (Kartu Keluarga)"),
+        gettext_lazy("Police report of the loss (surat keterangan hilang)"),
+        gettext_lazy("Birth certificate, marriage certificate or school diploma showing your name and birth date"),
+        _ORIGINALS,
+    ],
+    Service.REPLACEMENT_DAMAGED: [
+        gettext_lazy("Electronic identity card (e-KTP)"),
+        gettext_lazy("The damaged passport"),
+        gettext_lazy("Family card (Kartu Keluarga)"),
+        _ORIGINALS,
+    ],
+}
+
+
+def what_to_bring(service: str) -> list[str]:
+    return [str(item) for item in WHAT_TO_BRING.get(service, WHAT_TO_BRING[Service.NEW])]
+
+
+def proof_url(booking: Booking, token: str) -> str:
+    # Built by hand rather than reverse(): emails and tasks need it outside a request,
+    # and the path is part of every printed proof, so it must never change.
+    return f"{settings.SITE_URL}/b/{booking.code}/{token}/"
+
+
+def session_label(booking: Booking) -> str:
+    """``08:00-10:00 WIB``: the office's own wall clock and zone."""
+    slot = booking.slot
+    return f"{slot.start:%H:%M}-{slot.end:%H:%M} {booking.office.tz_abbreviation}"
+
+
+def date_label(date: dt.date) -> str:
+    return formats.date_format(date, "l, j F Y")
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def _latin1(text: str) -> str:
+    """The PDF's core fonts know Latin-1 only: fold accents, replace the rest."""
+    text = str(text).replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'")
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).encode("latin-1", "replace").decode("latin-1")
+
+
+def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
+    """A one-page A4 proof to print or show on a phone: code, QR, where, when, what to bring."""
+    with translation.override(language or booking.language):
+        pdf = FPDF(format="A4")
+        pdf.set_title(_latin1(_("Proof of registration %(code)s") % {"code": booking.code}))
+        pdf.set_creator("Antrean Paspor")
+        pdf.add_page()
+        pdf.set_auto_page_break(auto=True, margin=15)
+        width = pdf.w - pdf.l_margin - pdf.r_margin
+
+        def line(text: str, size: int = 11, style: str = "", height: float = 6) -> None:
+            pdf.set_font("Helvetica", style, size)
+            pdf.multi_cell(width, height, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+
+        line("Antrean Paspor", 10)
+        line(_("Proof of registration"), 18, "B", 9)
+        line(_("Booking code: %(code)s") % {"code": booking.code}, 16, "B", 9)
+        line(_("Status: %(status)s") % {"status": booking.get_status_display()}, 11)
+        pdf.ln(2)
+
+        if booking.slot_id is not None:
+            top = pdf.get_y()
+            pdf.image(io.BytesIO(proof_qr_png(booking)), x=pdf.w - pdf.r_margin - 50, y=top, w=50, h=50)
+            width -= 55
+        office = booking.office
+        line(office.name, 12, "B")
+        line(office.address or office.city)
+        pdf.ln(2)
+        if booking.slot_id is not None:
+            window = checkin_window(booking)
+            line(_("Date: %(date)s") % {"date": date_label(booking.slot.date)}, 12, "B")
+            line(_("Session: %(session)s") % {"session": session_label(booking)}, 12, "B")
+            line(_("Track: %(track)s") % {"track": booking.get_track_display()})
+            line(
+                _("Check in between %(opens)s and %(closes)s %(zone)s.")
+                % {
+                    "opens": f"{window.opens:%H:%M}",
+                    "closes": f"{window.closes:%H:%M}",
+                    "zone": office.tz_abbreviation,
+                }
+            )
+        else:
+            line(_("Requested date: %(date)s") % {"date": date_label(booking.requested_date)}, 12, "B")
+            line(_("You are on the waiting list. We will tell you as soon as a place is found."))
+        pdf.set_y(max(pdf.get_y(), pdf.t_margin + 80) + 2)
+        width = pdf.w - pdf.l_margin - pdf.r_margin
+        line(_("Service: %(service)s") % {"service": booking.get_service_display()})
+        line(
+            _("Applicant: %(name)s, NIK %(nik)s")
+            % {"name": booking.applicant.full_name, "nik": booking.applicant.nik_masked}
+        )
+        pdf.ln(3)
+        line(_("What to bring"), 12, "B")
+        for item in what_to_bring(booking.service):
+            line(f"- {item}")
+        pdf.ln(3)
+        line(_("The service is free of charge. Never pay anyone for a booking."), 10, "I")
+        return bytes(pdf.output())
+
+
+# --- Calendar file ---------------------------------------------------------------------------
+
+
+def booking_ics(booking: Booking, language: str | None = None) -> bytes:
+    """An iCalendar event for the session, with a reminder the day before."""
+    if booking.slot_id is None:
+        raise ValueError("a waiting request has no session to put in a calendar")
+    office, slot = booking.office, booking.slot
+    with translation.override(language or booking.language):
+        cal = Calendar()
+        cal.add("prodid", "-//Antrean Paspor//Booking//EN")
+        cal.add("version", "2.0")
+        cal.add("method", "PUBLISH")
+        event = Event()
+        host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+        event.add("uid", f"{booking.code}@{host}")
+        event.add("dtstamp", booking.updated_at.astimezone(dt.UTC))
+        event.add("dtstart", office_datetime(office, slot.date, slot.start))
+        event.add("dtend", office_datetime(office, slot.date, slot.end))
+        event.add("summary", _("Passport appointment at %(office)s") % {"office": office.name})
+        event.add("location", ", ".join(part for part in (office.name, office.address) if part))
+        window = checkin_window(booking)
+        description = [
+            _("Booking code: %(code)s") % {"code": booking.code},
+            _("Service: %(service)s") % {"service": booking.get_service_display()},
+            _("Check in between %(opens)s and %(closes)s %(zone)s.")
+            % {"opens": f"{window.opens:%H:%M}", "closes": f"{window.closes:%H:%M}", "zone": office.tz_abbreviation},
+            _("What to bring"),
+            *(f"- {item}" for item in what_to_bring(booking.service)),
+        ]
+        event.add("description", "\n".join(description))
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", _("Passport appointment tomorrow"))
+        alarm.add("trigger", dt.timedelta(days=-1))
+        event.add_component(alarm)
+        cal.add_component(event)
+        cal.add_missing_timezones()
+        return cal.to_ical()

@@ -1,0 +1,70 @@
+"""Reads of the applicants app: finding a booking by its secret, by code + NIK, and the
+session a booking asks for."""
+
+import hmac
+
+from applicants.exceptions import BookingNotFound, InvalidNik, SessionNotFound
+from applicants.identity import nik_hash, nik_parse, secret_decrypt
+from applicants.models import Booking
+from applicants.proof import is_code_shaped, normalize_code, token_hash, token_matches
+from offices.models import Slot
+
+_BOOKING_RELATED = ("office", "slot", "applicant", "requested_slot")
+# Compared against when the code does not exist, so a wrong code and a wrong token
+# take the same time.
+_NO_TOKEN_HASH = token_hash("no-such-booking")
+
+
+def slot_for_booking(*, slot_id: int) -> Slot:
+    """The capacity row with its office, in one query; ``SessionNotFound`` if there is none."""
+    slot = Slot.objects.select_related("office").filter(id=slot_id).first()
+    if slot is None:
+        raise SessionNotFound()
+    return slot
+
+
+def _booking_by_code(code: str) -> Booking | None:
+    code = normalize_code(code)
+    if not is_code_shaped(code):
+        return None
+    return Booking.objects.select_related(*_BOOKING_RELATED).filter(code=code).first()
+
+
+def booking_get_for_token(*, code: str, token: str) -> Booking:
+    """The booking whose proof link holds ``code`` and ``token``; else ``BookingNotFound``.
+
+    A missing booking and a wrong token give the same answer.
+    """
+    booking = _booking_by_code(code)
+    stored = booking.token_hash if booking is not None else _NO_TOKEN_HASH
+    if not token_matches(token or "", stored) or booking is None:
+        raise BookingNotFound()
+    return booking
+
+
+def booking_lookup(*, code: str, nik: str) -> Booking:
+    """The booking with this code made for this NIK; else ``BookingNotFound``.
+
+    A malformed NIK is "not found" too: this read says nothing about which half was wrong.
+    """
+    booking = _booking_by_code(code)
+    try:
+        wanted = nik_hash(nik_parse(nik).nik)
+    except InvalidNik:
+        wanted = ""
+    if booking is None or not wanted or not hmac.compare_digest(booking.nik_hash, wanted):
+        raise BookingNotFound()
+    return booking
+
+
+def booking_token(booking: Booking) -> str:
+    """The booking's secret token, as printed in its proof link ("" if none is kept)."""
+    return secret_decrypt(booking.token_encrypted) if booking.token_encrypted else ""
+
+
+def booking_position_in_waiting(*, booking: Booking) -> int | None:
+    """1 for the next waiting request to get a place at this office; ``None`` unless waiting."""
+    # The allocation worker owns the order of the queue; ask it, so the two never disagree.
+    from applicants.services.allocation import waiting_position
+
+    return waiting_position(booking=booking)

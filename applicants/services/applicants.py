@@ -1,0 +1,54 @@
+"""Applicants: one row per NIK, created or refreshed when they book."""
+
+import datetime as dt
+
+from applicants.identity import (
+    email_normalize,
+    nik_check_birth_date,
+    nik_hash,
+    nik_parse,
+    phone_normalize,
+    secret_encrypt,
+)
+from applicants.models import Applicant
+
+# Fields an applicant may correct by booking again; the NIK (and with it the row) stays.
+_REFRESHED_FIELDS = ["full_name", "birth_date", "sex", "phone", "email", "language", "updated_at"]
+
+
+def applicant_upsert(
+    *,
+    nik: str,
+    full_name: str,
+    birth_date: dt.date,
+    phone: str,
+    email: str = "",
+    language: str = "id",
+) -> Applicant:
+    """The applicant with this NIK, created or with their details refreshed.
+
+    Validates the NIK and its agreement with ``birth_date`` (``InvalidNik``,
+    ``NikBirthDateMismatch``), normalizes the phone to E.164 (``InvalidPhone``) and the
+    email (``InvalidEmail``). One ``INSERT ... ON CONFLICT DO UPDATE`` statement: call
+    it inside the booking's transaction, so a booking that fails changes nothing.
+    """
+    info = nik_parse(nik)
+    nik_check_birth_date(info, birth_date)
+    applicant = Applicant(
+        nik_hash=nik_hash(info.nik),
+        nik_encrypted=secret_encrypt(info.nik),
+        nik_masked=info.masked,
+        full_name=" ".join((full_name or "").split())[:150],
+        birth_date=birth_date,
+        sex=info.sex,
+        phone=phone_normalize(phone) if phone else "",
+        email=email_normalize(email),
+        language=language,
+    )
+    Applicant.objects.bulk_create(
+        [applicant], update_conflicts=True, unique_fields=["nik_hash"], update_fields=_REFRESHED_FIELDS
+    )
+    if applicant.pk is None:
+        # Backends that cannot return the id of an upserted row.
+        applicant.pk = Applicant.objects.only("id").get(nik_hash=applicant.nik_hash).pk
+    return applicant

@@ -1,0 +1,441 @@
+"""Taking a place, giving it back, moving it: the booking life-cycle (DESIGN rules 1, 4, 8).
+
+Every path that takes capacity does it with ``offices.services.capacity.slot_take`` (one
+conditional UPDATE) inside the same transaction as the booking row that uses it, so a
+place is taken exactly when that row commits. The database backs both rules up:
+``CHECK (booked <= capacity)`` and a partial unique index on (NIK hash, person slot)
+over active bookings.
+
+Lock order, the same on every path so that two of them never wait on each other:
+applicant row, booking row(s), then slot rows in ascending id.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from applicants.dispatch import enqueue_on_commit
+from applicants.exceptions import (
+    ActiveBookingExists,
+    BookingNotCancellable,
+    BookingStateChanged,
+    DateNotReleased,
+    InvalidTransition,
+    OnlineBookingClosed,
+    RescheduleNotAllowed,
+    SessionClosed,
+    SessionFull,
+    SessionNotFound,
+    TooLateToChange,
+    TrackNotAllowed,
+)
+from applicants.identity import secret_encrypt
+from applicants.models import (
+    ACTIVE_STATUSES,
+    Applicant,
+    Booking,
+    BookingStatus,
+    BookingTransition,
+    Channel,
+    Notification,
+)
+from applicants.notifications import notify
+from applicants.proof import new_booking_code, new_token, token_hash
+from applicants.services.applicants import applicant_upsert
+from offices.cache import availability_invalidate, slot_mark_full
+from offices.models import Slot, Track
+from offices.selectors import office_is_released
+from offices.services.capacity import slot_release, slot_take
+from offices.timeutils import office_datetime, office_today
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "ALLOCATE_TASK",
+    "BookingResult",
+    "applicant_upsert",
+    "booking_cancel",
+    "booking_code_new",
+    "booking_create",
+    "booking_reschedule",
+    "booking_transition",
+    "enqueue_allocation",
+]
+
+ALLOCATE_TASK = "applicants.tasks.allocate_waiting"
+
+S = BookingStatus
+# DESIGN rule 8. The one table of status changes; ``booking_transition`` refuses others.
+# called -> checked_in is "missed, back of the queue"; rolled_over ends a booking that
+# a closure or a stopped service moved (its successor starts as waiting).
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.WAITING: frozenset({S.CONFIRMED, S.CANCELLED, S.EXPIRED}),
+    S.CONFIRMED: frozenset({S.CHECKED_IN, S.CANCELLED, S.NO_SHOW, S.ROLLED_OVER}),
+    S.CHECKED_IN: frozenset({S.CALLED, S.NO_SHOW, S.ROLLED_OVER}),
+    S.CALLED: frozenset({S.SERVED, S.CHECKED_IN, S.NO_SHOW, S.ROLLED_OVER}),
+    S.SERVED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.NO_SHOW: frozenset(),
+    S.ROLLED_OVER: frozenset(),
+    S.EXPIRED: frozenset(),
+}
+
+_CODE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    booking: Booking
+    # The secret of the proof link, returned once to the person who booked.
+    token: str
+
+
+def booking_code_new() -> str:
+    return new_booking_code()
+
+
+def enqueue_allocation(office_id: int) -> None:
+    """Ask the allocation worker to look at the office's waiting requests, after commit.
+
+    Sent by name: the worker lives in ``applicants.tasks``. A broker that is down is
+    logged and the beat sweep catches up; it never fails the booking.
+    """
+    enqueue_on_commit(ALLOCATE_TASK, office_id=office_id)
+
+
+# --- Status changes ------------------------------------------------------------------------
+
+
+def _record_transition(
+    *,
+    booking: Booking,
+    from_status: str,
+    to_status: str,
+    reason: str,
+    now: dt.datetime,
+    actor=None,
+    detail: dict | None = None,
+) -> None:
+    BookingTransition.objects.create(
+        booking=booking,
+        from_status=from_status,
+        to_status=to_status,
+        at=now,
+        actor=actor,
+        reason=reason,
+        detail=detail or {},
+    )
+
+
+def booking_transition(
+    *,
+    booking: Booking,
+    to_status: str,
+    reason: str,
+    now: dt.datetime,
+    actor=None,
+    detail: dict | None = None,
+    **fields,
+) -> Booking:
+    """Move ``booking`` to ``to_status`` (with ``fields`` set on the row) and log it.
+
+    The only function that changes a booking's status. The write is conditional on the
+    status the caller saw, so of two concurrent changes exactly one wins; the other gets
+    ``BookingStateChanged`` and nothing is written for it. A change the life-cycle does
+    not allow raises ``InvalidTransition``. Capacity is the caller's business.
+    """
+    from_status = booking.status
+    if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
+        raise InvalidTransition(from_status=BookingStatus(from_status).label, to_status=BookingStatus(to_status).label)
+    with transaction.atomic(savepoint=False):
+        updated = Booking.objects.filter(id=booking.id, status=from_status).update(
+            status=to_status, updated_at=now, **fields
+        )
+        if updated == 1:
+            _record_transition(
+                booking=booking,
+                from_status=from_status,
+                to_status=to_status,
+                reason=reason,
+                now=now,
+                actor=actor,
+                detail=detail,
+            )
+    # Raised outside the block: nothing was written, and the caller's transaction
+    # stays usable (it may reload the booking and decide).
+    if updated != 1:
+        raise BookingStateChanged()
+    booking.status = to_status
+    booking.updated_at = now
+    expressions = []
+    for name, value in fields.items():
+        if hasattr(value, "resolve_expression"):
+            expressions.append(name)
+        else:
+            setattr(booking, name, value)
+    if expressions:
+        booking.refresh_from_db(fields=expressions)
+    return booking
+
+
+# --- Checks shared by create and reschedule ---------------------------------------------------
+
+
+def _check_bookable(*, slot: Slot, track: str, channel: str, now: dt.datetime) -> None:
+    office = slot.office
+    if slot.track != track:
+        raise SessionNotFound()
+    if channel == Channel.ONLINE:
+        if not (office.is_active and office.online_booking):
+            raise OnlineBookingClosed()
+        if track == Track.PRIORITY and not settings.BOOKING_ONLINE_PRIORITY_TRACK:
+            raise TrackNotAllowed(fields={"track": [str(TrackNotAllowed.message)]})
+        if not office_is_released(office=office, date=slot.date, now=now):
+            raise DateNotReleased()
+    if slot.closed:
+        raise SessionClosed()
+    if office_datetime(office, slot.date, slot.end) <= now:
+        raise DateNotReleased()
+
+
+def _constraint_of(exc: IntegrityError) -> str:
+    """The violated constraint's name (PostgreSQL) or the backend's message (SQLite)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or str(exc)
+
+
+def _is_person_limit(exc: IntegrityError) -> bool:
+    text = _constraint_of(exc)
+    return "booking_one_active_per_person_slot" in text or "person_slot" in text
+
+
+def _free_person_slot(nik_hash: str) -> int:
+    limit = settings.BOOKING_MAX_ACTIVE_PER_PERSON
+    if limit <= 1:
+        return 1
+    used = set(
+        Booking.objects.filter(nik_hash=nik_hash, status__in=ACTIVE_STATUSES).values_list("person_slot", flat=True)
+    )
+    free = [n for n in range(1, limit + 1) if n not in used]
+    if not free:
+        raise ActiveBookingExists()
+    return free[0]
+
+
+def _insert_booking(booking: Booking) -> Booking:
+    """INSERT with a fresh code on the (astronomically rare) code collision.
+
+    The savepoint keeps the surrounding transaction usable after a collision. A
+    collision on the per-person index is the database saying "already booked".
+    """
+    person_attempts = max(settings.BOOKING_MAX_ACTIVE_PER_PERSON, 1)
+    for _attempt in range(_CODE_ATTEMPTS + person_attempts):
+        try:
+            with transaction.atomic():
+                booking.save(force_insert=True)
+            return booking
+        except IntegrityError as exc:
+            booking.pk = None
+            if _is_person_limit(exc):
+                if person_attempts <= 1:
+                    raise ActiveBookingExists() from exc
+                person_attempts -= 1
+                booking.person_slot = _free_person_slot(booking.nik_hash)
+                continue
+            if "code" not in _constraint_of(exc):
+                raise
+            booking.code = new_booking_code()
+    raise RuntimeError("could not find a free booking code")
+
+
+# --- Create ---------------------------------------------------------------------------------
+
+
+def booking_create(
+    *,
+    slot: Slot,
+    applicant: Applicant,
+    track: str,
+    service: str,
+    now: dt.datetime,
+    if_full: str = "reject",
+    channel: str = Channel.ONLINE,
+    priority_group: str = "",
+    actor=None,
+    language: str = "id",
+) -> BookingResult:
+    """Book one place in ``slot`` for ``applicant``, or record a waiting request.
+
+    ``slot`` must come with its office loaded (``select_related("office")``). With
+    ``if_full="reject"`` a full session raises ``SessionFull``; with
+    ``"next_available"`` the request is kept as ``waiting`` (HTTP 202) and the
+    allocation worker is asked to place it. Online bookings respect the office's
+    ``online_booking`` switch, the release window and the priority-track rule; walk-ins
+    (``channel=WALK_IN``) take capacity just the same.
+
+    Runs in the caller's transaction when there is one (no savepoint of its own), so
+    ``applicant_upsert`` + ``booking_create`` commit or roll back together.
+    """
+    office = slot.office
+    _check_bookable(slot=slot, track=track, channel=channel, now=now)
+    token = new_token()
+    booking = Booking(
+        code=new_booking_code(),
+        token_hash=token_hash(token),
+        token_encrypted=secret_encrypt(token),
+        applicant=applicant,
+        nik_hash=applicant.nik_hash,
+        office=office,
+        slot=slot,
+        date=slot.date,
+        requested_date=slot.date,
+        requested_slot=slot,
+        track=track,
+        service=service,
+        channel=channel,
+        priority_group=priority_group or "",
+        status=BookingStatus.CONFIRMED,
+        language=language,
+    )
+    reason = "walk_in" if channel == Channel.WALK_IN else "booked"
+    with transaction.atomic(savepoint=False):
+        booking.person_slot = _free_person_slot(applicant.nik_hash)
+        # The booking row goes in first and the capacity UPDATE last: the slot's row
+        # lock, which every concurrent booker of this session queues on, is then held
+        # only for the short rest of the transaction.
+        _insert_booking(booking)
+        if slot_take(slot_id=slot.id):
+            _record_transition(
+                booking=booking, from_status="", to_status=S.CONFIRMED, reason=reason, now=now, actor=actor
+            )
+            availability_invalidate(office_id=office.id, date=slot.date)
+            notify(booking=booking, kind=Notification.Kind.CONFIRMATION)
+            return BookingResult(booking=booking, token=token)
+
+        slot_mark_full(slot.id)
+        if if_full != "next_available":
+            raise SessionFull()
+        Booking.objects.filter(id=booking.id).update(
+            status=S.WAITING, slot=None, date=None, waiting_since=now, updated_at=now
+        )
+        booking.status, booking.slot, booking.date, booking.waiting_since = S.WAITING, None, None, now
+        _record_transition(
+            booking=booking,
+            from_status="",
+            to_status=S.WAITING,
+            reason="session_full_waiting",
+            now=now,
+            actor=actor,
+            detail={"requested_slot": slot.id},
+        )
+        enqueue_allocation(office.id)
+        notify(booking=booking, kind=Notification.Kind.WAITING)
+        return BookingResult(booking=booking, token=token)
+
+
+# --- Cancel ---------------------------------------------------------------------------------
+
+
+def booking_cancel(
+    *, booking: Booking, now: dt.datetime, actor=None, reason: str = "cancelled_by_applicant"
+) -> Booking:
+    """Cancel a waiting or confirmed booking and free its place at once.
+
+    Idempotent: cancelling a cancelled booking returns it unchanged, and of two
+    concurrent cancellations one frees the place and the other sees it done. An
+    applicant (no ``actor``) can cancel until the session starts.
+    """
+    if booking.status == S.CANCELLED:
+        return booking
+    if booking.status not in (S.WAITING, S.CONFIRMED):
+        raise BookingNotCancellable()
+    if booking.status == S.CONFIRMED and actor is None:
+        office, slot = booking.office, booking.slot
+        if now >= office_datetime(office, slot.date, slot.start):
+            raise TooLateToChange()
+    slot_id, date = booking.slot_id, booking.date
+    try:
+        with transaction.atomic():
+            booking_transition(booking=booking, to_status=S.CANCELLED, reason=reason, now=now, actor=actor)
+            if slot_id is not None:
+                slot_release(slot_id=slot_id)
+                availability_invalidate(office_id=booking.office_id, date=date, slot_ids=(slot_id,))
+                enqueue_allocation(booking.office_id)
+            notify(booking=booking, kind=Notification.Kind.CANCELLED)
+    except BookingStateChanged:
+        fresh = Booking.objects.select_related("office", "slot", "applicant").get(id=booking.id)
+        if fresh.status == S.CANCELLED:
+            return fresh
+        raise
+    return booking
+
+
+# --- Reschedule -----------------------------------------------------------------------------
+
+
+def booking_reschedule(*, booking: Booking, new_slot: Slot, now: dt.datetime, actor=None) -> Booking:
+    """Move a confirmed booking to another session of the same office and track.
+
+    One transaction takes the new place and gives back the old one: if the new session
+    is full (``SessionFull``) the booking keeps its old place, and no interleaving can
+    leave the applicant with none or two. Free ``BOOKING_FREE_RESCHEDULES`` times, until
+    ``BOOKING_CHANGE_CUTOFF_DAYS`` before the booked date (office time); staff
+    (``actor``) are not held to those two limits.
+    """
+    if booking.status != S.CONFIRMED or booking.slot_id is None:
+        raise RescheduleNotAllowed(count=settings.BOOKING_FREE_RESCHEDULES)
+    if actor is None and booking.reschedule_count >= settings.BOOKING_FREE_RESCHEDULES:
+        raise RescheduleNotAllowed(count=settings.BOOKING_FREE_RESCHEDULES)
+    office = booking.office
+    if actor is None:
+        last_day = booking.date - dt.timedelta(days=settings.BOOKING_CHANGE_CUTOFF_DAYS)
+        if office_today(office, now) > last_day:
+            raise TooLateToChange()
+    if new_slot.office_id != booking.office_id:
+        raise SessionNotFound()
+    if new_slot.id == booking.slot_id:
+        return booking
+    _check_bookable(slot=new_slot, track=booking.track, channel=booking.channel, now=now)
+
+    old_slot_id, old_date = booking.slot_id, booking.date
+    with transaction.atomic():
+        moved = Booking.objects.filter(id=booking.id, status=S.CONFIRMED, slot_id=old_slot_id).update(
+            slot=new_slot,
+            date=new_slot.date,
+            requested_slot=new_slot,
+            requested_date=new_slot.date,
+            reschedule_count=F("reschedule_count") + 1,
+            updated_at=now,
+        )
+        if moved != 1:
+            raise BookingStateChanged()
+        for slot_id in sorted((old_slot_id, new_slot.id)):
+            if slot_id == new_slot.id:
+                if not slot_take(slot_id=new_slot.id):
+                    slot_mark_full(new_slot.id)
+                    raise SessionFull()
+            else:
+                slot_release(slot_id=old_slot_id)
+        count = booking.reschedule_count + 1
+        _record_transition(
+            booking=booking,
+            from_status=S.CONFIRMED,
+            to_status=S.CONFIRMED,
+            reason="rescheduled",
+            now=now,
+            actor=actor,
+            detail={"from_slot": old_slot_id, "to_slot": new_slot.id, "count": count},
+        )
+        availability_invalidate(office_id=office.id, date=old_date, slot_ids=(old_slot_id,))
+        availability_invalidate(office_id=office.id, date=new_slot.date)
+        enqueue_allocation(office.id)
+        booking.slot, booking.date = new_slot, new_slot.date
+        booking.requested_slot, booking.requested_date = new_slot, new_slot.date
+        booking.reschedule_count, booking.updated_at = count, now
+        notify(booking=booking, kind=Notification.Kind.RESCHEDULED, dedupe_key=f"rescheduled:{count}")
+    return booking

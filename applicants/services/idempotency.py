@@ -1,0 +1,103 @@
+"""``Idempotency-Key``: a retried POST gets the answer of the first one, never a second booking.
+
+The first request with a key claims it (an INSERT that commits at once, so a
+concurrent duplicate finds it); the answer is stored with it when the request ends.
+Same key and same body: the stored answer. Same key, other body: 422. Same key while
+the first is still running: 409. Answers are kept ``IDEMPOTENCY_KEY_TTL_HOURS``; an
+older key counts as new, and ``idempotency_purge`` deletes them.
+
+Stored bodies hold a booking's secret token, so they are kept encrypted.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+
+from applicants.exceptions import IdempotencyInProgress, IdempotencyKeyReused, InvalidIdempotencyKey
+from applicants.identity import secret_decrypt, secret_encrypt
+from applicants.models import IdempotencyKey
+
+_KEY_SHAPE = re.compile(r"[\x21-\x7e]{1,255}")
+# A claim still "in progress" after this was left by a process that died mid-request:
+# the key is free again (no request runs this long; gunicorn kills it first).
+_STALE_CLAIM = dt.timedelta(minutes=2)
+
+
+def request_fingerprint(body) -> str:
+    """Keyed hash of the canonical JSON body (it may hold a NIK, so a plain hash won't do)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder)
+    return hmac.new(settings.NIK_HASH_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    status: int
+    body: dict
+
+
+@dataclass(frozen=True)
+class Claim:
+    record: IdempotencyKey
+
+
+def _ttl() -> dt.timedelta:
+    return dt.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+def idempotency_begin(*, scope: str, key: str, fingerprint: str, now: dt.datetime) -> Claim | StoredAnswer:
+    """Claim ``key`` in ``scope`` for this request, or return the answer already given."""
+    if not _KEY_SHAPE.fullmatch(key or ""):
+        raise InvalidIdempotencyKey()
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(scope=scope, key=key, fingerprint=fingerprint, created_at=now)
+            return Claim(record=record)
+        except IntegrityError:
+            existing = IdempotencyKey.objects.filter(scope=scope, key=key).first()
+            if existing is None:
+                continue  # deleted in between (purged or abandoned): claim it again
+            stale = existing.state == IdempotencyKey.State.IN_PROGRESS and existing.created_at <= now - _STALE_CLAIM
+            if stale or existing.created_at <= now - _ttl():
+                IdempotencyKey.objects.filter(id=existing.id, state=existing.state).delete()
+                continue
+            if not hmac.compare_digest(existing.fingerprint, fingerprint):
+                raise IdempotencyKeyReused() from None
+            if existing.state != IdempotencyKey.State.DONE:
+                raise IdempotencyInProgress() from None
+            return StoredAnswer(status=existing.response_status, body=_open(existing.response_body))
+    raise IdempotencyInProgress()
+
+
+def _seal(body) -> dict:
+    text = json.dumps(body, cls=DjangoJSONEncoder)
+    return {"sealed": secret_encrypt(text)}
+
+
+def _open(stored) -> dict:
+    return json.loads(secret_decrypt(stored["sealed"]))
+
+
+def idempotency_finish(*, claim: Claim, status: int, body) -> None:
+    """Store the answer given to the claiming request."""
+    IdempotencyKey.objects.filter(id=claim.record.id).update(
+        state=IdempotencyKey.State.DONE, response_status=status, response_body=_seal(body)
+    )
+
+
+def idempotency_abandon(*, claim: Claim) -> None:
+    """Forget the claim (the request failed in a way a retry may fix)."""
+    IdempotencyKey.objects.filter(id=claim.record.id, state=IdempotencyKey.State.IN_PROGRESS).delete()
+
+
+def idempotency_purge(*, now: dt.datetime) -> int:
+    """Delete keys older than the TTL; returns how many."""
+    deleted, _detail = IdempotencyKey.objects.filter(created_at__lte=now - _ttl()).delete()
+    return deleted

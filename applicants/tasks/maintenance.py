@@ -1,0 +1,37 @@
+"""Housekeeping: expired idempotency keys, notifications whose task was lost."""
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from applicants import dispatch
+from applicants.models import Notification
+from applicants.notifications import SEND_TASK
+from applicants.services.idempotency import idempotency_purge
+
+# A pending notification older than this lost its task (broker down at commit time,
+# or the message expired); the sweep sends it again. The claim in
+# ``notification_send`` makes a late duplicate harmless.
+PENDING_GRACE = dt.timedelta(minutes=10)
+PENDING_SWEEP_BATCH = 500
+
+
+@shared_task(name="applicants.tasks.purge_idempotency_keys")
+def purge_idempotency_keys() -> int:
+    """Beat, hourly: delete ``Idempotency-Key`` answers older than ``IDEMPOTENCY_KEY_TTL_HOURS``."""
+    return idempotency_purge(now=timezone.now())
+
+
+@shared_task(name="applicants.tasks.resend_pending_notifications")
+def resend_pending_notifications() -> int:
+    """Beat: enqueue again the notifications still pending after ``PENDING_GRACE``."""
+    cutoff = timezone.now() - PENDING_GRACE
+    ids = list(
+        Notification.objects.filter(state=Notification.State.PENDING, created_at__lte=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:PENDING_SWEEP_BATCH]
+    )
+    for notification_id in ids:
+        dispatch.publish(SEND_TASK, {"notification_id": notification_id})
+    return len(ids)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from applicants.views import proof
+from applicants.views import proof, public
 
 app_name = "applicants"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("b/<str:code>/<str:token>/", proof.proof_page, name="proof"),
     path("b/<str:code>/<str:token>/proof.pdf", proof.proof_pdf_download, name="proof-pdf"),
     path("b/<str:code>/<str:token>/calendar.ics", proof.proof_ics_download, name="proof-ics"),
+    # The applicant's booking pages (issue 6).
+    path("offices/<slug:code>/book/", public.book, name="book"),
+    path("my-booking/", public.my_booking, name="my_booking"),
+    path("b/<str:code>/<str:token>/cancel/", public.cancel, name="cancel"),
+    path("b/<str:code>/<str:token>/reschedule/", public.reschedule, name="reschedule"),
+    path("b/<str:code>/<str:token>/queue.json", public.queue_status, name="queue-status"),
 ]

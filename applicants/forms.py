@@ -1,0 +1,268 @@
+"""HTML forms for applicants. Checks of shape only; the rules live in the services.
+
+Errors raised by services (``ServiceError.fields``) are put back onto the field they
+name with ``form_add_service_error``, so a person sees every error beside its field,
+translated, whatever layer found it.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
+
+from applicants.exceptions import BookingError
+from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
+from applicants.models import Service
+from offices.models import Track
+from offices.pages import DayView, online_tracks
+from offices.templatetags.public_ui import time_range
+from queue_booking.errors import ServiceError
+
+IF_FULL_REJECT = "reject"
+IF_FULL_NEXT = "next_available"
+
+
+class AccessibleFormMixin:
+    """Every invalid input points at its error message (``aria-describedby``).
+
+    Django marks invalid inputs ``aria-invalid`` and links help texts itself; the
+    error paragraph's id is added here so a screen reader reads the error with the field.
+    """
+
+    def _post_clean(self):
+        super()._post_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            widget = self.fields[name].widget
+            described = [f"{bound.auto_id}_error"]
+            if self.fields[name].help_text:
+                described.append(f"{bound.auto_id}_helptext")
+            widget.attrs["aria-describedby"] = " ".join(described)
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for the summary at the top of the form."""
+        items = [("", str(message)) for message in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name in self.fields:
+                field = self[name]
+                anchor = field.auto_id
+                if isinstance(self.fields[name].widget, forms.RadioSelect):
+                    anchor = f"{field.auto_id}_0"
+                items.extend((anchor, f"{field.label}: {message}") for message in errors)
+        return items
+
+
+# Errors that name no field but plainly belong beside one.
+FIELD_OF_ERROR = {
+    "session_full": "session",
+    "session_closed": "session",
+    "session_not_found": "session",
+    "date_not_released": "session",
+    "track_not_allowed": "track",
+    "active_booking_exists": "nik",
+}
+
+
+def form_add_service_error(form: forms.Form, exc: ServiceError) -> None:
+    """Put a service's error beside the fields it names, else at the top of the form."""
+    fallback = FIELD_OF_ERROR.get(exc.code)
+    if not exc.fields and fallback in form.fields:
+        form.add_error(fallback, exc.detail)
+        return
+    placed = False
+    for name, messages in (exc.fields or {}).items():
+        field = name.split(".")[-1]
+        if field in form.fields:
+            for message in messages:
+                form.add_error(field, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.detail)
+
+
+class ApplicantFieldsMixin(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name (as on the e-KTP)"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    nik = forms.CharField(
+        label=_("NIK (national identity number)"),
+        help_text=_("16 digits, printed on the e-KTP and the family card (KK)."),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+        error_messages={"invalid": _("Enter the date of birth as day, month and year.")},
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        help_text=_("For SMS or WhatsApp messages about your booking."),
+        max_length=24,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.CharField(
+        label=_("Email"),
+        required=False,
+        max_length=254,
+        help_text=_("Optional. We send the proof of registration here too."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_nik(self):
+        try:
+            return nik_parse(self.cleaned_data["nik"]).nik
+        except BookingError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value > dt.date.today() or value.year < 1900:  # noqa: DTZ011 - a birth date has no zone
+            raise forms.ValidationError(_("Enter a valid date of birth, not in the future."), code="invalid_birth_date")
+        return value
+
+    def clean_phone(self):
+        try:
+            return phone_normalize(self.cleaned_data["phone"])
+        except BookingError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
+    def clean_email(self):
+        try:
+            return email_normalize(self.cleaned_data.get("email", ""))
+        except BookingError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
+    def clean(self):
+        cleaned = super().clean()
+        nik, birth_date = cleaned.get("nik"), cleaned.get("birth_date")
+        if nik and birth_date:
+            try:
+                nik_check_birth_date(nik_parse(nik), birth_date)
+            except BookingError as exc:
+                self.add_error("birth_date", exc.detail)
+        return cleaned
+
+
+def _places(count: int) -> str:
+    if count <= 0:
+        return str(pgettext_lazy("session", "full"))
+    return ngettext("%(count)d place left", "%(count)d places left", count) % {"count": count}
+
+
+class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
+    """Session and track of one date, the service, the applicant, and what to do when full."""
+
+    session = forms.ChoiceField(label=_("Session"), widget=forms.RadioSelect)
+    track = forms.ChoiceField(label=_("Track"), widget=forms.RadioSelect)
+    service = forms.ChoiceField(label=_("Service"), choices=Service.choices, widget=forms.RadioSelect)
+    if_full = forms.ChoiceField(
+        label=_("If the session is full"),
+        choices=[
+            (IF_FULL_REJECT, _("Tell me, so I can choose another date or office")),
+            (IF_FULL_NEXT, _("Move me to the next available date at this office")),
+        ],
+        initial=IF_FULL_REJECT,
+        widget=forms.RadioSelect,
+    )
+    field_order = ["session", "track", "service", "full_name", "nik", "birth_date", "phone", "email", "if_full"]
+
+    def __init__(self, *args, office, day: DayView, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office = office
+        self.day = day
+        tracks = online_tracks()
+        labels = dict(Track.choices)
+        self.fields["track"].choices = [(t, labels[t]) for t in tracks]
+        self.fields["track"].initial = Track.REGULAR.value
+        self.fields["service"].initial = Service.NEW.value
+        session_choices = []
+        for session in day.sessions:
+            per_track = ", ".join(f"{t['label']}: {_places(t['available'])}" for t in session["tracks"])
+            when = time_range(session["start"], session["end"], office)
+            session_choices.append((session["start"].strftime("%H:%M"), f"{when} ({per_track})"))
+        self.fields["session"].choices = session_choices
+        if len(session_choices) == 1:
+            self.fields["session"].initial = session_choices[0][0]
+
+    def slot_id(self) -> int | None:
+        """The capacity row for the chosen session and track (None if the pair has none)."""
+        start, track = self.cleaned_data["session"], self.cleaned_data["track"]
+        for session in self.day.sessions:
+            if session["start"].strftime("%H:%M") == start:
+                for entry in session["tracks"]:
+                    if entry["track"] == track:
+                        return entry["id"]
+        return None
+
+    def slot_available(self) -> int:
+        start, track = self.cleaned_data["session"], self.cleaned_data["track"]
+        for session in self.day.sessions:
+            if session["start"].strftime("%H:%M") == start:
+                for entry in session["tracks"]:
+                    if entry["track"] == track:
+                        return entry["available"]
+        return 0
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("session") and cleaned.get("track"):
+            if self.slot_id() is None:
+                self.add_error("track", _("This track has no places in the chosen session. Choose another."))
+            elif self.slot_available() <= 0 and cleaned.get("if_full") != IF_FULL_NEXT:
+                # A display number may be seconds old; the service decides for real on
+                # confirmation, this only saves a person a wasted step.
+                self.add_error(
+                    "session",
+                    _("This session is full. Choose another session, or ask for the next available date."),
+                )
+        return cleaned
+
+
+class LookupForm(AccessibleFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Booking code"),
+        help_text=_("8 characters, on your proof of registration."),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    nik = ApplicantFieldsMixin.base_fields["nik"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper().replace(" ", "").replace("-", "")
+
+    def clean_nik(self):
+        try:
+            return nik_parse(self.cleaned_data["nik"]).nik
+        except BookingError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
+
+class CancelForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, cancel this booking"), required=True)
+
+
+class RescheduleForm(AccessibleFormMixin, forms.Form):
+    session = forms.ChoiceField(label=_("Session"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, office, day: DayView, track: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office = office
+        self.day = day
+        self.track = track
+        choices = []
+        self.slot_ids: dict[str, int] = {}
+        for session in day.sessions:
+            for entry in session["tracks"]:
+                if entry["track"] == track and entry["available"] > 0:
+                    key = str(entry["id"])
+                    self.slot_ids[key] = entry["id"]
+                    when = time_range(session["start"], session["end"], office)
+                    choices.append((key, f"{when} ({_places(entry['available'])})"))
+        self.fields["session"].choices = choices

@@ -1,0 +1,60 @@
+"""What the proof page says about where a booking stands: waiting position, a move made
+for the applicant, the live queue on the day, and which changes to offer.
+
+Which changes to *offer* is presentation; whether a change is allowed stays with the
+services, which answer with a translated error if the page offered too much.
+"""
+
+import datetime as dt
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+
+from applicants.models import Booking, BookingStatus
+from applicants.proof import checkin_window
+from applicants.queue_selectors import queue_position
+from applicants.selectors import booking_position_in_waiting
+from offices.timeutils import office_datetime, office_today
+
+register = template.Library()
+
+ON_THE_DAY = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.CALLED)
+
+
+def _moved_from(booking: Booking) -> dt.date | None:
+    """The date the applicant asked for, when the booking now sits on another one."""
+    if booking.rolled_from_id:
+        original = booking.rolled_from
+        return original.date or original.requested_date
+    if booking.slot_id and booking.date and booking.requested_date and booking.date != booking.requested_date:
+        return booking.requested_date
+    return None
+
+
+@register.simple_tag
+def proof_state(booking: Booking) -> dict:
+    now = timezone.now()
+    office = booking.office
+    today = office_today(office, now)
+    status = booking.status
+    state = {
+        "waiting_position": booking_position_in_waiting(booking=booking) if status == BookingStatus.WAITING else None,
+        "moved_from": _moved_from(booking),
+        "rolled_over": bool(booking.rolled_from_id),
+        "is_today": booking.date == today,
+        "queue": None,
+        "can_cancel": False,
+        "can_reschedule": False,
+        "checkin": checkin_window(booking) if booking.slot_id else None,
+    }
+    if status in ON_THE_DAY and booking.date == today:
+        state["queue"] = queue_position(booking=booking, now=now)
+    if status == BookingStatus.WAITING:
+        state["can_cancel"] = True
+    elif status == BookingStatus.CONFIRMED and booking.slot_id:
+        starts = office_datetime(office, booking.slot.date, booking.slot.start)
+        state["can_cancel"] = now < starts
+        cutoff = booking.date - dt.timedelta(days=getattr(settings, "BOOKING_CHANGE_CUTOFF_DAYS", 1))
+        state["can_reschedule"] = booking.reschedule_count < settings.BOOKING_FREE_RESCHEDULES and today <= cutoff
+    return state

@@ -1,0 +1,295 @@
+"""The applicant's pages: book, confirm, find "my booking", cancel, reschedule.
+
+Server-rendered and complete without JavaScript. Every page that shows or takes
+personal data is ``never_cache`` (``Cache-Control: no-store``), and no URL carries
+personal data: the NIK travels only in POST bodies, and a booking is reached by its
+secret proof link.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from applicants.api.guards import limit_by_ip, limit_by_nik
+from applicants.exceptions import BookingNotFound, RescheduleNotAllowed, SessionNotFound
+from applicants.forms import IF_FULL_NEXT, BookingForm, CancelForm, LookupForm, RescheduleForm, form_add_service_error
+from applicants.models import BookingStatus, Channel, Service
+from applicants.queue_selectors import queue_position
+from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
+from applicants.services.booking import applicant_upsert, booking_cancel, booking_create, booking_reschedule
+from offices import pages
+from offices.exceptions import OfficeNotFound
+from offices.models import Track
+from offices.selectors import office_get, office_release_window
+from offices.templatetags.public_ui import time_range
+from queue_booking.errors import RateLimited, ServiceError
+
+RESCHEDULE_DATES_SHOWN = 10
+
+
+def _office_or_404(code: str):
+    try:
+        return office_get(code=code)
+    except OfficeNotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+def _date_param(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _proof_path(code: str, token: str) -> str:
+    return reverse("applicants:proof", kwargs={"code": code, "token": token})
+
+
+def _unavailable_reason(office, day: pages.DayView) -> str:
+    if not office.online_booking:
+        return _("This office does not take online bookings at the moment. Please come to the office.")
+    return day.description
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def book(request, code: str):
+    """The booking form for one date, a review step, then the booking itself."""
+    office = _office_or_404(code)
+    now = timezone.now()
+    date = _date_param(request.POST.get("date") if request.method == "POST" else request.GET.get("date"))
+    if date is None:
+        return redirect("offices:detail", code=office.code)
+    day = pages.office_days(office=office, start=date, days=1, now=now)[0]
+    # A full day can still take a request to be moved to the next available date.
+    bookable = office.online_booking and day.state in ("open", "almost_full", "full") and bool(day.sessions)
+    context = {"office": office, "day": day, "bookable": bookable}
+    if not bookable:
+        context["unavailable_reason"] = _unavailable_reason(office, day)
+        return render(request, "applicants/book.html", context)
+
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    if request.method == "GET" or step == "edit":
+        initial = request.POST.dict() if step == "edit" else {}
+        if request.method == "GET":
+            for name in ("session", "track"):
+                if request.GET.get(name):
+                    initial[name] = request.GET[name]
+            if request.GET.get("if_full") == IF_FULL_NEXT or day.state == "full":
+                initial["if_full"] = IF_FULL_NEXT
+        form = BookingForm(initial=initial, office=office, day=day)
+        return render(request, "applicants/book.html", {**context, "form": form})
+
+    form = BookingForm(data=request.POST, office=office, day=day)
+    if not form.is_valid():
+        return render(request, "applicants/book.html", {**context, "form": form}, status=400)
+
+    if step != "confirm":
+        return render(request, "applicants/book_confirm.html", {**context, **_review(form, office)})
+
+    data = form.cleaned_data
+    language = get_language() or "id"
+    try:
+        limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
+        limit_by_nik(request, group="booking", rate=settings.RATELIMIT_BOOKING_NIK, nik=data["nik"])
+        slot = slot_for_booking(slot_id=form.slot_id())
+        if slot.office_id != office.id:
+            raise SessionNotFound()
+        with transaction.atomic():
+            applicant = applicant_upsert(
+                nik=data["nik"],
+                full_name=data["full_name"],
+                birth_date=data["birth_date"],
+                phone=data["phone"],
+                email=data["email"],
+                language=language,
+            )
+            result = booking_create(
+                slot=slot,
+                applicant=applicant,
+                track=data["track"],
+                service=data["service"],
+                now=now,
+                if_full=data["if_full"],
+                channel=Channel.ONLINE,
+                language=language,
+            )
+    except ServiceError as exc:
+        form_add_service_error(form, exc)
+        status = exc.status
+    else:
+        return HttpResponseRedirect(_proof_path(result.booking.code, result.token))
+    return render(request, "applicants/book.html", {**context, "form": form}, status=status)
+
+
+def _review(form: BookingForm, office) -> dict:
+    data = form.cleaned_data
+    session = next(s for s in form.day.sessions if s["start"].strftime("%H:%M") == data["session"])
+    return {
+        "form": form,
+        "session_label": time_range(session["start"], session["end"], office),
+        "track_label": dict(Track.choices)[data["track"]],
+        "service_label": dict(Service.choices)[data["service"]],
+        "if_full_label": dict(form.fields["if_full"].choices)[data["if_full"]],
+        "session_full": form.slot_available() <= 0,
+    }
+
+
+# --- My booking: code + NIK -------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def my_booking(request):
+    """Find a booking by its code and the NIK, then go to its secret proof link.
+
+    POST only for the search: the NIK must never appear in a URL, a log line or a
+    browser history. Wrong code and wrong NIK get the same answer.
+    """
+    form = LookupForm(data=request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                limit_by_ip(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_IP)
+                limit_by_nik(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_NIK, nik=form.cleaned_data["nik"])
+                booking = booking_lookup(code=form.cleaned_data["code"], nik=form.cleaned_data["nik"])
+                token = booking_token(booking)
+                if not token:
+                    raise BookingNotFound()
+            except RateLimited as exc:
+                form.add_error(None, exc.detail)
+                status = 429
+            except BookingNotFound:
+                form.add_error(None, _("No booking matches this code and NIK. Check both and try again."))
+                status = 404
+            else:
+                return HttpResponseRedirect(_proof_path(booking.code, token))
+        else:
+            status = 400
+    return render(request, "applicants/my_booking.html", {"form": form}, status=status)
+
+
+# --- Changing a booking from its proof link ----------------------------------------------
+
+
+def _booking_or_404(code: str, token: str):
+    try:
+        return booking_get_for_token(code=code, token=token)
+    except BookingNotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request, code: str, token: str):
+    """Ask "are you sure?" (works without JavaScript), then cancel."""
+    booking = _booking_or_404(code, token)
+    form = CancelForm(data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking_cancel(booking=booking, now=timezone.now())
+        except ServiceError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("Your booking is cancelled. The place goes to someone else."))
+        return redirect(_proof_path(booking.code, token))
+    return render(request, "applicants/cancel.html", {"booking": booking, "token": token, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reschedule(request, code: str, token: str):
+    """Move a confirmed booking to another date and session of the same office and track."""
+    booking = _booking_or_404(code, token)
+    office = booking.office
+    now = timezone.now()
+    context = {
+        "booking": booking,
+        "token": token,
+        "office": office,
+        "free_reschedules": max(settings.BOOKING_FREE_RESCHEDULES - booking.reschedule_count, 0),
+    }
+    if booking.status != BookingStatus.CONFIRMED:
+        context["not_allowed"] = _("Only a confirmed booking can be moved.")
+        return render(request, "applicants/reschedule.html", context)
+    if booking.reschedule_count >= settings.BOOKING_FREE_RESCHEDULES:
+        context["not_allowed"] = RescheduleNotAllowed(count=settings.BOOKING_FREE_RESCHEDULES).detail
+        return render(request, "applicants/reschedule.html", context)
+
+    first, _last = office_release_window(office=office, now=now)
+    dates = pages.next_bookable_dates(
+        office=office, after=first, now=now, limit=RESCHEDULE_DATES_SHOWN * 3, inclusive=True
+    )
+    dates = [day for day in dates if day.date != booking.date and _track_has_room(day, booking.track)]
+    dates = dates[:RESCHEDULE_DATES_SHOWN]
+    context["dates"] = dates
+    chosen_date = _date_param(request.POST.get("date") if request.method == "POST" else request.GET.get("date"))
+    chosen = next((day for day in dates if day.date == chosen_date), None)
+    context["chosen"] = chosen
+    if chosen is None:
+        return render(request, "applicants/reschedule.html", context)
+
+    form = RescheduleForm(
+        data=request.POST if request.method == "POST" else None, office=office, day=chosen, track=booking.track
+    )
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_slot = slot_for_booking(slot_id=form.slot_ids[form.cleaned_data["session"]])
+            booking_reschedule(booking=booking, new_slot=new_slot, now=now)
+        except ServiceError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, _("Your booking is moved. Here is your updated proof."))
+            return redirect(_proof_path(booking.code, token))
+    return render(request, "applicants/reschedule.html", context, status=400 if form.errors else 200)
+
+
+def _track_has_room(day: pages.DayView, track: str) -> bool:
+    return any(t["track"] == track and t["available"] > 0 for s in day.sessions for t in s["tracks"])
+
+
+@never_cache
+@require_GET
+def queue_status(request, code: str, token: str):
+    """Live queue numbers for the proof page, refreshed by ``static/js/app.js``."""
+    booking = _booking_or_404(code, token)
+    state = queue_position(booking=booking, now=timezone.now())
+    finished = booking.status in (
+        BookingStatus.SERVED,
+        BookingStatus.CANCELLED,
+        BookingStatus.NO_SHOW,
+        BookingStatus.EXPIRED,
+        BookingStatus.ROLLED_OVER,
+    )
+    return JsonResponse(
+        {
+            "status": booking.get_status_display(),
+            "queue_number": state.get("queue_number") or "–",
+            "now_serving": state.get("now_serving") or "–",
+            "position": state.get("position") if state.get("position") is not None else "–",
+            "ahead": state.get("ahead") if state.get("ahead") is not None else "–",
+            "estimated_wait": _wait_text(state.get("estimated_wait_minutes")),
+            "counter": state.get("counter") or "",
+            "finished": finished,
+        }
+    )
+
+
+def _wait_text(minutes: int | None) -> str:
+    if minutes is None:
+        return "–"
+    if minutes < 1:
+        return _("less than a minute")
+    return ngettext("about %(count)d minute", "about %(count)d minutes", minutes) % {"count": minutes}

@@ -1,0 +1,291 @@
+"""The booking form, its review step, the proof, "my booking", cancel and reschedule."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import override_settings
+
+from applicants.models import Booking, BookingStatus
+from applicants.services.allocation import waiting_allocate
+from offices.models import Slot
+from tests.web.conftest import NOW, TODAY, fill
+
+pytestmark = pytest.mark.django_db
+
+NIK = "3578011705900001"
+BIRTH = "1990-05-17"
+DATE = TODAY + dt.timedelta(days=1)  # Wednesday
+
+
+def _form(**overrides) -> dict:
+    data = {
+        "date": DATE.isoformat(),
+        "session": "08:00",
+        "track": "regular",
+        "service": "new",
+        "full_name": "Siti Rahayu",
+        "nik": NIK,
+        "birth_date": BIRTH,
+        "phone": "0812 3456 7890",
+        "email": "",
+        "if_full": "reject",
+        "step": "review",
+    }
+    data.update(overrides)
+    return data
+
+
+def _book(client, office_code="surabaya", **overrides):
+    return client.post(f"/offices/{office_code}/book/", _form(step="confirm", **overrides))
+
+
+def _field_error(html: str, name: str) -> str:
+    match = re.search(rf'<p class="field-error" id="id_{name}_error">(.*?)</p>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
+def test_the_form_offers_sessions_tracks_and_services(client, pinned, surabaya):
+    html = client.get("/offices/surabaya/book/", {"date": DATE.isoformat()}).content.decode()
+
+    assert 'name="session" value="08:00"' in html and 'name="session" value="10:00"' in html
+    assert 'name="track" value="regular"' in html and 'name="track" value="express"' in html
+    assert 'name="track" value="priority"' not in html
+    for service in ("new", "renewal", "replacement_lost", "replacement_damaged"):
+        assert f'name="service" value="{service}"' in html
+    assert 'name="if_full" value="next_available"' in html
+    assert "08.00–10.00 WIB" in html
+
+
+def test_the_session_and_track_chosen_on_the_calendar_are_preselected(client, pinned, surabaya):
+    html = client.get(
+        "/offices/surabaya/book/", {"date": DATE.isoformat(), "session": "10:00", "track": "express"}
+    ).content.decode()
+
+    assert re.search(r'value="10:00"[^>]*checked', html)
+    assert re.search(r'value="express"[^>]*checked', html)
+
+
+def test_a_bad_nik_is_reported_beside_the_field_and_announced(client, pinned, surabaya):
+    response = client.post("/offices/surabaya/book/", _form(nik="12345"))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert _field_error(html, "nik")
+    nik_input = re.search(r'<input[^>]*name="nik"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in nik_input
+    assert "id_nik_error" in re.search(r'aria-describedby="([^"]+)"', nik_input).group(1)
+    assert 'role="alert"' in html and 'href="#id_nik"' in html
+    assert not Booking.objects.exists()
+
+
+def test_a_birth_date_that_disagrees_with_the_nik_is_reported_on_the_birth_date(client, pinned, surabaya):
+    html = client.post("/offices/surabaya/book/", _form(birth_date="1991-05-17")).content.decode()
+
+    assert _field_error(html, "birth_date")
+    assert not _field_error(html, "nik")
+
+
+def test_a_bad_phone_number_is_reported_beside_it(client, pinned, surabaya):
+    html = client.post("/offices/surabaya/book/", _form(phone="12")).content.decode()
+
+    assert _field_error(html, "phone")
+
+
+def test_review_shows_the_details_and_books_nothing_yet(client, pinned, surabaya):
+    response = client.post("/offices/surabaya/book/", _form())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="confirm"' in html and "Siti Rahayu" in html
+    assert not Booking.objects.exists()
+
+
+def test_confirming_books_the_place_and_opens_the_proof(client, pinned, surabaya):
+    response = _book(client)
+
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert re.fullmatch(rf"/b/{booking.code}/[A-Za-z0-9_-]+/", response["Location"])
+    assert booking.status == BookingStatus.CONFIRMED and booking.date == DATE
+    assert Slot.objects.get(id=booking.slot_id).booked == 1
+    proof = client.get(response["Location"])
+    html = proof.content.decode()
+    assert proof.status_code == 200
+    assert booking.code in html and "<svg" in html
+    assert "Rabu, 2 Desember 2026" in html and "08.00–10.00 WIB" in html
+    assert "07.00 WIB" in html  # check-in opens an hour before
+
+
+def test_no_nik_in_any_url_or_response_after_booking(client, pinned, surabaya):
+    response = _book(client)
+    proof = client.get(response["Location"])
+    pdf = client.get(response["Location"] + "proof.pdf")
+    lookup = client.post("/my-booking/", {"code": Booking.objects.get().code, "nik": NIK})
+
+    assert NIK not in response["Location"] and NIK not in lookup["Location"]
+    for page in (proof, pdf, lookup):
+        assert NIK.encode() not in page.content
+    assert b"3578********0001" in proof.content
+
+
+@pytest.mark.parametrize("path", ["/offices/surabaya/book/?date=2026-12-02", "/my-booking/"])
+def test_personal_pages_are_never_stored(client, pinned, surabaya, path):
+    response = client.get(path)
+
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_proof_and_its_changes_are_never_stored(client, pinned, surabaya):
+    proof = _book(client)["Location"]
+
+    for path in ("", "cancel/", "reschedule/", "queue.json"):
+        assert "no-store" in client.get(proof + path)["Cache-Control"], path
+
+
+def test_a_full_session_is_reported_beside_the_session(client, pinned, surabaya):
+    fill(surabaya, DATE)
+
+    html = client.post("/offices/surabaya/book/", _form()).content.decode()
+
+    assert _field_error(html, "session")
+    assert not Booking.objects.exists()
+
+
+def test_a_session_that_fills_between_review_and_confirm_is_reported_beside_the_session(client, pinned, surabaya):
+    Slot.objects.filter(office=surabaya, date=DATE).update(capacity=1, booked=1)
+    from django.core.cache import cache
+
+    cache.clear()
+    Slot.objects.filter(office=surabaya, date=DATE).update(booked=0)
+    review = client.post("/offices/surabaya/book/", _form())
+    assert review.status_code == 200
+    Slot.objects.filter(office=surabaya, date=DATE).update(booked=1)
+
+    html = _book(client).content.decode()
+
+    assert _field_error(html, "session")
+
+
+def test_asking_for_the_next_available_date_waits_then_gets_it(client, pinned, surabaya):
+    fill(surabaya, DATE)
+
+    response = _book(client, if_full="next_available")
+
+    booking = Booking.objects.get()
+    assert booking.status == BookingStatus.WAITING
+    html = client.get(response["Location"]).content.decode()
+    assert "Menunggu" in html or "Waiting for a place" in html
+    waiting_allocate(office_id=surabaya.id, now=NOW)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED and booking.date == DATE + dt.timedelta(days=1)
+    html = client.get(response["Location"]).content.decode()
+    assert "Kamis, 3 Desember 2026" in html
+    assert "Rabu, 2 Desember 2026" in html  # the date asked for is named too
+
+
+def test_one_person_cannot_hold_two_bookings(client, pinned, surabaya):
+    _book(client)
+
+    response = _book(client, session="10:00")
+
+    assert response.status_code == 409
+    assert Booking.objects.count() == 1
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_a_date_that_cannot_be_booked_says_why(client, pinned, surabaya):
+    later = TODAY + dt.timedelta(days=surabaya.booking_window_days + 1)
+
+    html = client.get("/offices/surabaya/book/", {"date": later.isoformat()}).content.decode()
+
+    assert 'name="nik"' not in html
+    assert 'class="card notice warn"' in html
+
+
+def test_my_booking_finds_the_booking_by_code_and_nik(client, pinned, surabaya):
+    proof = _book(client)["Location"]
+    code = Booking.objects.get().code
+
+    response = client.post("/my-booking/", {"code": code.lower(), "nik": NIK})
+
+    assert response.status_code == 302
+    assert response["Location"] == proof
+
+
+def test_my_booking_gives_one_answer_for_a_wrong_code_or_a_wrong_nik(client, pinned, surabaya):
+    _book(client)
+    code = Booking.objects.get().code
+
+    wrong_nik = client.post("/my-booking/", {"code": code, "nik": "3578011705900002"})
+    wrong_code = client.post("/my-booking/", {"code": "ZZZZZZZZ", "nik": NIK})
+
+    assert wrong_nik.status_code == wrong_code.status_code == 404
+    assert 'role="alert"' in wrong_nik.content.decode()
+
+
+def test_the_lookup_form_never_sends_the_nik_in_a_url(client, pinned, db):
+    html = client.get("/my-booking/").content.decode()
+
+    assert re.search(r'<form method="post" action="/my-booking/"', html)
+
+
+@override_settings(RATELIMIT_LOOKUP_IP="3/m")
+def test_the_lookup_form_is_rate_limited(client, pinned, surabaya):
+    answers = [client.post("/my-booking/", {"code": "ZZZZZZZZ", "nik": NIK}).status_code for _ in range(4)]
+
+    assert answers == [404, 404, 404, 429]
+
+
+def test_cancelling_asks_first_then_frees_the_place(client, pinned, surabaya):
+    proof = _book(client)["Location"]
+    booking = Booking.objects.get()
+
+    unconfirmed = client.post(proof + "cancel/", {})
+    assert Booking.objects.get().status == BookingStatus.CONFIRMED
+    assert unconfirmed.status_code == 200
+    response = client.post(proof + "cancel/", {"confirm": "on"})
+
+    booking.refresh_from_db()
+    assert response.status_code == 302 and response["Location"] == proof
+    assert booking.status == BookingStatus.CANCELLED
+    assert Slot.objects.get(id=booking.slot_id).booked == 0
+
+
+def test_rescheduling_moves_the_booking_to_the_chosen_session(client, pinned, surabaya):
+    proof = _book(client)["Location"]
+    new_date = DATE + dt.timedelta(days=2)
+
+    page = client.get(proof + "reschedule/", {"date": new_date.isoformat()}).content.decode()
+    new_slot = Slot.objects.get(office=surabaya, date=new_date, start=dt.time(10, 0), track="regular")
+    assert f'value="{new_slot.id}"' in page
+    response = client.post(proof + "reschedule/", {"date": new_date.isoformat(), "session": str(new_slot.id)})
+
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert booking.slot_id == new_slot.id and booking.reschedule_count == 1
+
+
+def test_a_wrong_token_is_404_everywhere(client, pinned, surabaya):
+    _book(client)
+    code = Booking.objects.get().code
+
+    for path in ("", "cancel/", "reschedule/", "queue.json"):
+        assert client.get(f"/b/{code}/not-the-token/{path}").status_code == 404
+
+
+def test_the_queue_numbers_come_as_json_for_the_live_refresh(client, pinned, surabaya):
+    proof = _book(client)["Location"]
+
+    data = client.get(proof + "queue.json").json()
+
+    assert set(data) >= {"queue_number", "now_serving", "position", "ahead", "estimated_wait", "status"}
+
+
+def test_switching_language_keeps_the_page_and_translates_it(client, pinned, surabaya):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/offices/surabaya/?date=2026-12-07"})
+
+    assert response.status_code == 302 and response["Location"] == "/offices/surabaya/?date=2026-12-07"
+    html = client.get(response["Location"]).content.decode()
+    assert '<html lang="en">' in html
+    assert "Monday, 7 December 2026" in html and "Choose a date" in html

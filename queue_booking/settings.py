@@ -263,6 +263,34 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+# Reminders go out the day before the appointment, from this hour on the office's clock.
+REMINDER_LOCAL_HOUR = env.int("REMINDER_LOCAL_HOUR", default=8)
+if not 0 <= REMINDER_LOCAL_HOUR <= 23:
+    raise ImproperlyConfigured("REMINDER_LOCAL_HOUR must be an hour from 0 to 23.")
+
+# Rollover and scheduled work (applicants/tasks): each sweep fans out one task per
+# office; a sweep that could not start before the next one expires instead of piling up.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "allocate-waiting-sweep": {
+            "task": "applicants.tasks.allocate_waiting_sweep",
+            "schedule": 120.0,
+            "options": {"expires": 110},
+        },
+        "end-of-day": {"task": "applicants.tasks.end_of_day_sweep", "schedule": 900.0, "options": {"expires": 850}},
+        "send-reminders": {
+            "task": "applicants.tasks.send_reminders_sweep",
+            "schedule": 1800.0,
+            "options": {"expires": 1700},
+        },
+        "release-reserves": {
+            "task": "applicants.tasks.release_reserves_sweep",
+            "schedule": 900.0,
+            "options": {"expires": 850},
+        },
+    }
+)
+
 # --- Rate limits (django-ratelimit, stored in the default cache) ------------------
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_USE_CACHE = "default"

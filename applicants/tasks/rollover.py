@@ -1,0 +1,24 @@
+"""Rollover tasks: move the bookings of a closed day or session; ids and dates only."""
+
+import datetime as dt
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from applicants.services.rollover import closure_rollover
+from applicants.tasks.allocation import RETRY
+
+
+@shared_task(name="applicants.tasks.rollover_closure", **RETRY)
+def rollover_closure(office_id: int, date: str, start: str | None = None, actor_id: int | None = None) -> dict:
+    """Enqueued on commit after a closure is created. ``date`` is ISO, ``start`` HH:MM[:SS]."""
+    actor = get_user_model().objects.filter(id=actor_id).first() if actor_id else None
+    result = closure_rollover(
+        office_id=office_id,
+        date=dt.date.fromisoformat(date),
+        start=dt.time.fromisoformat(start) if start else None,
+        now=timezone.now(),
+        actor=actor,
+    )
+    return {"office_id": office_id, "moved": len(result.moved), "waiting": len(result.waiting)}

@@ -227,30 +227,8 @@ def _free_person_slot(nik_hash: str) -> int:
     return free[0]
 
 
-def _insert_booking(booking: Booking) -> Booking:
-    """INSERT with a fresh code on the (astronomically rare) code collision.
-
-    The savepoint keeps the surrounding transaction usable after a collision. A
-    collision on the per-person index is the database saying "already booked".
-    """
-    person_attempts = max(settings.BOOKING_MAX_ACTIVE_PER_PERSON, 1)
-    for _attempt in range(_CODE_ATTEMPTS + person_attempts):
-        try:
-            with transaction.atomic():
-                booking.save(force_insert=True)
-            return booking
-        except IntegrityError as exc:
-            booking.pk = None
-            if _is_person_limit(exc):
-                if person_attempts <= 1:
-                    raise ActiveBookingExists() from exc
-                person_attempts -= 1
-                booking.person_slot = _free_person_slot(booking.nik_hash)
-                continue
-            if "code" not in _constraint_of(exc):
-                raise
-            booking.code = new_booking_code()
-    raise RuntimeError("could not find a free booking code")
+def _is_code_collision(exc: IntegrityError) -> bool:
+    return "code" in _constraint_of(exc)
 
 
 # --- Create ---------------------------------------------------------------------------------
@@ -278,8 +256,9 @@ def booking_create(
     ``online_booking`` switch, the release window and the priority-track rule; walk-ins
     (``channel=WALK_IN``) take capacity just the same.
 
-    Runs in the caller's transaction when there is one (no savepoint of its own), so
-    ``applicant_upsert`` + ``booking_create`` commit or roll back together.
+    Inside the caller's transaction when there is one, so ``applicant_upsert`` +
+    ``booking_create`` commit or roll back together; a failure rolls back only this
+    call's savepoint.
     """
     office = slot.office
     _check_bookable(slot=slot, track=track, channel=channel, now=now)
@@ -303,39 +282,60 @@ def booking_create(
         language=language,
     )
     reason = "walk_in" if channel == Channel.WALK_IN else "booked"
-    with transaction.atomic(savepoint=False):
-        booking.person_slot = _free_person_slot(applicant.nik_hash)
-        # The booking row goes in first and the capacity UPDATE last: the slot's row
-        # lock, which every concurrent booker of this session queues on, is then held
-        # only for the short rest of the transaction.
-        _insert_booking(booking)
-        if slot_take(slot_id=slot.id):
-            _record_transition(
-                booking=booking, from_status="", to_status=S.CONFIRMED, reason=reason, now=now, actor=actor
-            )
-            availability_invalidate(office_id=office.id, date=slot.date)
-            notify(booking=booking, kind=Notification.Kind.CONFIRMATION)
-            return BookingResult(booking=booking, token=token)
+    person_retries = settings.BOOKING_MAX_ACTIVE_PER_PERSON - 1
+    for _attempt in range(_CODE_ATTEMPTS + max(person_retries, 0)):
+        try:
+            # A savepoint only when the caller has a transaction (the API's, a walk-in
+            # loop's): a failure here then leaves the caller's transaction usable.
+            with transaction.atomic():
+                return _create(booking, token=token, reason=reason, if_full=if_full, now=now, actor=actor)
+        except IntegrityError as exc:
+            booking.pk, booking._state.adding = None, True
+            if _is_person_limit(exc):
+                # Someone else took the free person slot first; with a limit of one
+                # (the default) that means "already booked".
+                if person_retries <= 0:
+                    raise ActiveBookingExists() from exc
+                person_retries -= 1
+                continue
+            if not _is_code_collision(exc):
+                raise
+            booking.code = new_booking_code()
+    raise RuntimeError("could not find a free booking code")
 
-        slot_mark_full(slot.id)
-        if if_full != "next_available":
-            raise SessionFull()
-        Booking.objects.filter(id=booking.id).update(
-            status=S.WAITING, slot=None, date=None, waiting_since=now, updated_at=now
-        )
-        booking.status, booking.slot, booking.date, booking.waiting_since = S.WAITING, None, None, now
-        _record_transition(
-            booking=booking,
-            from_status="",
-            to_status=S.WAITING,
-            reason="session_full_waiting",
-            now=now,
-            actor=actor,
-            detail={"requested_slot": slot.id},
-        )
-        enqueue_allocation(office.id)
-        notify(booking=booking, kind=Notification.Kind.WAITING)
+
+def _create(booking: Booking, *, token: str, reason: str, if_full: str, now: dt.datetime, actor) -> BookingResult:
+    slot, office = booking.slot, booking.office
+    booking.person_slot = _free_person_slot(booking.nik_hash)
+    # The booking row goes in first and the capacity UPDATE last: the slot's row lock,
+    # which every concurrent booker of this session queues on, is then held only for
+    # the short rest of the transaction.
+    booking.save(force_insert=True)
+    if slot_take(slot_id=slot.id):
+        _record_transition(booking=booking, from_status="", to_status=S.CONFIRMED, reason=reason, now=now, actor=actor)
+        availability_invalidate(office_id=office.id, date=slot.date)
+        notify(booking=booking, kind=Notification.Kind.CONFIRMATION)
         return BookingResult(booking=booking, token=token)
+
+    slot_mark_full(slot.id)
+    if if_full != "next_available":
+        raise SessionFull()
+    Booking.objects.filter(id=booking.id).update(
+        status=S.WAITING, slot=None, date=None, waiting_since=now, updated_at=now
+    )
+    booking.status, booking.slot, booking.date, booking.waiting_since = S.WAITING, None, None, now
+    _record_transition(
+        booking=booking,
+        from_status="",
+        to_status=S.WAITING,
+        reason="session_full_waiting",
+        now=now,
+        actor=actor,
+        detail={"requested_slot": slot.id},
+    )
+    enqueue_allocation(office.id)
+    notify(booking=booking, kind=Notification.Kind.WAITING)
+    return BookingResult(booking=booking, token=token)
 
 
 # --- Cancel ---------------------------------------------------------------------------------

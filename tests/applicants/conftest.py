@@ -22,9 +22,15 @@ NIK = make_nik(BIRTH, female=True, serial=1)  # 3578014101900001
 
 
 @pytest.fixture(autouse=True)
-def now():
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
+def _frozen_clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def time_machine_at(_frozen_clock):
+    """Move the frozen clock: ``time_machine_at(aware_datetime)``."""
+    return _frozen_clock.move_to
 
 
 @pytest.fixture(autouse=True)

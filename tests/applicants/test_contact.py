@@ -1,0 +1,47 @@
+"""Phone numbers become E.164; emails are checked."""
+
+import pytest
+
+from applicants.exceptions import InvalidEmail, InvalidPhone
+from applicants.identity import email_normalize, phone_normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("+62 812-3456-7890", "+6281234567890"),
+        ("6281234567890", "+6281234567890"),
+        ("081234567890", "+6281234567890"),
+        ("0812 3456 7890", "+6281234567890"),
+        ("(0812) 3456-7890", "+6281234567890"),
+        ("+62 21 5551234", "+62215551234"),  # a Jakarta landline
+        ("021-5551234", "+62215551234"),
+        ("+60 12-345 6789", "+60123456789"),  # a Malaysian mobile: Indonesians abroad book too
+    ],
+)
+def test_it_normalizes_phone_numbers_to_e164(raw, e164):
+    assert phone_normalize(raw) == e164
+
+
+@pytest.mark.parametrize("raw", ["", "12345", "0812", "+62 812 3456 7890 1234 5678", "not a phone", "+999 1234"])
+def test_it_rejects_what_is_not_a_phone_number(raw):
+    with pytest.raises(InvalidPhone) as caught:
+        phone_normalize(raw)
+
+    assert caught.value.code == "invalid_phone"
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [("", ""), ("  ", ""), ("Siti@Example.ORG", "Siti@example.org"), (" budi@mail.co.id ", "budi@mail.co.id")],
+)
+def test_it_accepts_an_email_or_none(raw, normalized):
+    assert email_normalize(raw) == normalized
+
+
+@pytest.mark.parametrize("raw", ["siti", "siti@", "@example.org", "siti@@example.org", "siti @example.org"])
+def test_it_rejects_an_invalid_email(raw):
+    with pytest.raises(InvalidEmail) as caught:
+        email_normalize(raw)
+
+    assert caught.value.code == "invalid_email"

@@ -1,11 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+
+from applicants.views import staff
 
 app_name = "staff"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", TemplateView.as_view(template_name="staff/home.html"), name="home"),
+    path("", staff.home, name="home"),
+    path("<slug:office_code>/checkin/", staff.checkin, name="checkin"),
+    path("<slug:office_code>/walkin/", staff.walkin, name="walkin"),
+    path("<slug:office_code>/counter/", staff.counters, name="counters"),
+    path("<slug:office_code>/counter/<int:counter_id>/", staff.counter, name="counter"),
+    path("<slug:office_code>/today/", staff.today, name="today"),
+    path("<slug:office_code>/today/stop/", staff.stop_service, name="stop-service"),
 ]

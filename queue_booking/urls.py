@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("staff/", include("applicants.staff_urls")),
+    path("", include("applicants.queue_urls")),
     path("", include("offices.urls")),
     path("", include("applicants.urls")),
 ]

@@ -1,0 +1,483 @@
+"""Staff API: check-in, the counters, walk-ins; and the public queue reads.
+
+Session authentication with CSRF (the staff pages' own login). Every staff endpoint
+is limited to the offices the user belongs to: another office's answer is 403
+``not_office_staff``, the same rule as the pages (``applicants.staff_access``).
+"""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applicants.exceptions import BookingNotFound
+from applicants.exceptions_staff import BookingNotFoundForStaff, NotOfficeStaff, OfficeRequired, SupervisorOnly
+from applicants.models import Booking, PriorityGroup, Service
+from applicants.proof import normalize_code, token_matches
+from applicants.queue_selectors import queue_position, queue_public
+from applicants.services.checkin import checkin_assess, checkin_confirm, checkin_find
+from applicants.services.queue import (
+    counter_get,
+    counter_open,
+    queue_call_next,
+    queue_missed,
+    queue_recall,
+    queue_served,
+)
+from applicants.services.walkin import walkin_register
+from applicants.staff_access import staff_offices, staff_require
+from offices.models import Office, OfficeMembership, Slot, Track
+from offices.selectors import office_get
+
+
+class IsOfficeStaff(BasePermission):
+    """Signed in, and a member of the office the view acts on (``view.get_office()``)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if user is None or not user.is_authenticated:
+            return False
+        office = view.get_office()
+        role = staff_require(user, office, supervisor=getattr(view, "supervisor_only", False))
+        request.staff_role = role
+        return True
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ApplicantOutSerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    nik_masked = serializers.CharField()
+
+
+class SessionOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    start = serializers.TimeField(format="%H:%M")
+    end = serializers.TimeField(format="%H:%M")
+
+
+class StaffBookingSerializer(serializers.Serializer):
+    """A booking as staff at its office see it: name and masked NIK, never the NIK."""
+
+    code = serializers.CharField()
+    status = serializers.CharField()
+    office = serializers.CharField(source="office.code")
+    queue_number = serializers.CharField(allow_null=True)
+    track = serializers.CharField()
+    service = serializers.CharField()
+    channel = serializers.CharField()
+    priority_group = serializers.CharField(allow_blank=True)
+    missed_count = serializers.IntegerField()
+    counter = serializers.CharField(source="counter.name", allow_null=True, default=None)
+    applicant = ApplicantOutSerializer()
+    session = serializers.SerializerMethodField()
+
+    @extend_schema_field(SessionOutSerializer(allow_null=True))
+    def get_session(self, booking: Booking) -> dict | None:
+        if booking.slot_id is None:
+            return None
+        return SessionOutSerializer(booking.slot).data
+
+    def to_representation(self, booking):
+        data = super().to_representation(booking)
+        data["queue_number"] = booking.queue_number or None
+        return data
+
+
+class ProblemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class CheckinInSerializer(serializers.Serializer):
+    code = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text="Typed booking code.")
+    qr = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text="Scanned QR text.")
+    office = serializers.SlugField(
+        required=False, help_text="Office code; needed only when the user works at more than one office."
+    )
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Only look: report the booking and its flags, give no number."
+    )
+    allow_late = serializers.BooleanField(default=False, help_text="Supervisors: let a late arrival in.")
+
+    def validate(self, attrs):
+        if not (attrs.get("code") or "").strip() and not (attrs.get("qr") or "").strip():
+            raise serializers.ValidationError({"code": ["Give the booking code or the scanned QR text."]})
+        return attrs
+
+
+class CheckinOutSerializer(StaffBookingSerializer):
+    created = serializers.BooleanField(help_text="False when the booking was already checked in.")
+    flags = serializers.ListField(child=serializers.CharField())
+    problems = ProblemSerializer(many=True)
+
+
+def _checkin_data(booking: Booking, *, created: bool, flags: list[str], problems=()) -> dict:
+    data = StaffBookingSerializer(booking).data
+    data["created"] = created
+    data["flags"] = flags
+    data["problems"] = [{"code": p.code, "detail": p.detail} for p in problems]
+    return data
+
+
+def _request_office(request, code: str | None) -> Office:
+    if code:
+        return office_get(code=code)
+    offices = list(staff_offices(request.user)[:2])
+    if len(offices) == 1:
+        return offices[0]
+    if not offices:
+        raise NotOfficeStaff()
+    raise OfficeRequired(fields={"office": [str(OfficeRequired.message)]})
+
+
+class CheckinView(APIView):
+    """Check a booking in by typed code or scanned QR; returns its queue number."""
+
+    permission_classes = [IsOfficeStaff]
+
+    def get_office(self) -> Office:
+        if not hasattr(self, "_office"):
+            self._input = CheckinInSerializer(data=self.request.data)
+            self._input.is_valid(raise_exception=True)
+            self._office = _request_office(self.request, self._input.validated_data.get("office"))
+        return self._office
+
+    @extend_schema(
+        operation_id="staff_checkin",
+        tags=["staff"],
+        request=CheckinInSerializer,
+        responses={
+            201: CheckinOutSerializer,
+            200: CheckinOutSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+        description=(
+            "Verifies a scanned QR's signature first (`invalid_qr` when tampered or foreign), then checks the "
+            "booking in at the office: 201 with a new queue number, 200 with the same number when it was already "
+            "checked in. Refusals are 409 with the reason's code: `wrong_office`, `wrong_date`, `too_early`, "
+            "`too_late`, `booking_cancelled`, `booking_moved`, `booking_waiting`, `booking_finished`. With "
+            "`dry_run` nothing changes and every problem is listed in `problems`."
+        ),
+    )
+    def post(self, request):
+        office = self.get_office()
+        data = self._input.validated_data
+        booking = checkin_find(code=data.get("code", ""), qr=data.get("qr", ""))
+        now = timezone.now()
+        if data["dry_run"]:
+            assessment = checkin_assess(office=office, booking=booking, now=now)
+            if booking.office_id != office.id:
+                raise assessment.problems[0]
+            return Response(_checkin_data(booking, created=False, flags=assessment.flags, problems=assessment.problems))
+        if data["allow_late"] and request.staff_role != OfficeMembership.Role.SUPERVISOR:
+            raise SupervisorOnly()
+        result = checkin_confirm(
+            office=office, booking=booking, now=now, actor=request.user, allow_late=data["allow_late"]
+        )
+        return Response(
+            _checkin_data(result.booking, created=result.created, flags=result.flags),
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
+
+
+class OfficeStaffView(APIView):
+    permission_classes = [IsOfficeStaff]
+
+    def get_office(self) -> Office:
+        if not hasattr(self, "_office"):
+            self._office = office_get(code=self.kwargs["code"])
+        return self._office
+
+
+class CounterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CounterOpenSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=40)
+
+
+class CountersView(OfficeStaffView):
+    @extend_schema(operation_id="staff_counters", tags=["staff"], responses={200: CounterSerializer(many=True)})
+    def get(self, request, code):
+        counters = self.get_office().counters.filter(is_active=True).order_by("name")
+        return Response(CounterSerializer(counters, many=True).data)
+
+    @extend_schema(
+        operation_id="staff_counter_open",
+        tags=["staff"],
+        request=CounterOpenSerializer,
+        responses={200: CounterSerializer, 403: ErrorSerializer},
+        description="Open (create or reactivate) the counter with this name.",
+    )
+    def post(self, request, code):
+        body = CounterOpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        counter = counter_open(office=self.get_office(), name=body.validated_data["name"])
+        return Response(CounterSerializer(counter).data)
+
+
+class CallNextInSerializer(serializers.Serializer):
+    counter = serializers.IntegerField(help_text="Id of the counter calling.")
+
+
+class CallNextOutSerializer(serializers.Serializer):
+    counter = CounterSerializer()
+    called = StaffBookingSerializer(allow_null=True)
+
+
+class CallNextView(OfficeStaffView):
+    @extend_schema(
+        operation_id="staff_call_next",
+        tags=["staff"],
+        request=CallNextInSerializer,
+        responses={200: CallNextOutSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        description=(
+            "Call the next person (priority track first, then by session and queue time) to the counter. "
+            "`called` is null when nobody is waiting; 409 `counter_busy` while the counter still has someone."
+        ),
+    )
+    def post(self, request, code):
+        body = CallNextInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        office = self.get_office()
+        counter = counter_get(office=office, counter_id=body.validated_data["counter"])
+        booking = queue_call_next(office=office, counter=counter, now=timezone.now(), actor=request.user)
+        return Response(
+            {
+                "counter": CounterSerializer(counter).data,
+                "called": StaffBookingSerializer(booking).data if booking else None,
+            }
+        )
+
+
+class BookingActionView(APIView):
+    """served / missed / recall on a booking called at a counter of the user's office."""
+
+    permission_classes = [IsOfficeStaff]
+    action_name = ""
+    actions = {"served": queue_served, "missed": queue_missed, "recall": queue_recall}
+
+    def get_office(self) -> Office:
+        booking = self.get_booking()
+        return booking.office
+
+    def get_booking(self) -> Booking:
+        if not hasattr(self, "_booking"):
+            code = "".join(ch for ch in self.kwargs["code"].upper() if ch.isalnum())
+            booking = Booking.objects.select_related("office", "slot", "applicant", "counter").filter(code=code).first()
+            if booking is None:
+                raise BookingNotFoundForStaff()
+            self._booking = booking
+        return self._booking
+
+    def post(self, request, code):
+        action = self.actions[self.action_name]
+        booking = action(booking=self.get_booking(), now=timezone.now(), actor=request.user)
+        booking = Booking.objects.select_related("office", "slot", "applicant", "counter").get(id=booking.id)
+        return Response(StaffBookingSerializer(booking).data)
+
+
+_ACTION_RESPONSES = {200: StaffBookingSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+class BookingServedView(BookingActionView):
+    action_name = "served"
+
+    @extend_schema(
+        operation_id="staff_booking_served",
+        tags=["staff"],
+        request=None,
+        responses=_ACTION_RESPONSES,
+        description="Mark the person called at the counter as served.",
+    )
+    def post(self, request, code):
+        return super().post(request, code)
+
+
+class BookingMissedView(BookingActionView):
+    action_name = "missed"
+
+    @extend_schema(
+        operation_id="staff_booking_missed",
+        tags=["staff"],
+        request=None,
+        responses=_ACTION_RESPONSES,
+        description="The person did not come up: the first time back of the queue, the second time `no_show`.",
+    )
+    def post(self, request, code):
+        return super().post(request, code)
+
+
+class BookingRecallView(BookingActionView):
+    action_name = "recall"
+
+    @extend_schema(
+        operation_id="staff_booking_recall",
+        tags=["staff"],
+        request=None,
+        responses=_ACTION_RESPONSES,
+        description="Call the same number again (it shows again on the display board).",
+    )
+    def post(self, request, code):
+        return super().post(request, code)
+
+
+class WalkinInSerializer(serializers.Serializer):
+    nik = serializers.CharField(max_length=24)
+    full_name = serializers.CharField(max_length=150)
+    birth_date = serializers.DateField()
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    priority_group = serializers.ChoiceField(choices=PriorityGroup.choices, required=False, default="")
+    track = serializers.ChoiceField(
+        choices=[Track.REGULAR, Track.EXPRESS],
+        required=False,
+        default=Track.REGULAR,
+        help_text="Only when the office runs without online booking; priority groups always get `priority`.",
+    )
+    service = serializers.ChoiceField(choices=Service.choices, required=False, default=Service.NEW)
+    session = serializers.IntegerField(
+        required=False, help_text="Id of today's session; default: the earliest with room."
+    )
+
+
+class WalkinView(OfficeStaffView):
+    @extend_schema(
+        operation_id="staff_walkin",
+        tags=["staff"],
+        request=WalkinInSerializer,
+        responses={201: CheckinOutSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+        description=(
+            "Register a walk-in and queue them at once. Priority groups always; everyone while the office "
+            "runs without online booking (`walkin_not_allowed` otherwise). Takes a place from today's sessions "
+            "like any booking: `walkin_no_session` when none has room."
+        ),
+    )
+    def post(self, request, code):
+        body = WalkinInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        office = self.get_office()
+        slot = None
+        if data.get("session"):
+            slot = Slot.objects.filter(office=office, id=data["session"]).first()
+        result = walkin_register(
+            office=office,
+            nik=data["nik"],
+            full_name=data["full_name"],
+            birth_date=data["birth_date"],
+            phone=data["phone"],
+            email=data["email"],
+            priority_group=data["priority_group"],
+            track=data["track"],
+            service=data["service"],
+            slot=slot,
+            now=timezone.now(),
+            actor=request.user,
+            language=getattr(request, "LANGUAGE_CODE", "id"),
+        )
+        return Response(_checkin_data(result.booking, created=True, flags=result.flags), status=status.HTTP_201_CREATED)
+
+
+# --- Public reads ----------------------------------------------------------------------
+
+
+class QueueTrackSerializer(serializers.Serializer):
+    track = serializers.CharField()
+    now_serving = serializers.CharField(allow_null=True)
+    waiting = serializers.IntegerField()
+    estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+
+
+class QueueCounterSerializer(serializers.Serializer):
+    counter = serializers.CharField()
+    queue_number = serializers.CharField()
+    at = serializers.DateTimeField()
+    serving = serializers.BooleanField()
+
+
+class QueueCallSerializer(serializers.Serializer):
+    queue_number = serializers.CharField()
+    counter = serializers.CharField()
+    at = serializers.DateTimeField()
+    recall = serializers.BooleanField()
+
+
+class PublicQueueSerializer(serializers.Serializer):
+    office = inline_serializer("QueueOffice", {"code": serializers.CharField(), "name": serializers.CharField()})
+    date = serializers.DateField()
+    updated_at = serializers.DateTimeField()
+    tracks = QueueTrackSerializer(many=True)
+    counters = QueueCounterSerializer(many=True)
+    recent = QueueCallSerializer(many=True)
+    calls_per_minute = serializers.FloatField(allow_null=True)
+
+
+class PublicQueueView(APIView):
+    permission_classes: list = []
+    authentication_classes: list = []
+
+    @extend_schema(
+        operation_id="office_queue",
+        tags=["queue"],
+        responses={200: PublicQueueSerializer, 404: ErrorSerializer},
+        description=(
+            "Today's queue at an office: the number called last per track, how many wait, an estimated wait "
+            "from the recent call rate (null until there is data), and what each counter shows. Queue numbers "
+            "only, never names."
+        ),
+    )
+    def get(self, request, code):
+        office = office_get(code=code)
+        response = Response(queue_public(office=office, now=timezone.now()))
+        response["Cache-Control"] = "max-age=2"
+        return response
+
+
+class PositionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.CharField()
+    queue_number = serializers.CharField(allow_null=True)
+    is_today = serializers.BooleanField()
+    position = serializers.IntegerField(allow_null=True, help_text="1 = next; 0 = being called now.")
+    ahead = serializers.IntegerField(allow_null=True)
+    estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+    counter = serializers.CharField(allow_null=True)
+    now_serving = serializers.CharField(allow_null=True)
+
+
+class BookingPositionView(APIView):
+    permission_classes: list = []
+    authentication_classes: list = []
+
+    @extend_schema(
+        operation_id="booking_position",
+        tags=["queue"],
+        parameters=[
+            OpenApiParameter(
+                "X-Booking-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True, description="The secret."
+            )
+        ],
+        responses={200: PositionSerializer, 404: ErrorSerializer},
+        description="An applicant's own place in today's queue, from their proof page.",
+    )
+    def get(self, request, code):
+        token = request.headers.get("X-Booking-Token", "")
+        booking = Booking.objects.select_related("office", "counter").filter(code=normalize_code(code)).first()
+        if booking is None or not token_matches(token, booking.token_hash):
+            raise BookingNotFound()
+        return Response(queue_position(booking=booking, now=timezone.now()))

@@ -1,0 +1,86 @@
+"""Forms of the staff pages. Input shape only: the rules live in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applicants.models import PriorityGroup, Service
+from offices.models import Track
+
+
+class CheckinLookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Booking code or QR text"),
+        max_length=300,
+        help_text=_("Type the 8-character code from the proof, or scan the QR."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+                "inputmode": "text",
+            }
+        ),
+    )
+
+
+class CheckinConfirmForm(forms.Form):
+    code = forms.CharField(max_length=12, widget=forms.HiddenInput)
+    allow_late = forms.BooleanField(label=_("Let this late arrival in (supervisor)"), required=False)
+
+
+class WalkinForm(forms.Form):
+    priority_group = forms.ChoiceField(
+        label=_("Priority group"),
+        choices=PriorityGroup.choices,
+        required=False,
+        help_text=_("Elderly, disabled, pregnant and infants are served on the priority track."),
+    )
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("16 digits, as on the e-KTP."),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    service = forms.ChoiceField(label=_("Service"), choices=Service.choices, initial=Service.NEW)
+    track = forms.ChoiceField(
+        label=_("Track"),
+        choices=[(Track.REGULAR.value, Track.REGULAR.label), (Track.EXPRESS.value, Track.EXPRESS.label)],
+        initial=Track.REGULAR,
+        required=False,
+        help_text=_("Only when the office runs without online booking; priority groups always go on priority."),
+    )
+    session = forms.TypedChoiceField(label=_("Session"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [("", _("Earliest with room"))] + [
+            (
+                slot.id,
+                f"{slot.start:%H:%M}-{slot.end:%H:%M} · {slot.get_track_display()} · "
+                + str(_("%(n)s free") % {"n": slot.available}),
+            )
+            for slot in sessions
+        ]
+
+
+class CounterOpenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Counter name"), max_length=40, help_text=_("For example: Loket 1."), widget=forms.TextInput()
+    )
+
+
+class StopServiceForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand: everyone not yet served today is moved to another date and told."), required=True
+    )

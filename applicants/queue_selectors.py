@@ -1,0 +1,261 @@
+"""Reads of the on-site queue: the display board, the public queue, the supervisor's day.
+
+Nothing here writes. The display board and the public queue carry queue numbers and
+counter names only, never a name or a NIK.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from statistics import mean
+
+from django.db.models import Count, Q
+
+from applicants.models import Booking, BookingStatus, Channel, QueueEvent, ServiceCounter
+from applicants.services.queue import queue_waiting
+from offices.models import Office, Slot, Track
+from offices.timeutils import office_now, office_today
+
+# The call rate behind "estimated wait" is measured over this recent stretch.
+RATE_WINDOW = dt.timedelta(minutes=30)
+RECENT_CALLS = 6
+CALL_ACTIONS = (QueueEvent.Action.CALLED, QueueEvent.Action.RECALLED)
+
+
+def _iso(value: dt.datetime | None, office: Office) -> str | None:
+    return office_now(office, value).isoformat() if value else None
+
+
+def display_state(*, office: Office, now: dt.datetime) -> dict:
+    """What the TV board shows: per counter the number called last, and the last few calls."""
+    today = office_today(office, now)
+    events = list(
+        QueueEvent.objects.filter(office=office, date=today, action__in=CALL_ACTIONS)
+        .select_related("booking", "counter")
+        .order_by("-at", "-id")[:200]
+    )
+    counters = []
+    seen: set[int] = set()
+    for event in events:
+        if event.counter_id is None or event.counter_id in seen:
+            continue
+        seen.add(event.counter_id)
+        counters.append(
+            {
+                "counter": event.counter.name,
+                "queue_number": event.booking.queue_number,
+                "at": _iso(event.at, office),
+                "serving": event.booking.status == BookingStatus.CALLED
+                and event.booking.counter_id == event.counter_id,
+            }
+        )
+    counters.sort(key=lambda c: c["counter"])
+    recent = [
+        {
+            "queue_number": e.booking.queue_number,
+            "counter": e.counter.name if e.counter else "",
+            "at": _iso(e.at, office),
+            "recall": e.action == QueueEvent.Action.RECALLED,
+        }
+        for e in events[:RECENT_CALLS]
+    ]
+    waiting = _waiting_by_track(office=office, date=today)
+    return {
+        "office": {"code": office.code, "name": office.name},
+        "date": today.isoformat(),
+        "now": _iso(now, office),
+        "counters": counters,
+        "recent": recent,
+        "waiting": waiting,
+    }
+
+
+def _waiting_by_track(*, office: Office, date: dt.date) -> dict[str, int]:
+    rows = (
+        Booking.objects.filter(office=office, date=date, status=BookingStatus.CHECKED_IN)
+        .values("track")
+        .annotate(n=Count("id"))
+    )
+    counts = {track.value: 0 for track in Track}
+    counts.update({row["track"]: row["n"] for row in rows})
+    return counts
+
+
+def queue_call_rate(*, office: Office, now: dt.datetime) -> float | None:
+    """People called per minute lately (first calls only), or ``None`` with no data yet."""
+    since = now - RATE_WINDOW
+    calls = QueueEvent.objects.filter(
+        office=office, date=office_today(office, now), action=QueueEvent.Action.CALLED, at__gte=since
+    ).count()
+    if calls:
+        return calls / (RATE_WINDOW.total_seconds() / 60)
+    # Nothing called lately (the day just started): fall back on today's service times.
+    served = Booking.objects.filter(
+        office=office, date=office_today(office, now), status=BookingStatus.SERVED, called_at__isnull=False
+    ).values_list("called_at", "served_at")
+    durations = [(s - c).total_seconds() / 60 for c, s in served if s and c and s > c]
+    if not durations:
+        return None
+    desks = max(ServiceCounter.objects.filter(office=office, is_active=True).count(), 1)
+    return desks / max(mean(durations), 0.5)
+
+
+def _estimate_minutes(ahead: int, rate: float | None) -> int | None:
+    if rate is None or rate <= 0:
+        return None
+    return round(ahead / rate)
+
+
+def queue_public(*, office: Office, now: dt.datetime) -> dict:
+    """The public view of an office's queue today (API and page)."""
+    today = office_today(office, now)
+    board = display_state(office=office, now=now)
+    rate = queue_call_rate(office=office, now=now)
+    waiting = board["waiting"]
+    last_called: dict[str, str] = {}
+    for event in (
+        QueueEvent.objects.filter(office=office, date=today, action=QueueEvent.Action.CALLED)
+        .select_related("booking")
+        .order_by("-at", "-id")[:100]
+    ):
+        last_called.setdefault(event.booking.track, event.booking.queue_number)
+    total_waiting = sum(waiting.values())
+    tracks = [
+        {
+            "track": track.value,
+            "now_serving": last_called.get(track.value),
+            "waiting": waiting[track.value],
+            # A newcomer waits behind everyone already waiting (priority goes first,
+            # so for them only the priority line counts).
+            "estimated_wait_minutes": _estimate_minutes(
+                waiting[track.value] if track == Track.PRIORITY else total_waiting, rate
+            ),
+        }
+        for track in Track
+    ]
+    return {
+        "office": board["office"],
+        "date": board["date"],
+        "updated_at": board["now"],
+        "tracks": tracks,
+        "counters": board["counters"],
+        "recent": board["recent"],
+        "calls_per_minute": round(rate, 2) if rate is not None else None,
+    }
+
+
+def queue_position(*, booking: Booking, now: dt.datetime) -> dict:
+    """Where one booking stands today: people ahead, estimated wait, or the counter calling it."""
+    office = booking.office
+    today = office_today(office, now)
+    result = {
+        "code": booking.code,
+        "status": booking.status,
+        "queue_number": booking.queue_number or None,
+        "is_today": booking.date == today,
+        "position": None,
+        "ahead": None,
+        "estimated_wait_minutes": None,
+        "counter": None,
+        "now_serving": None,
+    }
+    if booking.status == BookingStatus.CALLED:
+        result["counter"] = booking.counter.name if booking.counter_id else None
+        result["position"] = 0
+        return result
+    if booking.date == today:
+        latest = (
+            QueueEvent.objects.filter(
+                office=office, date=today, action=QueueEvent.Action.CALLED, booking__track=booking.track
+            )
+            .select_related("booking")
+            .order_by("-at", "-id")
+            .first()
+        )
+        result["now_serving"] = latest.booking.queue_number if latest else None
+    if booking.status != BookingStatus.CHECKED_IN or booking.date != today:
+        return result
+    order = list(queue_waiting(office=office, date=today).values_list("id", flat=True))
+    ahead = order.index(booking.id) if booking.id in order else len(order)
+    result["ahead"] = ahead
+    result["position"] = ahead + 1
+    result["estimated_wait_minutes"] = _estimate_minutes(ahead, queue_call_rate(office=office, now=now))
+    return result
+
+
+@dataclass
+class SessionRow:
+    start: dt.time
+    end: dt.time
+    capacity: int = 0
+    expected: int = 0
+    checked_in: int = 0
+    served: int = 0
+    missed: int = 0
+    waiting: int = 0
+    walk_ins: int = 0
+    waits: list[float] = field(default_factory=list)
+
+    @property
+    def average_wait_minutes(self) -> int | None:
+        return round(mean(self.waits)) if self.waits else None
+
+
+# Bookings that were expected at the office that day (not cancelled or moved away).
+_EXPECTED = (
+    BookingStatus.CONFIRMED,
+    BookingStatus.CHECKED_IN,
+    BookingStatus.CALLED,
+    BookingStatus.SERVED,
+    BookingStatus.NO_SHOW,
+)
+
+
+def day_summary(*, office: Office, now: dt.datetime) -> dict:
+    """The supervisor's picture of today, per session and in total."""
+    today = office_today(office, now)
+    rows: dict[tuple[dt.time, dt.time], SessionRow] = {}
+    for slot in Slot.objects.filter(office=office, date=today).order_by("start", "track"):
+        row = rows.setdefault((slot.start, slot.end), SessionRow(start=slot.start, end=slot.end))
+        row.capacity += slot.capacity
+    bookings = Booking.objects.filter(office=office, date=today, status__in=_EXPECTED).select_related("slot")
+    for booking in bookings:
+        key = (booking.slot.start, booking.slot.end) if booking.slot_id else (dt.time(0), dt.time(0))
+        row = rows.setdefault(key, SessionRow(start=key[0], end=key[1]))
+        row.expected += 1
+        if booking.checked_in_at:
+            row.checked_in += 1
+        if booking.status == BookingStatus.SERVED:
+            row.served += 1
+        if booking.missed_count or (booking.status == BookingStatus.NO_SHOW and booking.checked_in_at):
+            row.missed += 1
+        if booking.status in (BookingStatus.CHECKED_IN, BookingStatus.CALLED):
+            row.waiting += 1
+        if booking.channel == Channel.WALK_IN:
+            row.walk_ins += 1
+        if booking.called_at and booking.checked_in_at and booking.called_at >= booking.checked_in_at:
+            row.waits.append((booking.called_at - booking.checked_in_at).total_seconds() / 60)
+    sessions = [rows[key] for key in sorted(rows)]
+    all_waits = [w for row in sessions for w in row.waits]
+    totals = {
+        name: sum(getattr(row, name) for row in sessions)
+        for name in ("capacity", "expected", "checked_in", "served", "missed", "waiting", "walk_ins")
+    }
+    totals["average_wait_minutes"] = round(mean(all_waits)) if all_waits else None
+    # Bars compare the sessions with one another: the busiest fills its bar.
+    scale = max([row.expected for row in sessions] + [1])
+    status_counts = dict(
+        Booking.objects.filter(office=office, date=today)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {
+        "date": today,
+        "sessions": sessions,
+        "totals": totals,
+        "scale": scale,
+        "status_counts": status_counts,
+        "no_shows_without_checkin": Booking.objects.filter(office=office, date=today, status=BookingStatus.NO_SHOW)
+        .filter(Q(checked_in_at__isnull=True))
+        .count(),
+    }

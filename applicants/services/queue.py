@@ -1,0 +1,198 @@
+"""The on-site queue: numbers, and what the counters do with them.
+
+Queue numbers run per office, day and track. Calling is a claim: the next booking is
+locked with ``SKIP LOCKED`` and moved with ``booking_transition`` (a conditional
+update), so two counters pressing "call next" at the same moment get two different
+people, never the same one.
+
+Call order (the office's policy): the priority track first; then people who have not
+missed a call ahead of those who have (a first miss sends a person to the back of the
+queue); then by session start; then by the time they took their place in the queue.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+
+from applicants.exceptions_staff import BookingNotCalled, CounterBusy, CounterNotFound
+from applicants.models import Booking, BookingStatus, QueueCounter, QueueEvent, ServiceCounter
+from applicants.services.booking import booking_transition
+from offices.models import QUEUE_PREFIX, Office, Track
+from offices.timeutils import office_today
+
+# A second miss ends the visit: the person is marked as not having come.
+MISSES_BEFORE_NO_SHOW = 2
+
+
+def queue_number_format(*, track: str, seq: int) -> str:
+    return f"{QUEUE_PREFIX[Track(track)]}-{seq:03d}"
+
+
+def queue_number_next(*, office: Office, date: dt.date, track: str) -> tuple[int, str]:
+    """Take the next queue number for ``office``, ``date``, ``track``.
+
+    Call inside ``transaction.atomic()`` together with the write that uses the number.
+    The conditional UPDATE takes the counter row's lock and holds it until that
+    transaction ends, so concurrent callers are serialized on this one row: numbers are
+    distinct and, because a rolled-back caller rolls back its increment too, consecutive.
+    """
+    filters = {"office": office, "date": date, "track": track}
+    if not QueueCounter.objects.filter(**filters).update(last_number=F("last_number") + 1):
+        # First number of the day on this track. ON CONFLICT DO NOTHING: a concurrent
+        # first caller may insert the row between our UPDATE and this INSERT.
+        QueueCounter.objects.bulk_create([QueueCounter(**filters)], ignore_conflicts=True)
+        QueueCounter.objects.filter(**filters).update(last_number=F("last_number") + 1)
+    # Our own UPDATE holds the row lock, so this read sees our number and nobody else's.
+    seq = QueueCounter.objects.filter(**filters).values_list("last_number", flat=True).get()
+    return seq, queue_number_format(track=track, seq=seq)
+
+
+def queue_event_log(
+    *, booking: Booking, action: str, now: dt.datetime, actor=None, counter: ServiceCounter | None = None
+) -> QueueEvent:
+    return QueueEvent.objects.create(
+        office_id=booking.office_id,
+        date=booking.date,
+        booking=booking,
+        counter=counter,
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=now,
+    )
+
+
+def queue_ordered(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
+    """Order waiting bookings by the call policy (see the module docstring)."""
+    return queryset.annotate(
+        track_rank=Case(When(track=Track.PRIORITY, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        miss_rank=Case(When(missed_count__gt=0, then=Value(1)), default=Value(0), output_field=IntegerField()),
+    ).order_by("track_rank", "miss_rank", "slot__start", "queued_at", "queue_seq", "id")
+
+
+def queue_waiting(*, office: Office, date: dt.date) -> QuerySet[Booking]:
+    """Checked-in bookings waiting to be called, in call order."""
+    return queue_ordered(Booking.objects.filter(office=office, date=date, status=BookingStatus.CHECKED_IN))
+
+
+def counter_open(*, office: Office, name: str) -> ServiceCounter:
+    """The counter called ``name`` at ``office``, created (or reactivated) if needed."""
+    counter, _created = ServiceCounter.objects.get_or_create(office=office, name=name.strip()[:40])
+    if not counter.is_active:
+        counter.is_active = True
+        counter.save(update_fields=["is_active"])
+    return counter
+
+
+def counter_get(*, office: Office, counter_id: int | str) -> ServiceCounter:
+    try:
+        return ServiceCounter.objects.get(office=office, id=int(counter_id), is_active=True)
+    except (ServiceCounter.DoesNotExist, ValueError, TypeError):
+        raise CounterNotFound() from None
+
+
+def counter_current(*, counter: ServiceCounter, date: dt.date) -> Booking | None:
+    """The booking being called at ``counter`` on ``date``, if any."""
+    return (
+        Booking.objects.filter(counter=counter, date=date, status=BookingStatus.CALLED)
+        .select_related("applicant", "slot")
+        .order_by("-called_at")
+        .first()
+    )
+
+
+def queue_call_next(*, office: Office, counter: ServiceCounter, now: dt.datetime, actor=None) -> Booking | None:
+    """Call the next person in line to ``counter``; ``None`` when nobody is waiting.
+
+    Refuses while the counter still has someone (``CounterBusy``): that person must be
+    marked served or missed first, so nobody is lost between two calls.
+    """
+    if counter.office_id != office.id:
+        raise CounterNotFound()
+    today = office_today(office, now)
+    with transaction.atomic():
+        busy = counter_current(counter=counter, date=today)
+        if busy is not None:
+            raise CounterBusy(number=busy.queue_number)
+        # Two counters calling at once: each locks a different row and skips the
+        # other's. ``of=self`` keeps the join to the slot (for the order) unlocked.
+        candidate = queue_waiting(office=office, date=today).select_for_update(skip_locked=True, of=("self",)).first()
+        if candidate is None:
+            return None
+        booking = booking_transition(
+            booking=candidate,
+            to_status=BookingStatus.CALLED,
+            reason="called",
+            now=now,
+            actor=actor,
+            detail={"counter": counter.name},
+            counter=counter,
+            called_at=now,
+        )
+        queue_event_log(booking=booking, action=QueueEvent.Action.CALLED, now=now, actor=actor, counter=counter)
+    return booking
+
+
+def _called_booking(*, booking: Booking) -> Booking:
+    locked = Booking.objects.select_for_update(of=("self",)).select_related("counter").get(id=booking.id)
+    if locked.status != BookingStatus.CALLED:
+        raise BookingNotCalled()
+    return locked
+
+
+def queue_recall(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
+    """Call the person at the counter again (they did not come up yet)."""
+    with transaction.atomic():
+        locked = _called_booking(booking=booking)
+        queue_event_log(booking=locked, action=QueueEvent.Action.RECALLED, now=now, actor=actor, counter=locked.counter)
+    return locked
+
+
+def queue_served(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
+    with transaction.atomic():
+        locked = _called_booking(booking=booking)
+        counter = locked.counter
+        served = booking_transition(
+            booking=locked,
+            to_status=BookingStatus.SERVED,
+            reason="served",
+            now=now,
+            actor=actor,
+            detail={"counter": counter.name if counter else ""},
+            served_at=now,
+        )
+        queue_event_log(booking=served, action=QueueEvent.Action.SERVED, now=now, actor=actor, counter=counter)
+    return served
+
+
+def queue_missed(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
+    """The person did not come up. First time: back of the queue. Second time: no-show."""
+    with transaction.atomic():
+        locked = _called_booking(booking=booking)
+        counter = locked.counter
+        misses = locked.missed_count + 1
+        detail = {"counter": counter.name if counter else "", "missed_count": misses}
+        if misses >= MISSES_BEFORE_NO_SHOW:
+            result = booking_transition(
+                booking=locked,
+                to_status=BookingStatus.NO_SHOW,
+                reason="missed_twice",
+                now=now,
+                actor=actor,
+                detail=detail,
+                missed_count=misses,
+            )
+        else:
+            result = booking_transition(
+                booking=locked,
+                to_status=BookingStatus.CHECKED_IN,
+                reason="missed",
+                now=now,
+                actor=actor,
+                detail=detail,
+                missed_count=misses,
+                queued_at=now,
+                counter=None,
+            )
+        queue_event_log(booking=result, action=QueueEvent.Action.MISSED, now=now, actor=actor, counter=counter)
+    return result

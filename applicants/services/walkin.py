@@ -1,0 +1,94 @@
+"""Walk-ins: people registered at the desk on the day, queued at once.
+
+Who may walk in: the priority groups (elderly, disabled, pregnant, infants) always, on
+the priority track; everyone while the office runs without online booking (its
+fallback when the central service is down or the office chose so). A walk-in takes a
+place in today's sessions exactly like an online booking, through ``booking_create``
+and the same capacity rows and NIK rules, so walk-ins can never exceed capacity.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+
+from applicants.exceptions import SessionClosed, SessionFull
+from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed
+from applicants.models import Channel, PriorityGroup, Service
+from applicants.services.booking import applicant_upsert, booking_create
+from applicants.services.checkin import WALK_IN, CheckinResult, booking_queue
+from offices.models import Office, Slot, Track
+from offices.timeutils import office_datetime, office_today
+
+
+def walkin_track(*, office: Office, priority_group: str, track: str) -> str:
+    """The track a walk-in goes on, or ``WalkinNotAllowed``."""
+    if priority_group:
+        return Track.PRIORITY
+    if office.online_booking:
+        raise WalkinNotAllowed()
+    return track if track in (Track.REGULAR, Track.EXPRESS) else Track.REGULAR
+
+
+def walkin_sessions(*, office: Office, track: str, now: dt.datetime) -> list[Slot]:
+    """Today's sessions on ``track`` that a walk-in can still join, earliest first."""
+    today = office_today(office, now)
+    late = dt.timedelta(minutes=office.checkin_late_minutes)
+    slots = (
+        Slot.objects.filter(office=office, date=today, track=track, closed=False)
+        .select_related("office")
+        .order_by("start")
+    )
+    return [slot for slot in slots if office_datetime(office, today, slot.end) + late > now]
+
+
+def walkin_register(
+    *,
+    office: Office,
+    nik: str,
+    full_name: str,
+    birth_date: dt.date,
+    now: dt.datetime,
+    priority_group: str = PriorityGroup.NONE,
+    track: str = Track.REGULAR,
+    service: str = Service.NEW,
+    phone: str = "",
+    email: str = "",
+    language: str = "id",
+    slot: Slot | None = None,
+    actor=None,
+) -> CheckinResult:
+    """Register a walk-in in today's earliest session with room (or ``slot``) and queue them.
+
+    Raises the booking errors for a bad NIK or an active booking elsewhere,
+    ``WalkinNotAllowed`` or ``WalkinNoSession``.
+    """
+    track = walkin_track(office=office, priority_group=priority_group, track=track)
+    candidates = walkin_sessions(office=office, track=track, now=now)
+    if slot is not None:
+        candidates = [s for s in candidates if s.id == slot.id]
+    with transaction.atomic():
+        applicant = applicant_upsert(
+            nik=nik, full_name=full_name, birth_date=birth_date, phone=phone, email=email, language=language
+        )
+        for candidate in candidates:
+            try:
+                # A savepoint per attempt: booking_create inserts the booking before it
+                # takes the place, so a full session must roll that row back.
+                with transaction.atomic():
+                    created = booking_create(
+                        slot=candidate,
+                        applicant=applicant,
+                        track=track,
+                        service=service,
+                        now=now,
+                        if_full="reject",
+                        channel=Channel.WALK_IN,
+                        priority_group=priority_group,
+                        actor=actor,
+                        language=language,
+                    )
+            except (SessionFull, SessionClosed):
+                continue
+            queued = booking_queue(booking=created.booking, now=now, actor=actor, reason="walk_in")
+            return CheckinResult(booking=queued, created=True, flags=[WALK_IN])
+    raise WalkinNoSession()

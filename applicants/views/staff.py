@@ -1,0 +1,347 @@
+"""Staff pages: check-in, walk-ins, counters, today's board; the display board and the
+public queue page. Server-rendered, working without JavaScript; scripts only add the
+camera scanner and live updates.
+
+Each office page is limited to the offices the user belongs to (403 otherwise), the
+same rule as the API (``applicants.staff_access``).
+"""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from applicants.exceptions_staff import NotOfficeStaff, SupervisorOnly
+from applicants.forms_staff import CheckinConfirmForm, CheckinLookupForm, CounterOpenForm, StopServiceForm, WalkinForm
+from applicants.models import Booking, QueueEvent, ServiceCounter
+from applicants.queue_selectors import day_summary, display_state, queue_public
+from applicants.services.checkin import (
+    ALREADY_CHECKED_IN,
+    LATE_ALLOWED,
+    PRIORITY_GROUP,
+    WALK_IN,
+    checkin_assess,
+    checkin_confirm,
+    checkin_find,
+)
+from applicants.services.queue import (
+    counter_current,
+    counter_get,
+    counter_open,
+    queue_call_next,
+    queue_missed,
+    queue_recall,
+    queue_served,
+    queue_waiting,
+)
+from applicants.services.walkin import walkin_register, walkin_sessions
+from applicants.staff_access import staff_offices, staff_require, staff_role
+from offices.exceptions import OfficeNotFound
+from offices.models import Office, OfficeMembership, Track
+from offices.selectors import office_get
+from offices.timeutils import office_now, office_today
+from queue_booking.errors import ServiceError
+
+SESSION_COUNTER_KEY = "staff_counter"
+
+# What the check-in page says about notes that do not block a check-in.
+NOTE_LABELS = {
+    ALREADY_CHECKED_IN: (gettext_lazy("Already checked in"), "warn"),
+    WALK_IN: (gettext_lazy("Walk-in"), "info"),
+    PRIORITY_GROUP: (gettext_lazy("Priority group"), "info"),
+    LATE_ALLOWED: (gettext_lazy("Late arrival let in by a supervisor"), "warn"),
+}
+
+
+def office_staff_view(*, supervisor: bool = False):
+    """Load the office named in the URL; 403 unless the user may act there (as a supervisor)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @never_cache
+        def wrapper(request, office_code, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            try:
+                office = office_get(code=office_code)
+            except OfficeNotFound:
+                raise Http404 from None
+            try:
+                role = staff_require(request.user, office, supervisor=supervisor)
+            except (NotOfficeStaff, SupervisorOnly) as exc:
+                raise PermissionDenied(exc.detail) from exc
+            request.staff_role = role
+            # Times on staff pages are the office's wall clock, whatever the server's zone.
+            with timezone.override(office.tz):
+                return view(request, office, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _base_context(request, office: Office, active: str) -> dict:
+    now = timezone.now()
+    return {
+        "office": office,
+        "role": request.staff_role,
+        "is_supervisor": request.staff_role == OfficeMembership.Role.SUPERVISOR,
+        "active": active,
+        "local_now": office_now(office, now),
+    }
+
+
+@login_required
+@never_cache
+def home(request):
+    offices = [{"office": office, "role": staff_role(request.user, office)} for office in staff_offices(request.user)]
+    if len(offices) == 1 and request.GET.get("stay") is None:
+        return redirect("staff:checkin", office_code=offices[0]["office"].code)
+    return render(request, "staff/home.html", {"offices": offices})
+
+
+@office_staff_view()
+@require_http_methods(["GET", "POST"])
+def checkin(request, office):
+    """Scan or type → see the booking and its flags → confirm → queue number."""
+    context = _base_context(request, office, "checkin")
+    lookup_form = CheckinLookupForm(request.POST if request.POST.get("action") == "lookup" else None)
+    context["form"] = lookup_form
+    if request.method == "POST":
+        now = timezone.now()
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                confirm = CheckinConfirmForm(request.POST)
+                if not confirm.is_valid():
+                    raise Http404
+                allow_late = confirm.cleaned_data["allow_late"]
+                if allow_late and not context["is_supervisor"]:
+                    raise SupervisorOnly()
+                booking = checkin_find(code=confirm.cleaned_data["code"])
+                result = checkin_confirm(
+                    office=office, booking=booking, now=now, actor=request.user, allow_late=allow_late
+                )
+                context.update({"result": result, "booking": result.booking, "form": CheckinLookupForm()})
+            elif lookup_form.is_valid():
+                booking = checkin_find(code=lookup_form.cleaned_data["code"])
+                assessment = checkin_assess(office=office, booking=booking, now=now)
+                if booking.office_id != office.id:
+                    raise assessment.problems[0]
+                context.update(
+                    {
+                        "assessment": assessment,
+                        "booking": booking,
+                        "confirm_form": CheckinConfirmForm(initial={"code": booking.code}),
+                        "notes": [
+                            {"code": note, "label": NOTE_LABELS[note][0], "tone": NOTE_LABELS[note][1]}
+                            for note in assessment.notes
+                            if note in NOTE_LABELS
+                        ],
+                        "late_only": bool(assessment.problems)
+                        and all(p.code == "too_late" for p in assessment.problems),
+                    }
+                )
+        except ServiceError as exc:
+            context["error"] = exc
+    status = 200
+    if context.get("error") is not None:
+        status = 409 if context["error"].status == 409 else 200
+    return render(request, "staff/checkin.html", context, status=status)
+
+
+@office_staff_view()
+@require_http_methods(["GET", "POST"])
+def walkin(request, office):
+    context = _base_context(request, office, "walkin")
+    now = timezone.now()
+    # Priority sessions always; the others only while the office runs without online booking.
+    tracks = [Track.PRIORITY] if office.online_booking else list(Track)
+    all_sessions = [s for track in tracks for s in walkin_sessions(office=office, track=track, now=now)]
+    form = WalkinForm(request.POST or None, sessions=all_sessions)
+    context.update({"form": form, "sessions": all_sessions})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        slot = next((s for s in all_sessions if s.id == data["session"]), None) if data["session"] else None
+        try:
+            result = walkin_register(
+                office=office,
+                nik=data["nik"],
+                full_name=data["full_name"],
+                birth_date=data["birth_date"],
+                phone=data["phone"],
+                priority_group=data["priority_group"],
+                track=data["track"] or Track.REGULAR,
+                service=data["service"],
+                slot=slot,
+                now=now,
+                actor=request.user,
+                language=getattr(request, "LANGUAGE_CODE", "id"),
+            )
+        except ServiceError as exc:
+            context["error"] = exc
+            for name, errors in exc.fields.items():
+                if name in form.fields:
+                    for error in errors:
+                        form.add_error(name, error)
+        else:
+            context.update({"result": result, "booking": result.booking, "form": WalkinForm(sessions=all_sessions)})
+    return render(request, "staff/walkin.html", context)
+
+
+@office_staff_view()
+@require_http_methods(["GET", "POST"])
+def counters(request, office):
+    """Choose (or open) the counter this person works at today."""
+    form = CounterOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        counter = counter_open(office=office, name=form.cleaned_data["name"])
+        request.session[SESSION_COUNTER_KEY] = counter.id
+        return redirect("staff:counter", office_code=office.code, counter_id=counter.id)
+    context = _base_context(request, office, "counter")
+    today = office_today(office, timezone.now())
+    desks = list(ServiceCounter.objects.filter(office=office, is_active=True).order_by("name"))
+    for desk in desks:
+        desk.current = counter_current(counter=desk, date=today)
+    context.update({"counters": desks, "form": form, "last_counter": request.session.get(SESSION_COUNTER_KEY)})
+    return render(request, "staff/counters.html", context)
+
+
+COUNTER_ACTIONS = {"served": queue_served, "missed": queue_missed, "recall": queue_recall}
+
+
+@office_staff_view()
+@require_http_methods(["GET", "POST"])
+def counter(request, office, counter_id):
+    """One counter's screen: call next, recall, served, missed. POST, then redirect (no resubmits)."""
+    try:
+        desk = counter_get(office=office, counter_id=counter_id)
+    except ServiceError:
+        raise Http404 from None
+    request.session[SESSION_COUNTER_KEY] = desk.id
+    now = timezone.now()
+    today = office_today(office, now)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "call_next":
+                called = queue_call_next(office=office, counter=desk, now=now, actor=request.user)
+                if called is None:
+                    messages.info(request, _("Nobody is waiting."))
+                else:
+                    messages.success(request, _("Calling %(number)s.") % {"number": called.queue_number})
+            elif action in COUNTER_ACTIONS:
+                current = get_object_or_404(Booking, code=request.POST.get("code", ""), office=office)
+                done = COUNTER_ACTIONS[action](booking=current, now=now, actor=request.user)
+                notes = {
+                    "served": _("%(number)s served."),
+                    "recall": _("Calling %(number)s again."),
+                    "missed": _("%(number)s missed: back in the queue.")
+                    if done.status == "checked_in"
+                    else _("%(number)s missed twice: marked as not come."),
+                }
+                messages.success(request, notes[action] % {"number": done.queue_number})
+        except ServiceError as exc:
+            messages.error(request, exc.detail)
+        return redirect("staff:counter", office_code=office.code, counter_id=desk.id)
+
+    context = _base_context(request, office, "counter")
+    waiting = queue_waiting(office=office, date=today)
+    context.update(
+        {
+            "counter": desk,
+            "current": counter_current(counter=desk, date=today),
+            "waiting_count": waiting.count(),
+            "next_up": list(waiting.values_list("queue_number", flat=True)[:5]),
+            "events": QueueEvent.objects.filter(counter=desk, date=today)
+            .select_related("booking", "actor")
+            .order_by("-at", "-id")[:10],
+        }
+    )
+    return render(request, "staff/counter.html", context)
+
+
+@office_staff_view(supervisor=True)
+@require_GET
+def today(request, office):
+    context = _base_context(request, office, "today")
+    summary = day_summary(office=office, now=timezone.now())
+    context.update({"summary": summary, "display_url": reverse("display-board", args=[office.display_token])})
+    return render(request, "staff/today.html", context)
+
+
+@office_staff_view(supervisor=True)
+@require_http_methods(["GET", "POST"])
+def stop_service(request, office):
+    """ "Stop service now", with a confirmation step: this moves people to other days."""
+    from applicants.services.rollover import service_stop
+
+    context = _base_context(request, office, "today")
+    form = StopServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = service_stop(office=office, now=timezone.now(), actor=request.user)
+        messages.success(
+            request,
+            _("Service stopped. %(n)s booking(s) are being moved to other dates; each applicant is told.")
+            % {"n": len(result.moved)},
+        )
+        return redirect("staff:today", office_code=office.code)
+    context.update({"form": form, "summary": day_summary(office=office, now=timezone.now())})
+    return render(request, "staff/stop_service.html", context)
+
+
+# --- Public: the TV board and the queue page -------------------------------------------------
+
+
+def _office_by_display_token(token: str) -> Office:
+    office = Office.objects.filter(display_token=token, is_active=True).first()
+    if office is None or len(token) < 16:
+        raise Http404
+    return office
+
+
+@require_GET
+@never_cache
+def display_board(request, token):
+    """The TV at the office: no login, reached by an unguessable link per office."""
+    office = _office_by_display_token(token)
+    state = display_state(office=office, now=timezone.now())
+    response = render(
+        request,
+        "queue/display.html",
+        {"office": office, "state": state, "state_url": reverse("display-state", args=[token])},
+    )
+    # The board is meant to be shown fullscreen on its own; never inside another site.
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+@never_cache
+def display_state_json(request, token):
+    office = _office_by_display_token(token)
+    return JsonResponse(display_state(office=office, now=timezone.now()))
+
+
+@require_GET
+def public_queue(request, code):
+    try:
+        office = office_get(code=code)
+    except OfficeNotFound:
+        raise Http404 from None
+    queue = queue_public(office=office, now=timezone.now())
+    return render(
+        request,
+        "queue/office.html",
+        {"office": office, "queue": queue, "api_url": reverse("api:office-queue", args=[office.code])},
+    )

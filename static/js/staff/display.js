@@ -1,0 +1,91 @@
+// Display board: polls the office's state every 1.5 s and redraws the numbers.
+// Announces each new call (aria-live, and speech once someone has tapped the screen).
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-display]");
+  if (!root) return;
+  var url = root.getAttribute("data-state-url");
+  var text = window.DISPLAY_TEXT || {};
+  var lastKey = null;
+  var speak = false;
+  var failures = 0;
+  var INTERVAL = 1500;
+
+  function el(tag, cls, content) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (content !== undefined) node.textContent = content;
+    return node;
+  }
+
+  function render(state) {
+    var latest = state.recent[0];
+    root.querySelector("[data-latest-number]").textContent = latest ? latest.queue_number : "–";
+    root.querySelector("[data-latest-counter]").textContent = latest ? latest.counter : "";
+    var counters = root.querySelector("[data-counters]");
+    counters.replaceChildren();
+    if (!state.counters.length) counters.appendChild(el("li", "display-empty", text.empty || ""));
+    state.counters.forEach(function (c) {
+      var li = el("li", c.serving ? "serving" : "");
+      li.appendChild(el("span", "display-counter-name", c.counter));
+      li.appendChild(el("span", "display-counter-number", c.queue_number));
+      counters.appendChild(li);
+    });
+    var recent = root.querySelector("[data-recent]");
+    recent.replaceChildren();
+    state.recent.slice(1).forEach(function (r) {
+      var li = el("li");
+      li.appendChild(el("span", "", r.queue_number));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("span", "display-recent-counter", r.counter));
+      recent.appendChild(li);
+    });
+    Object.keys(state.waiting).forEach(function (track) {
+      var node = root.querySelector('[data-waiting="' + track + '"]');
+      if (node) node.textContent = state.waiting[track];
+    });
+    if (state.now) root.querySelector("[data-clock]").textContent = state.now.slice(11, 16);
+    var key = latest ? latest.queue_number + "|" + latest.counter + "|" + latest.at : "";
+    if (lastKey !== null && key && key !== lastKey) {
+      var box = root.querySelector(".display-latest");
+      box.classList.remove("flash");
+      void box.offsetWidth;
+      box.classList.add("flash");
+      if (speak && "speechSynthesis" in window && text.announce) {
+        var u = new SpeechSynthesisUtterance(
+          text.announce.replace("%(number)s", latest.queue_number.split("").join(" ")).replace("%(counter)s", latest.counter)
+        );
+        u.lang = root.getAttribute("data-lang") === "en" ? "en-US" : "id-ID";
+        window.speechSynthesis.speak(u);
+      }
+    }
+    lastKey = key;
+  }
+
+  function poll() {
+    fetch(url, { cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (state) {
+        failures = 0;
+        root.querySelector("[data-status]").textContent = "";
+        render(state);
+      })
+      .catch(function () {
+        failures += 1;
+        if (failures >= 3) root.querySelector("[data-status]").textContent = text.offline || "";
+      })
+      .then(function () { setTimeout(poll, INTERVAL); });
+  }
+
+  var fs = root.querySelector("[data-fullscreen]");
+  if (document.documentElement.requestFullscreen) {
+    fs.hidden = false;
+    fs.addEventListener("click", function () {
+      speak = true;
+      document.documentElement.requestFullscreen().catch(function () {});
+    });
+  }
+  document.addEventListener("click", function () { speak = true; });
+  document.addEventListener("fullscreenchange", function () { fs.hidden = !!document.fullscreenElement; });
+  poll();
+})();

@@ -1,0 +1,39 @@
+// Public queue page: refresh the numbers from the API every 5 s (the page works without it).
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-queue]");
+  if (!root) return;
+  var url = root.getAttribute("data-api-url");
+  function set(node, value) { if (node) node.textContent = value === null || value === undefined ? "–" : value; }
+  function render(q) {
+    q.tracks.forEach(function (t) {
+      var card = root.querySelector('[data-track="' + t.track + '"]');
+      if (!card) return;
+      ["now_serving", "waiting", "estimated_wait_minutes"].forEach(function (f) {
+        set(card.querySelector('[data-field="' + f + '"]'), t[f]);
+      });
+    });
+    var list = root.querySelector("[data-counters]");
+    if (q.counters.length) {
+      list.replaceChildren();
+      q.counters.forEach(function (c) {
+        var li = document.createElement("li");
+        var name = document.createElement("span");
+        name.textContent = c.counter;
+        var num = document.createElement("strong");
+        num.textContent = c.queue_number;
+        li.append(name, " ", num);
+        list.appendChild(li);
+      });
+    }
+    set(document.querySelector("[data-queue-updated]"), (q.updated_at || "").slice(11, 16));
+  }
+  function poll() {
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (q) { if (q) render(q); })
+      .catch(function () {})
+      .then(function () { setTimeout(poll, 5000); });
+  }
+  setTimeout(poll, 5000);
+})();

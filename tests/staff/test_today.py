@@ -1,0 +1,57 @@
+"""The supervisor's board and "stop service now"."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from applicants.models import Booking, BookingStatus
+from applicants.services.checkin import checkin_confirm
+from applicants.services.queue import queue_call_next, queue_missed, queue_served
+from offices.models import Slot, Track
+from tests.staff.conftest import at, make_booking
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def day_in_progress(office, slots, desk, officer, morning):
+    first = [make_booking(slots[(dt.time(8), Track.REGULAR)]) for _ in range(4)]
+    second = [make_booking(slots[(dt.time(10), Track.REGULAR)]) for _ in range(2)]
+    checkin_confirm(office=office, booking=first[0], now=at(8, 0))
+    checkin_confirm(office=office, booking=first[1], now=at(8, 5))
+    checkin_confirm(office=office, booking=first[2], now=at(8, 6))
+    served = queue_call_next(office=office, counter=desk, now=at(8, 10), actor=officer)
+    queue_served(booking=served, now=at(8, 20), actor=officer)
+    missed = queue_call_next(office=office, counter=desk, now=at(8, 25), actor=officer)
+    queue_missed(booking=missed, now=at(8, 27), actor=officer)
+    return first, second
+
+
+def test_the_board_counts_per_session(supervisor_client, office, day_in_progress):
+    response = supervisor_client.get(reverse("staff:today", args=[office.code]))
+
+    summary = response.context["summary"]
+    first, second = summary["sessions"]
+    assert (first.expected, first.checked_in, first.served, first.missed, first.waiting) == (4, 3, 1, 1, 2)
+    assert (second.expected, second.checked_in) == (2, 0)
+    # Waited 10 minutes (08:00 -> 08:10) and 20 minutes (08:05 -> 08:25).
+    assert summary["totals"]["average_wait_minutes"] == 15
+    assert "width: 100%" in response.text  # the busiest session fills its bar
+
+
+def test_stopping_service_needs_the_confirmation(supervisor_client, office, day_in_progress):
+    response = supervisor_client.post(reverse("staff:stop-service", args=[office.code]), {})
+
+    assert response.status_code == 200
+    assert not Slot.objects.filter(office=office, closed=True).exists()
+
+
+def test_stopping_service_closes_today_and_moves_everyone_not_served(supervisor_client, office, day_in_progress):
+    response = supervisor_client.post(reverse("staff:stop-service", args=[office.code]), {"confirm": "on"})
+
+    assert response.status_code == 302
+    assert not Slot.objects.filter(office=office, closed=False, date=at(8).date()).exists()
+    today = Booking.objects.filter(office=office, date=at(8).date())
+    assert today.filter(status=BookingStatus.SERVED).count() == 1
+    assert today.filter(status=BookingStatus.ROLLED_OVER).count() == 5

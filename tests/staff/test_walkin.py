@@ -1,0 +1,169 @@
+"""Walk-ins: registered at the desk, queued at once, never past capacity."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from applicants.exceptions import ActiveBookingExists, InvalidNik, NikBirthDateMismatch
+from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed
+from applicants.models import Booking, BookingStatus, Channel
+from applicants.services.walkin import walkin_register
+from offices.models import Slot, Track
+from tests.staff.conftest import at, make_slots
+
+pytestmark = pytest.mark.django_db
+
+BORN = dt.date(1950, 5, 12)
+
+
+def nik(serial: int) -> str:
+    """A valid NIK of a man born on ``BORN`` in Surabaya (3578 01)."""
+    return f"357801120550{serial:04d}"
+
+
+def _walk_in(office, serial=1, *, now=None, **kwargs):
+    kwargs.setdefault("priority_group", "elderly")
+    return walkin_register(
+        office=office,
+        nik=nik(serial),
+        full_name=f"Bapak Sepuh {serial}",
+        birth_date=BORN,
+        now=now or at(8, 30),
+        **kwargs,
+    )
+
+
+def test_a_priority_walk_in_is_queued_at_once_and_takes_a_place(office, slots, officer):
+    result = _walk_in(office, actor=officer)
+
+    booking = result.booking
+    assert booking.queue_number == "P-001"
+    assert booking.status == BookingStatus.CHECKED_IN
+    assert (booking.channel, booking.track, booking.priority_group) == (Channel.WALK_IN, Track.PRIORITY, "elderly")
+    assert booking.slot == slots[(dt.time(8), Track.PRIORITY)]
+    assert Slot.objects.get(id=booking.slot_id).booked == 1
+    assert booking.applicant.nik_masked == "3578********0001"
+
+
+def test_walk_ins_can_never_exceed_capacity(office):
+    make_slots(office, capacity={Track.PRIORITY: 1})
+
+    first = _walk_in(office, 1)
+    second = _walk_in(office, 2)
+    with pytest.raises(WalkinNoSession):
+        _walk_in(office, 3)
+
+    # The first session's place went first, then the next session's; nothing more.
+    assert [first.booking.slot.start, second.booking.slot.start] == [dt.time(8), dt.time(10)]
+    assert list(Slot.objects.filter(track=Track.PRIORITY).values_list("booked", "capacity")) == [(1, 1), (1, 1)]
+    assert Booking.objects.count() == 2
+
+
+def test_a_full_session_leaves_no_row_behind(office):
+    make_slots(office, capacity={Track.PRIORITY: 1})
+    Slot.objects.filter(track=Track.PRIORITY, start=dt.time(8)).update(booked=1)
+
+    result = _walk_in(office, 1)
+
+    assert result.booking.slot.start == dt.time(10)
+    assert Booking.objects.count() == 1
+
+
+def test_a_finished_session_is_not_offered(office, slots):
+    result = _walk_in(office, now=at(10, 30))
+
+    assert result.booking.slot.start == dt.time(10)
+
+
+def test_everyone_else_waits_for_online_booking_while_it_is_open(office, slots):
+    with pytest.raises(WalkinNotAllowed):
+        _walk_in(office, priority_group="")
+
+
+def test_everyone_may_walk_in_when_the_office_runs_without_online_booking(office, slots):
+    office.online_booking = False
+    office.save()
+
+    result = _walk_in(office, priority_group="", track=Track.EXPRESS)
+
+    assert result.booking.queue_number == "B-001"
+    assert result.booking.track == Track.EXPRESS
+
+
+def test_walk_ins_follow_the_nik_rules(office, slots):
+    with pytest.raises(InvalidNik):
+        walkin_register(
+            office=office, nik="1234", full_name="X", birth_date=BORN, now=at(8, 30), priority_group="elderly"
+        )
+    with pytest.raises(NikBirthDateMismatch):
+        walkin_register(
+            office=office,
+            nik=nik(1),
+            full_name="X",
+            birth_date=dt.date(1951, 5, 12),
+            now=at(8, 30),
+            priority_group="elderly",
+        )
+    assert Slot.objects.filter(booked__gt=0).count() == 0
+
+
+def test_a_person_with_an_active_booking_cannot_walk_in_as_well(office, slots):
+    _walk_in(office, 1)
+
+    with pytest.raises(ActiveBookingExists):
+        _walk_in(office, 1)
+
+
+def test_api_walk_in(officer_client, office, slots, morning):
+    response = officer_client.post(
+        f"/api/v1/staff/offices/{office.code}/walk-ins/",
+        {"nik": nik(7), "full_name": "Ibu Hamil", "birth_date": "1950-05-12", "priority_group": "pregnant"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201
+    assert response.json()["queue_number"] == "P-001"
+    assert response.json()["flags"] == ["walk_in"]
+    assert "nik" not in response.json()
+
+
+def test_api_walk_in_refused_when_full(officer_client, office, morning):
+    make_slots(office, capacity={Track.PRIORITY: 0})
+
+    response = officer_client.post(
+        f"/api/v1/staff/offices/{office.code}/walk-ins/",
+        {"nik": nik(8), "full_name": "Ibu", "birth_date": "1950-05-12", "priority_group": "disabled"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "walkin_no_session"
+
+
+def test_the_walk_in_page_registers_and_shows_the_number(officer_client, office, slots, morning):
+    response = officer_client.post(
+        reverse("staff:walkin", args=[office.code]),
+        {
+            "priority_group": "infant",
+            "nik": nik(9),
+            "full_name": "Ayah Bayi",
+            "birth_date": "1950-05-12",
+            "service": "new",
+            "track": "regular",
+            "session": "",
+        },
+    )
+
+    assert response.status_code == 200
+    assert 'data-testid="queue-number">P-001<' in response.text
+
+
+def test_the_walk_in_page_shows_a_nik_error(officer_client, office, slots, morning):
+    response = officer_client.post(
+        reverse("staff:walkin", args=[office.code]),
+        {"priority_group": "elderly", "nik": "1234", "full_name": "X", "birth_date": "1950-05-12", "service": "new"},
+    )
+
+    assert 'data-code="invalid_nik"' in response.text
+    assert not Booking.objects.exists()

@@ -111,7 +111,7 @@ class ApplicantFieldsMixin(forms.Form):
         label=_("Email"),
         required=False,
         max_length=254,
-        help_text=_("Optional. We send the proof of registration here too."),
+        help_text=_("We send the proof of registration here too."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 

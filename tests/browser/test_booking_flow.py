@@ -1,0 +1,182 @@
+"""The applicant's paths through the real pages, in Chromium at a phone's size (360 x 740)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from applicants.models import Booking, BookingStatus
+from applicants.services.allocation import waiting_allocate
+from tests.browser.public_data import NIK, bookable_weekday, booking_for, offices_with_sessions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fill_applicant(page, *, nik: str = NIK) -> None:
+    page.fill("#id_full_name", "Siti Rahayu")
+    page.fill("#id_nik", nik)
+    page.fill("#id_birth_date", "1990-05-17")
+    page.fill("#id_phone", "0812 3456 7890")
+
+
+def _continue_and_confirm(page) -> None:
+    page.locator("form.form button[type=submit]").last.click()
+    expect(page.locator("button[value=confirm]")).to_be_visible()
+    page.click("button[value=confirm]")
+    page.wait_for_url(re.compile(r"/b/[A-Z0-9]{8}/[^/]+/$"))
+
+
+def test_book_a_place_then_open_the_proof_and_its_pdf(page, screenshot):
+    offices = offices_with_sessions()
+    date = bookable_weekday(offices["surabaya"])
+
+    page.goto("/")
+    page.fill("#office-q", "surabaya")
+    page.locator("form[role=search] button[type=submit]").click()
+    page.click('a[href="/offices/surabaya/"]')
+    page.click(f'td[data-date="{date.isoformat()}"] a')
+    expect(page.locator("#day")).to_be_visible()
+    page.locator('#day a[href*="session=08:00"][href*="track=regular"]').click()
+    expect(page.locator("#id_session_0")).to_be_checked()
+    _fill_applicant(page)
+    page.check("input[name=service][value=renewal]")
+    _continue_and_confirm(page)
+
+    booking = Booking.objects.get()
+    assert booking.status == BookingStatus.CONFIRMED and booking.date == date
+    expect(page.locator("[data-booking-code]")).to_have_text(booking.code)
+    expect(page.locator(".proof-qr svg")).to_be_visible()
+    expect(page.locator(f'[data-booking-date="{date.isoformat()}"]')).to_be_visible()
+    assert NIK not in page.content() and NIK not in page.url
+    screenshot("proof")
+
+    pdf_link = page.locator('a[href$="proof.pdf"]')
+    pdf = page.request.get(pdf_link.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF-") and len(pdf.body()) > 1000
+    assert "no-store" in pdf.headers["cache-control"]
+    page.goto(pdf_link.get_attribute("href").replace("proof.pdf", ""))
+    page.emulate_media(media="print")
+    screenshot("proof-print")
+    assert not page.locator(".site-header").is_visible()
+
+
+def test_the_core_booking_path_works_without_javascript(browser, live_server, viewport, screenshot):
+    offices = offices_with_sessions()
+    date = bookable_weekday(offices["surabaya"])
+    context = browser.new_context(viewport=viewport, java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto(f"/offices/surabaya/?date={date.isoformat()}")
+        page.locator('#day a[href*="session=10:00"][href*="track=regular"]').click()
+        _fill_applicant(page)
+        _continue_and_confirm(page)
+        expect(page.locator("[data-booking-code]")).to_have_text(Booking.objects.get().code)
+        screenshot("proof-without-js", target=page)
+    finally:
+        context.close()
+
+
+def test_a_full_day_puts_me_on_the_next_available_date(page, screenshot):
+    full = bookable_weekday()
+    offices = offices_with_sessions(full_dates=(full,))
+    next_free = full + dt.timedelta(days=1)
+    while next_free.weekday() > 4:
+        next_free += dt.timedelta(days=1)
+
+    page.goto("/offices/surabaya/")
+    expect(page.locator(f'td[data-date="{full.isoformat()}"]')).to_have_attribute("data-state", "full")
+    page.click(f'td[data-date="{full.isoformat()}"] a')
+    expect(page.locator("#day .badge")).to_be_visible()
+    screenshot("full-day")
+    page.locator("#day a[href*='if_full=next_available']").click()
+    expect(page.locator("input[name=if_full][value=next_available]")).to_be_checked()
+    page.check("#id_session_0")
+    _fill_applicant(page)
+    _continue_and_confirm(page)
+
+    booking = Booking.objects.get()
+    assert booking.status == BookingStatus.WAITING
+    expect(page.locator(".status-banner")).to_be_visible()
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "waiting")
+    screenshot("waiting")
+
+    # The allocation worker's job, run here instead of by a Celery worker.
+    waiting_allocate(office_id=offices["surabaya"].id, now=timezone.now())
+    page.reload()
+
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED and booking.date == next_free
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "confirmed")
+    expect(page.locator(f'[data-booking-date="{next_free.isoformat()}"]')).to_be_visible()
+    expect(page.locator(".status-banner")).to_contain_text(str(next_free.day))
+    screenshot("moved")
+
+
+def test_find_my_booking_by_code_and_nik_then_cancel_it(page, screenshot):
+    offices = offices_with_sessions()
+    result = booking_for(offices["surabaya"], bookable_weekday(offices["surabaya"], after=4))
+
+    page.goto("/")
+    page.click("nav a[href='/my-booking/']")
+    page.fill("#id_code", result.booking.code.lower())
+    page.fill("#id_nik", NIK)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"**/b/{result.booking.code}/**")
+    assert NIK not in page.url
+    expect(page.locator("[data-booking-code]")).to_have_text(result.booking.code)
+
+    page.click("a[href$='/cancel/']")
+    page.check("#id_confirm")
+    screenshot("cancel-confirm")
+    page.locator("button.danger").click()
+    page.wait_for_url(re.compile(r"/b/[A-Z0-9]{8}/[^/]+/$"))
+
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "cancelled")
+    assert Booking.objects.get().status == BookingStatus.CANCELLED
+    screenshot("cancelled")
+
+
+def test_switch_language_to_english_and_back(page, screenshot):
+    offices_with_sessions()
+
+    page.goto("/offices/surabaya/")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    expect(page.locator("h2#calendar-heading")).to_have_text("Pilih tanggal")
+    page.click("button.lang-button[value=en]")
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.url.endswith("/offices/surabaya/")
+    expect(page.locator("h2#calendar-heading")).to_have_text("Choose a date")
+    expect(page.locator("table.calendar thead th").first).to_have_text("Mon")
+    screenshot("english")
+    page.click("button.lang-button[value=id]")
+    expect(page.locator("h2#calendar-heading")).to_have_text("Pilih tanggal")
+
+
+def test_a_bad_nik_shows_its_error_beside_the_field(page, screenshot):
+    offices = offices_with_sessions()
+    date = bookable_weekday(offices["surabaya"])
+
+    page.goto(f"/offices/surabaya/book/?date={date.isoformat()}&session=08:00&track=regular")
+    _fill_applicant(page, nik="35780117059")
+    page.locator("form.form button[type=submit]").last.click()
+
+    error = page.locator("#id_nik_error")
+    expect(error).to_be_visible()
+    nik_input = page.locator("#id_nik")
+    expect(nik_input).to_have_attribute("aria-invalid", "true")
+    assert "id_nik_error" in nik_input.get_attribute("aria-describedby")
+    # Beside the field: between its label and the input, and nowhere near another field.
+    label_box = page.locator("label[for=id_nik]").bounding_box()
+    error_box, input_box = error.bounding_box(), nik_input.bounding_box()
+    assert label_box["y"] < error_box["y"] < input_box["y"]
+    assert input_box["y"] - (error_box["y"] + error_box["height"]) < 40
+    # The summary at the top is announced and takes the focus.
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")
+    assert not Booking.objects.exists()
+    screenshot("bad-nik")

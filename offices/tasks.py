@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from applicants.capacity_events import capacity_appeared
 from offices.services.release import offices_release
 
 
@@ -15,6 +16,8 @@ def release_dates() -> dict:
     the rollover allocation acts on them.
     """
     report = offices_release(now=timezone.now())
+    # Rollover hook: newly released dates are room for waiting requests.
+    capacity_appeared(office_ids={office_id for office_id, _ in report.released})
     return {
         "offices": report.offices,
         "slots_created": report.slots_created,

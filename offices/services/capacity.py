@@ -5,6 +5,7 @@ write that uses the place (a booking, a walk-in, a rollover), so a place is take
 exactly when that write commits.
 """
 
+from django.conf import settings
 from django.db.models import F
 
 from offices.models import Slot
@@ -29,3 +30,9 @@ def slot_release(*, slot_id: int, count: int = 1) -> bool:
     """Give back ``count`` places; return whether it did."""
     updated = Slot.objects.filter(id=slot_id, booked__gte=count).update(booked=F("booked") - count)
     return updated == 1
+
+
+def slot_reserve_for(capacity: int) -> int:
+    """Places of a new row held back for rolled-over bookings (``ROLLOVER_RESERVE_PERCENT``,
+    rounded down). The rollover's daily job gives them back the day before."""
+    return capacity * settings.ROLLOVER_RESERVE_PERCENT // 100

@@ -13,11 +13,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from applicants.capacity_events import capacity_appeared
 from offices.cache import availability_invalidate, availability_invalidate_many
 from offices.exceptions import CapacityBelowBooked, InvalidQuota
 from offices.models import Office, SessionTemplate, Slot
 from offices.selectors.calendar import TRACKS, ClosureIndex, sessions_by_date
 from offices.selectors.release import office_materialize_range
+from offices.services.capacity import slot_reserve_for
 from offices.timeutils import office_today
 
 # The weekly plan load_demo and "set a daily quota" give an office that has none.
@@ -74,6 +76,9 @@ def slot_set_capacity(*, slot: Slot, capacity: int, actor: AbstractBaseUser | No
             raise CapacityBelowBooked(booked=locked.booked)
         Slot.objects.filter(pk=slot.pk).update(capacity=capacity)
         availability_invalidate(office_id=locked.office_id, date=locked.date, slot_ids=(locked.pk,))
+        if capacity > locked.capacity:
+            # Rollover hook: room appeared, waiting requests may have it.
+            capacity_appeared(office_ids=[locked.office_id])
     old = locked.capacity
     slot.capacity, slot.booked = capacity, locked.booked
     return CapacityChange(slot=slot, old=old, new=capacity)
@@ -154,6 +159,9 @@ def office_slots_resync(*, office: Office, now: dt.datetime) -> ResyncResult:
         _update_changed(wanted, rows, result, touched)
         _remove_dropped(wanted, rows, result, touched)
         availability_invalidate_many(office_dates=[(office.id, date) for date in touched])
+        if result.created or result.raised_slot_ids:
+            # Rollover hook: room appeared, waiting requests may have it.
+            capacity_appeared(office_ids=[office.id])
     return result
 
 
@@ -171,6 +179,7 @@ def _create_missing(office, wanted, rows, closures: ClosureIndex, result: Resync
                 end=end,
                 track=track,
                 capacity=capacity,
+                reserved=slot_reserve_for(capacity),
                 closed=reason is not None,
                 closed_reason=reason or "",
             )

@@ -15,6 +15,7 @@ from offices.cache import availability_invalidate_many
 from offices.models import Office, Slot
 from offices.selectors.calendar import TRACKS, ClosureIndex, sessions_by_date
 from offices.selectors.release import office_materialize_range, office_release_window
+from offices.services.capacity import slot_reserve_for
 
 # Offices handled per transaction: bounds memory and lock time on the periodic run.
 CHUNK = 40
@@ -89,6 +90,7 @@ def _materialize_chunk(chunk: list[tuple[Office, dt.date, dt.date]], result: Mat
                             end=spec.end,
                             track=track,
                             capacity=capacity,
+                            reserved=slot_reserve_for(capacity),
                             closed=reason is not None,
                             closed_reason=reason or "",
                         )

@@ -1,0 +1,45 @@
+"""Offices under test: a weekly plan, and a clock pinned in the middle of a week."""
+
+import datetime as dt
+
+import pytest
+
+from offices.models import Office
+from tests import factories
+
+UTC = dt.UTC
+# Wednesday 25 November 2026, 03:00 UTC: 10:00 WIB, 11:00 WITA, 12:00 WIT.
+WEDNESDAY = dt.datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+SESSIONS = ((dt.time(8), dt.time(10)), (dt.time(10), dt.time(12)), (dt.time(13), dt.time(15)))
+
+
+def weekly_office(code: str, *, timezone: str = "Asia/Jakarta", regular=10, express=2, priority=1, **fields) -> Office:
+    """An office with three sessions Monday to Friday."""
+    office = factories.OfficeFactory(code=code, timezone=timezone, **fields)
+    for weekday in range(5):
+        for start, end in SESSIONS:
+            factories.SessionTemplateFactory(
+                office=office,
+                weekday=weekday,
+                start=start,
+                end=end,
+                capacity_regular=regular,
+                capacity_express=express,
+                capacity_priority=priority,
+            )
+    return office
+
+
+@pytest.fixture
+def now():
+    return WEDNESDAY
+
+
+@pytest.fixture
+def weekly(db):
+    return weekly_office("surabaya")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,239 @@
+"""Supervisors manage only their own offices in the admin; central admins manage all."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+
+from offices.models import Closure, Office, OfficeMembership, SessionTemplate, Slot
+from offices.selectors import CENTRAL_ADMIN_GROUP
+from offices.services import closure_create, membership_grant, offices_release, staff_groups_sync
+from tests import factories
+from tests.offices.conftest import weekly_office
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+NOW = dt.datetime(2026, 11, 25, 10, tzinfo=WIB)
+MONDAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def office_a(db):
+    return weekly_office("surabaya", name="Kanim Surabaya")
+
+
+@pytest.fixture
+def office_b(db):
+    return weekly_office("makassar", name="Kanim Makassar", timezone="Asia/Makassar")
+
+
+@pytest.fixture
+def rows(office_a, office_b):
+    offices_release(now=NOW)
+
+
+@pytest.fixture
+def supervisor_a(office_a, client):
+    staff_groups_sync()
+    user = factories.UserFactory(username="supervisor.surabaya")
+    membership_grant(user=user, office=office_a, role=OfficeMembership.Role.SUPERVISOR)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def central_admin(client, db):
+    staff_groups_sync()
+    user = factories.UserFactory(username="pusat", is_staff=True)
+    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    client.force_login(user)
+    return user
+
+
+def change_url(model: str, pk: int) -> str:
+    return f"/admin/offices/{model}/{pk}/change/"
+
+
+def test_a_supervisor_lists_only_their_office(client, supervisor_a, office_b):
+    page = client.get("/admin/offices/office/").content.decode()
+
+    assert "Kanim Surabaya" in page
+    assert "Kanim Makassar" not in page
+
+
+def test_a_supervisor_cannot_open_another_office(client, supervisor_a, office_a, office_b):
+    assert client.get(change_url("office", office_a.pk)).status_code == 200
+    response = client.get(change_url("office", office_b.pk))
+
+    assert response.status_code == 302  # the admin's "does not exist" redirect
+    assert "Kanim Makassar" not in client.get(response.url).content.decode()
+
+
+def test_a_supervisor_cannot_edit_another_office(client, supervisor_a, office_b):
+    client.post(change_url("office", office_b.pk), {"phone": "0411-000", "online_booking": ""})
+
+    office_b.refresh_from_db()
+    assert office_b.online_booking is True and office_b.phone == ""
+
+
+def test_a_supervisor_can_edit_sessions_of_their_office_and_future_rows_follow(client, supervisor_a, office_a, rows):
+    templates = list(SessionTemplate.objects.filter(office=office_a).order_by("weekday", "start"))
+    data = {
+        "phone": "031-123",
+        "online_booking": "on",
+        "opening_time": "07:30",
+        "closing_time": "16:00",
+        "checkin_early_minutes": "60",
+        "checkin_late_minutes": "0",
+        "session_templates-TOTAL_FORMS": str(len(templates)),
+        "session_templates-INITIAL_FORMS": str(len(templates)),
+        "date_overrides-TOTAL_FORMS": "0",
+        "date_overrides-INITIAL_FORMS": "0",
+    }
+    for n, template in enumerate(templates):
+        data.update(
+            {
+                f"session_templates-{n}-id": str(template.pk),
+                f"session_templates-{n}-office": str(office_a.pk),
+                f"session_templates-{n}-weekday": str(template.weekday),
+                f"session_templates-{n}-start": template.start.strftime("%H:%M"),
+                f"session_templates-{n}-end": template.end.strftime("%H:%M"),
+                f"session_templates-{n}-capacity_regular": "25" if n == 0 else str(template.capacity_regular),
+                f"session_templates-{n}-capacity_express": str(template.capacity_express),
+                f"session_templates-{n}-capacity_priority": str(template.capacity_priority),
+            }
+        )
+
+    response = client.post(change_url("office", office_a.pk), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    office_a.refresh_from_db()
+    assert office_a.phone == "031-123"
+    assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(8), track="regular").capacity == 25
+
+
+def test_a_supervisor_cannot_change_the_release_schedule(client, supervisor_a, office_a):
+    page = client.get(change_url("office", office_a.pk)).content.decode()
+
+    assert 'name="release_policy"' not in page
+    assert 'name="online_booking"' in page
+
+
+def test_the_date_list_shows_only_their_rows_with_booked_of_capacity(client, supervisor_a, office_a, office_b, rows):
+    Slot.objects.filter(office=office_a, date=MONDAY, start=dt.time(8), track="regular").update(booked=3)
+
+    page = client.get(f"/admin/offices/slot/?date__gte=2026-11-30&date__lt=2026-12-01&office={office_a.pk}")
+    other = Slot.objects.filter(office=office_b).first()
+
+    assert "3 / 10" in page.content.decode()
+    assert "Kanim Makassar" not in client.get("/admin/offices/slot/").content.decode()
+    assert client.get(change_url("slot", other.pk)).status_code == 302
+
+
+def test_a_supervisor_cannot_set_a_capacity_below_booked_in_the_admin(client, supervisor_a, office_a, rows):
+    slot = Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(8), track="regular")
+    Slot.objects.filter(pk=slot.pk).update(booked=6)
+
+    response = client.post(change_url("slot", slot.pk), {"capacity": "5"})
+
+    assert response.status_code == 200
+    assert "6" in response.content.decode()
+    slot.refresh_from_db()
+    assert slot.capacity == 10
+    client.post(change_url("slot", slot.pk), {"capacity": "6"})
+    slot.refresh_from_db()
+    assert slot.capacity == 6
+
+
+def test_a_supervisor_closes_a_day_of_their_office_only(client, supervisor_a, office_a, office_b, rows):
+    client.post(
+        "/admin/offices/closure/add/",
+        {"office": office_b.pk, "date": "2026-11-30", "kind": "local", "reason": "Bukan kantor saya"},
+    )
+    client.post(
+        "/admin/offices/closure/add/",
+        {"office": office_a.pk, "date": "2026-11-30", "kind": "local", "reason": "Pemadaman listrik"},
+    )
+
+    assert list(Closure.objects.values_list("office__code", "reason")) == [("surabaya", "Pemadaman listrik")]
+    assert set(Slot.objects.filter(date=MONDAY, closed=True).values_list("office__code", flat=True)) == {"surabaya"}
+
+
+def test_a_supervisor_sees_national_closures_but_cannot_lift_them(client, supervisor_a, office_b, rows):
+    national = closure_create(
+        office=None, date=MONDAY, start=None, kind="holiday", reason="Libur nasional", actor=None, now=NOW
+    ).closure
+    local_b = closure_create(
+        office=office_b, date=MONDAY, start=None, kind="local", reason="Makassar", actor=None, now=NOW
+    )
+
+    listing = client.get("/admin/offices/closure/").content.decode()
+    client.post(f"/admin/offices/closure/{national.pk}/delete/", {"post": "yes"})
+
+    assert "Libur nasional" in listing and "Makassar" not in listing
+    assert Closure.objects.filter(pk=national.pk).exists()
+    assert client.get(change_url("closure", local_b.closure.pk)).status_code == 302
+
+
+def test_memberships_are_for_central_admins_only(client, supervisor_a):
+    assert client.get("/admin/offices/officemembership/").status_code == 403
+
+
+def test_an_officer_cannot_use_the_offices_admin(client, office_a):
+    staff_groups_sync()
+    officer = factories.StaffFactory(username="petugas", membership__office=office_a, membership__role="officer")
+    client.force_login(officer)
+
+    assert client.get("/admin/offices/office/").status_code == 403
+
+
+def test_a_central_admin_sees_every_office_and_membership(client, central_admin, office_a, office_b):
+    page = client.get("/admin/offices/office/").content.decode()
+
+    assert "Kanim Surabaya" in page and "Kanim Makassar" in page
+    assert client.get("/admin/offices/officemembership/").status_code == 200
+    assert client.get(change_url("office", office_b.pk)).status_code == 200
+
+
+def test_the_bulk_quota_action_asks_then_sets_the_quota_of_many_offices(
+    client, central_admin, office_a, office_b, rows
+):
+    selected = {"action": "set_daily_quota", "_selected_action": [office_a.pk, office_b.pk]}
+
+    form = client.post("/admin/offices/office/", selected)
+    client.post("/admin/offices/office/", {**selected, "apply": "1", "regular": "45", "express": "6", "priority": "0"})
+
+    assert form.status_code == 200 and 'name="regular"' in form.content.decode()
+    for office in (office_a, office_b):
+        assert sum(t.capacity_regular for t in SessionTemplate.objects.filter(office=office, weekday=0)) == 45
+        monday = Slot.objects.filter(office=office, date=MONDAY)
+        assert set(monday.filter(track="regular").values_list("capacity", flat=True)) == {15}
+        assert not monday.filter(track="priority").exists()
+
+
+def test_the_bulk_quota_action_reports_sessions_it_could_not_lower(client, central_admin, office_a, rows):
+    Slot.objects.filter(office=office_a, date=MONDAY, start=dt.time(8), track="regular").update(booked=9)
+
+    done = client.post(
+        "/admin/offices/office/",
+        {
+            "action": "set_daily_quota",
+            "_selected_action": [office_a.pk],
+            "apply": "1",
+            "regular": "15",
+            "express": "0",
+            "priority": "0",
+        },
+        follow=True,
+    )
+
+    assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(8), track="regular").capacity == 10
+    assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(10), track="regular").capacity == 5
+    assert "9 booked" in done.content.decode()
+    assert not Office.objects.filter(pk=office_a.pk, session_templates__capacity_express__gt=0).exists()

@@ -1,0 +1,196 @@
+"""GET /api/v1/offices/, /{code}/ and /{code}/availability/ (DESIGN section 5)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from offices.models import Office
+from offices.services import offices_release
+from tests import factories
+from tests.offices.conftest import weekly_office
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+NOW = dt.datetime(2026, 11, 25, 10, tzinfo=WIB)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def offices(db):
+    surabaya = weekly_office(
+        "surabaya", name="Kantor Imigrasi Kelas I Khusus TPI Surabaya", province="Jawa Timur", city="Kota Surabaya"
+    )
+    factories.OfficeFactory(
+        code="ulp-sidoarjo",
+        name="ULP Imigrasi MPP Sidoarjo",
+        kind="ulp",
+        parent=surabaya,
+        province="Jawa Timur",
+        city="Kab. Sidoarjo",
+        latitude="-7.44700",
+        longitude="112.71800",
+    )
+    factories.OfficeFactory(
+        code="makassar",
+        name="Kantor Imigrasi Kelas I Khusus TPI Makassar",
+        province="Sulawesi Selatan",
+        city="Kota Makassar",
+        timezone="Asia/Makassar",
+        latitude="-5.14770",
+        longitude="119.43270",
+    )
+    factories.OfficeFactory(code="closed-down", name="Kantor Lama Surabaya", is_active=False)
+    offices_release(now=NOW)
+    return surabaya
+
+
+def codes(response) -> list[str]:
+    return [row["code"] for row in response.json()["results"]]
+
+
+def test_the_list_is_paginated_with_the_contract_fields(client, offices):
+    body = client.get("/api/v1/offices/").json()
+
+    assert body["count"] == 3
+    assert set(body["results"][0]) >= {
+        "code", "name", "kind", "parent", "province", "city", "address", "timezone", "online_booking",
+    }  # fmt: skip
+    sidoarjo = next(row for row in body["results"] if row["code"] == "ulp-sidoarjo")
+    assert sidoarjo["parent"] == "surabaya"
+    assert sidoarjo["tz_abbreviation"] == "WIB"
+
+
+def test_the_list_searches_name_and_city_and_hides_inactive_offices(client, offices):
+    assert codes(client.get("/api/v1/offices/?q=surabaya")) == ["surabaya"]
+    assert codes(client.get("/api/v1/offices/?q=sidoarjo")) == ["ulp-sidoarjo"]
+    assert codes(client.get("/api/v1/offices/?q=kota makassar")) == ["makassar"]
+
+
+def test_the_list_filters_by_province_and_kind(client, offices):
+    assert sorted(codes(client.get("/api/v1/offices/?province=jawa timur"))) == ["surabaya", "ulp-sidoarjo"]
+    assert codes(client.get("/api/v1/offices/?kind=ulp")) == ["ulp-sidoarjo"]
+
+
+def test_the_list_pages(client, offices):
+    body = client.get("/api/v1/offices/?page_size=2&page=2").json()
+
+    assert body["count"] == 3
+    assert len(body["results"]) == 1
+    assert body["previous"]
+
+
+def test_an_unknown_kind_is_a_validation_error(client, offices):
+    response = client.get("/api/v1/offices/?kind=embassy")
+
+    assert response.status_code == 400
+    assert "kind" in response.json()["fields"]
+
+
+def test_an_office_detail_has_its_window_and_service_points(client, offices):
+    body = client.get("/api/v1/offices/surabaya/").json()
+
+    assert body["code"] == "surabaya"
+    assert body["service_points"] == ["ulp-sidoarjo"]
+    assert body["booking_window"] == {"first": "2026-11-26", "last": "2026-12-25"}
+
+
+def test_an_unknown_or_inactive_office_is_404_with_a_code(client, offices):
+    for code in ("nowhere", "closed-down"):
+        response = client.get(f"/api/v1/offices/{code}/")
+        assert response.status_code == 404
+        assert response.json()["code"] == "office_not_found"
+
+
+def test_nearest_offices_are_sorted_by_distance(client, offices):
+    body = client.get("/api/v1/offices/nearest/?lat=-7.45&lon=112.72&limit=2").json()
+
+    assert [row["code"] for row in body] == ["ulp-sidoarjo", "surabaya"]
+    assert body[0]["distance_km"] < 1
+
+
+def test_availability_has_the_contract_shape(client, offices):
+    body = client.get("/api/v1/offices/surabaya/availability/?start=2026-11-28&days=3").json()
+
+    assert body["office"] == "surabaya"
+    assert [(d["date"], d["status"]) for d in body["days"]] == [
+        ("2026-11-28", "closed"),
+        ("2026-11-29", "closed"),
+        ("2026-11-30", "open"),
+    ]
+    monday = body["days"][2]
+    assert set(monday) == {"date", "status", "reason", "release_at", "sessions"}
+    assert set(monday["sessions"][0]) == {"id", "start", "end", "track", "capacity", "available"}
+
+
+def test_availability_defaults_to_the_first_bookable_day(client, offices):
+    body = client.get("/api/v1/offices/surabaya/availability/").json()
+
+    assert body["days"][0]["date"] == "2026-11-26"
+    assert len(body["days"]) == 31
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("start=2026-13-01", "invalid_date"),
+        ("start=tomorrow", "invalid_date"),
+        ("days=63", "invalid_date_range"),
+        ("days=0", "invalid_date_range"),
+        ("days=many", "invalid_date_range"),
+        ("start=2029-01-01", "invalid_date_range"),
+        ("start=2020-01-01", "invalid_date_range"),
+    ],
+)
+def test_bad_dates_are_400_with_a_code(client, offices, query, code):
+    response = client.get(f"/api/v1/offices/surabaya/availability/?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert response.json()["detail"]
+
+
+def test_sixty_two_days_is_the_most(client, offices):
+    response = client.get("/api/v1/offices/surabaya/availability/?start=2026-11-26&days=62")
+
+    assert response.status_code == 200
+    assert len(response.json()["days"]) == 62
+
+
+def test_a_warm_availability_read_makes_no_database_query(client, offices, django_assert_num_queries):
+    url = "/api/v1/offices/surabaya/availability/?start=2026-11-26&days=31"
+    client.get(url)
+
+    with django_assert_num_queries(0):
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+def test_saving_an_office_forgets_its_cached_copy(client, offices, django_capture_on_commit_callbacks):
+    client.get("/api/v1/offices/surabaya/availability/?days=1")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        office = Office.objects.get(code="surabaya")
+        office.online_booking = False
+        office.save()
+
+    day = client.get("/api/v1/offices/surabaya/availability/?start=2026-11-30&days=1").json()["days"][0]
+    assert day["status"] == "closed"
+
+
+def test_the_schema_documents_the_office_endpoints(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+
+    paths = schema["paths"]
+    assert "/api/v1/offices/" in paths
+    assert "/api/v1/offices/{code}/availability/" in paths
+    parameters = {p["name"] for p in paths["/api/v1/offices/{code}/availability/"]["get"]["parameters"]}
+    assert {"start", "days", "code"} <= parameters
+    assert "Availability" in schema["components"]["schemas"]
+    day = schema["components"]["schemas"]["AvailabilityDay"]["properties"]
+    assert set(day) == {"date", "status", "reason", "release_at", "sessions"}

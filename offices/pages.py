@@ -26,6 +26,8 @@ ALMOST_FULL_SHARE = 0.10
 NEXT_DATES_SHOWN = 3
 NEARBY_OFFICES_SHOWN = 3
 NEARBY_OFFICES_CONSIDERED = 6
+# Further than this an "alternative" is a different trip, not a nearby office.
+NEARBY_MAX_KM = 250
 
 
 def online_tracks() -> list[str]:
@@ -178,6 +180,8 @@ def nearby_alternatives(*, office: Office, after: dt.date, now: dt.datetime) -> 
         latitude=float(office.latitude), longitude=float(office.longitude), limit=NEARBY_OFFICES_CONSIDERED + 1
     ):
         other = near.office
+        if near.distance_km > NEARBY_MAX_KM:
+            break
         if other.pk == office.pk or not other.online_booking:
             continue
         dates = next_bookable_dates(office=other, after=after, now=now, limit=1, inclusive=True)

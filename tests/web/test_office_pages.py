@@ -137,7 +137,9 @@ def test_dates_are_written_the_indonesian_way_by_default(client, pinned, surabay
     assert "Senin, 7 Desember 2026" in html
 
 
-def test_a_full_date_offers_next_dates_here_and_at_nearby_offices(client, pinned, surabaya, sidoarjo_point, malang):
+def test_a_full_date_offers_next_dates_here_and_at_nearby_offices(
+    client, pinned, surabaya, sidoarjo_point, malang, makassar
+):
     wanted = TODAY + dt.timedelta(days=1)
     fill(surabaya, wanted)
     fill(surabaya, wanted + dt.timedelta(days=1))
@@ -153,6 +155,7 @@ def test_a_full_date_offers_next_dates_here_and_at_nearby_offices(client, pinned
         f"/offices/malang/?date={wanted.isoformat()}"
     )
     assert "if_full=next_available" in here
+    assert "/offices/makassar/" not in here  # 800 km away is not "nearby"
 
 
 def test_an_office_without_online_booking_says_so(client, pinned, surabaya):

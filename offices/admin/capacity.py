@@ -1,0 +1,81 @@
+"""The date list: capacity rows, booked / capacity per session and track."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from offices.admin.scope import OfficeScopedAdmin, scope_ids
+from offices.exceptions import CapacityBelowBooked
+from offices.models import Office, Slot
+from offices.services import slot_set_capacity
+
+
+class ScopedOfficeFilter(admin.SimpleListFilter):
+    """The office filter, listing only offices the user may see."""
+
+    title = _("office")
+    parameter_name = "office"
+
+    def lookups(self, request, model_admin):
+        ids = scope_ids(request)
+        offices = Office.objects.order_by("name") if ids is None else Office.objects.filter(id__in=ids)
+        return [(str(office.id), office.name) for office in offices]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(office_id=self.value()) if self.value() else queryset
+
+
+class SlotForm(forms.ModelForm):
+    class Meta:
+        model = Slot
+        fields = ["capacity"]
+
+    def clean_capacity(self):
+        # A friendly early answer; slot_set_capacity decides again under a row lock.
+        capacity = self.cleaned_data["capacity"]
+        booked = Slot.objects.filter(pk=self.instance.pk).values_list("booked", flat=True).first() or 0
+        if capacity < booked:
+            raise ValidationError(CapacityBelowBooked(booked=booked).detail, code=CapacityBelowBooked.code)
+        return capacity
+
+
+@admin.register(Slot)
+class SlotAdmin(OfficeScopedAdmin):
+    """The date list: booked / capacity per session and track."""
+
+    form = SlotForm
+    list_display = ["date", "weekday", "office", "session", "track", "booked_of_capacity", "reserved", "closed"]
+    list_filter = [ScopedOfficeFilter, ("date", admin.DateFieldListFilter), "track", "closed"]
+    list_select_related = ["office"]
+    search_fields = ["office__code", "office__name"]
+    date_hierarchy = "date"
+    ordering = ["date", "office__name", "start", "track"]
+    list_per_page = 100
+    fields = ["office", "date", "start", "end", "track", "capacity", "booked", "reserved", "closed", "closed_reason"]
+    readonly_fields = ["office", "date", "start", "end", "track", "booked", "reserved", "closed", "closed_reason"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, slot: Slot) -> str:
+        return slot.date.strftime("%a")
+
+    @admin.display(description=_("session"))
+    def session(self, slot: Slot) -> str:
+        return f"{slot.start:%H:%M}-{slot.end:%H:%M}"
+
+    @admin.display(description=_("booked / capacity"))
+    def booked_of_capacity(self, slot: Slot) -> str:
+        return f"{slot.booked} / {slot.capacity}"
+
+    def has_add_permission(self, request):
+        return False  # rows come from the weekly plan (materialization), not by hand
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            slot_set_capacity(slot=obj, capacity=form.cleaned_data["capacity"], actor=request.user, now=timezone.now())
+        except CapacityBelowBooked as error:
+            messages.error(request, error.detail)

@@ -1,0 +1,121 @@
+"""Closures: recorded and lifted through the services, never edited."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from offices.admin.scope import OfficeScopedAdmin, scope_ids
+from offices.exceptions import ClosureNotAllowed
+from offices.models import Closure, Office
+from offices.services import closure_create, closure_lift
+from offices.services.closures import closure_earliest_date
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["office", "date", "start", "kind", "reason"]
+
+    def __init__(self, *args, central: bool, office_ids: set[int] | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.central = central
+        if not central:
+            self.fields["office"].queryset = Office.objects.filter(id__in=office_ids or ())
+            self.fields["office"].required = True
+            self.fields["kind"].choices = [
+                (value, label)
+                for value, label in Closure.Kind.choices
+                if value in (Closure.Kind.LOCAL, Closure.Kind.OUTAGE)
+            ]
+
+    def clean(self):
+        data = super().clean()
+        if "date" in data and data["date"] < closure_earliest_date(office=data.get("office"), now=timezone.now()):
+            self.add_error("date", ClosureNotAllowed.message)
+        return data
+
+
+@admin.register(Closure)
+class ClosureAdmin(OfficeScopedAdmin):
+    form = ClosureForm
+    list_display = ["date", "office_or_all", "start", "kind", "reason", "created_by"]
+    list_filter = ["kind", ("date", admin.DateFieldListFilter)]
+    search_fields = ["reason", "office__code", "office__name"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+    list_select_related = ["office", "created_by"]
+
+    @admin.display(description=_("office"))
+    def office_or_all(self, closure: Closure) -> str:
+        return closure.office.name if closure.office else _("All offices")
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        ids = scope_ids(request)
+        return queryset if ids is None else queryset.filter(Q(office__isnull=True) | Q(office_id__in=ids))
+
+    def in_scope(self, request, obj) -> bool:
+        ids = scope_ids(request)
+        return obj is None or ids is None or obj.office_id in ids
+
+    def has_view_permission(self, request, obj=None):
+        # Everyone with access sees national closures; only their office's local ones.
+        if obj is not None and obj.office_id is None:
+            return admin.ModelAdmin.has_view_permission(self, request, obj)
+        return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a closure is recorded or lifted, never edited
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        central, ids = scope_ids(request) is None, scope_ids(request)
+
+        class ScopedClosureForm(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, central=central, office_ids=ids, **inner)
+
+        return ScopedClosureForm
+
+    def get_changeform_initial_data(self, request):
+        return {"kind": Closure.Kind.LOCAL, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        result = closure_create(
+            office=obj.office,
+            date=obj.date,
+            start=obj.start,
+            kind=obj.kind,
+            reason=obj.reason,
+            actor=request.user,
+            now=timezone.now(),
+        )
+        obj.pk = result.closure.pk
+        obj.created_by, obj.created_at = result.closure.created_by, result.closure.created_at
+        messages.info(
+            request,
+            _("%(closed)d sessions closed; %(booked)d of them have bookings, which must be moved.")
+            % {"closed": len(result.slot_ids), "booked": len(result.booked_slot_ids)},
+        )
+
+    def delete_model(self, request, obj):
+        self._lift(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for closure in queryset:
+            self._lift(request, closure)
+
+    def _lift(self, request, closure: Closure) -> None:
+        try:
+            result = closure_lift(closure=closure, actor=request.user, now=timezone.now())
+        except ClosureNotAllowed as error:
+            messages.error(request, error.detail)
+            return
+        messages.info(request, _("%(count)d sessions reopened.") % {"count": len(result.reopened_slot_ids)})
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.office_id is None and scope_ids(request) is not None:
+            return False  # national closures: central admins only
+        return super().has_delete_permission(request, obj)

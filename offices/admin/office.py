@@ -1,0 +1,161 @@
+"""Offices with their weekly sessions and date overrides, and the bulk daily quota."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from offices.admin.scope import OfficeScopedAdmin, report_conflicts, scope_ids
+from offices.exceptions import InvalidQuota
+from offices.models import DateOverride, Office, SessionTemplate
+from offices.services import office_release, office_set_daily_quota, office_slots_resync
+
+
+class SessionTemplateInline(admin.TabularInline):
+    model = SessionTemplate
+    extra = 0
+    fields = ["weekday", "start", "end", "capacity_regular", "capacity_express", "capacity_priority"]
+
+
+class DateOverrideInline(admin.TabularInline):
+    model = DateOverride
+    extra = 0
+    fields = ["date", "start", "end", "capacity_regular", "capacity_express", "capacity_priority", "note"]
+
+    def get_queryset(self, request):
+        # Past overrides are history; the form would grow without end.
+        return super().get_queryset(request).filter(date__gte=timezone.localdate() - dt.timedelta(days=1))
+
+
+class DailyQuotaForm(forms.Form):
+    regular = forms.IntegerField(label=_("Regular places per day"), min_value=0)
+    express = forms.IntegerField(label=_("Express places per day"), min_value=0)
+    priority = forms.IntegerField(label=_("Priority places per day"), min_value=0)
+
+
+OFFICE_FIELDSETS = [
+    (None, {"fields": ["code", "name", "kind", "parent", "kanim_class", "is_active"]}),
+    (_("Where"), {"fields": ["province", "city", "address", "latitude", "longitude", "timezone", "phone"]}),
+    (
+        _("Booking"),
+        {
+            "fields": [
+                "online_booking",
+                "first_day_offset",
+                "booking_window_days",
+                "release_policy",
+                "release_weekday",
+                "release_time",
+                "release_block_days",
+            ]
+        },
+    ),
+    (
+        _("Day of service"),
+        {"fields": ["opening_time", "closing_time", "checkin_early_minutes", "checkin_late_minutes"]},
+    ),
+    (_("Data notes"), {"fields": ["data_confidence", "data_notes"], "classes": ["collapse"]}),
+]
+
+
+class OfficeForm(forms.ModelForm):
+    class Meta:
+        model = Office
+        fields = [name for _, options in OFFICE_FIELDSETS for name in options["fields"]]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("release_policy") == Office.ReleasePolicy.BATCH and data.get("release_weekday") is None:
+            self.add_error("release_weekday", _("A batch release needs a weekday."))
+        return data
+
+
+@admin.register(Office)
+class OfficeAdmin(OfficeScopedAdmin):
+    form = OfficeForm
+    office_lookup = "id"
+    list_display = ["code", "name", "kind", "province", "city", "timezone", "online_booking", "release_policy"]
+    list_filter = ["province", "kind", "timezone", "online_booking", "release_policy"]
+    search_fields = ["code", "name", "city", "province"]
+    ordering = ["province", "name"]
+    inlines = [SessionTemplateInline, DateOverrideInline]
+    actions = ["set_daily_quota"]
+    fieldsets = OFFICE_FIELDSETS
+    # What only central admins decide: identity, place, window and release schedule.
+    central_only_fields = [
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "kanim_class",
+        "is_active",
+        "province",
+        "city",
+        "address",
+        "latitude",
+        "longitude",
+        "timezone",
+        "first_day_offset",
+        "booking_window_days",
+        "release_policy",
+        "release_weekday",
+        "release_time",
+        "release_block_days",
+        "data_confidence",
+        "data_notes",
+    ]
+
+    def object_office_id(self, obj) -> int | None:
+        return obj.id
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if scope_ids(request) is None else self.central_only_fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        office, now = form.instance, timezone.now()
+        if any(formset.has_changed() for formset in formsets):
+            result = office_slots_resync(office=office, now=now)
+            messages.info(
+                request,
+                _("Future sessions updated: %(created)d added, %(updated)d changed, %(removed)d removed.")
+                % {"created": result.created, "updated": result.updated, "removed": result.removed},
+            )
+            report_conflicts(request, office, result.conflicts)
+        # A new office, or a longer window: create the rows it needs now.
+        office_release(office=office, now=now)
+
+    @admin.action(description=_("Set a daily quota for the selected offices"), permissions=["change"])
+    def set_daily_quota(self, request, queryset):
+        form = DailyQuotaForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            now, done = timezone.now(), 0
+            for office in queryset:
+                if not self.has_change_permission(request, office):
+                    continue
+                try:
+                    result = office_set_daily_quota(office=office, actor=request.user, now=now, **form.cleaned_data)
+                except InvalidQuota as error:
+                    messages.error(request, error.detail)
+                    return None
+                report_conflicts(request, office, result.conflicts)
+                done += 1
+            messages.success(
+                request,
+                ngettext("Daily quota set for %(count)d office.", "Daily quota set for %(count)d offices.", done)
+                % {"count": done},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Set a daily quota"),
+            "offices": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/offices/office/set_daily_quota.html", context)

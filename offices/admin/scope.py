@@ -1,0 +1,70 @@
+"""Who may manage which offices in the admin, and helpers the admin pages share."""
+
+from django.contrib import admin, messages
+from django.utils.translation import ngettext
+
+from offices.models import Office, OfficeMembership
+from offices.selectors import user_is_central_admin, user_office_ids
+
+SUPERVISOR = OfficeMembership.Role.SUPERVISOR
+MAX_CONFLICTS_LISTED = 10
+
+
+def scope_ids(request) -> set[int] | None:
+    """Office ids the user may manage here, or ``None`` for every office."""
+    if not hasattr(request, "_office_scope"):
+        user = request.user
+        request._office_scope = None if user_is_central_admin(user) else user_office_ids(user, roles=(SUPERVISOR,))
+    return request._office_scope
+
+
+class OfficeScopedAdmin(admin.ModelAdmin):
+    """Limits rows and objects to the user's offices. ``office_lookup`` is the path
+    from the model to the office id."""
+
+    office_lookup = "office_id"
+
+    def object_office_id(self, obj) -> int | None:
+        return obj.office_id
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = scope_ids(request)
+        return queryset if ids is None else queryset.filter(**{f"{self.office_lookup}__in": ids})
+
+    def in_scope(self, request, obj) -> bool:
+        ids = scope_ids(request)
+        return obj is None or ids is None or self.object_office_id(obj) in ids
+
+    def has_module_permission(self, request):
+        ids = scope_ids(request)
+        return super().has_module_permission(request) and (ids is None or bool(ids))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.in_scope(request, obj)
+
+
+def report_conflicts(request, office: Office, conflicts) -> None:
+    if not conflicts:
+        return
+    listed = "; ".join(
+        f"{c.date:%Y-%m-%d} {c.start:%H:%M} {c.track}: {c.booked} booked, plan {c.wanted}"
+        for c in conflicts[:MAX_CONFLICTS_LISTED]
+    )
+    messages.warning(
+        request,
+        ngettext(
+            "%(office)s: %(count)d session keeps its old capacity because more places are booked "
+            "than the new plan gives (%(listed)s). Move the excess bookings first.",
+            "%(office)s: %(count)d sessions keep their old capacity because more places are booked "
+            "than the new plan gives (%(listed)s). Move the excess bookings first.",
+            len(conflicts),
+        )
+        % {"office": office.code, "count": len(conflicts), "listed": listed},
+    )

@@ -78,6 +78,12 @@ def make_booking(
     return booking
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Staff personas have passwords; hashing them properly costs a second a test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def slots(office):
     return make_slots(office)

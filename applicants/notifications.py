@@ -137,6 +137,12 @@ INTROS = {
     ),
 }
 
+# Rollover: a booking moved off a closed session before a new session was free for it.
+ROLLED_OVER_WAITING_INTRO = gettext_lazy(
+    "The office cannot serve you at the time booked. You keep your place ahead of new requests and get the "
+    "earliest free session as soon as there is one; we will send you the new date."
+)
+
 # Kinds after which the applicant holds a session and should see it in full.
 _WITH_SESSION = {
     Notification.Kind.CONFIRMATION,
@@ -162,7 +168,11 @@ def notification_context(notification: Notification) -> dict:
         "booking": booking,
         "office": booking.office,
         "applicant_name": booking.applicant.full_name,
-        "intro": str(INTROS[notification.kind]),
+        "intro": str(
+            ROLLED_OVER_WAITING_INTRO
+            if notification.kind == Notification.Kind.ROLLED_OVER and booking.slot_id is None
+            else INTROS[notification.kind]
+        ),
         "has_session": has_session,
         "date": date_label(booking.slot.date) if has_session else "",
         "requested_date": date_label(booking.requested_date),

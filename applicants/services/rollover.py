@@ -21,7 +21,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import ACTIVE_STATUSES, Booking, BookingStatus, BookingTransition, Notification
@@ -129,24 +129,28 @@ def _roll(*, office: Office, date: dt.date, bookings_qs, reason: str, now: dt.da
     return result
 
 
+UNPLACED_KEY = "rolled_over_waiting:{id}"
+
+
 def rollover_finish(*, office_id: int, now: dt.datetime) -> None:
     """Place moved bookings (ahead of everyone waiting) and tell those still without a place.
 
-    Those placed are told by the allocator; those left waiting are told here that
-    their session was cancelled and a new date will follow. Both messages share one
-    dedupe key per booking, so each applicant hears of a move once, however often
-    this runs.
+    Those placed are told the new date by the allocator. Those left waiting are told
+    here, once (dedupe key), that their session is off and a new date will follow;
+    they hear again, once, when a place is found.
     """
     waiting_allocate(office_id=office_id, now=now)
-    unplaced = Booking.objects.filter(
-        office_id=office_id,
-        status=BookingStatus.WAITING,
-        rollover_rank__isnull=False,
-        rolled_from__isnull=False,
-    ).exclude(notifications__dedupe_key__startswith="rolled_over:")
-    for booking in unplaced:
+    told = Notification.objects.filter(booking=OuterRef("pk"), dedupe_key__startswith="rolled_over_waiting:")
+    unplaced = (
+        Booking.objects.filter(
+            office_id=office_id, status=BookingStatus.WAITING, rollover_rank__isnull=False, rolled_from__isnull=False
+        )
+        .exclude(Exists(told))
+        .order_by("id")
+    )
+    for booking in unplaced.select_related("applicant"):
         with transaction.atomic():
-            notify(booking=booking, kind=Notification.Kind.ROLLED_OVER, dedupe_key=f"rolled_over:{booking.id}")
+            notify(booking=booking, kind=Notification.Kind.ROLLED_OVER, dedupe_key=UNPLACED_KEY.format(id=booking.id))
 
 
 def closure_rollover(

@@ -63,7 +63,7 @@ def make_applicants(count: int) -> list[Applicant]:
 
 def _booking(applicant: Applicant, office: Office, **fields) -> Booking:
     token = new_token()
-    return Booking(
+    booking = Booking(
         code=new_booking_code(),
         token_hash=token_hash(token),
         token_encrypted=secret_encrypt(token),
@@ -72,6 +72,8 @@ def _booking(applicant: Applicant, office: Office, **fields) -> Booking:
         office=office,
         **fields,
     )
+    booking.token = token  # the secret of the proof link, as the applicant holds it
+    return booking
 
 
 def make_waiting(

@@ -1,11 +1,10 @@
 """Allocation tasks: one office per task, ids only, safe to run twice or side by side."""
 
-from functools import partial
-
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from applicants.dispatch import enqueue_on_commit
 from applicants.models import Booking, BookingStatus
 from applicants.services.allocation import waiting_allocate, waiting_expire
 
@@ -42,5 +41,5 @@ def allocate_waiting_sweep() -> int:
     """
     office_ids = sorted(set(Booking.objects.filter(status=BookingStatus.WAITING).values_list("office_id", flat=True)))
     for office_id in office_ids:
-        transaction.on_commit(partial(allocate_waiting.delay, office_id=office_id, expire=True))
+        enqueue_on_commit(allocate_waiting.name, office_id=office_id, expire=True)
     return len(office_ids)

@@ -5,12 +5,11 @@ local moment (closing time, the reminder hour, the day before) has come.
 """
 
 import datetime as dt
-from functools import partial
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
+from applicants.dispatch import enqueue_on_commit
 from applicants.services.dayend import day_end, day_end_due, reminders_send, reserves_release
 from applicants.tasks.allocation import RETRY, allocate_waiting
 from offices.models import Office, Slot
@@ -21,7 +20,7 @@ def end_of_day_sweep() -> int:
     """Beat: every office-date whose day has ended and still has confirmed bookings."""
     due = day_end_due(now=timezone.now())
     for office_id, date in due:
-        transaction.on_commit(partial(end_of_day.delay, office_id=office_id, date=date.isoformat()))
+        enqueue_on_commit(end_of_day.name, office_id=office_id, date=date.isoformat())
     return len(due)
 
 
@@ -36,7 +35,7 @@ def send_reminders_sweep() -> int:
     """Beat: one reminder task per active office; each sends only when its local hour has come."""
     office_ids = list(Office.objects.filter(is_active=True).values_list("id", flat=True))
     for office_id in office_ids:
-        transaction.on_commit(partial(send_reminders.delay, office_id=office_id))
+        enqueue_on_commit(send_reminders.name, office_id=office_id)
     return len(office_ids)
 
 
@@ -52,7 +51,7 @@ def release_reserves_sweep() -> int:
     horizon = (timezone.now() + dt.timedelta(hours=9)).astimezone(dt.UTC).date() + dt.timedelta(days=1)
     office_ids = sorted(set(Slot.objects.filter(reserved__gt=0, date__lte=horizon).values_list("office_id", flat=True)))
     for office_id in office_ids:
-        transaction.on_commit(partial(release_reserves.delay, office_id=office_id))
+        enqueue_on_commit(release_reserves.name, office_id=office_id)
     return len(office_ids)
 
 
@@ -61,5 +60,5 @@ def release_reserves(office_id: int) -> int:
     """Release tomorrow's held-back places, then let waiting requests have them."""
     released = reserves_release(office_id=office_id, now=timezone.now())
     if released:
-        transaction.on_commit(partial(allocate_waiting.delay, office_id=office_id))
+        enqueue_on_commit(allocate_waiting.name, office_id=office_id)
     return released

@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from applicants.models import Booking, BookingStatus
+from applicants.models import Booking, BookingStatus, QueueEvent
 from applicants.services.allocation import waiting_allocate
+from offices.models import Slot
+from offices.timeutils import office_today
 from tests.browser.public_data import NIK, bookable_weekday, booking_for, offices_with_sessions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -180,3 +182,48 @@ def test_a_bad_nik_shows_its_error_beside_the_field(page, screenshot):
     expect(summary).to_have_attribute("role", "alert")
     assert not Booking.objects.exists()
     screenshot("bad-nik")
+
+
+def test_on_the_day_the_proof_follows_the_queue_without_reload(page, screenshot):
+    offices = offices_with_sessions()
+    office = offices["surabaya"]
+    today = office_today(office, timezone.now())
+    today_slot, _ = Slot.objects.get_or_create(
+        office=office,
+        date=today,
+        start=dt.time(8, 0),
+        track="regular",
+        defaults={"end": dt.time(10, 0), "capacity": 20},
+    )
+    later = bookable_weekday(office, after=4)
+    first = booking_for(office, later, nik="3578015203850002", birth_date=dt.date(1985, 3, 12)).booking
+    mine = booking_for(office, later)
+    now = timezone.now()
+    for seq, booking in enumerate((first, mine.booking), start=1):
+        Booking.objects.filter(id=booking.id).update(
+            slot=today_slot,
+            date=today,
+            requested_date=today,
+            status=BookingStatus.CHECKED_IN,
+            queue_number=f"A-{seq:03d}",
+            queue_seq=seq,
+            checked_in_at=now,
+            queued_at=now + dt.timedelta(seconds=seq),
+        )
+
+    page.goto(f"/b/{mine.booking.code}/{mine.token}/")
+    live = page.locator("[data-queue-url]")
+    expect(live.locator("[data-field=queue_number]")).to_have_text("A-002")
+    expect(live.locator("[data-field=ahead]")).to_have_text("1")
+    expect(live.locator("[data-field=now_serving]")).to_have_text("–")
+
+    # Staff call the person ahead; the page picks it up on its next refresh.
+    Booking.objects.filter(id=first.id).update(status=BookingStatus.CALLED, called_at=now)
+    QueueEvent.objects.create(office=office, date=today, booking=first, action=QueueEvent.Action.CALLED, at=now)
+    url_before = page.url
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+    expect(live.locator("[data-field=now_serving]")).to_have_text("A-001")
+    expect(live.locator("[data-field=ahead]")).to_have_text("0")
+    assert page.url == url_before
+    screenshot("live-queue")

@@ -1,0 +1,1 @@
+"""The launch-day load benchmark (`make bench`). See docs/performance.md."""

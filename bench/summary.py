@@ -1,0 +1,226 @@
+"""Turn raw bench measurements into rates, ratios, target checks and a table.
+
+Pure functions over plain dicts, so the arithmetic is tested without a server
+(tests/bench/test_bench_harness.py). ``bench/run.py`` gathers the raw numbers.
+"""
+
+from typing import Any
+
+# What each scenario may answer; anything else is an error.
+EXPECTED = {
+    "bare": {"200"},
+    "availability": {"200"},
+    "flood_many": {"201", "409:session_full"},
+    "flood_one": {"201", "409:session_full"},
+    "sold_out": {"409:session_full"},
+}
+SCENARIO_ORDER = ["bare", "availability", "flood_many", "flood_one", "sold_out"]
+TITLES = {
+    "bare": "bare Django JSON view (baseline)",
+    "availability": "availability reads, 100 offices",
+    "flood_many": "booking flood, 50 offices",
+    "flood_one": "booking flood, one office-day (400)",
+    "sold_out": "after sold out (session_full)",
+}
+P99_LIMIT_MS = 100.0
+# (name, what is compared, minimum share of the bare view's requests/s)
+RATE_TARGETS = [
+    ("availability reads", "availability", "rps", 0.60),
+    ("session_full answers", "sold_out", "rps", 0.60),
+    ("bookings/s, 50 offices", "flood_many", "bookings_per_s", 0.17),
+    ("bookings/s, one office-day", "flood_one", "bookings_per_s", 0.14),
+]
+
+
+def scenario_from_wrk(name: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Merge one or more wrk runs (the rounds of a scenario) into one scenario record.
+
+    Each run is the JSON line bench.lua prints, with ``load_cpu_s`` added by run.py.
+    Rates use the threads' own clocks: from the first request sent to the last answer
+    received, summed over rounds. Bookings/s uses the time until the last booking was
+    confirmed, which is the selling time when a day sells out.
+    """
+    statuses: dict[str, int] = {}
+    socket_errors = {"connect": 0, "read": 0, "write": 0, "timeout": 0}
+    active_s = selling_s = load_cpu_s = 0.0
+    requests = sent = 0
+    latency = {"p50": 0.0, "p95": 0.0, "p99": 0.0, "max": 0.0, "mean": 0.0}
+    for run in runs:
+        threads = run["threads"]
+        for thread in threads:
+            for key, count in (thread["statuses"] or {}).items():
+                statuses[key] = statuses.get(key, 0) + int(count)
+            sent += int(thread["sent"])
+        starts = [t["t_first"] for t in threads if t["t_first"] > 0]
+        ends = [t["t_last"] for t in threads if t["t_last"] > 0]
+        oks = [t["t_last_ok"] for t in threads if t["t_last_ok"] > 0]
+        if starts and ends:
+            active_s += max(ends) - min(starts)
+        if starts and oks:
+            selling_s += max(oks) - min(starts)
+        requests += int(run["requests"])
+        for key in socket_errors:
+            socket_errors[key] += int(run["errors"][key])
+        load_cpu_s += float(run.get("load_cpu_s", 0.0))
+        # Rounds are alike; the worst round's percentiles are the honest merge.
+        for key in latency:
+            latency[key] = max(latency[key], run["latency_us"][key] / 1000.0)
+    answered = sum(statuses.values())
+    bookings = statuses.get("201", 0)
+    expected = EXPECTED[name]
+    errors_by_status = {key: count for key, count in sorted(statuses.items()) if key not in expected}
+    errors = sum(errors_by_status.values()) + sum(socket_errors.values())
+    return {
+        "rounds": len(runs),
+        "requests": answered,
+        "wrk_requests": requests,
+        "active_s": round(active_s, 3),
+        "rps": round(answered / active_s, 1) if active_s else 0.0,
+        "bookings": bookings,
+        "selling_s": round(selling_s, 3),
+        "bookings_per_s": round(bookings / selling_s, 1) if selling_s and bookings else 0.0,
+        "statuses": dict(sorted(statuses.items())),
+        "errors": errors,
+        "errors_by_status": errors_by_status,
+        "socket_errors": socket_errors,
+        # Sent but not answered when the threads stopped at their deadline: not errors,
+        # but the only requests whose booking a client may not have heard about.
+        "in_flight_at_stop": max(sent - answered, 0),
+        "latency_ms": {key: round(value, 2) for key, value in latency.items()},
+        "load_cpu_s": round(load_cpu_s, 2),
+        "load_cpu_share": round(load_cpu_s / active_s, 3) if active_s else 0.0,
+    }
+
+
+def summarize(result: dict[str, Any]) -> dict[str, Any]:
+    """Ratios to the bare view, the target checks and the overall verdict."""
+    scenarios = result["scenarios"]
+    bare_rps = scenarios.get("bare", {}).get("rps", 0.0)
+    for record in scenarios.values():
+        record["rps_ratio"] = round(record["rps"] / bare_rps, 3) if bare_rps else None
+        record["bookings_ratio"] = round(record["bookings_per_s"] / bare_rps, 3) if bare_rps else None
+
+    checks = []
+    for label, scenario, field, minimum in RATE_TARGETS:
+        if scenario not in scenarios:
+            continue
+        value = scenarios[scenario][field]
+        ratio = value / bare_rps if bare_rps else 0.0
+        checks.append(
+            {
+                "target": f"{label} >= {minimum:.0%} of bare",
+                "measured": f"{value:,.0f}/s = {ratio:.1%}",
+                "ok": ratio >= minimum,
+            }
+        )
+    for scenario in SCENARIO_ORDER[1:]:
+        if scenario not in scenarios:
+            continue
+        p99 = scenarios[scenario]["latency_ms"]["p99"]
+        checks.append({"target": f"p99 < {P99_LIMIT_MS:.0f} ms, {scenario}", "measured": f"{p99} ms", "ok": p99 < 100})
+    total_errors = sum(record["errors"] for name, record in scenarios.items())
+    checks.append({"target": "0 errors", "measured": str(total_errors), "ok": total_errors == 0})
+    invariants = result.get("invariants", {})
+    for key in ("overbooked", "lost", "duplicated"):
+        if key in invariants:
+            value = invariants[key]
+            checks.append({"target": f"0 {key}", "measured": str(value), "ok": value == 0})
+    if "unacknowledged" in invariants:
+        in_flight = sum(
+            scenarios[name]["in_flight_at_stop"]
+            for name in ("flood_many", "flood_one", "sold_out")
+            if name in scenarios
+        )
+        checks.append(
+            {
+                "target": "bookings no client heard of <= requests in flight at stop",
+                "measured": f"{invariants['unacknowledged']} <= {in_flight}",
+                "ok": invariants["unacknowledged"] <= in_flight,
+            }
+        )
+
+    pg = result.get("pgbench", {})
+    pg_ratios = {}
+    for scenario, pg_key in (("flood_many", "many"), ("flood_one", "one")):
+        tps = pg.get(pg_key, {}).get("tps")
+        if tps and scenario in scenarios:
+            pg_ratios[scenario] = round(scenarios[scenario]["bookings_per_s"] / tps, 3)
+    return {
+        "bare_rps": bare_rps,
+        "checks": checks,
+        "all_ok": all(check["ok"] for check in checks),
+        "app_to_pgbench": pg_ratios,
+    }
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = [" | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(header))]
+    lines.append("-+-".join("-" * width for width in widths))
+    lines += [" | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
+    return "\n".join(lines)
+
+
+def render(result: dict[str, Any]) -> str:
+    """The human-readable report printed at the end of a run."""
+    scenarios = result["scenarios"]
+    summary = result["summary"]
+    rows = []
+    for name in SCENARIO_ORDER:
+        if name not in scenarios:
+            continue
+        s = scenarios[name]
+        ratio = f"{s['rps_ratio']:.0%}" if s.get("rps_ratio") is not None else "-"
+        booked = f"{s['bookings_per_s']:,.0f} ({s['bookings_ratio']:.0%})" if s["bookings"] else "-"
+        lat = s["latency_ms"]
+        statuses = " ".join(f"{key}={count}" for key, count in s["statuses"].items())
+        rows.append(
+            [
+                TITLES[name],
+                f"{s['rps']:,.0f}",
+                ratio,
+                booked,
+                f"{lat['p50']:.1f}",
+                f"{lat['p95']:.1f}",
+                f"{lat['p99']:.1f}",
+                str(s["errors"]),
+                statuses,
+            ]
+        )
+    parts = [
+        _table(
+            ["scenario", "req/s", "vs bare", "bookings/s (vs bare)", "p50 ms", "p95 ms", "p99 ms", "errors", "answers"],
+            rows,
+        )
+    ]
+    pg = result.get("pgbench", {})
+    if pg:
+        pg_rows = []
+        for key, label in (("many", "flood_many"), ("one", "flood_one")):
+            if key in pg:
+                ratio = summary["app_to_pgbench"].get(label)
+                pg_rows.append(
+                    [
+                        f"pgbench booking SQL, {pg[key]['slots']} slots",
+                        f"{pg[key]['tps']:,.0f} tps",
+                        f"{pg[key]['latency_ms']:.2f} ms avg",
+                        f"app/pgbench = {ratio:.1%}" if ratio is not None else "-",
+                    ]
+                )
+        parts.append(_table(["raw PostgreSQL limit", "rate", "latency", "app bookings/s vs it"], pg_rows))
+    invariants = result.get("invariants")
+    if invariants:
+        parts.append(
+            "invariants (read from the database): "
+            + ", ".join(
+                f"{key}={invariants[key]}"
+                for key in ("overbooked", "lost", "duplicated", "unacknowledged", "bookings", "ok_201")
+            )
+        )
+    parts.append(
+        _table(
+            ["target", "measured", "result"],
+            [[check["target"], check["measured"], "PASS" if check["ok"] else "MISS"] for check in summary["checks"]],
+        )
+    )
+    return "\n\n".join(parts)

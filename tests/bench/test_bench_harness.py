@@ -1,0 +1,222 @@
+"""The pure parts of `make bench`: the applicants it sends and the arithmetic it reports.
+
+No server and no timing here; bench/run.py does the measuring.
+"""
+
+import datetime as dt
+
+import pytest
+
+from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
+from bench import nik, summary
+from bench.run import to_lua
+
+
+def _indices():
+    # The start of the range, every field's rollover, and the far end of the space.
+    edges = [nik.SERIALS - 1, nik.SERIALS, nik.SERIALS * nik.BIRTH_DAYS - 1, nik.SERIALS * nik.BIRTH_DAYS]
+    return [*range(3000), *edges, nik.capacity() - 1]
+
+
+def test_generated_niks_follow_the_nik_rules():
+    for index in _indices():
+        person = nik.person(index)
+        assert len(person.nik) == 16 and person.nik.isdigit()
+        assert person.nik[:6] in nik.REGIONS
+        assert person.nik[12:] != "0000"
+        day = int(person.nik[6:8])
+        assert (day > 40) == person.female
+        assert nik.nik_is_valid(person.nik, person.birth_date)
+
+
+def test_generated_applicants_pass_the_products_own_validation():
+    for index in _indices()[::7]:
+        person = nik.person(index)
+        info = nik_parse(person.nik)
+        nik_check_birth_date(info, person.birth_date)
+        assert info.sex == ("F" if person.female else "M")
+        assert phone_normalize(person.phone).startswith("+62812")
+        assert email_normalize(person.email) == person.email
+
+
+def test_generated_applicants_are_distinct_people():
+    indices = _indices()
+    niks = [nik.person(index).nik for index in indices]
+    assert len(set(niks)) == len(indices)
+
+
+def test_a_nik_whose_date_disagrees_with_the_birth_date_is_not_valid():
+    person = nik.person(5)
+    assert not nik.nik_is_valid(person.nik, person.birth_date + dt.timedelta(days=1))
+    assert not nik.nik_is_valid(person.nik[:12] + "0000", person.birth_date)
+
+
+def test_it_refuses_an_index_outside_the_nik_space():
+    with pytest.raises(ValueError):
+        nik.person(nik.capacity())
+    with pytest.raises(ValueError):
+        nik.person(-1)
+
+
+def _thread(statuses, *, sent, start, last, last_ok=0.0):
+    return {
+        "statuses": statuses,
+        "sent": sent,
+        "received": sum(statuses.values()),
+        "t_first": start,
+        "t_last": last,
+        "t_last_ok": last_ok,
+        "finished": True,
+    }
+
+
+def _run(threads, *, p99_us=40_000, errors=None):
+    return {
+        "threads": threads,
+        "requests": sum(t["received"] for t in threads),
+        "duration_us": 10_000_000,
+        "errors": {"connect": 0, "read": 0, "write": 0, "timeout": 0, **(errors or {})},
+        "latency_us": {"p50": 10_000, "p95": 30_000, "p99": p99_us, "max": 90_000, "mean": 12_000},
+        "load_cpu_s": 1.5,
+    }
+
+
+def test_a_scenario_rate_runs_from_the_first_request_to_the_last_answer():
+    run = _run(
+        [
+            _thread({"200": 5000}, sent=5000, start=100.0, last=110.0),
+            _thread({"200": 5000}, sent=5000, start=100.5, last=109.5),
+        ]
+    )
+    record = summary.scenario_from_wrk("bare", [run])
+    assert record["requests"] == 10_000
+    assert record["active_s"] == 10.0
+    assert record["rps"] == 1000.0
+    assert record["errors"] == 0
+    assert record["latency_ms"]["p99"] == 40.0
+    assert record["load_cpu_share"] == 0.15
+
+
+def test_bookings_per_second_counts_the_selling_time_over_all_rounds():
+    round_one = _run(
+        [_thread({"201": 400, "409:session_full": 3600}, sent=4000, start=100.0, last=104.0, last_ok=100.5)],
+        p99_us=60_000,
+    )
+    round_two = _run(
+        [_thread({"201": 400, "409:session_full": 3598}, sent=4000, start=110.0, last=113.0, last_ok=110.3)],
+        p99_us=80_000,
+    )
+    record = summary.scenario_from_wrk("flood_one", [round_one, round_two])
+    assert record["rounds"] == 2
+    assert record["bookings"] == 800
+    assert record["selling_s"] == 0.8
+    assert record["bookings_per_s"] == 1000.0
+    assert record["rps"] == round(7998 / 7.0, 1)
+    assert record["in_flight_at_stop"] == 2
+    assert record["errors"] == 0
+    assert record["latency_ms"]["p99"] == 80.0  # the worst round
+
+
+def test_unexpected_answers_and_socket_errors_are_errors():
+    run = _run(
+        [
+            _thread(
+                {"409:session_full": 90, "201": 3, "500:": 2, "409:active_booking_exists": 1},
+                sent=96,
+                start=100.0,
+                last=101.0,
+            )
+        ],
+        errors={"read": 4},
+    )
+    record = summary.scenario_from_wrk("sold_out", [run])
+    assert record["errors_by_status"] == {"201": 3, "409:active_booking_exists": 1, "500:": 2}
+    assert record["errors"] == 3 + 1 + 2 + 4
+
+
+def _record(rps, *, bookings_per_s=0.0, p99=20.0, errors=0, in_flight=0):
+    return {
+        "rps": rps,
+        "bookings": 1 if bookings_per_s else 0,
+        "bookings_per_s": bookings_per_s,
+        "latency_ms": {"p50": 5.0, "p95": 10.0, "p99": p99, "max": 50.0, "mean": 6.0},
+        "errors": errors,
+        "in_flight_at_stop": in_flight,
+        "statuses": {},
+    }
+
+
+def _result(**changes):
+    result = {
+        "scenarios": {
+            "bare": _record(2000.0),
+            "availability": _record(1300.0),
+            "flood_many": _record(400.0, bookings_per_s=360.0, in_flight=40),
+            "flood_one": _record(900.0, bookings_per_s=300.0, in_flight=20),
+            "sold_out": _record(1250.0, in_flight=30),
+        },
+        "pgbench": {
+            "many": {"tps": 12000.0, "latency_ms": 5.0, "slots": 200},
+            "one": {"tps": 3000.0, "latency_ms": 20.0, "slots": 4},
+        },
+        "invariants": {"overbooked": 0, "lost": 0, "duplicated": 0, "unacknowledged": 12, "bookings": 9, "ok_201": 9},
+    }
+    for dotted, value in changes.items():
+        target = result
+        *path, last = dotted.split("__")
+        for key in path:
+            target = target[key]
+        target[last] = value
+    return result
+
+
+def test_every_target_is_a_ratio_to_the_bare_view_of_the_same_run():
+    result = _result()
+    outcome = summary.summarize(result)
+    assert outcome["bare_rps"] == 2000.0
+    assert result["scenarios"]["availability"]["rps_ratio"] == 0.65
+    assert result["scenarios"]["flood_many"]["bookings_ratio"] == 0.18
+    assert outcome["app_to_pgbench"] == {"flood_many": 0.03, "flood_one": 0.1}
+    assert outcome["all_ok"], [c for c in outcome["checks"] if not c["ok"]]
+
+
+@pytest.mark.parametrize(
+    ("change", "target"),
+    [
+        ({"scenarios__availability__rps": 1100.0}, "availability reads >= 60% of bare"),
+        ({"scenarios__sold_out__rps": 1000.0}, "session_full answers >= 60% of bare"),
+        ({"scenarios__flood_many__bookings_per_s": 320.0}, "bookings/s, 50 offices >= 17% of bare"),
+        ({"scenarios__flood_one__bookings_per_s": 270.0}, "bookings/s, one office-day >= 14% of bare"),
+        ({"scenarios__flood_one__latency_ms": {"p99": 100.0}}, "p99 < 100 ms, flood_one"),
+        ({"scenarios__sold_out__errors": 1}, "0 errors"),
+        ({"invariants__overbooked": 1}, "0 overbooked"),
+        ({"invariants__lost": 2}, "0 lost"),
+        ({"invariants__duplicated": 1}, "0 duplicated"),
+        ({"invariants__unacknowledged": 91}, "bookings no client heard of <= requests in flight at stop"),
+    ],
+)
+def test_a_missed_target_is_reported_as_missed(change, target):
+    outcome = summary.summarize(_result(**change))
+    missed = [check["target"] for check in outcome["checks"] if not check["ok"]]
+    assert missed == [target]
+    assert not outcome["all_ok"]
+
+
+def test_the_report_names_every_scenario_and_target():
+    result = _result()
+    for record in result["scenarios"].values():
+        record["statuses"] = {"200": 10}
+    result["summary"] = summary.summarize(result)
+    text = summary.render(result)
+    for title in summary.TITLES.values():
+        assert title in text
+    assert "PASS" in text and "MISS" not in text
+    assert "app/pgbench = 3.0%" in text
+
+
+def test_scenario_data_is_written_as_a_lua_table():
+    data = {"kind": "book", "duration": 15.0, "targets": [["surabaya", "2026-11-25", 7, "regular"]], "ok": True}
+    assert to_lua(data) == (
+        '{["kind"] = "book", ["duration"] = 15.0, ["targets"] = {{"surabaya", "2026-11-25", 7, "regular"}}, '
+        '["ok"] = true}'
+    )

@@ -1,0 +1,103 @@
+"""An officer's morning in Chromium: sign in, check a booking in by typing its code,
+call it from the counter screen, and see it on the display board in a second browser."""
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from applicants.models import BookingStatus
+from offices.models import Slot, Track
+from tests import factories
+from tests.staff.conftest import make_booking
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+TV = {"width": 1280, "height": 720}
+# The board polls every 1.5 s; a call must show within 2 s of the poll that follows it.
+BOARD_DEADLINE_MS = 3_500
+
+
+@pytest.fixture
+def office_day(transactional_db, time_machine):
+    """Today at 09:00 in the office (real date, so cookies are not born expired)."""
+    office = factories.OfficeFactory(code="surabaya", name="Kantor Imigrasi Kelas I Khusus TPI Surabaya")
+    today = timezone.now().astimezone(office.tz).date()
+    time_machine.move_to(dt.datetime.combine(today, dt.time(9, 0), tzinfo=office.tz), tick=True)
+    slot = Slot.objects.create(
+        office=office, date=today, start=dt.time(8), end=dt.time(12), track=Track.REGULAR, capacity=40
+    )
+    officer = factories.StaffFactory(username="petugas.surabaya", membership__office=office)
+    booking = make_booking(slot, name="Dewi Lestari")
+    return office, officer, booking
+
+
+def _serious_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations'],
+        })"""
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_officer_checks_in_and_the_board_shows_the_called_number(browser, live_server, page, screenshot, office_day):
+    office, officer, booking = office_day
+
+    # Sign in; one office, so straight to its check-in page.
+    page.goto("/staff/login/")
+    page.get_by_label("Nama pengguna").fill(officer.username)
+    page.get_by_label("Kata sandi").fill("correct-horse-battery")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(f"{live_server.url}/staff/{office.code}/checkin/")
+
+    # Type the code (lower case, as people do) and look it up.
+    page.locator("#id_code").fill(booking.code.lower())
+    page.get_by_test_id("lookup").click()
+    expect(page.get_by_test_id("applicant-name")).to_have_text("Dewi Lestari")
+    assert _serious_violations(page) == []
+    screenshot("checkin-preview")
+    page.get_by_test_id("confirm-checkin").click()
+    expect(page.get_by_test_id("queue-number")).to_have_text("A-001")
+    screenshot("checkin-number")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CHECKED_IN
+
+    # The TV: a second browser, no login, the office's secret link.
+    tv_context = browser.new_context(viewport=TV, base_url=live_server.url, locale="id-ID")
+    try:
+        board = tv_context.new_page()
+        board.goto(f"/display/{office.display_token}/")
+        expect(board.locator("[data-latest-number]")).to_have_text("–")
+        board.evaluate("window.__sameDocument = true")
+
+        # The counter screen: open Loket 1 and call the next person.
+        page.goto(f"/staff/{office.code}/counter/")
+        page.locator("#id_name").fill("Loket 1")
+        page.get_by_role("button", name="Buka").click()
+        page.get_by_test_id("call-next").click()
+        expect(page.get_by_test_id("current-number")).to_have_text("A-001")
+        called_at = time.monotonic()
+
+        expect(board.locator("[data-latest-number]")).to_have_text("A-001", timeout=BOARD_DEADLINE_MS)
+        shown_after = time.monotonic() - called_at
+        screenshot("counter-calling")
+        expect(board.locator("[data-latest-counter]")).to_have_text("Loket 1")
+        assert board.evaluate("window.__sameDocument === true"), "the board reloaded instead of updating"
+        assert "Dewi" not in board.content()
+        assert _serious_violations(board) == []
+        screenshot("display-board", target=board)
+        print(f"board showed the call {shown_after:.2f} s after the counter screen")
+    finally:
+        tv_context.close()
+    assert page.js_errors == []

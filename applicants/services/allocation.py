@@ -228,7 +228,7 @@ def _allocate_pass(
             # by another pass in the meantime.
             rows = list(
                 Booking.objects.select_for_update(of=("self",))
-                .select_related("requested_slot")
+                .select_related("requested_slot", "applicant")
                 .filter(id__in=chunk, status=BookingStatus.WAITING)
                 .order_by(*waiting_order())
             )

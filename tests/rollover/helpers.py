@@ -42,7 +42,8 @@ def make_slots(
     )
 
 
-def make_applicants(count: int) -> list[Applicant]:
+def make_applicants(count: int, *, email: bool = True, phone: bool = False) -> list[Applicant]:
+    """``email``/``phone``: which channels the applicants gave (messages go to those)."""
     applicants = []
     for _ in range(count):
         n = next(_serial)
@@ -55,7 +56,8 @@ def make_applicants(count: int) -> list[Applicant]:
                 full_name=f"Pemohon {n}",
                 birth_date=dt.date(2001, 1, 10),
                 sex=Applicant.Sex.FEMALE,
-                email=f"pemohon{n}@example.org",
+                email=f"pemohon{n}@example.org" if email else "",
+                phone=f"+62812{n:08d}" if phone else "",
             )
         )
     return Applicant.objects.bulk_create(applicants)
@@ -77,7 +79,13 @@ def _booking(applicant: Applicant, office: Office, **fields) -> Booking:
 
 
 def make_waiting(
-    office: Office, count: int, *, requested_date: dt.date, since: dt.datetime, track: str = "regular"
+    office: Office,
+    count: int,
+    *,
+    requested_date: dt.date,
+    since: dt.datetime,
+    track: str = "regular",
+    **contact: bool,
 ) -> list[Booking]:
     """``count`` waiting requests, one second apart from ``since`` (the first is first in line)."""
     bookings = [
@@ -89,14 +97,14 @@ def make_waiting(
             track=track,
             waiting_since=since + dt.timedelta(seconds=i),
         )
-        for i, applicant in enumerate(make_applicants(count))
+        for i, applicant in enumerate(make_applicants(count, **contact))
     ]
     created = Booking.objects.bulk_create(bookings)
     _transitions(created, to_status=BookingStatus.WAITING, at=since)
     return created
 
 
-def make_confirmed(slot: Slot, count: int, *, at: dt.datetime) -> list[Booking]:
+def make_confirmed(slot: Slot, count: int, *, at: dt.datetime, **contact: bool) -> list[Booking]:
     """``count`` confirmed bookings in ``slot`` (taking its places), made in this order."""
     bookings = [
         _booking(
@@ -109,7 +117,7 @@ def make_confirmed(slot: Slot, count: int, *, at: dt.datetime) -> list[Booking]:
             requested_slot=slot,
             track=slot.track,
         )
-        for applicant in make_applicants(count)
+        for applicant in make_applicants(count, **contact)
     ]
     created = Booking.objects.bulk_create(bookings)
     # created_at is auto_now_add: spread it so "the order they were made" is unambiguous.

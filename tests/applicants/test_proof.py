@@ -1,0 +1,268 @@
+"""The proof of registration: code, signed QR, proof page, PDF and calendar file."""
+
+import datetime as dt
+import re
+import zlib
+
+import pytest
+from django.utils import translation
+from icalendar import Calendar
+
+from applicants.exceptions import ProofInvalid
+from applicants.models import Booking
+from applicants.proof import (
+    CODE_ALPHABET,
+    booking_ics,
+    new_booking_code,
+    proof_payload,
+    proof_pdf,
+    proof_qr_svg,
+    proof_sign,
+    proof_verify,
+    what_to_bring,
+)
+from tests.applicants.conftest import payload
+from tests.factories import SlotFactory
+
+URL = "/api/v1/bookings/"
+
+
+def test_codes_are_8_unambiguous_characters_from_a_secure_source():
+    codes = {new_booking_code() for _ in range(2000)}
+
+    assert len(codes) == 2000
+    assert all(len(code) == 8 and set(code) <= set(CODE_ALPHABET) for code in codes)
+    assert not set(CODE_ALPHABET) & set("01IO")
+
+
+def sign(**overrides) -> str:
+    fields = {
+        "code": "K7M2QX9A",
+        "office_code": "surabaya",
+        "date": dt.date(2026, 12, 7),
+        "start": dt.time(8, 0),
+        "track": "regular",
+        **overrides,
+    }
+    return proof_sign(**fields)
+
+
+def test_a_signed_payload_verifies_without_a_database():
+    text = sign()
+
+    payload_ = proof_verify(text)
+
+    assert (payload_.code, payload_.office_code, payload_.date, payload_.start, payload_.track) == (
+        "K7M2QX9A",
+        "surabaya",
+        dt.date(2026, 12, 7),
+        dt.time(8, 0),
+        "regular",
+    )
+    assert payload_.key_id == "k1"
+    assert len(text) <= 80  # small enough for a QR that scans off a cracked phone screen
+
+
+@pytest.mark.parametrize(("part", "value"), [(1, "K7M2QX9B"), (2, "makassar"), (3, "20261208"), (4, "1000"), (5, "P")])
+def test_changing_any_signed_part_breaks_the_signature(part, value):
+    parts = sign().split(".")
+    parts[part] = value
+
+    with pytest.raises(ProofInvalid) as caught:
+        proof_verify(".".join(parts))
+
+    assert caught.value.code == "invalid_qr"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "K7M2QX9A", "AP1.K7M2QX9A", "https://evil.example/", "AP1.a.b.c.d.e.f.g", "AP1.a.b.c.d.e.k1.g.h"],
+)
+def test_anything_else_is_not_a_proof(text):
+    with pytest.raises(ProofInvalid):
+        proof_verify(text)
+
+
+def test_a_changed_version_or_signature_is_not_a_proof():
+    text = sign()
+    last = "B" if text.endswith("A") else "A"
+
+    for forged in ("AP2" + text[3:], text[:-1] + last, text + ".extra"):
+        with pytest.raises(ProofInvalid):
+            proof_verify(forged)
+
+
+def test_signing_keys_rotate(settings):
+    settings.PROOF_SIGNING_KEYS = {"k1": "old-secret"}
+    settings.PROOF_SIGNING_KEY_ID = "k1"
+    old = sign()
+    settings.PROOF_SIGNING_KEYS = {"k2": "new-secret", "k1": "old-secret"}
+    settings.PROOF_SIGNING_KEY_ID = "k2"
+    new = sign()
+
+    assert proof_verify(old).key_id == "k1"
+    assert proof_verify(new).key_id == "k2"
+    settings.PROOF_SIGNING_KEYS = {"k2": "new-secret"}
+    with pytest.raises(ProofInvalid):
+        proof_verify(old)
+
+
+def test_a_payload_signed_with_an_unknown_key_is_refused(settings):
+    settings.PROOF_SIGNING_KEYS = {"k9": "someone-elses"}
+    settings.PROOF_SIGNING_KEY_ID = "k9"
+    forged = sign()
+    settings.PROOF_SIGNING_KEYS = {"k1": "ours"}
+    settings.PROOF_SIGNING_KEY_ID = "k1"
+
+    with pytest.raises(ProofInvalid):
+        proof_verify(forged)
+
+
+def test_what_to_bring_depends_on_the_service():
+    with translation.override("en"):
+        new, renewal, lost = what_to_bring("new"), what_to_bring("renewal"), what_to_bring("replacement_lost")
+        damaged = what_to_bring("replacement_damaged")
+
+    assert any("Kartu Keluarga" in item for item in new)
+    assert any("current passport" in item for item in renewal)
+    assert any("Police report" in item for item in lost)
+    assert len({tuple(new), tuple(renewal), tuple(lost), tuple(damaged)}) == 4
+
+
+# --- Rendered forms ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def booked(api, slot):
+    response = api.post(URL, payload(slot, service="renewal"), format="json")
+    assert response.status_code == 201
+    body = response.json()
+    booking = Booking.objects.select_related("office", "slot", "applicant").get(code=body["code"])
+    return booking, body["token"]
+
+
+def pdf_text(data: bytes) -> str:
+    """Page text of an fpdf2 document (its content streams are zlib-compressed)."""
+    chunks = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            continue
+    return "".join(chunks)
+
+
+@pytest.mark.django_db
+def test_the_qr_holds_the_signed_payload(booked):
+    booking, _token = booked
+
+    assert proof_verify(proof_payload(booking)).code == booking.code
+    assert proof_qr_svg(booking).startswith("<svg")
+
+
+@pytest.mark.django_db
+def test_the_pdf_states_code_office_date_session_window_and_what_to_bring(booked):
+    booking, _token = booked
+
+    data = proof_pdf(booking, "en")
+
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for expected in (
+        booking.code,
+        "Kantor Imigrasi Kelas I Khusus TPI Surabaya",
+        "Jl. Raya Juanda No. 2",
+        "Monday, 7 December 2026",
+        "08:00-10:00 WIB",
+        "07:00",
+        "3578********0001",
+        "Your current passport",
+    ):
+        assert expected in text, expected
+    assert b"/Subtype /Image" in data
+
+
+@pytest.mark.django_db
+def test_the_pdf_speaks_the_language_asked_for(booked):
+    booking, _token = booked
+
+    assert "Senin, 7 Desember 2026" in pdf_text(proof_pdf(booking, "id"))
+
+
+@pytest.mark.django_db
+def test_the_calendar_file_parses_and_holds_the_session(booked):
+    booking, _token = booked
+
+    calendar = Calendar.from_ical(booking_ics(booking, "en"))
+
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)
+    assert event.decoded("dtend") == dt.datetime(2026, 12, 7, 3, 0, tzinfo=dt.UTC)
+    assert str(event["uid"]).startswith(booking.code)
+    assert "Surabaya" in str(event["location"])
+    assert booking.code in str(event["description"])
+    assert calendar.walk("VALARM")
+    assert calendar.walk("VTIMEZONE")
+
+
+@pytest.mark.django_db
+def test_the_proof_page_behind_the_secret_link(client, booked):
+    booking, token = booked
+
+    response = client.get(f"/b/{booking.code}/{token}/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for expected in (
+        booking.code,
+        "3578********0001",
+        "Jl. Raya Juanda No. 2",
+        "08:00",
+        "WIB",
+        "07:00",  # check-in opens an hour before the session
+        "Your current passport",
+        "<svg",
+        f"/b/{booking.code}/{token}/proof.pdf",
+        f"/b/{booking.code}/{token}/calendar.ics",
+    ):
+        assert expected in html, expected
+    assert response["Cache-Control"] == "no-store"
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+@pytest.mark.django_db
+def test_downloads_behind_the_secret_link(client, booked):
+    booking, token = booked
+
+    pdf = client.get(f"/b/{booking.code}/{token}/proof.pdf")
+    ics = client.get(f"/b/{booking.code}/{token}/calendar.ics")
+
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    assert pdf.content.startswith(b"%PDF")
+    assert (ics.status_code, ics["Content-Type"]) == (200, "text/calendar")
+    assert Calendar.from_ical(ics.content).walk("VEVENT")
+    assert pdf["Cache-Control"] == ics["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", ["", "proof.pdf", "calendar.ics"])
+def test_a_wrong_token_sees_nothing(client, booked, suffix):
+    booking, _token = booked
+
+    assert client.get(f"/b/{booking.code}/not-the-token/{suffix}").status_code == 404
+    assert client.get(f"/b/ZZZZZZZZ/not-the-token/{suffix}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_waiting_request_has_a_proof_without_qr_or_calendar(client, api, office):
+    full = SlotFactory(office=office, date=dt.date(2026, 12, 7), capacity=1, booked=1)
+    body = api.post(URL, payload(full, if_full="next_available"), format="json").json()
+
+    page = client.get(f"/b/{body['code']}/{body['token']}/", HTTP_ACCEPT_LANGUAGE="en")
+    pdf = client.get(f"/b/{body['code']}/{body['token']}/proof.pdf")
+
+    assert page.status_code == 200
+    assert 'data-status="waiting"' in page.content.decode()
+    assert "<svg" not in page.content.decode()
+    assert pdf.content.startswith(b"%PDF")
+    assert client.get(f"/b/{body['code']}/{body['token']}/calendar.ics").status_code == 404

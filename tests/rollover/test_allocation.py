@@ -91,8 +91,9 @@ def test_new_requests_may_not_use_places_held_back_for_rollover(office, now, pub
     assert slot.booked == 1
 
 
-def test_a_later_request_never_takes_a_place_an_earlier_one_could_not_find(office, now, published, monkeypatch):
-    """Room that appears during a run belongs to the earlier request still waiting."""
+def _room_appears_during_the_run(office, monkeypatch, *, guard: bool):
+    """Two full days; the early request wants day one, the late one day two. A place on
+    day two frees up right after the early request looked and found nothing."""
     first_day, second_day = days(TOMORROW, 2)
     make_slots(office, [first_day, second_day], capacity=1, sessions=SESSIONS[:1])
     for slot in Slot.objects.filter(office=office):
@@ -104,14 +105,22 @@ def test_a_later_request_never_takes_a_place_an_earlier_one_could_not_find(offic
     calls = []
 
     def candidates_then_cancel(**kwargs):
+        if not guard:
+            kwargs["blocked"] = None
         found = real_candidates(**kwargs)
         calls.append(kwargs["booking"].id)
         if len(calls) == 1:
-            # A cancellation on day two commits right after the early request looked.
             Slot.objects.filter(office=office, date=second_day).update(booked=0)
         return found
 
     monkeypatch.setattr(allocation, "_candidates", candidates_then_cancel)
+    return early, late, real_candidates
+
+
+def test_a_later_request_never_takes_a_place_an_earlier_one_could_not_find(office, now, published, monkeypatch):
+    """Room that appears during a run belongs to the earlier request still waiting."""
+    early, late, real_candidates = _room_appears_during_the_run(office, monkeypatch, guard=True)
+
     result = waiting_allocate(office_id=office.id, now=now)
 
     assert result.allocated == []
@@ -119,6 +128,15 @@ def test_a_later_request_never_takes_a_place_an_earlier_one_could_not_find(offic
     # The next run (the cancellation enqueues one) gives the place to the earlier request.
     monkeypatch.setattr(allocation, "_candidates", real_candidates)
     assert waiting_allocate(office_id=office.id, now=now).allocated == [early.id]
+
+
+def test_control_without_that_guard_the_later_request_jumps_the_queue(office, now, published, monkeypatch):
+    early, late, _ = _room_appears_during_the_run(office, monkeypatch, guard=False)
+
+    result = waiting_allocate(office_id=office.id, now=now)
+
+    assert result.allocated == [late.id]
+    assert placed([early, late]) == [None, (TOMORROW + dt.timedelta(days=1), SESSIONS[0][0])]
 
 
 def test_rolled_over_requests_go_first_and_may_use_the_reserve(office, now, published):

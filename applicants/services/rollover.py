@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from applicants.dispatch import enqueue_on_commit
 from applicants.models import ACTIVE_STATUSES, Booking, BookingStatus, BookingTransition, Notification
 from applicants.notifications import notify
 from applicants.proof import new_booking_code
@@ -106,7 +107,9 @@ def _booking_move(*, old: Booking, rank: int, reason: str, now: dt.datetime, act
     return new
 
 
-def _roll(*, office: Office, date: dt.date, bookings_qs, reason: str, now: dt.datetime, actor=None) -> RolloverResult:
+def _roll(
+    *, office: Office, date: dt.date, bookings_qs, reason: str, now: dt.datetime, actor=None, place_now: bool = True
+) -> RolloverResult:
     result = RolloverResult(office_id=office.id, date=date)
     with transaction.atomic():
         office_allocation_lock(office_id=office.id)
@@ -121,6 +124,10 @@ def _roll(*, office: Office, date: dt.date, bookings_qs, reason: str, now: dt.da
             availability_invalidate(office_id=office.id, date=date, slot_ids=tuple(slot_ids))
     if result.moved:
         logger.info("rollover office=%s date=%s reason=%s moved=%s", office.id, date, reason, len(result.moved))
+    if not place_now:
+        # Step 2 in a worker (the caller is a web request): see ``rollover_finish``.
+        enqueue_on_commit(FINISH_TASK, office_id=office.id)
+        return result
     rollover_finish(office_id=office.id, now=now)
     rows = Booking.objects.filter(id__in=result.moved).values_list("id", "status")
     statuses = dict(rows)
@@ -130,6 +137,7 @@ def _roll(*, office: Office, date: dt.date, bookings_qs, reason: str, now: dt.da
 
 
 UNPLACED_KEY = "rolled_over_waiting:{id}"
+FINISH_TASK = "applicants.tasks.rollover_finish"
 
 
 def rollover_finish(*, office_id: int, now: dt.datetime) -> None:
@@ -171,12 +179,14 @@ def closure_rollover(
     return _roll(office=office, date=date, bookings_qs=bookings, reason="closure", now=now, actor=actor)
 
 
-def service_stop(*, office: Office, now: dt.datetime, actor=None) -> RolloverResult:
+def service_stop(*, office: Office, now: dt.datetime, actor=None, place_now: bool = False) -> RolloverResult:
     """ "Stop service now": close the rest of today and move everyone not yet served.
 
     People already checked in (in the order they queued) go first, then the
     confirmed bookings of today's sessions in the order they were made. Today's
-    sessions are closed so no walk-in or booking lands there afterwards.
+    sessions are closed so no walk-in or booking lands there afterwards. The moves
+    are made at once; finding the new sessions (and telling each applicant) is left
+    to a worker unless ``place_now``, so the supervisor's request stays short.
     """
     today = office_today(office, now)
     reason = str(_("Service stopped for the day"))
@@ -197,4 +207,12 @@ def service_stop(*, office: Office, now: dt.datetime, actor=None) -> RolloverRes
         "created_at",
         "id",
     )
-    return _roll(office=office, date=today, bookings_qs=bookings, reason="service_stopped", now=now, actor=actor)
+    return _roll(
+        office=office,
+        date=today,
+        bookings_qs=bookings,
+        reason="service_stopped",
+        now=now,
+        actor=actor,
+        place_now=place_now,
+    )

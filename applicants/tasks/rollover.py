@@ -6,7 +6,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from applicants.services.rollover import closure_rollover
+from applicants.services.rollover import closure_rollover, rollover_finish
 from applicants.tasks.allocation import RETRY
 
 
@@ -22,3 +22,10 @@ def rollover_closure(office_id: int, date: str, start: str | None = None, actor_
         actor=actor,
     )
     return {"office_id": office_id, "moved": len(result.moved), "waiting": len(result.waiting)}
+
+
+@shared_task(name="applicants.tasks.rollover_finish", **RETRY)
+def rollover_finish_task(office_id: int) -> dict:
+    """Place the bookings a stop of service moved, ahead of everyone waiting, and tell them."""
+    rollover_finish(office_id=office_id, now=timezone.now())
+    return {"office_id": office_id}

@@ -9,7 +9,7 @@ from django.urls import reverse
 from applicants.models import Booking, BookingStatus, BookingTransition, Notification
 from applicants.services.allocation import waiting_allocate
 from applicants.services.rollover import closure_rollover, service_stop
-from applicants.tasks.rollover import rollover_closure
+from applicants.tasks.rollover import rollover_closure, rollover_finish_task
 from offices.models import Closure as OfficeClosure
 from offices.models import Slot
 from offices.services.closures import closure_create
@@ -169,7 +169,9 @@ def test_a_moved_booking_without_room_keeps_its_priority_and_hears_twice_at_most
     assert new.code in mail.outbox[1].subject
 
 
-def test_stopping_service_moves_the_checked_in_first_and_closes_the_rest_of_today(office, supervisor, now, published):
+def test_stopping_service_moves_the_checked_in_first_and_closes_the_rest_of_today(
+    office, supervisor, now, published, commit
+):
     today = now.date()
     make_slots(office, [today, *days(TOMORROW, 2)], capacity=10)
     morning, late_morning, afternoon = Slot.objects.filter(office=office, date=today).order_by("start")
@@ -185,11 +187,16 @@ def test_stopping_service_moves_the_checked_in_first_and_closes_the_rest_of_toda
     )
     later_today = make_confirmed(afternoon, 2, at=NOW - dt.timedelta(days=2))
 
-    result = service_stop(office=office, now=now, actor=supervisor)
+    with commit():
+        result = service_stop(office=office, now=now, actor=supervisor)
 
     expected_order = [called, first_in, second_in, *later_today]
     new = successors(expected_order)
     assert result.moved == [b.id for b in new]
+    assert {b.status for b in new} == {BookingStatus.WAITING}  # moved at once, placed by a worker
+    assert published == [("applicants.tasks.rollover_finish", {"office_id": office.id})]
+    rollover_finish_task.run(office_id=office.id)
+    new = successors(expected_order)
     assert [(b.slot.date, b.slot.start) for b in new] == [(TOMORROW, SESSIONS[0][0])] * 5
     assert Booking.objects.get(id=served.id).status == BookingStatus.SERVED
     assert set(Slot.objects.filter(office=office, date=today).values_list("closed", flat=True)) == {True}

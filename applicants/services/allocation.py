@@ -7,15 +7,17 @@ its track, on or after the date it asked for and inside the office's released
 window. Rolled-over bookings may use the places held back for them
 (``Slot.reserved``) and look only after the session they lost.
 
-Why one allocator per office at a time: with two allocators working the same queue
-side by side, a later request can commit the last place of a day while an earlier
-one is still being looked at, and the earlier one ends up on a later date. So a run
-holds a per-office lock (a PostgreSQL advisory lock; on SQLite every write
-transaction is already serialized) and works in short transactions of a few rows.
-Contention is per office anyway. A run also refuses to let a later request take a
-place that an earlier request of the same run could not find, because such a place
-can only have appeared during the run and belongs to the earlier request (the run
-enqueued by that new capacity gives it to them).
+Why FIFO holds with several workers: with two allocators working the same queue side
+by side, a later request could commit the last place of a day while an earlier one is
+still being looked at, and the earlier one would end up on a later date. So the work
+is done in short transactions of a few rows, each holding a per-office lock (a
+PostgreSQL transaction-level advisory lock, which a dead worker cannot leave behind;
+on SQLite every write transaction is serialized anyway), and rows are re-read under
+it. Contention is per office anyway. Between those transactions another run may
+go, so a run also refuses to let a later request take a place that an earlier
+request of the same run could not find: such a place can only have appeared during
+the run and belongs to the earlier request (the run enqueued by that new capacity
+gives it to them).
 """
 
 import datetime as dt
@@ -33,6 +35,7 @@ from offices.cache import availability_invalidate
 from offices.models import Office, Slot
 from offices.selectors import office_release_window
 from offices.services.capacity import slot_take
+from offices.timeutils import office_now
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +101,7 @@ def _candidates(
     last: dt.date,
     blocked: tuple[dt.date, dt.time] | None,
     use_reserve: bool,
+    local_now: dt.datetime,
 ) -> list[Slot]:
     start_date, after = start
     room = F("capacity") if use_reserve else F("capacity") - F("reserved")
@@ -111,6 +115,9 @@ def _candidates(
     )
     if after is not None:
         qs = qs.filter(Q(date__gt=start_date) | Q(start__gt=after))
+    if start_date <= local_now.date():
+        # An office whose window starts today: a session that has begun is no place.
+        qs = qs.exclude(date=local_now.date(), start__lte=local_now.time())
     if blocked is not None:
         blocked_date, blocked_start = blocked
         qs = qs.filter(Q(date__lt=blocked_date) | Q(date=blocked_date, start__lt=blocked_start))
@@ -123,11 +130,14 @@ def _place(
     start: tuple[dt.date, dt.time | None],
     last: dt.date,
     blocked: tuple[dt.date, dt.time] | None,
+    local_now: dt.datetime,
 ) -> Slot | None:
     """Take the earliest place the booking may have; None when there is none."""
     use_reserve = booking.rollover_rank is not None
     while True:
-        candidates = _candidates(booking=booking, start=start, last=last, blocked=blocked, use_reserve=use_reserve)
+        candidates = _candidates(
+            booking=booking, start=start, last=last, blocked=blocked, use_reserve=use_reserve, local_now=local_now
+        )
         if not candidates:
             return None
         for slot in candidates:
@@ -177,7 +187,7 @@ def waiting_allocate(*, office_id: int, now: dt.datetime, limit: int | None = No
             result.still_waiting = ids
             return result
         moved = set(queue.filter(rollover_rank__isnull=False).values_list("id", flat=True))
-        outcome = _allocate_pass(ids=ids, moved=moved, office_id=office_id, window=window, now=now)
+        outcome = _allocate_pass(ids=ids, moved=moved, office=office, window=window, now=now)
         result.allocated.extend(outcome.allocated)
         if outcome.restart:
             continue
@@ -201,7 +211,7 @@ class _Pass:
 
 
 def _allocate_pass(
-    *, ids: list[int], moved: set[int], office_id: int, window: tuple[dt.date, dt.date], now: dt.datetime
+    *, ids: list[int], moved: set[int], office: Office, window: tuple[dt.date, dt.date], now: dt.datetime
 ) -> _Pass:
     """One pass over a snapshot of the queue, in short transactions of a few rows.
 
@@ -209,6 +219,8 @@ def _allocate_pass(
     of this pass found no room: a later request may only take places before it.
     """
     first, last = window
+    office_id = office.id
+    local_now = office_now(office, now)
     outcome = _Pass()
     blocked: dict[str, tuple[dt.date, dt.time]] = {}
     for offset in range(0, len(ids), CHUNK_SIZE):
@@ -235,7 +247,7 @@ def _allocate_pass(
             for booking in rows:
                 start = _start_point(booking, first)
                 track_blocked = blocked.get(booking.track)
-                slot = _place(booking=booking, start=start, last=last, blocked=track_blocked)
+                slot = _place(booking=booking, start=start, last=last, blocked=track_blocked, local_now=local_now)
                 if slot is None:
                     point = (start[0], start[1] or dt.time.min)
                     if track_blocked is None or point < track_blocked:

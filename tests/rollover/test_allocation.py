@@ -218,3 +218,14 @@ def test_requests_that_waited_too_long_expire_with_a_message(office, now, settin
     assert [statuses[b.id] for b in old] == [BookingStatus.EXPIRED] * 2
     assert statuses[fresh[0].id] == statuses[moved[0].id] == BookingStatus.WAITING
     assert sorted(m.to[0] for m in mail.outbox) == sorted(b.applicant.email for b in old)
+
+
+def test_an_office_booking_from_today_never_gets_a_session_that_has_begun(now, published):
+    office = OfficeFactory(code="batam", timezone="Asia/Jakarta", first_day_offset=0)
+    today = now.date()  # 10:00 WIB: the 08:00 and 10:00 sessions have begun
+    make_slots(office, [today], capacity=5)
+    [request] = make_waiting(office, 1, requested_date=today, since=NOW)
+
+    waiting_allocate(office_id=office.id, now=now)
+
+    assert placed([request]) == [(today, SESSIONS[2][0])]

@@ -3,19 +3,24 @@ validate the query with an input serializer, call a selector, render."""
 
 import datetime as dt
 
+from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from offices.cache import local_generation, local_get, local_set, local_ttl
 from offices.exceptions import InvalidDate, InvalidDateRange
 from offices.models import Office, Track
 from offices.selectors import (
     MAX_AVAILABILITY_DAYS,
-    office_availability,
+    office_availability_snapshot,
     office_get,
     office_nearest,
     office_release_window,
@@ -103,11 +108,23 @@ class OfficePagination(PageNumberPagination):
     max_page_size = 200
 
 
+class JsonOnly(BaseContentNegotiation):
+    """The API speaks JSON only; skipping negotiation is measurable under a read flood."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class PublicApi(APIView):
     # Public reads: no session lookup, no CSRF, nothing that touches the database
     # before the view decides it must.
     authentication_classes: list = []
     permission_classes: list = []
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonOnly
 
 
 class OfficeListApi(PublicApi):
@@ -216,8 +233,15 @@ class OfficeAvailabilityApi(PublicApi):
         responses=AvailabilitySerializer,
     )
     def get(self, request, code: str):
+        # Same office and query within the micro-cache life: the answer as it was sent.
+        local_key = ("availability", code, request.META.get("QUERY_STRING", ""))
+        kept = local_get(local_key)
+        if kept is not None and kept[1] == local_generation(kept[0]):
+            return HttpResponse(kept[2], content_type="application/json")
+
         now = timezone.now()
         office = office_get(code=code)
+        generation = local_generation(office.id)
         query = self.Query(data=request.query_params)
         if not query.is_valid():
             error = InvalidDate if "start" in query.errors else InvalidDateRange
@@ -231,7 +255,11 @@ class OfficeAvailabilityApi(PublicApi):
             )
         if not -AVAILABILITY_PAST_DAYS <= (start - today).days <= AVAILABILITY_FUTURE_DAYS:
             raise InvalidDateRange(fields={"start": [str(_("This date is too far from today."))]})
-        # Rendered as plain data: the shape is AvailabilitySerializer's, but running
-        # a serializer over hundreds of sessions would cost more than the cached read.
-        days_data = office_availability(office=office, start=start, days=days, now=now)
-        return Response({"office": office.code, "timezone": office.timezone, "days": days_data})
+        snapshot = office_availability_snapshot(office=office, start=start, days=days, now=now)
+        # Rendered as plain data: the shape is AvailabilitySerializer's, but running a
+        # serializer over hundreds of sessions would cost more than the cached read.
+        body = JSONRenderer().render({"office": office.code, "timezone": office.timezone, "days": snapshot.days})
+        # Never kept past the cache life of the oldest data in it.
+        keep_for = min(local_ttl(), settings.AVAILABILITY_CACHE_SECONDS - (now.timestamp() - snapshot.read_at))
+        local_set(local_key, (office.id, generation, body), keep_for)
+        return HttpResponse(body, content_type="application/json")

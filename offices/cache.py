@@ -4,10 +4,18 @@ Cached values are for display and for answering "full" fast; the booking path al
 decides on the database. Every write that changes room on an office-date calls
 ``availability_invalidate`` (after commit), so the cache never shows more room than
 exists for longer than ``AVAILABILITY_CACHE_SECONDS``.
+
+In front of the shared cache, each process may keep whole availability answers for
+``AVAILABILITY_LOCAL_CACHE_SECONDS`` (a micro-cache: under a flood it turns thousands
+of identical reads a second into one shared-cache round trip per process). An answer
+is never kept past the cache life of the oldest data in it, and an invalidation in
+this process drops it at once; other processes drop it within the micro-cache life.
 """
 
 import datetime as dt
+import time
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +43,7 @@ def availability_invalidate(*, office_id: int, date: dt.date, slot_ids: tuple[in
 
     def forget() -> None:
         cache.delete_many([availability_key(office_id, date), *(slot_full_key(s) for s in slot_ids)])
+        local_forget(office_id)
 
     transaction.on_commit(forget)
 
@@ -51,8 +60,15 @@ def availability_invalidate_many(*, office_dates: Iterable[tuple[int, dt.date]],
     """``availability_invalidate`` for many office-dates at once (one round trip, after commit)."""
     keys = [availability_key(office_id, date) for office_id, date in set(office_dates)]
     keys += [slot_full_key(s) for s in slot_ids]
+    office_ids = {office_id for office_id, _ in office_dates}
+
+    def forget() -> None:
+        cache.delete_many(keys)
+        for office_id in office_ids:
+            local_forget(office_id)
+
     if keys:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        transaction.on_commit(forget)
 
 
 # An office looked up by code is cached so a warm availability read touches no database.
@@ -65,8 +81,19 @@ def office_key(code: str) -> str:
     return f"office:{code}"
 
 
+# Each process also keeps offices it looked up for a few seconds: on a read flood the
+# office is the same for thousands of requests. A save forgets it here at once and in
+# other processes within this life.
+OFFICE_LOCAL_SECONDS = 10
+
+
 def office_cached(code: str):
-    return cache.get(office_key(code))
+    office = local_get(("office", code)) if local_ttl() > 0 else None
+    if office is None:
+        office = cache.get(office_key(code))
+        if office is not None:
+            local_set(("office", code), office, min(OFFICE_LOCAL_SECONDS, OFFICE_CACHE_SECONDS))
+    return office
 
 
 def office_remember(office) -> None:
@@ -74,4 +101,53 @@ def office_remember(office) -> None:
 
 
 def office_forget(code: str) -> None:
-    transaction.on_commit(lambda: cache.delete(office_key(code)))
+    def forget() -> None:
+        cache.delete(office_key(code))
+        _local.pop(("office", code), None)
+
+    transaction.on_commit(forget)
+
+
+# --- the process-local micro-cache --------------------------------------------------
+
+_local: dict[Any, tuple[float, Any]] = {}
+_local_generation: dict[int, int] = {}
+LOCAL_MAX_ENTRIES = 5000
+
+
+def local_ttl() -> float:
+    return settings.AVAILABILITY_LOCAL_CACHE_SECONDS
+
+
+def local_generation(office_id: int) -> int:
+    """Bumped by every invalidation of the office in this process: an answer stored
+    under an older generation is not served again."""
+    return _local_generation.get(office_id, 0)
+
+
+def local_forget(office_id: int) -> None:
+    _local_generation[office_id] = _local_generation.get(office_id, 0) + 1
+
+
+def local_get(key: Any) -> Any:
+    item = _local.get(key)
+    if item is None:
+        return None
+    expires, value = item
+    if expires < time.monotonic():
+        _local.pop(key, None)
+        return None
+    return value
+
+
+def local_set(key: Any, value: Any, ttl: float) -> None:
+    if ttl <= 0:
+        return
+    if len(_local) >= LOCAL_MAX_ENTRIES:
+        _local.clear()  # crude but bounded; a flood re-fills the hot keys within a second
+    _local[key] = (time.monotonic() + ttl, value)
+
+
+def local_clear() -> None:
+    _local.clear()
+    _local_generation.clear()

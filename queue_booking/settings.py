@@ -246,6 +246,11 @@ BOOKING_CHANGE_CUTOFF_DAYS = env.int("BOOKING_CHANGE_CUTOFF_DAYS", default=1)
 WAITING_EXPIRES_AFTER_DAYS = env.int("WAITING_EXPIRES_AFTER_DAYS", default=14)
 ROLLOVER_RESERVE_PERCENT = env.int("ROLLOVER_RESERVE_PERCENT", default=0)
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=5)
+# Whole availability answers kept in each web process (offices/cache.py), never past
+# the cache life above. Off under DEBUG so tests and `make run` see every change at once.
+AVAILABILITY_LOCAL_CACHE_SECONDS = env.float("AVAILABILITY_LOCAL_CACHE_SECONDS", default=0.0 if DEBUG else 2.0)
+if not 0 <= AVAILABILITY_LOCAL_CACHE_SECONDS <= AVAILABILITY_CACHE_SECONDS:
+    raise ImproperlyConfigured("AVAILABILITY_LOCAL_CACHE_SECONDS must be between 0 and AVAILABILITY_CACHE_SECONDS.")
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 # Housekeeping of the booking core (applicants/tasks/maintenance.py).
 CELERY_BEAT_SCHEDULE.update(

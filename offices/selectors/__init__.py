@@ -1,6 +1,12 @@
 """Reads for the offices app, split by topic. Import from here."""
 
-from offices.selectors.availability import MAX_AVAILABILITY_DAYS, office_availability, office_day_entries
+from offices.selectors.availability import (
+    MAX_AVAILABILITY_DAYS,
+    AvailabilitySnapshot,
+    office_availability,
+    office_availability_snapshot,
+    office_day_entries,
+)
 from offices.selectors.calendar import ClosureIndex, SessionSpec, sessions_by_date
 from offices.selectors.offices import (
     CENTRAL_ADMIN_GROUP,
@@ -30,7 +36,9 @@ __all__ = [
     "ClosureIndex",
     "NearbyOffice",
     "SessionSpec",
+    "AvailabilitySnapshot",
     "office_availability",
+    "office_availability_snapshot",
     "office_day_entries",
     "office_get",
     "office_is_released",

@@ -20,6 +20,7 @@ Statuses:
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -33,9 +34,11 @@ TRACK_ORDER = {track: n for n, track in enumerate(Track.values)}
 MAX_AVAILABILITY_DAYS = 62
 
 
-def _day_entries_from_db(office: Office, dates: list[dt.date]) -> dict[dt.date, dict]:
-    """The cacheable part of each day: two queries for any number of dates."""
-    entries: dict[dt.date, dict] = {date: {"closure": None, "sessions": []} for date in dates}
+def _day_entries_from_db(office: Office, dates: list[dt.date], now: dt.datetime) -> dict[dt.date, dict]:
+    """The cacheable part of each day: two queries for any number of dates. ``at`` is
+    when it was read, so no layer above serves it past the cache life."""
+    at = now.timestamp()
+    entries: dict[dt.date, dict] = {date: {"closure": None, "sessions": [], "at": at} for date in dates}
     closures = ClosureIndex.load(office_ids=[office.id], dates=dates)
     for date, entry in entries.items():
         entry["closure"] = closures.day_reason(office.id, date)
@@ -61,14 +64,14 @@ def _day_entries_from_db(office: Office, dates: list[dt.date]) -> dict[dt.date, 
     return entries
 
 
-def office_day_entries(*, office: Office, dates: list[dt.date]) -> dict[dt.date, dict]:
+def office_day_entries(*, office: Office, dates: list[dt.date], now: dt.datetime) -> dict[dt.date, dict]:
     """Cached per office-date; misses are read together and cached together."""
     keys = {availability_key(office.id, date): date for date in dates}
     cached = cache.get_many(list(keys))
     entries = {keys[key]: value for key, value in cached.items()}
     missing = [date for date in dates if date not in entries]
     if missing:
-        fresh = _day_entries_from_db(office, missing)
+        fresh = _day_entries_from_db(office, missing, now)
         cache.set_many({availability_key(office.id, date): fresh[date] for date in missing}, availability_ttl())
         entries.update(fresh)
     return entries
@@ -112,6 +115,26 @@ def _day(office: Office, date: dt.date, entry: dict, *, first: dt.date, last: dt
     return day
 
 
+@dataclass(frozen=True)
+class AvailabilitySnapshot:
+    days: list[dict]
+    read_at: float
+    """When the oldest data in it was read from the database (a POSIX timestamp)."""
+
+
+def office_availability_snapshot(
+    *, office: Office, start: dt.date, days: int, now: dt.datetime
+) -> AvailabilitySnapshot:
+    """``office_availability`` with the age of its data, for layers that keep answers."""
+    dates = [start + dt.timedelta(days=n) for n in range(days)]
+    entries = office_day_entries(office=office, dates=dates, now=now)
+    first, last = office_release_window(office=office, now=now)
+    return AvailabilitySnapshot(
+        days=[_day(office, date, entries[date], first=first, last=last, now=now) for date in dates],
+        read_at=min((entry.get("at", 0.0) for entry in entries.values()), default=now.timestamp()),
+    )
+
+
 def office_availability(*, office: Office, start: dt.date, days: int, now: dt.datetime) -> list[dict]:
     """One dict per date from ``start``: ``date``, ``status``, ``reason``, ``release_at``
     and ``sessions`` (``id``, ``start``, ``end``, ``track``, ``capacity``, ``available``).
@@ -119,7 +142,4 @@ def office_availability(*, office: Office, start: dt.date, days: int, now: dt.da
     ``available`` is capacity minus places held back for rollover minus booked, never
     negative, and 0 on a day or session that cannot be booked online.
     """
-    dates = [start + dt.timedelta(days=n) for n in range(days)]
-    entries = office_day_entries(office=office, dates=dates)
-    first, last = office_release_window(office=office, now=now)
-    return [_day(office, date, entries[date], first=first, last=last, now=now) for date in dates]
+    return office_availability_snapshot(office=office, start=start, days=days, now=now).days

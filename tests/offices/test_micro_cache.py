@@ -1,0 +1,78 @@
+"""The per-process micro-cache in front of the shared availability cache (production)."""
+
+import datetime as dt
+import time
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from offices import cache as office_cache
+from offices.models import Slot
+from offices.services import offices_release, slot_set_capacity
+from tests.offices.conftest import weekly_office
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+NOW = dt.datetime(2026, 11, 25, 10, tzinfo=WIB)
+URL = "/api/v1/offices/surabaya/availability/?start=2026-11-30&days=1"
+
+
+@pytest.fixture(autouse=True)
+def _micro_cache_on(settings):
+    settings.AVAILABILITY_LOCAL_CACHE_SECONDS = 2
+    office_cache.local_clear()
+    yield
+    office_cache.local_clear()
+
+
+@pytest.fixture
+def office(db):
+    office = weekly_office("surabaya")
+    offices_release(now=NOW)
+    return office
+
+
+def first_available(client) -> int:
+    return client.get(URL).json()["days"][0]["sessions"][0]["available"]
+
+
+def test_a_repeated_read_is_answered_from_the_process_without_the_shared_cache(client, office):
+    with time_machine.travel(NOW, tick=False):
+        before = first_available(client)
+        cache.clear()  # the shared cache is gone; the process still has the answer
+        Slot.objects.filter(office=office, date=dt.date(2026, 11, 30), start=dt.time(8), track="regular").update(
+            booked=5
+        )
+
+        assert first_available(client) == before
+
+
+def test_an_invalidation_in_this_process_drops_the_kept_answer(client, office, django_capture_on_commit_callbacks):
+    slot = Slot.objects.get(office=office, date=dt.date(2026, 11, 30), start=dt.time(8), track="regular")
+    with time_machine.travel(NOW, tick=False):
+        assert first_available(client) == 10
+
+        with django_capture_on_commit_callbacks(execute=True):
+            slot_set_capacity(slot=slot, capacity=4, actor=None, now=NOW)
+
+        assert first_available(client) == 4
+
+
+def test_an_answer_is_never_kept_past_the_life_of_its_oldest_data(client, office, settings):
+    with time_machine.travel(NOW, tick=False):
+        client.get(URL)  # the shared cache now holds the day, read at NOW
+    office_cache.local_clear()
+
+    with time_machine.travel(NOW + dt.timedelta(seconds=settings.AVAILABILITY_CACHE_SECONDS - 0.5), tick=False):
+        client.get(URL)  # built from the shared entry, which has 0.5 s of life left
+
+    [(expires, _)] = [item for key, item in office_cache._local.items() if key[0] == "availability"]
+    assert expires - time.monotonic() <= 0.5
+
+
+def test_with_the_micro_cache_off_nothing_is_kept(client, office, settings):
+    settings.AVAILABILITY_LOCAL_CACHE_SECONDS = 0
+    with time_machine.travel(NOW, tick=False):
+        client.get(URL)
+
+    assert office_cache._local == {}

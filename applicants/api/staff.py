@@ -344,10 +344,13 @@ class WalkinInSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     priority_group = serializers.ChoiceField(choices=PriorityGroup.choices, required=False, default="")
     track = serializers.ChoiceField(
-        choices=[Track.REGULAR, Track.EXPRESS],
+        choices=Track.choices,
         required=False,
         default=Track.REGULAR,
-        help_text="Only when the office runs without online booking; priority groups always get `priority`.",
+        help_text=(
+            "`regular` or `express`, only while the office runs without online booking; priority groups always "
+            "get `priority`, and only they do."
+        ),
     )
     service = serializers.ChoiceField(choices=Service.choices, required=False, default=Service.NEW)
     session = serializers.IntegerField(

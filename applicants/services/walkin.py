@@ -24,9 +24,9 @@ def walkin_track(*, office: Office, priority_group: str, track: str) -> str:
     """The track a walk-in goes on, or ``WalkinNotAllowed``."""
     if priority_group:
         return Track.PRIORITY
-    if office.online_booking:
+    if office.online_booking or track == Track.PRIORITY:
         raise WalkinNotAllowed()
-    return track if track in (Track.REGULAR, Track.EXPRESS) else Track.REGULAR
+    return track if track == Track.EXPRESS else Track.REGULAR
 
 
 def walkin_sessions(*, office: Office, track: str, now: dt.datetime) -> list[Slot]:

@@ -167,3 +167,11 @@ def test_the_walk_in_page_shows_a_nik_error(officer_client, office, slots, morni
 
     assert 'data-code="invalid_nik"' in response.text
     assert not Booking.objects.exists()
+
+
+def test_the_priority_track_is_only_for_priority_groups(office, slots):
+    office.online_booking = False
+    office.save()
+
+    with pytest.raises(WalkinNotAllowed):
+        _walk_in(office, priority_group="", track=Track.PRIORITY)

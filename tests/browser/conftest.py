@@ -11,18 +11,26 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# to set up data are still plain synchronous calls, so Django's guard is lifted here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
-@pytest.fixture(scope="session")
-def _playwright():
+@pytest.fixture(autouse=True, scope="module")
+def _orm_beside_playwright():
+    """Playwright's sync API runs an event loop in this thread while it is open; the ORM
+    calls a test makes to set up data are still plain synchronous calls, so Django's
+    guard is lifted, per browser test module only. Playwright itself is module-scoped
+    for the same reason: after the module no loop runs, and nothing leaks to later tests
+    (a subprocess inheriting the variable would fail the deploy checks)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def _playwright(_orm_beside_playwright):
     if not Path(CHROMIUM).exists():
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail(f"{CHROMIUM} is missing (REQUIRE_SERVICES=1: browser tests must not skip in CI)")
@@ -33,7 +41,7 @@ def _playwright():
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(_playwright):
     browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser

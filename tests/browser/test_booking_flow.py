@@ -227,3 +227,25 @@ def test_on_the_day_the_proof_follows_the_queue_without_reload(page, screenshot)
     expect(live.locator("[data-field=ahead]")).to_have_text("0")
     assert page.url == url_before
     screenshot("live-queue")
+
+
+def test_offices_near_me_uses_the_browsers_location(browser, live_server, viewport, screenshot):
+    offices_with_sessions()
+    context = browser.new_context(
+        viewport=viewport,
+        base_url=live_server.url,
+        geolocation={"latitude": -5.15, "longitude": 119.42},  # Makassar
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    try:
+        page.goto("/")
+        page.click("[data-near-me] button")
+        page.wait_for_url(re.compile(r"\?lat=-5\.1500&lon=119\.4200$"))
+
+        names = page.locator(".office-name a").all_text_contents()
+        assert names[0] == "Kantor Imigrasi Kelas I TPI Makassar"
+        assert len(names) == 3
+        screenshot("near-me", target=page)
+    finally:
+        context.close()

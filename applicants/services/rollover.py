@@ -21,7 +21,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from applicants.dispatch import enqueue_on_commit
@@ -117,7 +117,15 @@ def _roll(
         # moved (a second run, a redelivered task) is simply not there any more.
         old_bookings = list(bookings_qs.select_for_update(of=("self",)))
         slot_ids = {b.slot_id for b in old_bookings if b.slot_id}
-        for rank, old in enumerate(old_bookings, start=1):
+        # Ranks follow on from bookings an earlier move left waiting, so two moves
+        # recorded at the same moment still keep one order.
+        base = (
+            Booking.objects.filter(office_id=office.id, status=BookingStatus.WAITING).aggregate(
+                top=Max("rollover_rank")
+            )["top"]
+            or 0
+        )
+        for rank, old in enumerate(old_bookings, start=base + 1):
             new = _booking_move(old=old, rank=rank, reason=reason, now=now, actor=actor)
             result.moved.append(new.id)
         if slot_ids:

@@ -27,6 +27,7 @@ from offices.selectors import (
     office_search,
     office_service_points,
 )
+from offices.selectors.availability import DayStatus
 from offices.timeutils import office_today
 
 # How far from the office's today an availability window may start.
@@ -201,7 +202,7 @@ class AvailabilitySessionSerializer(serializers.Serializer):
 
 class AvailabilityDaySerializer(serializers.Serializer):
     date = serializers.DateField()
-    status = serializers.ChoiceField(choices=["open", "full", "closed", "not_released"])
+    status = serializers.ChoiceField(choices=DayStatus.choices)
     reason = serializers.CharField(allow_null=True, help_text="Why the day is closed, when known.")
     release_at = serializers.DateTimeField(
         allow_null=True, help_text="When a `not_released` date opens (office-local time with offset)."

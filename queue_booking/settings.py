@@ -326,6 +326,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Availability days and bookings both have a "status" field with different choices.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "AvailabilityStatusEnum": "offices.selectors.availability.DayStatus",
+        "BookingStatusEnum": "applicants.models.BookingStatus",
+    }
+)
 # --- Logging ----------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")

@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import models
 from django.utils.translation import gettext as _
 
 from offices.cache import availability_key, availability_ttl
@@ -31,6 +32,15 @@ from offices.selectors.calendar import ClosureIndex
 from offices.selectors.release import office_next_release_at, office_release_window
 
 TRACK_ORDER = {track: n for n, track in enumerate(Track.values)}
+
+
+class DayStatus(models.TextChoices):
+    OPEN = "open", "open"
+    FULL = "full", "full"
+    CLOSED = "closed", "closed"
+    NOT_RELEASED = "not_released", "not released"
+
+
 MAX_AVAILABILITY_DAYS = 62
 
 

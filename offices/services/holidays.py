@@ -14,7 +14,8 @@ import holidays as holidays_lib
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from offices.models import Closure, Slot
+from offices.cache import availability_invalidate_many
+from offices.models import Closure, Office, Slot
 from offices.services.closures import LATEST_ZONE, closure_create
 
 CUTI_BERSAMA_CSV = Path(__file__).resolve().parent.parent / "data" / "cuti_bersama.csv"
@@ -65,6 +66,8 @@ def holidays_sync(*, years: list[int], actor: AbstractBaseUser | None = None, no
             with transaction.atomic():
                 Slot.objects.filter(date=date, closed=True, closed_reason=closure.reason).update(closed_reason=reason)
                 Closure.objects.filter(pk=closure.pk).update(reason=reason)
+                office_ids = Office.objects.values_list("id", flat=True)
+                availability_invalidate_many(office_dates=[(office_id, date) for office_id in office_ids])
             result.renamed += 1
         elif date < today:
             result.skipped_past += 1

@@ -101,7 +101,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, minus a new redis-py client per call (queue_booking/redis_cache.py).
+            "BACKEND": "queue_booking.redis_cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ap",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -111,6 +111,9 @@ def queue_call_next(*, office: Office, counter: ServiceCounter, now: dt.datetime
         raise CounterNotFound()
     today = office_today(office, now)
     with transaction.atomic():
+        # One call at a time per counter: a double-clicked "call next" must not pass
+        # the busy check twice and call two people to one desk.
+        ServiceCounter.objects.select_for_update().filter(id=counter.id).first()
         busy = counter_current(counter=counter, date=today)
         if busy is not None:
             raise CounterBusy(number=busy.queue_number)

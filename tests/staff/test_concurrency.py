@@ -106,3 +106,25 @@ def test_control_a_plain_read_picks_the_same_person_for_two_counters(office):
     picked = _run_threads(2, naive_pick)
 
     assert picked[0] == picked[1]
+
+
+def test_a_double_clicked_call_next_calls_one_person_to_the_counter(office):
+    from applicants.exceptions_staff import CounterBusy
+
+    slots = make_slots(office)
+    for minute in range(4):
+        booking = make_booking(slots[(dt.time(8), Track.REGULAR)])
+        checkin_confirm(office=office, booking=booking, now=at(7, minute))
+    desk = ServiceCounter.objects.create(office=office, name="Loket 1")
+
+    def click(i, barrier):
+        barrier.wait()
+        try:
+            return queue_call_next(office=office, counter=desk, now=at(8, 30)).queue_number
+        except CounterBusy:
+            return "busy"
+
+    outcomes = _run_threads(4, click)
+
+    assert sorted(outcomes) == ["A-001", "busy", "busy", "busy"]
+    assert Booking.objects.filter(status=BookingStatus.CALLED).count() == 1

@@ -193,6 +193,37 @@ def render(result: dict[str, Any]) -> str:
             rows,
         )
     ]
+    cpu = result.get("cpu", {})
+    cores = result.get("meta", {}).get("machine", {}).get("cpus") or 2
+    if cpu:
+        cpu_rows = []
+        for name in SCENARIO_ORDER:
+            if name not in cpu or name not in scenarios:
+                continue
+            c, wall = cpu[name], cpu[name]["wall_s"] or 1.0
+
+            def share(seconds: float, wall: float = wall) -> str:
+                return f"{seconds / (wall * cores):.0%}"
+
+            ours = c["app_s"] + c["postgres_s"] + c["redis_s"] + scenarios[name]["load_cpu_s"]
+            other = max(c["machine_busy"] - ours / (wall * cores), 0.0)
+            cpu_rows.append(
+                [
+                    TITLES[name],
+                    share(c["app_s"]),
+                    share(c["postgres_s"]),
+                    share(c["redis_s"]),
+                    share(scenarios[name]["load_cpu_s"]),
+                    f"{other:.0%}",
+                    f"{c['machine_busy']:.0%}",
+                ]
+            )
+        parts.append(
+            _table(
+                [f"share of {cores} cores", "app (gunicorn)", "PostgreSQL", "Redis", "wrk", "irq, others", "busy"],
+                cpu_rows,
+            )
+        )
     pg = result.get("pgbench", {})
     if pg:
         pg_rows = []

@@ -24,6 +24,7 @@ import os
 import platform
 import re
 import resource
+import shlex
 import shutil
 import signal
 import socket
@@ -89,6 +90,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--example", action="store_true", help="also write bench/results/example.json")
     parser.add_argument("--profile", default="", help="py-spy a worker during this scenario (needs py-spy)")
     parser.add_argument("--keep-server", action="store_true", help="leave gunicorn running at the end")
+    parser.add_argument(
+        "--gunicorn-args",
+        default="",
+        help='extra gunicorn options over deploy/gunicorn.conf.py, e.g. "--max-requests 0" (experiments)',
+    )
     args = parser.parse_args(argv)
     args.database_url = args.database_url or "postgres://postgres@127.0.0.1:5432/antrean_bench"
     args.pgbench_duration = args.pgbench_duration or args.duration
@@ -446,10 +452,11 @@ def read_codes(run_dir: Path, labels: list[str]) -> list[str]:
 # --- server -------------------------------------------------------------------------
 
 
-def start_server(env: dict[str, str], run_dir: Path, port: int) -> subprocess.Popen:
+def start_server(env: dict[str, str], run_dir: Path, port: int, extra: list[str]) -> subprocess.Popen:
     log_file = (run_dir / "gunicorn.log").open("w")
+    config = str(ROOT / "deploy" / "gunicorn.conf.py")
     proc = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "queue_booking.wsgi:application"],
+        [str(VENV_BIN / "gunicorn"), "-c", config, *extra, "queue_booking.wsgi:application"],
         cwd=ROOT,
         env=env,
         stdout=log_file,
@@ -819,7 +826,7 @@ def main(argv: list[str]) -> int:
     background = background_busy()
     if background > BUSY_WARNING:
         log(f"WARNING: the machine is {background:.0%} busy before the bench starts; numbers will be low")
-    server = start_server(env, run_dir, port)
+    server = start_server(env, run_dir, port, shlex.split(args.gunicorn_args))
     log(f"gunicorn up on 127.0.0.1:{port}, {args.workers} sync workers (deploy/gunicorn.conf.py)")
     bench = Bench(args, run_dir, server, port, {"offices": offices, "start": start, "flood_date": flood_date})
     try:
@@ -839,6 +846,7 @@ def main(argv: list[str]) -> int:
                 "wrk_threads": args.threads,
                 "gunicorn_workers": args.workers,
                 "gunicorn_config": "deploy/gunicorn.conf.py (sync workers)",
+                "gunicorn_args": args.gunicorn_args,
                 "flood_date": flood_date.isoformat(),
                 "day_quota": DAY_QUOTA,
                 "sessions_per_day": len(SESSIONS),

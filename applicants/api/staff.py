@@ -18,7 +18,7 @@ from applicants.exceptions_staff import BookingNotFoundForStaff, NotOfficeStaff,
 from applicants.models import Booking, PriorityGroup, Service
 from applicants.proof import normalize_code, token_matches
 from applicants.queue_selectors import queue_position, queue_public
-from applicants.services.checkin import checkin_assess, checkin_confirm, checkin_find
+from applicants.services.checkin import checkin_confirm, checkin_find, checkin_preview
 from applicants.services.queue import (
     counter_get,
     counter_open,
@@ -177,9 +177,7 @@ class CheckinView(APIView):
         booking = checkin_find(code=data.get("code", ""), qr=data.get("qr", ""))
         now = timezone.now()
         if data["dry_run"]:
-            assessment = checkin_assess(office=office, booking=booking, now=now)
-            if booking.office_id != office.id:
-                raise assessment.problems[0]
+            assessment = checkin_preview(office=office, booking=booking, now=now)
             return Response(_checkin_data(booking, created=False, flags=assessment.flags, problems=assessment.problems))
         if data["allow_late"] and request.staff_role != OfficeMembership.Role.SUPERVISOR:
             raise SupervisorOnly()

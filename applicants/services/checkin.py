@@ -146,6 +146,15 @@ def checkin_assess(*, office: Office, booking: Booking, now: dt.datetime) -> Che
     return result
 
 
+def checkin_preview(*, office: Office, booking: Booking, now: dt.datetime) -> CheckinAssessment:
+    """What staff at ``office`` see before confirming. A booking of another office is
+    refused outright (``CheckinWrongOffice``): its details are not theirs to see."""
+    assessment = checkin_assess(office=office, booking=booking, now=now)
+    if booking.office_id != office.id:
+        raise assessment.problems[0]
+    return assessment
+
+
 @dataclass
 class CheckinResult:
     booking: Booking

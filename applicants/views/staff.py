@@ -30,9 +30,9 @@ from applicants.services.checkin import (
     LATE_ALLOWED,
     PRIORITY_GROUP,
     WALK_IN,
-    checkin_assess,
     checkin_confirm,
     checkin_find,
+    checkin_preview,
 )
 from applicants.services.queue import (
     counter_current,
@@ -135,9 +135,7 @@ def checkin(request, office):
                 context.update({"result": result, "booking": result.booking, "form": CheckinLookupForm()})
             elif lookup_form.is_valid():
                 booking = checkin_find(code=lookup_form.cleaned_data["code"])
-                assessment = checkin_assess(office=office, booking=booking, now=now)
-                if booking.office_id != office.id:
-                    raise assessment.problems[0]
+                assessment = checkin_preview(office=office, booking=booking, now=now)
                 context.update(
                     {
                         "assessment": assessment,

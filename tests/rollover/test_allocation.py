@@ -10,8 +10,11 @@ from applicants.models import Booking, BookingStatus, Notification
 from applicants.proof import date_label
 from applicants.services import allocation
 from applicants.services.allocation import waiting_allocate, waiting_expire, waiting_position
+from applicants.services.applicants import applicant_upsert
+from applicants.services.booking import booking_create
+from applicants.tasks.allocation import allocate_waiting
 from offices.models import Slot
-from tests.factories import OfficeFactory
+from tests.factories import OfficeFactory, make_nik
 from tests.rollover.conftest import NOW, TOMORROW, days
 from tests.rollover.helpers import SESSIONS, make_confirmed, make_slots, make_waiting
 
@@ -229,3 +232,33 @@ def test_an_office_booking_from_today_never_gets_a_session_that_has_begun(now, p
     waiting_allocate(office_id=office.id, now=now)
 
     assert placed([request]) == [(today, SESSIONS[2][0])]
+
+
+def test_a_request_made_on_a_full_session_is_placed_by_the_task_it_enqueues(office, now, published, commit, client):
+    full, next_day = make_slots(office, days(TOMORROW, 2), capacity=1, sessions=SESSIONS[:1])
+    make_confirmed(full, 1, at=NOW)
+    applicant = applicant_upsert(
+        nik=make_nik(dt.date(1990, 1, 1), female=True, serial=7),
+        full_name="Siti Rahayu",
+        birth_date=dt.date(1990, 1, 1),
+        phone="0812-3456-7890",
+    )
+    with commit():
+        made = booking_create(
+            slot=Slot.objects.select_related("office").get(id=full.id),
+            applicant=applicant,
+            track="regular",
+            service="new",
+            now=now,
+            if_full="next_available",
+        )
+    assert made.booking.status == BookingStatus.WAITING
+    [(name, kwargs)] = [p for p in published if p[0] == "applicants.tasks.allocate_waiting"]
+
+    with commit():
+        allocate_waiting.run(**kwargs)
+
+    booking = Booking.objects.get(id=made.booking.id)
+    assert (booking.status, booking.slot_id) == (BookingStatus.CONFIRMED, next_day.id)
+    page = client.get(f"/b/{booking.code}/{made.token}/").content.decode()
+    assert f'data-booking-date="{next_day.date:%Y-%m-%d}"' in page

@@ -17,13 +17,17 @@ logger = logging.getLogger(__name__)
 
 def publish(name: str, kwargs: dict) -> None:
     """Send one task now. Registered tasks go through ``apply_async`` (which honours
-    ``task_always_eager``); unknown names are sent to the broker by name."""
+    ``task_always_eager``); unknown names are sent to the broker by name.
+
+    Nobody waits for these results: ``ignore_result`` spares the web process the
+    result backend's subscription per message (with Redis, a round trip each).
+    """
     try:
         task = current_app.tasks.get(name)
         if task is not None:
-            task.apply_async(kwargs=kwargs)
+            task.apply_async(kwargs=kwargs, ignore_result=True)
         else:
-            current_app.send_task(name, kwargs=kwargs)
+            current_app.send_task(name, kwargs=kwargs, ignore_result=True)
     except Exception:  # noqa: BLE001 - the committed write must stand; sweeps retry
         logger.exception("could not enqueue task %s", name)
 

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import sys
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from django.conf import settings
@@ -88,17 +89,23 @@ def notify(*, booking: Booking, kind: str, dedupe_key: str | None = None) -> Non
         channels.append(Notification.Channel.SMS)
     if not channels:
         return
-    Notification.objects.bulk_create(
+    # An upsert that changes nothing on a duplicate, so that one statement returns the
+    # ids of new and existing rows alike; a row already sent is skipped by the task.
+    rows = Notification.objects.bulk_create(
         [Notification(booking=booking, kind=kind, channel=channel, dedupe_key=dedupe) for channel in channels],
-        ignore_conflicts=True,
+        update_conflicts=True,
+        unique_fields=["booking", "channel", "dedupe_key"],
+        update_fields=["kind"],
     )
-    booking_id = booking.id
-    transaction.on_commit(lambda: enqueue_pending(booking_id=booking_id, dedupe_key=dedupe))
+    ids = [row.pk for row in rows]
+    if None in ids:  # a backend that cannot return the ids of upserted rows
+        transaction.on_commit(partial(enqueue_pending, booking_id=booking.id, dedupe_key=dedupe))
+        return
+    for notification_id in ids:
+        dispatch.enqueue_on_commit(SEND_TASK, notification_id=notification_id)
 
 
 def enqueue_pending(*, booking_id: int, dedupe_key: str) -> None:
-    # The rows' ids are read after commit: the insert ignores duplicates, so it cannot
-    # report them.
     ids = Notification.objects.filter(
         booking_id=booking_id, dedupe_key=dedupe_key, state=Notification.State.PENDING
     ).values_list("id", flat=True)

@@ -2,6 +2,10 @@
 session a booking asks for."""
 
 import hmac
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
 
 from applicants.exceptions import BookingNotFound, InvalidNik, SessionNotFound
 from applicants.identity import nik_hash, nik_parse, secret_decrypt
@@ -9,17 +13,41 @@ from applicants.models import Booking
 from applicants.proof import is_code_shaped, normalize_code, token_hash, token_matches
 from offices.models import Slot
 
+logger = logging.getLogger(__name__)
+
 _BOOKING_RELATED = ("office", "slot", "applicant", "requested_slot")
 # Compared against when the code does not exist, so a wrong code and a wrong token
 # take the same time.
 _NO_TOKEN_HASH = token_hash("no-such-booking")
 
 
+def _slot_key(slot_id: int) -> str:
+    return f"bookslot:{slot_id}"
+
+
 def slot_for_booking(*, slot_id: int) -> Slot:
-    """The capacity row with its office, in one query; ``SessionNotFound`` if there is none."""
+    """The capacity row with its office; ``SessionNotFound`` if there is none.
+
+    Kept in the cache for ``AVAILABILITY_CACHE_SECONDS``: during a flood every request
+    for a session asks for the same row. The copy only describes the session (office,
+    date, times, track); what decides is the conditional UPDATE in ``slot_take``, which
+    re-checks room and ``closed`` on the row itself, so a stale copy can cost at most
+    a refusal a few seconds late, never a place too many.
+    """
+    key = _slot_key(slot_id)
+    try:
+        slot = cache.get(key)
+    except Exception:  # noqa: BLE001 - without the cache, read the database
+        slot = None
+    if slot is not None:
+        return slot
     slot = Slot.objects.select_related("office").filter(id=slot_id).first()
     if slot is None:
         raise SessionNotFound()
+    try:
+        cache.set(key, slot, settings.AVAILABILITY_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unavailable; session %s not cached", slot_id)
     return slot
 
 

@@ -5,7 +5,7 @@ from django.urls import path
 from applicants.api import bookings
 
 urlpatterns = [
-    path("bookings/", bookings.BookingCreateView.as_view(), name="booking-create"),
+    path("bookings/", bookings.booking_create_view, name="booking-create"),
     path("bookings/lookup/", bookings.BookingLookupView.as_view(), name="booking-lookup"),
     path("bookings/<str:code>/", bookings.BookingDetailView.as_view(), name="booking-detail"),
     path("bookings/<str:code>/cancel/", bookings.BookingCancelView.as_view(), name="booking-cancel"),

@@ -5,9 +5,14 @@ or missing token is answered exactly like an unknown code (404). Responses that 
 personal data or the token are never cached.
 """
 
+import json
+from functools import update_wrapper
+
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,7 +29,7 @@ from applicants.api.booking_serializers import (
     booking_location,
 )
 from applicants.api.guards import limit_by_ip, limit_by_nik, run_idempotent
-from applicants.exceptions import BookingError, SessionFull, SessionNotFound
+from applicants.exceptions import BookingError, RateLimited, SessionFull, SessionNotFound
 from applicants.models import BookingStatus
 from applicants.selectors import booking_get_for_token, booking_lookup, slot_for_booking
 from applicants.services.booking import applicant_upsert, booking_cancel, booking_create, booking_reschedule
@@ -90,7 +95,7 @@ _BOOKING_EXAMPLE = {
 _BOOKING_WITH_TOKEN_EXAMPLE = {**_BOOKING_EXAMPLE, "token": "Xb3qL0v8c2M4n6R1s5T7u9W2y4A6C8E0"}
 
 
-def _no_store(response: Response) -> Response:
+def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
 
@@ -200,19 +205,24 @@ class BookingCreateView(APIView):
     )
     def post(self, request: Request) -> Response:
         now = timezone.now()
-        limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
-        if "Idempotency-Key" not in request.headers and _marked_full(request.data):
-            raise SessionFull()
-        response = run_idempotent(request, scope="bookings.create", now=now, handler=lambda: self._create(request, now))
+        keyed = "Idempotency-Key" in request.headers
+        if not getattr(request._request, "booking_prechecked", False):
+            limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
+            # With a key, the "full" answer must be stored like any other: checked inside.
+            if not keyed and _marked_full(request.data):
+                raise SessionFull()
+        response = run_idempotent(
+            request, scope="bookings.create", now=now, handler=lambda: self._create(request, now, check_full=keyed)
+        )
         return _no_store(response)
 
-    def _create(self, request: Request, now) -> Response:
+    def _create(self, request: Request, now, *, check_full: bool) -> Response:
         serializer = BookingCreateInput(data=request.data, context={"today": timezone.localdate(now)})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         person = data["applicant"]
         limit_by_nik(request, group="booking", rate=settings.RATELIMIT_BOOKING_NIK, nik=person["nik"])
-        if data["if_full"] == "reject" and _marked_full({"session": data["session"]}):
+        if check_full and data["if_full"] == "reject" and _marked_full({"session": data["session"]}):
             raise SessionFull()
         slot = slot_for_booking(slot_id=data["session"])
         if slot.office.code != data["office"] or slot.date != data["date"] or slot.track != data["track"]:
@@ -246,6 +256,50 @@ class BookingCreateView(APIView):
             status=status,
             headers={"Location": booking_location(booking)},
         )
+
+
+_drf_create_view = BookingCreateView.as_view()
+
+
+def _json_error(exc: BookingError | RateLimited) -> JsonResponse:
+    response = JsonResponse({"code": exc.code, "detail": exc.detail, "fields": exc.fields}, status=exc.status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return _no_store(response)
+
+
+@csrf_exempt
+def booking_create_view(request: HttpRequest) -> HttpResponse:
+    """``POST /api/v1/bookings/``: "session full" from the cache, before DRF is involved.
+
+    When a session sells out, nearly every request is for it: this answer must cost
+    little more than a bare view. The address's rate limit and the cache's "full" mark
+    are checked here (the same checks, answers and headers as ``BookingCreateView``,
+    which handles everything else); a request with an ``Idempotency-Key`` or a body
+    that is not JSON goes straight to the view.
+    """
+    if request.method == "POST" and "HTTP_IDEMPOTENCY_KEY" not in request.META:
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            try:
+                limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
+            except RateLimited as exc:
+                return _json_error(exc)
+            if _marked_full(data):
+                response = _json_error(SessionFull())
+                # Not one warning line per refusal: a sold-out flood would bury the log.
+                # (Django's own flag against logging a response twice.)
+                response._has_been_logged = True
+                return response
+            request.booking_prechecked = True
+    return _drf_create_view(request)
+
+
+# DRF and the schema generator find the view class through these attributes.
+update_wrapper(booking_create_view, _drf_create_view, assigned=(), updated=("__dict__",))
 
 
 def _token(request: Request) -> str:

@@ -2,8 +2,11 @@
 
 import pytest
 
+from applicants.api.booking_serializers import BookingWithTokenOutput
 from applicants.models import Booking, BookingStatus
-from tests.applicants.conftest import NIK, payload
+from offices.cache import slot_is_marked_full, slot_mark_full
+from tests.applicants.conftest import DAY, NIK, nik_number, payload
+from tests.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +28,103 @@ def test_a_booking_takes_a_place_and_answers_with_its_proof(api, slot):
     booking = Booking.objects.get(code=body["code"])
     assert booking.status == BookingStatus.CONFIRMED
     assert NIK not in booking.applicant.nik_encrypted
+
+
+def test_the_answer_matches_its_documented_shape(api, slot):
+    body = api.post("/api/v1/bookings/", payload(slot), format="json").json()
+
+    documented = BookingWithTokenOutput(data=body)
+    assert documented.is_valid(), documented.errors
+    assert set(body) == set(BookingWithTokenOutput().fields)
+
+
+def test_a_session_marked_full_is_answered_from_the_cache_alone(api, slot, django_assert_num_queries, caplog):
+    slot_mark_full(slot.id)
+
+    with django_assert_num_queries(0):
+        response = api.post("/api/v1/bookings/", payload(slot), format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "session_full"
+    assert set(response.json()) == {"code", "detail", "fields"}
+    assert response["Cache-Control"] == "no-store"
+    assert not [r for r in caplog.records if r.name == "django.request"]
+
+
+def test_the_cached_full_answer_is_the_one_the_database_gives(api, office):
+    full = SlotFactory(office=office, date=DAY, capacity=1, booked=1)
+    from_database = api.post("/api/v1/bookings/", payload(full), format="json")
+    assert slot_is_marked_full(full.id)
+
+    from_cache = api.post("/api/v1/bookings/", payload(full), format="json")
+
+    assert (from_cache.status_code, from_cache.json()) == (from_database.status_code, from_database.json())
+
+
+def test_with_next_available_a_full_mark_is_only_a_hint(api, slot):
+    slot_mark_full(slot.id)
+
+    response = api.post("/api/v1/bookings/", payload(slot, if_full="next_available"), format="json")
+
+    # The mark is only a hint: the database had room, so the booking is confirmed.
+    assert response.status_code == 201
+
+
+def test_read_lookup_and_the_same_token(api, slot):
+    created = api.post("/api/v1/bookings/", payload(slot), format="json").json()
+
+    read = api.get(f"/api/v1/bookings/{created['code']}/", HTTP_X_BOOKING_TOKEN=created["token"])
+    found = api.post("/api/v1/bookings/lookup/", {"code": created["code"].lower(), "nik": NIK}, format="json")
+
+    assert read.status_code == 200
+    assert "token" not in read.json()
+    assert read.json()["proof_url"] == created["proof_url"]
+    assert found.status_code == 200
+    assert found.json()["token"] == created["token"]
+
+
+def test_a_waiting_request_answers_202_with_its_place_in_line(api, office):
+    full = SlotFactory(office=office, date=DAY, capacity=1, booked=1)
+
+    first = api.post("/api/v1/bookings/", payload(full, if_full="next_available"), format="json")
+    second = api.post("/api/v1/bookings/", payload(full, nik=nik_number(9), if_full="next_available"), format="json")
+
+    assert first.status_code == second.status_code == 202
+    assert first.json()["status"] == "waiting"
+    assert (first.json()["session"], first.json()["qr"], first.json()["ics_url"]) == (None, None, None)
+    assert first.json()["requested_date"] == "2026-12-07"
+    assert [first.json()["waiting_position"], second.json()["waiting_position"]] == [1, 2]
+
+
+def test_cancel_and_reschedule_through_the_api(api, slot, later_slot):
+    created = api.post("/api/v1/bookings/", payload(slot), format="json").json()
+    headers = {"HTTP_X_BOOKING_TOKEN": created["token"]}
+
+    moved = api.post(
+        f"/api/v1/bookings/{created['code']}/reschedule/",
+        {"date": "2026-12-07", "session": later_slot.id},
+        format="json",
+        **headers,
+    )
+    cancelled = api.post(f"/api/v1/bookings/{created['code']}/cancel/", **headers)
+
+    assert moved.status_code == 200
+    assert moved.json()["session"]["start"] == "10:00"
+    assert moved.json()["reschedules_left"] == 0
+    assert cancelled.json()["status"] == "cancelled"
+    slot.refresh_from_db()
+    later_slot.refresh_from_db()
+    assert (slot.booked, later_slot.booked) == (0, 0)
+
+
+def test_the_booking_endpoints_are_in_the_openapi_schema_with_examples(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    paths = schema["paths"]
+    create = paths["/api/v1/bookings/"]["post"]
+    assert {"201", "202", "400", "404", "409", "422", "429"} <= set(create["responses"])
+    assert create["requestBody"]["content"]["application/json"]["examples"]
+    assert "Idempotency-Key" in [p["name"] for p in create["parameters"]]
+    for path in ("/api/v1/bookings/{code}/", "/api/v1/bookings/{code}/cancel/", "/api/v1/bookings/{code}/reschedule/"):
+        assert any(p["name"] == "X-Booking-Token" for p in next(iter(paths[path].values()))["parameters"])
+    assert "/api/v1/bookings/lookup/" in paths

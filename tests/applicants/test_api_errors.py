@@ -1,9 +1,12 @@
 """Every error code of the booking API: its status, its machine code, and that it changed nothing."""
 
 import datetime as dt
+import inspect
+from pathlib import Path
 
 import pytest
 
+from applicants import exceptions
 from applicants.models import Applicant, Booking, BookingStatus, IdempotencyKey
 from applicants.services.idempotency import request_fingerprint
 from tests.applicants.conftest import NIK, NOW, nik_number, payload
@@ -337,3 +340,26 @@ def test_rate_limits_can_be_switched_off_for_a_load_test(api, slot, settings):
     codes = [api.post(URL, payload(slot, nik=nik_number(n)), format="json").status_code for n in (1, 2, 3)]
 
     assert codes == [201, 201, 201]
+
+
+# --- Every code is exercised ------------------------------------------------------------------
+
+# Codes whose natural home is another test module (a service or a race rather than one request).
+ELSEWHERE = {
+    "invalid_qr": "test_proof.py",
+    "invalid_transition": "test_booking_services.py",
+    "booking_state_changed": "test_concurrency.py",
+}
+
+
+def test_every_booking_error_code_is_exercised_by_a_test():
+    codes = {
+        cls.code
+        for _name, cls in inspect.getmembers(exceptions, inspect.isclass)
+        if issubclass(cls, exceptions.BookingError) and cls is not exceptions.BookingError
+    } | {exceptions.RateLimited.code}
+    here = Path(__file__)
+
+    missing = {code for code in codes if f'"{code}"' not in (here.parent / ELSEWHERE.get(code, here.name)).read_text()}
+
+    assert not missing

@@ -32,7 +32,13 @@ from applicants.api.guards import limit_by_ip, limit_by_nik, run_idempotent
 from applicants.exceptions import BookingError, RateLimited, SessionFull, SessionNotFound
 from applicants.models import BookingStatus
 from applicants.selectors import booking_get_for_token, booking_lookup, slot_for_booking
-from applicants.services.booking import applicant_upsert, booking_cancel, booking_create, booking_reschedule
+from applicants.services.booking import (
+    applicant_upsert,
+    booking_cancel,
+    booking_create,
+    booking_reschedule,
+    booking_token_ensure,
+)
 from offices.cache import slot_is_marked_full
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -421,4 +427,5 @@ class BookingLookupView(APIView):
         data = serializer.validated_data
         limit_by_nik(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_NIK, nik=data["nik"])
         booking = booking_lookup(code=data["code"], nik=data["nik"])
-        return _no_store(Response(booking_body(booking, include_token=True)))
+        token = booking_token_ensure(booking=booking)
+        return _no_store(Response(booking_body(booking, token=token, include_token=True)))

@@ -33,7 +33,7 @@ from applicants.exceptions import (
     TooLateToChange,
     TrackNotAllowed,
 )
-from applicants.identity import secret_encrypt
+from applicants.identity import secret_decrypt, secret_encrypt
 from applicants.models import (
     ACTIVE_STATUSES,
     Applicant,
@@ -63,6 +63,7 @@ __all__ = [
     "booking_code_new",
     "booking_create",
     "booking_reschedule",
+    "booking_token_ensure",
     "booking_transition",
     "enqueue_allocation",
 ]
@@ -106,6 +107,20 @@ def enqueue_allocation(office_id: int) -> None:
     logged and the beat sweep catches up; it never fails the booking.
     """
     enqueue_on_commit(ALLOCATE_TASK, office_id=office_id)
+
+
+def booking_token_ensure(*, booking: Booking) -> str:
+    """The booking's secret token; a booking stored without one (made before tokens were
+    kept encrypted, or by hand) gets a new one, which ends any older link."""
+    if booking.token_encrypted:
+        return secret_decrypt(booking.token_encrypted)
+    token = new_token()
+    fields = {"token_hash": token_hash(token), "token_encrypted": secret_encrypt(token)}
+    if Booking.objects.filter(id=booking.id, token_encrypted="").update(**fields) != 1:
+        booking.refresh_from_db(fields=["token_hash", "token_encrypted"])
+        return secret_decrypt(booking.token_encrypted)
+    booking.token_hash, booking.token_encrypted = fields["token_hash"], fields["token_encrypted"]
+    return token
 
 
 # --- Status changes ------------------------------------------------------------------------

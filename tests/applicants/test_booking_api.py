@@ -128,3 +128,16 @@ def test_the_booking_endpoints_are_in_the_openapi_schema_with_examples(api):
     for path in ("/api/v1/bookings/{code}/", "/api/v1/bookings/{code}/cancel/", "/api/v1/bookings/{code}/reschedule/"):
         assert any(p["name"] == "X-Booking-Token" for p in next(iter(paths[path].values()))["parameters"])
     assert "/api/v1/bookings/lookup/" in paths
+
+
+def test_lookup_gives_a_booking_stored_without_a_token_a_new_one(api, slot):
+    created = api.post("/api/v1/bookings/", payload(slot), format="json").json()
+    Booking.objects.filter(code=created["code"]).update(token_encrypted="")
+
+    found = api.post("/api/v1/bookings/lookup/", {"code": created["code"], "nik": NIK}, format="json").json()
+    again = api.post("/api/v1/bookings/lookup/", {"code": created["code"], "nik": NIK}, format="json").json()
+
+    assert found["token"] != created["token"]
+    assert again["token"] == found["token"]
+    assert api.get(f"/api/v1/bookings/{created['code']}/", HTTP_X_BOOKING_TOKEN=found["token"]).status_code == 200
+    assert api.get(f"/api/v1/bookings/{created['code']}/", HTTP_X_BOOKING_TOKEN=created["token"]).status_code == 404

@@ -140,6 +140,8 @@ def checkin(request, office):
                     {
                         "assessment": assessment,
                         "booking": booking,
+                        # Empty again: the next person's code or QR goes straight in.
+                        "form": CheckinLookupForm(),
                         "confirm_form": CheckinConfirmForm(initial={"code": booking.code}),
                         "notes": [
                             {"code": note, "label": NOTE_LABELS[note][0], "tone": NOTE_LABELS[note][1]}

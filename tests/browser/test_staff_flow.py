@@ -101,3 +101,58 @@ def test_officer_checks_in_and_the_board_shows_the_called_number(browser, live_s
     finally:
         tv_context.close()
     assert page.js_errors == []
+
+
+def _qr_video(text: str, path: Path, width: int = 640, height: int = 480) -> Path:
+    """A Y4M clip of the QR, for Chromium's fake camera (grey frames: Y plane only matters)."""
+    import segno
+
+    matrix = [list(row) for row in segno.make(text, error="m").matrix_iter(scale=1, border=4)]
+    scale = min(width, height) // len(matrix)
+    left, top = (width - len(matrix) * scale) // 2, (height - len(matrix) * scale) // 2
+    luma = bytearray(b"\xff" * (width * height))
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                for dy in range(scale):
+                    start = (top + y * scale + dy) * width + left + x * scale
+                    luma[start : start + scale] = b"\x00" * scale
+    chroma = b"\x80" * (width * height // 2)
+    frame = b"FRAME\n" + bytes(luma) + chroma
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * 5)
+    return path
+
+
+def test_the_camera_scanner_reads_the_proofs_qr(_playwright, live_server, office_day, tmp_path, screenshot):
+    from applicants.proof import proof_payload
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+
+    office, officer, booking = office_day
+    video = _qr_video(proof_payload(booking), tmp_path / "qr.y4m")
+    camera_browser = _playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = camera_browser.new_context(
+            viewport=PHONE, base_url=live_server.url, locale="id-ID", permissions=["camera"]
+        )
+        page = context.new_page()
+        page.goto("/staff/login/")
+        page.locator("#id_username").fill(officer.username)
+        page.locator("#id_password").fill("correct-horse-battery")
+        page.locator("form.form button[type=submit]").click()
+        expect(page).to_have_url(f"{live_server.url}/staff/{office.code}/checkin/")
+
+        page.get_by_role("button", name="Pindai QR dengan kamera").click()
+
+        expect(page.get_by_test_id("applicant-name")).to_have_text("Dewi Lestari", timeout=15_000)
+        screenshot("scanned", target=page)
+    finally:
+        camera_browser.close()

@@ -11,7 +11,8 @@
   var start = box.querySelector("[data-scan-start]");
   var stop = box.querySelector("[data-scan-stop]");
   var status = box.querySelector("[data-scan-status]");
-  var t = window.gettext || function (s) { return s; };
+  // Messages come translated from the page (data-msg-*), so no JS catalogue is needed.
+  function t(name) { return box.getAttribute("data-msg-" + name) || ""; }
   var stream = null;
   var timer = null;
   var detector = null;
@@ -42,7 +43,7 @@
 
   function found(text) {
     halt();
-    say(t("QR read. Looking up…"));
+    say(t("read"));
     input.value = text;
     form.submit();
   }
@@ -75,7 +76,7 @@
   }
 
   start.addEventListener("click", function () {
-    say(t("Starting the camera…"));
+    say(t("starting"));
     chooseDecoder().then(function () {
       return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
     }).then(function (s) {
@@ -86,11 +87,11 @@
       stop.hidden = false;
       return video.play();
     }).then(function () {
-      say(t("Hold the QR code in front of the camera."));
+      say(t("aim"));
       tick();
     }).catch(function () {
       halt();
-      say(t("The camera is not available. Type the booking code instead."));
+      say(t("unavailable"));
       input.focus();
     });
   });

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from statistics import mean
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from applicants.models import Booking, BookingStatus, Channel, QueueEvent, ServiceCounter
@@ -15,6 +16,9 @@ from applicants.services.queue import queue_waiting
 from offices.models import Office, Slot, Track
 from offices.timeutils import office_now, office_today
 
+# Many phones poll the public queue; a few seconds' staleness costs nothing there. The
+# TV board is never cached: it must show a call within two seconds.
+PUBLIC_QUEUE_CACHE_SECONDS = 2
 # The call rate behind "estimated wait" is measured over this recent stretch.
 RATE_WINDOW = dt.timedelta(minutes=30)
 RECENT_CALLS = 6
@@ -141,6 +145,15 @@ def queue_public(*, office: Office, now: dt.datetime) -> dict:
         "recent": board["recent"],
         "calls_per_minute": round(rate, 2) if rate is not None else None,
     }
+
+
+def queue_public_cached(*, office: Office, now: dt.datetime) -> dict:
+    key = f"queue:public:{office.id}"
+    data = cache.get(key)
+    if data is None:
+        data = queue_public(office=office, now=now)
+        cache.set(key, data, PUBLIC_QUEUE_CACHE_SECONDS)
+    return data
 
 
 def queue_position(*, booking: Booking, now: dt.datetime) -> dict:

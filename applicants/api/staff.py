@@ -17,7 +17,7 @@ from applicants.exceptions import BookingNotFound
 from applicants.exceptions_staff import BookingNotFoundForStaff, NotOfficeStaff, OfficeRequired, SupervisorOnly
 from applicants.models import Booking, PriorityGroup, Service
 from applicants.proof import normalize_code, token_matches
-from applicants.queue_selectors import queue_position, queue_public
+from applicants.queue_selectors import queue_position, queue_public_cached
 from applicants.services.checkin import checkin_confirm, checkin_find, checkin_preview
 from applicants.services.queue import (
     counter_get,
@@ -444,7 +444,7 @@ class PublicQueueView(APIView):
     )
     def get(self, request, code):
         office = office_get(code=code)
-        response = Response(queue_public(office=office, now=timezone.now()))
+        response = Response(queue_public_cached(office=office, now=timezone.now()))
         response["Cache-Control"] = "max-age=2"
         return response
 

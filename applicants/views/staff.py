@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applicants.exceptions_staff import NotOfficeStaff, SupervisorOnly
 from applicants.forms_staff import CheckinConfirmForm, CheckinLookupForm, CounterOpenForm, StopServiceForm, WalkinForm
 from applicants.models import Booking, QueueEvent, ServiceCounter
-from applicants.queue_selectors import day_summary, display_state, queue_public
+from applicants.queue_selectors import day_summary, display_state, queue_public_cached
 from applicants.services.checkin import (
     ALREADY_CHECKED_IN,
     LATE_ALLOWED,
@@ -44,6 +44,7 @@ from applicants.services.queue import (
     queue_served,
     queue_waiting,
 )
+from applicants.services.rollover import service_stop
 from applicants.services.walkin import walkin_register, walkin_sessions
 from applicants.staff_access import staff_offices, staff_require, staff_role
 from offices.exceptions import OfficeNotFound
@@ -284,7 +285,6 @@ def today(request, office):
 @require_http_methods(["GET", "POST"])
 def stop_service(request, office):
     """ "Stop service now", with a confirmation step: this moves people to other days."""
-    from applicants.services.rollover import service_stop
 
     context = _base_context(request, office, "today")
     form = StopServiceForm(request.POST or None)
@@ -339,7 +339,7 @@ def public_queue(request, code):
         office = office_get(code=code)
     except OfficeNotFound:
         raise Http404 from None
-    queue = queue_public(office=office, now=timezone.now())
+    queue = queue_public_cached(office=office, now=timezone.now())
     return render(
         request,
         "queue/office.html",

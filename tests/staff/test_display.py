@@ -117,3 +117,14 @@ def test_the_position_needs_the_token(client, busy_morning):
 
     assert client.get(f"/api/v1/bookings/{booking.code}/position/").status_code == 404
     assert client.get(f"/api/v1/bookings/{booking.code}/position/", HTTP_X_BOOKING_TOKEN="wrong").status_code == 404
+
+
+def test_the_board_state_is_never_stale(client, office, slots, desk, officer, morning):
+    booking = make_booking(slots[(dt.time(8), Track.REGULAR)])
+    checkin_confirm(office=office, booking=booking, now=at(8, 0))
+    url = reverse("display-state", args=[office.display_token])
+    assert client.get(url).json()["recent"] == []
+
+    queue_call_next(office=office, counter=desk, now=at(8, 30), actor=officer)
+
+    assert client.get(url).json()["recent"][0]["queue_number"] == "A-001"

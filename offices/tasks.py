@@ -3,7 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
-from applicants.capacity_events import capacity_appeared
+from offices import signals
+from offices.models import Slot
 from offices.services.release import offices_release
 
 
@@ -16,8 +17,8 @@ def release_dates() -> dict:
     the rollover allocation acts on them.
     """
     report = offices_release(now=timezone.now())
-    # Rollover hook: newly released dates are room for waiting requests.
-    capacity_appeared(office_ids={office_id for office_id, _ in report.released})
+    # newly released dates are room for waiting requests.
+    signals.capacity_appeared.send(sender=Slot, office_ids={office_id for office_id, _ in report.released})
     return {
         "offices": report.offices,
         "slots_created": report.slots_created,

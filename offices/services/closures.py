@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from applicants.capacity_events import capacity_appeared, sessions_closed
+from offices import signals
 from offices.cache import availability_invalidate_many
 from offices.exceptions import ClosureNotAllowed
 from offices.models import Closure, Office, Slot
@@ -91,8 +91,9 @@ def closure_create(
         ids = [slot_id for slot_id, _ in affected]
         Slot.objects.filter(id__in=ids).update(closed=True, closed_reason=reason)
         availability_invalidate_many(office_dates=[(office_id, date) for office_id in office_ids], slot_ids=ids)
-        # Rollover hook: the bookings on these rows move to the next sessions with room.
-        sessions_closed(
+        # the bookings on these rows move to the next sessions with room.
+        signals.sessions_closed.send(
+            sender=Slot,
             slot_ids=[slot_id for slot_id, booked in affected if booked > 0],
             date=date,
             start=start,
@@ -121,8 +122,10 @@ def closure_lift(*, closure: Closure, actor: AbstractBaseUser | None, now: dt.da
             else:
                 still_closed.setdefault(reason, []).append(slot_id)
         Slot.objects.filter(id__in=reopen).update(closed=False, closed_reason="")
-        # Rollover hook: room appeared, waiting requests may have it.
-        capacity_appeared(office_ids={office_id for slot_id, office_id, _ in rows if slot_id in set(reopen)})
+        # room appeared, waiting requests may have it.
+        signals.capacity_appeared.send(
+            sender=Slot, office_ids={office_id for slot_id, office_id, _ in rows if slot_id in set(reopen)}
+        )
         for reason, ids in still_closed.items():
             Slot.objects.filter(id__in=ids).update(closed_reason=reason)
         availability_invalidate_many(

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from applicants.capacity_events import capacity_appeared
+from offices import signals
 from offices.cache import availability_invalidate, availability_invalidate_many
 from offices.exceptions import CapacityBelowBooked, InvalidQuota
 from offices.models import Office, SessionTemplate, Slot
@@ -77,8 +77,8 @@ def slot_set_capacity(*, slot: Slot, capacity: int, actor: AbstractBaseUser | No
         Slot.objects.filter(pk=slot.pk).update(capacity=capacity)
         availability_invalidate(office_id=locked.office_id, date=locked.date, slot_ids=(locked.pk,))
         if capacity > locked.capacity:
-            # Rollover hook: room appeared, waiting requests may have it.
-            capacity_appeared(office_ids=[locked.office_id])
+            # room appeared, waiting requests may have it.
+            signals.capacity_appeared.send(sender=Slot, office_ids=[locked.office_id])
     old = locked.capacity
     slot.capacity, slot.booked = capacity, locked.booked
     return CapacityChange(slot=slot, old=old, new=capacity)
@@ -160,8 +160,8 @@ def office_slots_resync(*, office: Office, now: dt.datetime) -> ResyncResult:
         _remove_dropped(wanted, rows, result, touched)
         availability_invalidate_many(office_dates=[(office.id, date) for date in touched])
         if result.created or result.raised_slot_ids:
-            # Rollover hook: room appeared, waiting requests may have it.
-            capacity_appeared(office_ids=[office.id])
+            # room appeared, waiting requests may have it.
+            signals.capacity_appeared.send(sender=Slot, office_ids=[office.id])
     return result
 
 

@@ -59,8 +59,9 @@ def test_a_national_closure_asks_each_office_with_bookings(office, other_office,
     assert sorted(k["office_id"] for name, k in published if name == ROLLOVER) == sorted([office.id, other_office.id])
 
 
-def test_lifting_a_closure_asks_for_an_allocation(office, now, published, commit):
+def test_lifting_a_closure_asks_for_an_allocation_where_someone_waits(office, now, published, commit):
     make_slots(office, [TOMORROW], capacity=5)
+    make_waiting(office, 1, requested_date=TOMORROW, since=NOW)
     with commit():
         closure_create(office=office, date=TOMORROW, start=None, kind="local", reason="Rapat", actor=None, now=now)
     published.clear()
@@ -69,6 +70,18 @@ def test_lifting_a_closure_asks_for_an_allocation(office, now, published, commit
         closure_lift(closure=Closure.objects.get(), actor=None, now=now)
 
     assert published == [(ALLOCATE, {"office_id": office.id})]
+
+
+def test_room_appearing_where_nobody_waits_sends_no_task(office, now, published, commit):
+    make_slots(office, [TOMORROW], capacity=5)
+    with commit():
+        closure_create(office=office, date=TOMORROW, start=None, kind="local", reason="Rapat", actor=None, now=now)
+    published.clear()
+
+    with commit():
+        closure_lift(closure=Closure.objects.get(), actor=None, now=now)
+
+    assert published == []
 
 
 def test_the_sweep_asks_once_for_every_office_with_waiting_requests(office, other_office, now, published, commit):

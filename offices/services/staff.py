@@ -20,6 +20,13 @@ SUPERVISOR_PERMISSIONS = {
     "closure": ("view", "add", "delete"),
 }
 CENTRAL_ADMIN_MODELS = ("office", "sessiontemplate", "dateoverride", "slot", "closure", "officemembership")
+# Bookings are read-only in the admin (changes go through services); "change" lets a
+# supervisor run the admin's cancel action on their offices' bookings.
+BOOKING_PERMISSIONS = {
+    "booking": ("view", "change"),
+    "servicecounter": ("view", "add", "change"),
+    "queueevent": ("view",),
+}
 
 
 def _permissions(app_label: str, wanted: dict[str, tuple[str, ...]]) -> list[Permission]:
@@ -35,8 +42,10 @@ def staff_groups_sync() -> dict[str, int]:
     """
     everything = ("view", "add", "change", "delete")
     groups = {
-        SUPERVISOR_GROUP: _permissions("offices", SUPERVISOR_PERMISSIONS),
+        SUPERVISOR_GROUP: _permissions("offices", SUPERVISOR_PERMISSIONS)
+        + _permissions("applicants", BOOKING_PERMISSIONS),
         CENTRAL_ADMIN_GROUP: _permissions("offices", dict.fromkeys(CENTRAL_ADMIN_MODELS, everything))
+        + _permissions("applicants", BOOKING_PERMISSIONS)
         # View only: with "change user" the stock user admin would let them make
         # anyone (themselves included) a superuser. Accounts are made by superusers.
         + _permissions("auth", {"user": ("view",), "group": ("view",)}),

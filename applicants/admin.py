@@ -1,0 +1,172 @@
+"""Bookings in the admin: supervisors see their offices' bookings, central admins all.
+
+Bookings are read-only here: every change of status or place goes through the
+services (capacity, status log, notifications), so the admin offers actions that
+call them instead of editable fields.
+"""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from applicants.models import Booking, BookingStatus, BookingTransition, QueueEvent, ServiceCounter
+from applicants.services.booking import booking_cancel
+from offices.admin.scope import OfficeScopedAdmin
+from queue_booking.errors import ServiceError
+
+
+class BookingTransitionInline(admin.TabularInline):
+    model = BookingTransition
+    fields = ("at", "from_status", "to_status", "reason", "actor")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(OfficeScopedAdmin):
+    list_display = (
+        "code",
+        "office",
+        "date",
+        "session",
+        "track",
+        "service",
+        "status",
+        "channel",
+        "queue_number",
+        "nik_masked",
+        "created_at",
+    )
+    list_filter = ("status", "track", "channel", "service", "date")
+    list_select_related = ("office", "slot", "applicant")
+    date_hierarchy = "date"
+    search_fields = ("code",)
+    # By code only: admin search is a GET, and a NIK must never appear in a URL.
+    search_help_text = _("Booking code")
+    ordering = ("-date", "slot__start", "queue_seq")
+    inlines = [BookingTransitionInline]
+    actions = ["cancel_bookings"]
+    exclude = ("token_hash", "token_encrypted", "nik_hash")
+    readonly_fields = (
+        "code",
+        "office",
+        "slot",
+        "date",
+        "requested_date",
+        "requested_slot",
+        "track",
+        "service",
+        "channel",
+        "priority_group",
+        "status",
+        "language",
+        "applicant_name",
+        "nik_masked",
+        "person_slot",
+        "waiting_since",
+        "rollover_rank",
+        "rolled_from",
+        "reschedule_count",
+        "queue_number",
+        "queue_seq",
+        "checked_in_at",
+        "queued_at",
+        "called_at",
+        "counter",
+        "served_at",
+        "missed_count",
+        "created_at",
+        "updated_at",
+    )
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    @admin.display(description=_("session"), ordering="slot__start")
+    def session(self, obj: Booking) -> str:
+        if obj.slot is None:
+            return "-"
+        return f"{obj.slot.start:%H:%M}-{obj.slot.end:%H:%M} {obj.office.tz_abbreviation}"
+
+    @admin.display(description=_("NIK"))
+    def nik_masked(self, obj: Booking) -> str:
+        return obj.applicant.nik_masked
+
+    @admin.display(description=_("applicant"))
+    def applicant_name(self, obj: Booking) -> str:
+        return obj.applicant.full_name
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.strip().upper())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The status log is the history; a booking is cancelled, never deleted.
+        return False
+
+    @admin.action(description=_("Cancel the selected bookings (frees their places)"), permissions=["change"])
+    def cancel_bookings(self, request, queryset):
+        now = timezone.now()
+        cancelled, refused = 0, []
+        for booking in queryset.select_related("office", "slot", "applicant"):
+            if booking.status == BookingStatus.CANCELLED:
+                continue
+            try:
+                booking_cancel(booking=booking, now=now, actor=request.user, reason="cancelled_by_staff")
+            except ServiceError as exc:
+                refused.append(f"{booking.code}: {exc.detail}")
+            else:
+                cancelled += 1
+        if cancelled:
+            messages.success(
+                request,
+                ngettext("%(count)d booking cancelled.", "%(count)d bookings cancelled.", cancelled)
+                % {"count": cancelled},
+            )
+        if refused:
+            messages.warning(request, "; ".join(refused))
+
+
+@admin.register(ServiceCounter)
+class ServiceCounterAdmin(OfficeScopedAdmin):
+    list_display = ("name", "office", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "office__name", "office__code")
+    list_select_related = ("office",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from offices.admin.scope import scope_ids
+        from offices.models import Office
+
+        if db_field.name == "office":
+            ids = scope_ids(request)
+            kwargs["queryset"] = Office.objects.all() if ids is None else Office.objects.filter(id__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(QueueEvent)
+class QueueEventAdmin(OfficeScopedAdmin):
+    """The counters' audit trail: who called, served or missed whom, and when."""
+
+    list_display = ("at", "office", "booking", "action", "counter", "actor")
+    list_filter = ("action", "date")
+    list_select_related = ("office", "booking", "counter", "actor")
+    date_hierarchy = "date"
+    search_fields = ("booking__code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

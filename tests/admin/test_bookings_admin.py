@@ -1,0 +1,108 @@
+"""Bookings in the admin: supervisors see only their offices' bookings and change them only through services."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+
+from applicants.models import Booking, BookingStatus, Channel
+from applicants.services.booking import booking_create
+from offices.models import OfficeMembership, Slot
+from offices.selectors import CENTRAL_ADMIN_GROUP
+from offices.services import membership_grant, staff_groups_sync
+from tests import factories
+
+NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+DAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def slot_a(office):
+    return factories.SlotFactory(office=office, date=DAY, capacity=5)
+
+
+@pytest.fixture
+def slot_b(other_office):
+    return factories.SlotFactory(office=other_office, date=DAY, capacity=5)
+
+
+def _book(slot, nik_serial: int) -> Booking:
+    applicant = factories.ApplicantFactory(nik=factories.make_nik(dt.date(1990, 1, 1), serial=nik_serial))
+    result = booking_create(
+        slot=slot, applicant=applicant, track="regular", service="new", now=NOW, channel=Channel.ONLINE
+    )
+    return result.booking
+
+
+@pytest.fixture
+def supervisor_a(office, client):
+    staff_groups_sync()
+    user = factories.UserFactory(username="supervisor.surabaya")
+    membership_grant(user=user, office=office, role=OfficeMembership.Role.SUPERVISOR)
+    client.force_login(user)
+    return user
+
+
+def test_a_supervisor_lists_only_their_offices_bookings(client, supervisor_a, slot_a, slot_b):
+    mine, theirs = _book(slot_a, 1), _book(slot_b, 2)
+
+    page = client.get("/admin/applicants/booking/")
+
+    assert page.status_code == 200
+    assert mine.code in page.content.decode()
+    assert theirs.code not in page.content.decode()
+    assert client.get(f"/admin/applicants/booking/{theirs.pk}/change/").status_code in (302, 403, 404)
+
+
+def test_the_admin_finds_a_booking_by_code_and_never_shows_a_full_nik(client, supervisor_a, slot_a):
+    booking = _book(slot_a, 7)
+    other = _book(slot_a, 8)
+    nik = factories.make_nik(dt.date(1990, 1, 1), serial=7)
+
+    found = client.get("/admin/applicants/booking/", {"q": booking.code.lower()})
+    detail = client.get(f"/admin/applicants/booking/{booking.pk}/change/")
+
+    assert booking.code in found.content.decode()
+    assert other.code not in found.content.decode()
+    assert detail.status_code == 200
+    assert nik not in found.content.decode() + detail.content.decode()
+    assert booking.applicant.nik_masked in detail.content.decode()
+
+
+def test_cancelling_from_the_admin_frees_the_place_through_the_service(client, supervisor_a, slot_a):
+    booking = _book(slot_a, 3)
+    assert Slot.objects.get(pk=slot_a.pk).booked == 1
+
+    response = client.post(
+        "/admin/applicants/booking/",
+        {"action": "cancel_bookings", "_selected_action": [booking.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert Slot.objects.get(pk=slot_a.pk).booked == 0
+    transition = booking.transitions.last()
+    assert (transition.to_status, transition.actor, transition.reason) == (
+        "cancelled",
+        supervisor_a,
+        "cancelled_by_staff",
+    )
+
+
+def test_bookings_cannot_be_added_or_deleted_in_the_admin(client, db):
+    staff_groups_sync()
+    user = factories.UserFactory(username="pusat", is_staff=True)
+    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    client.force_login(user)
+
+    assert client.get("/admin/applicants/booking/").status_code == 200
+    assert client.get("/admin/applicants/booking/add/").status_code == 403

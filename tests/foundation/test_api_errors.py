@@ -1,5 +1,6 @@
 """The API has one error format: {"code", "detail", "fields"}."""
 
+from django.utils import translation
 from rest_framework import exceptions as drf
 from rest_framework import serializers
 
@@ -53,6 +54,16 @@ def test_rate_limited_answers_429_with_retry_after():
     assert response.status_code == 429
     assert response["Retry-After"] == "30"
     assert response.data["code"] == "rate_limited"
+
+
+def test_the_detail_is_translated_to_the_active_language():
+    with translation.override("id"):
+        response = exception_handler(drf.ValidationError({"date": ["bad"]}), {})
+    with translation.override("en"):
+        english = exception_handler(drf.ValidationError({"date": ["bad"]}), {})
+
+    assert english.data["detail"] == "Some fields are not valid. Please check them and try again."
+    assert response.data["detail"] != english.data["detail"]
 
 
 def test_not_authenticated_is_403_with_a_code():

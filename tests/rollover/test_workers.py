@@ -182,6 +182,8 @@ def test_a_worker_killed_mid_rollover_leaves_the_same_state_as_one_clean_run(wor
     result = run.get(timeout=60)
 
     assert result == {"office_id": killed_office.id, "moved": 0, "waiting": 0}
+    # The worker stores the result before it writes its log line: wait for the line.
+    wait_for(lambda: fresh.succeeded("applicants.tasks.rollover_closure") >= 1, timeout=10, what="the log line")
     assert fresh.succeeded("applicants.tasks.rollover_closure") == 1
     killed = _outcome(killed_office, killed_plain)
     reference = _outcome(clean_office, clean_plain)

@@ -47,6 +47,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     """A user who belongs to an office: ``StaffFactory(membership__office=o, membership__role=...)``."""
 
+    class Meta:
+        skip_postgeneration_save = True
+
     is_staff = True
     membership = factory.RelatedFactory(MembershipFactory, factory_related_name="user")
 

@@ -404,12 +404,14 @@ class Runner:
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
         started = time.monotonic()
-        finished = 0
         next_note = started + 5
-        while finished < self.args.threads and time.monotonic() - started < cap:
-            if done_threads.acquire(timeout=0.2):
-                finished += 1
-                continue
+        # Stop the whole of wrk as soon as one thread is done. A stopped thread's sockets
+        # stay open until wrk exits, and a sync gunicorn worker that answered one of them
+        # waits (up to 2 s, gunicorn's graceful close) for the client to close it: left
+        # open, they would stall the workers still serving the other thread.
+        while time.monotonic() - started < cap:
+            if done_threads.acquire(timeout=0.05):
+                break
             if progress and time.monotonic() >= next_note:
                 left = max(duration - (time.monotonic() - started), 0)
                 log(f"{label}: {left:.0f} s left")

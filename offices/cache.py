@@ -44,21 +44,40 @@ def availability_invalidate(*, office_id: int, date: dt.date, slot_ids: tuple[in
     def forget() -> None:
         cache.delete_many([availability_key(office_id, date), *(slot_full_key(s) for s in slot_ids)])
         local_forget(office_id)
+        local_forget_full(slot_ids)
 
     transaction.on_commit(forget)
 
 
 def slot_mark_full(slot_id: int) -> None:
     cache.set(slot_full_key(slot_id), 1, availability_ttl())
+    local_set(("full", slot_id), True, local_ttl())
 
 
 def slot_is_marked_full(slot_id: int) -> bool:
-    return cache.get(slot_full_key(slot_id)) is not None
+    """Whether the cache says the session is full (a hint; the booking path decides).
+
+    Each process remembers the answer, either way, for the micro-cache life: a sold-out
+    flood then asks Redis once per session and process every couple of seconds, not
+    once per request. Remembering "full" can hide a place freed by another process for
+    at most that life (this process forgets at once); remembering "not full" only sends
+    a request down the booking path, which decides on the database and marks the
+    session full here when it is.
+    """
+    ttl = local_ttl()
+    if ttl > 0:
+        known = local_get(("full", slot_id))
+        if known is not None:
+            return known
+    full = cache.get(slot_full_key(slot_id)) is not None
+    local_set(("full", slot_id), full, ttl)
+    return full
 
 
 def availability_invalidate_many(*, office_dates: Iterable[tuple[int, dt.date]], slot_ids: Iterable[int] = ()) -> None:
     """``availability_invalidate`` for many office-dates at once (one round trip, after commit)."""
     keys = [availability_key(office_id, date) for office_id, date in set(office_dates)]
+    slot_ids = list(slot_ids)
     keys += [slot_full_key(s) for s in slot_ids]
     office_ids = {office_id for office_id, _ in office_dates}
 
@@ -66,6 +85,7 @@ def availability_invalidate_many(*, office_dates: Iterable[tuple[int, dt.date]],
         cache.delete_many(keys)
         for office_id in office_ids:
             local_forget(office_id)
+        local_forget_full(slot_ids)
 
     if keys:
         transaction.on_commit(forget)
@@ -127,6 +147,11 @@ def local_generation(office_id: int) -> int:
 
 def local_forget(office_id: int) -> None:
     _local_generation[office_id] = _local_generation.get(office_id, 0) + 1
+
+
+def local_forget_full(slot_ids: Iterable[int]) -> None:
+    for slot_id in slot_ids:
+        _local.pop(("full", slot_id), None)
 
 
 def local_get(key: Any) -> Any:

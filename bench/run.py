@@ -338,7 +338,11 @@ class CpuMeter:
             if group == "postgres" and not self._ours(entry):
                 continue
             if group:
-                per_pid[entry] = (group, int(fields[11]) + int(fields[12]))
+                ticks = int(fields[11]) + int(fields[12])
+                if group == "app":
+                    # The master's reaped children: workers recycled by max_requests.
+                    ticks += int(fields[13]) + int(fields[14])
+                per_pid[entry] = (group, ticks)
         with open("/proc/stat") as handle:
             cpu = [int(x) for x in handle.readline().split()[1:]]
         idle = cpu[3] + cpu[4]
@@ -347,8 +351,9 @@ class CpuMeter:
     def delta(self, before: dict, after: dict) -> dict:
         seconds: dict[str, float] = {"app": 0.0, "postgres": 0.0, "redis": 0.0}
         for pid, (group, ticks) in after["pids"].items():
-            if pid in before["pids"]:
-                seconds[group] += (ticks - before["pids"][pid][1]) / self.tick
+            # A process born meanwhile (a recycled worker, its new database backend)
+            # spent all its CPU in the window.
+            seconds[group] += (ticks - before["pids"].get(pid, (group, 0))[1]) / self.tick
         total = after["total"] - before["total"]
         wall = after["at"] - before["at"]
         result = {f"{group}_s": round(value, 2) for group, value in seconds.items()}

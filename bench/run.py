@@ -59,6 +59,7 @@ WARMUP_OFFICE = -1  # the last office: after the 50 of flood_many and the 40 of 
 ROUND_CAP_S = 120
 SOLD_OUT_POOL_PER_S = 10_000  # fresh applicants per second of sold_out; more than 2 cores can send
 BUSY_WARNING = 0.15
+CPU_SAMPLE_S = 0.5
 SETTLE_S = 0.5  # let requests still in flight when a run stopped finish before the next
 
 
@@ -338,28 +339,41 @@ class CpuMeter:
             if group == "postgres" and not self._ours(entry):
                 continue
             if group:
-                ticks = int(fields[11]) + int(fields[12])
-                if group == "app":
-                    # The master's reaped children: workers recycled by max_requests.
-                    ticks += int(fields[13]) + int(fields[14])
-                per_pid[entry] = (group, ticks)
+                per_pid[entry] = (group, int(fields[11]) + int(fields[12]))
         with open("/proc/stat") as handle:
             cpu = [int(x) for x in handle.readline().split()[1:]]
         idle = cpu[3] + cpu[4]
         return {"pids": per_pid, "busy": sum(cpu) - idle, "total": sum(cpu), "at": time.monotonic()}
 
-    def delta(self, before: dict, after: dict) -> dict:
+    def begin(self) -> dict:
+        first = self.snapshot()
+        return {"first": first, "pids": {pid: [group, t, t] for pid, (group, t) in first["pids"].items()}}
+
+    def sample(self, window: dict) -> dict:
+        """Note every process's CPU so far. A process born meanwhile (a worker recycled
+        by max_requests, its new database backend) counts from zero; one that dies
+        loses only what it spent since the last sample."""
+        now = self.snapshot()
+        for pid, (group, ticks) in now["pids"].items():
+            window["pids"].setdefault(pid, [group, 0, 0])[2] = ticks
+        window["last"] = now
+        return window
+
+    def end(self, window: dict) -> dict:
+        self.sample(window)
         seconds: dict[str, float] = {"app": 0.0, "postgres": 0.0, "redis": 0.0}
-        for pid, (group, ticks) in after["pids"].items():
-            # A process born meanwhile (a recycled worker, its new database backend)
-            # spent all its CPU in the window.
-            seconds[group] += (ticks - before["pids"].get(pid, (group, 0))[1]) / self.tick
-        total = after["total"] - before["total"]
-        wall = after["at"] - before["at"]
+        for group, first, last in window["pids"].values():
+            seconds[group] += (last - first) / self.tick
         result = {f"{group}_s": round(value, 2) for group, value in seconds.items()}
-        result["machine_busy"] = round((after["busy"] - before["busy"]) / total, 3) if total else 0.0
-        result["wall_s"] = round(wall, 2)
+        result.update(self.delta(window["first"], window["last"]))
         return result
+
+    def delta(self, before: dict, after: dict) -> dict:
+        total = after["total"] - before["total"]
+        return {
+            "machine_busy": round((after["busy"] - before["busy"]) / total, 3) if total else 0.0,
+            "wall_s": round(after["at"] - before["at"], 2),
+        }
 
 
 class Runner:
@@ -389,7 +403,7 @@ class Runner:
         cmd += ["--timeout", "10s", "-s", str(LUA_SCRIPT), self.base_url]
         time.sleep(SETTLE_S)
         before_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        before_cpu = self.cpu.snapshot()
+        window = self.cpu.begin()
         proc = subprocess.Popen(
             cmd,
             stdout=subprocess.PIPE,
@@ -414,14 +428,18 @@ class Runner:
         # stay open until wrk exits, and a sync gunicorn worker that answered one of them
         # waits (up to 2 s, gunicorn's graceful close) for the client to close it: left
         # open, they would stall the workers still serving the other thread.
+        next_sample = started + CPU_SAMPLE_S
         while time.monotonic() - started < cap:
             if done_threads.acquire(timeout=0.05):
                 break
+            if time.monotonic() >= next_sample:
+                self.cpu.sample(window)
+                next_sample += CPU_SAMPLE_S
             if progress and time.monotonic() >= next_note:
                 left = max(duration - (time.monotonic() - started), 0)
                 log(f"{label}: {left:.0f} s left")
                 next_note += 5
-        after_cpu = self.cpu.snapshot()
+        cpu = self.cpu.end(window)
         proc.send_signal(signal.SIGINT)  # wrk sleeps out its -d otherwise
         proc.wait(timeout=30)
         reader.join(timeout=10)
@@ -437,7 +455,7 @@ class Runner:
         result["load_cpu_s"] = (after_usage.ru_utime - before_usage.ru_utime) + (
             after_usage.ru_stime - before_usage.ru_stime
         )
-        result["cpu"] = self.cpu.delta(before_cpu, after_cpu)
+        result["cpu"] = cpu
         return result
 
 

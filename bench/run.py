@@ -152,13 +152,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Debian ships pgbench with the PostgreSQL server (postgresql-15), which the bench needs anyway.
+TOOLS = {"wrk": "wrk", "pgbench": "postgresql"}
+
+
 def ensure_tools() -> None:
     """wrk and pgbench come from Debian's packages; install them when missing and allowed."""
-    missing = [name for name, package in (("wrk", "wrk"), ("pgbench", "postgresql-contrib")) if not shutil.which(name)]
+    missing = [name for name in TOOLS if not shutil.which(name)]
     if not missing:
         return
-    packages = ["wrk" if "wrk" in missing else "", "postgresql-client" if "pgbench" in missing else ""]
-    packages = [p for p in packages if p]
+    packages = [TOOLS[name] for name in missing]
     if os.geteuid() == 0 and shutil.which("apt-get"):
         log(f"installing {', '.join(packages)} from Debian's packages")
         subprocess.run(["apt-get", "update", "-qq"], check=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", staff.home, name="home"),
+    path("utilization/", staff.utilization, name="utilization"),
     path("<slug:office_code>/checkin/", staff.checkin, name="checkin"),
     path("<slug:office_code>/walkin/", staff.walkin, name="walkin"),
     path("<slug:office_code>/counter/", staff.counters, name="counters"),

@@ -6,6 +6,7 @@ Each office page is limited to the offices the user belongs to (403 otherwise), 
 same rule as the API (``applicants.staff_access``).
 """
 
+import datetime as dt
 import functools
 
 from django.contrib import messages
@@ -49,7 +50,13 @@ from applicants.services.walkin import walkin_register, walkin_sessions
 from applicants.staff_access import staff_offices, staff_require, staff_role
 from offices.exceptions import OfficeNotFound
 from offices.models import Office, OfficeMembership, Track
-from offices.selectors import office_get
+from offices.selectors import (
+    office_get,
+    user_is_central_admin,
+    user_office_ids,
+    utilization_by_day,
+    utilization_by_office,
+)
 from offices.timeutils import office_now, office_today
 from queue_booking.errors import ServiceError
 
@@ -109,6 +116,49 @@ def home(request):
     if len(offices) == 1 and request.GET.get("stay") is None:
         return redirect("staff:checkin", office_code=offices[0]["office"].code)
     return render(request, "staff/home.html", {"offices": offices})
+
+
+UTILIZATION_DAYS = (7, 14, 30)
+
+
+@login_required
+@require_GET
+def utilization(request):
+    """Booked against offered places over the coming days, per office and per day.
+
+    Central admins see every office; other staff see the offices they belong to.
+    """
+    if user_is_central_admin(request.user):
+        office_ids, scope = None, _("all offices")
+    else:
+        office_ids = user_office_ids(request.user)
+        if not office_ids:
+            raise PermissionDenied
+        scope = _("your offices")
+    try:
+        days = int(request.GET.get("days", UTILIZATION_DAYS[1]))
+    except ValueError:
+        days = UTILIZATION_DAYS[1]
+    days = days if days in UTILIZATION_DAYS else UTILIZATION_DAYS[1]
+    # The country spans three zones; "tomorrow" is taken in WIB, where most offices are.
+    start = timezone.localdate() + dt.timedelta(days=1)
+    by_office = utilization_by_office(office_ids=office_ids, start=start, days=days)
+    by_day = utilization_by_day(office_ids=office_ids, start=start, days=days)
+    total_capacity = sum(u.capacity for u in by_office)
+    total_booked = sum(u.booked for u in by_office)
+    context = {
+        "scope": scope,
+        "days": days,
+        "day_choices": UTILIZATION_DAYS,
+        "start": start,
+        "end": start + dt.timedelta(days=days - 1),
+        "by_office": by_office,
+        "by_day": by_day,
+        "total_capacity": total_capacity,
+        "total_booked": total_booked,
+        "total_percent": round(100 * total_booked / total_capacity) if total_capacity else 0,
+    }
+    return render(request, "staff/utilization.html", context)
 
 
 @office_staff_view()

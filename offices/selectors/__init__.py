@@ -28,8 +28,12 @@ from offices.selectors.release import (
     office_next_release_at,
     office_release_window,
 )
+from offices.selectors.utilization import Utilization, utilization_by_day, utilization_by_office
 
 __all__ = [
+    "Utilization",
+    "utilization_by_day",
+    "utilization_by_office",
     "CENTRAL_ADMIN_GROUP",
     "MAX_AVAILABILITY_DAYS",
     "SUPERVISOR_GROUP",

@@ -1,0 +1,89 @@
+"""Utilization: booked against offered places, per office and per day, for the right people."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+
+from offices.models import OfficeMembership
+from offices.selectors import CENTRAL_ADMIN_GROUP, utilization_by_day, utilization_by_office
+from offices.services import staff_groups_sync
+from tests import factories
+
+NOW = dt.datetime(2026, 11, 23, 3, tzinfo=dt.UTC)  # 10:00 WIB
+TOMORROW = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def rows(office, other_office):
+    factories.SlotFactory(office=office, date=TOMORROW, capacity=100, booked=75)
+    factories.SlotFactory(office=office, date=TOMORROW, start=dt.time(10), end=dt.time(12), capacity=100, booked=25)
+    factories.SlotFactory(office=office, date=TOMORROW + dt.timedelta(days=1), capacity=50, booked=50)
+    # Closed sessions offer nothing; sessions beyond the period do not count.
+    factories.SlotFactory(office=office, date=TOMORROW, start=dt.time(13), end=dt.time(15), capacity=80, closed=True)
+    factories.SlotFactory(office=office, date=TOMORROW + dt.timedelta(days=40), capacity=10, booked=10)
+    factories.SlotFactory(office=other_office, date=TOMORROW, capacity=40, booked=4)
+
+
+def test_it_sums_open_sessions_per_office_fullest_first(rows, office, other_office):
+    result = utilization_by_office(office_ids=None, start=TOMORROW, days=14)
+
+    assert [(u.key, u.booked, u.capacity, u.percent) for u in result] == [
+        ("surabaya", 150, 250, 60),
+        ("makassar", 4, 40, 10),
+    ]
+
+
+def test_it_sums_per_day_in_date_order_within_the_offices_asked(rows, office):
+    result = utilization_by_day(office_ids={office.id}, start=TOMORROW, days=7)
+
+    assert [(u.label, u.booked, u.capacity, u.percent) for u in result] == [
+        (TOMORROW, 100, 200, 50),
+        (TOMORROW + dt.timedelta(days=1), 50, 50, 100),
+    ]
+
+
+def test_a_supervisor_sees_only_their_offices_as_bars(client, rows, office):
+    user = factories.StaffFactory(
+        username="supervisor.surabaya", membership__office=office, membership__role=OfficeMembership.Role.SUPERVISOR
+    )
+    client.force_login(user)
+
+    page = client.get("/staff/utilization/", {"days": 7}).content.decode()
+
+    assert 'class="bars"' in page
+    assert "60% (150/250)" in page
+    assert "makassar" not in page
+
+
+def test_a_central_admin_compares_every_office(client, rows):
+    staff_groups_sync()
+    user = factories.UserFactory(username="pusat", is_staff=True)
+    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    client.force_login(user)
+
+    page = client.get("/staff/utilization/").content.decode()
+
+    assert "surabaya" in page
+    assert "makassar" in page
+    assert "10% (4/40)" in page
+
+
+def test_a_user_without_an_office_is_refused(client, rows):
+    client.force_login(factories.UserFactory(username="nobody"))
+
+    assert client.get("/staff/utilization/").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, rows):
+    response = client.get("/staff/utilization/")
+
+    assert response.status_code == 302
+    assert "/staff/login/" in response["Location"]

@@ -102,3 +102,25 @@ def test_the_celery_beat_schedule_names_only_real_tasks():
     app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, f"beat schedules {entry['task']}, which is not registered"
+
+
+def test_the_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
+    schema = tmp_path / "schema.yaml"
+    result = _manage(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(schema), env={"DEBUG": "1"}, tmp_path=tmp_path
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    paths = yaml.safe_load(schema.read_text())["paths"]
+    for path in (
+        "/api/v1/offices/",
+        "/api/v1/offices/{code}/availability/",
+        "/api/v1/bookings/",
+        "/api/v1/bookings/{code}/",
+        "/api/v1/bookings/{code}/cancel/",
+        "/api/v1/bookings/{code}/reschedule/",
+        "/api/v1/bookings/lookup/",
+        "/api/v1/staff/checkins/",
+        "/api/v1/offices/{code}/queue/",
+    ):
+        assert path in paths, f"{path} is missing from the OpenAPI schema"

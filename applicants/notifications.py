@@ -2,16 +2,16 @@
 
 ``notify`` records what must be sent as ``Notification`` rows inside the caller's
 transaction (the unique ``dedupe_key`` makes a second request for the same message a
-no-op) and, once that transaction commits, enqueues one task per row with the row's id
-only. ``notification_send`` (run by that task) claims the row, renders the message in
-the booking's language and sends it.
+no-op) and, once that transaction commits, enqueues one task for the event (booking id
+and dedupe key only), which sends each of its rows. ``notification_send`` claims one
+row, renders the message in the booking's language and sends it; the resend sweep
+enqueues it by the row's id.
 """
 
 import datetime as dt
 import logging
 import sys
 from dataclasses import dataclass
-from functools import partial
 from typing import ClassVar
 
 from django.conf import settings
@@ -31,6 +31,8 @@ from applicants.proof import booking_ics, checkin_window, date_label, proof_url,
 logger = logging.getLogger(__name__)
 
 SEND_TASK = "applicants.tasks.send_notification"
+# One message per event rather than per channel: publishing is a large part of a booking's CPU.
+SEND_EVENT_TASK = "applicants.tasks.send_notifications"
 MAX_ATTEMPTS = 6
 
 
@@ -89,28 +91,23 @@ def notify(*, booking: Booking, kind: str, dedupe_key: str | None = None) -> Non
         channels.append(Notification.Channel.SMS)
     if not channels:
         return
-    # An upsert that changes nothing on a duplicate, so that one statement returns the
-    # ids of new and existing rows alike; a row already sent is skipped by the task.
-    rows = Notification.objects.bulk_create(
+    # On a duplicate the upsert changes nothing; a row already sent is skipped by the task.
+    Notification.objects.bulk_create(
         [Notification(booking=booking, kind=kind, channel=channel, dedupe_key=dedupe) for channel in channels],
         update_conflicts=True,
         unique_fields=["booking", "channel", "dedupe_key"],
         update_fields=["kind"],
     )
-    ids = [row.pk for row in rows]
-    if None in ids:  # a backend that cannot return the ids of upserted rows
-        transaction.on_commit(partial(enqueue_pending, booking_id=booking.id, dedupe_key=dedupe))
-        return
-    for notification_id in ids:
-        dispatch.enqueue_on_commit(SEND_TASK, notification_id=notification_id)
+    dispatch.enqueue_on_commit(SEND_EVENT_TASK, booking_id=booking.id, dedupe_key=dedupe)
 
 
-def enqueue_pending(*, booking_id: int, dedupe_key: str) -> None:
-    ids = Notification.objects.filter(
-        booking_id=booking_id, dedupe_key=dedupe_key, state=Notification.State.PENDING
-    ).values_list("id", flat=True)
-    for notification_id in ids:
-        dispatch.publish(SEND_TASK, {"notification_id": notification_id})
+def pending_notification_ids(*, booking_id: int, dedupe_key: str) -> list[int]:
+    """The rows of one ``notify`` call still to be sent, in a stable order (email first)."""
+    return list(
+        Notification.objects.filter(booking_id=booking_id, dedupe_key=dedupe_key, state=Notification.State.PENDING)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
 
 
 # --- Rendering ----------------------------------------------------------------------------------

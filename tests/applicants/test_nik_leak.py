@@ -14,8 +14,8 @@ from django.core import mail
 from django.db import connection
 
 from applicants.models import Applicant, Booking, BookingTransition, IdempotencyKey, Notification
-from applicants.notifications import SEND_TASK
-from applicants.tasks.notifications import send_notification
+from applicants.notifications import SEND_EVENT_TASK, SEND_TASK
+from applicants.tasks.notifications import send_notification, send_notifications
 from queue_booking.logging import ScrubNikFilter
 from tests.applicants.conftest import NIK, payload
 from tests.factories import SlotFactory
@@ -91,6 +91,8 @@ def test_a_full_nik_appears_nowhere(
     for name, kwargs in list(published):
         if name == SEND_TASK:
             send_notification.apply(kwargs=kwargs).get()
+        elif name == SEND_EVENT_TASK:
+            send_notifications.apply(kwargs=kwargs).get()
 
     seen += [f"{name} {kwargs}" for name, kwargs in published]
     seen += [f"{record.getMessage()} {record.args} {record.exc_text or ''}" for record in caplog.records]

@@ -4,12 +4,13 @@ import datetime as dt
 from smtplib import SMTPException
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 
 from applicants.models import Booking, Notification
-from applicants.notifications import SEND_TASK, notification_send, notify
+from applicants.notifications import SEND_EVENT_TASK, SEND_TASK, notification_send, notify
 from applicants.tasks.maintenance import resend_pending_notifications
-from applicants.tasks.notifications import send_notification
+from applicants.tasks.notifications import send_notification, send_notifications
 from tests.applicants.conftest import NOW, payload
 from tests.factories import SlotFactory
 
@@ -33,16 +34,23 @@ def sent_ids(published) -> list[int]:
     return [kwargs["notification_id"] for name, kwargs in published if name == SEND_TASK]
 
 
+def event_sends(published) -> list[dict]:
+    return [kwargs for name, kwargs in published if name == SEND_EVENT_TASK]
+
+
 def run_all(published) -> list[str]:
-    return [send_notification.apply(kwargs={"notification_id": i}).get() for i in sent_ids(published)]
+    outcomes = [send_notification.apply(kwargs={"notification_id": i}).get() for i in sent_ids(published)]
+    for kwargs in event_sends(published):
+        outcomes += send_notifications.apply(kwargs=kwargs).get()
+    return outcomes
 
 
-def test_a_booking_enqueues_one_send_per_channel_with_the_id_only(booked, published):
-    booked()
+def test_a_booking_enqueues_one_send_for_all_channels_with_ids_only(booked, published):
+    body = booked()
 
-    sends = [(name, kwargs) for name, kwargs in published if name == SEND_TASK]
-    assert len(sends) == 2
-    assert all(set(kwargs) == {"notification_id"} for _name, kwargs in sends)
+    assert sent_ids(published) == []
+    [kwargs] = event_sends(published)
+    assert kwargs == {"booking_id": Booking.objects.get(code=body["code"]).id, "dedupe_key": "confirmation"}
 
 
 def test_the_confirmation_email_has_text_html_the_proof_link_and_the_calendar(booked, published):
@@ -83,12 +91,13 @@ def test_the_sms_goes_to_the_e164_number_with_the_link(booked, published, sms_ou
 
 def test_sending_twice_sends_once(booked, published):
     booked()
-    ids = sent_ids(published)
+    ids = list(Notification.objects.values_list("id", flat=True))
 
     run_all(published)
     again = [notification_send(notification_id=i, now=NOW) for i in ids]
 
     assert again == ["skipped", "skipped"]
+    assert run_all(published) == []
     assert len(mail.outbox) == 1
     assert set(Notification.objects.values_list("state", flat=True)) == {"sent"}
 
@@ -106,6 +115,26 @@ def test_a_failing_mail_server_is_retried_then_given_up(booked, published, monke
     assert outcomes == ["retry"] * 5 + ["failed"]
     notification = Notification.objects.get(id=email_id)
     assert (notification.state, notification.attempts) == ("failed", 6)
+
+
+def test_one_failing_channel_is_retried_without_resending_the_other(booked, published, monkeypatch, sms_outbox):
+    booked()
+    [kwargs] = event_sends(published)
+
+    def refuse(self, *args, **kwargs):
+        raise SMTPException("mail server down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+        with pytest.raises(Retry):
+            send_notifications.apply(kwargs=kwargs)
+    assert len(sms_outbox) == 1
+    assert Notification.objects.get(channel="email").state == "pending"
+
+    assert send_notifications.apply(kwargs=kwargs).get() == ["sent"]
+    assert len(sms_outbox) == 1
+    assert len(mail.outbox) == 1
+    assert set(Notification.objects.values_list("state", "attempts")) == {("sent", 1), ("sent", 2)}
 
 
 def test_notify_is_deduplicated_by_key(booked):

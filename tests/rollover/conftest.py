@@ -12,7 +12,7 @@ import time_machine
 
 from applicants import dispatch
 from applicants.models import Notification
-from applicants.notifications import SEND_TASK, notification_send
+from applicants.notifications import SEND_EVENT_TASK, SEND_TASK, notification_send, pending_notification_ids
 
 NOW = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)  # Tuesday 10:00 WIB
 TOMORROW = dt.date(2026, 12, 2)
@@ -43,7 +43,10 @@ def deliver(published):
     def run() -> int:
         count = 0
         ids = [kwargs["notification_id"] for name, kwargs in published if name == SEND_TASK]
-        published[:] = [(name, kwargs) for name, kwargs in published if name != SEND_TASK]
+        for name, kwargs in published:
+            if name == SEND_EVENT_TASK:
+                ids += pending_notification_ids(**kwargs)
+        published[:] = [(name, kwargs) for name, kwargs in published if name not in (SEND_TASK, SEND_EVENT_TASK)]
         for notification_id in ids:
             if notification_send(notification_id=notification_id, now=NOW) == "sent":
                 count += 1

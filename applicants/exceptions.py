@@ -161,3 +161,7 @@ class IdempotencyKeyReused(BookingError):
     code = "idempotency_key_reused"
     status = 422
     message = _("This Idempotency-Key was already used for a different request.")
+
+
+# Raised for the person's own data (NIK, birth date, phone, email), never for the place.
+IDENTITY_ERRORS = (InvalidNik, NikBirthDateMismatch, InvalidBirthDate, InvalidPhone, InvalidEmail)

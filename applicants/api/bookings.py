@@ -9,7 +9,6 @@ import json
 from functools import update_wrapper
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
@@ -29,13 +28,12 @@ from applicants.api.booking_serializers import (
     booking_location,
 )
 from applicants.api.guards import limit_by_ip, limit_by_nik, run_idempotent
-from applicants.exceptions import BookingError, RateLimited, SessionFull, SessionNotFound
+from applicants.exceptions import IDENTITY_ERRORS, BookingError, RateLimited, SessionFull, SessionNotFound
 from applicants.models import BookingStatus
 from applicants.selectors import booking_get_for_token, booking_lookup, slot_for_booking
 from applicants.services.booking import (
-    applicant_upsert,
     booking_cancel,
-    booking_create,
+    booking_request,
     booking_reschedule,
     booking_token_ensure,
 )
@@ -233,28 +231,22 @@ class BookingCreateView(APIView):
         slot = slot_for_booking(slot_id=data["session"])
         if slot.office.code != data["office"] or slot.date != data["date"] or slot.track != data["track"]:
             raise SessionNotFound()
-        language = _language(data.get("language"))
-        with transaction.atomic():
-            try:
-                applicant = applicant_upsert(
-                    nik=person["nik"],
-                    full_name=person["full_name"],
-                    birth_date=person["birth_date"],
-                    phone=person["phone"],
-                    email=person["email"],
-                    language=language,
-                )
-            except BookingError as exc:
-                raise _prefixed(exc, "applicant") from None
-            result = booking_create(
+        try:
+            result = booking_request(
                 slot=slot,
-                applicant=applicant,
+                nik=person["nik"],
+                full_name=person["full_name"],
+                birth_date=person["birth_date"],
+                phone=person["phone"],
+                email=person["email"],
                 track=data["track"],
                 service=data["service"],
-                now=now,
                 if_full=data["if_full"],
-                language=language,
+                now=now,
+                language=_language(data.get("language")),
             )
+        except IDENTITY_ERRORS as exc:
+            raise _prefixed(exc, "applicant") from None
         booking = result.booking
         status = 202 if booking.status == BookingStatus.WAITING else 201
         return Response(

@@ -319,6 +319,43 @@ def booking_create(
     raise RuntimeError("could not find a free booking code")
 
 
+def booking_request(
+    *,
+    slot: Slot,
+    nik: str,
+    full_name: str,
+    birth_date: dt.date,
+    phone: str,
+    email: str,
+    track: str,
+    service: str,
+    if_full: str,
+    now: dt.datetime,
+    language: str = "id",
+) -> BookingResult:
+    """An applicant's own online booking: who they are, then their place, in one transaction.
+
+    The API and the booking pages both come here, so the person is never saved without
+    the booking they asked for (or the waiting request), and never booked twice.
+    Identity errors (``IDENTITY_ERRORS``) come from the person's data; callers map them
+    onto their own field names.
+    """
+    with transaction.atomic():
+        applicant = applicant_upsert(
+            nik=nik, full_name=full_name, birth_date=birth_date, phone=phone, email=email, language=language
+        )
+        return booking_create(
+            slot=slot,
+            applicant=applicant,
+            track=track,
+            service=service,
+            now=now,
+            if_full=if_full,
+            channel=Channel.ONLINE,
+            language=language,
+        )
+
+
 def _create(booking: Booking, *, token: str, reason: str, if_full: str, now: dt.datetime, actor) -> BookingResult:
     slot, office = booking.slot, booking.office
     booking.person_slot = _free_person_slot(booking.nik_hash)

@@ -10,7 +10,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,10 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applicants.api.guards import limit_by_ip, limit_by_nik
 from applicants.exceptions import BookingNotFound, RescheduleNotAllowed, SessionNotFound
 from applicants.forms import IF_FULL_NEXT, BookingForm, CancelForm, LookupForm, RescheduleForm, form_add_service_error
-from applicants.models import BookingStatus, Channel, Service
+from applicants.models import BookingStatus, Service
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
-from applicants.services.booking import applicant_upsert, booking_cancel, booking_create, booking_reschedule
+from applicants.services.booking import booking_cancel, booking_request, booking_reschedule
 from offices import pages
 from offices.exceptions import OfficeNotFound
 from offices.models import Track
@@ -105,25 +104,19 @@ def book(request, code: str):
         slot = slot_for_booking(slot_id=form.slot_id())
         if slot.office_id != office.id:
             raise SessionNotFound()
-        with transaction.atomic():
-            applicant = applicant_upsert(
-                nik=data["nik"],
-                full_name=data["full_name"],
-                birth_date=data["birth_date"],
-                phone=data["phone"],
-                email=data["email"],
-                language=language,
-            )
-            result = booking_create(
-                slot=slot,
-                applicant=applicant,
-                track=data["track"],
-                service=data["service"],
-                now=now,
-                if_full=data["if_full"],
-                channel=Channel.ONLINE,
-                language=language,
-            )
+        result = booking_request(
+            slot=slot,
+            nik=data["nik"],
+            full_name=data["full_name"],
+            birth_date=data["birth_date"],
+            phone=data["phone"],
+            email=data["email"],
+            track=data["track"],
+            service=data["service"],
+            if_full=data["if_full"],
+            now=now,
+            language=language,
+        )
     except ServiceError as exc:
         form_add_service_error(form, exc)
         status = exc.status

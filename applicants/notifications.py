@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from applicants import dispatch
 from applicants.identity import secret_decrypt
-from applicants.models import Booking, Notification
+from applicants.models import Applicant, Booking, Notification
 from applicants.proof import booking_ics, checkin_window, date_label, proof_url, session_label, what_to_bring
 
 logger = logging.getLogger(__name__)
@@ -76,19 +76,24 @@ def get_sms_backend() -> SmsBackend:
 # --- Recording and enqueueing ----------------------------------------------------------------
 
 
+def notification_channels(applicant: Applicant) -> list[str]:
+    """The channels a message to ``applicant`` goes by: every contact they gave."""
+    channels = []
+    if applicant.email:
+        channels.append(Notification.Channel.EMAIL)
+    if applicant.phone:
+        channels.append(Notification.Channel.SMS)
+    return channels
+
+
 def notify(*, booking: Booking, kind: str, dedupe_key: str | None = None) -> None:
     """Ask for ``kind`` to be sent to the booking's applicant on every channel they gave.
 
     Call inside the transaction that made the change: nothing is sent unless it commits.
     The same ``dedupe_key`` (default: ``kind``) never sends twice.
     """
-    applicant = booking.applicant
     dedupe = dedupe_key or kind
-    channels = []
-    if applicant.email:
-        channels.append(Notification.Channel.EMAIL)
-    if applicant.phone:
-        channels.append(Notification.Channel.SMS)
+    channels = notification_channels(booking.applicant)
     if not channels:
         return
     # On a duplicate the upsert changes nothing; a row already sent is skipped by the task.
@@ -98,7 +103,12 @@ def notify(*, booking: Booking, kind: str, dedupe_key: str | None = None) -> Non
         unique_fields=["booking", "channel", "dedupe_key"],
         update_fields=["kind"],
     )
-    dispatch.enqueue_on_commit(SEND_EVENT_TASK, booking_id=booking.id, dedupe_key=dedupe)
+    notify_enqueue(booking_id=booking.id, dedupe_key=dedupe)
+
+
+def notify_enqueue(*, booking_id: int, dedupe_key: str) -> None:
+    """Send the recorded rows of one ``notify`` event, once the transaction commits."""
+    dispatch.enqueue_on_commit(SEND_EVENT_TASK, booking_id=booking_id, dedupe_key=dedupe_key)
 
 
 def pending_notification_ids(*, booking_id: int, dedupe_key: str) -> list[int]:

@@ -12,10 +12,11 @@ applicant row, booking row(s), then slot rows in ascending id.
 
 import datetime as dt
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from applicants.dispatch import enqueue_on_commit
@@ -43,9 +44,10 @@ from applicants.models import (
     Channel,
     Notification,
 )
-from applicants.notifications import notify
+from applicants.notifications import notification_channels, notify, notify_enqueue
 from applicants.proof import new_booking_code, new_token, token_hash
-from applicants.services.applicants import applicant_upsert
+from applicants.services.applicants import applicant_prepare, applicant_save, applicant_upsert
+from applicants.services.one_statement import booking_insert_confirmed
 from offices.cache import availability_invalidate, slot_mark_full
 from offices.models import Slot, Track
 from offices.selectors import office_is_released
@@ -246,6 +248,38 @@ def _is_code_collision(exc: IntegrityError) -> bool:
     return "code" in _constraint_of(exc)
 
 
+def _booking_new(
+    *,
+    slot: Slot,
+    applicant: Applicant,
+    token: str,
+    track: str,
+    service: str,
+    channel: str,
+    priority_group: str,
+    language: str,
+) -> Booking:
+    """An unsaved confirmed booking of ``slot``, with a fresh code and its token's hash."""
+    return Booking(
+        code=new_booking_code(),
+        token_hash=token_hash(token),
+        token_encrypted=secret_encrypt(token),
+        applicant=applicant,
+        nik_hash=applicant.nik_hash,
+        office=slot.office,
+        slot=slot,
+        date=slot.date,
+        requested_date=slot.date,
+        requested_slot=slot,
+        track=track,
+        service=service,
+        channel=channel,
+        priority_group=priority_group or "",
+        status=BookingStatus.CONFIRMED,
+        language=language,
+    )
+
+
 # --- Create ---------------------------------------------------------------------------------
 
 
@@ -275,25 +309,16 @@ def booking_create(
     ``booking_create`` commit or roll back together; a failure rolls back only this
     call's savepoint.
     """
-    office = slot.office
     _check_bookable(slot=slot, track=track, channel=channel, now=now)
     token = new_token()
-    booking = Booking(
-        code=new_booking_code(),
-        token_hash=token_hash(token),
-        token_encrypted=secret_encrypt(token),
-        applicant=applicant,
-        nik_hash=applicant.nik_hash,
-        office=office,
+    booking = _booking_new(
         slot=slot,
-        date=slot.date,
-        requested_date=slot.date,
-        requested_slot=slot,
+        applicant=applicant,
+        token=token,
         track=track,
         service=service,
         channel=channel,
-        priority_group=priority_group or "",
-        status=BookingStatus.CONFIRMED,
+        priority_group=priority_group,
         language=language,
     )
     reason = "walk_in" if channel == Channel.WALK_IN else "booked"
@@ -337,13 +362,25 @@ def booking_request(
 
     The API and the booking pages both come here, so the person is never saved without
     the booking they asked for (or the waiting request), and never booked twice.
-    Identity errors (``IDENTITY_ERRORS``) come from the person's data; callers map them
-    onto their own field names.
+    Identity errors (``IDENTITY_ERRORS``) come from the person's data, before anything
+    is written; callers map them onto their own field names.
+
+    On PostgreSQL a place that is free is taken in one statement
+    (``booking_insert_confirmed``); everything else (a full or closed session, the
+    waiting list, several active bookings per person, SQLite) goes the general way.
     """
-    with transaction.atomic():
-        applicant = applicant_upsert(
-            nik=nik, full_name=full_name, birth_date=birth_date, phone=phone, email=email, language=language
+    applicant = applicant_prepare(
+        nik=nik, full_name=full_name, birth_date=birth_date, phone=phone, email=email, language=language
+    )
+    _check_bookable(slot=slot, track=track, channel=Channel.ONLINE, now=now)
+    if _one_statement_possible():
+        result = _request_in_one_statement(
+            slot=slot, applicant=applicant, track=track, service=service, now=now, language=language
         )
+        if result is not None:
+            return result
+    with transaction.atomic():
+        applicant_save(applicant=applicant)
         return booking_create(
             slot=slot,
             applicant=applicant,
@@ -354,6 +391,56 @@ def booking_request(
             channel=Channel.ONLINE,
             language=language,
         )
+
+
+def _one_statement_possible() -> bool:
+    # With several active bookings per person allowed, the person's free "slot number"
+    # must be found first: the general path does that.
+    return connection.vendor == "postgresql" and settings.BOOKING_MAX_ACTIVE_PER_PERSON == 1
+
+
+def _request_in_one_statement(
+    *, slot: Slot, applicant: Applicant, track: str, service: str, now: dt.datetime, language: str
+) -> BookingResult | None:
+    """Book a free place with one statement; ``None`` when the session had no room
+    (nothing was written, and the general path gives the answer)."""
+    token = new_token()
+    booking = _booking_new(
+        slot=slot,
+        applicant=applicant,
+        token=token,
+        track=track,
+        service=service,
+        channel=Channel.ONLINE,
+        priority_group="",
+        language=language,
+    )
+    transition = BookingTransition(from_status="", to_status=S.CONFIRMED, at=now, reason="booked", detail={})
+    kind = Notification.Kind.CONFIRMATION
+    notifications = [
+        Notification(kind=kind, channel=channel, dedupe_key=kind) for channel in notification_channels(applicant)
+    ]
+    for _attempt in range(_CODE_ATTEMPTS):
+        try:
+            # Its own transaction in autocommit; a savepoint inside a caller's transaction.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                taken = booking_insert_confirmed(
+                    applicant=applicant, booking=booking, transition=transition, notifications=notifications
+                )
+        except IntegrityError as exc:
+            if _is_person_limit(exc):
+                raise ActiveBookingExists() from exc
+            if not _is_code_collision(exc):
+                raise
+            booking.code = new_booking_code()
+            continue
+        if not taken:
+            return None
+        availability_invalidate(office_id=slot.office_id, date=slot.date)
+        if notifications:
+            notify_enqueue(booking_id=booking.id, dedupe_key=kind)
+        return BookingResult(booking=booking, token=token)
+    raise RuntimeError("could not find a free booking code")
 
 
 def _create(booking: Booking, *, token: str, reason: str, if_full: str, now: dt.datetime, actor) -> BookingResult:

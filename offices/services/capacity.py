@@ -5,10 +5,20 @@ write that uses the place (a booking, a walk-in, a rollover), so a place is take
 exactly when that write commits.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
-from django.db.models import F
+from django.db import connections
+from django.db.models import F, QuerySet
+from django.db.models.sql import UpdateQuery
 
 from offices.models import Slot
+
+
+def _with_room(*, slot_id: int, count: int, use_reserve: bool) -> QuerySet[Slot]:
+    """The slot, if ``count`` more places fit: the rule every taker goes through."""
+    limit = F("capacity") if use_reserve else F("capacity") - F("reserved")
+    return Slot.objects.filter(id=slot_id, closed=False, booked__lte=limit - count)
 
 
 def slot_take(*, slot_id: int, count: int = 1, use_reserve: bool = False) -> bool:
@@ -19,11 +29,35 @@ def slot_take(*, slot_id: int, count: int = 1, use_reserve: bool = False) -> boo
     can push ``booked`` past the limit. ``use_reserve`` lets rolled-over bookings use
     the places held back for them.
     """
-    limit = F("capacity") if use_reserve else F("capacity") - F("reserved")
-    updated = Slot.objects.filter(id=slot_id, closed=False, booked__lte=limit - count).update(
-        booked=F("booked") + count
-    )
+    updated = _with_room(slot_id=slot_id, count=count, use_reserve=use_reserve).update(booked=F("booked") + count)
     return updated == 1
+
+
+# Stands for the slot id while the statement is compiled; never a real id.
+_ANY_SLOT = -7_000_001
+
+
+@lru_cache(maxsize=4)
+def _take_one_template(using: str) -> tuple[str, tuple, int]:
+    query = _with_room(slot_id=_ANY_SLOT, count=1, use_reserve=False).query.chain(UpdateQuery)
+    query.add_update_values({"booked": F("booked") + 1})
+    sql, params = query.get_compiler(using).as_sql()
+    quote = connections[using].ops.quote_name
+    sql = f"{sql} RETURNING {quote(Slot._meta.db_table)}.{quote('id')}"
+    return sql, tuple(params), params.index(_ANY_SLOT)
+
+
+def slot_take_sql(*, slot_id: int, using: str = "default") -> tuple[str, list]:
+    """``slot_take`` of one place as SQL that returns the slot's id when it took it.
+
+    For a writer that feeds the place into its own INSERT in the same statement
+    (``UPDATE ... RETURNING`` as a PostgreSQL CTE). It is compiled, once per process,
+    from the same queryset as ``slot_take``, so the rule stays in ``_with_room``.
+    """
+    sql, params, slot_index = _take_one_template(using)
+    params = list(params)
+    params[slot_index] = slot_id
+    return sql, params
 
 
 def slot_release(*, slot_id: int, count: int = 1) -> bool:

@@ -86,8 +86,41 @@ def test_200_requests_for_50_places_give_exactly_50_bookings(session):
     assert Booking.objects.filter(slot=session, status=BookingStatus.CONFIRMED).count() == 50
 
 
+def test_200_requests_for_50_places_on_the_general_path_give_exactly_50_bookings(session, monkeypatch):
+    """The same flood through the ORM path (waiting list, SQLite, several bookings per person)."""
+    monkeypatch.setattr("applicants.services.booking._one_statement_possible", lambda: False)
+
+    results = flood(booking_requests(session, 200))
+
+    assert Counter(map(outcome, results)) == {"201": 50, "session_full": 150}
+    session.refresh_from_db()
+    assert session.booked == 50
+    assert Booking.objects.filter(slot=session, status=BookingStatus.CONFIRMED).count() == 50
+
+
+def test_control_without_the_room_condition_only_the_database_check_is_left(session, monkeypatch):
+    """The one-statement booking takes its place with ``slot_take``'s WHERE clause. Drop
+    it and only the backstop, ``CHECK (booked <= capacity)``, still holds the line: no
+    place too many, but everyone after the 50th gets a server error, not "full"."""
+
+    def unguarded_sql(*, slot_id: int, using: str = "default"):
+        return 'UPDATE "offices_slot" SET "booked" = "booked" + 1 WHERE "id" = %s RETURNING "id"', [slot_id]
+
+    monkeypatch.setattr("applicants.services.one_statement.slot_take_sql", unguarded_sql)
+
+    outcomes = Counter(outcome(result).split(":")[0] for result in flood(booking_requests(session, 200)))
+
+    # (Which thread saw which error is not exact: Django's test client hears every
+    # thread's request-exception signal. The database is the truth.)
+    assert "session_full" not in outcomes
+    assert outcomes["IntegrityError"] >= 150
+    session.refresh_from_db()
+    assert session.booked == 50
+    assert Booking.objects.filter(slot=session, status=BookingStatus.CONFIRMED).count() == 50
+
+
 def test_control_without_the_guard_the_same_flood_overbooks(session, monkeypatch):
-    """Replace the conditional UPDATE with "read, then write" and the race shows."""
+    """Replace the conditional UPDATE with "read, then write" on the general path and the race shows."""
 
     def unguarded_take(*, slot_id: int, count: int = 1, use_reserve: bool = False) -> bool:
         booked, capacity = Slot.objects.filter(id=slot_id).values_list("booked", "capacity").get()
@@ -98,6 +131,7 @@ def test_control_without_the_guard_the_same_flood_overbooks(session, monkeypatch
         return True
 
     monkeypatch.setattr("applicants.services.booking.slot_take", unguarded_take)
+    monkeypatch.setattr("applicants.services.booking._one_statement_possible", lambda: False)
 
     results = flood(booking_requests(session, 200))
 

@@ -1,0 +1,124 @@
+"""An online booking as one PostgreSQL statement: place, person, booking, log and messages.
+
+Under a launch-day flood a booking must cost about one short transaction. On PostgreSQL
+``booking_request`` writes a confirmed booking with a single statement, which in
+autocommit is its own transaction and one round trip. The place is taken first, by
+``slot_take``'s own conditional UPDATE, and the id it returns feeds every insert that
+uses it::
+
+    taken   UPDATE offices_slot SET booked = booked + 1 WHERE <room> RETURNING id
+    person  INSERT applicant ... SELECT ... FROM taken ON CONFLICT (nik_hash) DO UPDATE ...
+    booked  INSERT booking ... SELECT ..., person.id FROM person
+    logged  INSERT transition ... SELECT ..., booked.id FROM booked
+    told_N  INSERT notification ... SELECT ..., booked.id FROM booked  (one per channel)
+
+A session without room (or closed) makes ``taken`` empty, and with it every insert, so
+nothing at all is written. A violated constraint (one active booking per person, a
+booking code already used) fails the whole statement. The slot's row lock, which every
+concurrent booker of the session queues on, is held for this one statement only.
+
+Columns and values come from the models (``get_db_prep_save``, as the ORM's own
+inserts), so a field added to a model is written here too.
+"""
+
+from functools import cache, lru_cache
+
+from django.db import connections
+from django.db.models import Field, Model
+
+from applicants.models import Applicant, Booking, BookingTransition, Notification
+from applicants.services.applicants import REFRESHED_FIELDS
+from offices.services.capacity import slot_take_sql
+
+# The foreign keys that point at a row written earlier in the same statement.
+_LINKED = {
+    Booking: ("applicant", "person.id"),
+    BookingTransition: ("booking", "booked.id"),
+    Notification: ("booking", "booked.id"),
+}
+
+
+@cache
+def _columns(model: type[Model], using: str) -> tuple[tuple[Field, str], ...]:
+    """Every concrete column but the id, with a typed placeholder.
+
+    The cast types each value (``INSERT ... SELECT`` would otherwise read an untyped
+    literal as text); without its length, so an over-long value fails as the ORM's would
+    instead of being cut short by the cast.
+    """
+    connection = connections[using]
+    linked = _LINKED.get(model, (None,))[0]
+    columns = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name == linked:
+            continue
+        cast = field.db_type(connection).split("(")[0]
+        columns.append((field, f"%s::{cast}"))
+    return tuple(columns)
+
+
+def _insert(obj: Model, *, source: str, using: str, params: list) -> str:
+    """``INSERT INTO <table> (...) SELECT ... FROM <source>`` for ``obj``; values go to ``params``."""
+    model = type(obj)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    names, values = [], []
+    for field, placeholder in _columns(model, using):
+        names.append(quote(field.column))
+        values.append(placeholder)
+        params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    if model in _LINKED:
+        name, expression = _LINKED[model]
+        names.append(quote(model._meta.get_field(name).column))
+        values.append(expression)
+    # Identifiers from the models, every value a parameter.
+    table = quote(model._meta.db_table)
+    return f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} FROM {source}"  # noqa: S608
+
+
+@lru_cache(maxsize=4)
+def _person_conflict(using: str) -> str:
+    quote = connections[using].ops.quote_name
+    refreshed = ", ".join(
+        f"{quote(column)} = EXCLUDED.{quote(column)}"
+        for column in (Applicant._meta.get_field(name).column for name in REFRESHED_FIELDS)
+    )
+    return f"ON CONFLICT ({quote('nik_hash')}) DO UPDATE SET {refreshed} RETURNING {quote('id')}"
+
+
+def booking_insert_confirmed(
+    *,
+    applicant: Applicant,
+    booking: Booking,
+    transition: BookingTransition,
+    notifications: list[Notification],
+    using: str = "default",
+) -> bool:
+    """Take a place in ``booking.slot`` and write everything a confirmed booking needs.
+
+    Returns whether the place was taken; if not, nothing was written. On success the
+    applicant and the booking have their ids. Raises ``IntegrityError`` (nothing
+    written) when a database constraint refuses the booking. PostgreSQL only.
+    """
+    take, params = slot_take_sql(slot_id=booking.slot_id, using=using)
+    person = _insert(applicant, source="taken", using=using, params=params)
+    parts = [
+        f"taken AS ({take})",
+        f"person AS ({person} {_person_conflict(using)})",
+        f"booked AS ({_insert(booking, source='person', using=using, params=params)} RETURNING id)",
+        f"logged AS ({_insert(transition, source='booked', using=using, params=params)})",
+    ]
+    for number, notification in enumerate(notifications):
+        parts.append(f"told_{number} AS ({_insert(notification, source='booked', using=using, params=params)})")
+    sql = f"WITH {', '.join(parts)} SELECT person.id, booked.id FROM person, booked"  # noqa: S608
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    applicant.pk, booking.pk = row
+    booking.applicant = applicant
+    for saved in (applicant, booking):
+        saved._state.adding = False
+        saved._state.db = using
+    return True

@@ -15,9 +15,10 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def publish(name: str, kwargs: dict) -> None:
-    """Send one task now. Registered tasks go through ``apply_async`` (which honours
-    ``task_always_eager``); unknown names are sent to the broker by name.
+def publish(name: str, kwargs: dict) -> bool:
+    """Send one task now; return whether the broker took it. Registered tasks go through
+    ``apply_async`` (which honours ``task_always_eager``); unknown names are sent to the
+    broker by name.
 
     Nobody waits for these results: ``ignore_result`` spares the web process the
     result backend's subscription per message (with Redis, a round trip each).
@@ -30,6 +31,8 @@ def publish(name: str, kwargs: dict) -> None:
             current_app.send_task(name, kwargs=kwargs, ignore_result=True)
     except Exception:  # noqa: BLE001 - the committed write must stand; sweeps retry
         logger.exception("could not enqueue task %s", name)
+        return False
+    return True
 
 
 def enqueue_on_commit(name: str, **kwargs) -> None:

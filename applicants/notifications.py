@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 SEND_TASK = "applicants.tasks.send_notification"
 # One message per event rather than per channel: publishing is a large part of a booking's CPU.
 SEND_EVENT_TASK = "applicants.tasks.send_notifications"
+# Everything pending, for a burst of events (``NOTIFY_COALESCE_SECONDS``).
+DRAIN_TASK = "applicants.tasks.send_pending_notifications"
 MAX_ATTEMPTS = 6
 
 
@@ -107,8 +110,59 @@ def notify(*, booking: Booking, kind: str, dedupe_key: str | None = None) -> Non
 
 
 def notify_enqueue(*, booking_id: int, dedupe_key: str) -> None:
-    """Send the recorded rows of one ``notify`` event, once the transaction commits."""
-    dispatch.enqueue_on_commit(SEND_EVENT_TASK, booking_id=booking_id, dedupe_key=dedupe_key)
+    """Have the recorded rows of one ``notify`` event sent, once the transaction commits.
+
+    With ``NOTIFY_COALESCE_SECONDS`` (Redis), by the drain that ``notifications_kick``
+    asks for; otherwise by one task for this event.
+    """
+    if settings.NOTIFY_COALESCE_SECONDS > 0:
+        transaction.on_commit(notifications_kick)
+    else:
+        dispatch.enqueue_on_commit(SEND_EVENT_TASK, booking_id=booking_id, dedupe_key=dedupe_key)
+
+
+# --- Coalescing: one drain task for a burst of commits -----------------------------------
+#
+# Publishing a Celery message costs a web process more than the booking's own SQL. Under
+# a flood, one "send what is pending" task serves every commit made until a worker
+# starts it. The flag in the shared cache says "a drain has been asked for and has not
+# started". Nothing is left behind: a commit that finds the flag set happened before
+# that drain starts (the drain clears the flag first, then reads), so the drain sees it;
+# a commit after the clear sets the flag again and asks for another drain.
+
+
+def _kick_key() -> str:
+    return "notify:drain-asked"
+
+
+def notifications_kick() -> None:
+    """After a commit: ask a worker to send pending notifications, unless already asked."""
+    try:
+        first = cache.add(_kick_key(), 1, settings.NOTIFY_COALESCE_SECONDS)
+    except Exception:  # noqa: BLE001 - without the cache, ask every time
+        logger.warning("cache unavailable; notification drain asked without coalescing")
+        first = True
+    if first and not dispatch.publish(DRAIN_TASK, {}):
+        # Nobody will start that drain: let the next commit ask again.
+        notifications_drain_started()
+
+
+def notifications_drain_started() -> None:
+    """Called by the drain before it reads: commits from now on ask for a new one."""
+    try:
+        cache.delete(_kick_key())
+    except Exception:  # noqa: BLE001 - the flag expires by itself
+        logger.warning("cache unavailable; notification drain flag left to expire")
+
+
+def unsent_notification_ids(*, after_id: int, limit: int) -> list[int]:
+    """Pending rows never tried, by id. A row whose sending failed waits for its own
+    retry with back-off instead (``send_notification``)."""
+    return list(
+        Notification.objects.filter(state=Notification.State.PENDING, attempts=0, id__gt=after_id)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
 
 
 def pending_notification_ids(*, booking_id: int, dedupe_key: str) -> list[int]:

@@ -253,6 +253,11 @@ AVAILABILITY_LOCAL_CACHE_SECONDS = env.float("AVAILABILITY_LOCAL_CACHE_SECONDS",
 if not 0 <= AVAILABILITY_LOCAL_CACHE_SECONDS <= AVAILABILITY_CACHE_SECONDS:
     raise ImproperlyConfigured("AVAILABILITY_LOCAL_CACHE_SECONDS must be between 0 and AVAILABILITY_CACHE_SECONDS.")
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+# Notifications after a commit (applicants/notifications.py): with a value above 0, one
+# "send what is pending" task serves every commit until a worker starts it, instead of
+# one task per event. The flag that says "asked" lives in the shared cache (so only with
+# Redis) and expires after this many seconds, in case that task is lost.
+NOTIFY_COALESCE_SECONDS = env.int("NOTIFY_COALESCE_SECONDS", default=30 if REDIS_URL else 0)
 # Housekeeping of the booking core (applicants/tasks/maintenance.py).
 CELERY_BEAT_SCHEDULE.update(
     {

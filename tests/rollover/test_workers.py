@@ -192,3 +192,68 @@ def test_a_worker_killed_mid_rollover_leaves_the_same_state_as_one_clean_run(wor
     notified = Notification.objects.filter(booking__office=killed_office, kind=Notification.Kind.ROLLED_OVER)
     assert notified.count() == 120
     print(f"\nkilled after {at_kill} of 120 placed; the redelivered run finished the rest")
+
+
+def test_two_workers_send_the_coalesced_notifications_of_concurrent_bookings_once_each(workers, settings):
+    """``NOTIFY_COALESCE_SECONDS``: 60 bookings from 6 threads ask for few drain tasks, and
+    two real workers draining side by side send each of the 120 messages exactly once."""
+    import threading
+
+    from django.db import connection
+
+    from applicants.services.booking import booking_request
+    from tests.factories import SlotFactory, make_nik
+
+    settings.NOTIFY_COALESCE_SECONDS = 30
+    office = OfficeFactory(code="kupang", timezone="Asia/Makassar")
+    slot = SlotFactory(office=office, date=office_today(office, timezone.now()) + dt.timedelta(days=3), capacity=100)
+    one, two = workers("drain-1"), workers("drain-2")
+    one.wait_ready()
+    two.wait_ready()
+    asked = []
+    real_publish = dispatch.publish
+
+    def counting_publish(name, kwargs):
+        asked.append(name)
+        return real_publish(name, kwargs)
+
+    birth = dt.date(1991, 3, 4)
+
+    def book(thread: int) -> None:
+        try:
+            for n in range(10):
+                booking_request(
+                    slot=slot,
+                    nik=make_nik(birth, serial=thread * 100 + n + 1),
+                    full_name=f"Pemohon {thread}-{n}",
+                    birth_date=birth,
+                    phone="081234567890",
+                    email=f"p{thread}-{n}@example.org",
+                    track="regular",
+                    service="new",
+                    if_full="reject",
+                    now=timezone.now(),
+                )
+        finally:
+            connection.close()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dispatch, "publish", counting_publish)
+        threads = [threading.Thread(target=book, args=(t,)) for t in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    assert Booking.objects.filter(slot=slot, status=BookingStatus.CONFIRMED).count() == 60
+    assert set(asked) == {"applicants.tasks.send_pending_notifications"}
+    assert len(asked) < 60
+    wait_for(
+        lambda: not Notification.objects.exclude(state=Notification.State.SENT).exists(),
+        timeout=60,
+        what="every notification sent",
+    )
+    assert Notification.objects.count() == 120
+    # Sent once each: one attempt per row, never a second.
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
+    print(f"\n60 bookings asked for {len(asked)} drain task(s)")

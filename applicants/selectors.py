@@ -4,14 +4,11 @@ session a booking asks for."""
 import hmac
 import logging
 
-from django.conf import settings
-from django.core.cache import cache
-
 from applicants.exceptions import BookingNotFound, InvalidNik, SessionNotFound
 from applicants.identity import nik_hash, nik_parse, secret_decrypt
 from applicants.models import Booking
 from applicants.proof import is_code_shaped, normalize_code, token_hash, token_matches
-from offices.cache import local_get, local_set, local_ttl
+from offices.cache import slot_copy_keep, slot_full_and_copy
 from offices.models import Slot
 
 logger = logging.getLogger(__name__)
@@ -22,38 +19,29 @@ _BOOKING_RELATED = ("office", "slot", "applicant", "requested_slot")
 _NO_TOKEN_HASH = token_hash("no-such-booking")
 
 
-def _slot_key(slot_id: int) -> str:
-    return f"bookslot:{slot_id}"
-
-
 def slot_for_booking(*, slot_id: int) -> Slot:
     """The capacity row with its office; ``SessionNotFound`` if there is none.
 
-    Kept in the cache for ``AVAILABILITY_CACHE_SECONDS``: during a flood every request
-    for a session asks for the same row. The copy only describes the session (office,
-    date, times, track); what decides is the conditional UPDATE in ``slot_take``, which
-    re-checks room and ``closed`` on the row itself, so a stale copy can cost at most
-    a refusal a few seconds late, never a place too many.
+    Kept in the cache for ``AVAILABILITY_CACHE_SECONDS`` (and by each process for the
+    micro-cache life, within that bound): during a flood every request for a session
+    asks for the same row. The copy only describes the session (office, date, times,
+    track); what decides is the conditional UPDATE of ``slot_take``, which re-checks
+    room and ``closed`` on the row itself, so a stale copy can cost at most a refusal a
+    few seconds late, never a place too many.
     """
-    key = _slot_key(slot_id)
-    # Each process keeps the copy a little while too (the micro-cache life, within the
-    # same bound): the hottest sessions then cost no round trip at all.
-    slot = local_get(key)
-    if slot is not None:
-        return slot
     try:
-        slot = cache.get(key)
+        _full, slot = slot_full_and_copy(slot_id)
     except Exception:  # noqa: BLE001 - without the cache, read the database
         slot = None
+    if slot is not None:
+        return slot
+    slot = Slot.objects.select_related("office").filter(id=slot_id).first()
     if slot is None:
-        slot = Slot.objects.select_related("office").filter(id=slot_id).first()
-        if slot is None:
-            raise SessionNotFound()
-        try:
-            cache.set(key, slot, settings.AVAILABILITY_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("cache unavailable; session %s not cached", slot_id)
-    local_set(key, slot, local_ttl())
+        raise SessionNotFound()
+    try:
+        slot_copy_keep(slot_id, slot)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unavailable; session %s not cached", slot_id)
     return slot
 
 

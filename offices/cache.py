@@ -64,14 +64,39 @@ def slot_is_marked_full(slot_id: int) -> bool:
     a request down the booking path, which decides on the database and marks the
     session full here when it is.
     """
+    return slot_full_and_copy(slot_id)[0]
+
+
+def slot_copy_key(slot_id: int) -> str:
+    return f"bookslot:{slot_id}"
+
+
+def slot_full_and_copy(slot_id: int) -> tuple[bool, Any]:
+    """The session's "full" mark and its cached copy (``None`` if none is cached).
+
+    From this process's memory when it has both, else with one shared-cache round trip
+    for the two: a booking asks for both, and on a flood over many sessions most of
+    its requests find at least one of them forgotten locally.
+    """
     ttl = local_ttl()
-    if ttl > 0:
-        known = local_get(("full", slot_id))
-        if known is not None:
-            return known
-    full = cache.get(slot_full_key(slot_id)) is not None
-    local_set(("full", slot_id), full, ttl)
-    return full
+    full = local_get(("full", slot_id)) if ttl > 0 else None
+    copy = local_get(("slot", slot_id)) if ttl > 0 else None
+    if full is None or copy is None:
+        found = cache.get_many([slot_full_key(slot_id), slot_copy_key(slot_id)])
+        if full is None:
+            full = slot_full_key(slot_id) in found
+            local_set(("full", slot_id), full, ttl)
+        if copy is None:
+            copy = found.get(slot_copy_key(slot_id))
+            if copy is not None:
+                local_set(("slot", slot_id), copy, ttl)
+    return full, copy
+
+
+def slot_copy_keep(slot_id: int, copy: Any) -> None:
+    """Cache a copy of the session (what ``applicants.selectors.slot_for_booking`` reads)."""
+    cache.set(slot_copy_key(slot_id), copy, settings.AVAILABILITY_CACHE_SECONDS)
+    local_set(("slot", slot_id), copy, local_ttl())
 
 
 def availability_invalidate_many(*, office_dates: Iterable[tuple[int, dt.date]], slot_ids: Iterable[int] = ()) -> None:

@@ -38,6 +38,7 @@ from applicants.services.booking import (
     booking_token_ensure,
 )
 from offices.cache import slot_is_marked_full
+from queue_booking.api_errors import exception_handler
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -210,50 +211,52 @@ class BookingCreateView(APIView):
     def post(self, request: Request) -> Response:
         now = timezone.now()
         keyed = "Idempotency-Key" in request.headers
-        if not getattr(request._request, "booking_prechecked", False):
-            limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
-            # With a key, the "full" answer must be stored like any other: checked inside.
-            if not keyed and _marked_full(request.data):
-                raise SessionFull()
+        limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
+        # With a key, the "full" answer must be stored like any other: checked inside.
+        if not keyed and _marked_full(request.data):
+            raise SessionFull()
         response = run_idempotent(
-            request, scope="bookings.create", now=now, handler=lambda: self._create(request, now, check_full=keyed)
+            request, scope="bookings.create", now=now, handler=lambda: _created(request, request.data, now)
         )
         return _no_store(response)
 
-    def _create(self, request: Request, now, *, check_full: bool) -> Response:
-        serializer = BookingCreateInput(data=request.data, context={"today": timezone.localdate(now)})
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        person = data["applicant"]
-        limit_by_nik(request, group="booking", rate=settings.RATELIMIT_BOOKING_NIK, nik=person["nik"])
-        if check_full and data["if_full"] == "reject" and _marked_full({"session": data["session"]}):
-            raise SessionFull()
-        slot = slot_for_booking(slot_id=data["session"])
-        if slot.office.code != data["office"] or slot.date != data["date"] or slot.track != data["track"]:
-            raise SessionNotFound()
-        try:
-            result = booking_request(
-                slot=slot,
-                nik=person["nik"],
-                full_name=person["full_name"],
-                birth_date=person["birth_date"],
-                phone=person["phone"],
-                email=person["email"],
-                track=data["track"],
-                service=data["service"],
-                if_full=data["if_full"],
-                now=now,
-                language=_language(data.get("language")),
-            )
-        except IDENTITY_ERRORS as exc:
-            raise _prefixed(exc, "applicant") from None
-        booking = result.booking
-        status = 202 if booking.status == BookingStatus.WAITING else 201
-        return Response(
-            booking_body(booking, token=result.token, include_token=True),
-            status=status,
-            headers={"Location": booking_location(booking)},
+
+def _created(request, data, now) -> Response:
+    """Validate, book, and describe the booking: the create endpoint's work, for the DRF
+    view and for ``booking_create_view``'s direct path alike."""
+    serializer = BookingCreateInput(data=data, context={"today": timezone.localdate(now)})
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    person = data["applicant"]
+    limit_by_nik(request, group="booking", rate=settings.RATELIMIT_BOOKING_NIK, nik=person["nik"])
+    if data["if_full"] == "reject" and _marked_full({"session": data["session"]}):
+        raise SessionFull()
+    slot = slot_for_booking(slot_id=data["session"])
+    if slot.office.code != data["office"] or slot.date != data["date"] or slot.track != data["track"]:
+        raise SessionNotFound()
+    try:
+        result = booking_request(
+            slot=slot,
+            nik=person["nik"],
+            full_name=person["full_name"],
+            birth_date=person["birth_date"],
+            phone=person["phone"],
+            email=person["email"],
+            track=data["track"],
+            service=data["service"],
+            if_full=data["if_full"],
+            now=now,
+            language=_language(data.get("language")),
         )
+    except IDENTITY_ERRORS as exc:
+        raise _prefixed(exc, "applicant") from None
+    booking = result.booking
+    status = 202 if booking.status == BookingStatus.WAITING else 201
+    return Response(
+        booking_body(booking, token=result.token, include_token=True),
+        status=status,
+        headers={"Location": booking_location(booking)},
+    )
 
 
 _drf_create_view = BookingCreateView.as_view()
@@ -266,34 +269,58 @@ def _json_error(exc: BookingError | RateLimited) -> JsonResponse:
     return _no_store(response)
 
 
+def _as_json(response: Response) -> JsonResponse:
+    """A DRF ``Response`` made by ``_created`` or the API's exception handler, rendered
+    as the DRF view would (JSON) without going through it."""
+    rendered = JsonResponse(response.data, status=response.status_code, json_dumps_params={"ensure_ascii": False})
+    for header, value in response.items():
+        if header.lower() != "content-type":
+            rendered[header] = value
+    return _no_store(rendered)
+
+
 @csrf_exempt
 def booking_create_view(request: HttpRequest) -> HttpResponse:
-    """``POST /api/v1/bookings/``: "session full" from the cache, before DRF is involved.
+    """``POST /api/v1/bookings/``: the launch-day path, without DRF's view machinery.
 
-    When a session sells out, nearly every request is for it: this answer must cost
-    little more than a bare view. The address's rate limit and the cache's "full" mark
-    are checked here (the same checks, answers and headers as ``BookingCreateView``,
-    which handles everything else); a request with an ``Idempotency-Key`` or a body
-    that is not JSON goes straight to the view.
+    A JSON booking without an ``Idempotency-Key`` (nearly all of them) is answered here:
+    the address's rate limit, then "session full" from the cache (this answer must cost
+    little more than a bare view when a session sells out), then the same validation,
+    service call, answers and error bodies as ``BookingCreateView``: ``_created`` and
+    the API's exception handler are shared. Anything else (a key, another content type
+    or method) goes to the DRF view.
     """
-    if request.method == "POST" and "HTTP_IDEMPOTENCY_KEY" not in request.META:
-        try:
-            data = json.loads(request.body)
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            try:
-                limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
-            except RateLimited as exc:
-                return _json_error(exc)
-            if _marked_full(data):
-                response = _json_error(SessionFull())
-                # Not one warning line per refusal: a sold-out flood would bury the log.
-                # (Django's own flag against logging a response twice.)
-                response._has_been_logged = True
-                return response
-            request.booking_prechecked = True
-    return _drf_create_view(request)
+    if (
+        request.method != "POST"
+        or "HTTP_IDEMPOTENCY_KEY" in request.META
+        or request.content_type != "application/json"
+        or request.user.is_authenticated
+    ):
+        return _drf_create_view(request)
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return _drf_create_view(request)
+    try:
+        limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
+    except RateLimited as exc:
+        return _json_error(exc)
+    if _marked_full(data):
+        response = _json_error(SessionFull())
+        # Not one warning line per refusal: a sold-out flood would bury the log.
+        # (Django's own flag against logging a response twice.)
+        response._has_been_logged = True
+        return response
+    now = timezone.now()
+    try:
+        return _as_json(_created(request, data, now))
+    except Exception as exc:
+        response = exception_handler(exc, {"request": request})
+        if response is None:
+            raise
+        return _as_json(response)
 
 
 # DRF and the schema generator find the view class through these attributes.

@@ -47,7 +47,7 @@ from applicants.models import (
 from applicants.notifications import notification_channels, notify, notify_enqueue
 from applicants.proof import new_booking_code, new_token, token_hash
 from applicants.services.applicants import applicant_prepare, applicant_save, applicant_upsert
-from applicants.services.one_statement import booking_insert_confirmed
+from applicants.services.one_statement import Taken, booking_insert_confirmed
 from offices.cache import availability_invalidate, slot_mark_full
 from offices.models import Slot, Track
 from offices.selectors import office_is_released
@@ -434,9 +434,15 @@ def _request_in_one_statement(
                 raise
             booking.code = new_booking_code()
             continue
-        if not taken:
+        if taken is Taken.NONE:
             return None
-        availability_invalidate(office_id=slot.office_id, date=slot.date)
+        if taken is Taken.LAST:
+            # Sold out: say so at once to the cache (the "full" answer) and to the
+            # availability pages. A booking that leaves room does not touch the cache:
+            # the counts shown may lag by the cache life (display only), which spares
+            # a round trip per booking and the re-reads a flood of deletes would cause.
+            slot_mark_full(slot.id)
+            availability_invalidate(office_id=slot.office_id, date=slot.date)
         if notifications:
             notify_enqueue(booking_id=booking.id, dedupe_key=kind)
         return BookingResult(booking=booking, token=token)

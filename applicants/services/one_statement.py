@@ -6,7 +6,7 @@ autocommit is its own transaction and one round trip. The place is taken first, 
 ``slot_take``'s own conditional UPDATE, and the id it returns feeds every insert that
 uses it::
 
-    taken   UPDATE offices_slot SET booked = booked + 1 WHERE <room> RETURNING id
+    taken   UPDATE offices_slot SET booked = booked + 1 WHERE <room> RETURNING id, filled
     person  INSERT applicant ... SELECT ... FROM taken ON CONFLICT (nik_hash) DO UPDATE ...
     booked  INSERT booking ... SELECT ..., person.id FROM person
     logged  INSERT transition ... SELECT ..., booked.id FROM booked
@@ -21,6 +21,7 @@ Columns and values come from the models (``get_db_prep_save``, as the ORM's own
 inserts), so a field added to a model is written here too.
 """
 
+import enum
 from functools import cache, lru_cache
 
 from django.db import connections
@@ -29,6 +30,13 @@ from django.db.models import Field, Model
 from applicants.models import Applicant, Booking, BookingTransition, Notification
 from applicants.services.applicants import REFRESHED_FIELDS
 from offices.services.capacity import slot_take_sql
+
+
+class Taken(enum.Enum):
+    NONE = "none"
+    PLACE = "place"
+    LAST = "last"
+
 
 # The foreign keys that point at a row written earlier in the same statement.
 _LINKED = {
@@ -93,12 +101,13 @@ def booking_insert_confirmed(
     transition: BookingTransition,
     notifications: list[Notification],
     using: str = "default",
-) -> bool:
+) -> Taken:
     """Take a place in ``booking.slot`` and write everything a confirmed booking needs.
 
-    Returns whether the place was taken; if not, nothing was written. On success the
-    applicant and the booking have their ids. Raises ``IntegrityError`` (nothing
-    written) when a database constraint refuses the booking. PostgreSQL only.
+    Returns ``Taken.NONE`` when there was no room (nothing was written), else whether
+    it was the session's last place (``LAST``) or not (``PLACE``); the applicant and
+    the booking then have their ids. Raises ``IntegrityError`` (nothing written) when
+    a database constraint refuses the booking. PostgreSQL only.
     """
     take, params = slot_take_sql(slot_id=booking.slot_id, using=using)
     person = _insert(applicant, source="taken", using=using, params=params)
@@ -110,15 +119,15 @@ def booking_insert_confirmed(
     ]
     for number, notification in enumerate(notifications):
         parts.append(f"told_{number} AS ({_insert(notification, source='booked', using=using, params=params)})")
-    sql = f"WITH {', '.join(parts)} SELECT person.id, booked.id FROM person, booked"  # noqa: S608
+    sql = f"WITH {', '.join(parts)} SELECT person.id, booked.id, taken.filled FROM person, booked, taken"  # noqa: S608
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
-        return False
-    applicant.pk, booking.pk = row
+        return Taken.NONE
+    applicant.pk, booking.pk, filled = row
     booking.applicant = applicant
     for saved in (applicant, booking):
         saved._state.adding = False
         saved._state.db = using
-    return True
+    return Taken.LAST if filled else Taken.PLACE

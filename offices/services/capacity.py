@@ -43,12 +43,16 @@ def _take_one_template(using: str) -> tuple[str, tuple, int]:
     query.add_update_values({"booked": F("booked") + 1})
     sql, params = query.get_compiler(using).as_sql()
     quote = connections[using].ops.quote_name
-    sql = f"{sql} RETURNING {quote(Slot._meta.db_table)}.{quote('id')}"
+    table = quote(Slot._meta.db_table)
+    column = {name: f"{table}.{quote(name)}" for name in ("id", "booked", "capacity", "reserved")}
+    filled = f"{column['booked']} >= {column['capacity']} - {column['reserved']}"
+    sql = f"{sql} RETURNING {column['id']} AS id, {filled} AS filled"
     return sql, tuple(params), params.index(_ANY_SLOT)
 
 
 def slot_take_sql(*, slot_id: int, using: str = "default") -> tuple[str, list]:
-    """``slot_take`` of one place as SQL that returns the slot's id when it took it.
+    """``slot_take`` of one place as SQL that, when it took it, returns the slot's ``id``
+    and ``filled``: whether that was the last place open to new bookings.
 
     For a writer that feeds the place into its own INSERT in the same statement
     (``UPDATE ... RETURNING`` as a PostgreSQL CTE). It is compiled, once per process,

@@ -1,0 +1,129 @@
+"""The launch-day path of ``POST /api/v1/bookings/``: answered without DRF's view machinery
+(``booking_create_view``) and written in one statement on PostgreSQL, with the same
+answers as the DRF view and the general path."""
+
+import pytest
+from django.core.cache import cache
+
+from applicants.api import bookings
+from applicants.models import Applicant, Booking, BookingTransition, Notification
+from applicants.selectors import slot_for_booking
+from offices.cache import availability_key, slot_is_marked_full
+from tests.applicants.conftest import DAY, nik_number, payload
+from tests.factories import SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/bookings/"
+
+
+@pytest.fixture
+def drf_calls(monkeypatch):
+    """Requests that reached the DRF view."""
+    calls = []
+    real = bookings._drf_create_view
+
+    def spy(request, *args, **kwargs):
+        calls.append(request.path)
+        return real(request, *args, **kwargs)
+
+    monkeypatch.setattr(bookings, "_drf_create_view", spy)
+    return calls
+
+
+def _shape(response) -> tuple:
+    body = response.json()
+    return response.status_code, response["Content-Type"], response["Cache-Control"], sorted(body)
+
+
+def test_a_plain_json_booking_is_answered_without_the_drf_view_and_like_it(api, slot, drf_calls):
+    direct = api.post(URL, payload(slot, nik=nik_number(1)), format="json")
+    assert drf_calls == []
+    through_drf = api.post(URL, payload(slot, nik=nik_number(2)), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert drf_calls == [URL]
+
+    assert _shape(direct) == _shape(through_drf) == (201, "application/json", "no-store", _shape(direct)[3])
+    assert direct["Location"] == f"/api/v1/bookings/{direct.json()['code']}/"
+    assert through_drf["Location"] == f"/api/v1/bookings/{through_drf.json()['code']}/"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"applicant": {"nik": "1234"}},
+        {"applicant": {"phone": "not a phone", "email": "nope"}},
+        {"track": "teleport"},
+        {"session": 10**9},
+    ],
+    ids=["bad-nik", "bad-contact", "bad-choice", "unknown-session"],
+)
+def test_bad_input_gets_the_same_error_on_both_paths(api, slot, drf_calls, overrides):
+    direct = api.post(URL, payload(slot, **overrides), format="json")
+    through_drf = api.post(URL, payload(slot, **overrides), format="json", HTTP_IDEMPOTENCY_KEY="k-bad")
+
+    assert len(drf_calls) == 1
+    assert direct.status_code == through_drf.status_code
+    assert direct.status_code in (400, 404)
+    assert direct.json() == through_drf.json()
+    assert direct["Content-Type"] == "application/json"
+    assert (Booking.objects.count(), Applicant.objects.count()) == (0, 0)
+
+
+def test_a_second_active_booking_is_refused_by_the_api_handler_on_the_direct_path(api, slot, drf_calls):
+    assert api.post(URL, payload(slot), format="json").status_code == 201
+
+    again = api.post(URL, payload(slot), format="json")
+
+    assert drf_calls == []
+    assert again.status_code == 409
+    assert again.json()["code"] == "active_booking_exists"
+    assert Booking.objects.count() == 1
+
+
+def test_a_body_that_is_not_json_goes_to_the_drf_view(api, slot, drf_calls):
+    response = api.post(URL, "not json", content_type="application/json")
+
+    assert drf_calls == [URL]
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+
+
+@pytest.mark.postgres
+def test_one_statement_writes_the_booking_its_log_and_its_messages(api, slot, django_assert_num_queries):
+    slot_for_booking(slot_id=slot.id)  # the session's description comes from the cache
+    # One statement; the savepoint pair only because each test runs inside a transaction.
+    with django_assert_num_queries(3):
+        response = api.post(URL, payload(slot), format="json")
+
+    assert response.status_code == 201, response.json()
+    booking = Booking.objects.get(code=response.json()["code"])
+    assert booking.applicant.phone == "+6281234567890"
+    assert list(BookingTransition.objects.filter(booking=booking).values_list("from_status", "to_status")) == [
+        ("", "confirmed")
+    ]
+    assert sorted(Notification.objects.filter(booking=booking).values_list("channel", flat=True)) == ["email", "sms"]
+    slot.refresh_from_db()
+    assert slot.booked == 1
+
+
+@pytest.mark.postgres
+def test_only_the_last_place_marks_the_session_full_and_refreshes_availability(
+    api, office, django_capture_on_commit_callbacks
+):
+    slot = SlotFactory(office=office, date=DAY, capacity=2)
+    shown = availability_key(office.id, slot.date)
+    cache.set(shown, {"shown": "before"}, 60)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(URL, payload(slot, nik=nik_number(1)), format="json").status_code == 201
+    # Room is left: the cached page stays (display only, within the cache life).
+    assert cache.get(shown) == {"shown": "before"}
+    assert not slot_is_marked_full(slot.id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(URL, payload(slot, nik=nik_number(2)), format="json").status_code == 201
+
+    assert cache.get(shown) is None
+    assert slot_is_marked_full(slot.id)
+    refused = api.post(URL, payload(slot, nik=nik_number(3)), format="json")
+    assert refused.json()["code"] == "session_full"

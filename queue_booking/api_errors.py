@@ -1,7 +1,10 @@
 """One exception handler for the whole API: ``{"code", "detail", "fields"}``."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
@@ -9,6 +12,8 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 from queue_booking.errors import RateLimited, ServiceError
+
+logger = logging.getLogger(__name__)
 
 
 def error_response(code: str, detail: str, status: int, fields: dict | None = None, headers=None) -> Response:
@@ -55,12 +60,43 @@ def _first_code(errors) -> str | None:
 _GENERIC_CODES = {"invalid", "required", "null", "blank", "max_length", "min_length", "does_not_exist"}
 
 
+def _database_unavailable(exc: OperationalError | InterfaceError, context) -> Response:
+    """The database cannot be reached, or the connection was lost (e.g. after a restart).
+
+    Django closes a connection that had errors at the end of the request, so the next
+    request gets a new one. Constraint and data errors (IntegrityError, DataError) are
+    not OperationalError subclasses and never come here. The log line names the error's
+    class, its SQLSTATE and the route pattern: never the message or the path, which may
+    carry data.
+    """
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    logger.warning(
+        "database unavailable (%s, SQLSTATE %s) on %s %s: answered 503",
+        type(exc).__name__,
+        getattr(exc.__cause__, "pgcode", None) or "-",
+        getattr(request, "method", "-"),
+        getattr(match, "route", None) or "-",
+    )
+    response = error_response(
+        "service_unavailable",
+        _("The service is busy or briefly unavailable. Please try again in a moment."),
+        503,
+        headers={"Retry-After": "1"},
+    )
+    # Logged above as a warning; not once more as an error by django.request.
+    response._has_been_logged = True
+    return response
+
+
 def exception_handler(exc, context):
     if isinstance(exc, Ratelimited):
         exc = RateLimited()
     if isinstance(exc, ServiceError):
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         return error_response(exc.code, exc.detail, exc.status, exc.fields, headers)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return _database_unavailable(exc, context)
     if isinstance(exc, DjangoValidationError):
         exc = drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):

@@ -88,7 +88,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections: a booking is one short transaction, a new connection per
 # request would cost more than the booking itself.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Off by default: the check is one more round trip to the database (a SELECT 1) at the
+# start of every request that reuses a connection, about 10% of a web worker's time
+# under a booking flood. Without it, after a database restart each web process's first
+# request on its old connection fails (the API answers 503, queue_booking/api_errors.py);
+# Django closes a connection that had errors at the end of that request, so the next
+# one gets a new connection. Celery workers close theirs around every task anyway.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serializes writers; wait instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -276,6 +276,8 @@ def _as_json(response: Response) -> JsonResponse:
     for header, value in response.items():
         if header.lower() != "content-type":
             rendered[header] = value
+    # The handler may have logged the error itself (without the path): not again.
+    rendered._has_been_logged = getattr(response, "_has_been_logged", False)
     return _no_store(rendered)
 
 

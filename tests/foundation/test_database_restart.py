@@ -140,6 +140,8 @@ def test_a_booking_on_a_dropped_connection_is_503_and_the_next_is_booked(booking
     assert len(warnings) == 1
     assert warnings[0].levelno == logging.WARNING
     assert "OperationalError" in warnings[0].getMessage()
+    # Logged once, by the handler: not again as an error by django.request.
+    assert not [r for r in caplog.records if r.name == "django.request"]
     assert NIK not in caplog.text
     assert "Siti" not in caplog.text
 

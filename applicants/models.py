@@ -20,7 +20,9 @@ class Applicant(models.Model):
         FEMALE = "F", _("Female")
         MALE = "M", _("Male")
 
-    nik_hash = models.CharField(max_length=64, unique=True)
+    # Unique by a constraint, not ``unique=True``: on PostgreSQL the latter also builds a
+    # LIKE (pattern-ops) index, one more index written on every booking, read by nothing.
+    nik_hash = models.CharField(max_length=64)
     nik_encrypted = models.TextField()
     nik_masked = models.CharField(_("NIK"), max_length=16)
     full_name = models.CharField(_("full name"), max_length=150)
@@ -35,6 +37,7 @@ class Applicant(models.Model):
     class Meta:
         verbose_name = _("applicant")
         verbose_name_plural = _("applicants")
+        constraints = [models.UniqueConstraint(fields=["nik_hash"], name="applicant_nik_hash_unique")]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik_masked})"
@@ -81,7 +84,9 @@ class PriorityGroup(models.TextChoices):
 
 
 class Booking(models.Model):
-    code = models.CharField(_("booking code"), max_length=8, unique=True)
+    # Unique by a constraint (see ``Applicant.nik_hash``); the name must keep "code" in
+    # it: the booking service tells a code collision by it.
+    code = models.CharField(_("booking code"), max_length=8)
     # SHA-256 of the secret token in the proof link: what a request is checked against.
     token_hash = models.CharField(max_length=64)
     # The same token, Fernet-encrypted with the personal-data keys, so "find my booking"
@@ -93,7 +98,8 @@ class Booking(models.Model):
     nik_hash = models.CharField(max_length=64)
     person_slot = models.PositiveSmallIntegerField(default=1)
 
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="bookings")
+    # No index of its own: ``booking_office_day_status`` starts with the office.
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="bookings", db_index=False)
     slot = models.ForeignKey(Slot, null=True, blank=True, on_delete=models.PROTECT, related_name="bookings")
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Service date once confirmed."))
     requested_date = models.DateField(_("requested date"))
@@ -141,6 +147,7 @@ class Booking(models.Model):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="booking_code_unique"),
             models.UniqueConstraint(
                 fields=["nik_hash", "person_slot"],
                 condition=Q(status__in=[s.value for s in ACTIVE_STATUSES]),
@@ -294,7 +301,8 @@ class Notification(models.Model):
         SENT = "sent", "sent"
         FAILED = "failed", "failed"
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: ``notification_once`` starts with the booking.
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications", db_index=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     dedupe_key = models.CharField(max_length=100)

@@ -171,7 +171,9 @@ def render(result: dict[str, Any]) -> str:
             continue
         s = scenarios[name]
         ratio = f"{s['rps_ratio']:.0%}" if s.get("rps_ratio") is not None else "-"
-        booked = f"{s['bookings_per_s']:,.0f} ({s['bookings_ratio']:.0%})" if s["bookings"] else "-"
+        booked = f"{s['bookings_per_s']:,.0f}" if s["bookings"] else "-"
+        if s["bookings"] and s.get("bookings_ratio") is not None:
+            booked += f" ({s['bookings_ratio']:.0%})"
         lat = s["latency_ms"]
         statuses = " ".join(f"{key}={count}" for key, count in s["statuses"].items())
         rows.append(

@@ -104,7 +104,8 @@ def test_control_without_the_room_condition_only_the_database_check_is_left(sess
     place too many, but everyone after the 50th gets a server error, not "full"."""
 
     def unguarded_sql(*, slot_id: int, using: str = "default"):
-        return 'UPDATE "offices_slot" SET "booked" = "booked" + 1 WHERE "id" = %s RETURNING "id", false AS filled', [slot_id]
+        sql = 'UPDATE "offices_slot" SET "booked" = "booked" + 1 WHERE "id" = %s RETURNING "id", false AS filled'
+        return sql, [slot_id]
 
     monkeypatch.setattr("applicants.services.one_statement.slot_take_sql", unguarded_sql)
 

@@ -25,6 +25,7 @@ from applicants.api.booking_serializers import (
     LookupInput,
     RescheduleInput,
     booking_body,
+    booking_input_if_plain,
     booking_location,
 )
 from applicants.api.guards import limit_by_ip, limit_by_nik, run_idempotent
@@ -224,9 +225,13 @@ class BookingCreateView(APIView):
 def _created(request, data, now) -> Response:
     """Validate, book, and describe the booking: the create endpoint's work, for the DRF
     view and for ``booking_create_view``'s direct path alike."""
-    serializer = BookingCreateInput(data=data, context={"today": timezone.localdate(now)})
-    serializer.is_valid(raise_exception=True)
-    data = serializer.validated_data
+    today = timezone.localdate(now)
+    plain = booking_input_if_plain(data, today=today)
+    if plain is None:
+        serializer = BookingCreateInput(data=data, context={"today": today})
+        serializer.is_valid(raise_exception=True)
+        plain = serializer.validated_data
+    data = plain
     person = data["applicant"]
     limit_by_nik(request, group="booking", rate=settings.RATELIMIT_BOOKING_NIK, nik=person["nik"])
     if data["if_full"] == "reject" and _marked_full({"session": data["session"]}):

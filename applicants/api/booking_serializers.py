@@ -260,7 +260,8 @@ def booking_body(booking: Booking, *, token: str | None = None, include_token: b
     body = {
         "code": booking.code,
         "status": booking.status,
-        "status_label": str(booking.get_status_display()),
+        # The enum's label: get_status_display() rebuilds the whole choices dict per call.
+        "status_label": str(BookingStatus(booking.status).label),
         "service": booking.service,
         "track": booking.track,
         "office": {

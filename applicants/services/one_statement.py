@@ -22,6 +22,7 @@ inserts), so a field added to a model is written here too.
 """
 
 import enum
+import hashlib
 from functools import cache, lru_cache
 
 from django.db import connections
@@ -121,7 +122,7 @@ def booking_insert_confirmed(
         parts.append(f"told_{number} AS ({_insert(notification, source='booked', using=using, params=params)})")
     sql = f"WITH {', '.join(parts)} SELECT person.id, booked.id, taken.filled FROM person, booked, taken"  # noqa: S608
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
+        _execute_prepared(cursor, connections[using], sql, params)
         row = cursor.fetchone()
     if row is None:
         return Taken.NONE
@@ -131,3 +132,37 @@ def booking_insert_confirmed(
         saved._state.adding = False
         saved._state.db = using
     return Taken.LAST if filled else Taken.PLACE
+
+
+# --- Prepared once per connection --------------------------------------------------------
+#
+# Planning this statement costs PostgreSQL about as much CPU as running it (0.3 ms
+# against 0.5 ms on the bench machine). With persistent connections (CONN_MAX_AGE) each
+# web process prepares it once per connection and then only sends EXECUTE with the
+# values. PREPARE outlives a rolled-back transaction, and a new connection (after a
+# restart or CONN_MAX_AGE) starts with nothing prepared, which is tracked per
+# connection object. Behind a transaction-pooling PgBouncer, set CONN_MAX_AGE=0: then
+# the statement is sent as it is.
+
+
+@lru_cache(maxsize=16)
+def _prepared_form(sql: str) -> tuple[str, str]:
+    """A name for ``sql`` and its text with numbered parameters, as PREPARE wants."""
+    parts = sql.split("%s")
+    numbered = "".join(f"{part}${number}" for number, part in enumerate(parts[:-1], start=1)) + parts[-1]
+    return f"antrean_{hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:16]}", numbered
+
+
+def _execute_prepared(cursor, connection, sql: str, params: list) -> None:
+    if not connection.settings_dict.get("CONN_MAX_AGE"):
+        cursor.execute(sql, params)
+        return
+    name, numbered = _prepared_form(sql)
+    raw = connection.connection
+    state = getattr(connection, "_antrean_prepared", None)
+    if state is None or state[0] is not raw:
+        state = connection._antrean_prepared = (raw, set())
+    if name not in state[1]:
+        cursor.execute(f"PREPARE {name} AS {numbered}")
+        state[1].add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)

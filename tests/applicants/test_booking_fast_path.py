@@ -90,10 +90,13 @@ def test_a_body_that_is_not_json_goes_to_the_drf_view(api, slot, drf_calls):
 
 @pytest.mark.postgres
 def test_one_statement_writes_the_booking_its_log_and_its_messages(api, slot, django_assert_num_queries):
+    # The first booking on a connection also prepares the statement.
+    assert api.post(URL, payload(slot, nik=nik_number(9)), format="json").status_code == 201
     slot_for_booking(slot_id=slot.id)  # the session's description comes from the cache
     # One statement; the savepoint pair only because each test runs inside a transaction.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3) as queries:
         response = api.post(URL, payload(slot), format="json")
+    assert queries.captured_queries[1]["sql"].startswith("EXECUTE antrean_")
 
     assert response.status_code == 201, response.json()
     booking = Booking.objects.get(code=response.json()["code"])
@@ -103,7 +106,38 @@ def test_one_statement_writes_the_booking_its_log_and_its_messages(api, slot, dj
     ]
     assert sorted(Notification.objects.filter(booking=booking).values_list("channel", flat=True)) == ["email", "sms"]
     slot.refresh_from_db()
-    assert slot.booked == 1
+    assert slot.booked == 2
+
+
+@pytest.mark.postgres
+def test_without_persistent_connections_the_statement_is_sent_as_it_is(api, slot, django_assert_num_queries):
+    from django.db import connection
+
+    old = connection.settings_dict["CONN_MAX_AGE"]
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    try:
+        slot_for_booking(slot_id=slot.id)
+        with django_assert_num_queries(3) as queries:
+            response = api.post(URL, payload(slot), format="json")
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = old
+
+    assert response.status_code == 201
+    assert queries.captured_queries[1]["sql"].startswith("WITH taken AS")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_the_statement_again(api, slot):
+    from django.db import connection
+
+    assert api.post(URL, payload(slot, nik=nik_number(1)), format="json").status_code == 201
+    connection.close()  # as after a database restart or CONN_MAX_AGE
+
+    response = api.post(URL, payload(slot, nik=nik_number(2)), format="json")
+
+    assert response.status_code == 201
+    assert Booking.objects.count() == 2
 
 
 @pytest.mark.postgres

@@ -48,34 +48,25 @@ _LINKED = {
 
 
 @cache
-def _columns(model: type[Model], using: str) -> tuple[tuple[Field, str], ...]:
-    """Every concrete column but the id, with a typed placeholder.
+def _fields(model: type[Model]) -> tuple[Field, ...]:
+    """The columns an insert of ``model`` writes from the object: all but the id and the
+    link to a row written earlier in the statement."""
+    linked = _LINKED.get(model, (None,))[0]
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.name != linked)
 
-    The cast types each value (``INSERT ... SELECT`` would otherwise read an untyped
-    literal as text); without its length, so an over-long value fails as the ORM's would
+
+def _insert_sql(model: type[Model], *, source: str, using: str) -> str:
+    """``INSERT INTO <table> (...) SELECT %s::<type>, ... FROM <source>`` for ``model``.
+
+    The casts type each value (``INSERT ... SELECT`` would otherwise read an untyped
+    literal as text); without a length, so an over-long value fails as the ORM's would
     instead of being cut short by the cast.
     """
     connection = connections[using]
-    linked = _LINKED.get(model, (None,))[0]
-    columns = []
-    for field in model._meta.concrete_fields:
-        if field.primary_key or field.name == linked:
-            continue
-        cast = field.db_type(connection).split("(")[0]
-        columns.append((field, f"%s::{cast}"))
-    return tuple(columns)
-
-
-def _insert(obj: Model, *, source: str, using: str, params: list) -> str:
-    """``INSERT INTO <table> (...) SELECT ... FROM <source>`` for ``obj``; values go to ``params``."""
-    model = type(obj)
-    connection = connections[using]
     quote = connection.ops.quote_name
-    names, values = [], []
-    for field, placeholder in _columns(model, using):
-        names.append(quote(field.column))
-        values.append(placeholder)
-        params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    fields = _fields(model)
+    names = [quote(field.column) for field in fields]
+    values = [f"%s::{field.db_type(connection).split('(')[0]}" for field in fields]
     if model in _LINKED:
         name, expression = _LINKED[model]
         names.append(quote(model._meta.get_field(name).column))
@@ -85,14 +76,29 @@ def _insert(obj: Model, *, source: str, using: str, params: list) -> str:
     return f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} FROM {source}"  # noqa: S608
 
 
-@lru_cache(maxsize=4)
-def _person_conflict(using: str) -> str:
+@lru_cache(maxsize=16)
+def _statement(take: str, using: str, channels: int) -> str:
+    """The whole statement, built once per process for each number of channels."""
     quote = connections[using].ops.quote_name
     refreshed = ", ".join(
         f"{quote(column)} = EXCLUDED.{quote(column)}"
         for column in (Applicant._meta.get_field(name).column for name in REFRESHED_FIELDS)
     )
-    return f"ON CONFLICT ({quote('nik_hash')}) DO UPDATE SET {refreshed} RETURNING {quote('id')}"
+    person = _insert_sql(Applicant, source="taken", using=using)
+    parts = [
+        f"taken AS ({take})",
+        f"person AS ({person} ON CONFLICT ({quote('nik_hash')}) DO UPDATE SET {refreshed} RETURNING id)",
+        f"booked AS ({_insert_sql(Booking, source='person', using=using)} RETURNING id)",
+        f"logged AS ({_insert_sql(BookingTransition, source='booked', using=using)})",
+    ]
+    parts += [f"told_{n} AS ({_insert_sql(Notification, source='booked', using=using)})" for n in range(channels)]
+    return f"WITH {', '.join(parts)} SELECT person.id, booked.id, taken.filled FROM person, booked, taken"  # noqa: S608
+
+
+def _values(obj: Model, using: str) -> list:
+    """``obj``'s values for its insert, prepared by each field as the ORM's own inserts are."""
+    connection = connections[using]
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in _fields(type(obj))]
 
 
 def booking_insert_confirmed(
@@ -111,16 +117,9 @@ def booking_insert_confirmed(
     a database constraint refuses the booking. PostgreSQL only.
     """
     take, params = slot_take_sql(slot_id=booking.slot_id, using=using)
-    person = _insert(applicant, source="taken", using=using, params=params)
-    parts = [
-        f"taken AS ({take})",
-        f"person AS ({person} {_person_conflict(using)})",
-        f"booked AS ({_insert(booking, source='person', using=using, params=params)} RETURNING id)",
-        f"logged AS ({_insert(transition, source='booked', using=using, params=params)})",
-    ]
-    for number, notification in enumerate(notifications):
-        parts.append(f"told_{number} AS ({_insert(notification, source='booked', using=using, params=params)})")
-    sql = f"WITH {', '.join(parts)} SELECT person.id, booked.id, taken.filled FROM person, booked, taken"  # noqa: S608
+    for obj in (applicant, booking, transition, *notifications):
+        params += _values(obj, using)
+    sql = _statement(take, using, len(notifications))
     with connections[using].cursor() as cursor:
         _execute_prepared(cursor, connections[using], sql, params)
         row = cursor.fetchone()

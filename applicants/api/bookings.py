@@ -72,6 +72,12 @@ def _error(description: str, *codes: str) -> OpenApiResponse:
     )
 
 
+# Any endpoint that reads or writes bookings, while the database cannot be reached
+# (queue_booking/api_errors.py); retrying is safe.
+_UNAVAILABLE = _error(
+    "The database could not be reached for a moment; try again after `Retry-After` seconds.", "service_unavailable"
+)
+
 _BOOKING_EXAMPLE = {
     "code": "K7M2QX9A",
     "status": "confirmed",
@@ -139,6 +145,7 @@ class BookingCreateView(APIView):
         parameters=[IDEMPOTENCY_HEADER],
         request=BookingCreateInput,
         responses={
+            503: _UNAVAILABLE,
             201: OpenApiResponse(BookingWithTokenOutput, description="Booked: the place is yours."),
             202: OpenApiResponse(
                 BookingWithTokenOutput,
@@ -344,6 +351,7 @@ class BookingDetailView(APIView):
         summary="Read a booking",
         parameters=[TOKEN_HEADER],
         responses={
+            503: _UNAVAILABLE,
             200: OpenApiResponse(BookingOutput),
             404: _error("No such booking, or the token is missing or wrong.", "booking_not_found"),
         },
@@ -361,6 +369,7 @@ class BookingCancelView(APIView):
         parameters=[TOKEN_HEADER, IDEMPOTENCY_HEADER],
         request=None,
         responses={
+            503: _UNAVAILABLE,
             200: OpenApiResponse(BookingOutput, description="Cancelled (also when it already was)."),
             404: _error("No such booking, or the token is missing or wrong.", "booking_not_found"),
             409: _error(
@@ -393,6 +402,7 @@ class BookingRescheduleView(APIView):
         parameters=[TOKEN_HEADER, IDEMPOTENCY_HEADER],
         request=RescheduleInput,
         responses={
+            503: _UNAVAILABLE,
             200: OpenApiResponse(BookingOutput, description="Moved."),
             400: _error("Bad input.", "validation_error"),
             404: _error(
@@ -436,6 +446,7 @@ class BookingLookupView(APIView):
         summary="Find a booking by its code and the NIK (returns its token)",
         request=LookupInput,
         responses={
+            503: _UNAVAILABLE,
             200: OpenApiResponse(BookingWithTokenOutput),
             400: _error("Bad input.", "validation_error"),
             404: _error("No booking has this code for this NIK.", "booking_not_found"),

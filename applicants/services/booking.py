@@ -252,15 +252,15 @@ def _booking_new(
     *,
     slot: Slot,
     applicant: Applicant,
-    token: str,
     track: str,
     service: str,
     channel: str,
     priority_group: str,
     language: str,
-) -> Booking:
-    """An unsaved confirmed booking of ``slot``, with a fresh code and its token's hash."""
-    return Booking(
+) -> tuple[Booking, str]:
+    """An unsaved confirmed booking of ``slot`` with a fresh code, and its new secret token."""
+    token = new_token()
+    booking = Booking(
         code=new_booking_code(),
         token_hash=token_hash(token),
         token_encrypted=secret_encrypt(token),
@@ -278,6 +278,7 @@ def _booking_new(
         status=BookingStatus.CONFIRMED,
         language=language,
     )
+    return booking, token
 
 
 # --- Create ---------------------------------------------------------------------------------
@@ -310,11 +311,9 @@ def booking_create(
     call's savepoint.
     """
     _check_bookable(slot=slot, track=track, channel=channel, now=now)
-    token = new_token()
-    booking = _booking_new(
+    booking, token = _booking_new(
         slot=slot,
         applicant=applicant,
-        token=token,
         track=track,
         service=service,
         channel=channel,
@@ -404,11 +403,9 @@ def _request_in_one_statement(
 ) -> BookingResult | None:
     """Book a free place with one statement; ``None`` when the session had no room
     (nothing was written, and the general path gives the answer)."""
-    token = new_token()
-    booking = _booking_new(
+    booking, token = _booking_new(
         slot=slot,
         applicant=applicant,
-        token=token,
         track=track,
         service=service,
         channel=Channel.ONLINE,

@@ -79,7 +79,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--pgbench-duration", type=float, default=None, help="default: --duration")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 5)))
+    # The default of deploy/gunicorn.conf.py: one more than the cores.
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) + 1)))
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument(
         "--only",

@@ -233,12 +233,14 @@ def _created(request, data, now) -> Response:
     """Validate, book, and describe the booking: the create endpoint's work, for the DRF
     view and for ``booking_create_view``'s direct path alike."""
     today = timezone.localdate(now)
-    plain = booking_input_if_plain(data, today=today)
-    if plain is None:
+    # A plainly valid body (nearly all of them) skips the serializer; the serializer
+    # decides everything else and words every error.
+    valid = booking_input_if_plain(data, today=today)
+    if valid is None:
         serializer = BookingCreateInput(data=data, context={"today": today})
         serializer.is_valid(raise_exception=True)
-        plain = serializer.validated_data
-    data = plain
+        valid = serializer.validated_data
+    data = valid
     person = data["applicant"]
     limit_by_nik(request, group="booking", rate=settings.RATELIMIT_BOOKING_NIK, nik=person["nik"])
     if data["if_full"] == "reject" and _marked_full({"session": data["session"]}):

@@ -161,3 +161,18 @@ def test_only_the_last_place_marks_the_session_full_and_refreshes_availability(
     assert slot_is_marked_full(slot.id)
     refused = api.post(URL, payload(slot, nik=nik_number(3)), format="json")
     assert refused.json()["code"] == "session_full"
+
+
+@pytest.mark.postgres
+def test_a_code_collision_in_the_one_statement_is_retried_with_a_new_code(api, slot, monkeypatch):
+    taken = api.post(URL, payload(slot, nik=nik_number(1)), format="json").json()["code"]
+    codes = iter([taken, "ABCDEFGH"])
+    monkeypatch.setattr("applicants.services.booking.new_booking_code", lambda: next(codes))
+
+    response = api.post(URL, payload(slot, nik=nik_number(2)), format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["code"] == "ABCDEFGH"
+    slot.refresh_from_db()
+    assert slot.booked == 2
+    assert (Booking.objects.count(), Applicant.objects.count(), BookingTransition.objects.count()) == (2, 2, 2)

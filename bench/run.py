@@ -39,7 +39,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import nik, summary  # noqa: E402
+from bench import chart, nik, summary  # noqa: E402
 
 LUA_SCRIPT = ROOT / "bench" / "lua" / "bench.lua"
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -90,7 +90,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
     parser.add_argument("--output", default="", help="JSON path; default bench/results/<time>.json")
-    parser.add_argument("--example", action="store_true", help="also write bench/results/example.json")
+    parser.add_argument("--example", action="store_true", help="also write bench/results/example.json and .svg")
     parser.add_argument("--profile", default="", help="py-spy a worker during this scenario (needs py-spy)")
     parser.add_argument("--keep-server", action="store_true", help="leave gunicorn running at the end")
     parser.add_argument(
@@ -927,9 +927,11 @@ def main(argv: list[str]) -> int:
     RESULTS_DIR.mkdir(exist_ok=True)
     output = Path(args.output) if args.output else RESULTS_DIR / f"{stamp}.json"
     output.write_text(json.dumps(result, indent=2) + "\n")
-    log(f"wrote {output}; raw logs in {run_dir}")
+    output.with_suffix(".svg").write_text(chart.render_svg(result))
+    log(f"wrote {output} and its chart {output.with_suffix('.svg').name}; raw logs in {run_dir}")
     if args.example:
         (RESULTS_DIR / "example.json").write_text(json.dumps(result, indent=2) + "\n")
+        (RESULTS_DIR / "example.svg").write_text(chart.render_svg(result))
     return 0
 
 

@@ -220,3 +220,25 @@ def test_scenario_data_is_written_as_a_lua_table():
         '{["kind"] = "book", ["duration"] = 15.0, ["targets"] = {{"surabaya", "2026-11-25", 7, "regular"}}, '
         '["ok"] = true}'
     )
+
+
+def test_the_chart_shows_every_target_and_which_were_missed():
+    import json
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    from bench import chart
+
+    result = json.loads((Path(__file__).resolve().parents[2] / "bench/results/example.json").read_text())
+    bare = result["scenarios"]["bare"]["rps"]
+    result["scenarios"]["flood_many"]["bookings_per_s"] = bare * 0.10  # below its 17 %
+    result["scenarios"]["availability"]["latency_ms"]["p99"] = 40.0  # under 100 ms
+
+    svg = chart.render_svg(result)
+
+    root = ET.fromstring(svg)  # noqa: S314 - our own output; parsing it proves it well-formed
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    bars = {bar.find("svg:title", ns).text for bar in root.iterfind("svg:rect[@height='18']", ns)}
+    assert len(bars) == len(summary.RATE_TARGETS) + len(summary.SCENARIO_ORDER) - 1
+    assert "bookings/s, 50 offices: 10.0% (target 17%) (missed)" in bars
+    assert "availability reads, 100 offices: 40 (met)" in bars

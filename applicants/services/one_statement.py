@@ -34,6 +34,8 @@ from offices.services.capacity import slot_take_sql
 
 
 class Taken(enum.Enum):
+    """What the statement did: no room (nothing written), a place, or the session's last one."""
+
     NONE = "none"
     PLACE = "place"
     LAST = "last"

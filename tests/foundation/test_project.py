@@ -63,6 +63,35 @@ def test_models_and_migrations_agree(tmp_path):
     assert "No changes detected" in result.stdout
 
 
+def _manage_unconfigured(*args: str, tmp_path: Path, **extra: str) -> subprocess.CompletedProcess:
+    """manage.py as in a fresh checkout: no DEBUG, no SECRET_KEY (and no .env in the repo)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**env, "VAR_DIR": str(tmp_path), **extra},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_manage_py_in_an_unconfigured_checkout_runs_in_development_mode(tmp_path):
+    assert not (ROOT / ".env").exists()
+
+    result = _manage_unconfigured("makemigrations", "--check", "--dry-run", tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_manage_py_keeps_production_mode_once_a_secret_is_configured(tmp_path):
+    result = _manage_unconfigured("check", tmp_path=tmp_path, SECRET_KEY="a-configured-secret-0123456789")
+
+    assert result.returncode != 0
+    assert "must be set" in result.stderr
+
+
 def test_every_compose_service_runs_a_command_that_exists_in_the_project():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]

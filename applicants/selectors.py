@@ -22,12 +22,12 @@ _NO_TOKEN_HASH = token_hash("no-such-booking")
 def slot_for_booking(*, slot_id: int) -> Slot:
     """The capacity row with its office; ``SessionNotFound`` if there is none.
 
-    Kept in the cache for ``AVAILABILITY_CACHE_SECONDS`` (and by each process for the
-    micro-cache life, within that bound): during a flood every request for a session
-    asks for the same row. The copy only describes the session (office, date, times,
-    track); what decides is the conditional UPDATE of ``slot_take``, which re-checks
-    room and ``closed`` on the row itself, so a stale copy can cost at most a refusal a
-    few seconds late, never a place too many.
+    Kept in the cache for ``SLOT_COPY_SECONDS`` (and by each process for the micro-cache
+    life): during a flood every request for a session asks for the same row. The copy
+    only describes the session (office, date, times, track); saving the session or its
+    office, and every service that closes, reopens or re-times sessions, forgets it.
+    What decides is the conditional UPDATE of ``slot_take``, which re-checks room and
+    ``closed`` on the row itself, so even a stale copy never gives a place too many.
     """
     try:
         _full, slot = slot_full_and_copy(slot_id)

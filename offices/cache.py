@@ -35,14 +35,15 @@ def availability_ttl() -> int:
 
 
 def availability_invalidate(*, office_id: int, date: dt.date, slot_ids: tuple[int, ...] = ()) -> None:
-    """Forget cached availability for one office-date (and "full" marks of its slots).
+    """Forget cached availability for one office-date (and the "full" marks and cached
+    descriptions of the sessions given).
 
     Runs after the surrounding transaction commits, so a reader cannot re-cache the
     old state between the delete and the commit.
     """
 
     def forget() -> None:
-        cache.delete_many([availability_key(office_id, date), *(slot_full_key(s) for s in slot_ids)])
+        cache.delete_many([availability_key(office_id, date), *_slot_keys(slot_ids)])
         local_forget(office_id)
         local_forget_full(slot_ids)
 
@@ -71,12 +72,24 @@ def slot_copy_key(slot_id: int) -> str:
     return f"bookslot:{slot_id}"
 
 
+def _slot_keys(slot_ids: Iterable[int]) -> list[str]:
+    """A changed session's "full" mark and its cached description, to forget together."""
+    return [key for slot_id in slot_ids for key in (slot_full_key(slot_id), slot_copy_key(slot_id))]
+
+
+# Stored locally when the shared cache had no copy of a session, so the same request
+# goes straight to the database for it instead of asking the shared cache again.
+_NO_COPY = object()
+
+
 def slot_full_and_copy(slot_id: int) -> tuple[bool, Any]:
     """The session's "full" mark and its cached copy (``None`` if none is cached).
 
     From this process's memory when it has both, else with one shared-cache round trip
     for the two: a booking asks for both, and on a flood over many sessions most of
-    its requests find at least one of them forgotten locally.
+    its requests find at least one of them forgotten locally. When the shared cache has
+    no copy, that is remembered for a moment, so the caller's next question (the
+    booking path asks "full?" and then "which session?") goes to the database at once.
     """
     ttl = local_ttl()
     full = local_get(("full", slot_id)) if ttl > 0 else None
@@ -87,23 +100,40 @@ def slot_full_and_copy(slot_id: int) -> tuple[bool, Any]:
             full = slot_full_key(slot_id) in found
             local_set(("full", slot_id), full, ttl)
         if copy is None:
-            copy = found.get(slot_copy_key(slot_id))
-            if copy is not None:
-                local_set(("slot", slot_id), copy, ttl)
-    return full, copy
+            copy = found.get(slot_copy_key(slot_id), _NO_COPY)
+            local_set(("slot", slot_id), copy, ttl if copy is not _NO_COPY else min(ttl, _NO_COPY_SECONDS))
+    return full, (None if copy is _NO_COPY else copy)
+
+
+_NO_COPY_SECONDS = 0.5
 
 
 def slot_copy_keep(slot_id: int, copy: Any) -> None:
     """Cache a copy of the session (what ``applicants.selectors.slot_for_booking`` reads)."""
-    cache.set(slot_copy_key(slot_id), copy, settings.AVAILABILITY_CACHE_SECONDS)
+    cache.set(slot_copy_key(slot_id), copy, settings.SLOT_COPY_SECONDS)
     local_set(("slot", slot_id), copy, local_ttl())
+
+
+def slot_copies_forget(slot_ids: Iterable[int]) -> None:
+    """Forget the cached description of these sessions, after the surrounding commit
+    (an office changed, or a session's times; room changes go through
+    ``availability_invalidate``, which forgets the copies too)."""
+    slot_ids = list(slot_ids)
+    if not slot_ids:
+        return
+
+    def forget() -> None:
+        cache.delete_many([slot_copy_key(slot_id) for slot_id in slot_ids])
+        local_forget_full(slot_ids)
+
+    transaction.on_commit(forget)
 
 
 def availability_invalidate_many(*, office_dates: Iterable[tuple[int, dt.date]], slot_ids: Iterable[int] = ()) -> None:
     """``availability_invalidate`` for many office-dates at once (one round trip, after commit)."""
     keys = [availability_key(office_id, date) for office_id, date in set(office_dates)]
     slot_ids = list(slot_ids)
-    keys += [slot_full_key(s) for s in slot_ids]
+    keys += _slot_keys(slot_ids)
     office_ids = {office_id for office_id, _ in office_dates}
 
     def forget() -> None:
@@ -175,8 +205,10 @@ def local_forget(office_id: int) -> None:
 
 
 def local_forget_full(slot_ids: Iterable[int]) -> None:
+    """Drop this process's "full" marks and session copies of these sessions."""
     for slot_id in slot_ids:
         _local.pop(("full", slot_id), None)
+        _local.pop(("slot", slot_id), None)
 
 
 def local_get(key: Any) -> Any:

@@ -253,6 +253,11 @@ BOOKING_CHANGE_CUTOFF_DAYS = env.int("BOOKING_CHANGE_CUTOFF_DAYS", default=1)
 WAITING_EXPIRES_AFTER_DAYS = env.int("WAITING_EXPIRES_AFTER_DAYS", default=14)
 ROLLOVER_RESERVE_PERCENT = env.int("ROLLOVER_RESERVE_PERCENT", default=0)
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=5)
+# A session's description (office, date, times, track) as the booking path reads it
+# (offices/cache.py). Every change to a session or its office forgets it at once; the
+# life only bounds a change made behind the services' back (raw SQL). Room is never
+# read from it: the conditional UPDATE decides.
+SLOT_COPY_SECONDS = env.int("SLOT_COPY_SECONDS", default=300)
 # Whole availability answers kept in each web process (offices/cache.py), never past
 # the cache life above. Off under DEBUG so tests and `make run` see every change at once.
 AVAILABILITY_LOCAL_CACHE_SECONDS = env.float("AVAILABILITY_LOCAL_CACHE_SECONDS", default=0.0 if DEBUG else 2.0)

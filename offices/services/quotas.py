@@ -158,7 +158,10 @@ def office_slots_resync(*, office: Office, now: dt.datetime) -> ResyncResult:
         _create_missing(office, wanted, rows, closures, result, touched)
         _update_changed(wanted, rows, result, touched)
         _remove_dropped(wanted, rows, result, touched)
-        availability_invalidate_many(office_dates=[(office.id, date) for date in touched])
+        availability_invalidate_many(
+            office_dates=[(office.id, date) for date in touched],
+            slot_ids=[row.id for row in rows.values() if row.date in touched],
+        )
         if result.created or result.raised_slot_ids:
             # room appeared, waiting requests may have it.
             signals.capacity_appeared.send(sender=Slot, office_ids=[office.id])

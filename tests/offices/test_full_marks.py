@@ -68,3 +68,89 @@ def test_the_session_a_booking_asks_for_is_read_once_per_process(db, django_asse
         again = slot_for_booking(slot_id=slot.id)
 
     assert again.id == first.id and again.office.code == slot.office.code
+
+
+# --- The booking path's copy of a session -------------------------------------------------
+
+
+def _cached_copy(slot_id):
+    return cache.get(office_cache.slot_copy_key(slot_id))
+
+
+def test_a_session_copy_outlives_the_availability_cache(db, settings, monkeypatch):
+    """Room is never read from the copy, so it may live much longer than the counts: on
+    a flood over many sessions a 5 s life sent a quarter of the bookings to the database."""
+    settings.AVAILABILITY_CACHE_SECONDS = 5
+    settings.SLOT_COPY_SECONDS = 300
+    slot = SlotFactory()
+    lives = {}
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, value, timeout: lives.update({key: timeout}) or real_set(key, value, timeout)
+    )
+
+    slot_for_booking(slot_id=slot.id)
+
+    assert lives == {office_cache.slot_copy_key(slot.id): 300}
+
+
+def test_a_request_asks_the_shared_cache_once_when_it_has_no_copy(db, django_assert_num_queries, monkeypatch):
+    slot = SlotFactory()
+    calls = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or real_get_many(keys))
+
+    # The booking path asks "full?" first, then for the session itself.
+    assert not slot_is_marked_full(slot.id)
+    with django_assert_num_queries(1):
+        slot_for_booking(slot_id=slot.id)
+
+    assert len(calls) == 1
+
+
+def test_saving_a_session_forgets_its_copy(db, django_capture_on_commit_callbacks):
+    slot = SlotFactory()
+    slot_for_booking(slot_id=slot.id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        slot.end = dt.time(16, 30)
+        slot.save()
+
+    assert _cached_copy(slot.id) is None
+    assert slot_for_booking(slot_id=slot.id).end == dt.time(16, 30)
+
+
+def test_saving_the_office_forgets_the_copies_of_its_sessions(db, django_capture_on_commit_callbacks):
+    slot = SlotFactory()
+    other = SlotFactory()
+    slot_for_booking(slot_id=slot.id)
+    slot_for_booking(slot_id=other.id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        slot.office.online_booking = False
+        slot.office.save()
+
+    assert _cached_copy(slot.id) is None
+    assert _cached_copy(other.id) is not None
+    assert slot_for_booking(slot_id=slot.id).office.online_booking is False
+
+
+def test_closing_a_session_forgets_its_copy(db, django_capture_on_commit_callbacks):
+    from offices.services.closures import closure_create
+
+    slot = SlotFactory(date=dt.date(2026, 12, 7), start=dt.time(8), end=dt.time(10))
+    slot_for_booking(slot_id=slot.id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closure_create(
+            office=slot.office,
+            date=slot.date,
+            start=slot.start,
+            kind="local",
+            reason="Rapat",
+            actor=None,
+            now=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+        )
+
+    assert _cached_copy(slot.id) is None
+    assert slot_for_booking(slot_id=slot.id).closed

@@ -50,7 +50,7 @@ def buckets(lines) -> tuple[Counter, int]:
 
 
 def report(path: Path) -> str:
-    counts, total = buckets(path.read_text().splitlines())
+    counts, total = buckets(path.read_text(errors="replace").splitlines())
     if not total:
         return f"{path}: no samples"
     rows = [f"{count / total:6.1%}  {name}" for name, count in counts.most_common()]

@@ -92,6 +92,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--output", default="", help="JSON path; default bench/results/<time>.json")
     parser.add_argument("--example", action="store_true", help="also write bench/results/example.json and .svg")
     parser.add_argument("--profile", default="", help="py-spy a worker during this scenario (needs py-spy)")
+    parser.add_argument(
+        "--profile-cpu",
+        action="store_true",
+        help="with --profile: sample only while the worker runs (no --idle), so round trips show as CPU only",
+    )
     parser.add_argument("--keep-server", action="store_true", help="leave gunicorn running at the end")
     parser.add_argument(
         "--gunicorn-args",
@@ -757,7 +762,9 @@ class Bench:
         spy = None
         if self.args.profile == name and label in ("", f"{name}-00"):
             seconds = min(data["duration"], self.args.duration)
-            spy = start_profile(self.run_dir, name, worker_pids(self.server.pid), seconds)
+            spy = start_profile(
+                self.run_dir, name, worker_pids(self.server.pid), seconds, idle=not self.args.profile_cpu
+            )
         try:
             return self.runner.wrk(label or name, data, progress=progress)
         finally:
@@ -938,16 +945,17 @@ def main(argv: list[str]) -> int:
 # --- profiling --------------------------------------------------------------------------
 
 
-def start_profile(run_dir: Path, name: str, pids: list[int], duration: float) -> dict | None:
-    """Sample one gunicorn worker with py-spy (including time spent waiting on
-    PostgreSQL and Redis) while the scenario runs; collapsed stacks to a text file."""
+def start_profile(run_dir: Path, name: str, pids: list[int], duration: float, *, idle: bool = True) -> dict | None:
+    """Sample one gunicorn worker with py-spy while the scenario runs (with ``idle``,
+    time spent waiting on PostgreSQL, Redis and the client too); collapsed stacks to
+    a text file."""
     py_spy = VENV_BIN / "py-spy"
     if not py_spy.exists() or not pids:
         log("profile: py-spy is not installed in the venv (pip install -r requirements-dev.txt)")
         return None
     out = run_dir / f"profile-{name}.txt"
     cmd = [str(py_spy), "record", "--pid", str(pids[0]), "--duration", str(int(duration)), "--rate", "250"]
-    cmd += ["--idle", "--nonblocking", "--format", "raw", "--output", str(out)]
+    cmd += (["--idle"] if idle else []) + ["--nonblocking", "--format", "raw", "--output", str(out)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return {"proc": proc, "out": str(out), "name": name}
 

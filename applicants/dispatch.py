@@ -15,7 +15,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def publish(name: str, kwargs: dict) -> bool:
+def publish(name: str, kwargs: dict, *, countdown: float | None = None) -> bool:
     """Send one task now; return whether the broker took it. Registered tasks go through
     ``apply_async`` (which honours ``task_always_eager``); unknown names are sent to the
     broker by name.
@@ -26,9 +26,9 @@ def publish(name: str, kwargs: dict) -> bool:
     try:
         task = current_app.tasks.get(name)
         if task is not None:
-            task.apply_async(kwargs=kwargs, ignore_result=True)
+            task.apply_async(kwargs=kwargs, countdown=countdown, ignore_result=True)
         else:
-            current_app.send_task(name, kwargs=kwargs, ignore_result=True)
+            current_app.send_task(name, kwargs=kwargs, countdown=countdown, ignore_result=True)
     except Exception:  # noqa: BLE001 - the committed write must stand; sweeps retry
         logger.exception("could not enqueue task %s", name)
         return False

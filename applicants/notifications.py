@@ -11,9 +11,11 @@ enqueues it by the row's id.
 import datetime as dt
 import logging
 import sys
+import time
 from dataclasses import dataclass
 from typing import ClassVar
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
@@ -126,29 +128,75 @@ def notify_enqueue(*, booking_id: int, dedupe_key: str) -> None:
 # Publishing a Celery message costs a web process more than the booking's own SQL. Under
 # a flood, one "send what is pending" task serves every commit made until a worker
 # starts it. The flag in the shared cache says "a drain has been asked for and has not
-# started". Nothing is left behind: a commit that finds the flag set happened before
-# that drain starts (the drain clears the flag first, then reads), so the drain sees it;
-# a commit after the clear sets the flag again and asks for another drain.
+# started"; it holds the time the drain starts (it is published with a countdown of
+# ``NOTIFY_DRAIN_DELAY_SECONDS``). Nothing is left behind: a commit that finds the flag
+# set happened before that drain starts (the drain clears the flag first, then reads),
+# so the drain sees it; a commit after the clear sets the flag again and asks for
+# another drain.
+#
+# Each process also remembers the start time it set or found, and until
+# ``_DRAIN_MARGIN_SECONDS`` before it does not ask at all: its commits are before the
+# drain's read even if the worker's clock runs that much ahead. That spares a cache
+# round trip on most bookings of a flood. Should a drain still start early (clocks
+# further apart, a publish that failed after another process read its flag), the rows
+# it missed go with the next drain any commit asks for, or with the resend sweep.
+
+_DRAIN_MARGIN_SECONDS = 0.5
+# Until when (this process's clock) a drain already asked for will read new commits.
+_drain_reads_until = 0.0
 
 
 def _kick_key() -> str:
     return "notify:drain-asked"
 
 
+def _clock() -> float:
+    return time.time()
+
+
+def _drain_flag_set(starts: float) -> float | None:
+    """Set the flag to ``starts`` unless it is set: ``None`` if this call set it, else
+    the start time already there (``0.0`` if it does not say)."""
+    ttl = settings.NOTIFY_COALESCE_SECONDS
+    add_or_get = getattr(cache, "add_or_get", None)  # Redis: one round trip
+    if add_or_get is not None:
+        found = add_or_get(_kick_key(), starts, ttl)
+    elif cache.add(_kick_key(), starts, ttl):
+        found = None
+    else:
+        found = cache.get(_kick_key())
+    if found is None:
+        return None
+    return found if isinstance(found, float) else 0.0
+
+
 def notifications_kick() -> None:
     """After a commit: ask a worker to send pending notifications, unless already asked."""
+    global _drain_reads_until
+    now = _clock()
+    if now < _drain_reads_until:
+        return
+    delay = settings.NOTIFY_DRAIN_DELAY_SECONDS
     try:
-        first = cache.add(_kick_key(), 1, settings.NOTIFY_COALESCE_SECONDS)
+        starts = _drain_flag_set(now + delay)
     except Exception:  # noqa: BLE001 - without the cache, ask every time
         logger.warning("cache unavailable; notification drain asked without coalescing")
-        first = True
-    if first and not dispatch.publish(DRAIN_TASK, {}):
-        # Nobody will start that drain: let the next commit ask again.
-        notifications_drain_started()
+        dispatch.publish(DRAIN_TASK, {})
+        return
+    if starts is None:
+        if not dispatch.publish(DRAIN_TASK, {}, countdown=delay or None):
+            # Nobody will start that drain: let the next commit ask again.
+            notifications_drain_started()
+            return
+        starts = now + delay
+    if not current_app.conf.task_always_eager:  # an eager drain has already run
+        _drain_reads_until = starts - _DRAIN_MARGIN_SECONDS
 
 
 def notifications_drain_started() -> None:
     """Called by the drain before it reads: commits from now on ask for a new one."""
+    global _drain_reads_until
+    _drain_reads_until = 0.0
     try:
         cache.delete(_kick_key())
     except Exception:  # noqa: BLE001 - the flag expires by itself

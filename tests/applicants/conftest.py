@@ -37,7 +37,7 @@ def time_machine_at(_frozen_clock):
 def published(monkeypatch):
     """Every task the code would send after commit: (name, kwargs)."""
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs: sent.append((name, kwargs)) or True)
+    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **_options: sent.append((name, kwargs)) or True)
     return sent
 
 

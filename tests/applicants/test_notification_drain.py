@@ -72,9 +72,9 @@ def test_a_commit_while_a_drain_is_asked_for_but_not_started_is_sent_by_it(book,
 def test_when_the_broker_refuses_the_next_commit_asks_again(book, published, monkeypatch):
     from applicants import dispatch
 
-    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs: False)
+    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **_options: False)
     book(1)
-    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs: published.append((name, kwargs)) or True)
+    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **_options: published.append((name, kwargs)) or True)
 
     book(2)
 
@@ -125,3 +125,122 @@ def test_a_long_drain_hands_the_rest_to_a_fresh_task(book, published, monkeypatc
     assert names(published) == [DRAIN_TASK]
     assert send_pending_notifications.apply().get() == 2
     assert SEND_TASK not in names(published)
+
+
+# --- Knowing when the asked-for drain starts ----------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """This process's clock as ``notifications_kick`` reads it: ``clock.now`` seconds."""
+    from applicants import notifications
+
+    class Clock:
+        now = 1_000_000.0
+
+    monkeypatch.setattr(notifications, "_clock", lambda: Clock.now)
+    return Clock
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """The shared-cache calls made on the drain flag (one round trip each on Redis)."""
+    from django.core.cache import cache
+
+    from applicants.notifications import _kick_key
+
+    calls: list[str] = []
+
+    def recording(name, real):
+        def call(key, *args, **kwargs):
+            if key == _kick_key():
+                calls.append(name)
+            return real(key, *args, **kwargs)
+
+        return call
+
+    for name in ("add", "get", "add_or_get"):
+        real = getattr(cache, name, None)
+        if real is not None:
+            monkeypatch.setattr(cache, name, recording(name, real))
+    return calls
+
+
+def test_the_drain_is_asked_to_start_after_the_delay(book, monkeypatch, settings):
+    from applicants import dispatch
+
+    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
+    asked = []
+    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **options: asked.append((name, options)) or True)
+
+    book(1)
+
+    assert asked == [(DRAIN_TASK, {"countdown": 2.0})]
+
+
+def test_until_shortly_before_the_drain_starts_a_commit_asks_nobody(book, published, clock, cache_calls, settings):
+    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
+    book(1)
+    asked = len(cache_calls)
+
+    clock.now += 1.4  # the drain starts at +2.0; the margin is 0.5 s
+    book(2)
+    book(3)
+
+    assert len(cache_calls) == asked
+    assert names(published) == [DRAIN_TASK]
+    assert send_pending_notifications.apply().get() == 6
+
+
+def test_inside_the_margin_a_commit_asks_the_shared_cache_again(book, published, clock, cache_calls, settings):
+    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
+    book(1)
+    asked = len(cache_calls)
+
+    clock.now += 1.6
+    book(2)
+
+    assert len(cache_calls) > asked
+    assert names(published) == [DRAIN_TASK]  # the flag is still set: that drain reads it
+
+
+def test_a_drain_asked_for_by_another_process_is_known_from_the_flag(book, published, clock, cache_calls, settings):
+    from django.core.cache import cache
+
+    from applicants.notifications import _kick_key
+
+    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
+    cache.set(_kick_key(), clock.now + 1.0, 30)  # another process asked; its drain starts in 1 s
+
+    book(1)
+    asked = len(cache_calls)
+    clock.now += 0.4
+    book(2)
+
+    assert names(published) == []
+    assert len(cache_calls) == asked  # known to start after this commit
+
+
+def test_once_the_drain_has_started_here_the_next_commit_asks_again(book, published, clock, settings):
+    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
+    book(1)
+    send_pending_notifications.apply()  # started early, in this process
+
+    book(2)
+
+    assert names(published) == [DRAIN_TASK, DRAIN_TASK]
+
+
+def test_with_eager_tasks_every_commit_asks(book, published, clock, settings):
+    from celery import current_app
+
+    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
+    current_app.conf.task_always_eager = True
+    try:
+        book(1)
+        send_pending_notifications.apply()
+        book(2)
+    finally:
+        current_app.conf.task_always_eager = False
+
+    assert names(published) == [DRAIN_TASK, DRAIN_TASK]

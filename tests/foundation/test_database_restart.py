@@ -96,7 +96,7 @@ def kept_connection(request) -> Iterator[None]:
 @pytest.fixture
 def booking_world(monkeypatch, settings, office):
     """tests/applicants' world: its clock, no broker, SMS in memory; a session open for booking."""
-    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs: True)
+    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **_options: True)
     settings.SMS_BACKEND = "applicants.notifications.LocmemSmsBackend"
     with time_machine.travel(NOW, tick=False):
         yield SlotFactory(office=office, date=DAY, capacity=50)

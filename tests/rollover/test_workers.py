@@ -157,7 +157,7 @@ def test_a_worker_killed_mid_rollover_leaves_the_same_state_as_one_clean_run(wor
 
     # The reference: one clean run, here in the test process (its messages are not sent).
     with monkeypatch.context() as patch:
-        patch.setattr(dispatch, "publish", lambda name, kwargs: None)
+        patch.setattr(dispatch, "publish", lambda name, kwargs, **_options: None)
         clean = closure_rollover(office_id=clean_office.id, date=first, now=now)
     assert len(clean.moved) == 120 and len(clean.confirmed) == 120
 
@@ -213,9 +213,9 @@ def test_two_workers_send_the_coalesced_notifications_of_concurrent_bookings_onc
     asked = []
     real_publish = dispatch.publish
 
-    def counting_publish(name, kwargs):
+    def counting_publish(name, kwargs, **options):
         asked.append(name)
-        return real_publish(name, kwargs)
+        return real_publish(name, kwargs, **options)
 
     birth = dt.date(1991, 3, 4)
 

@@ -129,10 +129,10 @@ def notify_enqueue(*, booking_id: int, dedupe_key: str) -> None:
 # a flood, one "send what is pending" task serves every commit made until a worker
 # starts it. The flag in the shared cache says "a drain has been asked for and has not
 # started"; it holds the time the drain starts (it is published with a countdown of
-# ``NOTIFY_DRAIN_DELAY_SECONDS``). Nothing is left behind: a commit that finds the flag
-# set happened before that drain starts (the drain clears the flag first, then reads),
-# so the drain sees it; a commit after the clear sets the flag again and asks for
-# another drain.
+# ``NOTIFY_DRAIN_DELAY_SECONDS``, and the flag lives that long). Nothing is left behind:
+# a commit that finds the flag set happened before that drain starts (the drain clears
+# the flag first, then reads), so the drain sees it; a commit after the clear or the
+# expiry sets the flag again and asks for another drain.
 #
 # Each process also remembers the start time it set or found, and until
 # ``_DRAIN_MARGIN_SECONDS`` before it does not ask at all: its commits are before the
@@ -157,7 +157,10 @@ def _clock() -> float:
 def _drain_flag_set(starts: float) -> float | None:
     """Set the flag to ``starts`` unless it is set: ``None`` if this call set it, else
     the start time already there (``0.0`` if it does not say)."""
-    ttl = settings.NOTIFY_COALESCE_SECONDS
+    # With a countdown the flag lives no longer than the wait: a commit that finds it
+    # set is then always before the drain starts, even when no worker has taken that
+    # drain yet, and a lost drain is asked for again after one delay.
+    ttl = settings.NOTIFY_DRAIN_DELAY_SECONDS or settings.NOTIFY_COALESCE_SECONDS
     add_or_get = getattr(cache, "add_or_get", None)  # Redis: one round trip
     if add_or_get is not None:
         found = add_or_get(_kick_key(), starts, ttl)

@@ -36,5 +36,7 @@ class ReusingRedisCache(RedisCache):
         key = self.make_and_validate_key(key, version=version)
         client = self._cache.get_client(key, write=True)
         serializer = self._cache._serializer
-        old = client.set(key, serializer.dumps(value), ex=self.get_backend_timeout(timeout), nx=True, get=True)
+        timeout = self.get_backend_timeout(timeout)
+        life = {} if timeout is None else {"px": max(1, round(timeout * 1000))}  # fractions of a second too
+        old = client.set(key, serializer.dumps(value), nx=True, get=True, **life)
         return None if old is None else serializer.loads(old)

@@ -271,6 +271,7 @@ IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 NOTIFY_COALESCE_SECONDS = env.int("NOTIFY_COALESCE_SECONDS", default=30 if REDIS_URL else 0)
 # The drain starts this long after it is asked for, so it serves the commits of that
 # window, and each web process knows it need not ask again until shortly before then.
+# The "asked" flag then lives this long instead of NOTIFY_COALESCE_SECONDS.
 NOTIFY_DRAIN_DELAY_SECONDS = env.float("NOTIFY_DRAIN_DELAY_SECONDS", default=2.0)
 if NOTIFY_COALESCE_SECONDS and not 0 <= NOTIFY_DRAIN_DELAY_SECONDS < NOTIFY_COALESCE_SECONDS:
     raise ImproperlyConfigured("NOTIFY_DRAIN_DELAY_SECONDS must be at least 0 and below NOTIFY_COALESCE_SECONDS.")

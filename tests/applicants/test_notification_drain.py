@@ -244,3 +244,32 @@ def test_with_eager_tasks_every_commit_asks(book, published, clock, settings):
         current_app.conf.task_always_eager = False
 
     assert names(published) == [DRAIN_TASK, DRAIN_TASK]
+
+
+def test_a_drain_nobody_started_is_asked_for_again_after_the_delay(book, published, clock, settings, monkeypatch):
+    """The flag lives as long as the countdown, so a commit that finds it is always
+    before its drain starts, and a lost drain message is replaced."""
+    from django.core.cache import cache
+
+    from applicants.notifications import _kick_key
+
+    settings.NOTIFY_DRAIN_DELAY_SECONDS = 0.2
+    lives = []
+    name = "add_or_get" if hasattr(cache, "add_or_get") else "add"
+    real = getattr(cache, name)
+
+    def recording(key, value, timeout):
+        if key == _kick_key():
+            lives.append(timeout)
+        return real(key, value, timeout)
+
+    monkeypatch.setattr(cache, name, recording)
+    book(1)
+    cache.delete(_kick_key())  # what its life of 0.2 s does (the test clock stands still)
+    clock.now += 0.3
+
+    book(2)
+
+    assert lives == [0.2, 0.2]
+    assert names(published) == [DRAIN_TASK, DRAIN_TASK]
+    assert send_pending_notifications.apply().get() == 4

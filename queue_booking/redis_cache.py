@@ -36,7 +36,9 @@ class ReusingRedisCache(RedisCache):
         key = self.make_and_validate_key(key, version=version)
         client = self._cache.get_client(key, write=True)
         serializer = self._cache._serializer
-        timeout = self.get_backend_timeout(timeout)
-        life = {} if timeout is None else {"px": max(1, round(timeout * 1000))}  # fractions of a second too
+        if timeout is DEFAULT_TIMEOUT:
+            timeout = self.default_timeout
+        # In milliseconds: Django's get_backend_timeout would round 0.2 s down to 0.
+        life = {} if timeout is None else {"px": max(1, round(timeout * 1000))}
         old = client.set(key, serializer.dumps(value), nx=True, get=True, **life)
         return None if old is None else serializer.loads(old)

@@ -58,12 +58,12 @@ def slot_mark_full(slot_id: int) -> None:
 def slot_is_marked_full(slot_id: int) -> bool:
     """Whether the cache says the session is full (a hint; the booking path decides).
 
-    Each process remembers the answer, either way, for the micro-cache life: a sold-out
-    flood then asks Redis once per session and process every couple of seconds, not
-    once per request. Remembering "full" can hide a place freed by another process for
-    at most that life (this process forgets at once); remembering "not full" only sends
-    a request down the booking path, which decides on the database and marks the
-    session full here when it is.
+    Each process remembers "full" for the micro-cache life and "not full" for
+    ``SLOT_LOCAL_SECONDS``: a flood then asks Redis about a session once per process
+    every few seconds, not once per request. Remembering "full" can hide a place freed
+    by another process for at most the micro-cache life (this process forgets at once);
+    remembering "not full" only sends a request down the booking path, which decides on
+    the database and marks the session full here when it is.
     """
     return slot_full_and_copy(slot_id)[0]
 
@@ -98,20 +98,32 @@ def slot_full_and_copy(slot_id: int) -> tuple[bool, Any]:
         found = cache.get_many([slot_full_key(slot_id), slot_copy_key(slot_id)])
         if full is None:
             full = slot_full_key(slot_id) in found
-            local_set(("full", slot_id), full, ttl)
+            local_set(("full", slot_id), full, ttl if full else slot_local_ttl())
         if copy is None:
             copy = found.get(slot_copy_key(slot_id), _NO_COPY)
-            local_set(("slot", slot_id), copy, ttl if copy is not _NO_COPY else min(ttl, _NO_COPY_SECONDS))
+            local_set(("slot", slot_id), copy, slot_local_ttl() if copy is not _NO_COPY else min(ttl, _NO_COPY_SECONDS))
     return full, (None if copy is _NO_COPY else copy)
 
 
 _NO_COPY_SECONDS = 0.5
+# How long each process keeps "not full" and a session's copy. Longer than a "full"
+# mark (the micro-cache life): a stale "not full" only sends a request down the booking
+# path, whose UPDATE finds no room and marks the session full in this process at once,
+# and a copy is forgotten here at once when this process changes the session (other
+# processes within this life, like offices looked up by code). On a flood over hundreds
+# of sessions each process then asks the shared cache about a session every 10 s
+# instead of on nearly every booking.
+SLOT_LOCAL_SECONDS = 10.0
+
+
+def slot_local_ttl() -> float:
+    return min(SLOT_LOCAL_SECONDS, settings.SLOT_COPY_SECONDS) if local_ttl() > 0 else 0.0
 
 
 def slot_copy_keep(slot_id: int, copy: Any) -> None:
     """Cache a copy of the session (what ``applicants.selectors.slot_for_booking`` reads)."""
     cache.set(slot_copy_key(slot_id), copy, settings.SLOT_COPY_SECONDS)
-    local_set(("slot", slot_id), copy, local_ttl())
+    local_set(("slot", slot_id), copy, slot_local_ttl())
 
 
 def slot_copies_forget(slot_ids: Iterable[int]) -> None:

@@ -154,3 +154,47 @@ def test_closing_a_session_forgets_its_copy(db, django_capture_on_commit_callbac
 
     assert _cached_copy(slot.id) is None
     assert slot_for_booking(slot_id=slot.id).closed
+
+
+@pytest.fixture
+def monotonic(monkeypatch):
+    """The clock of the per-process cache: ``monotonic.now`` seconds."""
+
+    class Clock:
+        now = 1000.0
+
+        @staticmethod
+        def monotonic():
+            return Clock.now
+
+    monkeypatch.setattr(office_cache, "time", Clock)
+    return Clock
+
+
+def test_not_full_is_kept_longer_than_full(monotonic):
+    """A stale "not full" costs one trip down the booking path (which marks the session
+    full here); a stale "full" would hide a freed place, so it is kept shorter."""
+    assert not slot_is_marked_full(45)
+    slot_mark_full(46)
+    cache.set(slot_full_key(45), 1)  # both changed by another process
+    cache.delete(slot_full_key(46))
+
+    monotonic.now += 2.5  # past the micro-cache life (2 s), within SLOT_LOCAL_SECONDS
+
+    assert not slot_is_marked_full(45)
+    assert not slot_is_marked_full(46)
+    monotonic.now += 10
+    assert slot_is_marked_full(45)
+
+
+def test_a_session_copy_is_kept_in_the_process_for_slot_local_seconds(db, monotonic, django_assert_num_queries):
+    slot = SlotFactory()
+    slot_for_booking(slot_id=slot.id)
+    cache.clear()
+
+    monotonic.now += office_cache.SLOT_LOCAL_SECONDS - 1
+    with django_assert_num_queries(0):
+        slot_for_booking(slot_id=slot.id)
+    monotonic.now += 2
+    with django_assert_num_queries(1):
+        slot_for_booking(slot_id=slot.id)

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.summary import P99_LIMIT_MS, RATE_TARGETS, SCENARIO_ORDER, TITLES  # noqa: E402
+from bench.summary import APP_SCENARIOS, P99_LIMIT_MS, RATE_TARGETS, TITLES, baseline  # noqa: E402
 
 WIDTH = 860
 LABEL_W = 250
@@ -48,7 +48,7 @@ def _bar_rows(rows: list[dict[str, Any]], *, top: int, scale: float, unit: str) 
 def render_svg(result: dict[str, Any]) -> str:
     """The chart of one bench result (the dict ``bench/run.py`` writes as JSON)."""
     scenarios = result["scenarios"]
-    bare = scenarios.get("bare", {}).get("rps") or 0.0
+    bare = baseline(scenarios)[0]
     rates = []
     for label, scenario, field, minimum in RATE_TARGETS:
         if scenario in scenarios and bare:
@@ -58,7 +58,7 @@ def render_svg(result: dict[str, Any]) -> str:
                  "text": f"{share:.1%} (target {minimum:.0%})"}
             )  # fmt: skip
     latencies = []
-    for scenario in SCENARIO_ORDER[1:]:
+    for scenario in APP_SCENARIOS:
         if scenario in scenarios:
             p99 = scenarios[scenario]["latency_ms"]["p99"]
             latencies.append(

@@ -853,6 +853,10 @@ class Bench:
             self.flood_one(d, measured="flood_one" in only)
         if "sold_out" in only:
             self.sold_out(d)
+        if "bare" in only and set(only) & set(summary.APP_SCENARIOS):
+            log(f"bare again: {d:.0f} s of GET /bench/bare/ (the yardstick is the mean of both bare runs)")
+            run = self.run(summary.BARE_AGAIN, {"kind": "get", "duration": d, "paths": ["/bench/bare/"]})
+            self.measure(summary.BARE_AGAIN, [run])
 
 
 def main(argv: list[str]) -> int:

@@ -202,8 +202,30 @@ def test_a_missed_target_is_reported_as_missed(change, target):
     assert not outcome["all_ok"]
 
 
+def test_with_a_second_bare_run_the_yardstick_is_the_mean_and_the_drift_is_reported():
+    result = _result(scenarios__bare_end=_record(1780.0))
+    outcome = summary.summarize(result)
+    result["summary"] = outcome
+
+    assert outcome["bare_rps"] == 1890.0
+    assert outcome["bare_drift"] == round(-220 / 1890, 3)
+    assert result["scenarios"]["flood_many"]["bookings_ratio"] == round(360 / 1890, 3)
+    text = summary.render(result)
+    assert "the mean of the bare view before (2,000) and after (1,780)" in text
+    assert "drifted -12% during the run (more than 10%" in text
+
+
+def test_a_small_drift_is_reported_without_a_warning():
+    result = _result(scenarios__bare_end=_record(1940.0))
+    result["summary"] = summary.summarize(result)
+
+    text = summary.render(result)
+
+    assert "drifted -3% during the run" in text and "compare several runs" not in text
+
+
 def test_the_report_names_every_scenario_and_target():
-    result = _result()
+    result = _result(scenarios__bare_end=_record(2000.0))
     for record in result["scenarios"].values():
         record["statuses"] = {"200": 10}
     result["summary"] = summary.summarize(result)
@@ -239,6 +261,6 @@ def test_the_chart_shows_every_target_and_which_were_missed():
     root = ET.fromstring(svg)  # noqa: S314 - our own output; parsing it proves it well-formed
     ns = {"svg": "http://www.w3.org/2000/svg"}
     bars = {bar.find("svg:title", ns).text for bar in root.iterfind("svg:rect[@height='18']", ns)}
-    assert len(bars) == len(summary.RATE_TARGETS) + len(summary.SCENARIO_ORDER) - 1
+    assert len(bars) == len(summary.RATE_TARGETS) + len(summary.APP_SCENARIOS)
     assert "bookings/s, 50 offices: 10.0% (target 17%) (missed)" in bars
     assert "availability reads, 100 offices: 40 (met)" in bars

@@ -10,6 +10,7 @@ enqueues it by the row's id.
 
 import datetime as dt
 import logging
+import math
 import sys
 import time
 from dataclasses import dataclass
@@ -126,84 +127,83 @@ def notify_enqueue(*, booking_id: int, dedupe_key: str) -> None:
 # --- Coalescing: one drain task for a burst of commits -----------------------------------
 #
 # Publishing a Celery message costs a web process more than the booking's own SQL. Under
-# a flood, one "send what is pending" task serves every commit made until a worker
-# starts it. The flag in the shared cache says "a drain has been asked for and has not
-# started"; it holds the time the drain starts (it is published with a countdown of
-# ``NOTIFY_DRAIN_DELAY_SECONDS``, and the flag lives that long). Nothing is left behind:
-# a commit that finds the flag set happened before that drain starts (the drain clears
-# the flag first, then reads), so the drain sees it; a commit after the clear or the
-# expiry sets the flag again and asks for another drain.
+# a flood, one "send what is pending" task serves every commit of a window of
+# ``NOTIFY_DRAIN_DELAY_SECONDS``. Time is cut into such windows; the first commit of a
+# window sets the window's flag in the shared cache (SET NX) and publishes a drain that
+# starts ``_DRAIN_MARGIN_SECONDS`` after the window ends. Nothing is left behind: every
+# commit of the window happened before its drain reads, and each process, once it has
+# set or found the window's flag, asks nobody for the rest of that window (one cache
+# round trip per process and window instead of one per booking). The margin covers the
+# clocks of web and worker machines being that far apart; should a drain still start
+# early, the rows it missed go with the next window's drain or the resend sweep.
 #
-# Each process also remembers the start time it set or found, and until
-# ``_DRAIN_MARGIN_SECONDS`` before it does not ask at all: its commits are before the
-# drain's read even if the worker's clock runs that much ahead. That spares a cache
-# round trip on most bookings of a flood. Should a drain still start early (clocks
-# further apart, a publish that failed after another process read its flag), the rows
-# it missed go with the next drain any commit asks for, or with the resend sweep.
+# With a delay of 0 there are no windows: the flag says "a drain has been asked for and
+# has not started", the drain clears it first and then reads, and a commit that finds it
+# set is therefore before that drain's read.
 
 _DRAIN_MARGIN_SECONDS = 0.5
-# Until when (this process's clock) a drain already asked for will read new commits.
-_drain_reads_until = 0.0
+# The window whose drain this process knows is asked for (``None``: none known).
+_asked_window: int | None = None
 
 
-def _kick_key() -> str:
-    return "notify:drain-asked"
+def _kick_key(window: int | None = None) -> str:
+    return "notify:drain-asked" if window is None else f"notify:drain-asked:{window}"
 
 
 def _clock() -> float:
     return time.time()
 
 
-def _drain_flag_set(starts: float) -> float | None:
-    """Set the flag to ``starts`` unless it is set: ``None`` if this call set it, else
-    the start time already there (``0.0`` if it does not say)."""
-    # With a countdown the flag lives no longer than the wait: a commit that finds it
-    # set is then always before the drain starts, even when no worker has taken that
-    # drain yet, and a lost drain is asked for again after one delay.
-    ttl = settings.NOTIFY_DRAIN_DELAY_SECONDS or settings.NOTIFY_COALESCE_SECONDS
-    add_or_get = getattr(cache, "add_or_get", None)  # Redis: one round trip
-    if add_or_get is not None:
-        found = add_or_get(_kick_key(), starts, ttl)
-    elif cache.add(_kick_key(), starts, ttl):
-        found = None
-    else:
-        found = cache.get(_kick_key())
-    if found is None:
-        return None
-    return found if isinstance(found, float) else 0.0
+def _window(now: float) -> int | None:
+    delay = settings.NOTIFY_DRAIN_DELAY_SECONDS
+    return int(now // delay) if delay > 0 else None
 
 
 def notifications_kick() -> None:
     """After a commit: ask a worker to send pending notifications, unless already asked."""
-    global _drain_reads_until
+    global _asked_window
     now = _clock()
-    if now < _drain_reads_until:
+    window = _window(now)
+    if window is not None and window == _asked_window:
         return
-    delay = settings.NOTIFY_DRAIN_DELAY_SECONDS
+    if window is None:
+        key, life, countdown = _kick_key(), settings.NOTIFY_COALESCE_SECONDS, None
+    else:
+        delay = settings.NOTIFY_DRAIN_DELAY_SECONDS
+        starts = (window + 1) * delay + _DRAIN_MARGIN_SECONDS
+        key, life, countdown = _kick_key(window), math.ceil(starts - now) + 1, starts - now
     try:
-        starts = _drain_flag_set(now + delay)
+        first = cache.add(key, 1, life)
     except Exception:  # noqa: BLE001 - without the cache, ask every time
         logger.warning("cache unavailable; notification drain asked without coalescing")
         dispatch.publish(DRAIN_TASK, {})
         return
-    if starts is None:
-        if not dispatch.publish(DRAIN_TASK, {}, countdown=delay or None):
-            # Nobody will start that drain: let the next commit ask again.
-            notifications_drain_started()
-            return
-        starts = now + delay
-    if not current_app.conf.task_always_eager:  # an eager drain has already run
-        _drain_reads_until = starts - _DRAIN_MARGIN_SECONDS
+    if first and not dispatch.publish(DRAIN_TASK, {}, countdown=countdown):
+        # Nobody will start that drain: let the next commit ask again.
+        _flag_forget(key)
+        return
+    if window is not None and not current_app.conf.task_always_eager:  # an eager drain has run
+        _asked_window = window
+
+
+def _flag_forget(key: str) -> None:
+    global _asked_window
+    _asked_window = None
+    try:
+        cache.delete(key)
+    except Exception:  # noqa: BLE001 - the flag expires by itself
+        logger.warning("cache unavailable; notification drain flag left to expire")
 
 
 def notifications_drain_started() -> None:
-    """Called by the drain before it reads: commits from now on ask for a new one."""
-    global _drain_reads_until
-    _drain_reads_until = 0.0
-    try:
-        cache.delete(_kick_key())
-    except Exception:  # noqa: BLE001 - the flag expires by itself
-        logger.warning("cache unavailable; notification drain flag left to expire")
+    """Called by the drain before it reads: commits from now on ask for a new one.
+
+    A drain normally starts after its window; clearing the current window's flag then
+    costs at most one more drain. It matters for a drain started early (by hand, or the
+    next part of a long drain): the commits after it must not count on it.
+    """
+    window = _window(_clock())
+    _flag_forget(_kick_key(window))
 
 
 def unsent_notification_ids(*, after_id: int, limit: int) -> list[int]:

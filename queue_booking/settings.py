@@ -269,9 +269,9 @@ IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 # one task per event. The flag that says "asked" lives in the shared cache (so only with
 # Redis) and expires after this many seconds, in case that task is lost.
 NOTIFY_COALESCE_SECONDS = env.int("NOTIFY_COALESCE_SECONDS", default=30 if REDIS_URL else 0)
-# The drain starts this long after it is asked for, so it serves the commits of that
-# window, and each web process knows it need not ask again until shortly before then.
-# The "asked" flag then lives this long instead of NOTIFY_COALESCE_SECONDS.
+# With coalescing, time is cut into windows of this length: one drain serves each window's
+# commits, starting 0.5 s after it ends, and each web process asks the shared cache once
+# per window. 0: the drain starts at once and the flag lives NOTIFY_COALESCE_SECONDS.
 NOTIFY_DRAIN_DELAY_SECONDS = env.float("NOTIFY_DRAIN_DELAY_SECONDS", default=2.0)
 if NOTIFY_COALESCE_SECONDS and not 0 <= NOTIFY_DRAIN_DELAY_SECONDS < NOTIFY_COALESCE_SECONDS:
     raise ImproperlyConfigured("NOTIFY_DRAIN_DELAY_SECONDS must be at least 0 and below NOTIFY_COALESCE_SECONDS.")

@@ -39,10 +39,10 @@ def _clear_cache():
 
     cache.clear()
     # What this process knows of a pending notification drain lives beside the cache.
-    notifications._drain_reads_until = 0.0
+    notifications._asked_window = None
     yield
     cache.clear()
-    notifications._drain_reads_until = 0.0
+    notifications._asked_window = None
 
 
 @pytest.fixture

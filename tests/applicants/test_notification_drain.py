@@ -127,102 +127,95 @@ def test_a_long_drain_hands_the_rest_to_a_fresh_task(book, published, monkeypatc
     assert SEND_TASK not in names(published)
 
 
-# --- Knowing when the asked-for drain starts ----------------------------------------------
+# --- One drain per window of NOTIFY_DRAIN_DELAY_SECONDS ------------------------------------
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """This process's clock as ``notifications_kick`` reads it: ``clock.now`` seconds."""
+def clock(monkeypatch, settings):
+    """This process's clock as ``notifications_kick`` reads it (``clock.now``), 0.3 s into
+    a window of 2 s."""
     from applicants import notifications
 
+    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
+
     class Clock:
-        now = 1_000_000.0
+        now = 1_000_000.3
 
     monkeypatch.setattr(notifications, "_clock", lambda: Clock.now)
     return Clock
 
 
 @pytest.fixture
-def cache_calls(monkeypatch):
-    """The shared-cache calls made on the drain flag (one round trip each on Redis)."""
+def flag_calls(monkeypatch):
+    """(method, timeout) of the shared-cache calls made on a drain flag."""
     from django.core.cache import cache
 
-    from applicants.notifications import _kick_key
-
-    calls: list[str] = []
+    calls: list[tuple[str, float | None]] = []
 
     def recording(name, real):
         def call(key, *args, **kwargs):
-            if key == _kick_key():
-                calls.append(name)
+            if key.startswith("notify:drain-asked"):
+                calls.append((name, args[1] if len(args) > 1 else None))
             return real(key, *args, **kwargs)
 
         return call
 
-    for name in ("add", "get", "add_or_get"):
-        real = getattr(cache, name, None)
-        if real is not None:
-            monkeypatch.setattr(cache, name, recording(name, real))
+    for name in ("add", "get", "delete"):
+        monkeypatch.setattr(cache, name, recording(name, getattr(cache, name)))
     return calls
 
 
-def test_the_drain_is_asked_to_start_after_the_delay(book, monkeypatch, settings):
+def test_the_drain_starts_just_after_its_window_and_its_flag_lives_until_then(book, monkeypatch, clock, flag_calls):
     from applicants import dispatch
 
-    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
     asked = []
     monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **options: asked.append((name, options)) or True)
 
     book(1)
 
-    assert asked == [(DRAIN_TASK, {"countdown": 2.0})]
+    # The window ends at +1.7 s; the drain starts 0.5 s later.
+    assert asked == [(DRAIN_TASK, {"countdown": pytest.approx(2.2)})]
+    assert flag_calls == [("add", 4)]
 
 
-def test_until_shortly_before_the_drain_starts_a_commit_asks_nobody(book, published, clock, cache_calls, settings):
-    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
+def test_for_the_rest_of_the_window_a_commit_asks_nobody(book, published, clock, flag_calls):
     book(1)
-    asked = len(cache_calls)
 
-    clock.now += 1.4  # the drain starts at +2.0; the margin is 0.5 s
+    clock.now += 1.6  # still the same window
     book(2)
     book(3)
 
-    assert len(cache_calls) == asked
+    assert flag_calls == [("add", 4)]
     assert names(published) == [DRAIN_TASK]
     assert send_pending_notifications.apply().get() == 6
 
 
-def test_inside_the_margin_a_commit_asks_the_shared_cache_again(book, published, clock, cache_calls, settings):
-    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
+def test_the_next_window_has_its_own_drain(book, published, clock, flag_calls):
     book(1)
-    asked = len(cache_calls)
 
-    clock.now += 1.6
+    clock.now += 2.0
     book(2)
 
-    assert len(cache_calls) > asked
-    assert names(published) == [DRAIN_TASK]  # the flag is still set: that drain reads it
+    assert [name for name, _life in flag_calls] == ["add", "add"]
+    assert names(published) == [DRAIN_TASK, DRAIN_TASK]
 
 
-def test_a_drain_asked_for_by_another_process_is_known_from_the_flag(book, published, clock, cache_calls, settings):
+def test_a_window_asked_for_by_another_process_is_asked_for_once_here(book, published, clock, flag_calls):
     from django.core.cache import cache
 
     from applicants.notifications import _kick_key
 
-    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
-    cache.set(_kick_key(), clock.now + 1.0, 30)  # another process asked; its drain starts in 1 s
+    cache.add(_kick_key(500_000), 1, 5)  # another process asked for this window's drain
+    flag_calls.clear()
 
     book(1)
-    asked = len(cache_calls)
-    clock.now += 0.4
     book(2)
 
     assert names(published) == []
-    assert len(cache_calls) == asked  # known to start after this commit
+    assert flag_calls == [("add", 4)]  # found set once; then known here
 
 
-def test_once_the_drain_has_started_here_the_next_commit_asks_again(book, published, clock, settings):
-    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
+def test_once_the_drain_has_started_here_the_next_commit_asks_again(book, published, clock):
     book(1)
     send_pending_notifications.apply()  # started early, in this process
 
@@ -231,10 +224,9 @@ def test_once_the_drain_has_started_here_the_next_commit_asks_again(book, publis
     assert names(published) == [DRAIN_TASK, DRAIN_TASK]
 
 
-def test_with_eager_tasks_every_commit_asks(book, published, clock, settings):
+def test_with_eager_tasks_every_commit_asks(book, published, clock):
     from celery import current_app
 
-    settings.NOTIFY_DRAIN_DELAY_SECONDS = 2.0
     current_app.conf.task_always_eager = True
     try:
         book(1)
@@ -246,30 +238,16 @@ def test_with_eager_tasks_every_commit_asks(book, published, clock, settings):
     assert names(published) == [DRAIN_TASK, DRAIN_TASK]
 
 
-def test_a_drain_nobody_started_is_asked_for_again_after_the_delay(book, published, clock, settings, monkeypatch):
-    """The flag lives as long as the countdown, so a commit that finds it is always
-    before its drain starts, and a lost drain message is replaced."""
-    from django.core.cache import cache
+def test_without_a_delay_the_drain_is_asked_at_once_and_its_flag_waits_for_it(book, monkeypatch, settings, flag_calls):
+    from applicants import dispatch
 
-    from applicants.notifications import _kick_key
+    settings.NOTIFY_DRAIN_DELAY_SECONDS = 0
+    asked = []
+    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **options: asked.append((name, options)) or True)
 
-    settings.NOTIFY_DRAIN_DELAY_SECONDS = 0.2
-    lives = []
-    name = "add_or_get" if hasattr(cache, "add_or_get") else "add"
-    real = getattr(cache, name)
-
-    def recording(key, value, timeout):
-        if key == _kick_key():
-            lives.append(timeout)
-        return real(key, value, timeout)
-
-    monkeypatch.setattr(cache, name, recording)
     book(1)
-    cache.delete(_kick_key())  # what its life of 0.2 s does (the test clock stands still)
-    clock.now += 0.3
-
     book(2)
 
-    assert lives == [0.2, 0.2]
-    assert names(published) == [DRAIN_TASK, DRAIN_TASK]
+    assert asked == [(DRAIN_TASK, {"countdown": None})]
+    assert [name for name, _life in flag_calls] == ["add", "add"]
     assert send_pending_notifications.apply().get() == 4

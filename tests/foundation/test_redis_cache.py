@@ -24,20 +24,3 @@ def test_it_stores_reads_and_forgets_like_the_django_backend():
     assert cache.add("redis-cache-counter", 0, 30)
     assert not cache.add("redis-cache-counter", 5, 30)
     assert cache.incr("redis-cache-counter") == 1
-
-
-def test_add_or_get_stores_once_and_says_what_was_there():
-    assert cache.add_or_get("redis-cache-flag", 12.5, 30) is None
-    assert cache.add_or_get("redis-cache-flag", 99.0, 30) == 12.5
-    assert cache.get("redis-cache-flag") == 12.5
-
-
-def test_add_or_get_keeps_a_life_of_a_fraction_of_a_second():
-    import time
-
-    assert cache.add_or_get("redis-cache-short", 1.0, 0.2) is None
-    key = cache.make_and_validate_key("redis-cache-short")
-    assert 100 < cache._cache.get_client(key).pttl(key) <= 200
-    time.sleep(0.3)
-
-    assert cache.add_or_get("redis-cache-short", 2.0, 0.2) is None

@@ -68,7 +68,8 @@ def render_svg(result: dict[str, Any]) -> str:
     worst = max([P99_LIMIT_MS * 1.5, *(row["value"] for row in latencies)])
     meta = result.get("meta", {})
     subtitle = (
-        f"bare view {bare:,.0f} req/s; {meta.get('machine', {}).get('cpus', '?')} cores, "
+        f"bare view {bare:,.0f} req/s{' (mean of two runs)' if baseline(scenarios)[1] is not None else ''}; "
+        f"{meta.get('machine', {}).get('cpus', '?')} cores, "
         f"{meta.get('config', {}).get('gunicorn_workers', '?')} workers, commit "
         f"{meta.get('machine', {}).get('commit', '?')}, {meta.get('started_at', '')[:16]}"
     )

@@ -31,6 +31,45 @@ def test_it_rejects_what_is_not_a_phone_number(raw):
     assert caught.value.code == "invalid_phone"
 
 
+def test_a_number_seen_before_is_not_parsed_again_and_its_result_normalizes_to_itself(monkeypatch):
+    import phonenumbers
+
+    from applicants import identity
+
+    identity._PHONES_SEEN.clear()
+    parsed = []
+    real_parse = phonenumbers.parse
+    monkeypatch.setattr(phonenumbers, "parse", lambda *args: parsed.append(args[0]) or real_parse(*args))
+
+    assert phone_normalize(" 0812-3456-7890 ") == "+6281234567890"
+    assert phone_normalize("0812-3456-7890") == "+6281234567890"
+    assert phone_normalize("+6281234567890") == "+6281234567890"  # what saving the person sends
+
+    assert parsed == ["0812-3456-7890"]
+
+
+def test_an_invalid_number_is_never_remembered(monkeypatch):
+    from applicants import identity
+
+    identity._PHONES_SEEN.clear()
+    for _attempt in range(2):
+        with pytest.raises(InvalidPhone):
+            phone_normalize("0812")
+
+    assert identity._PHONES_SEEN == {}
+
+
+def test_the_remembered_numbers_are_bounded(monkeypatch):
+    from applicants import identity
+
+    identity._PHONES_SEEN.clear()
+    monkeypatch.setattr(identity, "_PHONES_SEEN_MAX", 4)
+    for n in range(5):
+        phone_normalize(f"0812345678{n}0")
+
+    assert len(identity._PHONES_SEEN) <= 4
+
+
 @pytest.mark.parametrize(
     ("raw", "normalized"),
     [("", ""), ("  ", ""), ("Siti@Example.ORG", "Siti@example.org"), (" budi@mail.co.id ", "budi@mail.co.id")],

@@ -60,24 +60,30 @@ def _first_code(errors) -> str | None:
 _GENERIC_CODES = {"invalid", "required", "null", "blank", "max_length", "min_length", "does_not_exist"}
 
 
-def _database_unavailable(exc: OperationalError | InterfaceError, context) -> Response:
-    """The database cannot be reached, or the connection was lost (e.g. after a restart).
+def log_database_unavailable(log: logging.Logger, exc: OperationalError | InterfaceError, request) -> None:
+    """One warning line for a lost database, from the API and the HTML pages alike.
 
-    Django closes a connection that had errors at the end of the request, so the next
-    request gets a new one. Constraint and data errors (IntegrityError, DataError) are
-    not OperationalError subclasses and never come here. The log line names the error's
-    class, its SQLSTATE and the route pattern: never the message or the path, which may
-    carry data.
+    It names the error's class, its SQLSTATE, the method and the route pattern: never
+    the message or the path, which may carry data.
     """
-    request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    logger.warning(
+    log.warning(
         "database unavailable (%s, SQLSTATE %s) on %s %s: answered 503",
         type(exc).__name__,
         getattr(exc.__cause__, "pgcode", None) or "-",
         getattr(request, "method", "-"),
         getattr(match, "route", None) or "-",
     )
+
+
+def _database_unavailable(exc: OperationalError | InterfaceError, context) -> Response:
+    """The database cannot be reached, or the connection was lost (e.g. after a restart).
+
+    Django closes a connection that had errors at the end of the request, so the next
+    request gets a new one. Constraint and data errors (IntegrityError, DataError) are
+    not OperationalError subclasses and never come here.
+    """
+    log_database_unavailable(logger, exc, context.get("request"))
     response = error_response(
         "service_unavailable",
         _("The service is busy or briefly unavailable. Please try again in a moment."),

@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its process_exception sees a view's exception first: a lost database
+    # connection on a page is answered with the 503 page (queue_booking/middleware.py).
+    "queue_booking.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # `make bench` adds a bare baseline view beside the product (bench/urls.py).
@@ -91,7 +94,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Off by default: the check is one more round trip to the database (a SELECT 1) at the
 # start of every request that reuses a connection, about 10% of a web worker's time
 # under a booking flood. Without it, after a database restart each web process's first
-# request on its old connection fails (the API answers 503, queue_booking/api_errors.py);
+# request on its old connection fails (the API answers 503, queue_booking/api_errors.py;
+# a page answers the 503 page, queue_booking/middleware.py);
 # Django closes a connection that had errors at the end of that request, so the next
 # one gets a new connection. Celery workers close theirs around every task anyway.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)

@@ -15,8 +15,6 @@ connection would survive into the next request.)
 
 import json
 import logging
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -31,6 +29,7 @@ from applicants.models import Applicant, Booking
 from queue_booking.api_errors import exception_handler
 from tests.applicants.conftest import DAY, NIK, NOW, payload
 from tests.factories import SlotFactory
+from tests.foundation.conftest import backend_pid, terminate
 
 LOOKUP = "/api/v1/bookings/lookup/"
 CREATE = "/api/v1/bookings/"
@@ -54,43 +53,6 @@ def serve(path: str, data: dict) -> Answer:
         return Answer(response.status_code, body, response.get("Retry-After"))
     finally:
         response.close()  # request_finished: close_old_connections
-
-
-def backend_pid() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
-
-
-def terminate(pid: int) -> None:
-    """Drop the backend ``pid`` from a second connection, as a server restart would."""
-    other = connection.get_new_connection(connection.get_connection_params())
-    try:
-        other.autocommit = True
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-            assert cursor.fetchone()[0] is True
-            deadline = time.monotonic() + 10
-            while True:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
-                if cursor.fetchone()[0] == 0:
-                    return
-                assert time.monotonic() < deadline, f"backend {pid} still alive"
-                time.sleep(0.01)
-    finally:
-        other.close()
-
-
-@pytest.fixture
-def kept_connection(request) -> Iterator[None]:
-    """The connection settings under test; both are read when a connection opens."""
-    health_checks = getattr(request, "param", False)
-    saved = {key: connection.settings_dict[key] for key in ("CONN_HEALTH_CHECKS", "CONN_MAX_AGE")}
-    connection.settings_dict.update(CONN_HEALTH_CHECKS=health_checks, CONN_MAX_AGE=60)
-    connection.close()
-    yield
-    connection.close()
-    connection.settings_dict.update(saved)
 
 
 @pytest.fixture

@@ -302,3 +302,22 @@ def test_a_page_on_a_dropped_connection_is_503_and_the_next_is_served(caplog):
 
     assert again.status_code == 200
     assert backend_pid() != pid
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("headers", "heading", "saved"),
+    [
+        ({}, "Formulir ini sudah kedaluwarsa", "Tidak ada yang disimpan."),
+        (ENGLISH, "This form has expired", "Nothing was saved."),
+    ],
+)
+def test_an_expired_form_is_explained_not_django_s_csrf_page(headers, heading, saved):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/i18n/setlang/", {"language": "en"}, **headers)
+
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert heading in body and saved in body
+    assert "CSRF" not in body

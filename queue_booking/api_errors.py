@@ -5,7 +5,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
@@ -18,6 +18,20 @@ logger = logging.getLogger(__name__)
 
 def error_response(code: str, detail: str, status: int, fields: dict | None = None, headers=None) -> Response:
     return Response({"code": code, "detail": detail, "fields": fields or {}}, status=status, headers=headers)
+
+
+def response_as_json(response: Response) -> JsonResponse:
+    """A DRF ``Response`` (from a view's own code or from ``exception_handler``) rendered
+    as DRF's JSON renderer would, for code that answers without a DRF view. Kept from
+    being cached (``no-store``) like every booking answer."""
+    rendered = JsonResponse(response.data, status=response.status_code, json_dumps_params={"ensure_ascii": False})
+    for header, value in response.items():
+        if header.lower() != "content-type":
+            rendered[header] = value
+    rendered["Cache-Control"] = "no-store"
+    # The handler may have logged the error itself (without the path): not again.
+    rendered._has_been_logged = getattr(response, "_has_been_logged", False)
+    return rendered
 
 
 def _flatten(errors) -> dict[str, list[str]]:

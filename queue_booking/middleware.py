@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from queue_booking.api_errors import exception_handler, log_database_unavailable
+from queue_booking.api_errors import exception_handler, log_database_unavailable, response_as_json
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +56,4 @@ def _retry_url(request: HttpRequest) -> str:
 
 
 def _api_answer(request: HttpRequest, exception: Exception) -> JsonResponse:
-    answer = exception_handler(exception, {"request": request})
-    response = JsonResponse(answer.data, status=answer.status_code, json_dumps_params={"ensure_ascii": False})
-    for header, value in answer.items():
-        if header.lower() != "content-type":
-            response[header] = value
-    response["Cache-Control"] = "no-store"
-    response._has_been_logged = getattr(answer, "_has_been_logged", False)
-    return response
+    return response_as_json(exception_handler(exception, {"request": request}))

@@ -39,7 +39,7 @@ from applicants.services.booking import (
     booking_token_ensure,
 )
 from offices.cache import slot_is_marked_full
-from queue_booking.api_errors import exception_handler
+from queue_booking.api_errors import exception_handler, response_as_json
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -283,18 +283,6 @@ def _json_error(exc: BookingError | RateLimited) -> JsonResponse:
     return _no_store(response)
 
 
-def _as_json(response: Response) -> JsonResponse:
-    """A DRF ``Response`` made by ``_created`` or the API's exception handler, rendered
-    as the DRF view would (JSON) without going through it."""
-    rendered = JsonResponse(response.data, status=response.status_code, json_dumps_params={"ensure_ascii": False})
-    for header, value in response.items():
-        if header.lower() != "content-type":
-            rendered[header] = value
-    # The handler may have logged the error itself (without the path): not again.
-    rendered._has_been_logged = getattr(response, "_has_been_logged", False)
-    return _no_store(rendered)
-
-
 @csrf_exempt
 def booking_create_view(request: HttpRequest) -> HttpResponse:
     """``POST /api/v1/bookings/``: the launch-day path, without DRF's view machinery.
@@ -331,12 +319,12 @@ def booking_create_view(request: HttpRequest) -> HttpResponse:
         return response
     now = timezone.now()
     try:
-        return _as_json(_created(request, data, now))
+        return response_as_json(_created(request, data, now))
     except Exception as exc:
         response = exception_handler(exc, {"request": request})
         if response is None:
             raise
-        return _as_json(response)
+        return response_as_json(response)
 
 
 # DRF and the schema generator find the view class through these attributes.

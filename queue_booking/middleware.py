@@ -2,8 +2,8 @@
 
 The API answers the same failure itself (``queue_booking.api_errors``). An exception
 that escapes an API view before DRF's handler sees it (``booking_create_view`` asks
-``request.user`` first, which reads the session) gets the API's JSON answer here, never
-an HTML page.
+``request.user`` first, which reads the session), or a JSON view outside the API that
+the pages poll, gets the API's JSON answer here, never an HTML page.
 """
 
 import logging
@@ -33,7 +33,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        if request.path_info.startswith(API_PREFIX):
+        if _wants_json(request):
             return _api_answer(request, exception)
         log_database_unavailable(logger, exception, request)
         # Without the request no context processor runs, so rendering cannot reach the
@@ -46,6 +46,12 @@ class DatabaseUnavailableMiddleware:
         # Logged above as a warning; not once more as an error by django.request.
         response._has_been_logged = True
         return response
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """The API, and the JSON the pages' own scripts poll (a booking's queue.json, the
+    waiting-room display's state.json): they get the API's JSON answer, not a page."""
+    return request.path_info.startswith(API_PREFIX) or request.path_info.endswith(".json")
 
 
 def _retry_url(request: HttpRequest) -> str:

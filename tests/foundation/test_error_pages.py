@@ -268,6 +268,23 @@ def test_a_lost_database_before_the_api_handler_is_json_not_a_page(client, offic
     assert [r.name for r in caplog.records] == ["queue_booking.api_errors"]
 
 
+@pytest.mark.django_db
+def test_the_json_a_page_polls_gets_the_json_503_not_a_page():
+    from django.urls import reverse
+
+    queue_status = reverse("applicants:queue-status", kwargs={"code": "ABCD2345", "token": "t" * 20})
+    assert queue_status.endswith("queue.json")
+
+    with database_down() as refusal:
+        response = Client().get(queue_status)
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "1"
+    assert json.loads(response.content)["code"] == "service_unavailable"
+    assert refusal.attempts  # the view did try the database
+
+
 # --- A real restart (PostgreSQL) ---------------------------------------------------
 
 

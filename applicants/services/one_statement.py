@@ -97,6 +97,15 @@ def _statement(take: str, using: str, channels: int) -> str:
     return f"WITH {', '.join(parts)} SELECT person.id, booked.id, taken.filled FROM person, booked, taken"  # noqa: S608
 
 
+def statements_compile(using: str = "default") -> None:
+    """Build the statement for every number of channels a booking can notify on, as the
+    first bookings of a process would (gunicorn's master does it once before forking,
+    see ``queue_booking.warmup``). Compiling opens no connection."""
+    take, _params = slot_take_sql(slot_id=0, using=using)
+    for channels in range(len(Notification.Channel) + 1):
+        _prepared_form(_statement(take, using, channels))
+
+
 def _values(obj: Model, using: str) -> list:
     """``obj``'s values for its insert, prepared by each field as the ORM's own inserts are."""
     connection = connections[using]

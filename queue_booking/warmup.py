@@ -1,0 +1,92 @@
+"""A freshly forked web worker at full speed from its first request.
+
+gunicorn imports the app once, in its master, and forks the workers from it
+(``deploy/gunicorn.conf.py``). What the master has built, every worker inherits; what
+stays lazy, each worker builds during its first requests, while the requests queued
+behind them wait. Workers are recycled every ~10,000 requests, so during a flood this
+happens again and again, and the workers that served the availability reads before a
+launch meet the first bookings together. Measured in a worker forked after Django's
+set-up (``bench/`` scenario, docs/performance.md): its first booking took 65-103 ms of
+CPU against 2-3 ms for the next ones.
+
+``warm_before_fork`` builds in the master what the booking path would build lazily:
+the URL table each language reverses through, the compiled validators, the phone
+metadata, the cipher, Celery's message machinery and the booking's SQL. It opens no
+connection, and closes any a step opened, so no worker inherits a socket. Then it
+moves everything the master holds into the garbage collector's permanent generation:
+a full collection in a worker otherwise walks all of Django's import-time objects,
+65-177 ms measured under load, and now walks only what the worker made itself.
+
+``connect_before_serving`` runs in each new worker before it accepts a request and
+opens the database and cache connections its first request would open. A service
+that is down is left to the request path, which has its answers for that.
+"""
+
+import gc
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connections
+from django.urls import get_resolver, reverse
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+# Stands for a booking code where a URL is only reversed to fill the URL table.
+_ANY_CODE = "WARMUP00"
+
+
+def warm_before_fork() -> None:
+    """Build what a worker's first requests would build; open nothing; freeze the heap."""
+    get_resolver().url_patterns  # noqa: B018 - evaluating it imports every view module
+    for language, _name in settings.LANGUAGES:
+        # Each language has its own reverse table, filled on first use (~35 ms).
+        with translation.override(language):
+            reverse("api:booking-detail", kwargs={"code": _ANY_CODE})
+    translation.deactivate()
+    _warm_booking_path()
+    _warm_celery()
+    # A step that reached for the database or the cache must not leave the workers a
+    # shared socket.
+    connections.close_all()
+    cache.close()
+    gc.collect()
+    gc.freeze()
+
+
+def _warm_booking_path() -> None:
+    from applicants.identity import email_normalize, phone_normalize, secret_encrypt
+    from applicants.services.one_statement import statements_compile
+
+    email_normalize("warm.up@example.com")  # compiles the email validator's patterns
+    phone_normalize("081234567890")  # loads Indonesia's numbering plan
+    secret_encrypt("0")  # builds the cipher and loads its backend
+    if connections["default"].vendor == "postgresql":
+        statements_compile()
+
+
+def _warm_celery() -> None:
+    """Celery's lazy parts on the way to publishing a task, without a broker connection.
+    The producer pool stays unbuilt: Celery resets it after a fork."""
+    from celery import current_app
+
+    current_app.loader.import_default_modules()
+    current_app.tasks  # noqa: B018 - finalizes the app
+    amqp = current_app.amqp
+    amqp.router  # noqa: B018
+    amqp.queues  # noqa: B018
+    amqp.send_task_message  # noqa: B018 - builds the sender and its event dispatcher
+    current_app.backend  # noqa: B018 - an AsyncResult per published task needs it
+
+
+def connect_before_serving() -> None:
+    """Open this worker's database and cache connections before it takes a request."""
+    try:
+        connections["default"].ensure_connection()
+    except DatabaseError:
+        logger.warning("worker starts without a database connection; requests will retry", exc_info=True)
+    try:
+        cache.get("warmup")
+    except Exception:  # noqa: BLE001 - the cache's own fallbacks handle it per request
+        logger.warning("worker starts without a cache connection; requests will retry", exc_info=True)

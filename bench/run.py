@@ -404,6 +404,9 @@ class Runner:
         data = {"threads": self.args.threads, **data}
         if data.get("kind") == "book":
             data["codes_file"] = str(self.run_dir / f"{label}.codes")
+        ready_file = self.run_dir / f"{label}.ready"
+        ready_file.unlink(missing_ok=True)
+        data["ready_file"] = str(ready_file)
         data_path = self.run_dir / f"{label}.lua"
         data_path.write_text("return " + to_lua(data) + "\n")
         duration = float(data["duration"])

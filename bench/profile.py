@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import nik, run  # noqa: E402
 
-KINDS = ("bare", "availability", "book", "full")
+KINDS = ("bare", "stack", "availability", "book", "full")
 
 
 def environ(method: str, path: str, body: bytes = b"") -> dict:
@@ -56,9 +56,9 @@ class Caller:
     """Calls the app like gunicorn: WSGI environ in, status and body out."""
 
     def __init__(self) -> None:
-        from django.core.wsgi import get_wsgi_application
+        from bench.wsgi import application
 
-        self.app = get_wsgi_application()
+        self.app = application  # as gunicorn serves it in the bench (bare view included)
         # Log lines are formatted as in production (they cost CPU too) but not shown:
         # Django logs every 4xx as a warning, and a screenful of 409s would hide the numbers.
         for handler in logging.getLogger().handlers:
@@ -104,8 +104,8 @@ def booking_body(office: dict, date: str, slot_id: int, index: int) -> bytes:
 def requests_for(kind: str, setup: dict, count: int):
     """``count`` WSGI environs of one kind; bookings use fresh applicants each time."""
     offices, start, flood_date = setup["offices"], setup["start"], setup["flood_date"].isoformat()
-    if kind == "bare":
-        return [environ("GET", "/bench/bare/") for _ in range(count)]
+    if kind in ("bare", "stack"):
+        return [environ("GET", run.BARE_PATH if kind == "bare" else run.STACK_PATH) for _ in range(count)]
     if kind == "availability":
         paths = [
             f"/api/v1/offices/{o['code']}/availability/?start={start.isoformat()}&days={run.AVAILABILITY_DAYS}"
@@ -133,7 +133,7 @@ def prepare_kinds(setup: dict) -> None:
 
 def measure(caller: Caller, kind: str, setup: dict, *, batches: int, per_batch: int) -> dict:
     status, body = caller(requests_for(kind, setup, 1)[0])  # warm: imports, connections, "full" mark
-    expected = {"bare": "200", "availability": "200", "book": "201", "full": "409"}[kind]
+    expected = {"bare": "200", "stack": "200", "availability": "200", "book": "201", "full": "409"}[kind]
     if not status.startswith(expected):
         sys.exit(f"profile: {kind} answered {status}: {body[:300]!r}")
     best_cpu = best_wall = float("inf")

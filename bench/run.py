@@ -5,7 +5,9 @@ Starts the app under gunicorn with production settings (DEBUG off, PostgreSQL, R
 on 127.0.0.1, prepares offices and office-days, and drives it with wrk (one Lua script,
 bench/lua/bench.lua) through these scenarios, each for a fixed time:
 
-  bare          a bare Django JSON view outside the product's URLs: the yardstick
+  bare          a bare Django JSON view, no middleware, outside the product's URLs: the
+                yardstick (bench/wsgi.py)
+  stack         the same view through the product's middleware (reported, no target)
   availability  GET /api/v1/offices/{code}/availability/ across 100 offices
   flood_many    POST /api/v1/bookings/, 50 offices at once, 10x their quota in applicants
   flood_one     the same on one office-day of quota 400, round after round (a fresh
@@ -42,6 +44,8 @@ sys.path.insert(0, str(ROOT))
 from bench import chart, nik, summary  # noqa: E402
 
 LUA_SCRIPT = ROOT / "bench" / "lua" / "bench.lua"
+BARE_PATH = "/bench/bare/"  # served without middleware by bench/wsgi.py
+STACK_PATH = "/bench/stack/"  # the same view through the product's middleware (bench/urls.py)
 RESULTS_DIR = ROOT / "bench" / "results"
 VENV_BIN = Path(sys.executable).parent
 
@@ -85,7 +89,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated subset of: bare,availability,flood_many,flood_one,sold_out,pgbench",
+        help="comma-separated subset of: bare,stack,availability,flood_many,flood_one,sold_out,pgbench",
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
@@ -508,7 +512,7 @@ def start_server(env: dict[str, str], run_dir: Path, port: int, extra: list[str]
     log_file = (run_dir / "gunicorn.log").open("w")
     config = str(ROOT / "deploy" / "gunicorn.conf.py")
     proc = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-c", config, *extra, "queue_booking.wsgi:application"],
+        [str(VENV_BIN / "gunicorn"), "-c", config, *extra, "bench.wsgi:application"],
         cwd=ROOT,
         env=env,
         stdout=log_file,
@@ -775,7 +779,7 @@ class Bench:
 
     def warm_up(self) -> None:
         log("warming up (not measured)")
-        self.runner.wrk("warmup-bare", {"kind": "get", "duration": 2, "paths": ["/bench/bare/"]}, progress=False)
+        self.runner.wrk("warmup-bare", {"kind": "get", "duration": 2, "paths": [BARE_PATH, STACK_PATH]}, progress=False)
         self.runner.wrk(
             "warmup-availability", {"kind": "get", "duration": 2, "paths": self.availability_paths}, progress=False
         )
@@ -788,8 +792,12 @@ class Bench:
         )
 
     def bare(self, d: float) -> None:
-        log(f"bare: {d:.0f} s of GET /bench/bare/")
-        self.measure("bare", [self.run("bare", {"kind": "get", "duration": d, "paths": ["/bench/bare/"]})])
+        log(f"bare: {d:.0f} s of GET {BARE_PATH} (no middleware)")
+        self.measure("bare", [self.run("bare", {"kind": "get", "duration": d, "paths": [BARE_PATH]})])
+
+    def stack(self, d: float) -> None:
+        log(f"stack: {d:.0f} s of GET {STACK_PATH} (the bare view through the product's middleware)")
+        self.measure("stack", [self.run("stack", {"kind": "get", "duration": d, "paths": [STACK_PATH]})])
 
     def availability(self, d: float) -> None:
         log(f"availability: {d:.0f} s across {len(self.availability_paths)} offices, {AVAILABILITY_DAYS} days each")
@@ -848,6 +856,8 @@ class Bench:
         self.warm_up()
         if "bare" in only:
             self.bare(d)
+        if "stack" in only:
+            self.stack(d)
         if "availability" in only:
             self.availability(d)
         if "flood_many" in only:
@@ -857,8 +867,8 @@ class Bench:
         if "sold_out" in only:
             self.sold_out(d)
         if "bare" in only and set(only) & set(summary.APP_SCENARIOS):
-            log(f"bare again: {d:.0f} s of GET /bench/bare/ (the yardstick is the mean of both bare runs)")
-            run = self.run(summary.BARE_AGAIN, {"kind": "get", "duration": d, "paths": ["/bench/bare/"]})
+            log(f"bare again: {d:.0f} s of GET {BARE_PATH} (the yardstick is the mean of both bare runs)")
+            run = self.run(summary.BARE_AGAIN, {"kind": "get", "duration": d, "paths": [BARE_PATH]})
             self.measure(summary.BARE_AGAIN, [run])
 
 

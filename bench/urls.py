@@ -1,17 +1,12 @@
-"""The product's URLs plus the bare baseline view, for `make bench` only.
+"""The product's URLs plus the bare view through the product's middleware, for `make bench` only.
 
-Selected with ``ROOT_URLCONF=bench.urls``; production never serves ``/bench/``.
+Selected with ``ROOT_URLCONF=bench.urls``; production never serves ``/bench/``. The
+yardstick itself, the bare view without middleware, is served by bench/wsgi.py.
 """
 
-from django.http import JsonResponse
 from django.urls import path
 
+from bench.bare_urls import bare
 from queue_booking.urls import urlpatterns as product_urlpatterns
 
-
-def bare(request):
-    """The cheapest Django JSON answer through the full middleware stack: the yardstick."""
-    return JsonResponse({"status": "ok"})
-
-
-urlpatterns = [path("bench/bare/", bare, name="bench-bare"), *product_urlpatterns]
+urlpatterns = [path("bench/stack/", bare, name="bench-stack"), *product_urlpatterns]

@@ -225,7 +225,7 @@ def test_a_small_drift_is_reported_without_a_warning():
 
 
 def test_the_report_names_every_scenario_and_target():
-    result = _result(scenarios__bare_end=_record(2000.0))
+    result = _result(scenarios__bare_end=_record(2000.0), scenarios__stack=_record(1600.0))
     for record in result["scenarios"].values():
         record["statuses"] = {"200": 10}
     result["summary"] = summary.summarize(result)
@@ -234,6 +234,26 @@ def test_the_report_names_every_scenario_and_target():
         assert title in text
     assert "PASS" in text and "MISS" not in text
     assert "app/pgbench = 3.0%" in text
+
+
+def test_the_view_through_our_middleware_is_reported_beside_the_yardstick_without_a_target():
+    result = _result(scenarios__stack=_record(1600.0))
+    outcome = summary.summarize(result)
+    result["summary"] = outcome
+
+    # The targets stay ratios to the bare view without middleware.
+    assert outcome["bare_rps"] == 2000.0
+    assert result["scenarios"]["availability"]["stack_ratio"] == round(1300 / 1600, 3)
+    assert not any("stack" in check["target"] for check in outcome["checks"])
+    text = summary.render(result)
+    assert "vs stack" in text and "against 1,600 req/s, the bare view through the product's middleware" in text
+
+
+def test_without_the_stack_run_the_report_has_no_stack_column():
+    result = _result()
+    result["summary"] = summary.summarize(result)
+
+    assert "vs stack" not in summary.render(result)
 
 
 def test_scenario_data_is_written_as_a_lua_table():

@@ -47,6 +47,38 @@ def test_a_plain_json_booking_is_answered_without_the_drf_view_and_like_it(api, 
     assert through_drf["Location"] == f"/api/v1/bookings/{through_drf.json()['code']}/"
 
 
+@pytest.fixture
+def users_loaded(monkeypatch):
+    """Requests for which the signed-in user was looked up (session and auth)."""
+    from django.contrib.auth import middleware
+
+    loaded = []
+    real = middleware.get_user
+
+    def spy(request):
+        loaded.append(request.path)
+        return real(request)
+
+    monkeypatch.setattr(middleware, "get_user", spy)
+    return loaded
+
+
+def test_an_applicant_without_a_session_is_not_looked_up_as_a_user(api, slot, drf_calls, users_loaded):
+    response = api.post(URL, payload(slot, nik=nik_number(3)), format="json")
+
+    assert response.status_code == 201
+    assert drf_calls == [] and users_loaded == []
+
+
+def test_signed_in_staff_book_through_the_drf_view(api, slot, drf_calls, users_loaded, officer):
+    api.force_login(officer)
+
+    api.post(URL, payload(slot, nik=nik_number(4)), format="json")
+
+    assert drf_calls == [URL]
+    assert URL in users_loaded
+
+
 @pytest.mark.parametrize(
     "overrides",
     [

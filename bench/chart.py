@@ -15,7 +15,15 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.summary import APP_SCENARIOS, P99_LIMIT_MS, RATE_TARGETS, TITLES, baseline  # noqa: E402
+from bench.summary import (  # noqa: E402
+    APP_SCENARIOS,
+    BARE_AGAIN,
+    BARE_BETWEEN,
+    P99_LIMIT_MS,
+    RATE_TARGETS,
+    TITLES,
+    baseline,
+)
 
 WIDTH = 860
 LABEL_W = 250
@@ -45,14 +53,21 @@ def _bar_rows(rows: list[dict[str, Any]], *, top: int, scale: float, unit: str) 
     return parts
 
 
+def _yardstick_note(scenarios: dict[str, Any]) -> str:
+    if any(name.startswith(BARE_BETWEEN) and name != BARE_AGAIN for name in scenarios):
+        return " (mean of its runs; each scenario against the bare runs around it)"
+    return " (mean of two runs)" if baseline(scenarios)[1] is not None else ""
+
+
 def render_svg(result: dict[str, Any]) -> str:
     """The chart of one bench result (the dict ``bench/run.py`` writes as JSON)."""
     scenarios = result["scenarios"]
     bare = baseline(scenarios)[0]
     rates = []
     for label, scenario, field, minimum in RATE_TARGETS:
-        if scenario in scenarios and bare:
-            share = scenarios[scenario][field] / bare
+        yardstick = scenarios.get(scenario, {}).get("yardstick_rps") or bare
+        if scenario in scenarios and yardstick:
+            share = scenarios[scenario][field] / yardstick
             rates.append(
                 {"label": label, "value": share * 100, "target": minimum * 100, "ok": share >= minimum,
                  "text": f"{share:.1%} (target {minimum:.0%})"}
@@ -68,7 +83,7 @@ def render_svg(result: dict[str, Any]) -> str:
     worst = max([P99_LIMIT_MS * 1.5, *(row["value"] for row in latencies)])
     meta = result.get("meta", {})
     subtitle = (
-        f"bare view {bare:,.0f} req/s{' (mean of two runs)' if baseline(scenarios)[1] is not None else ''}; "
+        f"bare view {bare:,.0f} req/s{_yardstick_note(scenarios)}; "
         f"{meta.get('machine', {}).get('cpus', '?')} cores, "
         f"{meta.get('config', {}).get('gunicorn_workers', '?')} workers, commit "
         f"{meta.get('machine', {}).get('commit', '?')}, {meta.get('started_at', '')[:16]}"

@@ -64,6 +64,9 @@ ROUND_CAP_S = 120
 SOLD_OUT_POOL_PER_S = 10_000  # fresh applicants per second of sold_out; more than 2 cores can send
 BUSY_WARNING = 0.15
 CPU_SAMPLE_S = 0.5
+# A bare run between app scenarios: a third of the scenario time, at least 5 s.
+BETWEEN_SHARE = 1 / 3
+BETWEEN_MIN_S = 5.0
 SETTLE_S = 0.5  # let requests still in flight when a run stopped finish before the next
 
 
@@ -742,6 +745,7 @@ class Bench:
             for office in self.offices[:AVAILABILITY_OFFICES]
         ]
         self.scenarios: dict[str, dict] = {}
+        self.order: list[str] = []  # as they ran; the bare runs between them divide their neighbours
         self.cpu: dict[str, dict] = {}
         self.profile: dict[str, str] = {}
         self.flooded_slots: list[int] = []
@@ -758,6 +762,7 @@ class Bench:
 
     def measure(self, name: str, runs: list[dict]) -> None:
         self.scenarios[name] = summary.scenario_from_wrk(name, runs)
+        self.order.append(name)
         self.cpu[name] = merge_cpu(runs)
         s = self.scenarios[name]
         log(
@@ -794,6 +799,13 @@ class Bench:
     def bare(self, d: float) -> None:
         log(f"bare: {d:.0f} s of GET {BARE_PATH} (no middleware)")
         self.measure("bare", [self.run("bare", {"kind": "get", "duration": d, "paths": [BARE_PATH]})])
+
+    def bare_between(self, d: float) -> None:
+        """A short bare run between app scenarios (see ``summary.BARE_BETWEEN``)."""
+        name = f"{summary.BARE_BETWEEN}{sum(1 for n in self.order if summary.is_yardstick(n)) + 1}"
+        seconds = max(d * BETWEEN_SHARE, BETWEEN_MIN_S)
+        log(f"{name}: {seconds:.0f} s of GET {BARE_PATH} (the yardstick of the scenarios around it)")
+        self.measure(name, [self.run(name, {"kind": "get", "duration": seconds, "paths": [BARE_PATH]})])
 
     def stack(self, d: float) -> None:
         log(f"stack: {d:.0f} s of GET {STACK_PATH} (the bare view through the product's middleware)")
@@ -860,9 +872,14 @@ class Bench:
             self.stack(d)
         if "availability" in only:
             self.availability(d)
+        bracket = "bare" in only
         if "flood_many" in only:
+            if bracket and self.order[-1:] != ["bare"]:
+                self.bare_between(d)
             self.flood_many(d)
         if "flood_one" in only or "sold_out" in only:
+            if bracket and self.order[-1:] != ["bare"]:
+                self.bare_between(d)
             self.flood_one(d, measured="flood_one" in only)
         if "sold_out" in only:
             self.sold_out(d)
@@ -930,6 +947,7 @@ def main(argv: list[str]) -> int:
             },
         },
         "scenarios": bench.scenarios,
+        "order": bench.order,
         "cpu": bench.cpu,
     }
     if bench.profile:

@@ -16,6 +16,18 @@ APP_SCENARIOS = ["availability", "flood_many", "flood_one", "sold_out"]
 # while the app was measured (on a shared 2-core VM, ±15 % between identical runs).
 BARE_AGAIN = "bare_end"
 REPORT_ORDER = [*SCENARIO_ORDER, BARE_AGAIN]
+# Short bare runs between the app scenarios ("bare_2", "bare_3", ...): this VM's speed can
+# change for minutes at a time, and a slow spell in the middle of a run is invisible to
+# the bare runs at its two ends. Each scenario is divided by the bare runs just before and
+# just after it (``yardsticks``); the run order is kept in the result as ``order``.
+BARE_BETWEEN = "bare_"
+
+
+def is_yardstick(name: str) -> bool:
+    """Whether ``name`` is a run of the bare view (first, between scenarios, or last)."""
+    return name == "bare" or name.startswith(BARE_BETWEEN)
+
+
 DRIFT_WARNING = 0.10
 # What each scenario may answer; anything else is an error.
 EXPECTED = {
@@ -36,6 +48,12 @@ TITLES = {
     "sold_out": "after sold out (session_full)",
     BARE_AGAIN: "bare view again, after the rest",
 }
+
+
+def title(name: str) -> str:
+    return TITLES.get(name) or ("bare view, between scenarios" if is_yardstick(name) else name)
+
+
 P99_LIMIT_MS = 100.0
 # (name, what is compared, minimum share of the bare view's requests/s)
 RATE_TARGETS = [
@@ -81,7 +99,7 @@ def scenario_from_wrk(name: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
             latency[key] = max(latency[key], run["latency_us"][key] / 1000.0)
     answered = sum(statuses.values())
     bookings = statuses.get("201", 0)
-    expected = EXPECTED[name]
+    expected = EXPECTED["bare" if is_yardstick(name) else name]
     errors_by_status = {key: count for key, count in sorted(statuses.items()) if key not in expected}
     errors = sum(errors_by_status.values()) + sum(socket_errors.values())
     return {
@@ -118,14 +136,42 @@ def baseline(scenarios: dict[str, Any]) -> tuple[float, float | None]:
     return mean, (again - first) / mean
 
 
+def run_order(result: dict[str, Any]) -> list[str]:
+    """The scenarios in the order they ran (``order``, or the usual order for older results)."""
+    scenarios = result["scenarios"]
+    order = result.get("order") or [name for name in REPORT_ORDER if name in scenarios]
+    return [name for name in order if name in scenarios]
+
+
+def yardsticks(result: dict[str, Any]) -> dict[str, float]:
+    """Each scenario's own yardstick: the mean of the bare runs just before and just after
+    it (one of them at either end). Bare runs themselves get the run's ``baseline``."""
+    scenarios = result["scenarios"]
+    order = run_order(result)
+    overall = baseline(scenarios)[0]
+    sticks = {}
+    for index, name in enumerate(order):
+        if is_yardstick(name):
+            sticks[name] = overall
+            continue
+        before = next((scenarios[n]["rps"] for n in reversed(order[:index]) if is_yardstick(n)), None)
+        after = next((scenarios[n]["rps"] for n in order[index + 1 :] if is_yardstick(n)), None)
+        around = [value for value in (before, after) if value]
+        sticks[name] = sum(around) / len(around) if around else overall
+    return sticks
+
+
 def summarize(result: dict[str, Any]) -> dict[str, Any]:
     """Ratios to the bare view, the target checks and the overall verdict."""
     scenarios = result["scenarios"]
     bare_rps, drift = baseline(scenarios)
+    sticks = yardsticks(result)
     stack_rps = scenarios.get("stack", {}).get("rps") or None
-    for record in scenarios.values():
-        record["rps_ratio"] = round(record["rps"] / bare_rps, 3) if bare_rps else None
-        record["bookings_ratio"] = round(record["bookings_per_s"] / bare_rps, 3) if bare_rps else None
+    for name, record in scenarios.items():
+        yardstick = sticks.get(name, bare_rps)
+        record["yardstick_rps"] = round(yardstick, 1) if yardstick else None
+        record["rps_ratio"] = round(record["rps"] / yardstick, 3) if yardstick else None
+        record["bookings_ratio"] = round(record["bookings_per_s"] / yardstick, 3) if yardstick else None
         record["stack_ratio"] = round(record["rps"] / stack_rps, 3) if stack_rps else None
 
     checks = []
@@ -133,7 +179,8 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
         if scenario not in scenarios:
             continue
         value = scenarios[scenario][field]
-        ratio = value / bare_rps if bare_rps else 0.0
+        yardstick = sticks.get(scenario, bare_rps)
+        ratio = value / yardstick if yardstick else 0.0
         checks.append(
             {
                 "target": f"{label} >= {minimum:.0%} of bare",
@@ -197,9 +244,7 @@ def render(result: dict[str, Any]) -> str:
     summary = result["summary"]
     with_stack = "stack" in scenarios
     rows = []
-    for name in REPORT_ORDER:
-        if name not in scenarios:
-            continue
+    for name in run_order(result):
         s = scenarios[name]
         ratio = f"{s['rps_ratio']:.0%}" if s.get("rps_ratio") is not None else "-"
         booked = f"{s['bookings_per_s']:,.0f}" if s["bookings"] else "-"
@@ -210,7 +255,7 @@ def render(result: dict[str, Any]) -> str:
         by_stack = [f"{s['stack_ratio']:.0%}" if s.get("stack_ratio") is not None else "-"] if with_stack else []
         rows.append(
             [
-                TITLES[name],
+                title(name),
                 f"{s['rps']:,.0f}",
                 ratio,
                 *by_stack,
@@ -248,6 +293,13 @@ def render(result: dict[str, Any]) -> str:
         )
         if abs(drift) > DRIFT_WARNING:
             note += f" (more than {DRIFT_WARNING:.0%}: the machine's speed changed; compare several runs)"
+        between = [name for name in run_order(result) if name.startswith(BARE_BETWEEN) and name != BARE_AGAIN]
+        if between:
+            rates = ", ".join(f"{scenarios[name]['rps']:,.0f}" for name in between)
+            note += (
+                f". Each app scenario is divided by the bare runs just before and after it"
+                f" (between scenarios: {rates} req/s); the targets use those"
+            )
         parts.append(note)
     if with_stack:
         parts.append(

@@ -55,7 +55,7 @@ def _bar_rows(rows: list[dict[str, Any]], *, top: int, scale: float, unit: str) 
 
 def _yardstick_note(scenarios: dict[str, Any]) -> str:
     if any(name.startswith(BARE_BETWEEN) and name != BARE_AGAIN for name in scenarios):
-        return " (mean of its runs; each scenario against the bare runs around it)"
+        return ", each scenario against the bare runs around it"
     return " (mean of two runs)" if baseline(scenarios)[1] is not None else ""
 
 

@@ -7,9 +7,10 @@ Outputs describe the dict built by ``booking_body``.
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
@@ -297,4 +298,20 @@ def booking_body(booking: Booking, *, token: str | None = None, include_token: b
 
 
 def booking_location(booking: Booking) -> str:
-    return reverse("api:booking-detail", kwargs={"code": booking.code})
+    """The booking's API address, for the ``Location`` of a created booking.
+
+    ``reverse()`` costs about 37 us, 3 % of a booking in-process; the path around the code
+    is reversed once per script prefix and URL configuration instead. Booking codes are
+    letters and digits (``proof.new_booking_code``), which a URL carries as they are."""
+    head, tail = _detail_path_around_code(get_script_prefix(), get_urlconf())
+    return f"{head}{booking.code}{tail}"
+
+
+_ANY_CODE = "CODE0000"
+
+
+@lru_cache(maxsize=8)
+def _detail_path_around_code(script_prefix: str, urlconf: str | None) -> tuple[str, str]:
+    path = reverse("api:booking-detail", kwargs={"code": _ANY_CODE}, urlconf=urlconf)
+    head, _code, tail = path.partition(_ANY_CODE)
+    return head, tail

@@ -17,12 +17,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.summary import (  # noqa: E402
     APP_SCENARIOS,
-    BARE_AGAIN,
-    BARE_BETWEEN,
     P99_LIMIT_MS,
     RATE_TARGETS,
     TITLES,
     baseline,
+    is_between,
 )
 
 WIDTH = 860
@@ -54,7 +53,7 @@ def _bar_rows(rows: list[dict[str, Any]], *, top: int, scale: float, unit: str) 
 
 
 def _yardstick_note(scenarios: dict[str, Any]) -> str:
-    if any(name.startswith(BARE_BETWEEN) and name != BARE_AGAIN for name in scenarios):
+    if any(is_between(name) for name in scenarios):
         return ", each scenario against the bare runs around it"
     return " (mean of two runs)" if baseline(scenarios)[1] is not None else ""
 

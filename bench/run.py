@@ -8,6 +8,8 @@ bench/lua/bench.lua) through these scenarios, each for a fixed time:
   bare          a bare Django JSON view, no middleware, outside the product's URLs: the
                 yardstick (bench/wsgi.py)
   stack         the same view through the product's middleware (reported, no target)
+  bare_2, ...   the bare view again just before flood_many and flood_one: each scenario
+                is divided by the bare runs just before and after it
   availability  GET /api/v1/offices/{code}/availability/ across 100 offices
   flood_many    POST /api/v1/bookings/, 50 offices at once, 10x their quota in applicants
   flood_one     the same on one office-day of quota 400, round after round (a fresh
@@ -884,7 +886,7 @@ class Bench:
         if "sold_out" in only:
             self.sold_out(d)
         if "bare" in only and set(only) & set(summary.APP_SCENARIOS):
-            log(f"bare again: {d:.0f} s of GET {BARE_PATH} (the yardstick is the mean of both bare runs)")
+            log(f"bare again: {d:.0f} s of GET {BARE_PATH} (with the runs before it, the yardstick of each scenario)")
             run = self.run(summary.BARE_AGAIN, {"kind": "get", "duration": d, "paths": [BARE_PATH]})
             self.measure(summary.BARE_AGAIN, [run])
 

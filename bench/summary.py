@@ -28,6 +28,11 @@ def is_yardstick(name: str) -> bool:
     return name == "bare" or name.startswith(BARE_BETWEEN)
 
 
+def is_between(name: str) -> bool:
+    """Whether ``name`` is one of the short bare runs between the app scenarios."""
+    return name.startswith(BARE_BETWEEN) and name != BARE_AGAIN
+
+
 DRIFT_WARNING = 0.10
 # What each scenario may answer; anything else is an error.
 EXPECTED = {
@@ -293,7 +298,7 @@ def render(result: dict[str, Any]) -> str:
         )
         if abs(drift) > DRIFT_WARNING:
             note += f" (more than {DRIFT_WARNING:.0%}: the machine's speed changed; compare several runs)"
-        between = [name for name in run_order(result) if name.startswith(BARE_BETWEEN) and name != BARE_AGAIN]
+        between = [name for name in run_order(result) if is_between(name)]
         if between:
             rates = ", ".join(f"{scenarios[name]['rps']:,.0f}" for name in between)
             note += (

@@ -410,7 +410,7 @@ class Runner:
 
     def wrk(self, label: str, data: dict, *, progress: bool = True) -> dict:
         """Run wrk once with bench.lua; return its result line plus the load's CPU time."""
-        data = {"threads": self.args.threads, **data}
+        data = {"threads": self.args.threads, "scenario": label, **data}
         if data.get("kind") == "book":
             data["codes_file"] = str(self.run_dir / f"{label}.codes")
         ready_file = self.run_dir / f"{label}.ready"
@@ -516,10 +516,12 @@ def read_codes(run_dir: Path, labels: list[str]) -> list[str]:
 def start_server(env: dict[str, str], run_dir: Path, port: int, extra: list[str]) -> subprocess.Popen:
     log_file = (run_dir / "gunicorn.log").open("w")
     config = str(ROOT / "deploy" / "gunicorn.conf.py")
+    times_dir = run_dir / "request-times"
+    times_dir.mkdir(exist_ok=True)
     proc = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-c", config, *extra, "bench.wsgi:application"],
         cwd=ROOT,
-        env=env,
+        env={**env, "BENCH_REQUEST_TIMES_DIR": str(times_dir)},
         stdout=log_file,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -780,7 +782,7 @@ class Bench:
                 self.run_dir, name, worker_pids(self.server.pid), seconds, idle=not self.args.profile_cpu
             )
         try:
-            return self.runner.wrk(label or name, data, progress=progress)
+            return self.runner.wrk(label or name, {"scenario": name, **data}, progress=progress)
         finally:
             self.profile.update(finish_profile(spy))
 
@@ -951,6 +953,8 @@ def main(argv: list[str]) -> int:
         "scenarios": bench.scenarios,
         "order": bench.order,
         "cpu": bench.cpu,
+        # Read after gunicorn stopped: each worker writes its last sums as it exits.
+        "in_app": summary.read_request_times(run_dir / "request-times"),
     }
     if bench.profile:
         result["profile"] = bench.profile

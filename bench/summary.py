@@ -4,6 +4,8 @@ Pure functions over plain dicts, so the arithmetic is tested without a server
 (tests/bench/test_bench_harness.py). ``bench/run.py`` gathers the raw numbers.
 """
 
+import json
+import os
 from typing import Any
 
 SCENARIO_ORDER = ["bare", "stack", "availability", "flood_many", "flood_one", "sold_out"]
@@ -21,6 +23,30 @@ REPORT_ORDER = [*SCENARIO_ORDER, BARE_AGAIN]
 # the bare runs at its two ends. Each scenario is divided by the bare runs just before and
 # just after it (``yardsticks``); the run order is kept in the result as ``order``.
 BARE_BETWEEN = "bare_"
+
+
+def read_request_times(directory) -> dict[str, dict]:
+    """The sums bench/wsgi.py's workers wrote in ``directory``, added up: ``{scenario: {"requests",
+    "cpu_ms", "wall_ms"}}``, the times per request."""
+    total: dict[str, list] = {}
+    for name in sorted(os.listdir(directory)):
+        if not (name.startswith("request-times-") and name.endswith(".json")):
+            continue
+        with open(os.path.join(directory, name)) as handle:
+            for scenario, (count, cpu_s, wall_s) in json.load(handle).items():
+                entry = total.setdefault(scenario, [0, 0.0, 0.0])
+                entry[0] += count
+                entry[1] += cpu_s
+                entry[2] += wall_s
+    return {
+        scenario: {
+            "requests": count,
+            "cpu_ms": round(cpu_s / count * 1000, 3),
+            "wall_ms": round(wall_s / count * 1000, 3),
+        }
+        for scenario, (count, cpu_s, wall_s) in total.items()
+        if count
+    }
 
 
 def is_yardstick(name: str) -> bool:
@@ -166,6 +192,34 @@ def yardsticks(result: dict[str, Any]) -> dict[str, float]:
     return sticks
 
 
+def per_request(result: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Each scenario's CPU per request under load, in ms, split where it was spent.
+
+    ``in_app`` (bench/wsgi.py) is the workers' time inside the WSGI application, and
+    ``requests`` the requests it counted there; ``cpu`` the processes' CPU while the
+    scenario ran. What the workers spent outside the application is gunicorn and the
+    kernel: accepting, reading and answering the connection, and closing it.
+    """
+    cpu = result.get("cpu", {})
+    cores = result.get("meta", {}).get("machine", {}).get("cpus") or 2
+    rows = {}
+    for name, inside in result.get("in_app", {}).items():
+        if name not in cpu or not inside["requests"]:
+            continue
+        count, c = inside["requests"], cpu[name]
+        worker_ms = c["app_s"] / count * 1000
+        rows[name] = {
+            "requests": count,
+            "in_app_cpu_ms": inside["cpu_ms"],
+            "in_app_wall_ms": inside["wall_ms"],
+            "worker_cpu_ms": round(worker_ms, 3),
+            "outside_app_cpu_ms": round(max(worker_ms - inside["cpu_ms"], 0.0), 3),
+            "postgres_cpu_ms": round(c["postgres_s"] / count * 1000, 3),
+            "machine_cpu_ms": round(c["machine_busy"] * c["wall_s"] * cores / count * 1000, 3),
+        }
+    return rows
+
+
 def summarize(result: dict[str, Any]) -> dict[str, Any]:
     """Ratios to the bare view, the target checks and the overall verdict."""
     scenarios = result["scenarios"]
@@ -232,6 +286,7 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
         "checks": checks,
         "all_ok": all(check["ok"] for check in checks),
         "app_to_pgbench": pg_ratios,
+        "per_request": per_request(result),
     }
 
 
@@ -341,6 +396,40 @@ def render(result: dict[str, Any]) -> str:
                 [f"share of {cores} cores", "app (gunicorn)", "PostgreSQL", "Redis", "wrk", "irq, others", "busy"],
                 cpu_rows,
             )
+        )
+    costs = summary.get("per_request", {})
+    if costs:
+        cost_rows = [
+            [
+                title(name),
+                f"{c['in_app_cpu_ms']:.3f}",
+                f"{c['in_app_wall_ms']:.3f}",
+                f"{c['outside_app_cpu_ms']:.3f}",
+                f"{c['worker_cpu_ms']:.3f}",
+                f"{c['postgres_cpu_ms']:.3f}",
+                f"{c['machine_cpu_ms']:.3f}",
+            ]
+            for name in run_order(result)
+            if (c := costs.get(name))
+        ]
+        parts.append(
+            _table(
+                [
+                    "ms per request, under load",
+                    "app CPU",
+                    "app wall",
+                    "gunicorn+kernel CPU",
+                    "worker CPU",
+                    "PostgreSQL CPU",
+                    "whole machine",
+                ],
+                cost_rows,
+            )
+        )
+        parts.append(
+            "app: inside the WSGI application (Django and the product), each worker's own clocks;"
+            " gunicorn+kernel: the rest of the workers' CPU (the connection's accept, read, write and close);"
+            " whole machine: every busy core, wrk included."
         )
     pg = result.get("pgbench", {})
     if pg:

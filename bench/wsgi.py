@@ -9,7 +9,20 @@ Django handler that has none. The product's own requests go to the product's han
 unchanged; this dispatch costs them one comparison. ``/bench/stack/`` (bench/urls.py)
 is the same view through the product's middleware: what any request of this app costs
 at least, reported beside the targets.
+
+With ``BENCH_REQUEST_TIMES_DIR`` set (bench/run.py sets it), each worker also adds up
+the CPU and wall time its requests spend inside the WSGI application, per scenario
+(the ``X-Bench-Scenario`` header bench/lua/bench.lua sends), and writes the sums to
+``request-times-<pid>.json`` in that folder: at most once a second while it serves,
+and when it exits. Set against the worker's whole CPU per request, this splits a
+request's cost under load into Django and the product on one side and gunicorn and
+the kernel (accepting, reading, writing, closing the connection) on the other.
 """
+
+import atexit
+import json
+import os
+import time
 
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
@@ -17,6 +30,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from queue_booking.wsgi import application as product_application
 
 BARE_PATH = "/bench/bare/"
+SCENARIO_KEY = "HTTP_X_BENCH_SCENARIO"
+FLUSH_EVERY_S = 1.0
 
 
 class BareHandler(WSGIHandler):
@@ -37,7 +52,63 @@ class BareHandler(WSGIHandler):
 bare_application = BareHandler()
 
 
-def application(environ, start_response):
+def dispatch(environ, start_response):
     if environ.get("PATH_INFO") == BARE_PATH:
         return bare_application(environ, start_response)
     return product_application(environ, start_response)
+
+
+class RequestTimes:
+    """One process's time inside the application, per scenario: ``{name: [requests,
+    cpu_s, wall_s]}``, written as JSON to ``<directory>/request-times-<pid>.json``.
+
+    The sums only grow, so a file read at any time is complete up to its last write;
+    a worker recycled by ``max_requests`` leaves its file, and its successor (a new
+    pid) writes its own. The time is taken around the application call: Django and
+    the product, not gunicorn's parsing nor the socket's reads and writes.
+    """
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.sums: dict[str, list] = {}
+        self.written_at = time.monotonic()
+
+    def add(self, scenario: str, cpu_s: float, wall_s: float) -> None:
+        entry = self.sums.get(scenario)
+        if entry is None:
+            entry = self.sums[scenario] = [0, 0.0, 0.0]
+        entry[0] += 1
+        entry[1] += cpu_s
+        entry[2] += wall_s
+        if time.monotonic() - self.written_at >= FLUSH_EVERY_S:
+            self.write()
+
+    def write(self) -> None:
+        self.written_at = time.monotonic()
+        if not self.sums:  # gunicorn's master, which serves nothing
+            return
+        path = os.path.join(self.directory, f"request-times-{os.getpid()}.json")
+        partial = f"{path}.partial"
+        with open(partial, "w") as handle:
+            json.dump(self.sums, handle)
+        os.replace(partial, path)
+
+
+def timed(app, times: RequestTimes):
+    def application(environ, start_response):
+        cpu, wall = time.thread_time(), time.perf_counter()
+        try:
+            return app(environ, start_response)
+        finally:
+            times.add(environ.get(SCENARIO_KEY, "untagged"), time.thread_time() - cpu, time.perf_counter() - wall)
+
+    return application
+
+
+_times_dir = os.environ.get("BENCH_REQUEST_TIMES_DIR", "")
+if _times_dir:
+    request_times = RequestTimes(_times_dir)
+    atexit.register(request_times.write)
+    application = timed(dispatch, request_times)
+else:
+    application = dispatch

@@ -48,6 +48,11 @@ local paths = data.paths
 local targets = data.targets
 local headers_get = { ["X-Forwarded-Proto"] = "https" }
 local headers_post = { ["X-Forwarded-Proto"] = "https", ["Content-Type"] = "application/json" }
+if data.scenario then
+  -- bench/wsgi.py adds up each worker's time per request under this name.
+  headers_get["X-Bench-Scenario"] = data.scenario
+  headers_post["X-Bench-Scenario"] = data.scenario
+end
 
 function init(args)
   if tid == 0 and data.ready_file then

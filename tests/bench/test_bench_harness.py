@@ -143,6 +143,7 @@ def _record(rps, *, bookings_per_s=0.0, p99=20.0, errors=0, in_flight=0):
         "errors": errors,
         "in_flight_at_stop": in_flight,
         "statuses": {},
+        "load_cpu_s": 0.0,
     }
 
 
@@ -320,3 +321,52 @@ def test_the_chart_shows_every_target_and_which_were_missed():
     assert len(bars) == len(summary.RATE_TARGETS) + len(summary.APP_SCENARIOS)
     assert "bookings/s, 50 offices: 10.0% (target 17%) (missed)" in bars
     assert "availability reads, 100 offices: 40 (met)" in bars
+
+
+def test_cpu_per_request_is_split_into_the_app_and_the_rest_of_the_worker():
+    result = _result(
+        in_app={"flood_many": {"requests": 4000, "cpu_ms": 2.5, "wall_ms": 6.0}},
+        cpu={
+            "flood_many": {
+                "app_s": 12.0,
+                "postgres_s": 3.2,
+                "redis_s": 0.1,
+                "wall_s": 10.0,
+                "machine_busy": 0.9,
+            }
+        },
+        meta={"machine": {"cpus": 2}},
+    )
+    result["summary"] = summary.summarize(result)
+    assert result["summary"]["per_request"] == {
+        "flood_many": {
+            "requests": 4000,
+            "in_app_cpu_ms": 2.5,
+            "in_app_wall_ms": 6.0,
+            "worker_cpu_ms": 3.0,  # 12 s over 4,000 requests
+            "outside_app_cpu_ms": 0.5,  # gunicorn and the kernel
+            "postgres_cpu_ms": 0.8,
+            "machine_cpu_ms": 4.5,  # 90 % of 2 cores for 10 s
+        }
+    }
+    report = summary.render(result)
+    assert "ms per request, under load" in report
+    assert "booking flood, 50 offices" in report.split("ms per request, under load")[1]
+
+
+def test_without_request_times_there_is_no_per_request_table():
+    result = _result()
+    result["summary"] = summary.summarize(result)
+    assert result["summary"]["per_request"] == {}
+    assert "ms per request" not in summary.render(result)
+
+
+def test_request_times_of_every_worker_are_added_up(tmp_path):
+    (tmp_path / "request-times-11.json").write_text('{"flood_many": [1000, 2.0, 5.0], "bare": [10, 0.001, 0.002]}')
+    (tmp_path / "request-times-12.json").write_text('{"flood_many": [3000, 9.0, 19.0]}')
+    (tmp_path / "request-times-13.json.partial").write_text("{not finished")  # a write in progress
+    (tmp_path / "gunicorn.log").write_text("unrelated")
+    assert summary.read_request_times(tmp_path) == {
+        "flood_many": {"requests": 4000, "cpu_ms": 2.75, "wall_ms": 6.0},
+        "bare": {"requests": 10, "cpu_ms": 0.1, "wall_ms": 0.2},
+    }

@@ -25,8 +25,10 @@ POOL_SIZE = 400_000
 
 class _Ok(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"  # one request per connection, like a sync gunicorn worker
+    scenarios: set = set()  # the X-Bench-Scenario headers seen
 
     def do_GET(self):  # noqa: N802 - http.server's name
+        _Ok.scenarios.add(self.headers.get("X-Bench-Scenario"))
         body = b'{"ok":true}'
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -88,3 +90,21 @@ def test_without_the_barrier_the_second_thread_starts_late(server, tmp_path, poo
 def test_every_thread_sends_its_first_request_once_all_are_ready(server, tmp_path, pool):
     first, second = _first_sends(server, tmp_path, pool, barrier=True)
     assert abs(second - first) < 0.02
+
+
+def test_every_request_names_its_scenario_for_the_servers_request_times(server, tmp_path):
+    """bench/wsgi.py adds up the workers' time per scenario by this header."""
+    if shutil.which("wrk") is None:
+        _missing("needs wrk (apt-get install wrk)")
+    _Ok.scenarios.clear()
+    data = {"threads": 1, "kind": "get", "duration": 0.2, "paths": ["/"], "scenario": "availability"}
+    data_path = tmp_path / "data.lua"
+    data_path.write_text("return " + to_lua(data) + "\n")
+    subprocess.run(
+        ["wrk", "-t", "1", "-c", "2", "-d", "2s", "--timeout", "2s", "-s", str(LUA_SCRIPT), server],
+        env={**os.environ, "BENCH_DATA": str(data_path)},
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    assert _Ok.scenarios == {"availability"}

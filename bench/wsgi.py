@@ -11,12 +11,13 @@ is the same view through the product's middleware: what any request of this app 
 at least, reported beside the targets.
 
 With ``BENCH_REQUEST_TIMES_DIR`` set (bench/run.py sets it), each worker also adds up
-the CPU and wall time its requests spend inside the WSGI application, per scenario
-(the ``X-Bench-Scenario`` header bench/lua/bench.lua sends), and writes the sums to
-``request-times-<pid>.json`` in that folder: at most once a second while it serves,
-and when it exits. Set against the worker's whole CPU per request, this splits a
-request's cost under load into Django and the product on one side and gunicorn and
-the kernel (accepting, reading, writing, closing the connection) on the other.
+the CPU and wall time its requests spend in the WSGI application (the call and the
+response's ``close()``), per scenario (the ``X-Bench-Scenario`` header that
+bench/lua/bench.lua sends), and writes the sums to ``request-times-<pid>.json`` in that
+folder: at most once a second while it serves, and when it exits. Set against the
+worker's whole CPU per request, this splits a request's cost under load into Django
+and the product on one side, and gunicorn and the kernel (accepting, reading, writing
+and closing the connection) on the other.
 """
 
 import atexit
@@ -64,8 +65,9 @@ class RequestTimes:
 
     The sums only grow, so a file read at any time is complete up to its last write;
     a worker recycled by ``max_requests`` leaves its file, and its successor (a new
-    pid) writes its own. The time is taken around the application call: Django and
-    the product, not gunicorn's parsing nor the socket's reads and writes.
+    pid) writes its own. The time is the application call and the response's
+    ``close()``: Django and the product, not gunicorn's parsing nor the socket's
+    reads and writes.
     """
 
     def __init__(self, directory: str) -> None:
@@ -94,13 +96,42 @@ class RequestTimes:
         os.replace(partial, path)
 
 
-def timed(app, times: RequestTimes):
-    def application(environ, start_response):
+class _TimedResponse:
+    """The application's response, handed to gunicorn as it is; its ``close()``
+    (Django's ``request_finished``: connections checked, caches closed) is the
+    application's time too."""
+
+    def __init__(self, response, times: RequestTimes, scenario: str, cpu_s: float, wall_s: float) -> None:
+        self.response, self.times, self.scenario = response, times, scenario
+        self.cpu_s, self.wall_s = cpu_s, wall_s
+
+    def __iter__(self):
+        return iter(self.response)
+
+    def close(self) -> None:
         cpu, wall = time.thread_time(), time.perf_counter()
         try:
-            return app(environ, start_response)
+            close = getattr(self.response, "close", None)
+            if close is not None:
+                close()
         finally:
-            times.add(environ.get(SCENARIO_KEY, "untagged"), time.thread_time() - cpu, time.perf_counter() - wall)
+            self.times.add(
+                self.scenario,
+                self.cpu_s + time.thread_time() - cpu,
+                self.wall_s + time.perf_counter() - wall,
+            )
+
+
+def timed(app, times: RequestTimes):
+    def application(environ, start_response):
+        scenario = environ.get(SCENARIO_KEY, "untagged")
+        cpu, wall = time.thread_time(), time.perf_counter()
+        try:
+            response = app(environ, start_response)
+        except BaseException:
+            times.add(scenario, time.thread_time() - cpu, time.perf_counter() - wall)
+            raise
+        return _TimedResponse(response, times, scenario, time.thread_time() - cpu, time.perf_counter() - wall)
 
     return application
 

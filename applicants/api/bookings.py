@@ -7,6 +7,7 @@ personal data or the token are never cached.
 
 import json
 from functools import update_wrapper
+from typing import NamedTuple
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -224,12 +225,30 @@ class BookingCreateView(APIView):
         if not keyed and _marked_full(request.data):
             raise SessionFull()
         response = run_idempotent(
-            request, scope="bookings.create", now=now, handler=lambda: _created(request, request.data, now)
+            request, scope="bookings.create", now=now, handler=lambda: _created(request, request.data, now).drf()
         )
         return _no_store(response)
 
 
-def _created(request, data, now) -> Response:
+class _Created(NamedTuple):
+    """A created booking's answer, before it is a response of either kind."""
+
+    body: dict
+    status: int
+    location: str
+
+    def drf(self) -> Response:
+        return Response(self.body, status=self.status, headers={"Location": self.location})
+
+    def json(self) -> JsonResponse:
+        """The same answer as the DRF view renders it, built directly: on the launch-day
+        path a DRF ``Response`` copied into a ``JsonResponse`` cost 10 us more a booking."""
+        response = JsonResponse(self.body, status=self.status, json_dumps_params={"ensure_ascii": False})
+        response["Location"] = self.location
+        return _no_store(response)
+
+
+def _created(request, data, now) -> _Created:
     """Validate, book, and describe the booking: the create endpoint's work, for the DRF
     view and for ``booking_create_view``'s direct path alike."""
     today = timezone.localdate(now)
@@ -266,11 +285,7 @@ def _created(request, data, now) -> Response:
         raise _prefixed(exc, "applicant") from None
     booking = result.booking
     status = 202 if booking.status == BookingStatus.WAITING else 201
-    return Response(
-        booking_body(booking, token=result.token, include_token=True),
-        status=status,
-        headers={"Location": booking_location(booking)},
-    )
+    return _Created(booking_body(booking, token=result.token, include_token=True), status, booking_location(booking))
 
 
 _drf_create_view = BookingCreateView.as_view()
@@ -326,7 +341,7 @@ def booking_create_view(request: HttpRequest) -> HttpResponse:
         return response
     now = timezone.now()
     try:
-        return response_as_json(_created(request, data, now))
+        return _created(request, data, now).json()
     except Exception as exc:
         response = exception_handler(exc, {"request": request})
         if response is None:

@@ -47,6 +47,19 @@ def test_a_plain_json_booking_is_answered_without_the_drf_view_and_like_it(api, 
     assert through_drf["Location"] == f"/api/v1/bookings/{through_drf.json()['code']}/"
 
 
+def test_the_direct_path_builds_its_answer_without_a_drf_response(api, slot, drf_calls, monkeypatch):
+    """A DRF ``Response`` copied into a ``JsonResponse`` cost a booking 10 us more."""
+    from rest_framework import response
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a DRF Response was built")
+
+    monkeypatch.setattr(response.Response, "__init__", refuse)
+    answer = api.post(URL, payload(slot, nik=nik_number(3)), format="json")
+    assert answer.status_code == 201
+    assert drf_calls == []
+
+
 @pytest.fixture
 def users_loaded(monkeypatch):
     """Requests for which the signed-in user was looked up (session and auth)."""

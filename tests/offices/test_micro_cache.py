@@ -76,3 +76,39 @@ def test_with_the_micro_cache_off_nothing_is_kept(client, office, settings):
         client.get(URL)
 
     assert office_cache._local == {}
+
+
+def test_an_answer_kept_in_one_language_is_not_sent_in_another(client, office):
+    """A day's reason is translated: the kept answer is one per language."""
+    office.online_booking = False
+    office.save()
+    with time_machine.travel(NOW, tick=False):
+        indonesian = client.get(URL, HTTP_ACCEPT_LANGUAGE="id").json()["days"][0]["reason"]
+        english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["days"][0]["reason"]
+
+    assert indonesian != english
+    assert english == "Online booking is not available at this office."
+
+
+def test_a_kept_answer_is_sent_without_the_drf_view_and_like_it(client, office, monkeypatch):
+    """Nine launch-day reads in ten are such hits; DRF's dispatch cost more than the hit."""
+    from offices import api
+
+    calls = []
+    real = api._availability_drf_view
+
+    def spy(request, *args, **kwargs):
+        calls.append(request.method)
+        return real(request, *args, **kwargs)
+
+    monkeypatch.setattr(api, "_availability_drf_view", spy)
+    with time_machine.travel(NOW, tick=False):
+        through_drf = client.get(URL)
+        kept = client.get(URL)
+        head = client.head(URL)
+
+    assert calls == ["GET", "HEAD"]
+    assert kept.content == through_drf.content
+    assert dict(kept.headers) == dict(through_drf.headers)
+    assert kept["Allow"] == "GET, HEAD, OPTIONS"
+    assert head.status_code == 200

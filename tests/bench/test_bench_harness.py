@@ -260,7 +260,11 @@ def test_a_small_drift_is_reported_without_a_warning():
 
 
 def test_the_report_names_every_scenario_and_target():
-    result = _result(scenarios__bare_end=_record(2000.0), scenarios__stack=_record(1600.0))
+    result = _result(
+        scenarios__bare_end=_record(2000.0),
+        scenarios__stack=_record(1600.0),
+        scenarios__availability_cold=_record(900.0, p99=180.0),
+    )
     for record in result["scenarios"].values():
         record["statuses"] = {"200": 10}
     result["summary"] = summary.summarize(result)
@@ -269,6 +273,14 @@ def test_the_report_names_every_scenario_and_target():
         assert title in text
     assert "PASS" in text and "MISS" not in text
     assert "app/pgbench = 3.0%" in text
+
+
+def test_the_cold_start_of_the_availability_reads_is_reported_without_a_target():
+    result = _result(scenarios__availability_cold=_record(600.0, p99=180.0))
+    result["summary"] = summary.summarize(result)
+    assert result["summary"]["all_ok"]
+    assert not any("availability_cold" in check["target"] for check in result["summary"]["checks"])
+    assert "the same, first 3 s from a cold cache" in summary.render(result)
 
 
 def test_the_view_through_our_middleware_is_reported_beside_the_yardstick_without_a_target():

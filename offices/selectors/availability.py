@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext as _
 
-from offices.cache import availability_key, availability_ttl
+from offices.cache import availability_entry_ttl, availability_key
 from offices.models import Office, Slot, Track
 from offices.selectors.calendar import ClosureIndex
 from offices.selectors.release import office_next_release_at, office_release_window
@@ -82,7 +82,7 @@ def office_day_entries(*, office: Office, dates: list[dt.date], now: dt.datetime
     missing = [date for date in dates if date not in entries]
     if missing:
         fresh = _day_entries_from_db(office, missing, now)
-        cache.set_many({availability_key(office.id, date): fresh[date] for date in missing}, availability_ttl())
+        cache.set_many({availability_key(office.id, date): fresh[date] for date in missing}, availability_entry_ttl())
         entries.update(fresh)
     return entries
 

@@ -285,3 +285,33 @@ def test_a_new_factory_slot_appears_after_materialization_invalidates(db, django
         offices_release(now=NOW)
 
     assert day(office, MONDAY)["status"] == "open"
+
+
+def test_each_office_s_cached_days_get_their_own_life_never_longer_than_the_cache_life(settings):
+    """Days cached together must not all expire together: after a cold start every
+    office's days were read again from PostgreSQL in the same instant, every cache life."""
+    from offices import cache as office_cache
+
+    settings.AVAILABILITY_CACHE_SECONDS = 5
+    lives = [office_cache.availability_entry_ttl() for _ in range(500)]
+
+    assert all(2.5 <= life <= 5 for life in lives)
+    assert max(lives) - min(lives) > 2  # spread over most of the allowed half
+
+
+def test_an_office_s_days_are_stored_with_that_life(office, monkeypatch):
+    from offices.selectors import availability
+
+    stored = []
+    real = availability.cache.set_many
+
+    def spy(data, timeout=None):
+        stored.append((sorted(data), timeout))
+        return real(data, timeout)
+
+    monkeypatch.setattr(availability, "availability_entry_ttl", lambda: 3.25)
+    monkeypatch.setattr(availability.cache, "set_many", spy)
+    office_availability(office=office, start=MONDAY, days=2, now=NOW)
+
+    tuesday = MONDAY + dt.timedelta(days=1)
+    assert stored == [(sorted([availability_key(office.id, MONDAY), availability_key(office.id, tuesday)]), 3.25)]

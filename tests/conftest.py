@@ -75,3 +75,18 @@ def other_officer(other_office):
 @pytest.fixture
 def admin_user(db):
     return factories.UserFactory(username="central-admin", is_staff=True, is_superuser=True)
+
+
+def record_requests(monkeypatch, owner, name: str, note=lambda request: request.path) -> list:
+    """Replace the function ``owner.name`` (a view, or anything called with a request
+    first) with one that notes each request (its path, or what ``note`` takes from it),
+    then calls the real one. Returns the list it fills."""
+    seen: list = []
+    real = getattr(owner, name)
+
+    def spy(request, *args, **kwargs):
+        seen.append(note(request))
+        return real(request, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spy)
+    return seen

@@ -10,6 +10,7 @@ from applicants.models import Applicant, Booking, BookingTransition, Notificatio
 from applicants.selectors import slot_for_booking
 from offices.cache import availability_key, slot_is_marked_full
 from tests.applicants.conftest import DAY, nik_number, payload
+from tests.conftest import record_requests
 from tests.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,16 +20,8 @@ URL = "/api/v1/bookings/"
 
 @pytest.fixture
 def drf_calls(monkeypatch):
-    """Requests that reached the DRF view."""
-    calls = []
-    real = bookings._drf_create_view
-
-    def spy(request, *args, **kwargs):
-        calls.append(request.path)
-        return real(request, *args, **kwargs)
-
-    monkeypatch.setattr(bookings, "_drf_create_view", spy)
-    return calls
+    """The paths of the requests that reached the DRF view."""
+    return record_requests(monkeypatch, bookings, "_drf_create_view")
 
 
 def _shape(response) -> tuple:
@@ -65,15 +58,7 @@ def users_loaded(monkeypatch):
     """Requests for which the signed-in user was looked up (session and auth)."""
     from django.contrib.auth import middleware
 
-    loaded = []
-    real = middleware.get_user
-
-    def spy(request):
-        loaded.append(request.path)
-        return real(request)
-
-    monkeypatch.setattr(middleware, "get_user", spy)
-    return loaded
+    return record_requests(monkeypatch, middleware, "get_user")
 
 
 def test_an_applicant_without_a_session_is_not_looked_up_as_a_user(api, slot, drf_calls, users_loaded):

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from offices import cache as office_cache
 from offices.models import Slot
 from offices.services import offices_release, slot_set_capacity
+from tests.conftest import record_requests
 from tests.offices.conftest import weekly_office
 
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -98,20 +99,13 @@ def test_a_kept_answer_is_sent_without_the_drf_view_and_like_it(client, office, 
     """Nine launch-day reads in ten are such hits; DRF's dispatch cost more than the hit."""
     from offices import api
 
-    calls = []
-    real = api._availability_drf_view
-
-    def spy(request, *args, **kwargs):
-        calls.append(request.method)
-        return real(request, *args, **kwargs)
-
-    monkeypatch.setattr(api, "_availability_drf_view", spy)
+    methods = record_requests(monkeypatch, api, "_availability_drf_view", note=lambda request: request.method)
     with time_machine.travel(NOW, tick=False):
         through_drf = client.get(URL)
         kept = client.get(URL)
         head = client.head(URL)
 
-    assert calls == ["GET", "HEAD"]
+    assert methods == ["GET", "HEAD"]
     assert kept.content == through_drf.content
     assert dict(kept.headers) == dict(through_drf.headers)
     assert kept["Allow"] == "GET, HEAD, OPTIONS"

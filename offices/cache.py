@@ -13,6 +13,7 @@ this process drops it at once; other processes drop it within the micro-cache li
 """
 
 import datetime as dt
+import math
 import random
 import time
 from collections.abc import Iterable
@@ -39,18 +40,20 @@ def availability_ttl() -> int:
 # cold start (a launch's first minute, a deploy, a Redis restart) every office's days
 # were read again from PostgreSQL in the same instant, every AVAILABILITY_CACHE_SECONDS,
 # for as long as the reads went on, and those instants were the availability reads'
-# p99 under `make bench` (docs/performance.md). Each office's days get a life cut by up
-# to this share, at random, so the refreshes spread out from the first one. On average
-# a day is read a third more often (about 27 reads a second for 100 offices' 7 days,
-# against 20).
+# p99 under `make bench` (docs/performance.md). Each office's days get their own life,
+# drawn at random from the last part of the cache life, so the refreshes spread out
+# from the first one.
 AVAILABILITY_LIFE_SPREAD = 0.5
 
 
-def availability_entry_ttl() -> float:
-    """The life of an office's cached days: ``availability_ttl()`` less up to
-    ``AVAILABILITY_LIFE_SPREAD`` of it, at random. Never longer, so no answer shows
-    data older than ``AVAILABILITY_CACHE_SECONDS``."""
-    return availability_ttl() * (1 - AVAILABILITY_LIFE_SPREAD * random.random())  # noqa: S311 - not for security
+def availability_entry_ttl() -> int:
+    """The life of an office's cached days, in whole seconds (what Redis keeps): drawn
+    from the last ``AVAILABILITY_LIFE_SPREAD`` of ``availability_ttl()``, e.g. 3, 4 or
+    5 s of 5. Never longer, so no answer shows data older than
+    ``AVAILABILITY_CACHE_SECONDS``; on average a day is read a quarter more often."""
+    life = availability_ttl()
+    shortest = max(1, math.ceil(life * (1 - AVAILABILITY_LIFE_SPREAD)))
+    return random.randint(min(shortest, life), life)  # noqa: S311 - not for security
 
 
 def availability_invalidate(*, office_id: int, date: dt.date, slot_ids: tuple[int, ...] = ()) -> None:

@@ -206,3 +206,49 @@ def test_a_code_collision_in_the_one_statement_is_retried_with_a_new_code(api, s
     slot.refresh_from_db()
     assert slot.booked == 2
     assert (Booking.objects.count(), Applicant.objects.count(), BookingTransition.objects.count()) == (2, 2, 2)
+
+
+def test_a_session_marked_full_is_refused_in_the_asker_s_language_with_the_general_error(api, slot, drf_calls):
+    """The refusal's body is rendered once per language (most of the traffic after a day
+    sells out); it must be what the general error answer says, in each language."""
+    from django.utils import translation
+
+    from applicants.exceptions import SessionFull
+    from offices.cache import slot_mark_full
+
+    slot_mark_full(slot.id)
+    answers = {}
+    for language in ("id", "en", "id"):
+        response = api.post(URL, payload(slot, nik=nik_number(4)), format="json", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 409
+        assert response["Content-Type"] == "application/json"
+        assert response["Cache-Control"] == "no-store"
+        with translation.override(language):
+            expected = bookings._json_error(SessionFull())
+        assert response.content == expected.content
+        answers[language] = response.json()["detail"]
+
+    assert drf_calls == []
+    assert answers["en"] == "This session is full. Choose another session, or ask for the next available date."
+    assert answers["id"] != answers["en"]
+    assert not Booking.objects.exists()
+
+
+def test_the_refusal_of_a_full_session_is_rendered_once_per_language(api, slot, monkeypatch):
+    from offices.cache import slot_mark_full
+
+    bookings._session_full_body.cache_clear()
+    rendered = []
+    real = bookings._json_error
+
+    def counting(exc):
+        rendered.append(exc.code)
+        return real(exc)
+
+    monkeypatch.setattr(bookings, "_json_error", counting)
+    slot_mark_full(slot.id)
+    for n, language in enumerate(("id", "en", "id", "en")):
+        response = api.post(URL, payload(slot, nik=nik_number(10 + n)), format="json", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 409
+
+    assert rendered == ["session_full", "session_full"]

@@ -35,6 +35,36 @@ def test_codes_are_8_unambiguous_characters_from_a_secure_source():
     assert not set(CODE_ALPHABET) & set("01IO")
 
 
+def test_each_5_random_bits_are_one_symbol_so_every_symbol_is_as_likely(monkeypatch):
+    """Every 5-bit value gives its own symbol at every place: fair bits, fair symbols."""
+    import secrets
+
+    for value, symbol in enumerate(CODE_ALPHABET):
+        every_place = sum(value << (5 * place) for place in range(8))
+        monkeypatch.setattr(secrets, "token_bytes", lambda n, v=every_place: v.to_bytes(n, "big"))
+        assert new_booking_code() == symbol * 8
+    one_to_eight = 0b00001_00010_00011_00100_00101_00110_00111_01000  # symbols 1..8, in order
+    monkeypatch.setattr(secrets, "token_bytes", lambda n: one_to_eight.to_bytes(n, "big"))
+    assert new_booking_code() == CODE_ALPHABET[1:9]
+
+
+def test_a_code_reads_the_system_s_randomness_once(monkeypatch):
+    """secrets.choice read it per symbol: 16 system calls per code on average."""
+    import secrets
+
+    reads = []
+    real = secrets.token_bytes
+
+    def counting(n):
+        reads.append(n)
+        return real(n)
+
+    monkeypatch.setattr(secrets, "token_bytes", counting)
+    monkeypatch.setattr(secrets, "choice", lambda seq: pytest.fail("one read per symbol"))
+    new_booking_code()
+    assert reads == [5]  # 40 bits: 8 symbols of 5
+
+
 def sign(**overrides) -> str:
     fields = {
         "code": "K7M2QX9A",

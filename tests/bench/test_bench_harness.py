@@ -382,3 +382,25 @@ def test_request_times_of_every_worker_are_added_up(tmp_path):
         "flood_many": {"requests": 4000, "cpu_ms": 2.75, "wall_ms": 6.0},
         "bare": {"requests": 10, "cpu_ms": 0.1, "wall_ms": 0.2},
     }
+
+
+def test_each_p99_is_printed_beside_the_mean_its_rate_implies():
+    """With 64 requests always open, 400 answers a second mean 160 ms each (Little's law):
+    the report says so beside the p99, so a missed p99 reads as a rate."""
+    result = _result(scenarios__flood_many__latency_ms={"p99": 290.0})
+    result["meta"] = {"config": {"connections": 64}}
+
+    outcome = summary.summarize(result)
+
+    check = next(check for check in outcome["checks"] if check["target"] == "p99 < 100 ms, flood_many")
+    assert check["measured"] == "290.0 ms (mean ≈ 64 ÷ 400/s = 160 ms)"
+    assert not check["ok"]
+    assert result["scenarios"]["flood_many"]["queueing_mean_ms"] == 160.0
+    assert result["scenarios"]["sold_out"]["queueing_mean_ms"] == round(64 / 1250 * 1000, 1)
+
+
+def test_without_the_connection_count_the_p99_stands_alone():
+    outcome = summary.summarize(_result())
+
+    check = next(check for check in outcome["checks"] if check["target"] == "p99 < 100 ms, flood_many")
+    assert check["measured"] == "20.0 ms"

@@ -11,7 +11,8 @@ the same kind of request after that: ``POST`` of a JSON booking without cookies 
 
 Nothing the stack would decide differently is skipped:
 
-- the host is checked (``DisallowedHost`` is a 400, as ``CommonMiddleware`` gives it);
+- a request for a host not allowed, or without a JSON object of at most 4 kB, goes down
+  the stack, which answers it as always;
 - the address's rate limit is counted before the answer, as the view does, and a limited
   request gets the view's 429 body with the kept answer's headers;
 - the language comes from ``Accept-Language`` as ``LocaleMiddleware`` reads it (there is
@@ -27,6 +28,7 @@ header.
 import json
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -35,6 +37,8 @@ from applicants.api.bookings import _json_error, _marked_full, _session_full_bod
 from applicants.api.guards import limit_by_ip
 from applicants.exceptions import RateLimited, SessionFull
 
+# A booking's body is about 300 bytes; anything much larger goes down the stack.
+_MAX_BODY = 4096
 # The headers of a kept answer that belong to its body, not to the stack.
 _BODY_HEADERS = frozenset({"content-length", "content-type"})
 
@@ -62,11 +66,11 @@ class SoldOutLaneMiddleware:
         kept = self.kept.get(key)
         if kept is None:
             return self._keep(key, self.get_response(request))
-        request.get_host()  # DisallowedHost, as the stack raises it
         try:
+            request.get_host()
             data = json.loads(request.body)
-        except ValueError:
-            return self.get_response(request)
+        except (DisallowedHost, ValueError):
+            data = None  # a host not allowed, or no JSON: the stack answers it, as always
         if not isinstance(data, dict) or not _marked_full(data):
             return self.get_response(request)
         body, headers = kept
@@ -88,6 +92,7 @@ class SoldOutLaneMiddleware:
             and request.path == self._bookings_path()
             and "HTTP_IDEMPOTENCY_KEY" not in meta
             and request.content_type == "application/json"
+            and _small(meta.get("CONTENT_LENGTH"))
             and not request.COOKIES
         )
 
@@ -104,6 +109,11 @@ class SoldOutLaneMiddleware:
         ):
             self.kept[key] = (response.content, tuple(response.items()))
         return response
+
+
+def _small(content_length: str | None) -> bool:
+    """Whether the body's stated length is one a booking could have (an odd value: no)."""
+    return bool(content_length) and content_length.isdigit() and int(content_length) <= _MAX_BODY
 
 
 def _answer(body: bytes, status: int, headers, extra: dict[str, str]) -> HttpResponse:

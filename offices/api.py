@@ -296,11 +296,19 @@ def office_availability_view(request: HttpRequest, code: str) -> HttpResponse:
     method, goes to ``OfficeAvailabilityApi``.
     """
     if request.method == "GET":
-        kept = _kept_answer(_local_key(request, code))
+        kept = availability_kept_answer(request, code)
         if kept is not None:
-            kept["Allow"] = _AVAILABILITY_ALLOW
             return kept
     return _availability_drf_view(request, code=code)
+
+
+def availability_kept_answer(request: HttpRequest, code: str) -> HttpResponse | None:
+    """The answer this process keeps for this read (office, language, query), as the view
+    sends it, or ``None``. Also given before the middleware (``queue_booking.fast_lane``)."""
+    kept = _kept_answer(_local_key(request, code))
+    if kept is not None:
+        kept["Allow"] = _AVAILABILITY_ALLOW
+    return kept
 
 
 # DRF and the schema generator find the view class through these attributes.

@@ -51,8 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the launch-day "session full" answer without the rest (applicants/api/sold_out_lane.py).
-    "applicants.api.sold_out_lane.SoldOutLaneMiddleware",
+    # First: answers a worker already has, without the rest (queue_booking/fast_lane.py).
+    "queue_booking.fast_lane.FastLaneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -306,6 +306,36 @@ def _session_full_body(language: str | None) -> bytes:
     return _json_error(SessionFull()).content
 
 
+def _refusal() -> HttpResponse:
+    """The "session full" answer from the cache, in the active language."""
+    response = _no_store(
+        HttpResponse(_session_full_body(translation.get_language()), content_type="application/json", status=409)
+    )
+    # Not one warning line per refusal: a sold-out flood would bury the log.
+    # (Django's own flag against logging a response twice.)
+    response._has_been_logged = True
+    return response
+
+
+def is_sold_out_answer(response: HttpResponse) -> bool:
+    """Whether ``response`` is the "session full" answer from the cache, in the active language."""
+    return response.status_code == 409 and response.content == _session_full_body(translation.get_language())
+
+
+def sold_out_answer(request: HttpRequest, data) -> HttpResponse | None:
+    """``booking_create_view``'s answer to ``data`` when the cache marks its session full:
+    the refusal, or the address's rate limit's 429 (counted only then). ``None`` for any
+    other booking, with nothing counted. Also given before the middleware
+    (``queue_booking.fast_lane``)."""
+    if not _marked_full(data):
+        return None
+    try:
+        limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
+    except RateLimited as exc:
+        return _json_error(exc)
+    return _refusal()
+
+
 def _signed_in(request: HttpRequest) -> bool:
     """Whether staff are signed in (their bookings go through DRF, with its CSRF check).
     Without a session cookie nobody is, and the session and user need not be loaded:
@@ -342,13 +372,7 @@ def booking_create_view(request: HttpRequest) -> HttpResponse:
     except RateLimited as exc:
         return _json_error(exc)
     if _marked_full(data):
-        response = _no_store(
-            HttpResponse(_session_full_body(translation.get_language()), content_type="application/json", status=409)
-        )
-        # Not one warning line per refusal: a sold-out flood would bury the log.
-        # (Django's own flag against logging a response twice.)
-        response._has_been_logged = True
-        return response
+        return _refusal()
     now = timezone.now()
     try:
         return _created(request, data, now).json()

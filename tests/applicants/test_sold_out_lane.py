@@ -1,4 +1,4 @@
-"""The "session full" answer before the middleware (applicants/api/sold_out_lane.py): after
+"""The "session full" answer before the middleware (queue_booking/fast_lane.py): after
 the first such answer went through the whole stack, the same kind of request gets the same
 answer, header for header, without the rest of the stack."""
 

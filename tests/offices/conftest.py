@@ -43,3 +43,28 @@ def weekly(db):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Wednesday 25 November 2026, 10:00 WIB: the clock of the availability read tests.
+RELEASE_NOW = dt.datetime(2026, 11, 25, 10, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+@pytest.fixture
+def micro_cache_on(settings):
+    """Each process keeps availability answers (as in production), starting empty."""
+    from offices import cache as office_cache
+
+    settings.AVAILABILITY_LOCAL_CACHE_SECONDS = 2
+    office_cache.local_clear()
+    yield
+    office_cache.local_clear()
+
+
+@pytest.fixture
+def released_office(db):
+    """Surabaya with its weekly sessions, released as of ``RELEASE_NOW``."""
+    from offices.services import offices_release
+
+    office = weekly_office("surabaya")
+    offices_release(now=RELEASE_NOW)
+    return office

@@ -2,36 +2,26 @@
 first read went down the whole stack, a read this worker keeps an answer for gets that
 answer, header for header as the stack gives it, without the rest of the stack."""
 
-import datetime as dt
-
 import pytest
 import time_machine
 
 from offices import cache as office_cache
-from offices.services import offices_release
 from queue_booking import middleware
 from tests.conftest import record_requests
-from tests.offices.conftest import weekly_office
+from tests.offices.conftest import RELEASE_NOW
 
-WIB = dt.timezone(dt.timedelta(hours=7))
-NOW = dt.datetime(2026, 11, 25, 10, tzinfo=WIB)
 URL = "/api/v1/offices/surabaya/availability/?start=2026-11-30&days=2"
 
 
 @pytest.fixture(autouse=True)
-def _micro_cache_on(settings):
-    settings.AVAILABILITY_LOCAL_CACHE_SECONDS = 2
-    office_cache.local_clear()
-    with time_machine.travel(NOW, tick=False):
+def _pinned(micro_cache_on):
+    with time_machine.travel(RELEASE_NOW, tick=False):
         yield
-    office_cache.local_clear()
 
 
 @pytest.fixture
-def office(db):
-    office = weekly_office("surabaya")
-    offices_release(now=NOW)
-    return office
+def office(released_office):
+    return released_office
 
 
 @pytest.fixture

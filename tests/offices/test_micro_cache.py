@@ -9,28 +9,22 @@ from django.core.cache import cache
 
 from offices import cache as office_cache
 from offices.models import Slot
-from offices.services import offices_release, slot_set_capacity
+from offices.services import slot_set_capacity
 from tests.conftest import record_requests
-from tests.offices.conftest import weekly_office
+from tests.offices.conftest import RELEASE_NOW
 
-WIB = dt.timezone(dt.timedelta(hours=7))
-NOW = dt.datetime(2026, 11, 25, 10, tzinfo=WIB)
+NOW = RELEASE_NOW
 URL = "/api/v1/offices/surabaya/availability/?start=2026-11-30&days=1"
 
 
 @pytest.fixture(autouse=True)
-def _micro_cache_on(settings):
-    settings.AVAILABILITY_LOCAL_CACHE_SECONDS = 2
-    office_cache.local_clear()
-    yield
-    office_cache.local_clear()
+def _micro_cache_on(micro_cache_on):
+    return micro_cache_on
 
 
 @pytest.fixture
-def office(db):
-    office = weekly_office("surabaya")
-    offices_release(now=NOW)
-    return office
+def office(released_office):
+    return released_office
 
 
 def first_available(client) -> int:

@@ -323,10 +323,10 @@ def is_sold_out_answer(response: HttpResponse) -> bool:
 
 
 def sold_out_answer(request: HttpRequest, data) -> HttpResponse | None:
-    """``booking_create_view``'s answer to ``data`` when the cache marks its session full:
-    the refusal, or the address's rate limit's 429 (counted only then). ``None`` for any
-    other booking, with nothing counted. Also given before the middleware
-    (``queue_booking.fast_lane``)."""
+    """The answer to ``data`` when the cache marks its session full: the refusal, or the
+    address's rate limit's 429 (counted only then). ``None`` for any other booking, with
+    nothing counted (``booking_create_view`` counts it next). Given by the view and,
+    before the middleware, by ``queue_booking.fast_lane``."""
     if not _marked_full(data):
         return None
     try:
@@ -367,12 +367,13 @@ def booking_create_view(request: HttpRequest) -> HttpResponse:
         data = None
     if not isinstance(data, dict):
         return _drf_create_view(request)
+    refused = sold_out_answer(request, data)
+    if refused is not None:
+        return refused
     try:
         limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
     except RateLimited as exc:
         return _json_error(exc)
-    if _marked_full(data):
-        return _refusal()
     now = timezone.now()
     try:
         return _created(request, data, now).json()

@@ -9,6 +9,7 @@ the bench's production settings and database (it re-creates the bench data, like
 
     .venv/bin/python bench/profile.py                     # all kinds, timings only
     .venv/bin/python bench/profile.py book --profile      # where a booking spends its time
+    .venv/bin/python bench/profile.py cold availability   # a read from nothing, and a kept one
 """
 
 import argparse
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import nik, run  # noqa: E402
 
-KINDS = ("bare", "stack", "availability", "book", "full")
+KINDS = ("bare", "stack", "availability", "cold", "book", "full")
 
 
 def environ(method: str, path: str, body: bytes = b"") -> dict:
@@ -106,7 +107,7 @@ def requests_for(kind: str, setup: dict, count: int):
     offices, start, flood_date = setup["offices"], setup["start"], setup["flood_date"].isoformat()
     if kind in ("bare", "stack"):
         return [environ("GET", run.BARE_PATH if kind == "bare" else run.STACK_PATH) for _ in range(count)]
-    if kind == "availability":
+    if kind in ("availability", "cold"):
         paths = [
             f"/api/v1/offices/{o['code']}/availability/?start={start.isoformat()}&days={run.AVAILABILITY_DAYS}"
             for o in offices[: run.AVAILABILITY_OFFICES]
@@ -131,14 +132,27 @@ def prepare_kinds(setup: dict) -> None:
     Slot.objects.filter(id=setup["offices"][-2]["slots"][0][0]).update(capacity=F("booked"))
 
 
+def forget_everything(setup: dict) -> None:
+    """Before a ``cold`` batch: Redis emptied and this process's kept answers gone, as
+    for a worker in ``make bench``'s ``availability_cold`` (or after a deploy)."""
+    from offices.cache import local_clear
+
+    run.reset_redis(setup["redis_url"])
+    local_clear()
+
+
 def measure(caller: Caller, kind: str, setup: dict, *, batches: int, per_batch: int) -> dict:
     status, body = caller(requests_for(kind, setup, 1)[0])  # warm: imports, connections, "full" mark
-    expected = {"bare": "200", "stack": "200", "availability": "200", "book": "201", "full": "409"}[kind]
-    if not status.startswith(expected):
+    expected = {"bare": "200", "stack": "200", "availability": "200", "cold": "200", "book": "201", "full": "409"}
+    if not status.startswith(expected[kind]):
         sys.exit(f"profile: {kind} answered {status}: {body[:300]!r}")
     best_cpu = best_wall = float("inf")
+    if kind == "cold":  # each office once per batch, every batch from nothing
+        per_batch = min(per_batch, run.AVAILABILITY_OFFICES)
     for _ in range(batches):
         envs = requests_for(kind, setup, per_batch)
+        if kind == "cold":
+            forget_everything(setup)
         wall, cpu = time.perf_counter(), time.process_time()
         for env in envs:
             caller(env)
@@ -151,6 +165,9 @@ def profile(caller: Caller, kind: str, setup: dict, count: int) -> str:
     from pyinstrument import Profiler
 
     envs = requests_for(kind, setup, count)
+    if kind == "cold":
+        envs = envs[: run.AVAILABILITY_OFFICES]
+        forget_everything(setup)
     profiler = Profiler(interval=0.0001)
     profiler.start()
     for env in envs:
@@ -186,7 +203,13 @@ def main(argv: list[str]) -> int:
     start, flood_date = run.bench_dates()
     offices = run.prepare(start, flood_date, run.AVAILABILITY_OFFICES)
     run.reset_redis(args.redis_url)
-    setup = {"offices": offices, "start": start, "flood_date": flood_date, "next_applicant": 0}
+    setup = {
+        "offices": offices,
+        "start": start,
+        "flood_date": flood_date,
+        "next_applicant": 0,
+        "redis_url": args.redis_url,
+    }
     prepare_kinds(setup)
     caller = Caller()
     for kind in args.kinds:

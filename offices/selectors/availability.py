@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext as _
 
-from offices.cache import availability_entry_ttl, availability_key
+from offices.cache import availability_entry_ttl, availability_key, warm_all_claim
 from offices.models import Office, Slot, Track
 from offices.selectors.calendar import ClosureIndex
 from offices.selectors.release import office_next_release_at, office_release_window
@@ -44,21 +44,41 @@ class DayStatus(models.TextChoices):
 MAX_AVAILABILITY_DAYS = 62
 
 
-def _day_entries_from_db(office: Office, dates: list[dt.date], now: dt.datetime) -> dict[dt.date, dict]:
-    """The cacheable part of each day: two queries for any number of dates. ``at`` is
-    when it was read, so no layer above serves it past the cache life."""
+SLOT_COLUMNS = (
+    "office_id",
+    "id",
+    "date",
+    "start",
+    "end",
+    "track",
+    "capacity",
+    "booked",
+    "reserved",
+    "closed",
+    "closed_reason",
+)
+
+
+def _day_entries_from_db(
+    office_ids: list[int], dates: list[dt.date], now: dt.datetime
+) -> dict[int, dict[dt.date, dict]]:
+    """The cacheable part of each office's days: two queries for any number of offices
+    and dates. ``at`` is when it was read, so no layer above serves it past the cache life."""
     at = now.timestamp()
-    entries: dict[dt.date, dict] = {date: {"closure": None, "sessions": [], "at": at} for date in dates}
-    closures = ClosureIndex.load(office_ids=[office.id], dates=dates)
-    for date, entry in entries.items():
-        entry["closure"] = closures.day_reason(office.id, date)
+    entries = {
+        office_id: {date: {"closure": None, "sessions": [], "at": at} for date in dates} for office_id in office_ids
+    }
+    closures = ClosureIndex.load(office_ids=office_ids, dates=dates)
+    for office_id, days in entries.items():
+        for date, entry in days.items():
+            entry["closure"] = closures.day_reason(office_id, date)
     rows = (
-        Slot.objects.filter(office_id=office.id, date__in=dates)
-        .order_by("date", "start")
-        .values_list("id", "date", "start", "end", "track", "capacity", "booked", "reserved", "closed", "closed_reason")
+        Slot.objects.filter(office_id__in=office_ids, date__in=dates)
+        .order_by()  # sorted below; compiling an ORDER BY costs more than the query
+        .values_list(*SLOT_COLUMNS)
     )
-    for slot_id, date, start, end, track, capacity, booked, reserved, closed, closed_reason in rows:
-        entries[date]["sessions"].append(
+    for office_id, slot_id, date, start, end, track, capacity, booked, reserved, closed, closed_reason in rows:
+        entries[office_id][date]["sessions"].append(
             {
                 "id": slot_id,
                 "start": start.strftime("%H:%M"),
@@ -69,21 +89,44 @@ def _day_entries_from_db(office: Office, dates: list[dt.date], now: dt.datetime)
                 "closed_reason": closed_reason if closed else None,
             }
         )
-    for entry in entries.values():
-        entry["sessions"].sort(key=lambda s: (s["start"], TRACK_ORDER.get(s["track"], 99)))
+    for days in entries.values():
+        for entry in days.values():
+            entry["sessions"].sort(key=lambda s: (s["start"], TRACK_ORDER.get(s["track"], 99)))
     return entries
 
 
+# The most days read for every office at once on a cold cache (offices.cache.WARM_ALL_SECONDS):
+# the window the booking page shows. A longer read is an applicant looking further ahead.
+WARM_ALL_MAX_DAYS = 14
+
+
+def _cache_days(days_by_office: dict[int, dict[dt.date, dict]]) -> None:
+    """Cache each office's days with a life of its own (``availability_entry_ttl``), in
+    one round trip per distinct life."""
+    by_life: dict[int, dict[str, dict]] = {}
+    for office_id, days in days_by_office.items():
+        batch = by_life.setdefault(availability_entry_ttl(), {})
+        batch.update({availability_key(office_id, date): entry for date, entry in days.items()})
+    for life, batch in by_life.items():
+        cache.set_many(batch, life)
+
+
 def office_day_entries(*, office: Office, dates: list[dt.date], now: dt.datetime) -> dict[dt.date, dict]:
-    """Cached per office-date; misses are read together and cached together."""
+    """Cached per office-date; misses are read together and cached together. When none
+    of the dates is cached and the cache looks cold, they are read for every active
+    office at once (``offices.cache.warm_all_claim``)."""
     keys = {availability_key(office.id, date): date for date in dates}
     cached = cache.get_many(list(keys))
     entries = {keys[key]: value for key, value in cached.items()}
     missing = [date for date in dates if date not in entries]
-    if missing:
-        fresh = _day_entries_from_db(office, missing, now)
-        cache.set_many({availability_key(office.id, date): fresh[date] for date in missing}, availability_entry_ttl())
-        entries.update(fresh)
+    if not missing:
+        return entries
+    office_ids = [office.id]
+    if not entries and len(dates) <= WARM_ALL_MAX_DAYS and warm_all_claim(f"days:{dates[0]}:{len(dates)}"):
+        office_ids += list(Office.objects.filter(is_active=True).exclude(id=office.id).values_list("id", flat=True))
+    fresh = _day_entries_from_db(office_ids, missing, now)
+    _cache_days(fresh)
+    entries.update(fresh[office.id])
     return entries
 
 

@@ -82,7 +82,8 @@ class ClosureIndex:
         dates = list(dates)
         if not dates:
             return cls([])
-        queryset = Closure.objects.filter(date__range=(min(dates), max(dates)))
+        # Unordered: __init__ sorts them, and compiling Meta.ordering costs more than the query.
+        queryset = Closure.objects.filter(date__range=(min(dates), max(dates))).order_by()
         if office_ids is not None:
             queryset = queryset.filter(Q(office__isnull=True) | Q(office_id__in=list(office_ids)))
         return cls(queryset)

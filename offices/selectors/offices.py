@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from offices.cache import office_cached, office_remember
+from offices.cache import office_cached, office_remember, offices_remember, warm_all_claim
 from offices.exceptions import OfficeNotFound
 from offices.models import Office, OfficeMembership
 
@@ -31,10 +31,26 @@ def office_get(*, code: str) -> Office:
     """An active office by code, from the cache when it can (no query when warm)."""
     office = office_cached(code)
     if office is None:
-        office = Office.objects.filter(code=code, is_active=True).select_related("parent").first()
-        if office is None:
+        office = _office_from_db(code)
+    return office
+
+
+def _office_from_db(code: str) -> Office:
+    if warm_all_claim("offices"):
+        # The cache is cold (see offices.cache.WARM_ALL_SECONDS): every active office in
+        # one query, remembered together, so the next office asked for is a cache hit.
+        offices = {office.code: office for office in Office.objects.filter(is_active=True).select_related("parent")}
+        offices_remember(offices.values())
+        if code not in offices:
             raise OfficeNotFound()
-        office_remember(office)
+        return offices[code]
+    # get(), not first(): the code is unique, and first() would order by Meta.ordering,
+    # whose compilation costs more than the query.
+    try:
+        office = Office.objects.select_related("parent").get(code=code, is_active=True)
+    except Office.DoesNotExist:
+        raise OfficeNotFound() from None
+    office_remember(office)
     return office
 
 

@@ -315,3 +315,108 @@ def test_an_office_s_days_are_stored_with_that_life(office, monkeypatch):
 
     tuesday = MONDAY + dt.timedelta(days=1)
     assert stored == [(sorted([availability_key(office.id, MONDAY), availability_key(office.id, tuesday)]), 4)]
+
+
+# --- a cold cache: every office read at once ------------------------------------------
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The offices whose days each database read covered, in order."""
+    from offices.selectors import availability
+
+    calls = []
+    real = availability._day_entries_from_db
+
+    def spy(office_ids, dates, now):
+        calls.append(sorted(office_ids))
+        return real(office_ids, dates, now)
+
+    monkeypatch.setattr(availability, "_day_entries_from_db", spy)
+    return calls
+
+
+@pytest.fixture
+def three_offices(office):
+    """``office``, another open office, and a closed (inactive) one, all released."""
+    other = weekly_office("malang")
+    gone = weekly_office("kediri", is_active=False)
+    offices_release(now=NOW)
+    return office, other, gone
+
+
+def test_a_read_from_a_cold_cache_caches_every_active_office_s_days(three_offices, reads, django_assert_num_queries):
+    office, other, gone = three_offices
+    office_availability(office=office, start=MONDAY, days=3, now=NOW)
+
+    assert reads == [sorted([office.id, other.id])]
+    with django_assert_num_queries(0):
+        assert office_availability(office=other, start=MONDAY, days=3, now=NOW)[0]["status"] == "open"
+    assert cache.get(availability_key(gone.id, MONDAY)) is None
+
+
+def test_the_days_read_for_every_office_are_those_read_for_one(three_offices):
+    from offices.selectors.availability import _day_entries_from_db
+
+    office, other, _ = three_offices
+    closure_create(office=other, date=MONDAY, start=None, kind="outage", reason="Banjir", actor=None, now=NOW)
+    closure_create(
+        office=None, date=MONDAY + dt.timedelta(days=1), start=None, kind="holiday", reason="Libur", actor=None, now=NOW
+    )
+    Slot.objects.filter(pk=slot(other, MONDAY + dt.timedelta(days=2)).pk).update(booked=4)
+    cache.clear()
+    dates = [MONDAY + dt.timedelta(days=n) for n in range(3)]
+
+    office_availability(office=office, start=MONDAY, days=3, now=NOW)
+
+    alone = _day_entries_from_db([other.id], dates, NOW)[other.id]
+    assert {date: cache.get(availability_key(other.id, date)) for date in dates} == alone
+    assert alone[MONDAY]["closure"] == "Banjir"
+    assert alone[dates[1]]["closure"] == "Libur"
+    assert alone[dates[2]]["sessions"][0]["available"] == 6
+
+
+def test_every_office_is_read_at_once_only_once_per_warm_all_seconds(three_offices, reads):
+    office, other, _ = three_offices
+    office_availability(office=office, start=MONDAY, days=3, now=NOW)
+    cache.delete_many([availability_key(other.id, MONDAY + dt.timedelta(days=n)) for n in range(3)])
+
+    office_availability(office=other, start=MONDAY, days=3, now=NOW)
+
+    assert reads == [sorted([office.id, other.id]), [other.id]]
+
+
+def test_a_long_window_or_a_partly_cached_office_is_read_for_that_office_alone(three_offices, reads):
+    from offices.selectors.availability import WARM_ALL_MAX_DAYS
+
+    office, other, _ = three_offices
+    office_availability(office=office, start=MONDAY, days=WARM_ALL_MAX_DAYS + 1, now=NOW)
+    day(other, MONDAY)  # cold for its one day: every office's Monday
+    office_availability(office=other, start=MONDAY, days=2, now=NOW)  # Monday cached, Tuesday not
+
+    assert reads == [[office.id], sorted([office.id, other.id]), [other.id]]
+
+
+def test_a_cold_office_look_up_remembers_every_active_office(three_offices, django_assert_num_queries):
+    from offices.exceptions import OfficeNotFound
+    from offices.selectors import office_get
+
+    office, other, gone = three_offices
+    with django_assert_num_queries(1):
+        assert office_get(code=office.code) == office
+    with django_assert_num_queries(0):
+        assert office_get(code=other.code) == other
+    with django_assert_num_queries(1), pytest.raises(OfficeNotFound):  # not remembered, read alone
+        office_get(code=gone.code)
+
+
+def test_an_unknown_or_inactive_office_is_not_found_on_a_cold_cache(three_offices):
+    from offices.exceptions import OfficeNotFound
+    from offices.selectors import office_get
+
+    _, other, gone = three_offices
+    for code in ("atlantis", gone.code):
+        cache.clear()
+        with pytest.raises(OfficeNotFound):
+            office_get(code=code)
+    assert office_get(code=other.code) == other

@@ -404,3 +404,46 @@ def test_without_the_connection_count_the_p99_stands_alone():
 
     check = next(check for check in outcome["checks"] if check["target"] == "p99 < 100 ms, flood_many")
     assert check["measured"] == "20.0 ms"
+
+
+# --- bench/ranges.py: several runs side by side ------------------------------------------
+
+
+def _run_result(bare_rps: float, flood_p99: float, flood_ok: bool, *, sold_out: bool = True) -> dict:
+    scenarios = {
+        "bare": {"rps": bare_rps, "latency_ms": {"p99": 30.0, "mean": 18.0}},
+        "flood_many": {
+            "bookings_per_s": bare_rps * 0.18,
+            "bookings_ratio": 0.18,
+            "latency_ms": {"p99": flood_p99, "mean": 110.0},
+        },
+    }
+    checks = [{"target": "p99 < 100 ms, flood_many", "ok": flood_ok}]
+    if sold_out:
+        scenarios["sold_out"] = {"rps_ratio": 0.8, "latency_ms": {"p99": 40.0, "mean": 25.0}}
+        checks.append({"target": "p99 < 100 ms, sold_out", "ok": True})
+    per_request = {"flood_many": {"machine_cpu_ms": 3.1, "in_app_cpu_ms": 1.8, "postgres_cpu_ms": 0.6}}
+    return {"scenarios": scenarios, "summary": {"checks": checks, "per_request": per_request}}
+
+
+def test_ranges_gives_each_run_a_column_and_the_range_over_them(tmp_path):
+    import json
+
+    from bench import ranges
+
+    paths = []
+    for name, result in (("a", _run_result(3500, 185.0, False)), ("b", _run_result(3100, 95.0, True, sold_out=False))):
+        paths.append(tmp_path / f"{name}.json")
+        paths[-1].write_text(json.dumps(result))
+
+    lines = ranges.table(paths).splitlines()
+
+    row = {line.split("|")[0].strip(): [cell.strip() for cell in line.split("|")[1:]] for line in lines if "|" in line}
+    assert row["bare view, first run (req/s)"] == ["3,500", "3,100", "3,100 - 3,500"]
+    assert row["flood, 50 offices: p99 (ms)"] == ["185", "95.0", "95.0 - 185"]
+    assert row["flood, 50 offices (share of bare)"] == ["18.0%", "18.0%", "18.0% - 18.0%"]
+    assert row["sold out (share of bare)"] == ["80.0%", "-", "80.0% - 80.0%"]
+    assert row["availability: p99 (ms)"] == ["-", "-", "-"]
+    # A target is counted over the runs that measured it (a run with --only has fewer).
+    assert "p99 < 100 ms, flood_many: met in 1 of 2 runs" in lines
+    assert "p99 < 100 ms, sold_out: met in 1 of 1 runs" in lines

@@ -84,14 +84,40 @@ def test_a_session_copy_outlives_the_availability_cache(db, settings, monkeypatc
     settings.SLOT_COPY_SECONDS = 300
     slot = SlotFactory()
     lives = {}
-    real_set = cache.set
+    real_set_many = cache.set_many
     monkeypatch.setattr(
-        cache, "set", lambda key, value, timeout: lives.update({key: timeout}) or real_set(key, value, timeout)
+        cache,
+        "set_many",
+        lambda data, timeout: lives.update(dict.fromkeys(data, timeout)) or real_set_many(data, timeout),
     )
 
     slot_for_booking(slot_id=slot.id)
 
     assert lives == {office_cache.slot_copy_key(slot.id): 300}
+
+
+def test_the_first_read_of_a_session_caches_every_session_of_its_office_and_day(db, django_assert_num_queries):
+    """A flood's first booking of each of a day's sessions used to read each from the
+    database; the day's other sessions now come with the first."""
+    from applicants.exceptions import SessionNotFound
+
+    first = SlotFactory()
+    same_day = [
+        SlotFactory(office=first.office, date=first.date, start=dt.time(10 + n), end=dt.time(11 + n)) for n in range(2)
+    ]
+    next_day = SlotFactory(office=first.office, date=first.date + dt.timedelta(days=1))
+    elsewhere = SlotFactory(date=first.date)
+    with django_assert_num_queries(1):
+        slot_for_booking(slot_id=first.id)
+    office_cache.local_clear()  # another process: the shared cache has them
+
+    with django_assert_num_queries(0):
+        copies = [slot_for_booking(slot_id=slot.id) for slot in same_day]
+    assert [(c.id, c.start, c.office.code) for c in copies] == [(s.id, s.start, s.office.code) for s in same_day]
+    for other in (next_day, elsewhere):
+        assert _cached_copy(other.id) is None
+    with django_assert_num_queries(1), pytest.raises(SessionNotFound):
+        slot_for_booking(slot_id=10**9)
 
 
 def test_a_request_asks_the_shared_cache_once_when_it_has_no_copy(db, django_assert_num_queries, monkeypatch):

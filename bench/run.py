@@ -823,9 +823,10 @@ class Bench:
         self.measure("stack", [self.run("stack", {"kind": "get", "duration": d, "paths": [STACK_PATH]})])
 
     def availability(self, d: float) -> None:
-        # The cold start first: every worker then reads each office's days from
-        # PostgreSQL at the same moment. Without this run, how long the scenarios before
-        # had lasted decided whether the measured reads began cold.
+        # The cold start first: nothing cached anywhere, so the first read fills the
+        # cache for every office and every worker builds its own kept answers at the
+        # same moment. Without this run, how long the scenarios before had lasted
+        # decided whether the measured reads began cold.
         reset_redis(self.args.redis_url)
         time.sleep(self.local_cache_s)  # and each process's kept answers have expired
         log(f"{summary.AVAILABILITY_COLD}: {AVAILABILITY_COLD_S:.0f} s of the same reads from a cold cache")

@@ -122,7 +122,9 @@ def office_day_entries(*, office: Office, dates: list[dt.date], now: dt.datetime
     if not missing:
         return entries
     office_ids = [office.id]
-    if not entries and len(dates) <= WARM_ALL_MAX_DAYS and warm_all_claim(f"days:{dates[0]}:{len(dates)}"):
+    # One claim for every window: a caller asking for many different windows cannot make
+    # every office be read more than once per WARM_ALL_SECONDS.
+    if not entries and len(dates) <= WARM_ALL_MAX_DAYS and warm_all_claim("days"):
         office_ids += list(Office.objects.filter(is_active=True).exclude(id=office.id).values_list("id", flat=True))
     fresh = _day_entries_from_db(office_ids, missing, now)
     _cache_days(fresh)

@@ -386,6 +386,16 @@ def test_every_office_is_read_at_once_only_once_per_warm_all_seconds(three_offic
     assert reads == [sorted([office.id, other.id]), [other.id]]
 
 
+def test_another_window_within_the_claim_is_read_for_its_office_alone(three_offices, reads):
+    """Asking for many windows must not make every office be read again for each."""
+    office, other, _ = three_offices
+    office_availability(office=office, start=MONDAY, days=3, now=NOW)
+
+    office_availability(office=other, start=MONDAY + dt.timedelta(days=7), days=3, now=NOW)
+
+    assert reads == [sorted([office.id, other.id]), [other.id]]
+
+
 def test_a_long_window_or_a_partly_cached_office_is_read_for_that_office_alone(three_offices, reads):
     from offices.selectors.availability import WARM_ALL_MAX_DAYS
 

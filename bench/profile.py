@@ -134,7 +134,7 @@ def prepare_kinds(setup: dict) -> None:
 
 def forget_everything(setup: dict) -> None:
     """Before a ``cold`` batch: Redis emptied and this process's kept answers gone, as
-    for a worker in ``make bench``'s ``availability_cold`` (or after a deploy)."""
+    for a worker in ``make bench``'s ``availability_cold`` (or after a Redis restart)."""
     from offices.cache import local_clear
 
     run.reset_redis(setup["redis_url"])

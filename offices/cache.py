@@ -207,12 +207,8 @@ def office_cached(code: str):
     return office
 
 
-def office_remember(office) -> None:
-    cache.set(office_key(office.code), office, OFFICE_CACHE_SECONDS)
-
-
 def offices_remember(offices: Iterable) -> None:
-    """``office_remember`` for many offices, in one round trip."""
+    """Cache these offices by code, in one round trip."""
     cache.set_many({office_key(office.code): office for office in offices}, OFFICE_CACHE_SECONDS)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from offices.cache import office_cached, office_remember, offices_remember, warm_all_claim
+from offices.cache import office_cached, offices_remember, warm_all_claim
 from offices.exceptions import OfficeNotFound
 from offices.models import Office, OfficeMembership
 
@@ -50,7 +50,7 @@ def _office_from_db(code: str) -> Office:
         office = Office.objects.select_related("parent").get(code=code, is_active=True)
     except Office.DoesNotExist:
         raise OfficeNotFound() from None
-    office_remember(office)
+    offices_remember([office])
     return office
 
 

@@ -15,7 +15,8 @@ from applicants.exceptions import BookingError
 from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
 from applicants.models import Service
 from offices.models import Track
-from offices.pages import DayView, online_tracks
+from offices.pages import DayView
+from offices.selectors.availability import online_tracks
 from offices.templatetags.public_ui import time_range
 from queue_booking.errors import ServiceError
 

@@ -198,7 +198,10 @@ class AvailabilitySessionSerializer(serializers.Serializer):
     end = serializers.CharField(help_text="HH:MM, office-local.")
     track = serializers.ChoiceField(choices=Track.choices)
     capacity = serializers.IntegerField()
-    available = serializers.IntegerField(help_text="Places left for online booking; 0 when closed.")
+    available = serializers.IntegerField(
+        help_text="Places left for online booking; 0 when closed, and for a track that cannot be booked online "
+        "(priority, unless the deployment allows it)."
+    )
 
 
 class AvailabilityDaySerializer(serializers.Serializer):

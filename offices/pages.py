@@ -1,8 +1,8 @@
 """What the public office pages show, computed from the availability read.
 
-The availability selector says per date ``open|full|closed|not_released`` over every
-track; an applicant can book only the online tracks, so "full" and "almost full" here
-are judged on those. The numbers are for display (they may be a few seconds old); the
+The availability selector says per date ``open|full|closed|not_released``, judged on
+the tracks an applicant can book online (``online_tracks``); "almost full" here is
+judged on those too. The numbers are for display (they may be a few seconds old); the
 booking path decides on the database.
 """
 
@@ -10,13 +10,13 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from offices.models import Office, Track
 from offices.selectors import office_availability, office_nearest, office_release_window
+from offices.selectors.availability import online_tracks
 from offices.templatetags.public_ui import long_date, office_moment
 from offices.timeutils import office_today
 
@@ -28,13 +28,6 @@ NEARBY_OFFICES_SHOWN = 3
 NEARBY_OFFICES_CONSIDERED = 6
 # Further than this an "alternative" is a different trip, not a nearby office.
 NEARBY_MAX_KM = 250
-
-
-def online_tracks() -> list[str]:
-    tracks = [Track.REGULAR.value, Track.EXPRESS.value]
-    if settings.BOOKING_ONLINE_PRIORITY_TRACK:
-        tracks.append(Track.PRIORITY.value)
-    return tracks
 
 
 @dataclass

@@ -13,15 +13,22 @@ Statuses:
 - ``not_released``: after the last released date; ``release_at`` says when it opens.
   Sessions are not shown. A date known to be closed shows ``closed`` instead.
 - ``closed``: before the first bookable day (today and the past are not bookable
-  online), a closure, no sessions that day, every session closed, or an office whose
-  online booking is off. ``reason`` carries a closure's reason (or null).
-- ``full``: released and open, but no session of any track has room.
-- ``open``: at least one session of one track has room.
+  online), a closure, no sessions that day, every session of the online tracks closed,
+  or an office whose online booking is off. ``reason`` carries a closure's reason (or
+  null).
+- ``full``: released and open, but no session of a track bookable online has room.
+- ``open``: at least one session of a track bookable online has room.
+
+Every session is listed, but only those of the tracks an applicant may book online
+(``online_tracks``: regular and express, and priority where
+``BOOKING_ONLINE_PRIORITY_TRACK`` allows it) show their room; the others show 0, as a
+booking for them is refused. Priority places are for people served at the office.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext as _
@@ -132,7 +139,15 @@ def office_day_entries(*, office: Office, dates: list[dt.date], now: dt.datetime
     return entries
 
 
-def _public_sessions(sessions: list[dict], *, bookable: bool) -> list[dict]:
+def online_tracks() -> list[str]:
+    """The tracks an applicant may book online; the booking path refuses the others."""
+    tracks = [Track.REGULAR.value, Track.EXPRESS.value]
+    if settings.BOOKING_ONLINE_PRIORITY_TRACK:
+        tracks.append(Track.PRIORITY.value)
+    return tracks
+
+
+def _public_sessions(sessions: list[dict], *, bookable: bool, tracks: list[str] = ()) -> list[dict]:
     return [
         {
             "id": s["id"],
@@ -140,7 +155,7 @@ def _public_sessions(sessions: list[dict], *, bookable: bool) -> list[dict]:
             "end": s["end"],
             "track": s["track"],
             "capacity": s["capacity"],
-            "available": s["available"] if bookable else 0,
+            "available": s["available"] if bookable and s["track"] in tracks else 0,
         }
         for s in sessions
     ]
@@ -160,12 +175,14 @@ def _day(office: Office, date: dt.date, entry: dict, *, first: dt.date, last: dt
         day.update(reason=_("Online booking is not available at this office."))
         day["sessions"] = _public_sessions(sessions, bookable=False)
         return day
-    open_sessions = [s for s in sessions if s["closed_reason"] is None]
+    tracks = online_tracks()
+    online = [s for s in sessions if s["track"] in tracks]
+    open_sessions = [s for s in online if s["closed_reason"] is None]
     if not open_sessions:
-        day["reason"] = sessions[0]["closed_reason"] if sessions else None
+        day["reason"] = online[0]["closed_reason"] if online else None
         day["sessions"] = _public_sessions(sessions, bookable=False)
         return day
-    day["sessions"] = _public_sessions(sessions, bookable=True)
+    day["sessions"] = _public_sessions(sessions, bookable=True, tracks=tracks)
     day["status"] = "open" if any(s["available"] > 0 for s in open_sessions) else "full"
     return day
 

@@ -65,6 +65,41 @@ def test_a_day_with_no_room_in_any_session_is_full(office):
     assert {s["available"] for s in monday["sessions"]} == {0}
 
 
+def test_room_left_only_in_the_priority_track_is_a_full_day_online(office, settings):
+    # Priority places are for people served at the office: a booking for them is refused
+    # online, so they neither keep a day open nor show room.
+    settings.BOOKING_ONLINE_PRIORITY_TRACK = False
+    Slot.objects.filter(office=office, date=MONDAY).exclude(track="priority").update(booked=1, capacity=1)
+
+    monday = day(office, MONDAY)
+
+    assert monday["status"] == "full"
+    priority = [s for s in monday["sessions"] if s["track"] == "priority"]
+    assert priority and {s["available"] for s in priority} == {0}
+
+
+def test_priority_room_counts_where_priority_may_be_booked_online(office, settings):
+    settings.BOOKING_ONLINE_PRIORITY_TRACK = True
+    Slot.objects.filter(office=office, date=MONDAY).exclude(track="priority").update(booked=1, capacity=1)
+
+    monday = day(office, MONDAY)
+
+    assert monday["status"] == "open"
+    assert [s["available"] for s in monday["sessions"] if s["track"] == "priority"][0] == 1
+
+
+def test_a_day_whose_online_sessions_are_all_closed_is_closed(office, settings):
+    settings.BOOKING_ONLINE_PRIORITY_TRACK = False
+    Slot.objects.filter(office=office, date=MONDAY).exclude(track="priority").update(
+        closed=True, closed_reason="Rapat dinas"
+    )
+
+    monday = day(office, MONDAY)
+
+    assert monday["status"] == "closed"
+    assert monday["reason"] == "Rapat dinas"
+
+
 def test_today_and_the_past_are_closed_for_online_booking(office):
     today = day(office, dt.date(2026, 11, 25))
 
@@ -119,7 +154,8 @@ def test_a_closed_session_leaves_the_rest_of_the_day_open(office):
 
     assert monday["status"] == "open"
     assert [s["available"] for s in monday["sessions"] if s["start"] == "08:00"] == [0, 0, 0]
-    assert [s["available"] for s in monday["sessions"] if s["start"] == "10:00"] == [10, 2, 1]
+    # regular, express, priority (not bookable online by default)
+    assert [s["available"] for s in monday["sessions"] if s["start"] == "10:00"] == [10, 2, 0]
 
 
 def test_every_session_closed_makes_the_day_closed_with_the_reason(office):

@@ -46,8 +46,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     str,
     OpenApiParameter.HEADER,
-    description="Optional. A retry with the same key and body gets the first answer (kept 24 h); "
-    "the same key with another body is refused with 422, and while the first is still running with 409.",
+    description="Optional. A retry with the same key and body gets the first answer (kept 24 h) when that "
+    "answer was a success or a 409; after any other error the key stays free, so a corrected retry may use it. "
+    "The same key with another body is refused with 422, and while the first is still running with 409.",
 )
 TOKEN_HEADER = OpenApiParameter(
     "X-Booking-Token",

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from applicants.exceptions import RateLimited
 from applicants.identity import nik_hash
 from applicants.services.idempotency import (
+    REPLAYED_HEADERS,
     StoredAnswer,
     idempotency_abandon,
     idempotency_begin,
@@ -50,9 +51,13 @@ def limit_by_nik(request: Request, *, group: str, rate: str, nik: str) -> None:
     _limit(request, group=f"{group}:nik", rate=rate, key=lambda _group, _request: hashed)
 
 
-# Answers worth replaying: everything but "try again later" (429, 5xx).
+# Answers worth replaying: those that decided something, a success or a conflict with
+# the state of things (409: the session is full, the person already has a booking).
+# Invalid input (400), a session or booking not found (404), a refusal (403) and "try
+# again later" (429, 5xx) change nothing, and neither may their key: a corrected retry
+# with the same key then runs, instead of being told the key was used for another body.
 def _storable(status: int) -> bool:
-    return status < 500 and status != 429
+    return 200 <= status < 300 or status == 409
 
 
 def run_idempotent(request: Request, *, scope: str, now, handler: Callable[[], Response]) -> Response:
@@ -66,7 +71,7 @@ def run_idempotent(request: Request, *, scope: str, now, handler: Callable[[], R
         return handler()
     claim = idempotency_begin(scope=scope, key=key.strip(), fingerprint=request_fingerprint(request.data), now=now)
     if isinstance(claim, StoredAnswer):
-        return Response(claim.body, status=claim.status, headers={"Idempotent-Replayed": "true"})
+        return Response(claim.body, status=claim.status, headers={**claim.headers, "Idempotent-Replayed": "true"})
     try:
         response = handler()
     except Exception as exc:
@@ -75,7 +80,8 @@ def run_idempotent(request: Request, *, scope: str, now, handler: Callable[[], R
             idempotency_abandon(claim=claim)
             raise
     if _storable(response.status_code):
-        idempotency_finish(claim=claim, status=response.status_code, body=response.data)
+        headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
+        idempotency_finish(claim=claim, status=response.status_code, body=response.data, headers=headers)
     else:
         idempotency_abandon(claim=claim)
     return response

@@ -1,7 +1,9 @@
 """``Idempotency-Key``: a retried POST gets the answer of the first one, never a second booking.
 
 The first request with a key claims it (an INSERT that commits at once, so a
-concurrent duplicate finds it); the answer is stored with it when the request ends.
+concurrent duplicate finds it); the answer is stored with it when the request ends,
+if it decided something (``applicants.api.guards``: a success or a 409), and the
+claim is dropped otherwise.
 Same key and same body: the stored answer. Same key, other body: 422. Same key while
 the first is still running: 409. Answers are kept ``IDEMPOTENCY_KEY_TTL_HOURS``; an
 older key counts as new, and ``idempotency_purge`` deletes them.
@@ -14,7 +16,7 @@ import hashlib
 import hmac
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -36,10 +38,16 @@ def request_fingerprint(body) -> str:
     return hmac.new(settings.NIK_HASH_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
+# Headers that are part of the answer and replayed with it (not secret: a booking's
+# address holds its code, which reveals nothing personal).
+REPLAYED_HEADERS = ("Location",)
+
+
 @dataclass(frozen=True)
 class StoredAnswer:
     status: int
     body: dict
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,8 @@ def idempotency_begin(*, scope: str, key: str, fingerprint: str, now: dt.datetim
                 raise IdempotencyKeyReused() from None
             if existing.state != IdempotencyKey.State.DONE:
                 raise IdempotencyInProgress() from None
-            return StoredAnswer(status=existing.response_status, body=_open(existing.response_body))
+            stored = existing.response_body
+            return StoredAnswer(status=existing.response_status, body=_open(stored), headers=stored.get("headers", {}))
     raise IdempotencyInProgress()
 
 
@@ -85,10 +94,14 @@ def _open(stored) -> dict:
     return json.loads(secret_decrypt(stored["sealed"]))
 
 
-def idempotency_finish(*, claim: Claim, status: int, body) -> None:
-    """Store the answer given to the claiming request."""
+def idempotency_finish(*, claim: Claim, status: int, body, headers: dict[str, str] | None = None) -> None:
+    """Store the answer given to the claiming request, with its ``REPLAYED_HEADERS``."""
+    stored = _seal(body)
+    kept = {name: value for name, value in (headers or {}).items() if name in REPLAYED_HEADERS}
+    if kept:
+        stored["headers"] = kept
     IdempotencyKey.objects.filter(id=claim.record.id).update(
-        state=IdempotencyKey.State.DONE, response_status=status, response_body=_seal(body)
+        state=IdempotencyKey.State.DONE, response_status=status, response_body=stored
     )
 
 

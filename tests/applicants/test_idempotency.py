@@ -53,6 +53,34 @@ def test_an_error_answer_is_replayed_too(api, office):
     assert not Booking.objects.exists()
 
 
+def test_a_replayed_booking_keeps_its_location(api, slot):
+    first = post(api, payload(slot), "retry-location")
+    second = post(api, payload(slot), "retry-location")
+
+    assert first["Location"] == f"{URL}{first.json()['code']}/"
+    assert second["Location"] == first["Location"]
+
+
+def test_invalid_input_does_not_use_up_the_key(api, slot):
+    # Bad input changes nothing, not even the key: the corrected retry with the same key
+    # books, instead of being told the key was used with another body.
+    bad = post(api, payload(slot, applicant={"nik": "1"}), "retry-fixed")
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid_nik")
+    assert not IdempotencyKey.objects.exists()
+
+    fixed = post(api, payload(slot), "retry-fixed")
+
+    assert fixed.status_code == 201
+    assert Booking.objects.count() == 1
+
+
+def test_a_session_not_found_does_not_use_up_the_key(api, slot):
+    missing = post(api, payload(slot, session=10**9), "retry-missing")
+    assert missing.status_code == 404
+
+    assert post(api, payload(slot), "retry-missing").status_code == 201
+
+
 def test_a_rate_limited_answer_is_not_kept(api, slot, settings):
     settings.RATELIMIT_BOOKING_NIK = "1/m"
     post(api, payload(slot, if_full="next_available"), "first")

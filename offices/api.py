@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
@@ -30,6 +30,7 @@ from offices.selectors import (
 )
 from offices.selectors.availability import DayStatus
 from offices.timeutils import office_today
+from queue_booking.api_errors import ErrorOutput
 
 # How far from the office's today an availability window may start.
 AVAILABILITY_PAST_DAYS = 31
@@ -38,7 +39,9 @@ DEFAULT_AVAILABILITY_DAYS = 31
 
 
 class OfficeSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="The main office's code; null for a main office."
+    )
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
     tz_abbreviation = serializers.CharField(help_text="WIB, WITA or WIT.")
@@ -105,6 +108,15 @@ class NearbyOfficeSerializer(OfficeSerializer):
         read_only_fields = fields
 
 
+class OfficePageSerializer(serializers.Serializer):
+    """One page of ``OfficePagination``, for the schema."""
+
+    count = serializers.IntegerField(help_text="Offices found, over all pages.")
+    next = serializers.URLField(allow_null=True, help_text="The next page's address; null on the last page.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page's address; null on the first.")
+    results = OfficeSerializer(many=True)
+
+
 class OfficePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -144,7 +156,7 @@ class OfficeListApi(PublicApi):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int, description="Up to 200 (default 25)."),
         ],
-        responses=OfficeSerializer(many=True),
+        responses={200: OfficePageSerializer, 400: ErrorOutput, 404: ErrorOutput},
     )
     def get(self, request):
         query = self.Query(data=request.query_params)
@@ -170,7 +182,7 @@ class OfficeNearestApi(PublicApi):
             OpenApiParameter("limit", int, description="1 to 50 (default 5)."),
             OpenApiParameter("kind", str, enum=Office.Kind.values),
         ],
-        responses=NearbyOfficeSerializer(many=True),
+        responses={200: NearbyOfficeSerializer(many=True), 400: ErrorOutput},
     )
     def get(self, request):
         query = self.Query(data=request.query_params)
@@ -186,7 +198,7 @@ class OfficeNearestApi(PublicApi):
 
 
 class OfficeDetailApi(PublicApi):
-    @extend_schema(operation_id="offices_retrieve", responses=OfficeDetailSerializer)
+    @extend_schema(operation_id="offices_retrieve", responses={200: OfficeDetailSerializer, 404: ErrorOutput})
     def get(self, request, code: str):
         office = office_get(code=code)
         return Response(OfficeDetailSerializer(office, context={"now": timezone.now()}).data)
@@ -248,7 +260,11 @@ class OfficeAvailabilityApi(PublicApi):
                 description=f"How many days, 1 to {MAX_AVAILABILITY_DAYS} (default {DEFAULT_AVAILABILITY_DAYS}).",
             ),
         ],
-        responses=AvailabilitySerializer,
+        responses={
+            200: AvailabilitySerializer,
+            400: OpenApiResponse(ErrorOutput, description="Codes: `invalid_date`, `invalid_date_range`."),
+            404: OpenApiResponse(ErrorOutput, description="Codes: `office_not_found`."),
+        },
     )
     def get(self, request, code: str):
         # Same office, language and query within the micro-cache life: the answer as it was sent.

@@ -7,13 +7,24 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from queue_booking.errors import RateLimited, ServiceError
 
 logger = logging.getLogger(__name__)
+
+
+class ErrorOutput(serializers.Serializer):
+    """Every error's shape, for the OpenAPI schema."""
+
+    code = serializers.CharField(help_text="Stable machine code, e.g. `session_full`.")
+    detail = serializers.CharField(help_text="Translated message for a person.")
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 def error_response(code: str, detail: str, status: int, fields: dict | None = None, headers=None) -> Response:
@@ -132,6 +143,11 @@ def exception_handler(exc, context):
         detail = _("Some fields are not valid. Please check them and try again.")
         if list(fields) == ["non_field_errors"]:
             detail = fields["non_field_errors"][0]
+            if _first_code(exc.detail) == "invalid":
+                # DRF's "Invalid data. Expected a dictionary, but got list.", which its
+                # catalogue leaves in English: the body was JSON, but not an object.
+                detail = _("The request body must be a JSON object.")
+                fields = {"non_field_errors": [detail]}
         return error_response(code, detail, 400, fields)
     if isinstance(exc, drf.Throttled):
         return error_response(
@@ -155,5 +171,32 @@ def exception_handler(exc, context):
         status = exc.status_code
         if isinstance(exc, drf.NotAuthenticated):
             status = 403
-        return error_response(code, str(exc.detail), status)
+        return error_response(code, _api_exception_detail(exc, code, context.get("request")), status)
     return None
+
+
+def _api_exception_detail(exc: drf.APIException, code: str, request) -> str:
+    """The message for one of DRF's own errors. Where DRF's catalogue has no Indonesian
+    (or its message quotes the parser's English), ours says it instead."""
+    if code == "method_not_allowed":
+        return _("The method %(method)s is not allowed here.") % {"method": getattr(request, "method", "")}
+    if code == "malformed_request":
+        return _("The request body is not valid JSON.")
+    if code == "not_found" and str(exc.detail) == str(PageNumberPagination.invalid_page_message):
+        return _("There is no such page of results.")
+    return str(exc.detail)
+
+
+def page_not_found(request, exception):
+    """``handler404``: under ``/api/`` an error in the API's shape, elsewhere the page.
+
+    Django's ``APPEND_SLASH`` still redirects first (it runs on the way out of a 404)."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"code": "not_found", "detail": _("There is nothing at this address in the API."), "fields": {}},
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return defaults.page_not_found(request, exception)

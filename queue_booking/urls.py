@@ -27,5 +27,7 @@ urlpatterns = [
     path("", include("applicants.urls")),
 ]
 
+handler404 = "queue_booking.api_errors.page_not_found"
+
 admin.site.site_header = "Antrean Paspor"
 admin.site.site_title = "Antrean Paspor"

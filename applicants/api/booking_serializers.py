@@ -236,12 +236,6 @@ class BookingWithTokenOutput(BookingOutput):
     token = serializers.CharField(help_text="The booking's secret: send it as `X-Booking-Token`.")
 
 
-class ErrorOutput(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable machine code, e.g. `session_full`.")
-    detail = serializers.CharField(help_text="Translated message for a person.")
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
 def _iso_date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 

@@ -22,7 +22,6 @@ from applicants.api.booking_serializers import (
     BookingCreateInput,
     BookingOutput,
     BookingWithTokenOutput,
-    ErrorOutput,
     LookupInput,
     RescheduleInput,
     booking_body,
@@ -40,7 +39,7 @@ from applicants.services.booking import (
     booking_token_ensure,
 )
 from offices.cache import slot_is_marked_full
-from queue_booking.api_errors import exception_handler, response_as_json
+from queue_booking.api_errors import ErrorOutput, exception_handler, response_as_json
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",

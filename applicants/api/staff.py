@@ -6,6 +6,7 @@ is limited to the offices the user belongs to: another office's answer is 403
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
@@ -31,6 +32,7 @@ from applicants.services.walkin import walkin_register
 from applicants.staff_access import staff_offices, staff_require
 from offices.models import Office, OfficeMembership, Slot, Track
 from offices.selectors import office_get
+from queue_booking.api_errors import ErrorOutput
 
 
 class IsOfficeStaff(BasePermission):
@@ -44,12 +46,6 @@ class IsOfficeStaff(BasePermission):
         role = staff_require(user, office, supervisor=getattr(view, "supervisor_only", False))
         request.staff_role = role
         return True
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class ApplicantOutSerializer(serializers.Serializer):
@@ -110,7 +106,7 @@ class CheckinInSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not (attrs.get("code") or "").strip() and not (attrs.get("qr") or "").strip():
-            raise serializers.ValidationError({"code": ["Give the booking code or the scanned QR text."]})
+            raise serializers.ValidationError({"code": [_("Give the booking code or the scanned QR text.")]})
         return attrs
 
 
@@ -158,10 +154,10 @@ class CheckinView(APIView):
         responses={
             201: CheckinOutSerializer,
             200: CheckinOutSerializer,
-            400: ErrorSerializer,
-            403: ErrorSerializer,
-            404: ErrorSerializer,
-            409: ErrorSerializer,
+            400: ErrorOutput,
+            403: ErrorOutput,
+            404: ErrorOutput,
+            409: ErrorOutput,
         },
         description=(
             "Verifies a scanned QR's signature first (`invalid_qr` when tampered or foreign), then checks the "
@@ -218,7 +214,7 @@ class CountersView(OfficeStaffView):
         operation_id="staff_counter_open",
         tags=["staff"],
         request=CounterOpenSerializer,
-        responses={200: CounterSerializer, 403: ErrorSerializer},
+        responses={200: CounterSerializer, 400: ErrorOutput, 403: ErrorOutput},
         description="Open (create or reactivate) the counter with this name.",
     )
     def post(self, request, code):
@@ -242,7 +238,13 @@ class CallNextView(OfficeStaffView):
         operation_id="staff_call_next",
         tags=["staff"],
         request=CallNextInSerializer,
-        responses={200: CallNextOutSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        responses={
+            200: CallNextOutSerializer,
+            400: ErrorOutput,
+            403: ErrorOutput,
+            404: ErrorOutput,
+            409: ErrorOutput,
+        },
         description=(
             "Call the next person (priority track first, then by session and queue time) to the counter. "
             "`called` is null when nobody is waiting; 409 `counter_busy` while the counter still has someone."
@@ -289,7 +291,7 @@ class BookingActionView(APIView):
         return Response(StaffBookingSerializer(booking).data)
 
 
-_ACTION_RESPONSES = {200: StaffBookingSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+_ACTION_RESPONSES = {200: StaffBookingSerializer, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput}
 
 
 class BookingServedView(BookingActionView):
@@ -361,7 +363,7 @@ class WalkinView(OfficeStaffView):
         operation_id="staff_walkin",
         tags=["staff"],
         request=WalkinInSerializer,
-        responses={201: CheckinOutSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+        responses={201: CheckinOutSerializer, 400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput},
         description=(
             "Register a walk-in and queue them at once. Priority groups always; everyone while the office "
             "runs without online booking (`walkin_not_allowed` otherwise). Takes a place from today's sessions "
@@ -435,7 +437,7 @@ class PublicQueueView(APIView):
     @extend_schema(
         operation_id="office_queue",
         tags=["queue"],
-        responses={200: PublicQueueSerializer, 404: ErrorSerializer},
+        responses={200: PublicQueueSerializer, 404: ErrorOutput},
         description=(
             "Today's queue at an office: the number called last per track, how many wait, an estimated wait "
             "from the recent call rate (null until there is data), and what each counter shows. Queue numbers "
@@ -473,7 +475,7 @@ class BookingPositionView(APIView):
                 "X-Booking-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True, description="The secret."
             )
         ],
-        responses={200: PositionSerializer, 404: ErrorSerializer},
+        responses={200: PositionSerializer, 404: ErrorOutput},
         description="An applicant's own place in today's queue, from their proof page.",
     )
     def get(self, request, code):

@@ -363,3 +363,56 @@ def test_every_booking_error_code_is_exercised_by_a_test():
     missing = {code for code in codes if f'"{code}"' not in (here.parent / ELSEWHERE.get(code, here.name)).read_text()}
 
     assert not missing
+
+
+# --- DRF's own errors, in the client's language ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("id", "Isi permintaan bukan JSON yang sah."), ("en", "The request body is not valid JSON.")],
+)
+def test_a_body_that_is_not_json_is_explained_in_the_clients_language(api, slot, language, expected):
+    response = api.post(URL, "{not json", content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert error(response, 400, "malformed_request")["detail"] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("id", "Isi permintaan harus berupa objek JSON."), ("en", "The request body must be a JSON object.")],
+)
+def test_a_json_list_instead_of_an_object_is_explained(api, slot, language, expected):
+    response = api.post(URL, [payload(slot)], format="json", HTTP_ACCEPT_LANGUAGE=language)
+
+    body = error(response, 400, "validation_error")
+    assert body["detail"] == expected
+    assert body["fields"] == {"non_field_errors": [expected]}
+    assert_nothing_booked(slot)
+
+
+def test_a_method_the_endpoint_does_not_take_is_named_in_indonesian(api):
+    body = error(api.get(URL, HTTP_ACCEPT_LANGUAGE="id"), 405, "method_not_allowed")
+
+    assert body["detail"] == "Metode GET tidak diizinkan di sini."
+
+
+def test_a_page_of_offices_past_the_last_is_not_found_in_indonesian(api, office):
+    body = error(api.get("/api/v1/offices/?page=99", HTTP_ACCEPT_LANGUAGE="id"), 404, "not_found")
+
+    assert body["detail"] == "Halaman hasil itu tidak ada."
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/v1/bookings/ABCD2345/nope/", "/api/nope"])
+def test_an_unknown_api_address_answers_in_the_apis_shape(api, path):
+    response = api.get(path, HTTP_ACCEPT_LANGUAGE="id")
+
+    assert response["Content-Type"] == "application/json"
+    assert error(response, 404, "not_found")["detail"] == "Tidak ada apa pun di alamat ini dalam API."
+
+
+def test_an_unknown_page_outside_the_api_is_still_the_html_page(client, db):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

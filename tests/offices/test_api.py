@@ -194,3 +194,32 @@ def test_the_schema_documents_the_office_endpoints(client, db):
     assert "Availability" in schema["components"]["schemas"]
     day = schema["components"]["schemas"]["AvailabilityDay"]["properties"]
     assert set(day) == {"date", "status", "reason", "release_at", "sessions"}
+
+
+def test_the_schema_describes_the_answers_as_they_are(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+    paths, components = schema["paths"], schema["components"]["schemas"]
+
+    def ref(response) -> str:
+        return response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+
+    listed = paths["/api/v1/offices/"]["get"]["responses"]
+    page = components[ref(listed["200"])]["properties"]
+    assert set(page) == {"count", "next", "previous", "results"}
+    assert page["next"].get("nullable") and page["previous"].get("nullable")
+    assert {"400", "404"} <= set(listed)
+    assert components["Office"]["properties"]["parent"].get("nullable")
+    availability = paths["/api/v1/offices/{code}/availability/"]["get"]["responses"]
+    assert {"200", "400", "404"} <= set(availability)
+    assert ref(availability["404"]) == "ErrorOutput"
+    assert "404" in paths["/api/v1/offices/{code}/"]["get"]["responses"]
+    assert "400" in paths["/api/v1/offices/nearest/"]["get"]["responses"]
+
+
+def test_a_main_office_has_no_parent_in_the_answer(client, db):
+    Office.objects.create(code="kanim-x", name="Kantor Imigrasi X", timezone="Asia/Jakarta")
+
+    listed = client.get("/api/v1/offices/?q=kanim-x").json()
+
+    assert set(listed) == {"count", "next", "previous", "results"}
+    assert listed["results"][0]["parent"] is None

@@ -99,6 +99,20 @@ def test_a_qr_typed_into_the_code_field_is_verified_too(booking):
         checkin_find(code=_tamper(proof_payload(booking)))
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("id", "Masukkan kode booking atau teks QR yang dipindai."),
+        ("en", "Give the booking code or the scanned QR text."),
+    ],
+)
+def test_neither_code_nor_qr_is_explained_in_the_users_language(officer_client, morning, language, expected):
+    response = officer_client.post(CHECKINS, {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert response.json()["fields"]["code"] == [expected]
+
+
 def test_an_unknown_code_is_404(officer_client, morning):
     response = _post(officer_client, code="ZZZZ2222")
 

@@ -26,3 +26,11 @@ def test_every_day_of_service_endpoint_is_in_the_schema(client):
     checkin = schema["paths"]["/api/v1/staff/checkins/"]["post"]
     assert {"200", "201", "400", "403", "404", "409"} <= set(checkin["responses"])
     assert len({op["operationId"] for p in STAFF_PATHS for op in schema["paths"][p].values()}) >= len(STAFF_PATHS)
+
+
+def test_the_staff_endpoints_document_their_errors(client):
+    paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
+
+    assert "400" in paths["/api/v1/staff/offices/{code}/call-next/"]["post"]["responses"]
+    assert "400" in paths["/api/v1/staff/offices/{code}/counters/"]["post"]["responses"]
+    assert "404" in paths["/api/v1/staff/offices/{code}/walk-ins/"]["post"]["responses"]

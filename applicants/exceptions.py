@@ -6,6 +6,7 @@ Every class is a ``queue_booking.errors.ServiceError``; the API renders them as
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from queue_booking.errors import Conflict, NotFound, RateLimited, ServiceError
 
@@ -28,7 +29,9 @@ __all__ = [
     "OnlineBookingClosed",
     "ProofInvalid",
     "RateLimited",
+    "RescheduleLimitReached",
     "RescheduleNotAllowed",
+    "RescheduleNotConfirmed",
     "SessionClosed",
     "SessionFull",
     "SessionNotFound",
@@ -133,8 +136,30 @@ class BookingNotCancellable(BookingError, Conflict):
 
 
 class RescheduleNotAllowed(BookingError, Conflict):
+    # One code for every reason, as clients already match on it; the message says which.
     code = "reschedule_not_allowed"
-    message = _("This booking cannot be moved: only a confirmed booking can, and only %(count)s time(s).")
+    message = _("This booking cannot be moved.")
+
+
+class RescheduleNotConfirmed(RescheduleNotAllowed):
+    """Raised with ``status``: the booking's status label, e.g. ``BookingStatus.CANCELLED.label``."""
+
+    message = _("This booking cannot be moved: its status is “%(status)s”, and only a confirmed booking can be moved.")
+
+
+class RescheduleLimitReached(RescheduleNotAllowed):
+    """Raised with ``count``: how many free reschedules a booking has."""
+
+    message = ngettext_lazy(
+        "You have already used your free reschedule.",
+        "You have already used your %(count)d free reschedules.",
+        "count",
+    )
+
+    @property
+    def detail(self) -> str:
+        # A plural message picks its form from the count, so it is formatted unforced.
+        return self.message % self.params
 
 
 class TooLateToChange(BookingError, Conflict):

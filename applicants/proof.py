@@ -158,6 +158,15 @@ class CheckinWindow:
     closes: dt.datetime
 
 
+def proof_admits(booking: Booking) -> bool:
+    """Whether this proof still gets its holder in: an active booking with a session.
+
+    Only then do the page and the PDF show the QR and the check-in window; a booking
+    that is cancelled, served, missed, expired or rolled over says it is no longer valid.
+    """
+    return booking.is_active and booking.slot_id is not None
+
+
 def checkin_window(booking: Booking) -> CheckinWindow | None:
     """From ``checkin_early_minutes`` before the session to ``checkin_late_minutes`` after its end."""
     if booking.slot_id is None:
@@ -247,8 +256,15 @@ def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
         line(_("Booking code: %(code)s") % {"code": booking.code}, 16, "B", 9)
         line(_("Status: %(status)s") % {"status": booking.get_status_display()}, 11)
         pdf.ln(2)
+        if not booking.is_active:
+            pdf.set_text_color(179, 38, 30)
+            line(f"{booking.get_status_display()}: {_('this booking is no longer valid.')}", 16, "B", 8)
+            line(_("Staff cannot check you in with this proof."), 12, "B")
+            pdf.set_text_color(0)
+            pdf.ln(2)
 
-        if booking.slot_id is not None:
+        admits = proof_admits(booking)
+        if admits:
             top = pdf.get_y()
             pdf.image(io.BytesIO(proof_qr_png(booking)), x=pdf.w - pdf.r_margin - 50, y=top, w=50, h=50)
             width -= 55
@@ -257,10 +273,13 @@ def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
         line(office.address or office.city)
         pdf.ln(2)
         if booking.slot_id is not None:
-            window = checkin_window(booking)
             line(_("Date: %(date)s") % {"date": date_label(booking.slot.date)}, 12, "B")
             line(_("Session: %(session)s") % {"session": session_label(booking)}, 12, "B")
             line(_("Track: %(track)s") % {"track": booking.get_track_display()})
+        else:
+            line(_("Requested date: %(date)s") % {"date": date_label(booking.requested_date)}, 12, "B")
+        if admits:
+            window = checkin_window(booking)
             line(
                 _("Check in between %(opens)s and %(closes)s %(zone)s.")
                 % {
@@ -269,10 +288,10 @@ def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
                     "zone": office.tz_abbreviation,
                 }
             )
-        else:
-            line(_("Requested date: %(date)s") % {"date": date_label(booking.requested_date)}, 12, "B")
+            pdf.set_y(max(pdf.get_y(), top + 50))
+        elif booking.is_active:
             line(_("You are on the waiting list. We will tell you as soon as a place is found."))
-        pdf.set_y(max(pdf.get_y(), pdf.t_margin + 80) + 2)
+        pdf.ln(2)
         width = pdf.w - pdf.l_margin - pdf.r_margin
         line(_("Service: %(service)s") % {"service": booking.get_service_display()})
         line(
@@ -280,10 +299,11 @@ def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
             % {"name": booking.applicant.full_name, "nik": booking.applicant.nik_masked}
         )
         pdf.ln(3)
-        line(_("What to bring"), 12, "B")
-        for item in what_to_bring(booking.service):
-            line(f"- {item}")
-        pdf.ln(3)
+        if booking.is_active:
+            line(_("What to bring"), 12, "B")
+            for item in what_to_bring(booking.service):
+                line(f"- {item}")
+            pdf.ln(3)
         line(_("The service is free of charge. Never pay anyone for a booking."), 10, "I")
         return bytes(pdf.output())
 

@@ -80,9 +80,8 @@ class DayView:
         return _("Not bookable online")
 
 
-def _session_groups(sessions: list[dict]) -> list[dict]:
-    """One entry per session time, with its online tracks."""
-    tracks = online_tracks()
+def _session_groups(sessions: list[dict], *, tracks: list[str]) -> list[dict]:
+    """One entry per session time, with its entries for ``tracks``."""
     labels = dict(Track.choices)
     groups: OrderedDict[tuple, dict] = OrderedDict()
     for session in sorted(
@@ -118,8 +117,10 @@ def _as_moment(value) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value)
 
 
-def day_view(day: dict, *, office: Office, first_bookable: dt.date) -> DayView:
-    tracks = online_tracks()
+def day_view(day: dict, *, office: Office, first_bookable: dt.date, tracks: list[str] | None = None) -> DayView:
+    """A day as the pages show it, counting the places of ``tracks`` (by default every
+    track bookable online; one track for a booking that keeps its own)."""
+    tracks = tracks or online_tracks()
     date = _as_date(day["date"])
     sessions = [{**s, "start": _as_time(s["start"]), "end": _as_time(s["end"])} for s in day.get("sessions") or []]
     online = [s for s in sessions if s["track"] in tracks]
@@ -141,26 +142,35 @@ def day_view(day: dict, *, office: Office, first_bookable: dt.date) -> DayView:
         capacity=capacity,
         reason=day.get("reason") or "",
         release_at=_as_moment(day.get("release_at")),
-        sessions=_session_groups(sessions),
+        sessions=_session_groups(sessions, tracks=tracks),
         office=office,
     )
 
 
-def office_days(*, office: Office, start: dt.date, days: int, now: dt.datetime) -> list[DayView]:
+def office_days(
+    *, office: Office, start: dt.date, days: int, now: dt.datetime, tracks: list[str] | None = None
+) -> list[DayView]:
     first, _last = office_release_window(office=office, now=now)
     raw = office_availability(office=office, start=start, days=days, now=now)
-    return [day_view(day, office=office, first_bookable=first) for day in raw]
+    return [day_view(day, office=office, first_bookable=first, tracks=tracks) for day in raw]
 
 
 def next_bookable_dates(
-    *, office: Office, after: dt.date, now: dt.datetime, limit: int, inclusive: bool = False
+    *,
+    office: Office,
+    after: dt.date,
+    now: dt.datetime,
+    limit: int,
+    inclusive: bool = False,
+    tracks: list[str] | None = None,
 ) -> list[DayView]:
-    """The first ``limit`` dates with online room from ``after`` to the end of the window."""
+    """The first ``limit`` dates with room on ``tracks`` (by default the online ones) from
+    ``after`` to the end of the window."""
     first, last = office_release_window(office=office, now=now)
     start = max(after if inclusive else after + dt.timedelta(days=1), first)
     if last < start:
         return []
-    days = office_days(office=office, start=start, days=(last - start).days + 1, now=now)
+    days = office_days(office=office, start=start, days=(last - start).days + 1, now=now, tracks=tracks)
     return [day for day in days if day.bookable][:limit]
 
 
@@ -192,10 +202,20 @@ def calendar_weeks(days: list[DayView], *, start: dt.date) -> list[list[DayView 
     return [cells[i : i + 7] for i in range(0, len(cells), 7)]
 
 
+def _calendar_last(*, office: Office, today: dt.date, now: dt.datetime) -> dt.date:
+    """The Sunday that ends the calendar: ``CALENDAR_WEEKS`` rows from this week's Monday,
+    and more rows when the release window reaches further, so no bookable date is left off."""
+    _first, released_until = office_release_window(office=office, now=now)
+    last = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=CALENDAR_WEEKS, days=-1)
+    if released_until > last:
+        last = released_until + dt.timedelta(days=6 - released_until.weekday())
+    return last
+
+
 def office_page(*, office: Office, selected: dt.date | None, now: dt.datetime) -> dict:
     today = office_today(office, now)
     start = today
-    shown_days = CALENDAR_WEEKS * 7 - today.weekday()
+    shown_days = (_calendar_last(office=office, today=today, now=now) - start).days + 1
     days = office_days(office=office, start=start, days=shown_days, now=now)
     by_date = {day.date: day for day in days}
 

@@ -27,7 +27,8 @@ from applicants.exceptions import (
     DateNotReleased,
     InvalidTransition,
     OnlineBookingClosed,
-    RescheduleNotAllowed,
+    RescheduleLimitReached,
+    RescheduleNotConfirmed,
     SessionClosed,
     SessionFull,
     SessionNotFound,
@@ -65,6 +66,7 @@ __all__ = [
     "booking_code_new",
     "booking_create",
     "booking_reschedule",
+    "booking_reschedule_check",
     "booking_token_ensure",
     "booking_transition",
     "enqueue_allocation",
@@ -520,6 +522,16 @@ def booking_cancel(
 # --- Reschedule -----------------------------------------------------------------------------
 
 
+def booking_reschedule_check(*, booking: Booking, staff: bool = False) -> None:
+    """Raise ``RescheduleNotAllowed`` (its reason in the message) if ``booking`` cannot be
+    moved at all: it is not confirmed, or, unless ``staff`` move it, its free reschedules
+    are used up."""
+    if booking.status != S.CONFIRMED or booking.slot_id is None:
+        raise RescheduleNotConfirmed(status=S(booking.status).label)
+    if not staff and booking.reschedule_count >= settings.BOOKING_FREE_RESCHEDULES:
+        raise RescheduleLimitReached(count=settings.BOOKING_FREE_RESCHEDULES)
+
+
 def booking_reschedule(*, booking: Booking, new_slot: Slot, now: dt.datetime, actor=None) -> Booking:
     """Move a confirmed booking to another session of the same office and track.
 
@@ -529,10 +541,7 @@ def booking_reschedule(*, booking: Booking, new_slot: Slot, now: dt.datetime, ac
     ``BOOKING_CHANGE_CUTOFF_DAYS`` before the booked date (office time); staff
     (``actor``) are not held to those two limits.
     """
-    if booking.status != S.CONFIRMED or booking.slot_id is None:
-        raise RescheduleNotAllowed(count=settings.BOOKING_FREE_RESCHEDULES)
-    if actor is None and booking.reschedule_count >= settings.BOOKING_FREE_RESCHEDULES:
-        raise RescheduleNotAllowed(count=settings.BOOKING_FREE_RESCHEDULES)
+    booking_reschedule_check(booking=booking, staff=actor is not None)
     office = booking.office
     if actor is None:
         last_day = booking.date - dt.timedelta(days=settings.BOOKING_CHANGE_CUTOFF_DAYS)

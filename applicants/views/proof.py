@@ -15,6 +15,7 @@ from applicants.proof import (
     booking_ics,
     checkin_window,
     date_label,
+    proof_admits,
     proof_pdf,
     proof_qr_svg,
     session_label,
@@ -52,6 +53,7 @@ def proof_page(request: HttpRequest, code: str, token: str) -> HttpResponse:
     if successor is not None:
         return _private(redirect("applicants:proof", code=successor.code, token=token))
     has_session = booking.slot_id is not None
+    admits = proof_admits(booking)
     window = checkin_window(booking) if has_session else None
     context = {
         "booking": booking,
@@ -59,7 +61,8 @@ def proof_page(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "applicant": booking.applicant,
         "has_session": has_session,
         "is_active": booking.is_active,
-        "qr_svg": proof_qr_svg(booking) if has_session and booking.is_active else "",
+        "admits": admits,
+        "qr_svg": proof_qr_svg(booking) if admits else "",
         "date": date_label(booking.slot.date) if has_session else "",
         "requested_date": date_label(booking.requested_date),
         "session": session_label(booking) if has_session else "",

@@ -25,7 +25,7 @@ from applicants.forms import IF_FULL_NEXT, BookingForm, CancelForm, LookupForm, 
 from applicants.models import BookingStatus, Service
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
-from applicants.services.booking import booking_cancel, booking_request, booking_reschedule
+from applicants.services.booking import booking_cancel, booking_request, booking_reschedule, booking_reschedule_check
 from offices import pages
 from offices.exceptions import OfficeNotFound
 from offices.models import Track
@@ -213,19 +213,18 @@ def reschedule(request, code: str, token: str):
         "office": office,
         "free_reschedules": max(settings.BOOKING_FREE_RESCHEDULES - booking.reschedule_count, 0),
     }
-    if booking.status != BookingStatus.CONFIRMED:
-        context["not_allowed"] = _("Only a confirmed booking can be moved.")
-        return render(request, "applicants/reschedule.html", context)
-    if booking.reschedule_count >= settings.BOOKING_FREE_RESCHEDULES:
-        context["not_allowed"] = RescheduleNotAllowed(count=settings.BOOKING_FREE_RESCHEDULES).detail
+    try:
+        booking_reschedule_check(booking=booking)
+    except RescheduleNotAllowed as exc:
+        context["not_allowed"] = exc.detail
         return render(request, "applicants/reschedule.html", context)
 
     first, _last = office_release_window(office=office, now=now)
+    # Places of the booking's own track only: a move keeps the track.
     dates = pages.next_bookable_dates(
-        office=office, after=first, now=now, limit=RESCHEDULE_DATES_SHOWN * 3, inclusive=True
+        office=office, after=first, now=now, limit=RESCHEDULE_DATES_SHOWN + 1, inclusive=True, tracks=[booking.track]
     )
-    dates = [day for day in dates if day.date != booking.date and _track_has_room(day, booking.track)]
-    dates = dates[:RESCHEDULE_DATES_SHOWN]
+    dates = [day for day in dates if day.date != booking.date][:RESCHEDULE_DATES_SHOWN]
     context["dates"] = dates
     chosen_date = _date_param(request.POST.get("date") if request.method == "POST" else request.GET.get("date"))
     chosen = next((day for day in dates if day.date == chosen_date), None)
@@ -247,10 +246,6 @@ def reschedule(request, code: str, token: str):
             messages.success(request, _("Your booking is moved. Here is your updated proof."))
             return redirect(_proof_path(booking.code, token))
     return render(request, "applicants/reschedule.html", context, status=400 if form.errors else 200)
-
-
-def _track_has_room(day: pages.DayView, track: str) -> bool:
-    return any(t["track"] == track and t["available"] > 0 for s in day.sessions for t in s["tracks"])
 
 
 @never_cache

@@ -9,7 +9,7 @@ from django.utils import translation
 from icalendar import Calendar
 
 from applicants.exceptions import ProofInvalid
-from applicants.models import Booking
+from applicants.models import Booking, BookingStatus
 from applicants.proof import (
     CODE_ALPHABET,
     booking_ics,
@@ -212,6 +212,42 @@ def test_the_pdf_states_code_office_date_session_window_and_what_to_bring(booked
     assert b"/Subtype /Image" in data
 
 
+NO_LONGER_VALID = [
+    BookingStatus.CANCELLED,
+    BookingStatus.NO_SHOW,
+    BookingStatus.ROLLED_OVER,
+    BookingStatus.SERVED,
+    BookingStatus.EXPIRED,
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", NO_LONGER_VALID)
+def test_a_pdf_of_a_booking_no_longer_valid_says_so_without_qr_window_or_documents(booked, status):
+    booking, _token = booked
+    Booking.objects.filter(id=booking.id).update(status=status)
+    booking.refresh_from_db()
+
+    data = proof_pdf(booking, "en")
+
+    text = pdf_text(data)
+    assert "this booking is no longer valid." in text
+    assert "Staff cannot check you in with this proof." in text
+    assert booking.code in text
+    assert b"/Subtype /Image" not in data
+    assert "Check in between" not in text
+    assert "What to bring" not in text and "Your current passport" not in text
+
+
+@pytest.mark.django_db
+def test_a_cancelled_booking_s_pdf_says_so_in_indonesian(booked):
+    booking, _token = booked
+    Booking.objects.filter(id=booking.id).update(status=BookingStatus.CANCELLED)
+    booking.refresh_from_db()
+
+    assert "Dibatalkan: booking ini tidak berlaku lagi." in pdf_text(proof_pdf(booking, "id"))
+
+
 @pytest.mark.django_db
 def test_the_pdf_speaks_the_language_asked_for(booked):
     booking, _token = booked
@@ -258,6 +294,23 @@ def test_the_proof_page_behind_the_secret_link(client, booked):
         assert expected in html, expected
     assert response["Cache-Control"] == "no-store"
     assert "noindex" in response["X-Robots-Tag"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", NO_LONGER_VALID)
+def test_the_proof_page_of_a_booking_no_longer_valid_says_so_without_qr_or_window(client, booked, status):
+    booking, token = booked
+    Booking.objects.filter(id=booking.id).update(status=status)
+
+    html = client.get(f"/b/{booking.code}/{token}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    banner = re.search(r'<div class="card notice bad status-banner".*?</div>', html, re.S)
+    assert banner, "no warning banner"
+    assert "this booking is no longer valid." in banner.group(0)
+    assert "Staff cannot check you in with this proof." in banner.group(0)
+    assert "<svg" not in html
+    assert "Check-in" not in html and "07:00" not in html
+    assert "Your current passport" not in html
 
 
 @pytest.mark.django_db

@@ -249,3 +249,37 @@ def test_offices_near_me_uses_the_browsers_location(browser, live_server, viewpo
         screenshot("near-me", target=page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["dewi.lestari.wulandari95@gmail.com", "sri.rahayuningsih.kusumawardhani.purbaningrum.1987@pemkab-sidoarjo.go.id"],
+)
+def test_the_review_page_fits_a_phone_with_a_long_email(page, email, screenshot):
+    offices = offices_with_sessions()
+    date = bookable_weekday(offices["surabaya"])
+
+    page.goto(f"/offices/surabaya/book/?date={date.isoformat()}&session=08:00&track=regular")
+    _fill_applicant(page)
+    page.fill("#id_email", email)
+    page.locator("form.form button[type=submit]").last.click()
+    expect(page.locator("button[value=confirm]")).to_be_visible()
+
+    expect(page.locator("dl.facts")).to_contain_text(email)
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    screenshot("review-long-email")
+
+
+def test_a_reschedule_without_a_session_puts_the_focus_on_the_error_summary(page, screenshot):
+    offices = offices_with_sessions()
+    result = booking_for(offices["surabaya"], bookable_weekday(offices["surabaya"], after=4))
+
+    page.goto(f"/b/{result.booking.code}/{result.token}/reschedule/")
+    page.locator(".alternatives a").first.click()
+    expect(page.locator("#sessions")).to_be_visible()
+    page.locator("form.form button[type=submit]").click()
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    screenshot("reschedule-error")

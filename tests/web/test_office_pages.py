@@ -156,6 +156,9 @@ def test_a_full_date_offers_next_dates_here_and_at_nearby_offices(
     )
     assert "if_full=next_available" in here
     assert "/offices/makassar/" not in here  # 800 km away is not "nearby"
+    # Measured from this office, not from the person reading (who gave no location).
+    assert "km dari kantor ini" in here
+    assert "km dari Anda" not in here
 
 
 def test_an_office_without_online_booking_says_so(client, pinned, surabaya):

@@ -160,11 +160,21 @@ def _places(count: int) -> str:
 class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
     """Session and track of one date, the service, the applicant, and what to do when full."""
 
-    session = forms.ChoiceField(label=_("Session"), widget=forms.RadioSelect)
-    track = forms.ChoiceField(label=_("Track"), widget=forms.RadioSelect)
-    service = forms.ChoiceField(label=_("Service"), choices=Service.choices, widget=forms.RadioSelect)
+    session = forms.ChoiceField(
+        label=_("Session"), widget=forms.RadioSelect, error_messages={"required": _("Choose a session.")}
+    )
+    track = forms.ChoiceField(
+        label=_("Track"), widget=forms.RadioSelect, error_messages={"required": _("Choose a track.")}
+    )
+    service = forms.ChoiceField(
+        label=_("Service"),
+        choices=Service.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the service you need.")},
+    )
     if_full = forms.ChoiceField(
         label=_("If the session is full"),
+        error_messages={"required": _("Choose what should happen if the session is full.")},
         choices=[
             (IF_FULL_REJECT, _("Tell me, so I can choose another date or office")),
             (IF_FULL_NEXT, _("Move me to the next available date at this office")),
@@ -191,6 +201,16 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
         self.fields["session"].choices = session_choices
         if len(session_choices) == 1:
             self.fields["session"].initial = session_choices[0][0]
+        # Set by clean() when the date is full and no session was chosen.
+        self.any_session = False
+        if day.state == "full":
+            # Every session is full: a request to be moved to the next available date
+            # waits for the earliest free place on or after the date, in any session.
+            self.fields["session"].required = False
+            self.fields["session"].help_text = _(
+                "Every session on this date is full. You need not choose one: a request to be moved "
+                "gets the earliest free place on or after this date, in any session."
+            )
 
     def slot_id(self) -> int | None:
         """The capacity row for the chosen session and track (None if the pair has none)."""
@@ -211,8 +231,26 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
                         return entry["available"]
         return 0
 
+    def _first_session_of(self, track: str) -> str:
+        for session in self.day.sessions:
+            if any(entry["track"] == track for entry in session["tracks"]):
+                return session["start"].strftime("%H:%M")
+        return ""
+
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("session") and "session" not in self.errors and not self.fields["session"].required:
+            if cleaned.get("if_full") != IF_FULL_NEXT:
+                self.add_error(
+                    "if_full",
+                    _("This date is full: choose “Move me to the next available date”, or choose another date."),
+                )
+                return cleaned
+            if cleaned.get("track"):
+                # The request names the date's first session of the track; which one
+                # does not matter, as it waits for the earliest free place anyway.
+                cleaned["session"] = self._first_session_of(cleaned["track"])
+                self.any_session = bool(cleaned["session"])
         if cleaned.get("session") and cleaned.get("track"):
             if self.slot_id() is None:
                 self.add_error("track", _("This track has no places in the chosen session. Choose another."))

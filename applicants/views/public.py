@@ -130,7 +130,9 @@ def _review(form: BookingForm, office) -> dict:
     session = next(s for s in form.day.sessions if s["start"].strftime("%H:%M") == data["session"])
     return {
         "form": form,
-        "session_label": time_range(session["start"], session["end"], office),
+        "session_label": _("Any session: the earliest free place")
+        if form.any_session
+        else time_range(session["start"], session["end"], office),
         "track_label": dict(Track.choices)[data["track"]],
         "service_label": dict(Service.choices)[data["service"]],
         "if_full_label": dict(form.fields["if_full"].choices)[data["if_full"]],

@@ -184,6 +184,40 @@ def test_asking_for_the_next_available_date_waits_then_gets_it(client, pinned, s
     assert "Rabu, 2 Desember 2026" in html  # the date asked for is named too
 
 
+def test_on_a_full_date_a_request_to_be_moved_needs_no_session(client, pinned, surabaya):
+    fill(surabaya, DATE)
+    form = client.get("/offices/surabaya/book/", {"date": DATE.isoformat(), "if_full": "next_available"})
+    assert "Anda tidak perlu memilih" in form.content.decode()
+
+    review = client.post("/offices/surabaya/book/", _form(session="", if_full="next_available"))
+
+    assert review.status_code == 200
+    assert "Sesi mana pun: tempat kosong paling awal" in review.content.decode()
+    response = _book(client, session="", if_full="next_available")
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert (booking.status, booking.requested_date) == (BookingStatus.WAITING, DATE)
+
+
+def test_on_a_full_date_without_a_session_the_choice_to_be_moved_is_asked_for(client, pinned, surabaya):
+    fill(surabaya, DATE)
+
+    response = client.post("/offices/surabaya/book/", _form(session=""))
+
+    assert response.status_code == 400
+    assert "Tanggal ini penuh" in _field_error(response.content.decode(), "if_full")
+    assert not Booking.objects.exists()
+
+
+def test_an_unchosen_session_is_named_in_its_error(client, pinned, surabaya):
+    response = client.post("/offices/surabaya/book/", _form(session="", track=""))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert _field_error(html, "session").endswith("Pilih sesi.")
+    assert _field_error(html, "track").endswith("Pilih jalur.")
+
+
 def test_one_person_cannot_hold_two_bookings(client, pinned, surabaya):
     _book(client)
 

@@ -31,6 +31,7 @@ from applicants import dispatch
 from applicants.identity import secret_decrypt
 from applicants.models import Applicant, Booking, Notification
 from applicants.proof import booking_ics, checkin_window, date_label, proof_url, session_label, what_to_bring
+from offices.templatetags.public_ui import clock
 
 logger = logging.getLogger(__name__)
 
@@ -296,8 +297,8 @@ def notification_context(notification: Notification) -> dict:
         "date": date_label(booking.slot.date) if has_session else "",
         "requested_date": date_label(booking.requested_date),
         "session": session_label(booking) if has_session else "",
-        "checkin_opens": f"{window.opens:%H:%M}" if window else "",
-        "checkin_closes": f"{window.closes:%H:%M}" if window else "",
+        "checkin_opens": clock(window.opens) if window else "",
+        "checkin_closes": clock(window.closes) if window else "",
         "what_to_bring": what_to_bring(booking.service) if has_session else [],
         "link": _booking_link(booking),
         "site_url": settings.SITE_URL,

@@ -30,6 +30,7 @@ from icalendar import Alarm, Calendar, Event
 
 from applicants.exceptions import ProofInvalid
 from applicants.models import Booking, Service
+from offices.templatetags.public_ui import clock
 from offices.timeutils import office_datetime
 
 # No 0/O, 1/I: a code is read aloud at a counter and typed from paper. 32 symbols,
@@ -218,9 +219,10 @@ def proof_url(booking: Booking, token: str) -> str:
 
 
 def session_label(booking: Booking) -> str:
-    """``08:00-10:00 WIB``: the office's own wall clock and zone."""
+    """``08.00-10.00 WIB`` (``08:00`` in English): the office's own wall clock and zone,
+    written as the pages write it, with a plain hyphen for the PDF's Latin-1 font."""
     slot = booking.slot
-    return f"{slot.start:%H:%M}-{slot.end:%H:%M} {booking.office.tz_abbreviation}"
+    return f"{clock(slot.start)}-{clock(slot.end)} {booking.office.tz_abbreviation}"
 
 
 def date_label(date: dt.date) -> str:
@@ -283,8 +285,8 @@ def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
             line(
                 _("Check in between %(opens)s and %(closes)s %(zone)s.")
                 % {
-                    "opens": f"{window.opens:%H:%M}",
-                    "closes": f"{window.closes:%H:%M}",
+                    "opens": clock(window.opens),
+                    "closes": clock(window.closes),
                     "zone": office.tz_abbreviation,
                 }
             )
@@ -334,7 +336,7 @@ def booking_ics(booking: Booking, language: str | None = None) -> bytes:
             _("Booking code: %(code)s") % {"code": booking.code},
             _("Service: %(service)s") % {"service": booking.get_service_display()},
             _("Check in between %(opens)s and %(closes)s %(zone)s.")
-            % {"opens": f"{window.opens:%H:%M}", "closes": f"{window.closes:%H:%M}", "zone": office.tz_abbreviation},
+            % {"opens": clock(window.opens), "closes": clock(window.closes), "zone": office.tz_abbreviation},
             _("What to bring"),
             *(f"- {item}" for item in what_to_bring(booking.service)),
         ]

@@ -23,6 +23,7 @@ from applicants.proof import (
     what_to_bring,
 )
 from applicants.selectors import booking_get_for_token
+from offices.templatetags.public_ui import clock
 
 
 def _booking(code: str, token: str) -> Booking:
@@ -66,8 +67,8 @@ def proof_page(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "date": date_label(booking.slot.date) if has_session else "",
         "requested_date": date_label(booking.requested_date),
         "session": session_label(booking) if has_session else "",
-        "checkin_opens": f"{window.opens:%H:%M}" if window else "",
-        "checkin_closes": f"{window.closes:%H:%M}" if window else "",
+        "checkin_opens": clock(window.opens) if window else "",
+        "checkin_closes": clock(window.closes) if window else "",
         "what_to_bring": what_to_bring(booking.service),
         "token": token,
     }

@@ -349,3 +349,16 @@ def test_a_waiting_request_has_a_proof_without_qr_or_calendar(client, api, offic
     assert "<svg" not in page.content.decode()
     assert pdf.content.startswith(b"%PDF")
     assert client.get(f"/b/{body['code']}/{body['token']}/calendar.ics").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "session", "opens"), [("id", "08.00-10.00 WIB", "07.00"), ("en", "08:00-10:00 WIB", "07:00")]
+)
+def test_the_pdf_writes_times_as_the_pages_do(booked, language, session, opens):
+    booking, _token = booked
+
+    text = pdf_text(proof_pdf(booking, language))
+
+    assert session in text
+    assert opens in text

@@ -86,8 +86,10 @@ def proof_pdf_download(request: HttpRequest, code: str, token: str) -> HttpRespo
 @require_GET
 def proof_ics_download(request: HttpRequest, code: str, token: str) -> HttpResponse:
     booking = _booking(code, token)
-    if booking.slot_id is None:
-        raise Http404("A waiting request has no session yet.")
+    if not proof_admits(booking):
+        # A waiting request has no session yet; a cancelled (or otherwise ended)
+        # booking no longer has an appointment to put in a calendar.
+        raise Http404("No appointment to put in a calendar.")
     response = HttpResponse(booking_ics(booking, translation.get_language()), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="antrean-paspor-{booking.code}.ics"'
     return _private(response)

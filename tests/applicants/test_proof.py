@@ -362,3 +362,13 @@ def test_the_pdf_writes_times_as_the_pages_do(booked, language, session, opens):
 
     assert session in text
     assert opens in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", NO_LONGER_VALID)
+def test_a_booking_no_longer_valid_has_no_calendar_file(client, booked, status):
+    booking, token = booked
+    assert client.get(f"/b/{booking.code}/{token}/calendar.ics").status_code == 200
+    Booking.objects.filter(id=booking.id).update(status=status)
+
+    assert client.get(f"/b/{booking.code}/{token}/calendar.ics").status_code == 404

@@ -9,6 +9,7 @@ from django.utils import timezone
 from offices import pages
 from offices.exceptions import OfficeNotFound
 from offices.selectors import office_get, office_nearest, office_provinces, office_search
+from offices.selectors.availability import offices_next_free
 
 NEAR_ME_LIMIT = 10
 
@@ -40,6 +41,14 @@ def home(request):
     else:
         offices = list(office_search(q=query, province=province))
         groups = pages.group_by_province(pages.office_entries(offices, nest=True))
+    # Cards (a search, a province, near me) show each office's first free date; the
+    # list of every office stays a plain list of names.
+    next_free = offices_next_free(now=timezone.now()) if (near_me or query or province) else None
+    if next_free is not None:
+        for group in groups:
+            for entry in group["entries"]:
+                entry["next_free"] = next_free.get(entry["office"].id)
+                entry["next_free_known"] = entry["office"].id in next_free
     return render(
         request,
         "offices/home.html",

@@ -26,6 +26,7 @@ booking for them is refused. Priority places are for people served at the office
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,10 +34,20 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext as _
 
-from offices.cache import availability_entry_ttl, availability_key, warm_all_claim
+from offices.cache import (
+    availability_entry_ttl,
+    availability_key,
+    availability_ttl,
+    local_get,
+    local_set,
+    local_ttl,
+    warm_all_claim,
+)
 from offices.models import Office, Slot, Track
 from offices.selectors.calendar import ClosureIndex
 from offices.selectors.release import office_next_release_at, office_release_window
+
+logger = logging.getLogger(__name__)
 
 TRACK_ORDER = {track: n for n, track in enumerate(Track.values)}
 
@@ -215,3 +226,69 @@ def office_availability(*, office: Office, start: dt.date, days: int, now: dt.da
     negative, and 0 on a day or session that cannot be booked online.
     """
     return office_availability_snapshot(office=office, start=start, days=days, now=now).days
+
+
+# --- The first free date of every office at once ----------------------------------------
+#
+# The office list shows, for each office, its first date with room online: what people
+# asked for ("seeing availability across offices at once"). One process reads it for
+# every active office with two queries (closures and sessions of the offices' windows)
+# and caches the small summary for the availability cache life, so it never shows room
+# for longer than the availability read does; the others read the summary in one
+# round trip (or from their micro-cache). While one process reads it, the others show
+# the list without it rather than read it too.
+NEXT_FREE_KEY = "nextfree:v1"
+NEXT_FREE_CLAIM_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class NextFree:
+    date: dt.date
+    places: int
+
+
+def offices_next_free(*, now: dt.datetime) -> dict[int, NextFree | None] | None:
+    """``{office_id: NextFree or None}`` for every active office (None: no date with room
+    online in its window); ``None`` when not known right now (being read elsewhere)."""
+    summary = local_get(("nextfree",))
+    if summary is not None:
+        return summary
+    try:
+        summary = cache.get(NEXT_FREE_KEY)
+        if summary is None:
+            if not cache.add(f"{NEXT_FREE_KEY}:claim", 1, NEXT_FREE_CLAIM_SECONDS):
+                return None
+            try:
+                summary = _next_free_from_db(now)
+                cache.set(NEXT_FREE_KEY, summary, availability_ttl())
+            finally:
+                cache.delete(f"{NEXT_FREE_KEY}:claim")
+    except Exception:  # noqa: BLE001 - an extra on the list: without the cache, the list without it
+        logger.warning("cache unavailable; the office list shows no free dates")
+        return None
+    local_set(("nextfree",), summary, local_ttl())
+    return summary
+
+
+def _next_free_from_db(now: dt.datetime) -> dict[int, NextFree | None]:
+    offices = list(Office.objects.filter(is_active=True).order_by())
+    windows = {office.id: office_release_window(office=office, now=now) for office in offices}
+    firsts = [first for first, last in windows.values() if first <= last]
+    if not firsts:
+        return {office.id: None for office in offices}
+    start = min(firsts)
+    end = max(last for first, last in windows.values() if first <= last)
+    dates = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+    entries = _day_entries_from_db([office.id for office in offices], dates, now)
+    summary: dict[int, NextFree | None] = {}
+    for office in offices:
+        first, last = windows[office.id]
+        summary[office.id] = None
+        date = first
+        while date <= last:
+            day = _day(office, date, entries[office.id][date], first=first, last=last, now=now)
+            if day["status"] == DayStatus.OPEN:
+                summary[office.id] = NextFree(date=date, places=sum(s["available"] for s in day["sessions"]))
+                break
+            date += dt.timedelta(days=1)
+    return summary

@@ -32,16 +32,21 @@ def _require_services(request):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (availability, rate limits, full markers)."""
+    """Each test starts with an empty cache (availability, rate limits, full markers), and
+    with nothing in this process's micro-cache: ids are reused from test to test, so an
+    answer kept by one test (e.g. the office list's free dates) would be wrong in the next."""
     from django.core.cache import cache
 
     from applicants import notifications
+    from offices.cache import local_clear
 
     cache.clear()
+    local_clear()
     # What this process knows of a pending notification drain lives beside the cache.
     notifications._asked_window = None
     yield
     cache.clear()
+    local_clear()
     notifications._asked_window = None
 
 

@@ -89,7 +89,9 @@ def test_without_the_barrier_the_second_thread_starts_late(server, tmp_path, poo
 @pytest.mark.slow
 def test_every_thread_sends_its_first_request_once_all_are_ready(server, tmp_path, pool):
     first, second = _first_sends(server, tmp_path, pool, barrier=True)
-    assert abs(second - first) < 0.02
+    # 0.2-0.5 ms on a quiet machine; a thread descheduled while the suite runs beside it
+    # (pytest -n 2 on two cores) once took over 20 ms. The control is about 150 ms.
+    assert abs(second - first) < 0.05
 
 
 def test_every_request_names_its_scenario_for_the_servers_request_times(server, tmp_path):

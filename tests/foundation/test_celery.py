@@ -78,3 +78,5 @@ def test_the_embedded_default_runs_a_task_with_no_server(tmp_path):
     finally:
         _stop(worker)
     assert (tmp_path / "celery" / "broker").is_dir()
+    # Kombu's exchange tables too, not a control/ folder in the working directory.
+    assert list((tmp_path / "celery" / "broker" / "control").glob("*.exchange"))

@@ -205,6 +205,7 @@ class SessionRow:
     served: int = 0
     missed: int = 0
     waiting: int = 0
+    at_counter: int = 0
     walk_ins: int = 0
     waits: list[float] = field(default_factory=list)
 
@@ -241,8 +242,12 @@ def day_summary(*, office: Office, now: dt.datetime) -> dict:
             row.served += 1
         if booking.missed_count or (booking.status == BookingStatus.NO_SHOW and booking.checked_in_at):
             row.missed += 1
-        if booking.status in (BookingStatus.CHECKED_IN, BookingStatus.CALLED):
+        # Waiting as the counters count it: checked in and not yet called. Someone called
+        # is at a counter, not waiting any more.
+        if booking.status == BookingStatus.CHECKED_IN:
             row.waiting += 1
+        elif booking.status == BookingStatus.CALLED:
+            row.at_counter += 1
         if booking.channel == Channel.WALK_IN:
             row.walk_ins += 1
         if booking.called_at and booking.checked_in_at and booking.called_at >= booking.checked_in_at:
@@ -251,7 +256,7 @@ def day_summary(*, office: Office, now: dt.datetime) -> dict:
     all_waits = [w for row in sessions for w in row.waits]
     totals = {
         name: sum(getattr(row, name) for row in sessions)
-        for name in ("capacity", "expected", "checked_in", "served", "missed", "waiting", "walk_ins")
+        for name in ("capacity", "expected", "checked_in", "served", "missed", "waiting", "at_counter", "walk_ins")
     }
     totals["average_wait_minutes"] = round(mean(all_waits)) if all_waits else None
     # Bars compare the sessions with one another: the busiest fills its bar.

@@ -205,6 +205,12 @@ def checkin(request, office):
                 )
         except ServiceError as exc:
             context["error"] = exc
+            # Empty again: a scan into the refused text would make the next valid
+            # proof look like a broken QR. The refusal above names what was refused.
+            context["form"] = CheckinLookupForm()
+    if context.get("confirm_form") is not None:
+        # Enter confirms the person in front of the desk; the next scan goes in after.
+        context["form"].fields["code"].widget.attrs.pop("autofocus", None)
     status = 200
     if context.get("error") is not None:
         status = 409 if context["error"].status == 409 else 200
@@ -246,7 +252,16 @@ def walkin(request, office):
                     for error in errors:
                         form.add_error(name, error)
         else:
-            context.update({"result": result, "booking": result.booking, "form": WalkinForm(sessions=all_sessions)})
+            # The sessions again: the one just used has a place fewer.
+            all_sessions = [s for track in tracks for s in walkin_sessions(office=office, track=track, now=now)]
+            context.update(
+                {
+                    "result": result,
+                    "booking": result.booking,
+                    "form": WalkinForm(sessions=all_sessions),
+                    "sessions": all_sessions,
+                }
+            )
     return render(request, "staff/walkin.html", context)
 
 

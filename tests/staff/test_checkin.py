@@ -1,6 +1,7 @@
 """Check-in: the proof is verified, the rules are applied, and a number is given once."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -314,3 +315,39 @@ def test_the_page_refuses_a_tampered_qr_with_a_clear_reason(officer_client, offi
 
     assert 'data-code="invalid_qr"' in response.text
     assert "QR" in response.text
+
+
+def _lookup_field(html: str) -> str:
+    return re.search(r'<input[^>]*name="code"[^>]*id="id_code"[^>]*>|<input[^>]*id="id_code"[^>]*>', html).group(0)
+
+
+def test_after_a_refusal_the_field_is_empty_for_the_next_scan(officer_client, office, booking, morning):
+    tampered = _tamper(proof_payload(booking))
+
+    response = officer_client.post(reverse("staff:checkin", args=[office.code]), {"action": "lookup", "code": tampered})
+
+    assert 'data-code="invalid_qr"' in response.text
+    field = _lookup_field(response.text)
+    assert "value=" not in field  # a scan into the refused text would be refused too
+    assert "autofocus" in field
+
+
+def test_after_a_look_up_enter_confirms(officer_client, office, booking, morning):
+    response = officer_client.post(
+        reverse("staff:checkin", args=[office.code]), {"action": "lookup", "code": booking.code}
+    )
+
+    button = re.search(r'<button[^>]*data-testid="confirm-checkin"[^>]*>', response.text).group(0)
+    assert "autofocus" in button
+    assert "autofocus" not in _lookup_field(response.text)
+
+
+def test_a_first_check_in_does_not_read_like_a_repeat_in_indonesian(officer_client, office, booking, morning):
+    url = reverse("staff:checkin", args=[office.code])
+
+    first = officer_client.post(url, {"action": "confirm", "code": booking.code}, HTTP_ACCEPT_LANGUAGE="id")
+    again = officer_client.post(url, {"action": "confirm", "code": booking.code}, HTTP_ACCEPT_LANGUAGE="id")
+
+    heading = re.compile(r'<h2 id="ticket-title">(.*?)</h2>')
+    assert heading.search(first.text).group(1) == "Check-in berhasil"
+    assert heading.search(again.text).group(1) == "Sudah check-in"

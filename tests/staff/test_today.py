@@ -55,3 +55,15 @@ def test_stopping_service_closes_today_and_moves_everyone_not_served(supervisor_
     today = Booking.objects.filter(office=office, date=at(8).date())
     assert today.filter(status=BookingStatus.SERVED).count() == 1
     assert today.filter(status=BookingStatus.ROLLED_OVER).count() == 5
+
+
+def test_someone_called_to_a_counter_is_not_counted_as_waiting(
+    supervisor_client, office, day_in_progress, desk, officer
+):
+    # The missed person of day_in_progress is back in line; call them again.
+    queue_call_next(office=office, counter=desk, now=at(8, 40), actor=officer)
+
+    totals = supervisor_client.get(reverse("staff:today", args=[office.code])).context["summary"]["totals"]
+
+    # As the counter page counts it: nobody left checked in and not yet called.
+    assert (totals["waiting"], totals["at_counter"]) == (1, 1)

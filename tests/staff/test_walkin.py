@@ -175,3 +175,21 @@ def test_the_priority_track_is_only_for_priority_groups(office, slots):
 
     with pytest.raises(WalkinNotAllowed):
         _walk_in(office, priority_group="", track=Track.PRIORITY)
+
+
+def test_after_a_walk_in_the_sessions_show_the_place_it_took(officer_client, office, slots, morning):
+    url = reverse("staff:walkin", args=[office.code])
+    before = officer_client.get(url).context["sessions"]
+    body = {
+        "priority_group": "infant",
+        "nik": nik(9),
+        "full_name": "Ayah Bayi",
+        "birth_date": "1950-05-12",
+        "service": "new",
+        "track": "regular",
+        "session": "",
+    }
+
+    after = officer_client.post(url, body).context["sessions"]
+
+    assert sum(s.capacity - s.booked for s in after) == sum(s.capacity - s.booked for s in before) - 1

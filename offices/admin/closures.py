@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from offices.admin.scope import OfficeScopedAdmin, scope_ids
 from offices.exceptions import ClosureNotAllowed
@@ -94,11 +95,20 @@ class ClosureAdmin(OfficeScopedAdmin):
         )
         obj.pk = result.closure.pk
         obj.created_by, obj.created_at = result.closure.created_by, result.closure.created_at
-        messages.info(
-            request,
-            _("%(closed)d sessions closed; %(booked)d of them have bookings, which must be moved.")
-            % {"closed": len(result.slot_ids), "booked": len(result.booked_slot_ids)},
-        )
+        closed = ngettext("%(closed)d session closed.", "%(closed)d sessions closed.", len(result.slot_ids)) % {
+            "closed": len(result.slot_ids)
+        }
+        if result.booked_places:
+            moved = ngettext(
+                "%(booked)d booking in it is being moved to the next free session, ahead of new requests, "
+                "and the person is told.",
+                "%(booked)d bookings in them are being moved to the next free sessions, ahead of new requests, "
+                "and each person is told.",
+                result.booked_places,
+            ) % {"booked": result.booked_places}
+        else:
+            moved = _("No booking had to be moved.")
+        messages.info(request, f"{closed} {moved}")
 
     def delete_model(self, request, obj):
         self._lift(request, obj)

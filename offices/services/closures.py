@@ -34,6 +34,8 @@ class ClosureResult:
     """Rows this closure closed (they were open before)."""
     booked_slot_ids: list[int] = field(default_factory=list)
     """Those among them with bookings: the ones the rollover must move."""
+    booked_places: int = 0
+    """Places taken in them: the bookings the rollover moves."""
 
 
 @dataclass
@@ -100,7 +102,10 @@ def closure_create(
             actor_id=actor.pk if actor is not None else None,
         )
     return ClosureResult(
-        closure=closure, slot_ids=ids, booked_slot_ids=[slot_id for slot_id, booked in affected if booked > 0]
+        closure=closure,
+        slot_ids=ids,
+        booked_slot_ids=[slot_id for slot_id, booked in affected if booked > 0],
+        booked_places=sum(booked for _slot_id, booked in affected),
     )
 
 

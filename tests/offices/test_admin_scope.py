@@ -237,3 +237,19 @@ def test_the_bulk_quota_action_reports_sessions_it_could_not_lower(client, centr
     assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(10), track="regular").capacity == 5
     assert "9 booked" in done.content.decode()
     assert not Office.objects.filter(pk=office_a.pk, session_templates__capacity_express__gt=0).exists()
+
+
+def test_closing_a_day_says_how_many_bookings_are_being_moved(client, supervisor_a, office_a, rows):
+    Slot.objects.filter(office=office_a, date=MONDAY, start=dt.time(8), track="regular").update(booked=2)
+
+    response = client.post(
+        "/admin/offices/closure/add/",
+        {"office": office_a.pk, "date": "2026-11-30", "kind": "local", "reason": "Pemadaman listrik"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "sessions closed." in text
+    assert "2 bookings in them are being moved to the next free sessions" in text
+    assert "must be moved" not in text

@@ -255,6 +255,8 @@ PROOF_SIGNING_KEY_ID = next(iter(PROOF_SIGNING_KEYS))
 # --- Booking rules ----------------------------------------------------------------
 BOOKING_MAX_ACTIVE_PER_PERSON = env.int("BOOKING_MAX_ACTIVE_PER_PERSON", default=1)
 BOOKING_FREE_RESCHEDULES = env.int("BOOKING_FREE_RESCHEDULES", default=1)
+# How often a counter screen and the supervisor's today page read themselves again.
+STAFF_LIVE_REFRESH_SECONDS = env.float("STAFF_LIVE_REFRESH_SECONDS", default=10.0)
 BOOKING_ONLINE_PRIORITY_TRACK = env.bool("BOOKING_ONLINE_PRIORITY_TRACK", default=False)
 # An applicant may reschedule until this many days before the booked date (office time).
 BOOKING_CHANGE_CUTOFF_DAYS = env.int("BOOKING_CHANGE_CUTOFF_DAYS", default=1)

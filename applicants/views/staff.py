@@ -9,6 +9,7 @@ same rule as the API (``applicants.staff_access``).
 import datetime as dt
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -106,6 +107,7 @@ def _base_context(request, office: Office, active: str) -> dict:
         "is_supervisor": request.staff_role == OfficeMembership.Role.SUPERVISOR,
         "active": active,
         "local_now": office_now(office, now),
+        "live_refresh_seconds": settings.STAFF_LIVE_REFRESH_SECONDS,
     }
 
 

@@ -156,3 +156,29 @@ def test_the_camera_scanner_reads_the_proofs_qr(_playwright, live_server, office
         screenshot("scanned", target=page)
     finally:
         camera_browser.close()
+
+
+def test_the_counter_screen_shows_new_arrivals_without_a_reload(live_server, page, screenshot, office_day, settings):
+    settings.STAFF_LIVE_REFRESH_SECONDS = 0.5
+    office, officer, booking = office_day
+    page.goto("/staff/login/")
+    page.get_by_label("Nama pengguna").fill(officer.username)
+    page.get_by_label("Kata sandi").fill("correct-horse-battery")
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"/staff/{office.code}/counter/")
+    page.locator("#id_name").fill("Loket 1")
+    page.get_by_role("button", name="Buka").click()
+    expect(page.get_by_test_id("waiting-count")).to_have_text("0")
+    page.evaluate("window.__sameDocument = true")
+
+    # Someone checks in at the desk, in another browser: this screen is not touched.
+    from applicants.services.checkin import checkin_confirm
+
+    checkin_confirm(office=office, booking=booking, now=timezone.now())
+
+    expect(page.get_by_test_id("waiting-count")).to_have_text("1", timeout=5_000)
+    assert page.evaluate("window.__sameDocument === true"), "the screen reloaded instead of updating"
+    page.get_by_test_id("call-next").click()
+    expect(page.get_by_test_id("current-number")).to_have_text("A-001")
+    screenshot("counter-live")
+    assert page.js_errors == []

@@ -225,3 +225,15 @@ def test_opening_a_counter_by_name(officer_client, office):
 
     assert response.status_code == 302
     assert office.counters.get().name == "Loket 3"
+
+
+def test_a_screen_reading_itself_again_leaves_the_persons_messages(officer_client, office, desk, morning):
+    url = reverse("staff:counter", args=[office.code, desk.id])
+    officer_client.post(url, {"action": "call_next"})  # "Nobody is waiting." waits for the next page
+
+    live = officer_client.get(url, HTTP_X_LIVE_REFRESH="1")
+    page = officer_client.get(url)
+
+    assert 'data-live-refresh="' in live.text and 'id="live-waiting" data-live' in live.text
+    assert 'class="messages"' not in live.text
+    assert 'class="messages"' in page.text

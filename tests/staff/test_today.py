@@ -38,6 +38,9 @@ def test_the_board_counts_per_session(supervisor_client, office, day_in_progress
     # Waited 10 minutes (08:00 -> 08:10) and 20 minutes (08:05 -> 08:25).
     assert summary["totals"]["average_wait_minutes"] == 15
     assert "width: 100%" in response.text  # the busiest session fills its bar
+    # It reads itself again (static/js/staff/live.js): totals and sessions are swapped in.
+    assert 'data-live-refresh="10.0"' in response.text
+    assert 'id="live-totals" data-live' in response.text and 'id="live-sessions" data-live' in response.text
 
 
 def test_stopping_service_needs_the_confirmation(supervisor_client, office, day_in_progress):

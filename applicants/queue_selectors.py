@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 
 from applicants.models import Booking, BookingStatus, Channel, QueueEvent, ServiceCounter
 from applicants.services.queue import queue_waiting
-from offices.models import Office, Slot, Track
+from offices.models import Closure, Office, Slot, Track
 from offices.timeutils import office_now, office_today
 
 # Many phones poll the public queue; a few seconds' staleness costs nothing there. The
@@ -27,6 +27,19 @@ CALL_ACTIONS = (QueueEvent.Action.CALLED, QueueEvent.Action.RECALLED)
 
 def _iso(value: dt.datetime | None, office: Office) -> str | None:
     return office_now(office, value).isoformat() if value else None
+
+
+def service_stopped(*, office: Office, date: dt.date) -> dict | None:
+    """``{"reason", "at"}`` when service was stopped for the whole of ``date`` ("Stop
+    service now", an outage or a closure of the office or the whole country), else None."""
+    closure = (
+        Closure.objects.filter(Q(office=office) | Q(office__isnull=True), date=date, start__isnull=True)
+        .order_by("created_at", "id")
+        .first()
+    )
+    if closure is None:
+        return None
+    return {"reason": closure.reason, "at": _iso(closure.created_at, office) if closure.created_at else None}
 
 
 def display_state(*, office: Office, now: dt.datetime) -> dict:
@@ -67,6 +80,7 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
         "office": {"code": office.code, "name": office.name},
         "date": today.isoformat(),
         "now": _iso(now, office),
+        "stopped": service_stopped(office=office, date=today),
         "counters": counters,
         "recent": recent,
         "waiting": waiting,
@@ -269,6 +283,8 @@ def day_summary(*, office: Office, now: dt.datetime) -> dict:
     )
     return {
         "date": today,
+        "stopped": service_stopped(office=office, date=today),
+        "moved": Booking.objects.filter(office=office, date=today, status=BookingStatus.ROLLED_OVER).count(),
         "sessions": sessions,
         "totals": totals,
         "scale": scale,

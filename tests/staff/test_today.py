@@ -1,6 +1,7 @@
 """The supervisor's board and "stop service now"."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -70,3 +71,26 @@ def test_someone_called_to_a_counter_is_not_counted_as_waiting(
 
     # As the counter page counts it: nobody left checked in and not yet called.
     assert (totals["waiting"], totals["at_counter"]) == (1, 1)
+
+
+def test_after_stopping_the_board_and_today_say_service_is_stopped(supervisor_client, office, day_in_progress):
+    supervisor_client.post(reverse("staff:stop-service", args=[office.code]), {"confirm": "on"})
+
+    today = supervisor_client.get(reverse("staff:today", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
+    board = supervisor_client.get(reverse("display-board", args=[office.display_token]))
+    state = supervisor_client.get(reverse("display-state", args=[office.display_token])).json()
+
+    assert 'data-testid="service-stopped"' in today.text
+    assert "Service is stopped for today." in today.text
+    assert "bookings of today were moved to other dates" in today.text
+    assert reverse("staff:stop-service", args=[office.code]) not in today.text  # not offered twice
+    assert state["stopped"]["reason"]
+    assert re.search(r"<p class=\"display-stopped\" data-stopped role=\"status\">", board.text)
+
+
+def test_a_normal_day_says_nothing_of_a_stop(supervisor_client, office, day_in_progress):
+    today = supervisor_client.get(reverse("staff:today", args=[office.code]))
+    state = supervisor_client.get(reverse("display-state", args=[office.display_token])).json()
+
+    assert 'data-testid="service-stopped"' not in today.text
+    assert state["stopped"] is None

@@ -45,6 +45,8 @@
       if (node) node.textContent = state.waiting[track];
     });
     if (state.now) root.querySelector("[data-clock]").textContent = state.now.slice(11, 16);
+    var stopped = root.querySelector("[data-stopped]");
+    if (stopped) stopped.hidden = !state.stopped;
     var key = latest ? latest.queue_number + "|" + latest.counter + "|" + latest.at : "";
     if (lastKey !== null && key && key !== lastKey) {
       var box = root.querySelector(".display-latest");

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -359,7 +359,11 @@ def stop_service(request, office):
         result = service_stop(office=office, now=timezone.now(), actor=request.user)
         messages.success(
             request,
-            _("Service stopped. %(n)s booking(s) are being moved to other dates; each applicant is told.")
+            ngettext(
+                "Service stopped. %(n)s booking is being moved to another date; the applicant is told.",
+                "Service stopped. %(n)s bookings are being moved to other dates; each applicant is told.",
+                len(result.moved),
+            )
             % {"n": len(result.moved)},
         )
         return redirect("staff:today", office_code=office.code)

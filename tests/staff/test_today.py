@@ -94,3 +94,14 @@ def test_a_normal_day_says_nothing_of_a_stop(supervisor_client, office, day_in_p
 
     assert 'data-testid="service-stopped"' not in today.text
     assert state["stopped"] is None
+
+
+def test_the_stop_page_and_its_message_count_without_broken_plurals(supervisor_client, office, day_in_progress):
+    url = reverse("staff:stop-service", args=[office.code])
+
+    page = supervisor_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    done = supervisor_client.post(url, {"confirm": "on"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "Expected today: 6 · served: 1 · checked in and waiting: 2." in page.text
+    text = " ".join(str(m) for m in done.context["messages"])
+    assert "bookings are being moved to other dates" in text and "(s)" not in text

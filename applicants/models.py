@@ -96,14 +96,20 @@ class Booking(models.Model):
     # Copied from the applicant so the database can enforce "one active booking per
     # person" with a partial unique index.
     nik_hash = models.CharField(max_length=64)
-    person_slot = models.PositiveSmallIntegerField(default=1)
+    person_slot = models.PositiveSmallIntegerField(_("booking number of this person"), default=1)
 
     # No index of its own: ``booking_office_day_status`` starts with the office.
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="bookings", db_index=False)
-    slot = models.ForeignKey(Slot, null=True, blank=True, on_delete=models.PROTECT, related_name="bookings")
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="bookings", db_index=False
+    )
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("session"), null=True, blank=True, on_delete=models.PROTECT, related_name="bookings"
+    )
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Service date once confirmed."))
     requested_date = models.DateField(_("requested date"))
-    requested_slot = models.ForeignKey(Slot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_slot = models.ForeignKey(
+        Slot, verbose_name=_("requested session"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     track = models.CharField(_("track"), max_length=10, choices=Track.choices, default=Track.REGULAR)
     service = models.CharField(_("service"), max_length=24, choices=Service.choices, default=Service.NEW)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
@@ -113,34 +119,44 @@ class Booking(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
     )
-    language = models.CharField(max_length=5, default="id")
+    language = models.CharField(_("language"), max_length=5, default="id")
 
     # Allocation order: waiting requests and rolled-over bookings are served by these.
-    waiting_since = models.DateTimeField(null=True, blank=True)
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     rollover_rank = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Set on bookings moved by a closure; they go first.")
+        _("rollover order"), null=True, blank=True, help_text=_("Set on bookings moved by a closure; they go first.")
     )
     rolled_from = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rolled_to"
+        "self",
+        verbose_name=_("moved from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rolled_to",
     )
-    reschedule_count = models.PositiveSmallIntegerField(default=0)
+    reschedule_count = models.PositiveSmallIntegerField(_("times rescheduled"), default=0)
 
     # The day of service.
     queue_number = models.CharField(_("queue number"), max_length=8, blank=True, default="")
-    queue_seq = models.PositiveIntegerField(null=True, blank=True)
-    checked_in_at = models.DateTimeField(null=True, blank=True)
+    queue_seq = models.PositiveIntegerField(_("queue order"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     queued_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the booking took its place in the queue (again).")
+        _("queued at"), null=True, blank=True, help_text=_("When the booking took its place in the queue (again).")
     )
-    called_at = models.DateTimeField(null=True, blank=True)
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
     counter = models.ForeignKey(
-        "ServiceCounter", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+        "ServiceCounter",
+        verbose_name=_("counter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bookings",
     )
-    served_at = models.DateTimeField(null=True, blank=True)
-    missed_count = models.PositiveSmallIntegerField(default=0)
+    served_at = models.DateTimeField(_("served at"), null=True, blank=True)
+    missed_count = models.PositiveSmallIntegerField(_("times missed"), default=0)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -224,7 +240,7 @@ class IdempotencyKey(models.Model):
 class QueueCounter(models.Model):
     """The last queue number handed out per office, day and track."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
     date = models.DateField()
     track = models.CharField(max_length=10, choices=Track.choices)
     last_number = models.PositiveIntegerField(default=0)
@@ -239,7 +255,7 @@ class QueueCounter(models.Model):
 class ServiceCounter(models.Model):
     """A desk ("loket") at which staff call and serve applicants."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="counters")
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="counters")
     name = models.CharField(_("name"), max_length=40)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -263,7 +279,7 @@ class QueueEvent(models.Model):
         SERVED = "served", _("Served")
         MISSED = "missed", _("Missed")
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
     date = models.DateField()
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="queue_events")
     counter = models.ForeignKey(ServiceCounter, null=True, blank=True, on_delete=models.SET_NULL)
@@ -273,6 +289,8 @@ class QueueEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        verbose_name = _("queue event")
+        verbose_name_plural = _("queue events")
         indexes = [models.Index(fields=["office", "date", "at"], name="queue_event_office_day")]
 
     def __str__(self) -> str:
@@ -312,6 +330,8 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["booking", "channel", "dedupe_key"], name="notification_once")]
 
     def __str__(self) -> str:

@@ -119,7 +119,9 @@ class Office(models.Model):
 class SessionTemplate(models.Model):
     """A recurring session on one weekday, with its capacity per track."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="session_templates")
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="session_templates"
+    )
     weekday = models.PositiveSmallIntegerField(
         _("weekday"),
         choices=[
@@ -157,7 +159,9 @@ class SessionTemplate(models.Model):
 class DateOverride(models.Model):
     """On a date with overrides, these sessions replace the weekly ones."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="date_overrides")
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="date_overrides"
+    )
     date = models.DateField(_("date"))
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
@@ -193,6 +197,7 @@ class Closure(models.Model):
 
     office = models.ForeignKey(
         Office,
+        verbose_name=_("office"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -203,8 +208,10 @@ class Closure(models.Model):
     start = models.TimeField(_("session start"), null=True, blank=True, help_text=_("Empty closes the whole day."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LOCAL)
     reason = models.CharField(_("reason"), max_length=200)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["date", "office"]
@@ -222,7 +229,7 @@ class Slot(models.Model):
     ``offices.services.capacity``); the CHECK constraints are the backstop.
     """
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="slots")
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="slots")
     date = models.DateField(_("date"))
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
@@ -248,7 +255,7 @@ class Slot(models.Model):
         indexes = [models.Index(fields=["date", "office"], name="slot_date_office")]
 
     def __str__(self) -> str:
-        return f"{self.office.code} {self.date} {self.start:%H:%M} {self.track}"
+        return f"{self.office.code} {self.date} {self.start:%H:%M} {self.get_track_display()}"
 
     @property
     def available(self) -> int:
@@ -261,7 +268,7 @@ class OfficeMembership(models.Model):
         SUPERVISOR = "supervisor", _("Supervisor")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.OFFICER)
 
     class Meta:

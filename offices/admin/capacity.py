@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from offices.admin.scope import OfficeScopedAdmin, scope_ids
@@ -58,7 +58,7 @@ class SlotAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("weekday"))
     def weekday(self, slot: Slot) -> str:
-        return slot.date.strftime("%a")
+        return formats.date_format(slot.date, "D")  # in the admin's language, not the C locale
 
     @admin.display(description=_("session"))
     def session(self, slot: Slot) -> str:

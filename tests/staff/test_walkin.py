@@ -141,19 +141,19 @@ def test_api_walk_in_refused_when_full(officer_client, office, morning):
     assert response.json()["code"] == "walkin_no_session"
 
 
+# The walk-in page's form for an infant's parent, with a session chosen for them.
+PAGE_FORM = {
+    "priority_group": "infant",
+    "full_name": "Ayah Bayi",
+    "birth_date": "1950-05-12",
+    "service": "new",
+    "track": "regular",
+    "session": "",
+}
+
+
 def test_the_walk_in_page_registers_and_shows_the_number(officer_client, office, slots, morning):
-    response = officer_client.post(
-        reverse("staff:walkin", args=[office.code]),
-        {
-            "priority_group": "infant",
-            "nik": nik(9),
-            "full_name": "Ayah Bayi",
-            "birth_date": "1950-05-12",
-            "service": "new",
-            "track": "regular",
-            "session": "",
-        },
-    )
+    response = officer_client.post(reverse("staff:walkin", args=[office.code]), {**PAGE_FORM, "nik": nik(9)})
 
     assert response.status_code == 200
     assert 'data-testid="queue-number">P-001<' in response.text
@@ -180,16 +180,7 @@ def test_the_priority_track_is_only_for_priority_groups(office, slots):
 def test_after_a_walk_in_the_sessions_show_the_place_it_took(officer_client, office, slots, morning):
     url = reverse("staff:walkin", args=[office.code])
     before = officer_client.get(url).context["sessions"]
-    body = {
-        "priority_group": "infant",
-        "nik": nik(9),
-        "full_name": "Ayah Bayi",
-        "birth_date": "1950-05-12",
-        "service": "new",
-        "track": "regular",
-        "session": "",
-    }
 
-    after = officer_client.post(url, body).context["sessions"]
+    after = officer_client.post(url, {**PAGE_FORM, "nik": nik(9)}).context["sessions"]
 
     assert sum(s.capacity - s.booked for s in after) == sum(s.capacity - s.booked for s in before) - 1

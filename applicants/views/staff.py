@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from applicants.exceptions_staff import NotOfficeStaff, SupervisorOnly
 from applicants.forms_staff import CheckinConfirmForm, CheckinLookupForm, CounterOpenForm, StopServiceForm, WalkinForm
@@ -381,7 +381,7 @@ def _office_by_display_token(token: str) -> Office:
     return office
 
 
-@require_GET
+@require_safe
 @never_cache
 def display_board(request, token):
     """The TV at the office: no login, reached by an unguessable link per office."""
@@ -397,14 +397,14 @@ def display_board(request, token):
     return response
 
 
-@require_GET
+@require_safe
 @never_cache
 def display_state_json(request, token):
     office = _office_by_display_token(token)
     return JsonResponse(display_state(office=office, now=timezone.now()))
 
 
-@require_GET
+@require_safe
 def public_queue(request, code):
     try:
         office = office_get(code=code)

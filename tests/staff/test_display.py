@@ -128,3 +128,9 @@ def test_the_board_state_is_never_stale(client, office, slots, desk, officer, mo
     queue_call_next(office=office, counter=desk, now=at(8, 30), actor=officer)
 
     assert client.get(url).json()["recent"][0]["queue_number"] == "A-001"
+
+
+def test_the_board_and_the_queue_page_answer_head_too(client, office):
+    # Monitoring and link checkers ask with HEAD before they ask with GET.
+    assert client.head(reverse("display-board", args=[office.display_token])).status_code == 200
+    assert client.head(reverse("office-queue", args=[office.code])).status_code == 200

@@ -105,3 +105,13 @@ def test_the_stop_page_and_its_message_count_without_broken_plurals(supervisor_c
     assert "Expected today: 6 · served: 1 · checked in and waiting: 2." in page.text
     text = " ".join(str(m) for m in done.context["messages"])
     assert "bookings are being moved to other dates" in text and "(s)" not in text
+
+
+def test_a_supervisor_reaches_the_utilization_charts_from_the_menu(client, supervisor, officer, office):
+    utilization = f'href="{reverse("staff:utilization")}"'
+    checkin = reverse("staff:checkin", args=[office.code])
+
+    client.force_login(supervisor)
+    assert utilization in client.get(checkin).text
+    client.force_login(officer)
+    assert utilization not in client.get(checkin).text

@@ -9,6 +9,8 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django_ratelimit.exceptions import Ratelimited
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions as drf
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -85,15 +87,21 @@ def _first_code(errors) -> str | None:
 _GENERIC_CODES = {"invalid", "required", "null", "blank", "max_length", "min_length", "does_not_exist"}
 
 
-def log_database_unavailable(log: logging.Logger, exc: OperationalError | InterfaceError, request) -> None:
-    """One warning line for a lost database, from the API and the HTML pages alike.
+# A lost database or a lost cache (Redis): the request cannot be answered now, and a
+# retry in a moment may be. Nothing was half-done: a booking is one statement.
+UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 
-    It names the error's class, its SQLSTATE, the method and the route pattern: never
-    the message or the path, which may carry data.
+
+def log_database_unavailable(log: logging.Logger, exc: Exception, request) -> None:
+    """One warning line for a lost database or cache, from the API and the HTML pages alike.
+
+    It names what was lost, the error's class, its SQLSTATE, the method and the route
+    pattern: never the message or the path, which may carry data.
     """
     match = getattr(request, "resolver_match", None)
     log.warning(
-        "database unavailable (%s, SQLSTATE %s) on %s %s: answered 503",
+        "%s unavailable (%s, SQLSTATE %s) on %s %s: answered 503",
+        "cache" if isinstance(exc, (RedisConnectionError, RedisTimeoutError)) else "database",
         type(exc).__name__,
         getattr(exc.__cause__, "pgcode", None) or "-",
         getattr(request, "method", "-"),
@@ -101,7 +109,7 @@ def log_database_unavailable(log: logging.Logger, exc: OperationalError | Interf
     )
 
 
-def _database_unavailable(exc: OperationalError | InterfaceError, context) -> Response:
+def _database_unavailable(exc: Exception, context) -> Response:
     """The database cannot be reached, or the connection was lost (e.g. after a restart).
 
     Django closes a connection that had errors at the end of the request, so the next
@@ -126,7 +134,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         return error_response(exc.code, exc.detail, exc.status, exc.fields, headers)
-    if isinstance(exc, (OperationalError, InterfaceError)):
+    if isinstance(exc, UNAVAILABLE):
         return _database_unavailable(exc, context)
     if isinstance(exc, DjangoValidationError):
         exc = drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

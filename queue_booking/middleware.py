@@ -1,4 +1,4 @@
-"""A lost database on a page: the 503 page with ``Retry-After``, not a bare 500.
+"""A lost database (or cache) on a page: the 503 page with ``Retry-After``, not a bare 500.
 
 The API answers the same failure itself (``queue_booking.api_errors``). An exception
 that escapes an API view before DRF's handler sees it (``booking_create_view`` asks
@@ -8,12 +8,11 @@ the pages poll, gets the API's JSON answer here, never an HTML page.
 
 import logging
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from queue_booking.api_errors import exception_handler, log_database_unavailable, response_as_json
+from queue_booking.api_errors import UNAVAILABLE, exception_handler, log_database_unavailable, response_as_json
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +21,7 @@ RETRY_AFTER_SECONDS = 1
 
 
 class DatabaseUnavailableMiddleware:
-    """Turns OperationalError / InterfaceError raised by a view into a 503 answer."""
+    """Turns a lost database or Redis (``UNAVAILABLE``) raised by a view into a 503 answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,7 +30,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, UNAVAILABLE):
             return None
         if _wants_json(request):
             return _api_answer(request, exception)

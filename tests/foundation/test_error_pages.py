@@ -338,3 +338,39 @@ def test_an_expired_form_is_explained_not_django_s_csrf_page(headers, heading, s
     assert response.status_code == 403
     assert heading in body and saved in body
     assert "CSRF" not in body
+
+
+# --- 503: the cache (Redis) is unreachable ---------------------------------------------
+
+
+@pytest.fixture
+def redis_down(monkeypatch):
+    """Every read of the shared cache fails as redis-py fails when Redis is down."""
+    from django.core.cache import cache
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def refuse(*args, **kwargs):
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    for name in ("get", "get_many", "set", "set_many", "add", "delete", "delete_many"):
+        monkeypatch.setattr(cache, name, refuse)
+
+
+@pytest.mark.django_db
+def test_a_lost_cache_on_a_page_is_the_503_page_not_a_500(client, redis_down, caplog):
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/offices/surabaya/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert "<h1>Layanan sedang sibuk</h1>" in html(response)
+    assert any(r.getMessage().startswith("cache unavailable (ConnectionError") for r in caplog.records)
+
+
+@pytest.mark.django_db
+def test_a_lost_cache_on_the_api_is_the_json_503(client, redis_down):
+    response = client.get("/api/v1/offices/surabaya/availability/?days=3")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "service_unavailable"

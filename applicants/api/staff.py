@@ -401,7 +401,9 @@ class WalkinView(OfficeStaffView):
 
 class QueueTrackSerializer(serializers.Serializer):
     track = serializers.CharField()
-    now_serving = serializers.CharField(allow_null=True)
+    now_serving = serializers.CharField(
+        allow_null=True, help_text="The track's number called last today (that person may be served already)."
+    )
     waiting = serializers.IntegerField()
     estimated_wait_minutes = serializers.IntegerField(allow_null=True)
 
@@ -460,7 +462,9 @@ class PositionSerializer(serializers.Serializer):
     ahead = serializers.IntegerField(allow_null=True)
     estimated_wait_minutes = serializers.IntegerField(allow_null=True)
     counter = serializers.CharField(allow_null=True)
-    now_serving = serializers.CharField(allow_null=True)
+    now_serving = serializers.CharField(
+        allow_null=True, help_text="The track's number called last today (that person may be served already)."
+    )
 
 
 class BookingPositionView(APIView):

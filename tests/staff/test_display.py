@@ -134,3 +134,11 @@ def test_the_board_and_the_queue_page_answer_head_too(client, office):
     # Monitoring and link checkers ask with HEAD before they ask with GET.
     assert client.head(reverse("display-board", args=[office.display_token])).status_code == 200
     assert client.head(reverse("office-queue", args=[office.code])).status_code == 200
+
+
+def test_the_public_queue_page_names_the_last_number_called_for_what_it_is(client, office, busy_morning):
+    # The number called last may be served already: "now serving" would say otherwise.
+    page = client.get(reverse("office-queue", args=[office.code]), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+    assert "Nomor terakhir dipanggil" in page
+    assert "Sedang dilayani" not in page

@@ -4,15 +4,26 @@ Every task of this app is enqueued through ``enqueue_on_commit``: by name (so a 
 another module registers later, such as the allocation worker, can be sent without
 importing it), with ids only as arguments (never personal data), and never able to
 fail the write that caused it. A broker that is down costs a log line; the periodic
-sweeps pick the work up again.
+sweeps pick the work up again. After a failed send the process sends nothing for
+``BROKER_RETRY_SECONDS``: kombu retries a send for about 0.6 s before it gives up, which
+every request would otherwise pay while the broker is out.
 """
 
 import logging
+import time
 
 from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+BROKER_RETRY_SECONDS = 5.0
+# Until when this process leaves the broker alone (monotonic clock; 0: not down).
+_down_until = 0.0
+
+
+def broker_available() -> bool:
+    return time.monotonic() >= _down_until
 
 
 def publish(name: str, kwargs: dict, *, countdown: float | None = None) -> bool:
@@ -23,6 +34,9 @@ def publish(name: str, kwargs: dict, *, countdown: float | None = None) -> bool:
     Nobody waits for these results: ``ignore_result`` spares the web process the
     result backend's subscription per message (with Redis, a round trip each).
     """
+    global _down_until
+    if not broker_available():
+        return False
     try:
         task = current_app.tasks.get(name)
         if task is not None:
@@ -30,8 +44,10 @@ def publish(name: str, kwargs: dict, *, countdown: float | None = None) -> bool:
         else:
             current_app.send_task(name, kwargs=kwargs, countdown=countdown, ignore_result=True)
     except Exception:  # noqa: BLE001 - the committed write must stand; sweeps retry
-        logger.exception("could not enqueue task %s", name)
+        logger.exception("could not enqueue task %s; not trying again for %.0f s", name, BROKER_RETRY_SECONDS)
+        _down_until = time.monotonic() + BROKER_RETRY_SECONDS
         return False
+    _down_until = 0.0
     return True
 
 

@@ -32,6 +32,7 @@ from applicants.identity import secret_decrypt
 from applicants.models import Applicant, Booking, Notification
 from applicants.proof import booking_ics, checkin_window, date_label, proof_url, session_label, what_to_bring
 from offices.templatetags.public_ui import clock
+from queue_booking.redis_cache import cache_available
 
 logger = logging.getLogger(__name__)
 
@@ -175,8 +176,12 @@ def notifications_kick() -> None:
         key, life, countdown = _kick_key(window), math.ceil(starts - now) + 1, starts - now
     try:
         first = cache.add(key, 1, life)
-    except Exception:  # noqa: BLE001 - without the cache, ask every time
-        logger.warning("cache unavailable; notification drain asked without coalescing")
+        shared = cache_available(cache)  # False: Redis is out and ``add`` did nothing
+    except Exception:  # noqa: BLE001 - a cache backend that does not fail soft
+        shared = False
+    if not shared:
+        # No shared flag without the cache: ask every time, without coalescing (and not
+        # at all for a while if the broker, often the same Redis, is out too).
         dispatch.publish(DRAIN_TASK, {})
         return
     if first and not dispatch.publish(DRAIN_TASK, {}, countdown=countdown):

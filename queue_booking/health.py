@@ -18,6 +18,8 @@ def _check_database() -> None:
 
 
 def _check_cache() -> None:
+    if hasattr(cache, "ping"):  # Redis: the cache fails soft, so ask the server itself
+        cache.ping()
     key, value = f"healthz:{uuid.uuid4().hex}", "ok"
     cache.set(key, value, 5)
     if cache.get(key) != value:

@@ -1,20 +1,46 @@
-"""Django's Redis cache backend, keeping one redis-py client per connection pool.
+"""Django's Redis cache backend: one redis-py client per pool, and a cache that fails soft.
 
-Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every cache
-call. redis-py's constructor fills a case-insensitive table of about 170 response
-callbacks each time, which costs more CPU than the round trip it is made for (about
-0.1-0.3 ms against 0.08 ms, measured for docs/performance.md). A client takes a
-connection from its pool per command and gives it back, so one client per pool per
-process is safe, across threads too; pools already re-open their sockets after a fork.
+**One client per pool.** Django's ``RedisCacheClient.get_client`` builds a new
+``redis.Redis`` for every cache call. redis-py's constructor fills a case-insensitive
+table of about 170 response callbacks each time, which costs more CPU than the round
+trip it is made for (about 0.1-0.3 ms against 0.08 ms, measured for
+docs/performance.md). A client takes a connection from its pool per command and gives
+it back, so one client per pool per process is safe, across threads too; pools already
+re-open their sockets after a fork.
+
+**Failing soft.** Redis is only a cache here: PostgreSQL holds every booking, and every
+cached answer can be read from it again (DESIGN.md §4). So when Redis cannot be reached,
+the cache behaves as an empty one that keeps nothing: a read misses, a write or a delete
+does nothing, ``add`` reports that it added nothing, ``incr`` finds no key. Each caller
+then goes to PostgreSQL as on a cold cache, and applicants keep booking while Redis is
+restarted. After a failure the process does not ask Redis again for
+``RETRY_SECONDS``, so a Redis that hangs costs one request per process its socket
+timeout, not every request. ``ping`` is the exception: ``/healthz`` must see the truth.
 """
 
+import logging
+import time
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# What redis-py raises when the server is down, restarting, unreachable or too slow.
+# (Its BusyLoadingError, a restarted Redis still loading its data, is a ConnectionError.)
+OUTAGE = (RedisConnectionError, RedisTimeoutError)
+RETRY_SECONDS = 5.0
+# Until when (monotonic clock) this process leaves each Redis server alone; 0: not down.
+# Per process, not per cache object: Django keeps a cache object per thread.
+_down_until: dict[str, float] = {}
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._server = self._servers[0]
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -23,8 +49,110 @@ class ReusingRedisCacheClient(RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
+    # --- failing soft ---------------------------------------------------------------
+
+    @property
+    def available(self) -> bool:
+        """False while this process is leaving Redis alone after a failure."""
+        return time.monotonic() >= _down_until.get(self._server, 0.0)
+
+    def _soft(self, name: str, fallback, *args):
+        if not self.available:
+            return fallback(*args)
+        try:
+            result = getattr(RedisCacheClient, name)(self, *args)
+        except OUTAGE as exc:
+            if not _down_until.get(self._server):
+                logger.warning(
+                    "cache unavailable (%s); serving without it, next try in %.0f s",
+                    type(exc).__name__,
+                    RETRY_SECONDS,
+                )
+            _down_until[self._server] = time.monotonic() + RETRY_SECONDS
+            return fallback(*args)
+        if _down_until.get(self._server):
+            self._recovered()
+        return result
+
+    def _recovered(self) -> None:
+        logger.warning("cache reachable again")
+        _down_until[self._server] = 0.0
+
+    def ping(self) -> None:
+        """Ask Redis directly; raises when it does not answer (for ``/healthz``)."""
+        self.get_client(write=True).ping()
+        if _down_until.get(self._server):
+            self._recovered()
+
+    def add(self, key, value, timeout):
+        return self._soft("add", _nothing_added, key, value, timeout)
+
+    def get(self, key, default):
+        return self._soft("get", _default, key, default)
+
+    def set(self, key, value, timeout):
+        return self._soft("set", _nothing, key, value, timeout)
+
+    def touch(self, key, timeout):
+        return self._soft("touch", _nothing_added, key, timeout)
+
+    def delete(self, key):
+        return self._soft("delete", _nothing_added, key)
+
+    def get_many(self, keys):
+        return self._soft("get_many", _found_none, keys)
+
+    def has_key(self, key):
+        return self._soft("has_key", _nothing_added, key)
+
+    def incr(self, key, delta):
+        return self._soft("incr", _no_key, key, delta)
+
+    def set_many(self, data, timeout):
+        return self._soft("set_many", _nothing, data, timeout)
+
+    def delete_many(self, keys):
+        return self._soft("delete_many", _nothing, keys)
+
+    def clear(self):
+        return self._soft("clear", _nothing_added)
+
+
+# What each operation answers while Redis is out: what an empty cache that keeps nothing
+# would answer.
+def _nothing(*args) -> None:
+    return None
+
+
+def _nothing_added(*args) -> bool:
+    return False
+
+
+def _default(key, default):
+    return default
+
+
+def _found_none(keys) -> dict:
+    return {}
+
+
+def _no_key(key, delta):
+    raise ValueError(f"Key '{key}' not found (cache unavailable).")
+
 
 class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    @property
+    def available(self) -> bool:
+        return self._cache.available
+
+    def ping(self) -> None:
+        self._cache.ping()
+
+
+def cache_available(cache) -> bool:
+    """Whether ``cache`` is taking reads and writes right now (any other backend: yes)."""
+    return getattr(cache, "available", True)

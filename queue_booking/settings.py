@@ -332,6 +332,9 @@ CELERY_BEAT_SCHEDULE.update(
 # --- Rate limits (django-ratelimit, stored in the default cache) ------------------
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_USE_CACHE = "default"
+# With Redis out the cache keeps no counts (queue_booking/redis_cache.py); the limits
+# then let requests through rather than refusing everyone: they are a courtesy, not a rule.
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_BOOKING_IP = env.str("RATELIMIT_BOOKING_IP", default="30/m")
 RATELIMIT_BOOKING_NIK = env.str("RATELIMIT_BOOKING_NIK", default="5/m")
 RATELIMIT_LOOKUP_IP = env.str("RATELIMIT_LOOKUP_IP", default="10/m")

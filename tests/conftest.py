@@ -6,6 +6,11 @@ missing service can never turn CI green by skipping.
 """
 
 import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
@@ -95,3 +100,79 @@ def record_requests(monkeypatch, owner, name: str, note=lambda request: request.
 
     monkeypatch.setattr(owner, name, spy)
     return seen
+
+
+# --- A Redis server of a test's own ------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RedisServer:
+    """A ``redis-server`` on a port of its own, which a test may stop and start again
+    without disturbing anyone else's Redis."""
+
+    binary: str
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def private_redis():
+    """A started ``RedisServer``; killed after the test."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        _missing("needs redis-server on PATH")
+    server = RedisServer(binary)
+    server.start()
+    yield server
+    server.stop()
+
+
+def redis_cache_settings(url: str) -> dict:
+    """``CACHES`` with the product's Redis backend on ``url``, with short timeouts."""
+    return {
+        "default": {
+            "BACKEND": "queue_booking.redis_cache.ReusingRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "ap",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.fixture
+def redis_out(settings, private_redis, monkeypatch):
+    """The product's cache on a Redis server of its own, which is then killed: Redis is out."""
+    from queue_booking import redis_cache
+
+    monkeypatch.setattr(redis_cache, "_down_until", {})
+    settings.CACHES = redis_cache_settings(private_redis.url)
+    private_redis.stop()
+    return private_redis

@@ -251,3 +251,12 @@ def test_without_a_delay_the_drain_is_asked_at_once_and_its_flag_waits_for_it(bo
     assert asked == [(DRAIN_TASK, {"countdown": None})]
     assert [name for name, _life in flag_calls] == ["add", "add"]
     assert send_pending_notifications.apply().get() == 4
+
+
+def test_with_redis_out_each_commit_asks_for_a_drain(book, published, redis_out):
+    """No shared flag without the cache: nothing is coalesced, and nothing is left behind."""
+    book(1)
+    book(2)
+
+    assert names(published) == [DRAIN_TASK, DRAIN_TASK]
+    assert send_pending_notifications.apply().get() == 4

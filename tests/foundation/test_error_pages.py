@@ -345,7 +345,10 @@ def test_an_expired_form_is_explained_not_django_s_csrf_page(headers, heading, s
 
 @pytest.fixture
 def redis_down(monkeypatch):
-    """Every read of the shared cache fails as redis-py fails when Redis is down."""
+    """Every read of the shared cache raises as redis-py does when Redis is down.
+
+    The product's Redis backend fails soft (tests/applicants/test_redis_outage.py), so
+    this is the backstop: a Redis error that still reaches a view is a 503, not a 500."""
     from django.core.cache import cache
     from redis.exceptions import ConnectionError as RedisConnectionError
 

@@ -1,0 +1,80 @@
+"""Booking while Redis is out (DESIGN.md rule 9, §4: Redis is a cache, PostgreSQL the truth).
+
+The cache fails soft (queue_booking/redis_cache.py): with the Redis server of these tests
+killed, applicants still see offices and availability, read from PostgreSQL, and still
+book; a session's last place is still the last; the rate limits let requests through
+instead of refusing everyone; and once Redis is back, the cache is used again.
+"""
+
+import datetime as dt
+
+import pytest
+
+from applicants.models import Booking
+from queue_booking import redis_cache
+from tests.applicants.conftest import DAY, nik_number, payload
+from tests.factories import SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+BOOKINGS = "/api/v1/bookings/"
+
+
+def availability(api, slot) -> dict:
+    response = api.get(f"/api/v1/offices/{slot.office.code}/availability/?start={DAY.isoformat()}&days=1")
+    assert response.status_code == 200, response.content
+    (day,) = response.json()["days"]
+    return day
+
+
+def test_an_applicant_sees_the_office_and_books_while_redis_is_out(api, client, slot, redis_out):
+    assert client.get(f"/offices/{slot.office.code}/").status_code == 200
+    assert availability(api, slot)["sessions"][0]["available"] == 50
+
+    response = api.post(BOOKINGS, payload(slot), format="json")
+
+    assert response.status_code == 201, response.content
+    booking = Booking.objects.get(code=response.json()["code"])
+    slot.refresh_from_db()
+    assert (booking.status, slot.booked) == ("confirmed", 1)
+    # Nothing kept a stale count: the next read is PostgreSQL's.
+    assert availability(api, slot)["sessions"][0]["available"] == 49
+    assert client.get(response.json()["proof_url"]).status_code == 200
+
+
+def test_the_last_place_is_still_the_last_while_redis_is_out(api, office, redis_out):
+    slot = SlotFactory(office=office, date=DAY, start=dt.time(8, 0), end=dt.time(10, 0), capacity=1)
+
+    first = api.post(BOOKINGS, payload(slot, nik=nik_number(1)), format="json")
+    second = api.post(BOOKINGS, payload(slot, nik=nik_number(2)), format="json")
+
+    assert first.status_code == 201, first.content
+    assert (second.status_code, second.json()["code"]) == (409, "session_full")
+    slot.refresh_from_db()
+    assert slot.booked == 1
+    assert availability(api, slot)["status"] == "full"
+
+
+def test_the_rate_limits_let_bookings_through_rather_than_refusing_everyone(api, slot, settings, redis_out):
+    settings.RATELIMIT_BOOKING_IP = "1/m"
+
+    answers = [api.post(BOOKINGS, payload(slot, nik=nik_number(n)), format="json").status_code for n in (1, 2, 3)]
+
+    assert answers == [201, 201, 201]
+
+
+def test_once_redis_is_back_the_cache_is_used_again(api, slot, redis_out, monkeypatch, django_assert_num_queries):
+    availability(api, slot)  # finds Redis out
+    monkeypatch.setattr(redis_cache, "RETRY_SECONDS", 0.0)
+    redis_out.start()
+    monkeypatch.setattr(redis_cache, "_down_until", {redis_out.url: 1.0})  # retry due now
+
+    availability(api, slot)  # read from PostgreSQL, kept in Redis again
+    from offices.cache import local_clear
+
+    local_clear()
+    with django_assert_num_queries(0):
+        day = availability(api, slot)
+
+    assert day["sessions"][0]["available"] == 50
+    assert redis_cache._down_until[redis_out.url] == 0.0

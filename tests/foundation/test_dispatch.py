@@ -1,0 +1,45 @@
+"""Sending tasks when the broker is out: the write stands, and only one request in
+``BROKER_RETRY_SECONDS`` pays for trying (kombu retries a send for about 0.6 s)."""
+
+import logging
+
+import pytest
+from kombu.exceptions import OperationalError
+
+from applicants import dispatch
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """A broker that refuses until told otherwise; counts what it was sent."""
+    state = {"up": False, "sent": 0, "now": 500.0}
+
+    def send_task(name, **options):
+        state["sent"] += 1
+        if not state["up"]:
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(dispatch.current_app, "send_task", send_task)
+    monkeypatch.setattr(dispatch.time, "monotonic", lambda: state["now"])
+    monkeypatch.setattr(dispatch, "_down_until", 0.0)
+    return state
+
+
+def test_after_a_refused_send_nothing_is_sent_for_a_while(broker, caplog):
+    with caplog.at_level(logging.ERROR, logger="applicants.dispatch"):
+        results = [dispatch.publish("not.registered", {"booking_id": 1}) for _ in range(5)]
+
+    assert results == [False] * 5
+    assert broker["sent"] == 1
+    assert len(caplog.records) == 1
+    assert caplog.records[0].getMessage() == "could not enqueue task not.registered; not trying again for 5 s"
+
+
+def test_after_the_pause_it_tries_again_and_goes_on_once_the_broker_answers(broker):
+    dispatch.publish("not.registered", {})
+    broker["now"] += dispatch.BROKER_RETRY_SECONDS
+    broker["up"] = True
+
+    assert dispatch.publish("not.registered", {}) is True
+    assert dispatch.publish("not.registered", {}) is True
+    assert broker["sent"] == 3

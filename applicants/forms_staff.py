@@ -84,3 +84,24 @@ class StopServiceForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand: everyone not yet served today is moved to another date and told."), required=True
     )
+
+
+class DayListForm(forms.Form):
+    """Which day's list to show; ``first`` and ``last`` bound the dates (office time)."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, first, last, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first, self.last = first, last
+        self.fields["date"].widget.attrs.update({"min": first.isoformat(), "max": last.isoformat()})
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if not self.first <= date <= self.last:
+            raise forms.ValidationError(
+                _("Choose a date from %(first)s to %(last)s."),
+                code="out_of_range",
+                params={"first": self.first.strftime("%d-%m-%Y"), "last": self.last.strftime("%d-%m-%Y")},
+            )
+        return date

@@ -15,5 +15,6 @@ urlpatterns = [
     path("<slug:office_code>/counter/", staff.counters, name="counters"),
     path("<slug:office_code>/counter/<int:counter_id>/", staff.counter, name="counter"),
     path("<slug:office_code>/today/", staff.today, name="today"),
+    path("<slug:office_code>/list/", staff.day_list_page, name="day-list"),
     path("<slug:office_code>/today/stop/", staff.stop_service, name="stop-service"),
 ]

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +23,16 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from applicants.day_list import day_list, day_list_csv, day_list_dates
 from applicants.exceptions_staff import NotOfficeStaff, SupervisorOnly
-from applicants.forms_staff import CheckinConfirmForm, CheckinLookupForm, CounterOpenForm, StopServiceForm, WalkinForm
+from applicants.forms_staff import (
+    CheckinConfirmForm,
+    CheckinLookupForm,
+    CounterOpenForm,
+    DayListForm,
+    StopServiceForm,
+    WalkinForm,
+)
 from applicants.models import Booking, QueueEvent, ServiceCounter
 from applicants.queue_selectors import day_summary, display_state, queue_public_cached
 from applicants.services.checkin import (
@@ -346,6 +354,25 @@ def today(request, office):
     summary = day_summary(office=office, now=timezone.now())
     context.update({"summary": summary, "display_url": reverse("display-board", args=[office.display_token])})
     return render(request, "staff/today.html", context)
+
+
+@office_staff_view()
+@require_safe
+def day_list_page(request, office):
+    """The list of the day, to print each morning (or download as CSV) so that the office
+    can go on on paper if the system cannot be reached (``applicants.day_list``)."""
+    today = office_today(office, timezone.now())
+    first, last = day_list_dates(today=today)
+    form = DayListForm(request.GET if "date" in request.GET else {"date": today}, first=first, last=last)
+    date = form.cleaned_data["date"] if form.is_valid() else today
+    listing = day_list(office=office, date=date)
+    if request.GET.get("format") == "csv" and form.is_valid():
+        response = HttpResponse(day_list_csv(listing), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{office.code}-{date.isoformat()}.csv"'
+        return response
+    context = _base_context(request, office, "day_list")
+    context.update({"form": form, "listing": listing, "is_today": date == today, "printed_at": timezone.now()})
+    return render(request, "staff/day_list.html", context, status=200 if form.is_valid() else 400)
 
 
 @office_staff_view(supervisor=True)

@@ -1,0 +1,132 @@
+"""The list of the day (daftar hadir): printed each morning, it lets the office go on
+on paper when the system cannot be reached (applicants/day_list.py)."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from applicants.models import BookingStatus
+from offices.models import Track
+from tests.staff.conftest import DAY, make_booking, make_slots
+
+pytestmark = pytest.mark.django_db
+
+
+def url(office, **params) -> str:
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"/staff/{office.code}/list/" + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def day(slots, other_slots):
+    early, late = dt.time(8, 0), dt.time(10, 0)
+    return {
+        "zaenal": make_booking(slots[(early, Track.REGULAR)], name="Zaenal Arifin"),
+        "ani": make_booking(slots[(early, Track.REGULAR)], name="ani Suryani"),
+        "priority": make_booking(slots[(early, Track.PRIORITY)], name="Yohana Lansia"),
+        "checked": make_booking(
+            slots[(late, Track.REGULAR)], name="Budi Santoso", status=BookingStatus.CHECKED_IN, queue_number="A-007"
+        ),
+        "cancelled": make_booking(slots[(early, Track.REGULAR)], name="Batal Saja", status=BookingStatus.CANCELLED),
+        "moved": make_booking(slots[(late, Track.REGULAR)], name="Pindah Hari", status=BookingStatus.ROLLED_OVER),
+        "elsewhere": make_booking(other_slots[(early, Track.REGULAR)], name="Di Makassar"),
+    }
+
+
+def names_in(html: str, bookings: dict) -> list[str]:
+    """The listed people, in the page's order."""
+    found = [(html.find(b.applicant.full_name), key) for key, b in bookings.items() if b.applicant.full_name in html]
+    return [key for _position, key in sorted(found)]
+
+
+def test_an_officer_sees_everyone_with_a_place_per_session_priority_first_then_by_name(
+    officer_client, office, day, morning
+):
+    response = officer_client.get(url(office))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert names_in(html, day) == ["priority", "ani", "zaenal", "checked"]
+    assert "08.00–10.00 WIB" in html and "10.00–12.00 WIB" in html
+    assert day["zaenal"].code in html
+    assert "A-007" in html
+    assert "4 orang diharapkan." in html
+    assert day["zaenal"].applicant.nik_masked in html
+    assert "Daftar hadir" in html
+
+
+def test_it_is_in_the_staff_menu_for_officers(officer_client, office, morning):
+    html = officer_client.get(f"/staff/{office.code}/checkin/").content.decode()
+
+    assert f'href="/staff/{office.code}/list/"' in html
+
+
+def test_another_day_can_be_listed_ahead(officer_client, office, day, morning):
+    tomorrow = DAY + dt.timedelta(days=1)
+    make_booking(make_slots(office, day=tomorrow)[(dt.time(8, 0), Track.REGULAR)], name="Besok Datang")
+
+    html = officer_client.get(url(office, date=tomorrow.isoformat())).content.decode()
+
+    assert "Besok Datang" in html
+    assert "Zaenal Arifin" not in html
+    assert "1 orang diharapkan." in html
+
+
+@pytest.mark.parametrize("date", ["2026-13-40", "2025-01-01", "2027-06-01"])
+def test_a_bad_or_far_date_is_a_translated_error_and_shows_today(officer_client, office, day, morning, date):
+    response = officer_client.get(url(office, date=date))
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "field-error" in html
+    assert "Zaenal Arifin" in html  # today's list, not nothing
+
+
+def test_the_csv_has_every_listed_person_and_no_full_nik(officer_client, office, day, morning):
+    response = officer_client.get(url(office, date=DAY.isoformat(), format="csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="surabaya-{DAY.isoformat()}.csv"'
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0] == ["Sesi", "Kode booking", "Nama", "NIK", "Jalur", "Layanan", "Status", "Nomor antrean"]
+    assert [row[2] for row in rows[1:]] == ["Yohana Lansia", "ani Suryani", "Zaenal Arifin", "Budi Santoso"]
+    assert rows[4][0] == "10:00-12:00" and rows[4][7] == "A-007"
+    assert all("*" in row[3] for row in rows[1:])
+
+
+def test_a_name_that_looks_like_a_formula_is_not_one_in_a_spreadsheet(officer_client, office, slots, morning):
+    make_booking(slots[(dt.time(8, 0), Track.REGULAR)], name="=HYPERLINK(1)")
+
+    text = officer_client.get(url(office, format="csv")).content.decode("utf-8")
+
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_staff_of_another_office_may_not_see_it(other_officer_client, office, day, morning):
+    assert other_officer_client.get(url(office)).status_code == 403
+    assert other_officer_client.get(url(office, format="csv")).status_code == 403
+
+
+def test_it_reads_in_one_query_whatever_the_number_of_people(
+    officer_client, office, slots, morning, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_booking(slots[(dt.time(8, 0), Track.REGULAR)], name=f"Orang {n}")
+
+    # Session and user, the membership check, the office, and the list itself.
+    with django_assert_max_num_queries(8):
+        response = officer_client.get(url(office))
+
+    assert response.content.decode().count('class="tick-box"') == 30
+
+
+def test_in_english_it_speaks_english(officer_client, office, day, morning):
+    html = officer_client.get(url(office), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "4 people expected." in html
+    assert "Day list, Monday, 23 November 2026" in html

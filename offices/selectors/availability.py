@@ -46,6 +46,7 @@ from offices.cache import (
 from offices.models import Office, Slot, Track
 from offices.selectors.calendar import ClosureIndex
 from offices.selectors.release import office_next_release_at, office_release_window
+from queue_booking.redis_cache import cache_available
 
 logger = logging.getLogger(__name__)
 
@@ -256,13 +257,19 @@ def offices_next_free(*, now: dt.datetime) -> dict[int, NextFree | None] | None:
     try:
         summary = cache.get(NEXT_FREE_KEY)
         if summary is None:
-            if not cache.add(f"{NEXT_FREE_KEY}:claim", 1, NEXT_FREE_CLAIM_SECONDS):
+            claimed = cache.add(f"{NEXT_FREE_KEY}:claim", 1, NEXT_FREE_CLAIM_SECONDS)
+            if not claimed and cache_available(cache):
                 return None
-            try:
+            if not claimed:
+                # Redis is out (queue_booking/redis_cache.py): there is no claim to share,
+                # so each process reads it itself, once per local cache life.
                 summary = _next_free_from_db(now)
-                cache.set(NEXT_FREE_KEY, summary, availability_ttl())
-            finally:
-                cache.delete(f"{NEXT_FREE_KEY}:claim")
+            else:
+                try:
+                    summary = _next_free_from_db(now)
+                    cache.set(NEXT_FREE_KEY, summary, availability_ttl())
+                finally:
+                    cache.delete(f"{NEXT_FREE_KEY}:claim")
     except Exception:  # noqa: BLE001 - an extra on the list: without the cache, the list without it
         logger.warning("cache unavailable; the office list shows no free dates")
         return None

@@ -86,3 +86,11 @@ def test_without_the_cache_the_list_still_answers_without_dates(client, pinned, 
 
     assert response.status_code == 200
     assert "Tanggal kosong pertama" not in response.content.decode()
+
+
+def test_with_redis_out_the_list_still_shows_the_free_dates(client, pinned, surabaya, redis_out):
+    fill(surabaya, WEDNESDAY)
+
+    html = client.get("/", {"q": "surabaya"}).content.decode()
+
+    assert "Tanggal kosong pertama: Kamis, 3 Desember 2026, 50 tempat" in _card(html, "surabaya")

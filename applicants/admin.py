@@ -77,6 +77,7 @@ class BookingAdmin(OfficeScopedAdmin):
         "queue_seq",
         "checked_in_at",
         "queued_at",
+        "queue_session_start",
         "called_at",
         "counter",
         "served_at",

@@ -143,6 +143,17 @@ class Booking(models.Model):
     queued_at = models.DateTimeField(
         _("queued at"), null=True, blank=True, help_text=_("When the booking took its place in the queue (again).")
     )
+    # Set at check-in; see ``applicants.services.queue`` for why a late arrival's differs
+    # from its own session's start.
+    queue_session_start = models.TimeField(
+        _("queues with the session of"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Start of the session whose line this person joined at check-in: their own, or, for a late "
+            "arrival let in by a supervisor, the session running (or the next one) when they came."
+        ),
+    )
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
     counter = models.ForeignKey(
         "ServiceCounter",

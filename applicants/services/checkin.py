@@ -32,7 +32,7 @@ from applicants.exceptions_staff import (
 from applicants.models import Booking, BookingStatus, QueueEvent
 from applicants.proof import checkin_window, proof_verify
 from applicants.services.booking import booking_transition
-from applicants.services.queue import queue_event_log, queue_number_next
+from applicants.services.queue import queue_event_log, queue_number_next, queue_session_for
 from offices.models import Office
 from offices.timeutils import office_now, office_today
 
@@ -170,20 +170,26 @@ def booking_queue(*, booking: Booking, now: dt.datetime, actor=None, reason: str
     """Give ``booking`` (locked, confirmed) its queue number and put it in the queue.
 
     Runs inside the caller's transaction; the number and the status change commit or
-    roll back together, so numbers have no gaps.
+    roll back together, so numbers have no gaps. A late arrival joins the line of the
+    session running now, not of its own (``queue_session_for``).
     """
     seq, number = queue_number_next(office=booking.office, date=booking.date, track=booking.track)
+    session_start = queue_session_for(booking=booking, now=now)
+    detail = {"queue_number": number}
+    if session_start is not None and session_start != booking.slot.start:
+        detail["queues_with_session"] = session_start.strftime("%H:%M")
     booking = booking_transition(
         booking=booking,
         to_status=BookingStatus.CHECKED_IN,
         reason=reason,
         now=now,
         actor=actor,
-        detail={"queue_number": number},
+        detail=detail,
         queue_number=number,
         queue_seq=seq,
         checked_in_at=now,
         queued_at=now,
+        queue_session_start=session_start,
     )
     queue_event_log(booking=booking, action=QueueEvent.Action.CHECKED_IN, now=now, actor=actor)
     return booking

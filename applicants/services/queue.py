@@ -7,19 +7,36 @@ people, never the same one.
 
 Call order (the office's policy): the priority track first; then people who have not
 missed a call ahead of those who have (a first miss sends a person to the back of the
-queue); then by session start; then by the time they took their place in the queue.
+queue); then by the start of the session they queue with; then by the time they took
+their place in the queue.
+
+The session a person queues with is fixed at check-in (``queue_session_start``, see
+``queue_session_for``). Someone who checks in within their session's window queues
+with their own session, so people of an earlier session still go before a later
+session's early arrivals. Someone let in after the window closed (a supervisor's
+``allow_late``) queues with the session running when they came, or the next one if
+they came between sessions (the last one after the day's sessions): they go behind
+the people who came on time for that session and are already waiting, not ahead of
+everyone of the later sessions. Bookings queued before that field existed fall back
+on their own session's start.
+
+Every screen that shows a place in the line (``queue_selectors.queue_position``, the
+counter's "next" list) reads ``queue_waiting``, so what people are told is the order
+in which they are called.
 """
 
 import datetime as dt
 
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from applicants.exceptions_staff import BookingNotCalled, CounterBusy, CounterNotFound
 from applicants.models import Booking, BookingStatus, QueueCounter, QueueEvent, ServiceCounter
+from applicants.proof import checkin_window
 from applicants.services.booking import booking_transition
-from offices.models import QUEUE_PREFIX, Office, Track
-from offices.timeutils import office_today
+from offices.models import QUEUE_PREFIX, Office, Slot, Track
+from offices.timeutils import office_now, office_today
 
 # A second miss ends the visit: the person is marked as not having come.
 MISSES_BEFORE_NO_SHOW = 2
@@ -62,12 +79,43 @@ def queue_event_log(
     )
 
 
+def queue_session_for(*, booking: Booking, now: dt.datetime) -> dt.time | None:
+    """The start of the session whose line ``booking``, checking in at ``now``, joins.
+
+    Within the check-in window: its own session. After the window closed (only a
+    supervisor lets someone in then): the office's session running at ``now`` on its
+    wall clock, else the next one that day, else the day's last one; never a session
+    earlier than its own. Sessions are the day's open capacity rows of any track (the
+    regular and express lines are called by one clock).
+    """
+    slot = booking.slot
+    if slot is None:
+        return None
+    window = checkin_window(booking)
+    if now <= window.closes:
+        return slot.start
+    clock = office_now(booking.office, now).time()
+    sessions = set(
+        Slot.objects.filter(office_id=booking.office_id, date=slot.date, closed=False).values_list("start", "end")
+    )
+    running = [start for start, end in sessions if start <= clock < end]
+    upcoming = [start for start, _end in sessions if start > clock]
+    if running:
+        chosen = max(running)
+    elif upcoming:
+        chosen = min(upcoming)
+    else:
+        chosen = max((start for start, _end in sessions), default=slot.start)
+    return max(chosen, slot.start)
+
+
 def queue_ordered(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
     """Order waiting bookings by the call policy (see the module docstring)."""
     return queryset.annotate(
         track_rank=Case(When(track=Track.PRIORITY, then=Value(0)), default=Value(1), output_field=IntegerField()),
         miss_rank=Case(When(missed_count__gt=0, then=Value(1)), default=Value(0), output_field=IntegerField()),
-    ).order_by("track_rank", "miss_rank", "slot__start", "queued_at", "queue_seq", "id")
+        session_rank=Coalesce("queue_session_start", "slot__start"),
+    ).order_by("track_rank", "miss_rank", "session_rank", "queued_at", "queue_seq", "id")
 
 
 def queue_waiting(*, office: Office, date: dt.date) -> QuerySet[Booking]:

@@ -351,3 +351,21 @@ def test_a_first_check_in_does_not_read_like_a_repeat_in_indonesian(officer_clie
     heading = re.compile(r'<h2 id="ticket-title">(.*?)</h2>')
     assert heading.search(first.text).group(1) == "Check-in berhasil"
     assert heading.search(again.text).group(1) == "Sudah check-in"
+
+
+def test_the_page_tells_the_supervisor_which_line_a_late_arrival_joins(
+    supervisor_client, office, booking, time_machine
+):
+    time_machine.move_to(at(10, 30), tick=False)
+    url = reverse("staff:checkin", args=[office.code])
+
+    response = supervisor_client.post(
+        url, {"action": "confirm", "code": booking.code, "allow_late": "on"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 200
+    assert "In line with the 10:00 session, behind the people who came on time for it." in response.text
+    assert BookingTransition.objects.get(booking=booking, to_status="checked_in").detail == {
+        "queue_number": "A-001",
+        "queues_with_session": "10:00",
+    }

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from applicants.exceptions_staff import BookingNotCalled, CounterBusy
 from applicants.models import BookingStatus, BookingTransition, QueueEvent
+from applicants.queue_selectors import queue_position
 from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import queue_call_next, queue_missed, queue_recall, queue_served
-from offices.models import Track
+from offices.models import Slot, Track
 from tests.staff.conftest import at, make_booking
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +238,86 @@ def test_a_screen_reading_itself_again_leaves_the_persons_messages(officer_clien
     assert 'data-live-refresh="' in live.text and 'id="live-waiting" data-live' in live.text
     assert 'class="messages"' not in live.text
     assert 'class="messages"' in page.text
+
+
+def _let_in_late(office, slot, when, supervisor):
+    booking = make_booking(slot)
+    return checkin_confirm(office=office, booking=booking, now=when, actor=supervisor, allow_late=True).booking
+
+
+def _call_all(office, desk, officer, start):
+    order = []
+    while True:
+        called = queue_call_next(
+            office=office, counter=desk, now=start + dt.timedelta(minutes=len(order)), actor=officer
+        )
+        if called is None:
+            return order
+        order.append(called.id)
+        queue_served(booking=called, now=start + dt.timedelta(minutes=len(order), seconds=30), actor=officer)
+
+
+def test_a_late_arrival_queues_behind_those_on_time_for_the_running_session(office, slots, desk, officer, supervisor):
+    # The 08:00-10:00 session's window closed at 10:00; the 10:00 session is on.
+    early_for_second = _checked_in(office, slots[(dt.time(10), Track.REGULAR)], at(9, 30))
+    on_time_for_second = _checked_in(office, slots[(dt.time(10), Track.EXPRESS)], at(10, 5))
+    late_for_first = _let_in_late(office, slots[(dt.time(8), Track.REGULAR)], at(10, 30), supervisor)
+    after_the_late_one = _checked_in(office, slots[(dt.time(10), Track.REGULAR)], at(10, 40))
+
+    assert late_for_first.queue_session_start == dt.time(10)
+    order = _call_all(office, desk, officer, at(10, 45))
+
+    assert order == [early_for_second.id, on_time_for_second.id, late_for_first.id, after_the_late_one.id]
+
+
+def test_a_late_arrival_between_sessions_queues_with_the_next_one(office, slots, desk, officer, supervisor):
+    afternoon = {
+        track: Slot.objects.create(
+            office=office,
+            date=slots[(dt.time(8), track)].date,
+            start=dt.time(13),
+            end=dt.time(15),
+            track=track,
+            capacity=10,
+        )
+        for track in Track
+    }
+    still_waiting_from_the_morning = _checked_in(office, slots[(dt.time(10), Track.REGULAR)], at(11, 50))
+    early_for_the_afternoon = _checked_in(office, afternoon[Track.REGULAR], at(12, 10))
+    late_for_first = _let_in_late(office, slots[(dt.time(8), Track.REGULAR)], at(12, 30), supervisor)
+    later_for_the_afternoon = _checked_in(office, afternoon[Track.EXPRESS], at(12, 40))
+
+    assert late_for_first.queue_session_start == dt.time(13)
+    order = _call_all(office, desk, officer, at(12, 45))
+
+    assert order == [
+        still_waiting_from_the_morning.id,
+        early_for_the_afternoon.id,
+        late_for_first.id,
+        later_for_the_afternoon.id,
+    ]
+
+
+def test_a_late_arrival_after_the_last_session_queues_with_it(office, slots, desk, officer, supervisor):
+    last_session = _checked_in(office, slots[(dt.time(10), Track.REGULAR)], at(11, 55))
+    late_for_first = _let_in_late(office, slots[(dt.time(8), Track.REGULAR)], at(12, 30), supervisor)
+
+    assert late_for_first.queue_session_start == dt.time(10)
+    assert _call_all(office, desk, officer, at(12, 45)) == [last_session.id, late_for_first.id]
+
+
+def test_on_time_check_ins_keep_their_own_session(office, slots):
+    early = _checked_in(office, slots[(dt.time(10), Track.REGULAR)], at(9, 0))
+    own = _checked_in(office, slots[(dt.time(8), Track.REGULAR)], at(9, 59))
+
+    assert (early.queue_session_start, own.queue_session_start) == (dt.time(10), dt.time(8))
+
+
+def test_the_position_shown_follows_the_call_order_for_a_late_arrival(office, slots, desk, officer, supervisor):
+    on_time = _checked_in(office, slots[(dt.time(10), Track.REGULAR)], at(10, 5))
+    late = _let_in_late(office, slots[(dt.time(8), Track.REGULAR)], at(10, 30), supervisor)
+    now = at(10, 31)
+
+    assert queue_position(booking=on_time, now=now)["position"] == 1
+    assert queue_position(booking=late, now=now)["position"] == 2
+    assert queue_call_next(office=office, counter=desk, now=now, actor=officer).id == on_time.id

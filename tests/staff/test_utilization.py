@@ -1,6 +1,7 @@
 """Utilization: booked against offered places, per office and per day, for the right people."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -87,3 +88,20 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, rows):
 
     assert response.status_code == 302
     assert "/staff/login/" in response["Location"]
+
+
+def test_office_bars_are_labelled_with_the_office_name_and_its_code(client, rows, office, other_office):
+    staff_groups_sync()
+    user = factories.UserFactory(username="pusat", is_staff=True)
+    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    client.force_login(user)
+
+    page = client.get("/staff/utilization/").content.decode()
+    chart = page[page.index('id="offices-caption"') : page.index("</figure>", page.index('id="offices-caption"'))]
+
+    labels = re.findall(r'<span class="bar-label"[^>]*>(.*?)</span>\s*<div class="bar-track">', chart, re.S)
+    assert [re.sub(r"<[^>]+>", "", label).split() for label in labels] == [
+        [*office.name.split(), "surabaya"],
+        [*other_office.name.split(), "makassar"],
+    ]
+    assert '<span class="bar-code">surabaya</span>' in chart

@@ -30,7 +30,15 @@ from django.utils.translation import gettext_lazy
 from applicants import dispatch
 from applicants.identity import secret_decrypt
 from applicants.models import Applicant, Booking, Notification
-from applicants.proof import booking_ics, checkin_window, date_label, proof_url, session_label, what_to_bring
+from applicants.proof import (
+    booking_ics,
+    checkin_window,
+    date_label,
+    proof_url,
+    session_label,
+    what_to_bring,
+    what_to_bring_note,
+)
 from offices.templatetags.public_ui import clock
 from queue_booking.redis_cache import cache_available
 
@@ -305,6 +313,7 @@ def notification_context(notification: Notification) -> dict:
         "checkin_opens": clock(window.opens) if window else "",
         "checkin_closes": clock(window.closes) if window else "",
         "what_to_bring": what_to_bring(booking.service) if has_session else [],
+        "what_to_bring_note": what_to_bring_note(booking.service) if has_session else "",
         "link": _booking_link(booking),
         "site_url": settings.SITE_URL,
     }

@@ -179,37 +179,41 @@ def checkin_window(booking: Booking) -> CheckinWindow | None:
     )
 
 
-_ORIGINALS = gettext_lazy("Bring the originals; photocopies are not needed.")
+# Documents only: what a person checks off before leaving home. How to bring them is
+# said once, as a sentence under the list (``what_to_bring_note``), not as one more item.
 WHAT_TO_BRING = {
     Service.NEW: [
         gettext_lazy("Electronic identity card (e-KTP)"),
         gettext_lazy("Family card (Kartu Keluarga)"),
         gettext_lazy("Birth certificate, marriage certificate or school diploma showing your name and birth date"),
-        _ORIGINALS,
     ],
     Service.RENEWAL: [
         gettext_lazy("Electronic identity card (e-KTP)"),
         gettext_lazy("Your current passport"),
-        _ORIGINALS,
     ],
     Service.REPLACEMENT_LOST: [
         gettext_lazy("Electronic identity card (e-KTP)"),
         gettext_lazy("Family card (Kartu Keluarga)"),
         gettext_lazy("Police report of the loss (surat keterangan hilang)"),
         gettext_lazy("Birth certificate, marriage certificate or school diploma showing your name and birth date"),
-        _ORIGINALS,
     ],
     Service.REPLACEMENT_DAMAGED: [
         gettext_lazy("Electronic identity card (e-KTP)"),
         gettext_lazy("The damaged passport"),
         gettext_lazy("Family card (Kartu Keluarga)"),
-        _ORIGINALS,
     ],
 }
+BRING_ORIGINALS = gettext_lazy("Bring these documents in the original; photocopies are not needed.")
 
 
 def what_to_bring(service: str) -> list[str]:
+    """The documents to bring for ``service``, in the active language."""
     return [str(item) for item in WHAT_TO_BRING.get(service, WHAT_TO_BRING[Service.NEW])]
+
+
+def what_to_bring_note(service: str) -> str:
+    """The instruction that goes with the list of documents (the same for every service today)."""
+    return str(BRING_ORIGINALS)
 
 
 def proof_url(booking: Booking, token: str) -> str:
@@ -305,6 +309,8 @@ def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
             line(_("What to bring"), 12, "B")
             for item in what_to_bring(booking.service):
                 line(f"- {item}")
+            pdf.ln(1)
+            line(what_to_bring_note(booking.service))
             pdf.ln(3)
         line(_("The service is free of charge. Never pay anyone for a booking."), 10, "I")
         return bytes(pdf.output())
@@ -339,6 +345,7 @@ def booking_ics(booking: Booking, language: str | None = None) -> bytes:
             % {"opens": clock(window.opens), "closes": clock(window.closes), "zone": office.tz_abbreviation},
             _("What to bring"),
             *(f"- {item}" for item in what_to_bring(booking.service)),
+            what_to_bring_note(booking.service),
         ]
         event.add("description", "\n".join(description))
         alarm = Alarm()

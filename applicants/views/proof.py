@@ -21,6 +21,7 @@ from applicants.proof import (
     session_label,
     token_matches,
     what_to_bring,
+    what_to_bring_note,
 )
 from applicants.selectors import booking_get_for_token
 from offices.templatetags.public_ui import clock
@@ -70,6 +71,7 @@ def proof_page(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "checkin_opens": clock(window.opens) if window else "",
         "checkin_closes": clock(window.closes) if window else "",
         "what_to_bring": what_to_bring(booking.service),
+        "what_to_bring_note": what_to_bring_note(booking.service),
         "token": token,
     }
     return _private(render(request, "applicants/proof.html", context))

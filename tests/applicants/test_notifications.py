@@ -70,6 +70,27 @@ def test_the_confirmation_email_has_text_html_the_proof_link_and_the_calendar(bo
     assert [a[0] for a in email.attachments] == [f"{body['code']}.ics"]
 
 
+def test_the_email_lists_documents_and_says_how_to_bring_them_after_the_list(booked, published):
+    booked(language="en")
+
+    run_all(published)
+
+    [email] = mail.outbox
+    lines = email.body.splitlines()
+    documents = lines[lines.index("What to bring:") + 1 :]
+    assert documents[:5] == [
+        "- Electronic identity card (e-KTP)",
+        "- Family card (Kartu Keluarga)",
+        "- Birth certificate, marriage certificate or school diploma showing your name and birth date",
+        "",
+        "Bring these documents in the original; photocopies are not needed.",
+    ]
+    html, _mimetype = email.alternatives[0]
+    items = html[html.index("<ul") : html.index("</ul>")]
+    assert "photocopies" not in items
+    assert '<p style="margin:8px 0 0;">Bring these documents in the original; photocopies are not needed.</p>' in html
+
+
 def test_the_email_is_in_the_bookings_language(booked, published):
     booked(language="id")
 

@@ -20,6 +20,7 @@ from applicants.proof import (
     proof_sign,
     proof_verify,
     what_to_bring,
+    what_to_bring_note,
 )
 from tests.applicants.conftest import payload
 from tests.factories import SlotFactory
@@ -159,6 +160,27 @@ def test_what_to_bring_depends_on_the_service():
     assert len({tuple(new), tuple(renewal), tuple(lost), tuple(damaged)}) == 4
 
 
+SERVICES = ["new", "renewal", "replacement_lost", "replacement_damaged"]
+NOTE = {
+    "en": "Bring these documents in the original; photocopies are not needed.",
+    "id": "Bawa dokumen-dokumen ini dalam bentuk asli; fotokopi tidak diperlukan.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+@pytest.mark.parametrize("service", SERVICES)
+def test_what_to_bring_lists_documents_and_says_how_to_bring_them_apart(service, language):
+    with translation.override(language):
+        documents, note = what_to_bring(service), what_to_bring_note(service)
+
+    assert note == NOTE[language]
+    assert note not in documents
+    # No list item is an instruction in disguise.
+    assert not [
+        item for item in documents if re.search(r"photocop|fotokopi|\boriginals?\b|\basli\b|^Bring|^Bawa", item)
+    ]
+
+
 # --- Rendered forms ---------------------------------------------------------------------------
 
 
@@ -210,6 +232,17 @@ def test_the_pdf_states_code_office_date_session_window_and_what_to_bring(booked
     ):
         assert expected in text, expected
     assert b"/Subtype /Image" in data
+
+
+@pytest.mark.django_db
+def test_the_pdf_says_how_to_bring_the_documents_as_a_sentence_not_a_list_item(booked):
+    booking, _token = booked
+
+    text = pdf_text(proof_pdf(booking, "en"))
+
+    assert "(- Your current passport)" in text
+    assert "(Bring these documents in the original; photocopies are not needed.)" in text
+    assert "(- Bring" not in text
 
 
 NO_LONGER_VALID = [
@@ -267,6 +300,11 @@ def test_the_calendar_file_parses_and_holds_the_session(booked):
     assert str(event["uid"]).startswith(booking.code)
     assert "Surabaya" in str(event["location"])
     assert booking.code in str(event["description"])
+    assert str(event["description"]).splitlines()[-3:] == [
+        "- Electronic identity card (e-KTP)",
+        "- Your current passport",
+        NOTE["en"],
+    ]
     assert calendar.walk("VALARM")
     assert calendar.walk("VTIMEZONE")
 
@@ -294,6 +332,19 @@ def test_the_proof_page_behind_the_secret_link(client, booked):
         assert expected in html, expected
     assert response["Cache-Control"] == "no-store"
     assert "noindex" in response["X-Robots-Tag"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_the_proof_page_lists_only_documents_and_gives_the_instruction_as_a_sentence(client, booked, language):
+    booking, token = booked
+
+    html = client.get(f"/b/{booking.code}/{token}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    checklist = re.search(r'<ul class="checklist">(.*?)</ul>', html, re.S).group(1)
+    with translation.override(language):
+        assert re.findall(r"<li>(.*?)</li>", checklist) == what_to_bring("renewal")
+    assert f'<p class="bring-note">{NOTE[language]}</p>' in html
 
 
 @pytest.mark.django_db

@@ -22,8 +22,8 @@ class Applicant(models.Model):
 
     # Unique by a constraint, not ``unique=True``: on PostgreSQL the latter also builds a
     # LIKE (pattern-ops) index, one more index written on every booking, read by nothing.
-    nik_hash = models.CharField(max_length=64)
-    nik_encrypted = models.TextField()
+    nik_hash = models.CharField(_("NIK hash"), max_length=64)
+    nik_encrypted = models.TextField(_("NIK (encrypted)"))
     nik_masked = models.CharField(_("NIK"), max_length=16)
     full_name = models.CharField(_("full name"), max_length=150)
     birth_date = models.DateField(_("date of birth"))
@@ -31,8 +31,8 @@ class Applicant(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     language = models.CharField(_("language"), max_length=5, default="id")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("applicant")
@@ -88,14 +88,16 @@ class Booking(models.Model):
     # it: the booking service tells a code collision by it.
     code = models.CharField(_("booking code"), max_length=8)
     # SHA-256 of the secret token in the proof link: what a request is checked against.
-    token_hash = models.CharField(max_length=64)
+    token_hash = models.CharField(_("token hash"), max_length=64)
     # The same token, Fernet-encrypted with the personal-data keys, so "find my booking"
     # (code + NIK) and the emails can hand back the link already printed on the proof.
-    token_encrypted = models.TextField(blank=True, default="")
-    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="bookings")
+    token_encrypted = models.TextField(_("token (encrypted)"), blank=True, default="")
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="bookings"
+    )
     # Copied from the applicant so the database can enforce "one active booking per
     # person" with a partial unique index.
-    nik_hash = models.CharField(max_length=64)
+    nik_hash = models.CharField(_("NIK hash"), max_length=64)
     person_slot = models.PositiveSmallIntegerField(_("booking number of this person"), default=1)
 
     # No index of its own: ``booking_office_day_status`` starts with the office.
@@ -209,13 +211,17 @@ class Booking(models.Model):
 class BookingTransition(models.Model):
     """Every status change: who, when, from, to, why."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    reason = models.CharField(max_length=64)
-    detail = models.JSONField(default=dict, blank=True)
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from status"), max_length=12, blank=True)
+    to_status = models.CharField(_("to status"), max_length=12)
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("done by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reason = models.CharField(_("reason"), max_length=64)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -230,18 +236,20 @@ class IdempotencyKey(models.Model):
     """A stored answer to a POST made with an ``Idempotency-Key`` header."""
 
     class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", "in progress"
-        DONE = "done", "done"
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
 
-    key = models.CharField(max_length=255)
-    scope = models.CharField(max_length=100)
-    fingerprint = models.CharField(max_length=64)
-    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(db_index=True)
+    key = models.CharField(_("key"), max_length=255)
+    scope = models.CharField(_("scope"), max_length=100)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_unique")]
 
     def __str__(self) -> str:
@@ -252,11 +260,13 @@ class QueueCounter(models.Model):
     """The last queue number handed out per office, day and track."""
 
     office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
-    track = models.CharField(max_length=10, choices=Track.choices)
-    last_number = models.PositiveIntegerField(default=0)
+    date = models.DateField(_("date"))
+    track = models.CharField(_("track"), max_length=10, choices=Track.choices)
+    last_number = models.PositiveIntegerField(_("last number given"), default=0)
 
     class Meta:
+        verbose_name = _("queue number counter")
+        verbose_name_plural = _("queue number counters")
         constraints = [models.UniqueConstraint(fields=["office", "date", "track"], name="queue_counter_unique")]
 
     def __str__(self) -> str:
@@ -291,12 +301,18 @@ class QueueEvent(models.Model):
         MISSED = "missed", _("Missed")
 
     office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="queue_events")
-    counter = models.ForeignKey(ServiceCounter, null=True, blank=True, on_delete=models.SET_NULL)
-    action = models.CharField(max_length=12, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    at = models.DateTimeField()
+    date = models.DateField(_("date"))
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="queue_events"
+    )
+    counter = models.ForeignKey(
+        ServiceCounter, verbose_name=_("counter"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("done by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(_("time"))
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -326,19 +342,25 @@ class Notification(models.Model):
         SMS = "sms", _("SMS / WhatsApp")
 
     class State(models.TextChoices):
-        PENDING = "pending", "pending"
-        SENT = "sent", "sent"
-        FAILED = "failed", "failed"
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     # No index of its own: ``notification_once`` starts with the booking.
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications", db_index=False)
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    channel = models.CharField(max_length=8, choices=Channel.choices)
-    dedupe_key = models.CharField(max_length=100)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    booking = models.ForeignKey(
+        Booking,
+        verbose_name=_("booking"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=100)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

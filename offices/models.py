@@ -86,12 +86,14 @@ class Office(models.Model):
     checkin_late_minutes = models.PositiveSmallIntegerField(
         _("check-in closes (minutes after the session ends)"), default=0
     )
-    display_token = models.CharField(max_length=64, unique=True, default=new_display_token, editable=False)
+    display_token = models.CharField(
+        _("display board token"), max_length=64, unique=True, default=new_display_token, editable=False
+    )
 
     data_confidence = models.CharField(_("data confidence"), max_length=10, blank=True)
     data_notes = models.TextField(_("data notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["province", "name"]
@@ -267,7 +269,9 @@ class OfficeMembership(models.Model):
         OFFICER = "officer", _("Officer")
         SUPERVISOR = "supervisor", _("Supervisor")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.OFFICER)
 

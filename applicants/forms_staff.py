@@ -105,3 +105,19 @@ class DayListForm(forms.Form):
                 params={"first": self.first.strftime("%d-%m-%Y"), "last": self.last.strftime("%d-%m-%Y")},
             )
         return date
+
+
+class PaperServedForm(forms.Form):
+    """The people a supervisor ticks on the day list as served on paper."""
+
+    served = forms.TypedMultipleChoiceField(
+        coerce=int,
+        error_messages={
+            "required": _("Tick at least one person served on paper."),
+            "invalid_choice": _("The list changed meanwhile: look at it again and tick once more."),
+        },
+    )
+
+    def __init__(self, *args, booking_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["served"].choices = [(booking_id, booking_id) for booking_id in booking_ids]

@@ -30,6 +30,7 @@ from applicants.forms_staff import (
     CheckinLookupForm,
     CounterOpenForm,
     DayListForm,
+    PaperServedForm,
     StopServiceForm,
     WalkinForm,
 )
@@ -44,6 +45,8 @@ from applicants.services.checkin import (
     checkin_find,
     checkin_preview,
 )
+from applicants.services.paper import RECORDABLE as PAPER_RECORDABLE
+from applicants.services.paper import paper_served_record
 from applicants.services.queue import (
     counter_current,
     counter_get,
@@ -357,12 +360,17 @@ def today(request, office):
 
 
 @office_staff_view()
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def day_list_page(request, office):
     """The list of the day, to print each morning (or download as CSV) so that the office
-    can go on on paper if the system cannot be reached (``applicants.day_list``)."""
-    today = office_today(office, timezone.now())
+    can go on on paper if the system cannot be reached (``applicants.day_list``). On
+    today's list a supervisor then records who was served on paper
+    (``applicants.services.paper``)."""
+    now = timezone.now()
+    today = office_today(office, now)
     first, last = day_list_dates(today=today)
+    if request.method == "POST":
+        return _paper_served(request, office, today=today, now=now)
     form = DayListForm(request.GET if "date" in request.GET else {"date": today}, first=first, last=last)
     date = form.cleaned_data["date"] if form.is_valid() else today
     listing = day_list(office=office, date=date)
@@ -370,9 +378,61 @@ def day_list_page(request, office):
         response = HttpResponse(day_list_csv(listing), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{office.code}-{date.isoformat()}.csv"'
         return response
+    return _day_list_render(
+        request, office, form=form, listing=listing, today=today, status=200 if form.is_valid() else 400
+    )
+
+
+def _day_list_render(request, office, *, form, listing, today, paper_form=None, status=200):
     context = _base_context(request, office, "day_list")
-    context.update({"form": form, "listing": listing, "is_today": date == today, "printed_at": timezone.now()})
-    return render(request, "staff/day_list.html", context, status=200 if form.is_valid() else 400)
+    can_record = context["is_supervisor"] and listing.date == today
+    context.update(
+        {
+            "form": form,
+            "listing": listing,
+            "can_record": can_record,
+            "paper_form": paper_form or (PaperServedForm(booking_ids=[]) if can_record else None),
+            "recordable": PAPER_RECORDABLE,
+            "printed_at": timezone.now(),
+        }
+    )
+    return render(request, "staff/day_list.html", context, status=status)
+
+
+def _paper_served(request, office, *, today, now):
+    if request.staff_role != OfficeMembership.Role.SUPERVISOR:
+        raise PermissionDenied(SupervisorOnly().detail)
+    listing = day_list(office=office, date=today)
+    booking_ids = [b.id for session in listing.sessions for b in session.bookings if b.status in PAPER_RECORDABLE]
+    paper_form = PaperServedForm(request.POST, booking_ids=booking_ids)
+    if not paper_form.is_valid():
+        form = DayListForm({"date": today}, first=today, last=today)
+        return _day_list_render(
+            request, office, form=form, listing=listing, today=today, paper_form=paper_form, status=400
+        )
+    result = paper_served_record(
+        office=office, booking_ids=paper_form.cleaned_data["served"], now=now, actor=request.user
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d person recorded as served on paper.",
+            "%(count)d people recorded as served on paper.",
+            result.recorded,
+        )
+        % {"count": result.recorded},
+    )
+    if result.skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d ticked booking had changed meanwhile and was left as it is.",
+                "%(count)d ticked bookings had changed meanwhile and were left as they are.",
+                result.skipped,
+            )
+            % {"count": result.skipped},
+        )
+    return redirect("staff:day-list", office_code=office.code)
 
 
 @office_staff_view(supervisor=True)

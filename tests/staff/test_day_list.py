@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from applicants.models import BookingStatus
+from applicants.models import Booking, BookingStatus
 from offices.models import Track
 from tests.staff.conftest import DAY, make_booking, make_slots
 
@@ -130,3 +130,81 @@ def test_in_english_it_speaks_english(officer_client, office, day, morning):
 
     assert "4 people expected." in html
     assert "Day list, Monday, 23 November 2026" in html
+
+
+# --- After a day on paper: the supervisor records who was served ---------------------
+
+
+def record(client, office, *bookings):
+    return client.post(url(office), {"served": [b.id for b in bookings]})
+
+
+def test_a_supervisor_records_people_served_on_paper_through_the_life_cycle(
+    supervisor_client, supervisor, office, day, morning
+):
+    response = record(supervisor_client, office, day["zaenal"], day["checked"])
+
+    assert response.status_code == 302
+    for key in ("zaenal", "checked"):
+        booking = day[key]
+        booking.refresh_from_db()
+        assert booking.status == BookingStatus.SERVED
+        steps = list(booking.transitions.order_by("id").values_list("to_status", "reason", "actor"))
+        assert steps[-1] == (BookingStatus.SERVED, "served_on_paper", supervisor.id)
+        assert booking.served_at is None  # no time is made up
+    assert [
+        s for s, _r, _a in day["zaenal"].transitions.order_by("id").values_list("to_status", "reason", "actor")
+    ] == [
+        "checked_in",
+        "called",
+        "served",
+    ]
+    day["ani"].refresh_from_db()
+    assert day["ani"].status == BookingStatus.CONFIRMED
+    page = supervisor_client.get(url(office)).content.decode()
+    assert "2 orang dicatat telah dilayani di atas kertas." in page
+
+
+def test_ticking_nobody_is_a_translated_error_and_changes_nothing(supervisor_client, office, day, morning):
+    response = supervisor_client.post(url(office), {})
+
+    assert response.status_code == 400
+    assert "Centang minimal satu orang" in response.content.decode()
+    assert not Booking.objects.filter(status=BookingStatus.SERVED).exists()
+
+
+def test_a_booking_that_is_not_on_todays_list_is_refused_and_nothing_changes(supervisor_client, office, day, morning):
+    response = record(supervisor_client, office, day["zaenal"], day["cancelled"])
+
+    assert response.status_code == 400
+    day["zaenal"].refresh_from_db()
+    assert day["zaenal"].status == BookingStatus.CONFIRMED
+
+
+def test_only_a_supervisor_records_and_only_on_todays_list(officer_client, office, day, morning):
+    assert record(officer_client, office, day["zaenal"]).status_code == 403
+    day["zaenal"].refresh_from_db()
+    assert day["zaenal"].status == BookingStatus.CONFIRMED
+    assert 'name="served"' not in officer_client.get(url(office)).content.decode()
+
+
+def test_the_supervisor_sees_a_box_per_person_not_yet_served(supervisor_client, office, day, morning):
+    html = supervisor_client.get(url(office)).content.decode()
+
+    assert html.count('name="served"') == 4
+    tomorrow = supervisor_client.get(url(office, date=(DAY + dt.timedelta(days=1)).isoformat())).content.decode()
+    assert 'name="served"' not in tomorrow
+
+
+def test_a_booking_changed_meanwhile_is_skipped_and_counted(office, day, supervisor, morning):
+    from django.utils import timezone
+
+    from applicants.services.paper import paper_served_record
+
+    ids = [day["zaenal"].id, day["cancelled"].id, day["elsewhere"].id]
+    result = paper_served_record(office=office, booking_ids=ids, now=timezone.now(), actor=supervisor)
+
+    assert (result.recorded, result.skipped) == (1, 2)
+    day["cancelled"].refresh_from_db()
+    day["elsewhere"].refresh_from_db()
+    assert (day["cancelled"].status, day["elsewhere"].status) == ("cancelled", "confirmed")

@@ -14,10 +14,13 @@ import time
 
 from celery import current_app
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
 BROKER_RETRY_SECONDS = 5.0
+# A broker that cannot be reached (kombu wraps socket errors in its OperationalError).
+BROKER_OUT = (OperationalError, OSError)
 # Until when this process leaves the broker alone (monotonic clock; 0: not down).
 _down_until = 0.0
 
@@ -43,9 +46,12 @@ def publish(name: str, kwargs: dict, *, countdown: float | None = None) -> bool:
             task.apply_async(kwargs=kwargs, countdown=countdown, ignore_result=True)
         else:
             current_app.send_task(name, kwargs=kwargs, countdown=countdown, ignore_result=True)
-    except Exception:  # noqa: BLE001 - the committed write must stand; sweeps retry
+    except BROKER_OUT:
         logger.exception("could not enqueue task %s; not trying again for %.0f s", name, BROKER_RETRY_SECONDS)
         _down_until = time.monotonic() + BROKER_RETRY_SECONDS
+        return False
+    except Exception:  # noqa: BLE001 - the committed write must stand; sweeps retry
+        logger.exception("could not enqueue task %s", name)
         return False
     _down_until = 0.0
     return True

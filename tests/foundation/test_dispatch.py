@@ -43,3 +43,14 @@ def test_after_the_pause_it_tries_again_and_goes_on_once_the_broker_answers(brok
     assert dispatch.publish("not.registered", {}) is True
     assert dispatch.publish("not.registered", {}) is True
     assert broker["sent"] == 3
+
+
+def test_an_error_that_is_not_the_broker_does_not_stop_later_sends(broker, monkeypatch):
+    def broken(name, **options):
+        broker["sent"] += 1
+        raise ValueError("bad task arguments")
+
+    monkeypatch.setattr(dispatch.current_app, "send_task", broken)
+
+    assert [dispatch.publish("not.registered", {}) for _ in range(3)] == [False, False, False]
+    assert broker["sent"] == 3

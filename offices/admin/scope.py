@@ -1,9 +1,11 @@
 """Who may manage which offices in the admin, and helpers the admin pages share."""
 
 from django.contrib import admin, messages
+from django.utils import formats
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from offices.models import Office, OfficeMembership
+from offices.models import Office, OfficeMembership, Track
 from offices.selectors import user_is_central_admin, user_office_ids
 
 SUPERVISOR = OfficeMembership.Role.SUPERVISOR
@@ -54,17 +56,26 @@ def report_conflicts(request, office: Office, conflicts) -> None:
     if not conflicts:
         return
     listed = "; ".join(
-        f"{c.date:%Y-%m-%d} {c.start:%H:%M} {c.track}: {c.booked} booked, plan {c.wanted}"
+        _("%(date)s %(start)s %(track)s: %(booked)d booked, plan %(wanted)d")
+        % {
+            "date": formats.date_format(c.date, "SHORT_DATE_FORMAT"),
+            "start": f"{c.start:%H:%M}",
+            "track": Track(c.track).label,
+            "booked": c.booked,
+            "wanted": c.wanted,
+        }
         for c in conflicts[:MAX_CONFLICTS_LISTED]
     )
+    if len(conflicts) > MAX_CONFLICTS_LISTED:
+        listed += "; …"
     messages.warning(
         request,
         ngettext(
-            "%(office)s: %(count)d session keeps its old capacity because more places are booked "
-            "than the new plan gives (%(listed)s). Move the excess bookings first.",
-            "%(office)s: %(count)d sessions keep their old capacity because more places are booked "
-            "than the new plan gives (%(listed)s). Move the excess bookings first.",
+            "%(office)s: %(count)d session has more places booked than the new plan gives (%(listed)s). "
+            "It keeps those bookings but takes no new ones; move the excess bookings to follow the plan.",
+            "%(office)s: %(count)d sessions have more places booked than the new plan gives (%(listed)s). "
+            "They keep those bookings but take no new ones; move the excess bookings to follow the plan.",
             len(conflicts),
         )
-        % {"office": office.code, "count": len(conflicts), "listed": listed},
+        % {"office": office.name, "count": len(conflicts), "listed": listed},
     )

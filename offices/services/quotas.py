@@ -2,7 +2,8 @@
 
 DESIGN rule 1: nothing may lower a capacity below what is already booked. Lowering
 refuses (one row: ``CapacityBelowBooked``) or, when a whole plan is pushed onto many
-rows, leaves those rows as they are and reports them, so a supervisor can move the
+rows, lowers a row that holds more bookings than the plan gives only down to its
+bookings, so it takes no new ones, and reports it, so a supervisor can move the
 excess explicitly. The CHECK constraint ``booked <= capacity`` is the backstop.
 """
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 
 from offices import signals
 from offices.cache import availability_invalidate, availability_invalidate_many
@@ -53,6 +54,8 @@ class SlotConflict:
     track: str
     booked: int
     wanted: int  # the capacity the plan asked for (0: the session is gone)
+    # The row now holds exactly ``booked`` places: it takes no new bookings, and the
+    # ``booked - wanted`` excess stays until someone moves it.
 
 
 @dataclass
@@ -130,10 +133,13 @@ def office_slots_resync(*, office: Office, now: dt.datetime) -> ResyncResult:
     """Make the office's future rows (from tomorrow, office-local) follow its plan.
 
     For each date the plan is its overrides, or else its weekly sessions. Rows the plan
-    lacks are created; rows whose capacity or end differs are updated (capacity only
-    where it stays at or above ``booked``); rows the plan no longer has are removed if
-    nothing is booked on them. Everything else is reported in ``conflicts``. Closed
-    rows stay closed. Today and the past are never touched: they are being served.
+    lacks are created; rows whose capacity or end differs are updated; rows the plan no
+    longer has are removed if nothing is booked on them. A row with more bookings than
+    the plan gives it (0 for a removed session) is lowered to its bookings, never
+    below, so it takes no new ones, and is reported in ``conflicts``: keeping its old
+    capacity would go on selling places the supervisor took away (and a session moved
+    to another time would count twice on dates that hold bookings). Closed rows stay
+    closed. Today and the past are never touched: they are being served.
     """
     result = ResyncResult()
     first = office_today(office, now) + dt.timedelta(days=1)
@@ -202,12 +208,19 @@ def _update_changed(wanted, rows, result: ResyncResult, touched: set) -> None:
     for (end, capacity), group in groups.items():
         ids = [row.id for row in group]
         Slot.objects.filter(id__in=ids).exclude(end=end).update(end=end)
-        # Conditional on booked, so a booking that lands meanwhile cannot be squeezed out.
+        # Conditional on booked, so a booking that lands meanwhile cannot be squeezed out:
+        # each UPDATE re-checks its row under the row lock.
         result.updated += Slot.objects.filter(id__in=ids, booked__lte=capacity).update(capacity=capacity)
         result.raised_slot_ids += [row.id for row in group if capacity > row.capacity]
-        for row in Slot.objects.filter(id__in=ids, booked__gt=capacity):
-            result.conflicts.append(SlotConflict(row.id, row.date, row.start, row.track, row.booked, capacity))
+        _lower_to_booked(Slot.objects.filter(id__in=ids, booked__gt=capacity), capacity, result)
         touched.update(row.date for row in group)
+
+
+def _lower_to_booked(rows, wanted: int, result: ResyncResult) -> None:
+    """Rows with more bookings than ``wanted``: as low as their bookings allow, reported."""
+    rows.exclude(capacity=F("booked")).update(capacity=F("booked"))
+    for row in rows.order_by("date", "start", "track"):
+        result.conflicts.append(SlotConflict(row.id, row.date, row.start, row.track, row.booked, wanted))
 
 
 def _remove_dropped(wanted, rows, result: ResyncResult, touched: set) -> None:
@@ -227,5 +240,4 @@ def _remove_dropped(wanted, rows, result: ResyncResult, touched: set) -> None:
         if deleted:
             result.removed += 1
         else:
-            current = Slot.objects.filter(id=row.id).values_list("booked", flat=True).first() or row.booked
-            result.conflicts.append(SlotConflict(row.id, row.date, row.start, row.track, current, 0))
+            _lower_to_booked(Slot.objects.filter(id=row.id, booked__gt=0), 0, result)

@@ -82,10 +82,11 @@ def test_a_supervisor_cannot_edit_another_office(client, supervisor_a, office_b)
     assert office_b.online_booking is True and office_b.phone == ""
 
 
-def test_a_supervisor_can_edit_sessions_of_their_office_and_future_rows_follow(client, supervisor_a, office_a, rows):
-    templates = list(SessionTemplate.objects.filter(office=office_a).order_by("weekday", "start"))
+def _office_form(office: Office, **fields) -> dict:
+    """The supervisor's office form as the admin sends it back, sessions unchanged."""
+    templates = list(SessionTemplate.objects.filter(office=office).order_by("weekday", "start"))
     data = {
-        "phone": "031-123",
+        "phone": "",
         "online_booking": "on",
         "opening_time": "07:30",
         "closing_time": "16:00",
@@ -100,15 +101,21 @@ def test_a_supervisor_can_edit_sessions_of_their_office_and_future_rows_follow(c
         data.update(
             {
                 f"session_templates-{n}-id": str(template.pk),
-                f"session_templates-{n}-office": str(office_a.pk),
+                f"session_templates-{n}-office": str(office.pk),
                 f"session_templates-{n}-weekday": str(template.weekday),
                 f"session_templates-{n}-start": template.start.strftime("%H:%M"),
                 f"session_templates-{n}-end": template.end.strftime("%H:%M"),
-                f"session_templates-{n}-capacity_regular": "25" if n == 0 else str(template.capacity_regular),
+                f"session_templates-{n}-capacity_regular": str(template.capacity_regular),
                 f"session_templates-{n}-capacity_express": str(template.capacity_express),
                 f"session_templates-{n}-capacity_priority": str(template.capacity_priority),
             }
         )
+    return {**data, **fields}
+
+
+def test_a_supervisor_can_edit_sessions_of_their_office_and_future_rows_follow(client, supervisor_a, office_a, rows):
+    data = _office_form(office_a, phone="031-123")
+    data["session_templates-0-capacity_regular"] = "25"
 
     response = client.post(change_url("office", office_a.pk), data)
 
@@ -217,7 +224,9 @@ def test_the_bulk_quota_action_asks_then_sets_the_quota_of_many_offices(
         assert not monday.filter(track="priority").exists()
 
 
-def test_the_bulk_quota_action_reports_sessions_it_could_not_lower(client, central_admin, office_a, rows):
+def test_the_bulk_quota_action_lowers_booked_sessions_only_to_their_bookings_and_says_so(
+    client, central_admin, office_a, rows
+):
     Slot.objects.filter(office=office_a, date=MONDAY, start=dt.time(8), track="regular").update(booked=9)
 
     done = client.post(
@@ -231,12 +240,26 @@ def test_the_bulk_quota_action_reports_sessions_it_could_not_lower(client, centr
             "priority": "0",
         },
         follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(8), track="regular").capacity == 10
+    assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(8), track="regular").capacity == 9
     assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(10), track="regular").capacity == 5
-    assert "9 booked" in done.content.decode()
+    assert "08:00 Regular: 9 booked, plan 5" in done.content.decode()
+    assert "takes no new ones" in done.content.decode()
     assert not Office.objects.filter(pk=office_a.pk, session_templates__capacity_express__gt=0).exists()
+
+
+def test_the_sessions_a_new_plan_cannot_lower_are_listed_in_indonesian(client, supervisor_a, office_a, rows):
+    Slot.objects.filter(office=office_a, date=MONDAY, start=dt.time(8), track="regular").update(booked=9)
+    data = _office_form(office_a)
+    data["session_templates-0-capacity_regular"] = "2"
+
+    done = client.post(change_url("office", office_a.pk), data, follow=True, HTTP_ACCEPT_LANGUAGE="id")
+
+    text = " ".join(str(m) for m in done.context["messages"])
+    assert "08:00 Reguler: 9 dipesan, rencana 2" in text
+    assert "booked" not in text and "regular" not in text
 
 
 def test_closing_a_day_says_how_many_bookings_are_being_moved(client, supervisor_a, office_a, rows):

@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from offices.exceptions import CapacityBelowBooked, InvalidQuota
 from offices.models import DateOverride, SessionTemplate, Slot
 from offices.services import office_set_daily_quota, office_slots_resync, offices_release, slot_set_capacity
+from offices.services.capacity import slot_take
 from offices.services.quotas import split_quota
 from tests import factories
 
@@ -103,7 +104,7 @@ def test_an_office_without_sessions_gets_the_default_weekday_plan(db):
     assert Slot.objects.filter(office=office, date=MONDAY).count() == 9
 
 
-def test_lowering_a_plan_leaves_rows_with_more_booked_and_reports_them(weekly):
+def test_lowering_a_plan_lowers_a_row_with_more_booked_to_its_bookings_and_reports_it(weekly):
     offices_release(now=NOW)
     full = Slot.objects.get(office=weekly, date=MONDAY, start=dt.time(8), track="regular")
     Slot.objects.filter(pk=full.pk).update(booked=8)
@@ -111,12 +112,13 @@ def test_lowering_a_plan_leaves_rows_with_more_booked_and_reports_them(weekly):
     result = office_set_daily_quota(office=weekly, regular=15, express=3, priority=3, actor=None, now=NOW)
 
     full.refresh_from_db()
-    assert full.capacity == 10  # 8 booked; the plan wanted 5
+    assert full.capacity == 8  # 8 booked; the plan wanted 5: never below booked, no new bookings
+    assert not slot_take(slot_id=full.id)
     assert [(c.slot_id, c.booked, c.wanted) for c in result.conflicts] == [(full.id, 8, 5)]
     assert Slot.objects.get(office=weekly, date=MONDAY, start=dt.time(10), track="regular").capacity == 5
 
 
-def test_a_removed_session_is_deleted_when_empty_and_reported_when_booked(weekly):
+def test_a_removed_session_is_deleted_when_empty_and_takes_no_new_bookings_when_booked(weekly):
     offices_release(now=NOW)
     booked = Slot.objects.get(office=weekly, date=MONDAY, start=dt.time(13), track="regular")
     Slot.objects.filter(pk=booked.pk).update(booked=1)
@@ -125,8 +127,26 @@ def test_a_removed_session_is_deleted_when_empty_and_reported_when_booked(weekly
     result = office_slots_resync(office=weekly, now=NOW)
 
     assert not Slot.objects.filter(office=weekly, date=MONDAY, start=dt.time(13), track="express").exists()
-    assert Slot.objects.filter(pk=booked.pk).exists()
+    booked.refresh_from_db()
+    assert (booked.booked, booked.capacity) == (1, 1)
     assert [(c.slot_id, c.wanted) for c in result.conflicts] == [(booked.id, 0)]
+
+
+def test_moving_a_session_to_another_time_does_not_keep_selling_the_old_one(weekly):
+    """A booked date keeps its old session for the people booked on it, but the day's
+    places are the plan's, not the old session's and the new one's added together."""
+    offices_release(now=NOW)
+    old = Slot.objects.get(office=weekly, date=MONDAY, start=dt.time(8), track="regular")
+    Slot.objects.filter(pk=old.pk).update(booked=3)
+    SessionTemplate.objects.filter(office=weekly, start=dt.time(8)).update(start=dt.time(8, 30), end=dt.time(10))
+
+    result = office_slots_resync(office=weekly, now=NOW)
+
+    old.refresh_from_db()
+    moved = Slot.objects.get(office=weekly, date=MONDAY, start=dt.time(8, 30), track="regular")
+    assert (old.booked, old.capacity, moved.capacity) == (3, 3, 10)
+    assert not slot_take(slot_id=old.id)
+    assert [(c.slot_id, c.booked, c.wanted) for c in result.conflicts] == [(old.id, 3, 0)]
 
 
 def test_an_override_added_later_is_applied_by_resync(weekly):

@@ -29,6 +29,19 @@ class OfficeTimezone(models.TextChoices):
 TIMEZONE_ABBREVIATION = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+ENDS_AFTER_START = _("A session must end after it starts.")
+
+
 def new_display_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -70,7 +83,7 @@ class Office(models.Model):
     release_policy = models.CharField(
         _("release policy"), max_length=10, choices=ReleasePolicy.choices, default=ReleasePolicy.ROLLING
     )
-    release_weekday = models.PositiveSmallIntegerField(_("release weekday (0 = Monday)"), null=True, blank=True)
+    release_weekday = models.PositiveSmallIntegerField(_("release weekday"), choices=WEEKDAYS, null=True, blank=True)
     release_time = models.TimeField(_("release time (local)"), default=time(0, 0))
     release_block_days = models.PositiveSmallIntegerField(_("days released per batch"), default=7)
     # The last date already announced as released. Advanced by one conditional UPDATE in
@@ -103,6 +116,7 @@ class Office(models.Model):
             models.CheckConstraint(
                 condition=Q(release_weekday__isnull=True) | Q(release_weekday__lte=6),
                 name="office_release_weekday_range",
+                violation_error_message=_("Choose a weekday from Monday to Sunday."),
             ),
         ]
 
@@ -124,18 +138,7 @@ class SessionTemplate(models.Model):
     office = models.ForeignKey(
         Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="session_templates"
     )
-    weekday = models.PositiveSmallIntegerField(
-        _("weekday"),
-        choices=[
-            (0, _("Monday")),
-            (1, _("Tuesday")),
-            (2, _("Wednesday")),
-            (3, _("Thursday")),
-            (4, _("Friday")),
-            (5, _("Saturday")),
-            (6, _("Sunday")),
-        ],
-    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
     capacity_regular = models.PositiveIntegerField(_("regular places"), default=0)
@@ -148,7 +151,11 @@ class SessionTemplate(models.Model):
         verbose_name_plural = _("weekly sessions")
         constraints = [
             models.UniqueConstraint(fields=["office", "weekday", "start"], name="session_template_unique"),
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_template_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="session_template_ends_after_start",
+                violation_error_message=ENDS_AFTER_START,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -178,7 +185,11 @@ class DateOverride(models.Model):
         verbose_name_plural = _("date overrides")
         constraints = [
             models.UniqueConstraint(fields=["office", "date", "start"], name="date_override_unique"),
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="date_override_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="date_override_ends_after_start",
+                violation_error_message=ENDS_AFTER_START,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,18 +12,71 @@ from django.utils.translation import ngettext
 
 from offices.admin.scope import OfficeScopedAdmin, report_conflicts, scope_ids
 from offices.exceptions import InvalidQuota
-from offices.models import DateOverride, Office, SessionTemplate
+from offices.models import DateOverride, Office, OfficeTimezone, SessionTemplate
 from offices.services import office_release, office_set_daily_quota, office_slots_resync
+from offices.timeutils import office_today
+
+
+class SessionsFormSet(BaseInlineFormSet):
+    """Sessions of one day (``day_field``: a weekday or a date) may touch but not overlap:
+    two sessions at once would offer the office's places twice."""
+
+    day_field = "weekday"
+
+    def clean(self):
+        super().clean()
+        days: dict = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors:
+                continue
+            self.clean_session(form, data)
+            if data.get(self.day_field) is not None and data.get("start") and data.get("end"):
+                days.setdefault(data[self.day_field], []).append((data["start"], data["end"], form))
+        for sessions in days.values():
+            sessions.sort(key=lambda session: session[:2])
+            for (start, end, _form), (next_start, _next_end, next_form) in zip(sessions, sessions[1:], strict=False):
+                if next_start < end:
+                    next_form.add_error(
+                        "start",
+                        _("This session overlaps the session %(start)s-%(end)s of the same day.")
+                        % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
+                    )
+
+    def clean_session(self, form, data) -> None:
+        """Checks of one session; overridden per kind."""
 
 
 class SessionTemplateInline(admin.TabularInline):
     model = SessionTemplate
+    formset = SessionsFormSet
     extra = 0
     fields = ["weekday", "start", "end", "capacity_regular", "capacity_express", "capacity_priority"]
 
 
+class DateOverridesFormSet(SessionsFormSet):
+    day_field = "date"
+
+    def clean_session(self, form, data) -> None:
+        # The plan is applied from tomorrow (office time): today is being served, so an
+        # override for today or earlier would be saved and silently never used.
+        office = self.instance
+        if not office.timezone:
+            office = Office(timezone=OfficeTimezone.WIB)
+        date = data.get("date")
+        if date is not None and form.has_changed() and date <= office_today(office, timezone.now()):
+            form.add_error(
+                "date",
+                _(
+                    "A date override applies from tomorrow. Change today's places under Session capacities, "
+                    "or close today's sessions with a closure."
+                ),
+            )
+
+
 class DateOverrideInline(admin.TabularInline):
     model = DateOverride
+    formset = DateOverridesFormSet
     extra = 0
     fields = ["date", "start", "end", "capacity_regular", "capacity_express", "capacity_priority", "note"]
 

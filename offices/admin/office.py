@@ -116,15 +116,47 @@ OFFICE_FIELDSETS = [
 ]
 
 
+# The availability read looks a year ahead at most; a longer window would only make
+# every release run create rows nobody can see.
+MAX_BOOKING_WINDOW_DAYS = 365
+
+
 class OfficeForm(forms.ModelForm):
     class Meta:
         model = Office
         fields = [name for _, options in OFFICE_FIELDSETS for name in options["fields"]]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "parent" in self.fields:
+            # Service points hang off a main office: one level, never the office itself.
+            parents = Office.objects.filter(parent__isnull=True)
+            if self.instance.pk:
+                parents = parents.exclude(pk=self.instance.pk)
+            self.fields["parent"].queryset = parents
+
     def clean(self):
         data = super().clean()
         if data.get("release_policy") == Office.ReleasePolicy.BATCH and data.get("release_weekday") is None:
             self.add_error("release_weekday", _("A batch release needs a weekday."))
+        window, offset = data.get("booking_window_days"), data.get("first_day_offset")
+        if window is not None and not 1 <= window <= MAX_BOOKING_WINDOW_DAYS:
+            self.add_error(
+                "booking_window_days",
+                _("The booking window is 1 to %(max)d days ahead.") % {"max": MAX_BOOKING_WINDOW_DAYS},
+            )
+        elif window is not None and offset is not None and offset > window:
+            self.add_error(
+                "first_day_offset",
+                _("The first bookable day cannot be after the end of the booking window (%(days)d days ahead).")
+                % {"days": window},
+            )
+        opening, closing = data.get("opening_time"), data.get("closing_time")
+        if opening is not None and closing is not None and closing <= opening:
+            self.add_error("closing_time", _("The office must close after it opens."))
+        parent = data.get("parent")
+        if parent is not None and self.instance.pk and self.instance.service_points.exists():
+            self.add_error("parent", _("This office has service points of its own, so it cannot be a service point."))
         return data
 
 

@@ -6,6 +6,7 @@ call them instead of editable fields.
 """
 
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -115,9 +116,24 @@ class BookingAdmin(OfficeScopedAdmin):
 
     @admin.action(description=_("Cancel the selected bookings (frees their places)"), permissions=["change"])
     def cancel_bookings(self, request, queryset):
+        """Asks first, listing the bookings and telling that each person is told; a
+        cancellation cannot be undone (the place goes to someone else)."""
+        bookings = list(queryset.select_related("office", "slot", "applicant").order_by("date", "slot__start", "code"))
+        cancellable = [b for b in bookings if b.status in (BookingStatus.WAITING, BookingStatus.CONFIRMED)]
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Cancel bookings"),
+                "opts": self.model._meta,
+                "bookings": cancellable,
+                "others": [b for b in bookings if b not in cancellable],
+                "selected": bookings,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/applicants/booking/cancel_confirmation.html", context)
         now = timezone.now()
         cancelled, refused = 0, []
-        for booking in queryset.select_related("office", "slot", "applicant"):
+        for booking in bookings:
             if booking.status == BookingStatus.CANCELLED:
                 continue
             try:
@@ -134,6 +150,7 @@ class BookingAdmin(OfficeScopedAdmin):
             )
         if refused:
             messages.warning(request, "; ".join(refused))
+        return None
 
 
 @admin.register(ServiceCounter)

@@ -82,7 +82,7 @@ def test_cancelling_from_the_admin_frees_the_place_through_the_service(client, s
 
     response = client.post(
         "/admin/applicants/booking/",
-        {"action": "cancel_bookings", "_selected_action": [booking.pk]},
+        {"action": "cancel_bookings", "_selected_action": [booking.pk], "confirm": "yes"},
         follow=True,
     )
 
@@ -96,6 +96,27 @@ def test_cancelling_from_the_admin_frees_the_place_through_the_service(client, s
         supervisor_a,
         "cancelled_by_staff",
     )
+
+
+def test_cancelling_from_the_admin_asks_first_and_names_the_bookings(client, supervisor_a, slot_a):
+    booking, served = _book(slot_a, 4), _book(slot_a, 5)
+    Booking.objects.filter(pk=served.pk).update(status=BookingStatus.SERVED)
+    selected = {"action": "cancel_bookings", "_selected_action": [booking.pk, served.pk]}
+
+    asked = client.post("/admin/applicants/booking/", selected, HTTP_ACCEPT_LANGUAGE="id")
+
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert booking.code in page and "Batalkan 1 booking ini?" in page and "Ya, batalkan 1 booking ini" in page
+    assert f"{served.code} (Selesai dilayani)" in page
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert Slot.objects.get(pk=slot_a.pk).booked == 2
+
+    client.post("/admin/applicants/booking/", {**selected, "confirm": "yes"})
+
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
 
 
 def test_bookings_cannot_be_added_or_deleted_in_the_admin(client, db):

@@ -10,11 +10,21 @@ from django.utils.translation import ngettext
 from offices.admin.scope import OfficeScopedAdmin, scope_ids
 from offices.exceptions import ClosureNotAllowed
 from offices.models import Closure, Office
+from offices.selectors.calendar import closure_preview
 from offices.services import closure_create, closure_lift
 from offices.services.closures import closure_earliest_date
 
 
 class ClosureForm(forms.ModelForm):
+    confirm_move = forms.BooleanField(
+        label=_("Move the bookings"),
+        required=False,
+        help_text=_(
+            "Needed when people have booked the sessions being closed: they are moved to the next free "
+            "sessions and told. Lifting the closure later does not move them back."
+        ),
+    )
+
     class Meta:
         model = Closure
         fields = ["office", "date", "start", "kind", "reason"]
@@ -25,6 +35,7 @@ class ClosureForm(forms.ModelForm):
         if not central:
             self.fields["office"].queryset = Office.objects.filter(id__in=office_ids or ())
             self.fields["office"].required = True
+            self.fields["office"].help_text = ""  # "empty means every office" is not theirs to choose
             self.fields["kind"].choices = [
                 (value, label)
                 for value, label in Closure.Kind.choices
@@ -35,6 +46,34 @@ class ClosureForm(forms.ModelForm):
         data = super().clean()
         if "date" in data and data["date"] < closure_earliest_date(office=data.get("office"), now=timezone.now()):
             self.add_error("date", ClosureNotAllowed.message)
+        if self.errors or "date" not in data:
+            return data
+        office, start = data.get("office"), data.get("start")
+        preview = closure_preview(office_id=office.id if office else None, date=data["date"], start=start)
+        if office is not None and start is not None and start not in preview.session_starts:
+            # It would close nothing, and say "0 sessions closed" after the fact.
+            if preview.session_starts:
+                message = _(
+                    "No session of this office starts at %(start)s on that date; its sessions start at %(starts)s."
+                ) % {
+                    "start": f"{start:%H:%M}",
+                    "starts": ", ".join(f"{s:%H:%M}" for s in preview.session_starts),
+                }
+            else:
+                message = _("This office has no sessions on that date.")
+            self.add_error("start", message)
+        elif preview.booked_places and not data.get("confirm_move"):
+            self.add_error(
+                "confirm_move",
+                ngettext(
+                    "%(count)d place is booked on the sessions this closes. Tick the box to close them and move "
+                    "the booking.",
+                    "%(count)d places are booked on the sessions this closes. Tick the box to close them and move "
+                    "the bookings.",
+                    preview.booked_places,
+                )
+                % {"count": preview.booked_places},
+            )
         return data
 
 

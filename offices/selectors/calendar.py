@@ -9,9 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 
-from offices.models import Closure, DateOverride, SessionTemplate, Track
+from offices.models import Closure, DateOverride, SessionTemplate, Slot, Track
 
 TRACKS: tuple[str, ...] = tuple(Track.values)
 
@@ -107,3 +107,31 @@ def closures_in_range(*, office_ids: Iterable[int] | None, start: dt.date, end: 
     if office_ids is not None:
         queryset = queryset.filter(Q(office__isnull=True) | Q(office_id__in=list(office_ids)))
     return queryset.order_by("date", "start")
+
+
+@dataclass(frozen=True)
+class ClosurePreview:
+    """What a closure would do, before it is recorded."""
+
+    booked_places: int
+    """Places booked on the open sessions it would close: the bookings it would move."""
+    session_starts: tuple[dt.time, ...]
+    """The session starts of the office that day (plan and existing rows), sorted."""
+
+
+def closure_preview(*, office_id: int | None, date: dt.date, start: dt.time | None) -> ClosurePreview:
+    """The bookings a closure of ``date`` (or only of the session at ``start``) at one
+    office, or at every office (``office_id=None``), would move, and the office's sessions
+    that day (empty for every office)."""
+    rows = Slot.objects.filter(date=date, closed=False)
+    if office_id is not None:
+        rows = rows.filter(office_id=office_id)
+    if start is not None:
+        rows = rows.filter(start=start)
+    booked = rows.aggregate(total=Sum("booked"))["total"] or 0
+    starts: set[dt.time] = set()
+    if office_id is not None:
+        plan = sessions_by_date(office_ids=[office_id], start=date, end=date)
+        starts |= {spec.start for spec in plan.get((office_id, date), ())}
+        starts |= set(Slot.objects.filter(office_id=office_id, date=date).values_list("start", flat=True))
+    return ClosurePreview(booked_places=booked, session_starts=tuple(sorted(starts)))

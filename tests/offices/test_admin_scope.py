@@ -267,7 +267,13 @@ def test_closing_a_day_says_how_many_bookings_are_being_moved(client, supervisor
 
     response = client.post(
         "/admin/offices/closure/add/",
-        {"office": office_a.pk, "date": "2026-11-30", "kind": "local", "reason": "Pemadaman listrik"},
+        {
+            "office": office_a.pk,
+            "date": "2026-11-30",
+            "kind": "local",
+            "reason": "Pemadaman listrik",
+            "confirm_move": "on",
+        },
         follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -276,3 +282,37 @@ def test_closing_a_day_says_how_many_bookings_are_being_moved(client, supervisor
     assert "sessions closed." in text
     assert "2 bookings in them are being moved to the next free sessions" in text
     assert "must be moved" not in text
+
+
+def test_closing_sessions_with_bookings_asks_first_and_changes_nothing_until_then(client, supervisor_a, office_a, rows):
+    Slot.objects.filter(office=office_a, date=MONDAY, start=dt.time(8), track="regular").update(booked=2)
+    Slot.objects.filter(office=office_a, date=MONDAY, start=dt.time(10), track="express").update(booked=1)
+
+    asked = client.post(
+        "/admin/offices/closure/add/",
+        {"office": office_a.pk, "date": "2026-11-30", "kind": "outage", "reason": "Banjir"},
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+
+    assert asked.status_code == 200
+    assert "3 tempat sudah dipesan pada sesi yang ditutup ini." in asked.content.decode()
+    assert "Kosongkan untuk semua kantor." not in asked.content.decode()  # a supervisor cannot
+    assert not Closure.objects.exists()
+    assert not Slot.objects.filter(office=office_a, closed=True).exists()
+
+
+def test_a_closure_of_a_session_the_office_does_not_have_is_refused(client, supervisor_a, office_a, rows):
+    response = client.post(
+        "/admin/offices/closure/add/",
+        {"office": office_a.pk, "date": "2026-11-30", "start": "09:00", "kind": "local", "reason": "Rapat"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    weekend = client.post(
+        "/admin/offices/closure/add/",
+        {"office": office_a.pk, "date": "2026-11-29", "start": "08:00", "kind": "local", "reason": "Rapat"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert "its sessions start at 08:00, 10:00, 13:00" in response.content.decode()
+    assert "This office has no sessions on that date." in weekend.content.decode()
+    assert not Closure.objects.exists()

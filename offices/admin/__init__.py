@@ -7,4 +7,4 @@ touches capacity goes through the services, so the admin obeys the same rules as
 rest of the system (never below booked, closures close rows, caches are forgotten).
 """
 
-from offices.admin import capacity, closures, office, staff  # noqa: F401 - importing registers them
+from offices.admin import audit, capacity, closures, office, staff  # noqa: F401 - importing registers them

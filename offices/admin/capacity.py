@@ -76,6 +76,19 @@ class SlotAdmin(OfficeScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            slot_set_capacity(slot=obj, capacity=form.cleaned_data["capacity"], actor=request.user, now=timezone.now())
+            form.capacity_change = slot_set_capacity(
+                slot=obj, capacity=form.cleaned_data["capacity"], actor=request.user, now=timezone.now()
+            )
         except CapacityBelowBooked as error:
             messages.error(request, error.detail)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The audit trail keeps the numbers, not only "changed capacity".
+        change = getattr(form, "capacity_change", None)
+        if change is None:
+            return _("Capacity not changed.")
+        return _("Capacity %(old)d → %(new)d (%(booked)d booked).") % {
+            "old": change.old,
+            "new": change.new,
+            "booked": change.slot.booked,
+        }

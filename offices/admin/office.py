@@ -228,6 +228,13 @@ class OfficeAdmin(OfficeScopedAdmin):
                 except InvalidQuota as error:
                     messages.error(request, error.detail)
                     return None
+                # The office's History and the audit trail say who set which quota.
+                self.log_change(
+                    request,
+                    office,
+                    _("Daily quota set: %(regular)d regular, %(express)d express, %(priority)d priority places.")
+                    % form.cleaned_data,
+                )
                 report_conflicts(request, office, result.conflicts)
                 done += 1
             messages.success(

@@ -1,0 +1,44 @@
+"""The admin audit trail: who changed what in the admin, and when. Central admins only.
+
+Django records every save, deletion and admin action that logs (``LogEntry``); each
+object's "History" shows its own lines, and this list shows them all, so a central
+admin can see what supervisors changed across the country. Read-only.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.utils.translation import gettext_lazy as _
+
+from offices.selectors import user_is_central_admin
+
+
+@admin.register(LogEntry)
+class AuditTrailAdmin(admin.ModelAdmin):
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change"]
+    list_filter = ["action_flag", "content_type"]
+    list_select_related = ["user", "content_type"]
+    search_fields = ["object_repr", "change_message", "user__username"]
+    date_hierarchy = "action_time"
+    ordering = ["-action_time"]
+    list_per_page = 100
+    fields = ["action_time", "user", "content_type", "object_id", "object_repr", "action_flag", "change"]
+    readonly_fields = fields
+
+    @admin.display(description=_("change"))
+    def change(self, entry: LogEntry) -> str:
+        return entry.get_change_message()
+
+    def has_module_permission(self, request):
+        return user_is_central_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return user_is_central_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,95 @@
+"""The admin audit trail: every change of capacity is recorded with who and how much,
+and central admins read the whole trail."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group
+
+from offices.models import OfficeMembership, Slot
+from offices.selectors import CENTRAL_ADMIN_GROUP
+from offices.services import membership_grant, offices_release, staff_groups_sync
+from tests import factories
+from tests.offices.conftest import weekly_office
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+NOW = dt.datetime(2026, 11, 25, 10, tzinfo=WIB)
+MONDAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def office(db):
+    office = weekly_office("surabaya", name="Kanim Surabaya")
+    offices_release(now=NOW)
+    return office
+
+
+@pytest.fixture
+def supervisor(office):
+    staff_groups_sync()
+    user = factories.UserFactory(username="supervisor.surabaya")
+    membership_grant(user=user, office=office, role=OfficeMembership.Role.SUPERVISOR)
+    return user
+
+
+@pytest.fixture
+def central_admin(db):
+    staff_groups_sync()
+    user = factories.UserFactory(username="pusat", is_staff=True)
+    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    return user
+
+
+def test_the_bulk_daily_quota_is_recorded_in_each_offices_history(client, central_admin, office):
+    client.force_login(central_admin)
+
+    client.post(
+        "/admin/offices/office/",
+        {
+            "action": "set_daily_quota",
+            "_selected_action": [office.pk],
+            "apply": "1",
+            "regular": "45",
+            "express": "6",
+            "priority": "0",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    history = client.get(f"/admin/offices/office/{office.pk}/history/", HTTP_ACCEPT_LANGUAGE="en")
+
+    entry = LogEntry.objects.get(object_id=str(office.pk))
+    assert entry.user == central_admin
+    assert "Daily quota set: 45 regular, 6 express, 0 priority places." in history.content.decode()
+
+
+def test_a_capacity_change_is_recorded_with_the_numbers(client, supervisor, office):
+    slot = Slot.objects.get(office=office, date=MONDAY, start=dt.time(8), track="regular")
+    Slot.objects.filter(pk=slot.pk).update(booked=4)
+    client.force_login(supervisor)
+
+    client.post(f"/admin/offices/slot/{slot.pk}/change/", {"capacity": "6"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    entry = LogEntry.objects.get(object_id=str(slot.pk))
+    assert (entry.user, entry.get_change_message()) == (supervisor, "Capacity 10 → 6 (4 booked).")
+
+
+def test_central_admins_read_the_whole_trail_and_supervisors_do_not(client, supervisor, central_admin, office):
+    slot = Slot.objects.get(office=office, date=MONDAY, start=dt.time(8), track="regular")
+    client.force_login(supervisor)
+    client.post(f"/admin/offices/slot/{slot.pk}/change/", {"capacity": "12"}, HTTP_ACCEPT_LANGUAGE="en")
+    refused = client.get("/admin/admin/logentry/")
+
+    client.force_login(central_admin)
+    trail = client.get("/admin/admin/logentry/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert refused.status_code == 403
+    assert "supervisor.surabaya" in trail and "Capacity 10 → 12 (0 booked)." in trail
+    assert client.get(f"/admin/admin/logentry/{LogEntry.objects.get().pk}/delete/").status_code == 403

@@ -7,7 +7,7 @@ def _forget_cached_office(sender, instance, **kwargs) -> None:
     from offices.cache import office_forget, slot_copies_forget
     from offices.models import Slot
 
-    office_forget(instance.code)
+    office_forget(instance.code, instance.pk)
     # The booking path's copies of its sessions carry the office too.
     if kwargs.get("signal") is post_save:
         slot_copies_forget(Slot.objects.filter(office_id=instance.pk).values_list("id", flat=True))

@@ -230,10 +230,16 @@ def warm_all_claim(what: str) -> bool:
     return cache.add(f"warmall:{what}", 1, WARM_ALL_SECONDS)
 
 
-def office_forget(code: str) -> None:
+def office_forget(code: str, office_id: int | None = None) -> None:
+    """Forget the cached office, after commit; with ``office_id``, this process's kept
+    availability answers of it too (they were built with its old settings: online
+    booking, release policy, window)."""
+
     def forget() -> None:
         cache.delete(office_key(code))
         _local.pop(("office", code), None)
+        if office_id is not None:
+            local_forget(office_id)
 
     transaction.on_commit(forget)
 

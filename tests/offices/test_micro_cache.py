@@ -104,3 +104,14 @@ def test_a_kept_answer_is_sent_without_the_drf_view_and_like_it(client, office, 
     assert dict(kept.headers) == dict(through_drf.headers)
     assert kept["Allow"] == "GET, HEAD, OPTIONS"
     assert head.status_code == 200
+
+
+def test_saving_the_office_drops_the_kept_answer(client, office, django_capture_on_commit_callbacks):
+    with time_machine.travel(NOW, tick=False):
+        assert client.get(URL).json()["days"][0]["status"] == "open"
+
+        office.online_booking = False
+        with django_capture_on_commit_callbacks(execute=True):
+            office.save()
+
+        assert client.get(URL).json()["days"][0]["status"] == "closed"

@@ -32,7 +32,9 @@ class ClosureForm(forms.ModelForm):
     def __init__(self, *args, central: bool, office_ids: set[int] | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.central = central
-        if not central:
+        # A closure is never edited: opening a recorded one builds this form with no
+        # fields at all (every field is shown read-only).
+        if not central and "office" in self.fields:
             self.fields["office"].queryset = Office.objects.filter(id__in=office_ids or ())
             self.fields["office"].required = True
             self.fields["office"].help_text = ""  # "empty means every office" is not theirs to choose
@@ -108,6 +110,11 @@ class ClosureAdmin(OfficeScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a closure is recorded or lifted, never edited
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # The confirmation belongs to recording a closure, not to reading one.
+        return fields if obj is None else [name for name in fields if name != "confirm_move"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

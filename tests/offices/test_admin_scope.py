@@ -316,3 +316,17 @@ def test_a_closure_of_a_session_the_office_does_not_have_is_refused(client, supe
     assert "its sessions start at 08:00, 10:00, 13:00" in response.content.decode()
     assert "This office has no sessions on that date." in weekend.content.decode()
     assert not Closure.objects.exists()
+
+
+def test_a_supervisor_opens_a_closure_to_read_it(client, supervisor_a, office_a, rows):
+    national = closure_create(
+        office=None, date=MONDAY, start=None, kind="holiday", reason="Libur nasional", actor=None, now=NOW
+    ).closure
+    local = closure_create(office=office_a, date=MONDAY, start=None, kind="local", reason="Rapat", actor=None, now=NOW)
+
+    for closure in (national, local.closure):
+        page = client.get(change_url("closure", closure.pk))
+
+        assert page.status_code == 200
+        assert closure.reason in page.content.decode()
+        assert "confirm" not in page.content.decode().lower()

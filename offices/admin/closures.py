@@ -169,7 +169,11 @@ class ClosureAdmin(OfficeScopedAdmin):
         except ClosureNotAllowed as error:
             messages.error(request, error.detail)
             return
-        messages.info(request, _("%(count)d sessions reopened.") % {"count": len(result.reopened_slot_ids)})
+        count = len(result.reopened_slot_ids)
+        messages.info(
+            request,
+            ngettext("%(count)d session reopened.", "%(count)d sessions reopened.", count) % {"count": count},
+        )
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.office_id is None and scope_ids(request) is not None:

@@ -330,3 +330,16 @@ def test_a_supervisor_opens_a_closure_to_read_it(client, supervisor_a, office_a,
         assert page.status_code == 200
         assert closure.reason in page.content.decode()
         assert "confirm" not in page.content.decode().lower()
+
+
+def test_lifting_a_closure_of_one_session_says_session_not_sessions(client, supervisor_a, office_a, rows):
+    Slot.objects.filter(office=office_a, date=MONDAY, start=dt.time(8)).exclude(track="regular").delete()
+    closure = closure_create(
+        office=office_a, date=MONDAY, start=dt.time(8), kind="local", reason="Rapat", actor=None, now=NOW
+    ).closure
+
+    done = client.post(
+        f"/admin/offices/closure/{closure.pk}/delete/", {"post": "yes"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert "1 session reopened." in [str(m) for m in done.context["messages"]]

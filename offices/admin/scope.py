@@ -2,8 +2,9 @@
 
 from django.contrib import admin, messages
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 
 from offices.models import Office, OfficeMembership, Track
 from offices.selectors import user_is_central_admin, user_office_ids
@@ -20,7 +21,33 @@ def scope_ids(request) -> set[int] | None:
     return request._office_scope
 
 
-class OfficeScopedAdmin(admin.ModelAdmin):
+class TranslatedHistoryAdmin(admin.ModelAdmin):
+    """Keeps the History (and the audit trail) in the reader's language.
+
+    Django records a change's field names as the form labels, in English with a
+    capital ("Opening time"), and translates them when the History is read; the
+    catalogue knows the fields as their verbose names ("opening time"), so an
+    Indonesian History read "Opening time berubah". The names are recorded as the
+    verbose names instead, which the catalogue translates.
+    """
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if not isinstance(message, list):
+            return message
+        names = {}
+        with override(None):
+            for model in [self.model, *(formset.model for formset in formsets or ())]:
+                for field in model._meta.fields:
+                    names[capfirst(str(field.verbose_name))] = str(field.verbose_name)
+        for part in message:
+            changed = part.get("changed")
+            if changed and "fields" in changed:
+                changed["fields"] = [names.get(label, label) for label in changed["fields"]]
+        return message
+
+
+class OfficeScopedAdmin(TranslatedHistoryAdmin):
     """Limits rows and objects to the user's offices. ``office_lookup`` is the path
     from the model to the office id."""
 

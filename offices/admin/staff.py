@@ -2,13 +2,14 @@
 
 from django.contrib import admin
 
+from offices.admin.scope import TranslatedHistoryAdmin
 from offices.models import OfficeMembership
 from offices.selectors import user_is_central_admin
 from offices.services import membership_grant
 
 
 @admin.register(OfficeMembership)
-class OfficeMembershipAdmin(admin.ModelAdmin):
+class OfficeMembershipAdmin(TranslatedHistoryAdmin):
     """Who works where. Central admins only."""
 
     list_display = ["user", "office", "role"]

@@ -93,3 +93,18 @@ def test_central_admins_read_the_whole_trail_and_supervisors_do_not(client, supe
     assert refused.status_code == 403
     assert "supervisor.surabaya" in trail and "Capacity 10 → 12 (0 booked)." in trail
     assert client.get(f"/admin/admin/logentry/{LogEntry.objects.get().pk}/delete/").status_code == 403
+
+
+def test_the_history_names_the_changed_fields_in_the_readers_language(client, supervisor, office):
+    from tests.offices.admin_forms import office_form
+
+    client.force_login(supervisor)
+    data = office_form(office, opening_time="07:00")
+    data["session_templates-0-start"] = "07:30"
+    client.post(f"/admin/offices/office/{office.pk}/change/", data, HTTP_ACCEPT_LANGUAGE="en")
+
+    history = client.get(f"/admin/offices/office/{office.pk}/history/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+    assert "jam buka berubah" in history.lower()
+    assert "mulai diubah untuk sesi mingguan" in history.lower()
+    assert "Opening time" not in history and "Start" not in history

@@ -127,3 +127,19 @@ def test_bookings_cannot_be_added_or_deleted_in_the_admin(client, db):
 
     assert client.get("/admin/applicants/booking/").status_code == 200
     assert client.get("/admin/applicants/booking/add/").status_code == 403
+
+
+def test_a_supervisor_reads_times_on_the_office_clock(client, other_office, slot_b):
+    """Makassar is WITA (UTC+8); the server's zone is WIB (UTC+7)."""
+    staff_groups_sync()
+    user = factories.UserFactory(username="supervisor.makassar")
+    membership_grant(user=user, office=other_office, role=OfficeMembership.Role.SUPERVISOR)
+    client.force_login(user)
+    booking = _book(slot_b, 9)  # created at 09:00 UTC: 17:00 WITA
+
+    detail = client.get(f"/admin/applicants/booking/{booking.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+    listing = client.get("/admin/applicants/booking/", HTTP_ACCEPT_LANGUAGE="en")
+
+    for page in (detail.content.decode(), listing.content.decode()):
+        assert "Nov. 23, 2026, 5 p.m." in page and "4 p.m." not in page
+        assert 'data-admin-utc-offset="28800"' in page

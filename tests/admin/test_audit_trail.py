@@ -108,3 +108,12 @@ def test_the_history_names_the_changed_fields_in_the_readers_language(client, su
     assert "jam buka berubah" in history.lower()
     assert "mulai diubah untuk sesi mingguan" in history.lower()
     assert "Opening time" not in history and "Start" not in history
+
+
+def test_the_admin_links_to_the_utilization_of_the_coming_days(client, central_admin):
+    client.force_login(central_admin)
+
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+    assert '<a href="/staff/utilization/">Keterisian kuota</a>' in page
+    assert client.get("/staff/utilization/").status_code == 200

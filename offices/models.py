@@ -235,6 +235,31 @@ class Closure(models.Model):
         return f"{self.date} {self.reason}"
 
 
+class LiftedDayOff(models.Model):
+    """A national day off (holiday or cuti bersama) that an admin lifted.
+
+    The holiday sync records every day off of the ``holidays`` package and the decree's
+    list; without this row it would record a lifted day again on its next run (closing
+    every office and moving the bookings made since). Recording the same day off again
+    by hand removes it.
+    """
+
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Closure.Kind.choices)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("lifted by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lifted day off")
+        verbose_name_plural = _("lifted days off")
+        constraints = [models.UniqueConstraint(fields=["date", "kind"], name="lifted_day_off_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
 class Slot(models.Model):
     """The capacity row bookings draw on: one office, date, session and track.
 

@@ -18,13 +18,19 @@ from django.utils.translation import gettext_lazy as _
 from offices import signals
 from offices.cache import availability_invalidate_many
 from offices.exceptions import ClosureNotAllowed
-from offices.models import Closure, Office, Slot
+from offices.models import Closure, LiftedDayOff, Office, Slot
 from offices.selectors.calendar import ClosureIndex
 from offices.timeutils import office_today
 
 # The westernmost zone is the last to reach a date, so a date before "today" there has
 # passed in every office.
 LATEST_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
+# National days off the holiday sync records; one an admin lifts stays lifted.
+NATIONAL_DAYS_OFF = (Closure.Kind.NATIONAL_HOLIDAY, Closure.Kind.COLLECTIVE_LEAVE)
+
+
+def _is_national_day_off(office: Office | None, start: dt.time | None, kind: str) -> bool:
+    return office is None and start is None and kind in NATIONAL_DAYS_OFF
 
 
 @dataclass
@@ -88,6 +94,8 @@ def closure_create(
         closure = Closure.objects.create(
             office=office, date=date, start=start, kind=kind, reason=reason, created_by=actor
         )
+        if _is_national_day_off(office, start, kind):
+            LiftedDayOff.objects.filter(date=date, kind=kind).delete()  # recorded again: the sync may keep it
         rows = _scope(office.id if office else None, date, start).filter(closed=False)
         affected = list(rows.values_list("id", "booked"))
         ids = [slot_id for slot_id, _ in affected]
@@ -117,6 +125,8 @@ def closure_lift(*, closure: Closure, actor: AbstractBaseUser | None, now: dt.da
         office_ids = _lock_offices(closure.office)
         scope = _scope(closure.office_id, closure.date, closure.start)
         closure.delete()
+        if _is_national_day_off(closure.office, closure.start, closure.kind):
+            LiftedDayOff.objects.get_or_create(date=closure.date, kind=closure.kind, defaults={"lifted_by": actor})
         rows = list(scope.filter(closed=True).values_list("id", "office_id", "start"))
         remaining = ClosureIndex.load(office_ids={office_id for _, office_id, _ in rows}, dates=[closure.date])
         reopen, still_closed = [], {}

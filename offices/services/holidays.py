@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from offices.cache import availability_invalidate_many
-from offices.models import Closure, Office, Slot
+from offices.models import Closure, LiftedDayOff, Office, Slot
 from offices.services.closures import LATEST_ZONE, closure_create
 
 CUTI_BERSAMA_CSV = Path(__file__).resolve().parent.parent / "data" / "cuti_bersama.csv"
@@ -27,6 +27,7 @@ class HolidaySyncResult:
     renamed: int = 0
     unchanged: int = 0
     skipped_past: int = 0
+    skipped_lifted: int = 0
 
 
 def national_days_off(*, years: list[int]) -> list[tuple[dt.date, str, str]]:
@@ -47,8 +48,8 @@ def holidays_sync(*, years: list[int], actor: AbstractBaseUser | None = None, no
     """Record each national day off of ``years`` as a closure of every office.
 
     Idempotent: a day already recorded (same date and kind) is left alone, or renamed
-    when its name changed. Days already past are skipped. Closures admins added by
-    hand are never removed.
+    when its name changed. Days already past are skipped, and so are days an admin
+    lifted (``LiftedDayOff``). Closures admins added by hand are never removed.
     """
     result = HolidaySyncResult()
     today = now.astimezone(LATEST_ZONE).date()
@@ -56,6 +57,7 @@ def holidays_sync(*, years: list[int], actor: AbstractBaseUser | None = None, no
         (c.date, c.kind): c
         for c in Closure.objects.filter(office__isnull=True, start__isnull=True, date__year__in=years)
     }
+    lifted = set(LiftedDayOff.objects.filter(date__year__in=years).values_list("date", "kind"))
     for date, name, kind in national_days_off(years=years):
         closure = existing.get((date, kind))
         reason = name[:200]
@@ -71,6 +73,8 @@ def holidays_sync(*, years: list[int], actor: AbstractBaseUser | None = None, no
             result.renamed += 1
         elif date < today:
             result.skipped_past += 1
+        elif (date, kind) in lifted:
+            result.skipped_lifted += 1
         else:
             closure_create(office=None, date=date, start=None, kind=kind, reason=reason, actor=actor, now=now)
             result.created += 1

@@ -67,3 +67,40 @@ def test_the_command_syncs_the_years_asked_for(db, time_machine):
 
     assert Closure.objects.exists()
     assert set(Closure.objects.dates("date", "year")) == {dt.date(2027, 1, 1)}
+
+
+def test_a_day_off_an_admin_lifted_is_not_recorded_again(db, admin_user):
+    from offices.services import closure_create, closure_lift
+
+    office = weekly_office("denpasar", timezone="Asia/Makassar")
+    offices_release(now=NOW)
+    holidays_sync(years=[2026], now=NOW)
+    cuti = Closure.objects.get(date=dt.date(2026, 12, 24), kind="cuti_bersama")
+    closure_lift(closure=cuti, actor=admin_user, now=NOW)  # the decree was changed
+
+    again = holidays_sync(years=[2026], now=NOW)
+
+    assert again.skipped_lifted == 1 and again.created == 0
+    assert not Closure.objects.filter(date=dt.date(2026, 12, 24)).exists()
+    assert not Slot.objects.filter(office=office, date=dt.date(2026, 12, 24), closed=True).exists()
+
+    # Recorded again by hand, it is the sync's to keep once more.
+    closure_create(
+        office=None, date=dt.date(2026, 12, 24), start=None, kind="cuti_bersama", reason="Cuti", actor=None, now=NOW
+    )
+    Closure.objects.filter(date=dt.date(2026, 12, 24)).delete()
+    assert holidays_sync(years=[2026], now=NOW).created == 1
+
+
+def test_lifting_a_local_closure_leaves_the_sync_alone(db):
+    from offices.models import LiftedDayOff
+    from offices.services import closure_create, closure_lift
+
+    office = weekly_office("denpasar", timezone="Asia/Makassar")
+    local = closure_create(
+        office=office, date=dt.date(2026, 12, 23), start=None, kind="local", reason="Rapat", actor=None, now=NOW
+    ).closure
+
+    closure_lift(closure=local, actor=None, now=NOW)
+
+    assert not LiftedDayOff.objects.exists()

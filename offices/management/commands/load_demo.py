@@ -72,7 +72,8 @@ class Command(BaseCommand):
         holidays = holidays_sync(years=[year, year + 1], now=now)
         self._step(
             f"national holidays and cuti bersama: {holidays.created} added, {holidays.unchanged} already there, "
-            f"{holidays.renamed} renamed, {holidays.skipped_past} past skipped"
+            f"{holidays.renamed} renamed, {holidays.skipped_past} past skipped, "
+            f"{holidays.skipped_lifted} lifted by an admin skipped"
         )
 
         report = offices_release(now=now)

@@ -24,5 +24,6 @@ class Command(BaseCommand):
         result = holidays_sync(years=years, now=now)
         self.stdout.write(
             f"{', '.join(map(str, years))}: {result.created} added, {result.unchanged} already there, "
-            f"{result.renamed} renamed, {result.skipped_past} in the past skipped"
+            f"{result.renamed} renamed, {result.skipped_past} in the past skipped, "
+            f"{result.skipped_lifted} lifted by an admin skipped"
         )

@@ -85,10 +85,15 @@ class DateOverrideInline(admin.TabularInline):
         return super().get_queryset(request).filter(date__gte=timezone.localdate() - dt.timedelta(days=1))
 
 
+# Far above any office (Surabaya serves about 400 a day), and far below the database's
+# integer columns: a mistyped 9000000000 was a server error on PostgreSQL.
+MAX_DAILY_PLACES = 100_000
+
+
 class DailyQuotaForm(forms.Form):
-    regular = forms.IntegerField(label=_("Regular places per day"), min_value=0)
-    express = forms.IntegerField(label=_("Express places per day"), min_value=0)
-    priority = forms.IntegerField(label=_("Priority places per day"), min_value=0)
+    regular = forms.IntegerField(label=_("Regular places per day"), min_value=0, max_value=MAX_DAILY_PLACES)
+    express = forms.IntegerField(label=_("Express places per day"), min_value=0, max_value=MAX_DAILY_PLACES)
+    priority = forms.IntegerField(label=_("Priority places per day"), min_value=0, max_value=MAX_DAILY_PLACES)
 
 
 OFFICE_FIELDSETS = [

@@ -343,3 +343,22 @@ def test_lifting_a_closure_of_one_session_says_session_not_sessions(client, supe
     )
 
     assert "1 session reopened." in [str(m) for m in done.context["messages"]]
+
+
+def test_the_bulk_quota_action_refuses_an_absurd_number(client, central_admin, office_a, rows):
+    response = client.post(
+        "/admin/offices/office/",
+        {
+            "action": "set_daily_quota",
+            "_selected_action": [office_a.pk],
+            "apply": "1",
+            "regular": "9000000000",
+            "express": "0",
+            "priority": "0",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "less than or equal to 100000" in response.content.decode()
+    assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(8), track="regular").capacity == 10

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('offices', '0003_field_labels'),
+        ('offices', '0004_field_labels_internal'),
     ]
 
     operations = [

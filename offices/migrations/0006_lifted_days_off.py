@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('offices', '0004_friendly_checks'),
+        ('offices', '0005_friendly_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -332,6 +332,14 @@ CELERY_BEAT_SCHEDULE.update(
 # --- Rate limits (django-ratelimit, stored in the default cache) ------------------
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_USE_CACHE = "default"
+# How many proxies in front of the web process append to X-Forwarded-For (the TLS proxy
+# of a production setup: 1). The limits count per client address, taken from that
+# header only as far as these proxies wrote it (queue_booking/client_ip.py); with 0,
+# REMOTE_ADDR. Left at 0 behind a proxy, every client shares the proxy's one limit.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+RATELIMIT_IP_META_KEY = "queue_booking.client_ip.client_ip"
 # With Redis out the cache keeps no counts (queue_booking/redis_cache.py); the limits
 # then let requests through rather than refusing everyone: they are a courtesy, not a rule.
 RATELIMIT_FAIL_OPEN = True

@@ -1,4 +1,5 @@
-"""Logging helpers: no personal data and no secret link leaves the process through a log line.
+"""Logging helpers: no personal data (NIK, email address, phone number) and no secret link
+leaves the process through a log line.
 
 Kept free of Django imports: gunicorn's access log (``deploy/gunicorn.conf.py``) uses
 ``scrub`` before Django is set up.
@@ -16,6 +17,11 @@ _NIK_LIKE = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
 # alone reveals nothing personal and helps whoever reads the log, so it stays.
 _SECRET_IN_PATH = re.compile(r"(/b/[^/\s?#'\"]+/|/display/)[^/\s?#'\"]+")
 HIDDEN = "[hidden]"
+# An applicant's contact details: a refusing mail server names the recipient in its
+# error, SMS gateways quote the number. Phones as stored and sent (E.164) and as
+# Indonesians write mobile numbers (08..., 628...).
+_EMAIL = re.compile(r"[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+\d{8,15}(?!\d)|(?<![\d+.])(?:62|0)8\d{8,11}(?!\d)")
 
 # What every record has; anything else on a record came as ``extra`` (Django's request
 # log lines add ``request`` and ``status_code``).
@@ -27,8 +33,10 @@ def mask_digits(text: str) -> str:
 
 
 def scrub(text: str) -> str:
-    """``text`` with NIK-like numbers masked and the secrets of links hidden."""
-    return _SECRET_IN_PATH.sub(rf"\1{HIDDEN}", mask_digits(text))
+    """``text`` with NIK-like numbers masked, email addresses and phone numbers hidden,
+    and the secrets of links hidden."""
+    text = _SECRET_IN_PATH.sub(rf"\1{HIDDEN}", mask_digits(text))
+    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
 
 
 def describe_request(request) -> str:

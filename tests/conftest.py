@@ -5,6 +5,9 @@ is absent; in CI (``REQUIRE_SERVICES=1``, set by .ci/run) they fail instead, so 
 missing service can never turn CI green by skipping.
 """
 
+import io
+import logging
+import logging.config
 import os
 import shutil
 import socket
@@ -85,6 +88,24 @@ def other_officer(other_office):
 @pytest.fixture
 def admin_user(db):
     return factories.UserFactory(username="central-admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(params=["json", "text"])
+def product_log(request):
+    """What the product's console handler (the one with the personal-data filter) writes,
+    in production's JSON format and in text: a ``StringIO`` to read."""
+    from queue_booking.logging import ScrubNikFilter
+
+    handler = next(h for h in logging.getLogger().handlers if any(isinstance(f, ScrubNikFilter) for f in h.filters))
+    formatter = logging.config.DictConfigurator(settings.LOGGING).configure_formatter(
+        settings.LOGGING["formatters"][request.param]
+    )
+    stream = io.StringIO()
+    old_formatter, old_stream = handler.formatter, handler.setStream(stream)
+    handler.setFormatter(formatter)
+    yield stream
+    handler.setFormatter(old_formatter)
+    handler.setStream(old_stream)
 
 
 def record_requests(monkeypatch, owner, name: str, note=lambda request: request.path) -> list:

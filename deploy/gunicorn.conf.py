@@ -24,8 +24,11 @@ max_requests_jitter = 1000
 preload_app = True
 
 accesslog = "-"
-# No query strings in the access log: nothing personal may reach a log line.
+# No query strings in the access log: nothing personal may reach a log line. The path
+# goes through the product's scrubbing (queue_booking/access_log.py): a proof link's
+# path holds the booking's secret.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+logger_class = "queue_booking.access_log.ScrubbingLogger"
 
 
 def when_ready(server):

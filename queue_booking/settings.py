@@ -347,6 +347,10 @@ RATELIMIT_BOOKING_IP = env.str("RATELIMIT_BOOKING_IP", default="30/m")
 RATELIMIT_BOOKING_NIK = env.str("RATELIMIT_BOOKING_NIK", default="5/m")
 RATELIMIT_LOOKUP_IP = env.str("RATELIMIT_LOOKUP_IP", default="10/m")
 RATELIMIT_LOOKUP_NIK = env.str("RATELIMIT_LOOKUP_NIK", default="5/m")
+# Look-ups of one booking code, from anywhere: the proof shows the code beside the NIK's
+# first and last digits, so guesses at the rest would otherwise only meet the limits
+# above, which a guesser escapes by changing address (and each guess is another NIK).
+RATELIMIT_LOOKUP_CODE = env.str("RATELIMIT_LOOKUP_CODE", default="10/h")
 
 # --- API --------------------------------------------------------------------------
 REST_FRAMEWORK = {

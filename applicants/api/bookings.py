@@ -28,7 +28,7 @@ from applicants.api.booking_serializers import (
     booking_input_if_plain,
     booking_location,
 )
-from applicants.api.guards import limit_by_ip, limit_by_nik, run_idempotent
+from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik, run_idempotent
 from applicants.exceptions import IDENTITY_ERRORS, BookingError, RateLimited, SessionFull, SessionNotFound
 from applicants.models import BookingStatus
 from applicants.selectors import booking_get_for_token, booking_lookup, slot_for_booking
@@ -510,6 +510,7 @@ class BookingLookupView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         limit_by_nik(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_NIK, nik=data["nik"])
+        limit_by_code(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_CODE, code=data["code"])
         booking = booking_lookup(code=data["code"], nik=data["nik"])
         token = booking_token_ensure(booking=booking)
         return _no_store(Response(booking_body(booking, token=token, include_token=True)))

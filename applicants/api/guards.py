@@ -1,7 +1,8 @@
 """What stands before the booking services in the API: rate limits and idempotency.
 
 Rate limits use django-ratelimit on the default cache (Redis when configured), per
-client address and per NIK. The NIK never becomes a cache key: its keyed hash does.
+client address, per NIK and (for look-ups) per booking code. The NIK never becomes a
+cache key: its keyed hash does.
 They are a courtesy to the service, not a rule: one active booking per person is the
 database's to enforce. If the cache cannot be reached the limits are skipped (logged),
 so a Redis outage never stops bookings.
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 
 from applicants.exceptions import RateLimited
 from applicants.identity import nik_hash
+from applicants.proof import normalize_code
 from applicants.services.idempotency import (
     REPLAYED_HEADERS,
     StoredAnswer,
@@ -49,6 +51,13 @@ def limit_by_ip(request: Request, *, group: str, rate: str) -> None:
 def limit_by_nik(request: Request, *, group: str, rate: str, nik: str) -> None:
     hashed = nik_hash("".join(ch for ch in nik if ch.isascii() and ch.isdigit()) or nik)
     _limit(request, group=f"{group}:nik", rate=rate, key=lambda _group, _request: hashed)
+
+
+def limit_by_code(request: Request, *, group: str, rate: str, code: str) -> None:
+    """Per booking code, however it is typed: guesses at one code's NIK come from many
+    addresses and each is another NIK, so only this limit counts them together."""
+    normalized = normalize_code(code)
+    _limit(request, group=f"{group}:code", rate=rate, key=lambda _group, _request: normalized)
 
 
 # Answers worth replaying: those that decided something, a success or a conflict with

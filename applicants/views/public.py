@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applicants.api.guards import limit_by_ip, limit_by_nik
+from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik
 from applicants.exceptions import BookingNotFound, RescheduleNotAllowed, SessionNotFound
 from applicants.forms import IF_FULL_NEXT, BookingForm, CancelForm, LookupForm, RescheduleForm, form_add_service_error
 from applicants.models import BookingStatus, Service
@@ -158,6 +158,9 @@ def my_booking(request):
             try:
                 limit_by_ip(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_IP)
                 limit_by_nik(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_NIK, nik=form.cleaned_data["nik"])
+                limit_by_code(
+                    request, group="lookup", rate=settings.RATELIMIT_LOOKUP_CODE, code=form.cleaned_data["code"]
+                )
                 booking = booking_lookup(code=form.cleaned_data["code"], nik=form.cleaned_data["nik"])
                 token = booking_token(booking)
                 if not token:

@@ -2,11 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from applicants.views import staff
+from queue_booking.sign_in import StaffSignInForm
 
 app_name = "staff"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="staff/login.html", authentication_form=StaffSignInForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", staff.home, name="home"),
     path("utilization/", staff.utilization, name="utilization"),

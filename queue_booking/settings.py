@@ -351,6 +351,9 @@ RATELIMIT_LOOKUP_NIK = env.str("RATELIMIT_LOOKUP_NIK", default="5/m")
 # first and last digits, so guesses at the rest would otherwise only meet the limits
 # above, which a guesser escapes by changing address (and each guess is another NIK).
 RATELIMIT_LOOKUP_CODE = env.str("RATELIMIT_LOOKUP_CODE", default="10/h")
+# Failed staff and admin sign-ins, per username and per address (queue_booking/sign_in.py).
+RATELIMIT_LOGIN_USERNAME = env.str("RATELIMIT_LOGIN_USERNAME", default="10/15m")
+RATELIMIT_LOGIN_IP = env.str("RATELIMIT_LOGIN_IP", default="50/15m")
 
 # --- API --------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from queue_booking.health import healthz
+from queue_booking.sign_in import AdminSignInForm
 
 api_v1 = [
     path("", include("offices.api_urls")),
@@ -29,5 +30,7 @@ urlpatterns = [
 
 handler404 = "queue_booking.api_errors.page_not_found"
 
+# Failed sign-ins are limited, as on the staff pages (queue_booking/sign_in.py).
+admin.site.login_form = AdminSignInForm
 admin.site.site_header = "Antrean Paspor"
 admin.site.site_title = "Antrean Paspor"

@@ -54,7 +54,10 @@ bench: $(VENV)/.installed-dev
 check: $(VENV)/.installed-dev
 	DEBUG=0 SECRET_KEY=check-only-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyzABCDEF \
 	  ALLOWED_HOSTS=example.org NIK_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
-	  NIK_HASH_KEY=check PROOF_SIGNING_KEYS=k1:check $(PY) manage.py check --deploy --fail-level WARNING
+	  NIK_HASH_KEY=$$($(PY) -c 'import secrets; print(secrets.token_hex(32))') \
+	  PROOF_SIGNING_KEYS=k1:$$($(PY) -c 'import secrets; print(secrets.token_hex(32))') \
+	  EMAIL_URL=smtp+tls://check:check@smtp.example.org:587 SMS_BACKEND=example.gateway.SmsBackend \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf var/test var/celery

@@ -205,8 +205,9 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Antrean Paspor <no-reply@antrean-paspor.example>")
-# Where SMS/WhatsApp messages go; the console backend prints them.
-SMS_BACKEND = env.str("SMS_BACKEND", default="applicants.notifications.ConsoleSmsBackend")
+# Where SMS/WhatsApp messages go; the console backend prints them (development only:
+# `check --deploy` warns, queue_booking/checks.py). Empty means the default.
+SMS_BACKEND = env.str("SMS_BACKEND", default="") or "applicants.notifications.ConsoleSmsBackend"
 
 # --- Security ---------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

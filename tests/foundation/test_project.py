@@ -16,8 +16,10 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-production-like-secret-key-with-enough-entropy-0123456789-ABCDEFGHIJ",
     "ALLOWED_HOSTS": "antrean.example.go.id",
     "NIK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-    "NIK_HASH_KEY": "production-hash-key",
-    "PROOF_SIGNING_KEYS": "k1:production-proof-key",
+    "NIK_HASH_KEY": "production-hash-key-of-at-least-32-random-characters",
+    "PROOF_SIGNING_KEYS": "k1:production-proof-key-of-at-least-32-random-characters",
+    "EMAIL_URL": "smtp+tls://antrean:secret@smtp.example.go.id:587",
+    "SMS_BACKEND": "example.gateway.SmsBackend",
 }
 
 

@@ -38,7 +38,7 @@ def counts() -> dict[str, int]:
 def _loaded_once(django_db_setup, django_db_blocker):
     """Load once for the module, inside a transaction rolled back at the end; each
     test runs in a savepoint within it."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], DEBUG=True)
     with django_db_blocker.unblock(), fast, time_machine.travel(NOW, tick=False), transaction.atomic():
         out = io.StringIO()
         call_command("load_demo", stdout=out)
@@ -55,7 +55,7 @@ def test_running_it_twice_changes_nothing(loaded):
     before = counts()
     slots = list(Slot.objects.order_by("id").values_list("id", "capacity", "closed"))
 
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(NOW, tick=False), override_settings(DEBUG=True):
         out = io.StringIO()
         call_command("load_demo", stdout=out)
 

@@ -8,9 +8,10 @@ are created for every office's window, so the demo can be booked at once.
 import datetime as dt
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from offices import demo
@@ -39,7 +40,21 @@ def track_quotas(code: str, daily_quota: int) -> tuple[int, int, int]:
 class Command(BaseCommand):
     help = "Load demo data: offices, sessions, holidays, capacity rows and staff accounts (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load even with DEBUG off, e.g. on a demo server (the accounts' password is public).",
+        )
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            # A superuser whose password is printed in the README must never reach a
+            # production database by a `make run` with DEBUG=0 in the environment.
+            raise CommandError(
+                "load_demo creates staff accounts, a superuser among them, with a public password: it runs only "
+                "with DEBUG=1. Pass --allow-production to load it anyway (a demo server)."
+            )
         self.started = time.monotonic()
         now = timezone.now()
 

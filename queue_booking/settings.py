@@ -54,6 +54,8 @@ MIDDLEWARE = [
     # First: answers a worker already has, without the rest (queue_booking/fast_lane.py).
     "queue_booking.fast_lane.FastLaneMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on pages (queue_booking/security_headers.py).
+    "queue_booking.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

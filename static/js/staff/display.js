@@ -5,7 +5,12 @@
   var root = document.querySelector("[data-display]");
   if (!root) return;
   var url = root.getAttribute("data-state-url");
-  var text = window.DISPLAY_TEXT || {};
+  // Words from the page's own attributes (no inline script: the Content-Security-Policy forbids it).
+  var text = {
+    empty: root.getAttribute("data-text-empty"),
+    offline: root.getAttribute("data-text-offline"),
+    announce: root.getAttribute("data-text-announce")
+  };
   var lastKey = null;
   var speak = false;
   var failures = 0;

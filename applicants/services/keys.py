@@ -3,7 +3,9 @@
 Put the new Fernet key first in ``NIK_ENCRYPTION_KEYS`` and keep the old ones after it:
 new values are encrypted with the new key at once and old ones still open. Then run
 ``manage.py rotate_personal_data_keys``, which re-encrypts every stored value with the
-new key; after that the old keys can be removed. Safe to run twice or interrupted.
+new key (NIKs, booking tokens, and the stored answers of ``Idempotency-Key`` requests,
+which hold a token); after that the old keys can be removed. Safe to run twice or
+interrupted.
 """
 
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from applicants.identity import secret_rotate
-from applicants.models import Applicant, Booking
+from applicants.models import Applicant, Booking, IdempotencyKey
 
 BATCH = 500
 
@@ -20,6 +22,7 @@ BATCH = 500
 class RotationReport:
     applicants: int = 0
     bookings: int = 0
+    answers: int = 0
 
 
 def _rotate(queryset, field: str, batch: int) -> int:
@@ -37,9 +40,32 @@ def _rotate(queryset, field: str, batch: int) -> int:
         last_id = rows[-1].id
 
 
+def _rotate_answers(batch: int) -> int:
+    """Stored answers are ``{"sealed": <Fernet token>, ...}`` (``services.idempotency``)."""
+    done = 0
+    last_id = 0
+    while True:
+        rows = list(
+            IdempotencyKey.objects.filter(id__gt=last_id, response_body__isnull=False)
+            .order_by("id")
+            .only("id", "response_body")[:batch]
+        )
+        if not rows:
+            return done
+        changed = [row for row in rows if isinstance(row.response_body, dict) and row.response_body.get("sealed")]
+        for row in changed:
+            row.response_body = {**row.response_body, "sealed": secret_rotate(row.response_body["sealed"])}
+        with transaction.atomic():
+            IdempotencyKey.objects.bulk_update(changed, ["response_body"])
+        done += len(changed)
+        last_id = rows[-1].id
+
+
 def personal_data_keys_rotate(*, batch: int = BATCH) -> RotationReport:
-    """Re-encrypt every NIK and booking token with the first key of ``NIK_ENCRYPTION_KEYS``."""
+    """Re-encrypt every NIK, booking token and stored idempotent answer with the first
+    key of ``NIK_ENCRYPTION_KEYS``."""
     return RotationReport(
         applicants=_rotate(Applicant.objects.all(), "nik_encrypted", batch),
         bookings=_rotate(Booking.objects.all(), "token_encrypted", batch),
+        answers=_rotate_answers(batch),
     )

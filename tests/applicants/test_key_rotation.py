@@ -28,3 +28,22 @@ def test_stored_niks_and_tokens_move_to_the_new_key(api, slot, settings, capsys)
     settings.NIK_ENCRYPTION_KEYS = [old]
     with pytest.raises(InvalidToken):
         secret_decrypt(Applicant.objects.get().nik_encrypted)
+
+
+def test_stored_idempotent_answers_move_to_the_new_key(api, slot, settings):
+    # A stored answer holds the booking's secret token: it is sealed with the same keys
+    # and must not be left behind under the old one.
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.NIK_ENCRYPTION_KEYS = [old]
+    first = api.post("/api/v1/bookings/", payload(slot), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+
+    settings.NIK_ENCRYPTION_KEYS = [new, old]
+    call_command("rotate_personal_data_keys")
+    settings.NIK_ENCRYPTION_KEYS = [new]
+    again = api.post("/api/v1/bookings/", payload(slot), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+
+    assert first.status_code == 201
+    assert again.status_code == 201, again.content[:300]
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Booking.objects.count() == 1

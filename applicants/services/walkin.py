@@ -91,4 +91,5 @@ def walkin_register(
                 continue
             queued = booking_queue(booking=created.booking, now=now, actor=actor, reason="walk_in")
             return CheckinResult(booking=queued, created=True, flags=[WALK_IN])
-    raise WalkinNoSession()
+        # Inside the transaction: no place, so the person's details are not changed either.
+        raise WalkinNoSession()

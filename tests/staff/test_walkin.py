@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from applicants.exceptions import ActiveBookingExists, InvalidNik, NikBirthDateMismatch
 from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed
-from applicants.models import Booking, BookingStatus, Channel
+from applicants.models import Applicant, Booking, BookingStatus, Channel
 from applicants.services.walkin import walkin_register
 from offices.models import Slot, Track
 from tests.staff.conftest import at, make_slots
@@ -58,6 +58,29 @@ def test_walk_ins_can_never_exceed_capacity(office):
     assert [first.booking.slot.start, second.booking.slot.start] == [dt.time(8), dt.time(10)]
     assert list(Slot.objects.filter(track=Track.PRIORITY).values_list("booked", "capacity")) == [(1, 1), (1, 1)]
     assert Booking.objects.count() == 2
+
+
+def test_a_refused_walk_in_changes_nobody_s_details(office, slots):
+    # An earlier walk-in of the same person; later, with no place left, staff try again
+    # with other details. The refusal must leave the stored person as it was: a change
+    # to someone's name or phone with no booking made would be in no status log.
+    first = _walk_in(office, 1, now=at(8, 30))
+    Booking.objects.filter(id=first.booking.id).update(status=BookingStatus.SERVED)
+    Slot.objects.filter(track=Track.PRIORITY).update(capacity=1, booked=1)
+
+    with pytest.raises(WalkinNoSession):
+        walkin_register(
+            office=office,
+            nik=nik(1),
+            full_name="Someone Else",
+            birth_date=BORN,
+            phone="0813-9999-8888",
+            priority_group="elderly",
+            now=at(9, 0),
+        )
+
+    person = Applicant.objects.get()
+    assert (person.full_name, person.phone) == ("Bapak Sepuh 1", "")
 
 
 def test_a_full_session_leaves_no_row_behind(office):

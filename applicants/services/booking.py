@@ -381,7 +381,7 @@ def booking_request(
         if result is not None:
             return result
     with transaction.atomic():
-        applicant_save(applicant=applicant)
+        applicant = _applicant_for_online_booking(applicant)
         return booking_create(
             slot=slot,
             applicant=applicant,
@@ -392,6 +392,24 @@ def booking_request(
             channel=Channel.ONLINE,
             language=language,
         )
+
+
+def _applicant_for_online_booking(applicant: Applicant) -> Applicant:
+    """The person to book for: saved with the details just given, unless they already
+    hold an active booking. Then the stored details stay: an online booking proves
+    nothing but knowledge of the NIK (the birth date is in it), so a second booking
+    (where ``BOOKING_MAX_ACTIVE_PER_PERSON`` allows one) must not send the first one's
+    messages, and their secret proof link, to a new phone or email. With the default
+    limit of one, a second booking is refused and rolls back anyway."""
+    if settings.BOOKING_MAX_ACTIVE_PER_PERSON > 1:
+        holder = (
+            Applicant.objects.filter(nik_hash=applicant.nik_hash, bookings__status__in=ACTIVE_STATUSES)
+            .distinct()
+            .first()
+        )
+        if holder is not None:
+            return holder
+    return applicant_save(applicant=applicant)
 
 
 def _one_statement_possible() -> bool:

@@ -179,6 +179,27 @@ def test_a_failed_second_booking_does_not_change_the_applicants_details(api, slo
     assert (applicant.email, applicant.phone) == ("siti@example.org", "+6281234567890")
 
 
+def test_a_second_active_booking_does_not_change_the_first_one_s_contact(api, slot, later_slot, settings):
+    # Where a person may hold two bookings, whoever knows a NIK could otherwise book
+    # once more with their own phone and email, and receive the first booking's
+    # reminders and moves, each with its secret proof link.
+    settings.BOOKING_MAX_ACTIVE_PER_PERSON = 2
+    first = book(api, slot)
+
+    second = book(
+        api, later_slot, applicant={"email": "calo@example.org", "phone": "081111111111", "full_name": "Calo"}
+    )
+
+    applicant = Applicant.objects.get()
+    assert (applicant.email, applicant.phone, applicant.full_name) == (
+        "siti@example.org",
+        "+6281234567890",
+        "Siti Rahayu",
+    )
+    assert first["applicant"]["full_name"] == second["applicant"]["full_name"] == "Siti Rahayu"
+    assert Booking.objects.count() == 2
+
+
 def test_a_key_still_in_progress_is_refused(api, slot):
     body = payload(slot)
     IdempotencyKey.objects.create(

@@ -57,6 +57,7 @@ check: $(VENV)/.installed-dev
 	  NIK_HASH_KEY=$$($(PY) -c 'import secrets; print(secrets.token_hex(32))') \
 	  PROOF_SIGNING_KEYS=k1:$$($(PY) -c 'import secrets; print(secrets.token_hex(32))') \
 	  EMAIL_URL=smtp+tls://check:check@smtp.example.org:587 SMS_BACKEND=example.gateway.SmsBackend \
+	  SITE_URL=https://example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

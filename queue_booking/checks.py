@@ -58,4 +58,13 @@ def personal_data_checks(app_configs, **kwargs) -> list[Warning]:
                 id="antrean.W004",
             )
         )
+    if not settings.SITE_URL.startswith("https://"):
+        warnings.append(
+            Warning(
+                f"SITE_URL is {settings.SITE_URL}: the proof links in every email and SMS carry the booking's "
+                "secret, which would cross the network unencrypted (before any redirect to HTTPS).",
+                hint="Set SITE_URL to the public https:// address, e.g. https://antrean.example.go.id.",
+                id="antrean.W005",
+            )
+        )
     return warnings

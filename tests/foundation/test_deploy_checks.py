@@ -21,6 +21,7 @@ def production(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.NIK_HASH_KEY = LONG
     settings.PROOF_SIGNING_KEYS = {"k1": LONG, "k0": LONG}
+    settings.SITE_URL = "https://antrean.example.go.id"
     return settings
 
 
@@ -73,3 +74,12 @@ def test_development_is_not_flagged(production):
     production.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
     assert deploy_ids() == set()
+
+
+@pytest.mark.parametrize("site_url", ["http://antrean.example.go.id", "http://127.0.0.1:8000"])
+def test_proof_links_that_are_not_https_are_flagged(production, site_url):
+    # SITE_URL builds the proof links in every email and SMS: over plain HTTP the
+    # booking's secret would cross the network readable before any redirect to HTTPS.
+    production.SITE_URL = site_url
+
+    assert deploy_ids() == {"antrean.W005"}

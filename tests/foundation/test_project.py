@@ -20,6 +20,7 @@ PRODUCTION_ENV = {
     "PROOF_SIGNING_KEYS": "k1:production-proof-key-of-at-least-32-random-characters",
     "EMAIL_URL": "smtp+tls://antrean:secret@smtp.example.go.id:587",
     "SMS_BACKEND": "example.gateway.SmsBackend",
+    "SITE_URL": "https://antrean.example.go.id",
 }
 
 

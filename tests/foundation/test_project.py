@@ -126,6 +126,16 @@ def test_every_compose_service_runs_a_command_that_exists_in_the_project():
         assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
+def test_gunicorn_is_published_on_loopback_only_for_the_proxy_in_front():
+    """gunicorn trusts X-Forwarded-Proto (and X-Forwarded-For with TRUSTED_PROXY_COUNT):
+    only the TLS proxy on the host may reach it."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+    assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
+    for name in ("postgres", "redis", "worker", "beat", "migrate"):
+        assert "ports" not in services[name], f"{name} should not be published"
+
+
 def test_the_celery_beat_schedule_names_only_real_tasks():
     from django.conf import settings
 

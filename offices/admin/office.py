@@ -14,6 +14,7 @@ from offices.admin.scope import OfficeScopedAdmin, report_conflicts, scope_ids
 from offices.exceptions import InvalidQuota
 from offices.models import DateOverride, Office, OfficeTimezone, SessionTemplate
 from offices.services import office_release, office_set_daily_quota, office_slots_resync
+from offices.services.display import office_display_token_renew
 from offices.timeutils import office_today
 
 
@@ -174,7 +175,7 @@ class OfficeAdmin(OfficeScopedAdmin):
     search_fields = ["code", "name", "city", "province"]
     ordering = ["province", "name"]
     inlines = [SessionTemplateInline, DateOverrideInline]
-    actions = ["set_daily_quota"]
+    actions = ["set_daily_quota", "renew_display_link"]
     fieldsets = OFFICE_FIELDSETS
     # What only central admins decide: identity, place, window and release schedule.
     central_only_fields = [
@@ -257,3 +258,22 @@ class OfficeAdmin(OfficeScopedAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/offices/office/set_daily_quota.html", context)
+
+    @admin.action(description=_("Issue a new display-board link (the old one stops working)"), permissions=["change"])
+    def renew_display_link(self, request, queryset):
+        done = 0
+        for office in queryset:
+            if not self.has_change_permission(request, office):
+                continue
+            office_display_token_renew(office=office)
+            self.log_change(request, office, _("New display-board link issued; the old one no longer works."))
+            done += 1
+        messages.success(
+            request,
+            ngettext(
+                "New display-board link issued for %(count)d office: open it on the TV from the staff page Today.",
+                "New display-board links issued for %(count)d offices: open each on the TV from the staff page Today.",
+                done,
+            )
+            % {"count": done},
+        )

@@ -362,3 +362,24 @@ def test_the_bulk_quota_action_refuses_an_absurd_number(client, central_admin, o
     assert response.status_code == 200
     assert "less than or equal to 100000" in response.content.decode()
     assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(8), track="regular").capacity == 10
+
+
+def test_a_supervisor_issues_a_new_display_board_link_and_the_old_one_stops_working(
+    client, supervisor_a, office_a, office_b
+):
+    old_a, old_b = office_a.display_token, office_b.display_token
+    assert client.get(f"/display/{old_a}/").status_code == 200
+
+    response = client.post(
+        "/admin/offices/office/", {"action": "renew_display_link", "_selected_action": [office_a.pk, office_b.pk]}
+    )
+
+    assert response.status_code == 302
+    page = client.get("/admin/offices/office/").content.decode()
+    assert "Tautan papan tampilan baru dibuat untuk 1 kantor" in page
+    office_a.refresh_from_db()
+    office_b.refresh_from_db()
+    assert office_a.display_token != old_a and len(office_a.display_token) >= 32
+    assert office_b.display_token == old_b  # not the supervisor's office
+    assert client.get(f"/display/{old_a}/").status_code == 404
+    assert client.get(f"/display/{office_a.display_token}/").status_code == 200

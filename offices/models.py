@@ -290,6 +290,15 @@ class Slot(models.Model):
     reserved = models.PositiveIntegerField(_("held back for rollover"), default=0)
     closed = models.BooleanField(_("closed"), default=False)
     closed_reason = models.CharField(_("closure reason"), max_length=200, blank=True)
+    # Set while the plan gives this row fewer places than are already booked on it
+    # (``offices.services.quotas``): the capacity then stays at the bookings and follows
+    # them down as places are given back, until it reaches the plan again.
+    planned_capacity = models.PositiveIntegerField(
+        _("capacity in the plan"),
+        null=True,
+        blank=True,
+        help_text=_("Set while more places are booked than the plan gives; the capacity comes down to it."),
+    )
 
     class Meta:
         ordering = ["office", "date", "start", "track"]

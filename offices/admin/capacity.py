@@ -53,8 +53,31 @@ class SlotAdmin(OfficeScopedAdmin):
     date_hierarchy = "date"
     ordering = ["date", "office__name", "start", "track"]
     list_per_page = 100
-    fields = ["office", "date", "start", "end", "track", "capacity", "booked", "reserved", "closed", "closed_reason"]
-    readonly_fields = ["office", "date", "start", "end", "track", "booked", "reserved", "closed", "closed_reason"]
+    fields = [
+        "office",
+        "date",
+        "start",
+        "end",
+        "track",
+        "capacity",
+        "planned_capacity",
+        "booked",
+        "reserved",
+        "closed",
+        "closed_reason",
+    ]
+    readonly_fields = [
+        "office",
+        "date",
+        "start",
+        "end",
+        "track",
+        "planned_capacity",
+        "booked",
+        "reserved",
+        "closed",
+        "closed_reason",
+    ]
 
     @admin.display(description=_("weekday"))
     def weekday(self, slot: Slot) -> str:

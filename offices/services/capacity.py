@@ -9,7 +9,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, QuerySet, When
+from django.db.models.functions import Greatest
 from django.db.models.sql import UpdateQuery
 
 from offices.models import Slot
@@ -65,8 +66,21 @@ def slot_take_sql(*, slot_id: int, using: str = "default") -> tuple[str, list]:
 
 
 def slot_release(*, slot_id: int, count: int = 1) -> bool:
-    """Give back ``count`` places; return whether it did."""
-    updated = Slot.objects.filter(id=slot_id, booked__gte=count).update(booked=F("booked") - count)
+    """Give back ``count`` places; return whether it did.
+
+    On a row whose plan gives fewer places than were booked (``planned_capacity``), the
+    capacity comes down with the bookings instead, so a place given back there opens
+    only once the row is within its plan again (DESIGN rule 1: the plan was lowered).
+    """
+    left = F("booked") - count  # every expression of one UPDATE reads the row as it was
+    updated = Slot.objects.filter(id=slot_id, booked__gte=count).update(
+        booked=left,
+        capacity=Case(
+            When(planned_capacity__isnull=False, then=Greatest(F("planned_capacity"), left)),
+            default=F("capacity"),
+        ),
+        planned_capacity=Case(When(planned_capacity__lt=left, then=F("planned_capacity")), default=None),
+    )
     return updated == 1
 
 

@@ -77,7 +77,7 @@ def slot_set_capacity(*, slot: Slot, capacity: int, actor: AbstractBaseUser | No
         locked = Slot.objects.select_for_update().get(pk=slot.pk)
         if capacity < locked.booked:
             raise CapacityBelowBooked(booked=locked.booked)
-        Slot.objects.filter(pk=slot.pk).update(capacity=capacity)
+        Slot.objects.filter(pk=slot.pk).update(capacity=capacity, planned_capacity=None)
         availability_invalidate(office_id=locked.office_id, date=locked.date, slot_ids=(locked.pk,))
         if capacity > locked.capacity:
             # room appeared, waiting requests may have it.
@@ -210,7 +210,9 @@ def _update_changed(wanted, rows, result: ResyncResult, touched: set) -> None:
         Slot.objects.filter(id__in=ids).exclude(end=end).update(end=end)
         # Conditional on booked, so a booking that lands meanwhile cannot be squeezed out:
         # each UPDATE re-checks its row under the row lock.
-        result.updated += Slot.objects.filter(id__in=ids, booked__lte=capacity).update(capacity=capacity)
+        result.updated += Slot.objects.filter(id__in=ids, booked__lte=capacity).update(
+            capacity=capacity, planned_capacity=None
+        )
         result.raised_slot_ids += [row.id for row in group if capacity > row.capacity]
         _lower_to_booked(Slot.objects.filter(id__in=ids, booked__gt=capacity), capacity, result)
         touched.update(row.date for row in group)
@@ -218,7 +220,9 @@ def _update_changed(wanted, rows, result: ResyncResult, touched: set) -> None:
 
 def _lower_to_booked(rows, wanted: int, result: ResyncResult) -> None:
     """Rows with more bookings than ``wanted``: as low as their bookings allow, reported."""
-    rows.exclude(capacity=F("booked")).update(capacity=F("booked"))
+    # The capacity follows the bookings down to ``wanted`` as places are given back
+    # (``offices.services.capacity.slot_release``).
+    rows.update(capacity=F("booked"), planned_capacity=wanted)
     for row in rows.order_by("date", "start", "track"):
         result.conflicts.append(SlotConflict(row.id, row.date, row.start, row.track, row.booked, wanted))
 

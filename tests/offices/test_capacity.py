@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from offices.exceptions import CapacityBelowBooked, InvalidQuota
 from offices.models import DateOverride, SessionTemplate, Slot
 from offices.services import office_set_daily_quota, office_slots_resync, offices_release, slot_set_capacity
-from offices.services.capacity import slot_take
+from offices.services.capacity import slot_release, slot_take
 from offices.services.quotas import split_quota
 from tests import factories
 
@@ -180,3 +180,33 @@ def test_resync_keeps_closed_rows_closed(weekly):
     office_set_daily_quota(office=weekly, regular=60, express=6, priority=3, actor=None, now=NOW)
 
     assert set(Slot.objects.filter(office=weekly, date=MONDAY).values_list("closed", flat=True)) == {True}
+
+
+def test_a_row_lowered_to_its_bookings_comes_down_with_them_to_the_plan(weekly):
+    """A place given back on a row the plan lowered does not reopen above the plan."""
+    offices_release(now=NOW)
+    row = Slot.objects.get(office=weekly, date=MONDAY, start=dt.time(8), track="regular")
+    Slot.objects.filter(pk=row.pk).update(booked=8)
+    office_set_daily_quota(office=weekly, regular=15, express=3, priority=3, actor=None, now=NOW)  # plan: 5
+
+    seen = []
+    for _ in range(4):
+        slot_release(slot_id=row.id)
+        row.refresh_from_db()
+        seen.append((row.booked, row.capacity, row.planned_capacity))
+
+    assert seen == [(7, 7, 5), (6, 6, 5), (5, 5, None), (4, 5, None)]
+    assert slot_take(slot_id=row.id)  # within the plan again: the place is open
+
+
+def test_raising_the_plan_again_ends_the_follow_down(weekly):
+    offices_release(now=NOW)
+    row = Slot.objects.get(office=weekly, date=MONDAY, start=dt.time(8), track="regular")
+    Slot.objects.filter(pk=row.pk).update(booked=8)
+    office_set_daily_quota(office=weekly, regular=15, express=3, priority=3, actor=None, now=NOW)
+
+    office_set_daily_quota(office=weekly, regular=45, express=3, priority=3, actor=None, now=NOW)  # plan: 15
+    slot_release(slot_id=row.id)
+
+    row.refresh_from_db()
+    assert (row.booked, row.capacity, row.planned_capacity) == (7, 15, None)

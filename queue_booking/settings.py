@@ -146,7 +146,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Kombu waits forever on a Redis that accepts connections but does not answer (a
+        # hung or paused server, a half-open socket): a request's publish after commit
+        # then hung the request, and /healthz with it. Bounded like the cache's; longer
+        # than the worker's one-second BRPOP, whose reply is always due within it.
+        "socket_timeout": 2,
+        "socket_connect_timeout": 1,
+    }
+# The same for the result backend (Celery's default: 120 s to read, no limit to connect).
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -16,6 +16,15 @@ then goes to PostgreSQL as on a cold cache, and applicants keep booking while Re
 restarted. After a failure the process does not ask Redis again for
 ``RETRY_SECONDS``, so a Redis that hangs costs one request per process its socket
 timeout, not every request. ``ping`` is the exception: ``/healthz`` must see the truth.
+
+**Forgetting survives the outage.** A delete is how a write tells the other processes
+that a cached copy is wrong (a session closed, an office's online booking switched off,
+a place freed). Redis keeps its keys through a partition, a pause, or a restart from its
+append-only file (docker-compose.yml), and one process can find Redis out while the
+others still use it. So a delete that could not be sent is remembered, and sent as soon
+as Redis answers this process again; otherwise the stale copy was served after the
+outage for its whole cache life (``SLOT_COPY_SECONDS``, 5 minutes, for a session and its
+office).
 """
 
 import logging
@@ -34,6 +43,10 @@ RETRY_SECONDS = 5.0
 # Until when (monotonic clock) this process leaves each Redis server alone; 0: not down.
 # Per process, not per cache object: Django keeps a cache object per thread.
 _down_until: dict[str, float] = {}
+# Keys each server should have forgotten while this process could not reach it.
+_unsent_deletes: dict[str, set] = {}
+# Bounded: past this many they are all dropped, with a warning (they expire by themselves).
+UNSENT_DELETES_MAX = 20_000
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -60,6 +73,10 @@ class ReusingRedisCacheClient(RedisCacheClient):
         if not self.available:
             return fallback(*args)
         try:
+            if _unsent_deletes.get(self._server):
+                # Before anything is read: the first read after the outage must not
+                # find what should be gone.
+                self._send_unsent_deletes()
             result = getattr(RedisCacheClient, name)(self, *args)
         except OUTAGE as exc:
             if not _down_until.get(self._server):
@@ -77,6 +94,23 @@ class ReusingRedisCacheClient(RedisCacheClient):
     def _recovered(self) -> None:
         logger.warning("cache reachable again")
         _down_until[self._server] = 0.0
+
+    def _remember_deletes(self, keys) -> None:
+        unsent = _unsent_deletes.setdefault(self._server, set())
+        unsent.update(keys)
+        if len(unsent) > UNSENT_DELETES_MAX:
+            logger.warning("cache unavailable; %d forgotten keys not kept to delete later", len(unsent))
+            unsent.clear()
+
+    def _send_unsent_deletes(self) -> None:
+        keys = _unsent_deletes.pop(self._server, None)
+        if not keys:
+            return
+        try:
+            RedisCacheClient.delete_many(self, list(keys))
+        except OUTAGE:
+            self._remember_deletes(keys)
+            raise
 
     def ping(self) -> None:
         """Ask Redis directly; raises when it does not answer (for ``/healthz``)."""
@@ -97,7 +131,7 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return self._soft("touch", _nothing_added, key, timeout)
 
     def delete(self, key):
-        return self._soft("delete", _nothing_added, key)
+        return self._soft("delete", self._delete_later, key)
 
     def get_many(self, keys):
         return self._soft("get_many", _found_none, keys)
@@ -112,7 +146,14 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return self._soft("set_many", _nothing, data, timeout)
 
     def delete_many(self, keys):
-        return self._soft("delete_many", _nothing, keys)
+        return self._soft("delete_many", self._delete_many_later, keys)
+
+    def _delete_later(self, key) -> bool:
+        self._remember_deletes([key])
+        return False
+
+    def _delete_many_later(self, keys) -> None:
+        self._remember_deletes(keys)
 
     def clear(self):
         return self._soft("clear", _nothing_added)

@@ -45,6 +45,7 @@ def outage_clock(monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(redis_cache.time, "monotonic", lambda: now[0])
     monkeypatch.setattr(redis_cache, "_down_until", {})
+    monkeypatch.setattr(redis_cache, "_unsent_deletes", {}, raising=False)
     return now
 
 
@@ -153,3 +154,46 @@ def test_a_hanging_redis_costs_one_timeout_per_retry_period_not_one_per_request(
     assert first == "fallback" and set(others) == {"fallback"}
     assert first_took >= 0.3
     assert others_took < 0.1
+
+
+def cut_off(monkeypatch, cache):
+    """This process loses Redis while Redis itself keeps its keys (a partition, a pause,
+    a restart from its append-only file); returns the function that reconnects."""
+    client = cache._cache.get_client(write=True)
+    real = client.execute_command
+
+    def refused(*args, **options):
+        raise RedisConnectionError("Connection closed by server.")
+
+    monkeypatch.setattr(client, "execute_command", refused)
+    return lambda: monkeypatch.setattr(client, "execute_command", real)
+
+
+def test_a_copy_forgotten_while_redis_was_out_is_not_served_after_it(
+    own_cache, private_redis, outage_clock, monkeypatch
+):
+    own_cache.set("bookslot:7", {"online_booking": True}, 300)
+    own_cache.set("bookslot:8", {"online_booking": True}, 300)
+    own_cache.set("office:batam", {"online_booking": True}, 300)
+    reconnect = cut_off(monkeypatch, own_cache)
+
+    own_cache.delete("office:batam")  # tried: Redis found out
+    own_cache.delete_many(["bookslot:7", "bookslot:8"])  # not even tried: known to be out
+    reconnect()
+    outage_clock[0] += redis_cache.RETRY_SECONDS
+
+    assert own_cache.get("office:batam") is None
+    assert own_cache.get_many(["bookslot:7", "bookslot:8"]) == {}
+
+
+def test_forgotten_keys_are_sent_once_not_kept_for_ever(own_cache, private_redis, outage_clock, monkeypatch):
+    reconnect = cut_off(monkeypatch, own_cache)
+    own_cache.delete("gone")
+    reconnect()
+    outage_clock[0] += redis_cache.RETRY_SECONDS
+    own_cache.get("anything")
+
+    own_cache.set("gone", "fresh", 30)
+
+    assert own_cache.get("gone") == "fresh"
+    assert not redis_cache._unsent_deletes

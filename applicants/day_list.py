@@ -24,8 +24,8 @@ LISTED = (
     BookingStatus.SERVED,
     BookingStatus.NO_SHOW,
 )
-# Which dates may be listed, around the office's today: the week before (to settle a
-# day run on paper) and as far ahead as anyone can have booked.
+# Which dates may be listed, around the office's today: the week before (to print or
+# check a recent day again) and as far ahead as anyone can have booked.
 DAYS_BACK = 7
 DAYS_AHEAD = 60
 _TRACK_ORDER = {Track.PRIORITY: 0, Track.EXPRESS: 1, Track.REGULAR: 2}

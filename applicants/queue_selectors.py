@@ -228,6 +228,8 @@ class SessionRow:
         return round(mean(self.waits)) if self.waits else None
 
 
+# Statuses of people who came (a check-in time may be missing: served on paper).
+_CAME = (BookingStatus.CHECKED_IN, BookingStatus.CALLED, BookingStatus.SERVED)
 # Bookings that were expected at the office that day (not cancelled or moved away).
 _EXPECTED = (
     BookingStatus.CONFIRMED,
@@ -250,7 +252,8 @@ def day_summary(*, office: Office, now: dt.datetime) -> dict:
         key = (booking.slot.start, booking.slot.end) if booking.slot_id else (dt.time(0), dt.time(0))
         row = rows.setdefault(key, SessionRow(start=key[0], end=key[1]))
         row.expected += 1
-        if booking.checked_in_at:
+        # Served on paper (applicants.services.paper) has no check-in time, but came.
+        if booking.checked_in_at or booking.status in _CAME:
             row.checked_in += 1
         if booking.status == BookingStatus.SERVED:
             row.served += 1

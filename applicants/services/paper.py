@@ -8,8 +8,9 @@ served; DESIGN rule 8), every step logged with the supervisor as actor and the r
 they were (empty), so waits and counter statistics only count what was seen. The
 bookings already hold their places, so capacity is not touched.
 
-Only the office's today can be recorded: after the day ends, bookings not checked in
-become ``no_show`` (``applicants.services.dayend``), which ends them.
+Only the office's today can be recorded, and only for sessions that have begun. It must
+be done before the office's closing time: then the day ends, and bookings not checked in
+become ``no_show`` (``applicants.services.dayend``), an exit of the life-cycle.
 """
 
 import datetime as dt
@@ -20,7 +21,7 @@ from django.db import transaction
 from applicants.models import Booking, BookingStatus
 from applicants.services.booking import booking_transition
 from offices.models import Office
-from offices.timeutils import office_today
+from offices.timeutils import office_now, office_today
 
 REASON = "served_on_paper"
 S = BookingStatus
@@ -44,6 +45,16 @@ class PaperResult:
     skipped: int
 
 
+def _clock(office: Office, now: dt.datetime) -> dt.time:
+    return office_now(office, now).time()
+
+
+def paper_recordable(booking: Booking, *, office: Office, now: dt.datetime) -> bool:
+    """Whether ``booking`` (on today's list) can be recorded now: not served yet, and its
+    session has begun (nobody is served on paper before their session)."""
+    return booking.status in RECORDABLE and booking.slot_id is not None and booking.slot.start <= _clock(office, now)
+
+
 def paper_served_record(*, office: Office, booking_ids: list[int], now: dt.datetime, actor) -> PaperResult:
     """Record the bookings ``booking_ids`` of ``office`` today as served on paper, in one
     transaction (all or none of the recordable ones)."""
@@ -52,7 +63,9 @@ def paper_served_record(*, office: Office, booking_ids: list[int], now: dt.datet
     with transaction.atomic():
         bookings = list(
             Booking.objects.select_for_update()
-            .filter(id__in=wanted, office=office, date=today, status__in=RECORDABLE)
+            .filter(
+                id__in=wanted, office=office, date=today, status__in=RECORDABLE, slot__start__lte=_clock(office, now)
+            )
             .order_by("id")
         )
         for booking in bookings:

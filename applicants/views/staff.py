@@ -45,8 +45,7 @@ from applicants.services.checkin import (
     checkin_find,
     checkin_preview,
 )
-from applicants.services.paper import RECORDABLE as PAPER_RECORDABLE
-from applicants.services.paper import paper_served_record
+from applicants.services.paper import paper_recordable, paper_served_record
 from applicants.services.queue import (
     counter_current,
     counter_get,
@@ -392,7 +391,12 @@ def _day_list_render(request, office, *, form, listing, today, paper_form=None, 
             "listing": listing,
             "can_record": can_record,
             "paper_form": paper_form or (PaperServedForm(booking_ids=[]) if can_record else None),
-            "recordable": PAPER_RECORDABLE,
+            "recordable": {
+                b.id
+                for session in listing.sessions
+                for b in session.bookings
+                if can_record and paper_recordable(b, office=office, now=timezone.now())
+            },
             "printed_at": timezone.now(),
         }
     )
@@ -403,7 +407,9 @@ def _paper_served(request, office, *, today, now):
     if request.staff_role != OfficeMembership.Role.SUPERVISOR:
         raise PermissionDenied(SupervisorOnly().detail)
     listing = day_list(office=office, date=today)
-    booking_ids = [b.id for session in listing.sessions for b in session.bookings if b.status in PAPER_RECORDABLE]
+    booking_ids = [
+        b.id for session in listing.sessions for b in session.bookings if paper_recordable(b, office=office, now=now)
+    ]
     paper_form = PaperServedForm(request.POST, booking_ids=booking_ids)
     if not paper_form.is_valid():
         form = DayListForm({"date": today}, first=today, last=today)

@@ -9,7 +9,7 @@ import pytest
 
 from applicants.models import Booking, BookingStatus
 from offices.models import Track
-from tests.staff.conftest import DAY, make_booking, make_slots
+from tests.staff.conftest import DAY, at, make_booking, make_slots
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +142,8 @@ def record(client, office, *bookings):
 def test_a_supervisor_records_people_served_on_paper_through_the_life_cycle(
     supervisor_client, supervisor, office, day, morning
 ):
+    morning.move_to(at(10, 30), tick=False)  # both sessions have begun
+
     response = record(supervisor_client, office, day["zaenal"], day["checked"])
 
     assert response.status_code == 302
@@ -188,10 +190,24 @@ def test_only_a_supervisor_records_and_only_on_todays_list(officer_client, offic
     assert 'name="served"' not in officer_client.get(url(office)).content.decode()
 
 
-def test_the_supervisor_sees_a_box_per_person_not_yet_served(supervisor_client, office, day, morning):
-    html = supervisor_client.get(url(office)).content.decode()
+def test_the_supervisor_sees_a_box_per_person_not_yet_served_whose_session_has_begun(
+    supervisor_client, office, day, morning
+):
+    html = supervisor_client.get(url(office)).content.decode()  # 08:30: only the 08:00 session
 
-    assert html.count('name="served"') == 4
+    assert html.count('name="served"') == 3
+    assert f'value="{day["checked"].id}"' not in html
+    assert "sebelum jam tutup" in html
+    morning.move_to(at(10, 30), tick=False)
+    assert supervisor_client.get(url(office)).content.decode().count('name="served"') == 4
+
+
+def test_a_session_that_has_not_begun_cannot_be_recorded(supervisor_client, office, day, morning):
+    response = record(supervisor_client, office, day["checked"])  # 10:00 session, at 08:30
+
+    assert response.status_code == 400
+    day["checked"].refresh_from_db()
+    assert day["checked"].status == BookingStatus.CHECKED_IN
     tomorrow = supervisor_client.get(url(office, date=(DAY + dt.timedelta(days=1)).isoformat())).content.decode()
     assert 'name="served"' not in tomorrow
 
@@ -208,3 +224,13 @@ def test_a_booking_changed_meanwhile_is_skipped_and_counted(office, day, supervi
     day["cancelled"].refresh_from_db()
     day["elsewhere"].refresh_from_db()
     assert (day["cancelled"].status, day["elsewhere"].status) == ("cancelled", "confirmed")
+
+
+def test_the_today_page_counts_people_served_on_paper_as_having_come(supervisor_client, office, day, morning):
+    record(supervisor_client, office, day["zaenal"])
+
+    page = supervisor_client.get(f"/staff/{office.code}/today/").content.decode()
+
+    # checked in: Budi (A-007) and Zaenal (on paper); served: Zaenal
+    assert '<span class="stat-value">2</span><span class="stat-label">sudah check-in</span>' in page
+    assert '<span class="stat-value">1</span><span class="stat-label">dilayani</span>' in page

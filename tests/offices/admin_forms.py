@@ -17,6 +17,9 @@ def office_form(office: Office, *, overrides: list[dict] = (), **fields) -> dict
                     data[name] = "on"
             elif isinstance(value, dt.time):
                 data[name] = value.strftime("%H:%M")
+                # Fields with a callable default (the office hours) carry their initial
+                # value in a hidden input, which the admin compares to tell a change.
+                data[f"initial-{name}"] = value.strftime("%H:%M")
             elif value is not None:
                 data[name] = str(value)
     templates = list(SessionTemplate.objects.filter(office=office).order_by("weekday", "start")) if office.pk else []

@@ -10,6 +10,7 @@ from offices.models import Closure, Office, OfficeMembership, SessionTemplate, S
 from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import closure_create, membership_grant, offices_release, staff_groups_sync
 from tests import factories
+from tests.offices.admin_forms import office_form
 from tests.offices.conftest import weekly_office
 
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -82,39 +83,8 @@ def test_a_supervisor_cannot_edit_another_office(client, supervisor_a, office_b)
     assert office_b.online_booking is True and office_b.phone == ""
 
 
-def _office_form(office: Office, **fields) -> dict:
-    """The supervisor's office form as the admin sends it back, sessions unchanged."""
-    templates = list(SessionTemplate.objects.filter(office=office).order_by("weekday", "start"))
-    data = {
-        "phone": "",
-        "online_booking": "on",
-        "opening_time": "07:30",
-        "closing_time": "16:00",
-        "checkin_early_minutes": "60",
-        "checkin_late_minutes": "0",
-        "session_templates-TOTAL_FORMS": str(len(templates)),
-        "session_templates-INITIAL_FORMS": str(len(templates)),
-        "date_overrides-TOTAL_FORMS": "0",
-        "date_overrides-INITIAL_FORMS": "0",
-    }
-    for n, template in enumerate(templates):
-        data.update(
-            {
-                f"session_templates-{n}-id": str(template.pk),
-                f"session_templates-{n}-office": str(office.pk),
-                f"session_templates-{n}-weekday": str(template.weekday),
-                f"session_templates-{n}-start": template.start.strftime("%H:%M"),
-                f"session_templates-{n}-end": template.end.strftime("%H:%M"),
-                f"session_templates-{n}-capacity_regular": str(template.capacity_regular),
-                f"session_templates-{n}-capacity_express": str(template.capacity_express),
-                f"session_templates-{n}-capacity_priority": str(template.capacity_priority),
-            }
-        )
-    return {**data, **fields}
-
-
 def test_a_supervisor_can_edit_sessions_of_their_office_and_future_rows_follow(client, supervisor_a, office_a, rows):
-    data = _office_form(office_a, phone="031-123")
+    data = office_form(office_a, phone="031-123")
     data["session_templates-0-capacity_regular"] = "25"
 
     response = client.post(change_url("office", office_a.pk), data)
@@ -252,7 +222,7 @@ def test_the_bulk_quota_action_lowers_booked_sessions_only_to_their_bookings_and
 
 def test_the_sessions_a_new_plan_cannot_lower_are_listed_in_indonesian(client, supervisor_a, office_a, rows):
     Slot.objects.filter(office=office_a, date=MONDAY, start=dt.time(8), track="regular").update(booked=9)
-    data = _office_form(office_a)
+    data = office_form(office_a)
     data["session_templates-0-capacity_regular"] = "2"
 
     done = client.post(change_url("office", office_a.pk), data, follow=True, HTTP_ACCEPT_LANGUAGE="id")

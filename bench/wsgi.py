@@ -3,7 +3,7 @@ it the yardstick every target is a share of, a bare Django JSON view.
 
 The issue's yardstick is "a bare Django JSON view under gunicorn": Django's request and
 response, URL resolution and a ``JsonResponse``, and nothing of the product. The
-product's handler runs every request through its ten middleware (sessions, language,
+product's handler runs every request through its middleware (sessions, language,
 CSRF, messages, security headers...), so the bare view is served here by a second
 Django handler that has none. The product's own requests go to the product's handler
 unchanged; this dispatch costs them one comparison. ``/bench/stack/`` (bench/urls.py)

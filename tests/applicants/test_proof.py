@@ -194,11 +194,16 @@ def booked(api, slot):
 
 
 def pdf_text(data: bytes) -> str:
-    """Page text of an fpdf2 document (its content streams are zlib-compressed)."""
+    """Page text of an fpdf2 document (its content streams are zlib-compressed).
+
+    Each stream is read from its start to the end of its zlib data, not up to the
+    next "endstream": compressed bytes may end in a carriage return, which a pattern
+    like ``\\r?\\nendstream`` would swallow, and then the stream would not inflate.
+    """
     chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    for start in re.finditer(rb">>\s*stream\r?\n", data):
         try:
-            chunks.append(zlib.decompress(stream).decode("latin-1"))
+            chunks.append(zlib.decompressobj().decompress(data[start.end() :]).decode("latin-1"))
         except zlib.error:
             continue
     return "".join(chunks)

@@ -77,7 +77,10 @@ ALLOCATE_TASK = "applicants.tasks.allocate_waiting"
 S = BookingStatus
 # DESIGN rule 8. The one table of status changes; ``booking_transition`` refuses others.
 # called -> checked_in is "missed, back of the queue"; rolled_over ends a booking that
-# a closure or a stopped service moved (its successor starts as waiting).
+# a closure or a stopped service moved (its successor starts as waiting). no_show ->
+# served is the one way back from an exit: a supervisor correcting, from the paper
+# list, a no-show that the day's end made while the office worked on paper
+# (``applicants.services.paper``).
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.WAITING: frozenset({S.CONFIRMED, S.CANCELLED, S.EXPIRED}),
     S.CONFIRMED: frozenset({S.CHECKED_IN, S.CANCELLED, S.NO_SHOW, S.ROLLED_OVER}),
@@ -85,7 +88,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.CALLED: frozenset({S.SERVED, S.CHECKED_IN, S.NO_SHOW, S.ROLLED_OVER}),
     S.SERVED: frozenset(),
     S.CANCELLED: frozenset(),
-    S.NO_SHOW: frozenset(),
+    S.NO_SHOW: frozenset({S.SERVED}),
     S.ROLLED_OVER: frozenset(),
     S.EXPIRED: frozenset(),
 }

@@ -26,6 +26,8 @@ from offices.timeutils import office_now, office_today
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 100
+# The reason logged when the day's end makes a booking a no-show.
+DAY_END_REASON = "day_end"
 
 
 @dataclass
@@ -83,7 +85,7 @@ def day_end(*, office_id: int, date: dt.date, now: dt.datetime) -> DayEndResult:
                 booking_transition(
                     booking=booking,
                     to_status=BookingStatus.NO_SHOW,
-                    reason="day_end",
+                    reason=DAY_END_REASON,
                     now=now,
                     detail={"date": date.isoformat()},
                 )

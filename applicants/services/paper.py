@@ -8,18 +8,24 @@ served; DESIGN rule 8), every step logged with the supervisor as actor and the r
 they were (empty), so waits and counter statistics only count what was seen. The
 bookings already hold their places, so capacity is not touched.
 
-Only the office's today can be recorded, and only for sessions that have begun. It must
-be done before the office's closing time: then the day ends, and bookings not checked in
-become ``no_show`` (``applicants.services.dayend``), an exit of the life-cycle.
+The system is often back only after the office has closed, or the next morning. By then
+the day has ended and everyone not checked in has become ``no_show``
+(``applicants.services.dayend``), although the paper list shows them served. So today
+and the ``DAYS_BACK`` days before it can be recorded, and a ``no_show`` that the day's
+end made (not one that missed their calls while the system ran) is corrected to
+``served`` in one logged step. On today, only sessions that have begun count.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from applicants.models import Booking, BookingStatus
+from applicants.day_list import DAYS_BACK
+from applicants.models import Booking, BookingStatus, BookingTransition
 from applicants.services.booking import booking_transition
+from applicants.services.dayend import DAY_END_REASON
 from offices.models import Office
 from offices.timeutils import office_now, office_today
 
@@ -30,11 +36,14 @@ _STEPS = {
     S.CONFIRMED: (S.CHECKED_IN, S.CALLED, S.SERVED),
     S.CHECKED_IN: (S.CALLED, S.SERVED),
     S.CALLED: (S.SERVED,),
+    # Made a no-show by the day's end while the office worked on paper.
+    S.NO_SHOW: (S.SERVED,),
 }
 
 
-# What can be recorded: whoever had not been served yet.
-RECORDABLE = tuple(_STEPS)
+# What can be recorded: whoever had not been served yet, or was counted as not having
+# come only because the day ended.
+RECORDABLE = (S.CONFIRMED, S.CHECKED_IN, S.CALLED)
 
 
 @dataclass(frozen=True)
@@ -45,32 +54,55 @@ class PaperResult:
     skipped: int
 
 
-def _clock(office: Office, now: dt.datetime) -> dt.time:
-    return office_now(office, now).time()
-
-
-def paper_recordable(booking: Booking, *, office: Office, now: dt.datetime) -> bool:
-    """Whether ``booking`` (on today's list) can be recorded now: not served yet, and its
-    session has begun (nobody is served on paper before their session)."""
-    return booking.status in RECORDABLE and booking.slot_id is not None and booking.slot.start <= _clock(office, now)
-
-
-def paper_served_record(*, office: Office, booking_ids: list[int], now: dt.datetime, actor) -> PaperResult:
-    """Record the bookings ``booking_ids`` of ``office`` today as served on paper, in one
-    transaction (all or none of the recordable ones)."""
+def paper_dates(*, office: Office, now: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The first and last date whose day on paper can be recorded now."""
     today = office_today(office, now)
+    return today - dt.timedelta(days=DAYS_BACK), today
+
+
+def _recordable(*, office: Office, date: dt.date, now: dt.datetime) -> QuerySet[Booking]:
+    first, last = paper_dates(office=office, now=now)
+    if not first <= date <= last:
+        return Booking.objects.none()
+    ended_the_day = BookingTransition.objects.filter(booking=OuterRef("pk"), to_status=S.NO_SHOW, reason=DAY_END_REASON)
+    bookings = Booking.objects.filter(office=office, date=date, slot__isnull=False).filter(
+        Q(status__in=RECORDABLE) | Q(Exists(ended_the_day), status=S.NO_SHOW)
+    )
+    if date == last:
+        # Nobody is served on paper before their session has begun.
+        bookings = bookings.filter(slot__start__lte=office_now(office, now).time())
+    return bookings
+
+
+def paper_recordable_ids(*, office: Office, date: dt.date, now: dt.datetime) -> set[int]:
+    """The bookings on ``office``'s list of ``date`` that can be recorded as served on
+    paper now: not served yet, or made a no-show by the day's end; on today, only from
+    sessions that have begun. Empty for a date outside ``paper_dates``."""
+    return set(_recordable(office=office, date=date, now=now).values_list("id", flat=True))
+
+
+def paper_served_record(
+    *, office: Office, date: dt.date, booking_ids: list[int], now: dt.datetime, actor
+) -> PaperResult:
+    """Record the bookings ``booking_ids`` of ``office`` on ``date`` as served on paper,
+    in one transaction (all or none of the recordable ones)."""
     wanted = set(booking_ids)
     with transaction.atomic():
         bookings = list(
-            Booking.objects.select_for_update()
-            .filter(
-                id__in=wanted, office=office, date=today, status__in=RECORDABLE, slot__start__lte=_clock(office, now)
-            )
+            _recordable(office=office, date=date, now=now)
+            .filter(id__in=wanted)
+            .select_for_update(of=("self",))
             .order_by("id")
         )
         for booking in bookings:
+            corrects = {"corrects": S.NO_SHOW} if booking.status == S.NO_SHOW else {}
             for status in _STEPS[booking.status]:
                 booking = booking_transition(
-                    booking=booking, to_status=status, reason=REASON, now=now, actor=actor, detail={"on_paper": True}
+                    booking=booking,
+                    to_status=status,
+                    reason=REASON,
+                    now=now,
+                    actor=actor,
+                    detail={"on_paper": True, "date": date.isoformat(), **corrects},
                 )
     return PaperResult(recorded=len(bookings), skipped=len(wanted) - len(bookings))

@@ -45,7 +45,8 @@ from applicants.services.checkin import (
     checkin_find,
     checkin_preview,
 )
-from applicants.services.paper import paper_recordable, paper_served_record
+from applicants.services.dayend import day_has_ended
+from applicants.services.paper import paper_dates, paper_recordable_ids, paper_served_record
 from applicants.services.queue import (
     counter_current,
     counter_get,
@@ -362,9 +363,9 @@ def today(request, office):
 @require_http_methods(["GET", "HEAD", "POST"])
 def day_list_page(request, office):
     """The list of the day, to print each morning (or download as CSV) so that the office
-    can go on on paper if the system cannot be reached (``applicants.day_list``). On
-    today's list a supervisor then records who was served on paper
-    (``applicants.services.paper``)."""
+    can go on on paper if the system cannot be reached (``applicants.day_list``). Once
+    the system is back, a supervisor records on the list of today, or of a day of the
+    past week, who was served on paper (``applicants.services.paper``)."""
     now = timezone.now()
     today = office_today(office, now)
     first, last = day_list_dates(today=today)
@@ -378,26 +379,24 @@ def day_list_page(request, office):
         response["Content-Disposition"] = f'attachment; filename="{office.code}-{date.isoformat()}.csv"'
         return response
     return _day_list_render(
-        request, office, form=form, listing=listing, today=today, status=200 if form.is_valid() else 400
+        request, office, form=form, listing=listing, now=now, status=200 if form.is_valid() else 400
     )
 
 
-def _day_list_render(request, office, *, form, listing, today, paper_form=None, status=200):
+def _day_list_render(request, office, *, form, listing, now, paper_form=None, status=200):
     context = _base_context(request, office, "day_list")
-    can_record = context["is_supervisor"] and listing.date == today
+    first, last = paper_dates(office=office, now=now)
+    can_record = context["is_supervisor"] and first <= listing.date <= last
     context.update(
         {
             "form": form,
             "listing": listing,
             "can_record": can_record,
             "paper_form": paper_form or (PaperServedForm(booking_ids=[]) if can_record else None),
-            "recordable": {
-                b.id
-                for session in listing.sessions
-                for b in session.bookings
-                if can_record and paper_recordable(b, office=office, now=timezone.now())
-            },
-            "printed_at": timezone.now(),
+            "recordable": paper_recordable_ids(office=office, date=listing.date, now=now) if can_record else set(),
+            "day_ended": day_has_ended(office=office, date=listing.date, now=now),
+            "record_until": listing.date + (last - first),
+            "printed_at": now,
         }
     )
     return render(request, "staff/day_list.html", context, status=status)
@@ -406,18 +405,18 @@ def _day_list_render(request, office, *, form, listing, today, paper_form=None, 
 def _paper_served(request, office, *, today, now):
     if request.staff_role != OfficeMembership.Role.SUPERVISOR:
         raise PermissionDenied(SupervisorOnly().detail)
-    listing = day_list(office=office, date=today)
-    booking_ids = [
-        b.id for session in listing.sessions for b in session.bookings if paper_recordable(b, office=office, now=now)
-    ]
+    first, last = paper_dates(office=office, now=now)
+    date_form = DayListForm(request.POST if "date" in request.POST else {"date": today}, first=first, last=last)
+    date = date_form.cleaned_data["date"] if date_form.is_valid() else today
+    listing = day_list(office=office, date=date)
+    booking_ids = sorted(paper_recordable_ids(office=office, date=date, now=now)) if date_form.is_valid() else []
     paper_form = PaperServedForm(request.POST, booking_ids=booking_ids)
-    if not paper_form.is_valid():
-        form = DayListForm({"date": today}, first=today, last=today)
+    if not (date_form.is_valid() and paper_form.is_valid()):
         return _day_list_render(
-            request, office, form=form, listing=listing, today=today, paper_form=paper_form, status=400
+            request, office, form=date_form, listing=listing, now=now, paper_form=paper_form, status=400
         )
     result = paper_served_record(
-        office=office, booking_ids=paper_form.cleaned_data["served"], now=now, actor=request.user
+        office=office, date=date, booking_ids=paper_form.cleaned_data["served"], now=now, actor=request.user
     )
     messages.success(
         request,
@@ -438,7 +437,7 @@ def _paper_served(request, office, *, today, now):
             )
             % {"count": result.skipped},
         )
-    return redirect("staff:day-list", office_code=office.code)
+    return redirect(f"{reverse('staff:day-list', args=[office.code])}?date={date.isoformat()}")
 
 
 @office_staff_view(supervisor=True)

@@ -197,7 +197,7 @@ def test_the_supervisor_sees_a_box_per_person_not_yet_served_whose_session_has_b
 
     assert html.count('name="served"') == 3
     assert f'value="{day["checked"].id}"' not in html
-    assert "sebelum jam tutup" in html
+    assert "Pada jam tutup (16.00 WIB)" in html and "sampai 30 November 2026" in html
     morning.move_to(at(10, 30), tick=False)
     assert supervisor_client.get(url(office)).content.decode().count('name="served"') == 4
 
@@ -218,7 +218,7 @@ def test_a_booking_changed_meanwhile_is_skipped_and_counted(office, day, supervi
     from applicants.services.paper import paper_served_record
 
     ids = [day["zaenal"].id, day["cancelled"].id, day["elsewhere"].id]
-    result = paper_served_record(office=office, booking_ids=ids, now=timezone.now(), actor=supervisor)
+    result = paper_served_record(office=office, date=DAY, booking_ids=ids, now=timezone.now(), actor=supervisor)
 
     assert (result.recorded, result.skipped) == (1, 2)
     day["cancelled"].refresh_from_db()
@@ -234,3 +234,125 @@ def test_the_today_page_counts_people_served_on_paper_as_having_come(supervisor_
     # checked in: Budi (A-007) and Zaenal (on paper); served: Zaenal
     assert '<span class="stat-value">2</span><span class="stat-label">sudah check-in</span>' in page
     assert '<span class="stat-value">1</span><span class="stat-label">dilayani</span>' in page
+
+
+# --- When the system is back only after the day has ended -------------------------------
+
+
+def end_the_day(office, moment):
+    from applicants.services.dayend import day_end
+
+    return day_end(office_id=office.id, date=DAY, now=moment)
+
+
+def record_on(client, office, date, *bookings):
+    return client.post(url(office), {"date": date.isoformat(), "served": [b.id for b in bookings]})
+
+
+def test_after_the_day_ended_a_supervisor_corrects_no_shows_to_served_on_paper(
+    supervisor_client, supervisor, office, day, morning
+):
+    evening = at(17, 0)
+    assert sorted(end_the_day(office, evening).no_show) == sorted(
+        b.id for b in (day["zaenal"], day["ani"], day["priority"])
+    )
+    morning.move_to(evening, tick=False)
+
+    html = supervisor_client.get(url(office)).content.decode()
+    assert "Hari layanan ini sudah berakhir" in html
+    assert html.count('name="served"') == 4  # the three no-shows and Budi, still checked in
+    response = record(supervisor_client, office, day["zaenal"], day["checked"])
+
+    assert response.status_code == 302
+    assert response["Location"] == url(office, date=DAY.isoformat())
+    day["zaenal"].refresh_from_db()
+    assert day["zaenal"].status == BookingStatus.SERVED
+    correction = (
+        day["zaenal"].transitions.order_by("id").values_list("from_status", "to_status", "reason", "actor", "detail")
+    )
+    assert list(correction)[-1] == (
+        "no_show",
+        "served",
+        "served_on_paper",
+        supervisor.id,
+        {"on_paper": True, "date": DAY.isoformat(), "corrects": "no_show"},
+    )
+    day["checked"].refresh_from_db()
+    assert day["checked"].status == BookingStatus.SERVED
+    for untouched in ("ani", "priority"):
+        day[untouched].refresh_from_db()
+        assert day[untouched].status == BookingStatus.NO_SHOW
+
+
+def test_the_next_days_a_supervisor_records_the_day_on_paper_from_its_list(supervisor_client, office, day, morning):
+    end_the_day(office, at(17, 0))
+    morning.move_to(at(9, 0, day=DAY + dt.timedelta(days=2)), tick=False)
+    html = supervisor_client.get(url(office, date=DAY.isoformat())).content.decode()
+    assert 'name="date" value="2026-11-23"' in html and html.count('name="served"') == 4
+
+    response = record_on(supervisor_client, office, DAY, day["ani"], day["priority"])
+
+    assert response.status_code == 302
+    for key in ("ani", "priority"):
+        day[key].refresh_from_db()
+        assert day[key].status == BookingStatus.SERVED
+    assert "2 orang dicatat" in supervisor_client.get(response["Location"]).content.decode()
+
+
+def test_a_past_day_the_day_end_has_not_reached_goes_through_the_life_cycle(supervisor_client, office, day, morning):
+    # The whole system was down: nothing ended the day, the bookings are still confirmed.
+    morning.move_to(at(9, 0, day=DAY + dt.timedelta(days=1)), tick=False)
+
+    assert record_on(supervisor_client, office, DAY, day["zaenal"]).status_code == 302
+
+    day["zaenal"].refresh_from_db()
+    assert day["zaenal"].status == BookingStatus.SERVED
+    assert list(day["zaenal"].transitions.order_by("id").values_list("to_status", flat=True)) == [
+        "checked_in",
+        "called",
+        "served",
+    ]
+
+
+def test_a_no_show_for_missed_calls_is_not_corrected_and_nothing_changes(supervisor_client, office, day, morning):
+    from applicants.services.booking import booking_transition
+
+    booking_transition(booking=day["checked"], to_status=BookingStatus.CALLED, reason="called", now=at(10, 5))
+    booking_transition(booking=day["checked"], to_status=BookingStatus.NO_SHOW, reason="missed", now=at(10, 20))
+    morning.move_to(at(17, 0), tick=False)
+    end_the_day(office, at(17, 0))
+
+    html = supervisor_client.get(url(office)).content.decode()
+    assert f'value="{day["checked"].id}"' not in html
+    response = record(supervisor_client, office, day["checked"], day["zaenal"])
+
+    assert response.status_code == 400
+    assert "Daftar berubah" in response.content.decode()
+    for key, status in (("checked", BookingStatus.NO_SHOW), ("zaenal", BookingStatus.NO_SHOW)):
+        day[key].refresh_from_db()
+        assert day[key].status == status
+
+
+def test_a_day_more_than_a_week_back_can_no_longer_be_recorded(supervisor_client, office, day, morning):
+    end_the_day(office, at(17, 0))
+    morning.move_to(at(9, 0, day=DAY + dt.timedelta(days=8)), tick=False)
+
+    response = record_on(supervisor_client, office, DAY, day["zaenal"])
+
+    assert response.status_code == 400
+    assert "Pilih tanggal antara 24-11-2026 dan 01-12-2026." in response.content.decode()
+    day["zaenal"].refresh_from_db()
+    assert day["zaenal"].status == BookingStatus.NO_SHOW
+    morning.move_to(at(9, 0, day=DAY + dt.timedelta(days=7)), tick=False)
+    assert supervisor_client.get(url(office, date=DAY.isoformat())).content.decode().count('name="served"') == 4
+
+
+def test_a_day_ahead_cannot_be_recorded(supervisor_client, office, day, morning):
+    tomorrow_slots = make_slots(office, day=DAY + dt.timedelta(days=1))
+    ahead = make_booking(tomorrow_slots[(dt.time(8, 0), Track.REGULAR)])
+
+    response = record_on(supervisor_client, office, DAY + dt.timedelta(days=1), ahead)
+
+    assert response.status_code == 400
+    ahead.refresh_from_db()
+    assert ahead.status == BookingStatus.CONFIRMED

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from applicants.models import BookingStatus
-from offices.models import Slot, Track
+from offices.models import OfficeMembership, Slot, Track
 from tests import factories
 from tests.staff.conftest import make_booking
 
@@ -183,4 +183,39 @@ def test_the_counter_screen_shows_new_arrivals_without_a_reload(live_server, pag
     page.get_by_test_id("call-next").click()
     expect(page.get_by_test_id("current-number")).to_have_text("A-001")
     screenshot("counter-live")
+    assert page.js_errors == []
+
+
+def test_a_supervisor_records_yesterday_on_paper_after_the_system_was_down(live_server, page, screenshot, office_day):
+    """The system was out all of yesterday afternoon and the day's end made everyone a
+    no-show; this morning the supervisor ticks, on yesterday's list, who was served."""
+    from applicants.services.dayend import day_end
+
+    office, _officer, _booking = office_day
+    yesterday = timezone.localdate(timezone.now(), office.tz) - dt.timedelta(days=1)
+    slot = Slot.objects.create(
+        office=office, date=yesterday, start=dt.time(8), end=dt.time(12), track=Track.REGULAR, capacity=40
+    )
+    served, absent = make_booking(slot, name="Rina Kertas"), make_booking(slot, name="Tono Absen")
+    day_end(office_id=office.id, date=yesterday, now=dt.datetime.combine(yesterday, dt.time(17), tzinfo=office.tz))
+    supervisor = factories.StaffFactory(
+        username="supervisor.surabaya", membership__office=office, membership__role=OfficeMembership.Role.SUPERVISOR
+    )
+
+    page.goto("/staff/login/")
+    page.get_by_label("Nama pengguna").fill(supervisor.username)
+    page.get_by_label("Kata sandi").fill("correct-horse-battery")
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"/staff/{office.code}/list/?date={yesterday.isoformat()}")
+    expect(page.get_by_text("Hari layanan ini sudah berakhir")).to_be_visible()
+    page.get_by_label(f"{served.code} dilayani di atas kertas").check()
+    assert _serious_violations(page) == []
+    screenshot("paper-ticked")
+    page.get_by_role("button", name="Catat yang dicentang sebagai sudah dilayani").click()
+
+    expect(page.get_by_text("1 orang dicatat telah dilayani di atas kertas.")).to_be_visible()
+    screenshot("paper-recorded")
+    served.refresh_from_db()
+    absent.refresh_from_db()
+    assert (served.status, absent.status) == (BookingStatus.SERVED, BookingStatus.NO_SHOW)
     assert page.js_errors == []

@@ -25,11 +25,20 @@ others still use it. So a delete that could not be sent is remembered, and sent 
 as Redis answers this process again; otherwise the stale copy was served after the
 outage for its whole cache life (``SLOT_COPY_SECONDS``, 5 minutes, for a session and its
 office).
+
+**Rate limits are counted in the process while Redis is out.** An empty cache is right
+for copies, but a rate-limit counter that always reads zero is no limit: staff sign-in
+would take unlimited password guesses for as long as Redis is out. The rate limits have
+a cache of their own (``LimitsRedisCache``, ``RATELIMIT_USE_CACHE``) on the same Redis,
+which during an outage counts in this process's memory instead. Each process then counts
+for itself, so a limit is as many times looser as there are processes, but it holds;
+the counts kept meanwhile are dropped once Redis answers again.
 """
 
 import logging
 import time
 
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -94,6 +103,10 @@ class ReusingRedisCacheClient(RedisCacheClient):
     def _recovered(self) -> None:
         logger.warning("cache reachable again")
         _down_until[self._server] = 0.0
+        # Whichever cache of the process notices first: the rate limits count in Redis again.
+        local = _local_stores.get(self._server)
+        if local is not None:
+            local.clear()
 
     def _remember_deletes(self, keys) -> None:
         unsent = _unsent_deletes.setdefault(self._server, set())
@@ -181,10 +194,68 @@ def _no_key(key, delta):
     raise ValueError(f"Key '{key}' not found (cache unavailable).")
 
 
+class LimitsRedisCacheClient(ReusingRedisCacheClient):
+    """Answers from this process's memory, not as an empty cache, while Redis is out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._local = _local_counts(self._server)
+
+    def add(self, key, value, timeout):
+        return self._soft("add", self._local.add, key, value, timeout)
+
+    def get(self, key, default):
+        return self._soft("get", self._local.get, key, default)
+
+    def set(self, key, value, timeout):
+        return self._soft("set", self._local.set, key, value, timeout)
+
+    def touch(self, key, timeout):
+        return self._soft("touch", self._local.touch, key, timeout)
+
+    def delete(self, key):
+        return self._soft("delete", self._local.delete, key)
+
+    def get_many(self, keys):
+        return self._soft("get_many", self._local.get_many, keys)
+
+    def has_key(self, key):
+        return self._soft("has_key", self._local.has_key, key)
+
+    def incr(self, key, delta):
+        return self._soft("incr", self._local.incr, key, delta)
+
+    def set_many(self, data, timeout):
+        return self._soft("set_many", self._local.set_many, data, timeout)
+
+    def delete_many(self, keys):
+        return self._soft("delete_many", self._local.delete_many, keys)
+
+    def clear(self):
+        return self._soft("clear", self._local.clear)
+
+
+# Per process and server, like ``_down_until``: Django keeps a cache object per thread.
+_local_stores: dict[str, LocMemCache] = {}
+# Bounded: a flood of addresses during an outage must not grow the process without end.
+LOCAL_COUNTS_MAX = 10_000
+
+
+def _local_counts(server: str) -> LocMemCache:
+    store = _local_stores.get(server)
+    if store is None:
+        store = _local_stores[server] = LocMemCache(
+            f"limits-while-out:{server}", {"OPTIONS": {"MAX_ENTRIES": LOCAL_COUNTS_MAX}}
+        )
+    return store
+
+
 class ReusingRedisCache(RedisCache):
+    client_class = ReusingRedisCacheClient
+
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
+        self._class = self.client_class
 
     @property
     def available(self) -> bool:
@@ -192,6 +263,12 @@ class ReusingRedisCache(RedisCache):
 
     def ping(self) -> None:
         self._cache.ping()
+
+
+class LimitsRedisCache(ReusingRedisCache):
+    """The rate limits' cache: counts in this process while Redis is out (see above)."""
+
+    client_class = LimitsRedisCacheClient
 
 
 def cache_available(cache) -> bool:

@@ -120,10 +120,20 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ap",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
+        # The rate limits' counters, on the same Redis; counted in the process while it is out.
+        "limits": {
+            "BACKEND": "queue_booking.redis_cache.LimitsRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ap",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ap"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ap"},
+        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ap-limits"},
+    }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_RESULT_BACKEND = env.str(
@@ -343,9 +353,9 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
-# --- Rate limits (django-ratelimit, stored in the default cache) ------------------
+# --- Rate limits (django-ratelimit, in the "limits" cache) -------------------------
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-RATELIMIT_USE_CACHE = "default"
+RATELIMIT_USE_CACHE = "limits"
 # How many proxies in front of the web process append to X-Forwarded-For (the TLS proxy
 # of a production setup: 1). The limits count per client address, taken from that
 # header only as far as these proxies wrote it (queue_booking/client_ip.py); with 0,
@@ -354,8 +364,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 RATELIMIT_IP_META_KEY = "queue_booking.client_ip.client_ip"
-# With Redis out the cache keeps no counts (queue_booking/redis_cache.py); the limits
-# then let requests through rather than refusing everyone: they are a courtesy, not a rule.
+# With Redis out each process counts for itself (queue_booking/redis_cache.py). Should
+# the store fail otherwise, the limits let requests through rather than refusing
+# everyone: they are a courtesy to the service, not a rule.
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_BOOKING_IP = env.str("RATELIMIT_BOOKING_IP", default="30/m")
 RATELIMIT_BOOKING_NIK = env.str("RATELIMIT_BOOKING_NIK", default="5/m")

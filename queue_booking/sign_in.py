@@ -4,8 +4,9 @@ A staff account opens the names and masked NIKs of everyone booked at its office
 supervisor's the admin. Only failures count (``RATELIMIT_LOGIN_USERNAME``,
 ``RATELIMIT_LOGIN_IP``), so a busy office signing in each morning from one address is
 not held back; once either limit is reached, even the right password waits for the
-window to pass. Like the booking limits they live in the default cache and are skipped
-while it is out.
+window to pass. Like the booking limits they live in the "limits" cache, which counts in
+each process while Redis is out (queue_booking/redis_cache.py), so guessing stays limited
+then too.
 """
 
 import logging

@@ -43,19 +43,21 @@ def _clear_cache():
     """Each test starts with an empty cache (availability, rate limits, full markers), and
     with nothing in this process's micro-cache: ids are reused from test to test, so an
     answer kept by one test (e.g. the office list's free dates) would be wrong in the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from applicants import notifications
     from offices.cache import local_clear
 
-    cache.clear()
-    local_clear()
-    # What this process knows of a pending notification drain lives beside the cache.
-    notifications._asked_window = None
+    def clear():
+        for alias in ("default", "limits"):
+            caches[alias].clear()
+        local_clear()
+        # What this process knows of a pending notification drain lives beside the cache.
+        notifications._asked_window = None
+
+    clear()
     yield
-    cache.clear()
-    local_clear()
-    notifications._asked_window = None
+    clear()
 
 
 @pytest.fixture
@@ -178,13 +180,10 @@ def private_redis():
 
 def redis_cache_settings(url: str) -> dict:
     """``CACHES`` with the product's Redis backend on ``url``, with short timeouts."""
+    options = {"LOCATION": url, "KEY_PREFIX": "ap", "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
     return {
-        "default": {
-            "BACKEND": "queue_booking.redis_cache.ReusingRedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": "ap",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        "default": {"BACKEND": "queue_booking.redis_cache.ReusingRedisCache", **options},
+        "limits": {"BACKEND": "queue_booking.redis_cache.LimitsRedisCache", **options},
     }
 
 
@@ -194,6 +193,7 @@ def redis_out(settings, private_redis, monkeypatch):
     from queue_booking import redis_cache
 
     monkeypatch.setattr(redis_cache, "_down_until", {})
+    monkeypatch.setattr(redis_cache, "_local_stores", {})
     settings.CACHES = redis_cache_settings(private_redis.url)
     private_redis.stop()
     return private_redis

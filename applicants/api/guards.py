@@ -1,11 +1,12 @@
 """What stands before the booking services in the API: rate limits and idempotency.
 
-Rate limits use django-ratelimit on the default cache (Redis when configured), per
+Rate limits use django-ratelimit on the "limits" cache (Redis when configured), per
 client address, per NIK and (for look-ups) per booking code. The NIK never becomes a
 cache key: its keyed hash does.
 They are a courtesy to the service, not a rule: one active booking per person is the
-database's to enforce. If the cache cannot be reached the limits are skipped (logged),
-so a Redis outage never stops bookings.
+database's to enforce. While Redis is out each process counts for itself
+(queue_booking/redis_cache.py); should the store fail in any other way, the limits are
+skipped (logged), so it never stops bookings.
 """
 
 import logging

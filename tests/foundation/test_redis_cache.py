@@ -5,6 +5,7 @@ import socket
 import time
 
 import pytest
+import redis
 from django.core.cache import cache
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -197,3 +198,42 @@ def test_forgotten_keys_are_sent_once_not_kept_for_ever(own_cache, private_redis
 
     assert own_cache.get("gone") == "fresh"
     assert not redis_cache._unsent_deletes
+
+
+# --- The rate limits' cache counts in the process while Redis is out ------------------
+
+
+@pytest.fixture
+def limits_cache(private_redis, monkeypatch):
+    from queue_booking.redis_cache import LimitsRedisCache
+
+    monkeypatch.setattr(redis_cache, "_local_stores", {})
+    options = redis_cache_settings(private_redis.url)["limits"]
+    return LimitsRedisCache(options["LOCATION"], {"OPTIONS": options["OPTIONS"]})
+
+
+def test_with_redis_out_the_limits_cache_counts_in_the_process(limits_cache, private_redis, outage_clock):
+    assert limits_cache.add("rl:counted-in-redis", 0, 60)
+    private_redis.stop()
+
+    assert limits_cache.add("rl:sign-in", 1, 60) is True
+    assert [limits_cache.incr("rl:sign-in") for _ in range(3)] == [2, 3, 4]
+    assert limits_cache.add("rl:sign-in", 1, 60) is False
+    assert limits_cache.get("rl:sign-in") == 4
+    assert limits_cache.get("rl:counted-in-redis") is None  # Redis's count is out of reach
+    assert limits_cache.available is False
+
+
+def test_the_counts_kept_during_the_outage_are_dropped_once_redis_answers(
+    limits_cache, own_cache, private_redis, outage_clock
+):
+    private_redis.stop()
+    limits_cache.add("rl:sign-in", 5, 60)
+    private_redis.start()
+    outage_clock[0] += redis_cache.RETRY_SECONDS
+
+    own_cache.get("anything")  # the default cache notices first: same server, same process
+
+    assert limits_cache.get("rl:sign-in") is None
+    assert limits_cache.add("rl:sign-in", 1, 60) is True  # in Redis again
+    assert redis.Redis.from_url(private_redis.url).exists(limits_cache.make_key("rl:sign-in")) == 1

@@ -100,3 +100,17 @@ def test_the_username_is_counted_however_it_is_typed(client, clock):
         sign_in(client, STAFF_LOGIN, typed, "wrong-password", address=f"203.0.113.{n}")
 
     assert sign_in(client, STAFF_LOGIN, "petugas", PASSWORD, address="198.51.100.1")[1] is False
+
+
+@pytest.mark.parametrize("url", [STAFF_LOGIN, ADMIN_LOGIN])
+def test_guessing_stays_limited_while_redis_is_out(client, url, redis_out):
+    """An empty cache counts nothing: before, every guess was let through for as long as
+    Redis was out. Now the process counts them itself."""
+    factories.StaffFactory(username="petugas", is_staff=True)
+    for _ in range(3):
+        assert sign_in(client, url, "petugas", "wrong-password")[1] is False
+
+    response, signed_in = sign_in(client, url, "petugas", PASSWORD, address="198.51.100.1")
+
+    assert signed_in is False
+    assert TOO_MANY in response.content.decode()

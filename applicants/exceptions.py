@@ -35,6 +35,7 @@ __all__ = [
     "SessionClosed",
     "SessionFull",
     "SessionNotFound",
+    "TokenNotRenewable",
     "TooLateToChange",
     "TrackNotAllowed",
 ]
@@ -160,6 +161,16 @@ class RescheduleLimitReached(RescheduleNotAllowed):
     def detail(self) -> str:
         # A plural message picks its form from the count, so it is formatted unforced.
         return self.message % self.params
+
+
+class TokenNotRenewable(BookingError, Conflict):
+    """Raised with ``status``: the booking's status label, e.g. ``BookingStatus.SERVED.label``."""
+
+    code = "token_not_renewable"
+    message = _(
+        "The secret link of this booking can no longer be renewed: its status is “%(status)s”. "
+        "Only a booking that is waiting for a place or confirmed gets a new link."
+    )
 
 
 class TooLateToChange(BookingError, Conflict):

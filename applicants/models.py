@@ -209,7 +209,12 @@ class Booking(models.Model):
 
 
 class BookingTransition(models.Model):
-    """Every status change: who, when, from, to, why."""
+    """Every status change: who, when, from, to, why.
+
+    Events that keep the status are logged here too, with the same ``from_status`` and
+    ``to_status``: a reschedule (``reason="rescheduled"``), a renewed secret link
+    (``"token_renewed"``; never with the token or its hash).
+    """
 
     booking = models.ForeignKey(
         Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="transitions"
@@ -336,6 +341,7 @@ class Notification(models.Model):
         RESCHEDULED = "rescheduled", _("Rescheduled")
         REMINDER = "reminder", _("Reminder")
         EXPIRED = "expired", _("Request expired")
+        TOKEN_RENEWED = "token_renewed", _("New secret link")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -250,6 +250,7 @@ SUBJECTS = {
     Notification.Kind.RESCHEDULED: gettext_lazy("Booking moved to a new session: %(code)s"),
     Notification.Kind.REMINDER: gettext_lazy("Reminder: your passport appointment (%(code)s)"),
     Notification.Kind.EXPIRED: gettext_lazy("No place was found for your request %(code)s"),
+    Notification.Kind.TOKEN_RENEWED: gettext_lazy("New secret link for your booking %(code)s"),
 }
 
 INTROS = {
@@ -268,6 +269,17 @@ INTROS = {
     Notification.Kind.EXPIRED: gettext_lazy(
         "We could not find a place for your request in time. You can book again at any time."
     ),
+    Notification.Kind.TOKEN_RENEWED: gettext_lazy(
+        "The secret link to your booking was just renewed. The old link, and any PDF or calendar link saved "
+        "from it, no longer works: use the link below. Your booking code, date, session and QR code are "
+        "unchanged, so a proof you printed still gets you in. If you did not renew it yourself, someone else "
+        "had your link: open the link below and renew it again, which ends the link they were given."
+    ),
+}
+
+# Said after the link in an SMS, where there is no room for the intro.
+SMS_NOTES = {
+    Notification.Kind.TOKEN_RENEWED: gettext_lazy("Not you? Open the link and renew it again."),
 }
 
 # Rollover: a booking moved off a closed session before a new session was free for it.
@@ -345,6 +357,8 @@ def render_sms(notification: Notification) -> str:
             parts.append(f"{context['office'].name}, {context['date']}, {context['session']}.")
         if context["link"]:
             parts.append(_("Proof: %(link)s") % {"link": context["link"]})
+            if notification.kind in SMS_NOTES:
+                parts.append(str(SMS_NOTES[notification.kind]))
         return " ".join(parts)
 
 

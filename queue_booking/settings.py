@@ -376,6 +376,10 @@ RATELIMIT_LOOKUP_NIK = env.str("RATELIMIT_LOOKUP_NIK", default="5/m")
 # first and last digits, so guesses at the rest would otherwise only meet the limits
 # above, which a guesser escapes by changing address (and each guess is another NIK).
 RATELIMIT_LOOKUP_CODE = env.str("RATELIMIT_LOOKUP_CODE", default="10/h")
+# Renewals of a booking's secret link, per address and per booking: each one sends the
+# person an email and an SMS, and only a holder of the current link can ask.
+RATELIMIT_RENEW_IP = env.str("RATELIMIT_RENEW_IP", default="10/m")
+RATELIMIT_RENEW_CODE = env.str("RATELIMIT_RENEW_CODE", default="5/h")
 # Failed staff and admin sign-ins, per username and per address (queue_booking/sign_in.py).
 RATELIMIT_LOGIN_USERNAME = env.str("RATELIMIT_LOGIN_USERNAME", default="10/15m")
 RATELIMIT_LOGIN_IP = env.str("RATELIMIT_LOGIN_IP", default="50/15m")

@@ -1,4 +1,5 @@
-"""The public booking API (DESIGN section 5): book, read, cancel, reschedule, look up.
+"""The public booking API (DESIGN section 5): book, read, cancel, reschedule, renew the
+secret, look up.
 
 Reading or changing a booking needs its secret token in ``X-Booking-Token``; a wrong
 or missing token is answered exactly like an unknown code (404). Responses that carry
@@ -29,8 +30,16 @@ from applicants.api.booking_serializers import (
     booking_location,
 )
 from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik, run_idempotent
-from applicants.exceptions import IDENTITY_ERRORS, BookingError, RateLimited, SessionFull, SessionNotFound
+from applicants.exceptions import (
+    IDENTITY_ERRORS,
+    BookingError,
+    BookingNotFound,
+    RateLimited,
+    SessionFull,
+    SessionNotFound,
+)
 from applicants.models import BookingStatus
+from applicants.proof import is_code_shaped, normalize_code, token_hash
 from applicants.selectors import booking_get_for_token, booking_lookup, slot_for_booking
 from applicants.services.booking import (
     booking_cancel,
@@ -38,6 +47,7 @@ from applicants.services.booking import (
     booking_reschedule,
     booking_token_ensure,
 )
+from applicants.services.tokens import booking_token_renew
 from offices.cache import slot_is_marked_full
 from queue_booking.api_errors import ErrorOutput, exception_handler, response_as_json
 
@@ -48,6 +58,14 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     description="Optional. A retry with the same key and body gets the first answer (kept 24 h) when that "
     "answer was a success or a 409; after any other error the key stays free, so a corrected retry may use it. "
     "The same key with another body is refused with 422, and while the first is still running with 409.",
+)
+RENEW_IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional, and worth sending: once renewed, the old token opens nothing, so a renewal whose "
+    "answer was lost cannot simply be asked for again. A retry with the same key, the same (old) "
+    "`X-Booking-Token` and the same body gets the first answer, with the new token (kept 24 h).",
 )
 TOKEN_HEADER = OpenApiParameter(
     "X-Booking-Token",
@@ -514,3 +532,56 @@ class BookingLookupView(APIView):
         booking = booking_lookup(code=data["code"], nik=data["nik"])
         token = booking_token_ensure(booking=booking)
         return _no_store(Response(booking_body(booking, token=token, include_token=True)))
+
+
+def _renew_scope(code: str, token: str) -> str:
+    """The ``Idempotency-Key`` scope of a renewal: the booking and the token it was asked
+    with, so that only a holder of that token gets a stored answer (the new token) back.
+    Checked before the token is: after the renewal the old token opens nothing else."""
+    return f"bookings.token:{code}:{token_hash(token)[:32]}"
+
+
+class BookingTokenView(APIView):
+    @extend_schema(
+        operation_id="bookings_token_renew",
+        summary="Renew a booking's secret (the old token and proof link stop working)",
+        description="Gives the booking a new token, for when its proof link may have leaked. The old token, the "
+        "old `proof_url` and its PDF and calendar addresses then answer 404, as a wrong token does. The booking "
+        "itself is unchanged (code, date, session, `qr`). The applicant is sent the new link by email and SMS. "
+        "Only a waiting or confirmed booking can be renewed. Of two renewals with the same token at once, one "
+        "gets the new token and the other 404.",
+        parameters=[TOKEN_HEADER, RENEW_IDEMPOTENCY_HEADER],
+        request=None,
+        responses={
+            503: _UNAVAILABLE,
+            200: OpenApiResponse(BookingWithTokenOutput, description="Renewed: `token` and `proof_url` are new."),
+            404: _error(
+                "No such booking, or the token is missing or wrong (an old token, once renewed, is wrong).",
+                "booking_not_found",
+            ),
+            409: _error(
+                "The secret cannot be renewed now.",
+                "token_not_renewable",
+                "booking_state_changed",
+                "idempotency_in_progress",
+            ),
+            422: _error("The Idempotency-Key was used with another body.", "idempotency_key_reused"),
+            429: _error("Too many renewals; see `Retry-After`.", "rate_limited"),
+        },
+        examples=[OpenApiExample("Renewed", response_only=True, value=_BOOKING_WITH_TOKEN_EXAMPLE)],
+    )
+    def post(self, request: Request, code: str) -> Response:
+        now = timezone.now()
+        limit_by_ip(request, group="renew", rate=settings.RATELIMIT_RENEW_IP)
+        code, token = normalize_code(code), _token(request)
+        if not is_code_shaped(code):
+            raise BookingNotFound()
+
+        def renew() -> Response:
+            booking = booking_get_for_token(code=code, token=token)
+            # Per booking, from anywhere: each renewal sends the person an email and an SMS.
+            limit_by_code(request, group="renew", rate=settings.RATELIMIT_RENEW_CODE, code=booking.code)
+            result = booking_token_renew(booking=booking, now=now, via="api")
+            return Response(booking_body(result.booking, token=result.token, include_token=True))
+
+        return _no_store(run_idempotent(request, scope=_renew_scope(code, token), now=now, handler=renew))

@@ -370,6 +370,7 @@ ELSEWHERE = {
     "invalid_qr": "test_proof.py",
     "invalid_transition": "test_booking_services.py",
     "booking_state_changed": "test_concurrency.py",
+    "token_not_renewable": "test_token_renewal.py",
 }
 
 

@@ -17,6 +17,7 @@ from django.urls import resolve, reverse
         ("api:booking-detail", {"code": "K7M2QX9A"}, "/api/v1/bookings/K7M2QX9A/"),
         ("api:booking-cancel", {"code": "K7M2QX9A"}, "/api/v1/bookings/K7M2QX9A/cancel/"),
         ("api:booking-reschedule", {"code": "K7M2QX9A"}, "/api/v1/bookings/K7M2QX9A/reschedule/"),
+        ("api:booking-token", {"code": "K7M2QX9A"}, "/api/v1/bookings/K7M2QX9A/token/"),
         ("api:booking-position", {"code": "K7M2QX9A"}, "/api/v1/bookings/K7M2QX9A/position/"),
         ("api:staff-checkin", {}, "/api/v1/staff/checkins/"),
     ],

@@ -161,6 +161,7 @@ def test_the_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
         "/api/v1/bookings/{code}/",
         "/api/v1/bookings/{code}/cancel/",
         "/api/v1/bookings/{code}/reschedule/",
+        "/api/v1/bookings/{code}/token/",
         "/api/v1/bookings/lookup/",
         "/api/v1/staff/checkins/",
         "/api/v1/offices/{code}/queue/",

@@ -16,5 +16,6 @@ urlpatterns = [
     path("my-booking/", public.my_booking, name="my_booking"),
     path("b/<str:code>/<str:token>/cancel/", public.cancel, name="cancel"),
     path("b/<str:code>/<str:token>/reschedule/", public.reschedule, name="reschedule"),
+    path("b/<str:code>/<str:token>/renew-link/", public.renew_link, name="renew-link"),
     path("b/<str:code>/<str:token>/queue.json", public.queue_status, name="queue-status"),
 ]

@@ -11,10 +11,12 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
+from applicants.exceptions import TokenNotRenewable
 from applicants.models import Booking, BookingStatus
 from applicants.proof import checkin_window
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_position_in_waiting
+from applicants.services.tokens import booking_token_renew_check
 from offices.timeutils import office_datetime, office_today
 
 register = template.Library()
@@ -32,6 +34,14 @@ def _moved_from(booking: Booking) -> dt.date | None:
     return None
 
 
+def _can_renew_link(booking: Booking) -> bool:
+    try:
+        booking_token_renew_check(booking=booking)
+    except TokenNotRenewable:
+        return False
+    return True
+
+
 @register.simple_tag
 def proof_state(booking: Booking) -> dict:
     now = timezone.now()
@@ -46,6 +56,7 @@ def proof_state(booking: Booking) -> dict:
         "queue": None,
         "can_cancel": False,
         "can_reschedule": False,
+        "can_renew_link": _can_renew_link(booking),
         "checkin": checkin_window(booking) if booking.slot_id else None,
     }
     if status in ON_THE_DAY and booking.date == today:

@@ -4,6 +4,7 @@ The link is the booking's key: whoever holds it sees the proof, anyone else a pl
 404 (the same for an unknown code). Pages here are never cached and never indexed.
 """
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -18,6 +19,7 @@ from applicants.proof import (
     proof_admits,
     proof_pdf,
     proof_qr_svg,
+    proof_url,
     session_label,
     token_matches,
     what_to_bring,
@@ -25,6 +27,10 @@ from applicants.proof import (
 )
 from applicants.selectors import booking_get_for_token
 from offices.templatetags.public_ui import clock
+
+# The message of a renewed secret link (``views.public.renew_link``): the proof page it
+# leads to then shows the new link once, with what to do next.
+LINK_RENEWED_TAG = "link-renewed"
 
 
 def _booking(code: str, token: str) -> Booking:
@@ -38,6 +44,11 @@ def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _just_renewed(request: HttpRequest) -> bool:
+    # Reading the messages here leaves them for the page's own message list.
+    return any(LINK_RENEWED_TAG in message.extra_tags.split() for message in messages.get_messages(request))
 
 
 def _successor(booking: Booking, token: str) -> Booking | None:
@@ -73,6 +84,7 @@ def proof_page(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "what_to_bring": what_to_bring(booking.service),
         "what_to_bring_note": what_to_bring_note(booking.service),
         "token": token,
+        "renewed_link": proof_url(booking, token) if _just_renewed(request) else "",
     }
     return _private(render(request, "applicants/proof.html", context))
 

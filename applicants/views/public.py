@@ -1,4 +1,5 @@
-"""The applicant's pages: book, confirm, find "my booking", cancel, reschedule.
+"""The applicant's pages: book, confirm, find "my booking", cancel, reschedule, renew the
+secret link.
 
 Server-rendered and complete without JavaScript. Every page that shows or takes
 personal data is ``never_cache`` (``Cache-Control: no-store``), and no URL carries
@@ -20,12 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik
-from applicants.exceptions import BookingNotFound, RescheduleNotAllowed, SessionNotFound
+from applicants.exceptions import BookingNotFound, RescheduleNotAllowed, SessionNotFound, TokenNotRenewable
 from applicants.forms import IF_FULL_NEXT, BookingForm, CancelForm, LookupForm, RescheduleForm, form_add_service_error
 from applicants.models import BookingStatus, Service
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
 from applicants.services.booking import booking_cancel, booking_request, booking_reschedule, booking_reschedule_check
+from applicants.services.tokens import booking_token_renew, booking_token_renew_check
+from applicants.views.proof import LINK_RENEWED_TAG
 from offices import pages
 from offices.exceptions import OfficeNotFound
 from offices.models import Track
@@ -251,6 +254,39 @@ def reschedule(request, code: str, token: str):
             messages.success(request, _("Your booking is moved. Here is your updated proof."))
             return redirect(_proof_path(booking.code, token))
     return render(request, "applicants/reschedule.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def renew_link(request, code: str, token: str):
+    """Explain what renewing the secret link does, then (POST) renew it and open the new one.
+
+    The old link answers 404 from then on, so the answer is a redirect to the new proof
+    page, which shows the new link once. A second POST with the old link (a double
+    click) is a 404 like any other old link: the page's script sends the form once.
+    """
+    booking = _booking_or_404(code, token)
+    context = {"booking": booking, "token": token}
+    try:
+        booking_token_renew_check(booking=booking)
+    except TokenNotRenewable as exc:
+        context["not_allowed"] = exc.detail
+        return render(request, "applicants/renew_link.html", context, status=409 if request.method == "POST" else 200)
+    if request.method == "GET":
+        return render(request, "applicants/renew_link.html", context)
+    try:
+        limit_by_ip(request, group="renew", rate=settings.RATELIMIT_RENEW_IP)
+        limit_by_code(request, group="renew", rate=settings.RATELIMIT_RENEW_CODE, code=booking.code)
+        result = booking_token_renew(booking=booking, now=timezone.now(), via="web")
+    except BookingNotFound as exc:
+        raise Http404(exc.detail) from exc
+    except ServiceError as exc:
+        context["error"] = exc.detail
+        return render(request, "applicants/renew_link.html", context, status=exc.status)
+    messages.success(
+        request, _("Your booking has a new secret link. The old link no longer works."), extra_tags=LINK_RENEWED_TAG
+    )
+    return redirect(_proof_path(booking.code, result.token))
 
 
 @never_cache

@@ -87,10 +87,31 @@
     });
   }
 
+  // Forms whose second sending would fail: renewing the secret link ends the link the
+  // form was sent from, so a double click's second request would find nothing (404).
+  // Disabled after the submit event, so the first request goes out as usual.
+  function setUpSubmitOnce() {
+    document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.getAttribute("data-sent") === "true") {
+          event.preventDefault();
+          return;
+        }
+        form.setAttribute("data-sent", "true");
+        window.setTimeout(function () {
+          form.querySelectorAll("button[type=submit]").forEach(function (button) {
+            button.disabled = true;
+          });
+        }, 0);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpNearMe();
     focusErrorSummary();
     setUpLiveQueue();
     setUpPrint();
+    setUpSubmitOnce();
   });
 })();

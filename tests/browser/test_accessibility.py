@@ -43,6 +43,7 @@ def public_pages():
         "form": f"/offices/surabaya/book/?date={date.isoformat()}",
         "my-booking": "/my-booking/",
         "proof": f"/b/{proof.booking.code}/{proof.token}/",
+        "renew-link": f"/b/{proof.booking.code}/{proof.token}/renew-link/",
     }
 
 
@@ -74,3 +75,11 @@ def test_a_form_with_errors_has_no_serious_accessibility_violation(page, public_
     expect(page.locator("[data-error-summary]")).to_be_visible()
     assert _violations(page) == []
     screenshot("lookup-error")
+
+
+def test_the_proof_with_its_new_secret_link_has_no_serious_accessibility_violation(page, public_pages):
+    page.goto(public_pages["renew-link"])
+    page.locator("form[data-submit-once] button[type=submit]").click()
+    expect(page.locator("#renewed-heading")).to_be_visible()
+
+    assert _violations(page) == []

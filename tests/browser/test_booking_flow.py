@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from applicants.models import Booking, BookingStatus, QueueEvent
+from applicants.models import Booking, BookingStatus, BookingTransition, QueueEvent
 from applicants.services.allocation import waiting_allocate
 from offices.models import Slot
 from offices.timeutils import office_today
@@ -139,6 +139,55 @@ def test_find_my_booking_by_code_and_nik_then_cancel_it(page, screenshot):
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "cancelled")
     assert Booking.objects.get().status == BookingStatus.CANCELLED
     screenshot("cancelled")
+
+
+def test_renew_my_secret_link_then_only_the_new_one_opens_the_booking(page, screenshot):
+    offices = offices_with_sessions()
+    result = booking_for(offices["surabaya"], bookable_weekday(offices["surabaya"], after=4))
+    old = f"/b/{result.booking.code}/{result.token}/"
+    page.goto(old)
+
+    page.get_by_role("link", name="Ganti tautan rahasia").click()
+    expect(page.locator("h1")).to_have_text("Ganti tautan rahasia")
+    screenshot("renew-explained")
+    page.locator("form[data-submit-once] button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/b/{result.booking.code}/(?!{re.escape(result.token)}/)[^/]+/$"))
+
+    box = page.locator("section[aria-labelledby=renewed-heading]")
+    expect(box).to_be_visible()
+    expect(box.locator(".secret-link")).to_contain_text(page.url.split("://", 1)[1].split("/", 1)[1])
+    expect(page.locator("[data-booking-code]")).to_have_text(result.booking.code)
+    expect(page.locator(".proof-qr svg")).to_be_visible()
+    assert BookingTransition.objects.filter(reason="token_renewed").count() == 1
+    screenshot("renewed")
+    assert page.goto(old).status == 404
+    assert page.js_errors == []
+
+
+def test_a_second_tap_on_renew_sends_nothing(page):
+    """A second request would carry the link the first one ended, and answer 404."""
+    offices = offices_with_sessions()
+    result = booking_for(offices["surabaya"], bookable_weekday(offices["surabaya"], after=4))
+    page.goto(f"/b/{result.booking.code}/{result.token}/renew-link/")
+    # Count the submissions that would leave the page, and keep the page where it is.
+    page.evaluate(
+        """() => {
+          window.formsSent = 0;
+          window.addEventListener("submit", (event) => {
+            if (!event.defaultPrevented) window.formsSent += 1;
+            event.preventDefault();
+          });
+        }"""
+    )
+    button = page.locator("form[data-submit-once] button[type=submit]")
+
+    button.click()
+    expect(button).to_be_disabled()
+    button.click(force=True)
+    page.locator("form[data-submit-once]").evaluate("form => form.requestSubmit()")
+
+    assert page.evaluate("window.formsSent") == 1
+    assert not BookingTransition.objects.filter(reason="token_renewed").exists()
 
 
 def test_switch_language_to_english_and_back(page, screenshot):

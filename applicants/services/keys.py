@@ -32,11 +32,14 @@ def _rotate(queryset, field: str, batch: int) -> int:
         rows = list(queryset.filter(id__gt=last_id).exclude(**{field: ""}).order_by("id").only("id", field)[:batch])
         if not rows:
             return done
-        for row in rows:
-            setattr(row, field, secret_rotate(getattr(row, field)))
         with transaction.atomic():
-            queryset.model.objects.bulk_update(rows, [field])
-        done += len(rows)
+            for row in rows:
+                read = getattr(row, field)
+                # Written only over the value read: a booking's secret link renewed in
+                # between holds a new token (already under the newest key), which the
+                # re-encrypted old one must not replace (the proof link would then no
+                # longer match what "find my booking" and the emails hand out).
+                done += queryset.model.objects.filter(id=row.id, **{field: read}).update(**{field: secret_rotate(read)})
         last_id = rows[-1].id
 
 

@@ -14,16 +14,22 @@ from django.utils.translation import ngettext
 from applicants.models import Booking, BookingStatus, BookingTransition, QueueEvent, ServiceCounter
 from applicants.services.booking import booking_cancel
 from offices.admin.scope import OfficeScopedAdmin
+from offices.admin.times import office_time_field
 from queue_booking.errors import ServiceError
 
 
 class BookingTransitionInline(admin.TabularInline):
     model = BookingTransition
-    fields = ("at", "from_status", "to_status", "reason", "actor")
+    fields = ("at_zoned", "from_status", "to_status", "reason", "actor")
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ("at", "id")
+
+    at_zoned = office_time_field(BookingTransition, "at", office="booking.office")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("booking__office", "actor")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -42,7 +48,7 @@ class BookingAdmin(OfficeScopedAdmin):
         "channel",
         "queue_number",
         "nik_masked",
-        "created_at",
+        "created_at_zoned",
     )
     list_filter = ("status", "track", "channel", "service", "date")
     list_select_related = ("office", "slot", "applicant")
@@ -70,22 +76,31 @@ class BookingAdmin(OfficeScopedAdmin):
         "applicant_name",
         "nik_masked",
         "person_slot",
-        "waiting_since",
+        "waiting_since_zoned",
         "rollover_rank",
         "rolled_from",
         "reschedule_count",
         "queue_number",
         "queue_seq",
-        "checked_in_at",
-        "queued_at",
+        "checked_in_at_zoned",
+        "queued_at_zoned",
         "queue_session_start",
-        "called_at",
+        "called_at_zoned",
         "counter",
-        "served_at",
+        "served_at_zoned",
         "missed_count",
-        "created_at",
-        "updated_at",
+        "created_at_zoned",
+        "updated_at_zoned",
     )
+
+    # Each on the booking's office clock, with its zone (offices/admin/times.py).
+    waiting_since_zoned = office_time_field(Booking, "waiting_since")
+    checked_in_at_zoned = office_time_field(Booking, "checked_in_at")
+    queued_at_zoned = office_time_field(Booking, "queued_at")
+    called_at_zoned = office_time_field(Booking, "called_at")
+    served_at_zoned = office_time_field(Booking, "served_at")
+    created_at_zoned = office_time_field(Booking, "created_at")
+    updated_at_zoned = office_time_field(Booking, "updated_at")
 
     def get_fields(self, request, obj=None):
         return self.readonly_fields
@@ -174,11 +189,15 @@ class ServiceCounterAdmin(OfficeScopedAdmin):
 class QueueEventAdmin(OfficeScopedAdmin):
     """The counters' audit trail: who called, served or missed whom, and when."""
 
-    list_display = ("at", "office", "booking", "action", "counter", "actor")
+    list_display = ("at_zoned", "office", "booking", "action", "counter", "actor")
     list_filter = ("action", "date")
     list_select_related = ("office", "booking", "counter", "actor")
     date_hierarchy = "date"
     search_fields = ("booking__code",)
+    fields = ("at_zoned", "office", "date", "booking", "action", "counter", "actor")
+    readonly_fields = fields
+
+    at_zoned = office_time_field(QueueEvent, "at")
 
     def has_add_permission(self, request):
         return False

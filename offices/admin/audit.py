@@ -9,20 +9,24 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.utils.translation import gettext_lazy as _
 
+from offices.admin.times import office_time_field
 from offices.selectors import user_is_central_admin
 
 
 @admin.register(LogEntry)
 class AuditTrailAdmin(admin.ModelAdmin):
-    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change"]
+    list_display = ["action_time_zoned", "user", "content_type", "object_repr", "action_flag", "change"]
     list_filter = ["action_flag", "content_type"]
     list_select_related = ["user", "content_type"]
     search_fields = ["object_repr", "change_message", "user__username"]
     date_hierarchy = "action_time"
     ordering = ["-action_time"]
     list_per_page = 100
-    fields = ["action_time", "user", "content_type", "object_id", "object_repr", "action_flag", "change"]
+    fields = ["action_time_zoned", "user", "content_type", "object_id", "object_repr", "action_flag", "change"]
     readonly_fields = fields
+
+    # A line belongs to no office: it is shown on the page's clock (WIB), named.
+    action_time_zoned = office_time_field(LogEntry, "action_time", office=None)
 
     @admin.display(description=_("change"))
     def change(self, entry: LogEntry) -> str:

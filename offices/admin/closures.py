@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from offices.admin.scope import OfficeScopedAdmin, scope_ids
+from offices.admin.times import office_time_field
 from offices.exceptions import ClosureNotAllowed
 from offices.models import Closure, Office
 from offices.selectors.calendar import closure_preview
@@ -82,12 +83,15 @@ class ClosureForm(forms.ModelForm):
 @admin.register(Closure)
 class ClosureAdmin(OfficeScopedAdmin):
     form = ClosureForm
-    list_display = ["date", "office_or_all", "start", "kind", "reason", "created_by"]
+    list_display = ["date", "office_or_all", "start", "kind", "reason", "created_by", "created_at_zoned"]
     list_filter = ["kind", ("date", admin.DateFieldListFilter)]
     search_fields = ["reason", "office__code", "office__name"]
     date_hierarchy = "date"
     ordering = ["-date"]
     list_select_related = ["office", "created_by"]
+
+    # On the office's clock; a national closure's on the page's, named either way.
+    created_at_zoned = office_time_field(Closure, "created_at")
 
     @admin.display(description=_("office"))
     def office_or_all(self, closure: Closure) -> str:
@@ -110,6 +114,10 @@ class ClosureAdmin(OfficeScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a closure is recorded or lifted, never edited
+
+    def get_readonly_fields(self, request, obj=None):
+        # Reading a recorded closure also tells who recorded it, and when.
+        return [] if obj is None else ["created_by", "created_at_zoned"]
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)

@@ -1,0 +1,53 @@
+"""Moments in the admin on the clock they belong to, with that clock named.
+
+Django shows an aware datetime on the clock of the current zone (the server's WIB, or
+one office's while a page about that office renders) and does not say which. A central
+admin reading bookings or counter events across offices saw a WITA office's 09:15 as
+"08.15" with nothing to tell it was WIB. Every admin column and read-only field showing
+a moment of an office goes through ``zoned_datetime``, on that office's clock.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from operator import attrgetter
+
+from django.contrib import admin
+from django.db.models import Model
+from django.utils import formats, timezone
+
+from offices.models import TIMEZONE_ABBREVIATION, Office
+
+
+def zoned_datetime(value: dt.datetime, office: Office | None) -> str:
+    """``value`` on ``office``'s wall clock with its zone: "6 Des 2026, 9.15 WITA".
+
+    Without an office (a national closure, the audit trail) it is shown on the clock of
+    the page (WIB unless a page of one office sets that office's) and that zone is named.
+    """
+    if office is not None:
+        zone, abbreviation = office.tz, office.tz_abbreviation
+    else:
+        zone, name = timezone.get_current_timezone(), timezone.get_current_timezone_name()
+        abbreviation = TIMEZONE_ABBREVIATION.get(name, name)
+    return f"{formats.date_format(value.astimezone(zone), 'DATETIME_FORMAT')} {abbreviation}"
+
+
+def office_time_field(model: type[Model], field_name: str, *, office: str | None = "office") -> Callable:
+    """An admin column or read-only field showing ``field_name`` through ``zoned_datetime``.
+
+    It sorts by the field itself and carries the field's label. ``office`` is the
+    attribute path from a row to its office (its value may be ``None``); ``None`` for
+    rows that belong to no office. Assign it to a ``ModelAdmin`` attribute and name that
+    attribute in ``list_display`` / ``readonly_fields``.
+    """
+    value_of = attrgetter(field_name)
+    office_of = attrgetter(office) if office else (lambda obj: None)
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name, ordering=field_name)
+    def field(model_admin, obj) -> str:
+        value = value_of(obj)
+        if value is None:
+            return model_admin.get_empty_value_display()
+        return zoned_datetime(value, office_of(obj))
+
+    return field

@@ -1,19 +1,39 @@
-"""Closures: recorded and lifted through the services, never edited."""
+"""Closures: recorded and lifted through the services, never edited.
+
+Lifting a closure is Django's delete (so the audit trail records it as a deletion), but
+it is asked and told as a lift: the confirmation states the closure and what lifting it
+does, as ``closure_lift`` does it, instead of Django's list of objects to be deleted.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.utils import timezone
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from offices.admin.scope import OfficeScopedAdmin, scope_ids
-from offices.admin.times import office_time_field
+from offices.admin.times import office_time_field, zoned_datetime
 from offices.exceptions import ClosureNotAllowed
 from offices.models import Closure, Office
-from offices.selectors.calendar import closure_preview
+from offices.selectors.calendar import closure_lift_split, closure_preview
 from offices.services import closure_create, closure_lift
-from offices.services.closures import closure_earliest_date
+from offices.services.closures import (
+    PAST_CLOSURE_STAYS,
+    closure_can_be_lifted,
+    closure_earliest_date,
+    closure_is_national_day_off,
+)
 
 
 class ClosureForm(forms.ModelForm):
@@ -80,6 +100,91 @@ class ClosureForm(forms.ModelForm):
         return data
 
 
+@dataclass(frozen=True)
+class LiftFacts:
+    """What the lift confirmation says about one closure."""
+
+    closure: Closure
+    office: str
+    session: str
+    recorded: str
+    refusal: str = ""
+    """Why it cannot be lifted here; empty when it can."""
+    reopen: str = ""
+    """One office: the session starts that open again ("08:00, 10:00 WITA")."""
+    reopen_offices: int = 0
+    """Every office: how many offices get sessions back."""
+    still_closed: list[str] = field(default_factory=list)
+    """What another closure keeps closed, with its reason."""
+    nothing_yet: bool = False
+    """The date has no sessions yet: nothing reopens now."""
+    day_off_remembered: bool = False
+    """A national day off: the holiday sync will not record it again."""
+
+    @property
+    def reopens(self) -> bool:
+        return bool(self.reopen or self.reopen_offices)
+
+
+def _times(starts, zone: str) -> str:
+    """Session starts on an office's clock: "08:00, 10:00 WITA"."""
+    return f"{', '.join(f'{start:%H:%M}' for start in sorted(set(starts)))} {zone}"
+
+
+def closure_lift_facts(closure: Closure, *, refusal: str = "", lifted_together: Iterable[int] = ()) -> LiftFacts:
+    """The closure in words and, unless ``refusal`` says why it cannot be lifted, what
+    ``closure_lift`` would do with it (with the closures ``lifted_together`` lifted too)."""
+    office = closure.office
+    if closure.start is None:
+        session = _("Whole day")
+    elif office is not None:
+        session = _times([closure.start], office.tz_abbreviation)
+    else:
+        session = _("%(start)s, on each office's own clock") % {"start": f"{closure.start:%H:%M}"}
+    recorded = zoned_datetime(closure.created_at, office)
+    if closure.created_by is not None:
+        recorded = _("%(when)s, by %(user)s") % {"when": recorded, "user": closure.created_by.get_username()}
+    facts = LiftFacts(
+        closure=closure,
+        office=f"{office.name} ({office.code})" if office else str(_("All offices")),
+        session=str(session),
+        recorded=str(recorded),
+    )
+    if refusal:
+        return replace(facts, refusal=str(refusal))
+
+    split = closure_lift_split(
+        office_id=closure.office_id,
+        date=closure.date,
+        start=closure.start,
+        excluding_ids={closure.pk, *lifted_together},
+    )
+    reopen_starts = [start for _slot, _office, start in split.reopen]
+    reopen_offices = {office_id for _slot, office_id, _start in split.reopen}
+    if office is not None:
+        # One office: say which of its sessions.
+        still_closed = [
+            f"{_times([start for _slot, _office, start in rows], office.tz_abbreviation)} ({reason})"
+            for reason, rows in split.still_closed.items()
+        ]
+    else:
+        # Every office: say which offices.
+        held = {office_id for rows in split.still_closed.values() for _slot, office_id, _start in rows}
+        names = dict(Office.objects.filter(id__in=held).values_list("id", "name"))
+        still_closed = [
+            f"{', '.join(sorted({names[office_id] for _slot, office_id, _start in rows}))} ({reason})"
+            for reason, rows in split.still_closed.items()
+        ]
+    return replace(
+        facts,
+        reopen=_times(reopen_starts, office.tz_abbreviation) if office is not None and reopen_starts else "",
+        reopen_offices=len(reopen_offices) if office is None else 0,
+        still_closed=still_closed,
+        nothing_yet=not split.reopen and not split.still_closed,
+        day_off_remembered=closure_is_national_day_off(closure=closure),
+    )
+
+
 @admin.register(Closure)
 class ClosureAdmin(OfficeScopedAdmin):
     form = ClosureForm
@@ -89,6 +194,8 @@ class ClosureAdmin(OfficeScopedAdmin):
     date_hierarchy = "date"
     ordering = ["-date"]
     list_select_related = ["office", "created_by"]
+    actions = ["lift_selected"]
+    delete_confirmation_template = "admin/offices/closure/lift_confirmation.html"
 
     # On the office's clock; a national closure's on the page's, named either way.
     created_at_zoned = office_time_field(Closure, "created_at")
@@ -164,6 +271,81 @@ class ClosureAdmin(OfficeScopedAdmin):
             moved = _("No booking had to be moved.")
         messages.info(request, f"{closed} {moved}")
 
+    # --- Lifting ---------------------------------------------------------------------
+    # Django's delete path (its permission checks, the audit trail's deletion entry), with
+    # the confirmation and the messages of a lift, and the work done by closure_lift.
+
+    def render_delete_form(self, request, context):
+        closure = context["object"]
+        if context["perms_lacking"] or context["protected"]:
+            refusal = _("You may not lift this closure.")
+        else:
+            refusal = self._lift_refusal(request, closure, now=timezone.now())
+        facts = closure_lift_facts(closure, refusal=refusal)
+        context.update(title=_("Lift a closure"), facts=facts, reopens=facts.reopens)
+        return super().render_delete_form(request, context)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_delete(request, obj_display, obj_id)
+        # _lift has said what happened (lifted, or why not); "deleted successfully" would not fit.
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist", current_app=self.admin_site.name
+        )
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, url))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # lift_selected is it, asked and told as a lift
+        return actions
+
+    @admin.action(description=_("Lift the selected closures"), permissions=["delete"])
+    def lift_selected(self, request, queryset):
+        """Django's "delete selected" (same permissions: one closure out of reach refuses
+        the lot), with a confirmation that lists each closure and what lifting does, and
+        offers to lift only those that can be (not a past one, not one out of reach)."""
+        _objects, _counts, perms_needed, protected = self.get_deleted_objects(queryset, request)
+        if request.POST.get("post") and not protected:
+            if perms_needed:
+                raise PermissionDenied
+            if len(queryset):
+                self.log_deletions(request, queryset)
+                self.delete_queryset(request, queryset)
+            return None
+        now = timezone.now()
+        closures = list(queryset.select_related("office", "created_by").order_by("date", "start", "office__name", "pk"))
+        refusals = {closure.pk: self._lift_refusal(request, closure, now=now) for closure in closures}
+        # Overlapping closures lifted together: say what is open once all of them are gone.
+        together = [pk for pk, refusal in refusals.items() if not refusal]
+        facts = [
+            closure_lift_facts(closure, refusal=refusals[closure.pk], lifted_together=together) for closure in closures
+        ]
+        lifting = [f for f in facts if not f.refusal]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Lift closures"),
+            "opts": self.opts,
+            "lifting": lifting,
+            "staying": [f for f in facts if f.refusal],
+            "reopens": any(f.reopens for f in lifting),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/offices/closure/lift_selected_confirmation.html", context)
+
+    def _lift_refusal(self, request, closure: Closure, *, now: dt.datetime) -> str:
+        """Why ``closure`` cannot be lifted here, or "" (the permission and the rule of
+        ``closure_lift`` itself, asked before, so the page offers no lift that would fail)."""
+        if not self.has_delete_permission(request, closure):
+            if closure.office_id is None:
+                return str(_("National closures are lifted by central admins only."))
+            return str(_("You may not lift this closure."))
+        if not closure_can_be_lifted(closure=closure, now=now):
+            return str(PAST_CLOSURE_STAYS)
+        return ""
+
     def delete_model(self, request, obj):
         self._lift(request, obj)
 
@@ -177,6 +359,15 @@ class ClosureAdmin(OfficeScopedAdmin):
         except ClosureNotAllowed as error:
             messages.error(request, error.detail)
             return
+        messages.success(
+            request,
+            _("Closure lifted: %(office)s, %(date)s (%(reason)s).")
+            % {
+                "office": closure.office.name if closure.office else _("All offices"),
+                "date": formats.date_format(closure.date, "DATE_FORMAT"),
+                "reason": closure.reason,
+            },
+        )
         count = len(result.reopened_slot_ids)
         messages.info(
             request,

@@ -77,8 +77,10 @@ class ClosureIndex:
                 self._sessions.setdefault((closure.office_id, closure.date, closure.start), closure.reason)
 
     @classmethod
-    def load(cls, *, office_ids: Iterable[int] | None, dates: Iterable[dt.date]) -> "ClosureIndex":
-        """``office_ids=None`` loads closures of every office."""
+    def load(
+        cls, *, office_ids: Iterable[int] | None, dates: Iterable[dt.date], excluding_ids: Iterable[int] = ()
+    ) -> "ClosureIndex":
+        """``office_ids=None`` loads closures of every office; ``excluding_ids`` leaves some out."""
         dates = list(dates)
         if not dates:
             return cls([])
@@ -86,6 +88,8 @@ class ClosureIndex:
         queryset = Closure.objects.filter(date__range=(min(dates), max(dates))).order_by()
         if office_ids is not None:
             queryset = queryset.filter(Q(office__isnull=True) | Q(office_id__in=list(office_ids)))
+        if excluding_ids := list(excluding_ids):
+            queryset = queryset.exclude(pk__in=excluding_ids)
         return cls(queryset)
 
     def day_reason(self, office_id: int, date: dt.date) -> str | None:
@@ -135,3 +139,49 @@ def closure_preview(*, office_id: int | None, date: dt.date, start: dt.time | No
         starts |= {spec.start for spec in plan.get((office_id, date), ())}
         starts |= set(Slot.objects.filter(office_id=office_id, date=date).values_list("start", flat=True))
     return ClosurePreview(booked_places=booked, session_starts=tuple(sorted(starts)))
+
+
+SlotRow = tuple[int, int, dt.time]
+"""A capacity row as the lift sees it: (slot id, office id, session start)."""
+
+
+@dataclass(frozen=True)
+class ClosureLiftSplit:
+    """The closed rows a closure covers, as lifting it leaves them."""
+
+    reopen: tuple[SlotRow, ...]
+    """Rows no other closure covers: lifting opens them."""
+    still_closed: dict[str, tuple[SlotRow, ...]]
+    """Rows another closure still covers, by that closure's reason: they stay closed."""
+
+
+def closure_lift_split(
+    *, office_id: int | None, date: dt.date, start: dt.time | None, excluding_ids: Iterable[int] = ()
+) -> ClosureLiftSplit:
+    """Which closed rows of a closure (of ``date``, or of its session at ``start``, at one
+    office or at every office for ``office_id=None``) reopen when it is lifted.
+
+    ``closure_lift`` calls it once the closure is gone; the admin calls it beforehand, to
+    say what a lift would do, leaving out with ``excluding_ids`` that closure and any
+    lifted together with it.
+    """
+    rows = Slot.objects.filter(date=date, closed=True)
+    if office_id is not None:
+        rows = rows.filter(office_id=office_id)
+    if start is not None:
+        rows = rows.filter(start=start)
+    rows = list(rows.values_list("id", "office_id", "start"))
+    remaining = ClosureIndex.load(
+        office_ids={row_office for _, row_office, _ in rows}, dates=[date], excluding_ids=excluding_ids
+    )
+    reopen: list[SlotRow] = []
+    still_closed: dict[str, list[SlotRow]] = {}
+    for row in rows:
+        reason = remaining.session_reason(row[1], date, row[2])
+        if reason is None:
+            reopen.append(row)
+        else:
+            still_closed.setdefault(reason, []).append(row)
+    return ClosureLiftSplit(
+        reopen=tuple(reopen), still_closed={reason: tuple(held) for reason, held in still_closed.items()}
+    )

@@ -19,7 +19,7 @@ from offices import signals
 from offices.cache import availability_invalidate_many
 from offices.exceptions import ClosureNotAllowed
 from offices.models import Closure, LiftedDayOff, Office, Slot
-from offices.selectors.calendar import ClosureIndex
+from offices.selectors.calendar import closure_lift_split
 from offices.timeutils import office_today
 
 # The westernmost zone is the last to reach a date, so a date before "today" there has
@@ -27,10 +27,17 @@ from offices.timeutils import office_today
 LATEST_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
 # National days off the holiday sync records; one an admin lifts stays lifted.
 NATIONAL_DAYS_OFF = (Closure.Kind.NATIONAL_HOLIDAY, Closure.Kind.COLLECTIVE_LEAVE)
+PAST_CLOSURE_STAYS = _("A closure in the past cannot be lifted.")
 
 
 def _is_national_day_off(office: Office | None, start: dt.time | None, kind: str) -> bool:
     return office is None and start is None and kind in NATIONAL_DAYS_OFF
+
+
+def closure_is_national_day_off(*, closure: Closure) -> bool:
+    """A national holiday or cuti bersama of every office: lifting it is remembered
+    (``LiftedDayOff``) so the holiday sync does not record it again."""
+    return _is_national_day_off(closure.office, closure.start, closure.kind)
 
 
 @dataclass
@@ -117,32 +124,27 @@ def closure_create(
     )
 
 
+def closure_can_be_lifted(*, closure: Closure, now: dt.datetime) -> bool:
+    """Whether ``closure_lift`` would lift it: a closure of a past date stays."""
+    return closure.date >= closure_earliest_date(office=closure.office, now=now)
+
+
 def closure_lift(*, closure: Closure, actor: AbstractBaseUser | None, now: dt.datetime) -> ClosureLiftResult:
     """Remove a closure and reopen the rows no other closure still covers."""
-    if closure.date < closure_earliest_date(office=closure.office, now=now):
-        raise ClosureNotAllowed(_("A closure in the past cannot be lifted."))
+    if not closure_can_be_lifted(closure=closure, now=now):
+        raise ClosureNotAllowed(PAST_CLOSURE_STAYS)
     with transaction.atomic():
         office_ids = _lock_offices(closure.office)
-        scope = _scope(closure.office_id, closure.date, closure.start)
         closure.delete()
-        if _is_national_day_off(closure.office, closure.start, closure.kind):
+        if closure_is_national_day_off(closure=closure):
             LiftedDayOff.objects.get_or_create(date=closure.date, kind=closure.kind, defaults={"lifted_by": actor})
-        rows = list(scope.filter(closed=True).values_list("id", "office_id", "start"))
-        remaining = ClosureIndex.load(office_ids={office_id for _, office_id, _ in rows}, dates=[closure.date])
-        reopen, still_closed = [], {}
-        for slot_id, office_id, start in rows:
-            reason = remaining.session_reason(office_id, closure.date, start)
-            if reason is None:
-                reopen.append(slot_id)
-            else:
-                still_closed.setdefault(reason, []).append(slot_id)
+        split = closure_lift_split(office_id=closure.office_id, date=closure.date, start=closure.start)
+        reopen = [slot_id for slot_id, _, _ in split.reopen]
         Slot.objects.filter(id__in=reopen).update(closed=False, closed_reason="")
         # room appeared, waiting requests may have it.
-        signals.capacity_appeared.send(
-            sender=Slot, office_ids={office_id for slot_id, office_id, _ in rows if slot_id in set(reopen)}
-        )
-        for reason, ids in still_closed.items():
-            Slot.objects.filter(id__in=ids).update(closed_reason=reason)
+        signals.capacity_appeared.send(sender=Slot, office_ids={office_id for _, office_id, _ in split.reopen})
+        for reason, rows in split.still_closed.items():
+            Slot.objects.filter(id__in=[slot_id for slot_id, _, _ in rows]).update(closed_reason=reason)
         availability_invalidate_many(
             office_dates=[(office_id, closure.date) for office_id in office_ids], slot_ids=reopen
         )

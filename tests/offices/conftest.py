@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from offices.models import Office
+from offices.services import offices_release
 from tests import factories
 
 UTC = dt.UTC
@@ -68,3 +69,21 @@ def released_office(db):
     office = weekly_office("surabaya")
     offices_release(now=RELEASE_NOW)
     return office
+
+
+# --- Two offices in two zones, for the admin's office scoping ------------------------
+
+
+@pytest.fixture
+def office_a(db):
+    return weekly_office("surabaya", name="Kanim Surabaya")
+
+
+@pytest.fixture
+def office_b(db):
+    return weekly_office("makassar", name="Kanim Makassar", timezone="Asia/Makassar")
+
+
+@pytest.fixture
+def rows(office_a, office_b):
+    offices_release(now=WEDNESDAY)

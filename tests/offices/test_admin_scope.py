@@ -8,10 +8,9 @@ from django.contrib.auth.models import Group
 
 from offices.models import Closure, Office, OfficeMembership, SessionTemplate, Slot
 from offices.selectors import CENTRAL_ADMIN_GROUP
-from offices.services import closure_create, membership_grant, offices_release, staff_groups_sync
+from offices.services import closure_create, membership_grant, staff_groups_sync
 from tests import factories
 from tests.offices.admin_forms import office_form
-from tests.offices.conftest import weekly_office
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 NOW = dt.datetime(2026, 11, 25, 10, tzinfo=WIB)
@@ -22,21 +21,6 @@ MONDAY = dt.date(2026, 11, 30)
 def _pinned_clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def office_a(db):
-    return weekly_office("surabaya", name="Kanim Surabaya")
-
-
-@pytest.fixture
-def office_b(db):
-    return weekly_office("makassar", name="Kanim Makassar", timezone="Asia/Makassar")
-
-
-@pytest.fixture
-def rows(office_a, office_b):
-    offices_release(now=NOW)
 
 
 @pytest.fixture

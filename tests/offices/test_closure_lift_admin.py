@@ -12,9 +12,8 @@ from django.contrib.auth.models import Group
 from applicants import dispatch
 from offices.models import Closure, LiftedDayOff, OfficeMembership, Slot
 from offices.selectors import CENTRAL_ADMIN_GROUP
-from offices.services import closure_create, membership_grant, offices_release, staff_groups_sync
+from offices.services import closure_create, membership_grant, staff_groups_sync
 from tests import factories
-from tests.offices.conftest import weekly_office
 from tests.rollover.helpers import make_waiting
 
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -27,21 +26,6 @@ ALLOCATE = "applicants.tasks.allocate_waiting"
 def _pinned_clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def office_a(db):
-    return weekly_office("surabaya", name="Kanim Surabaya")
-
-
-@pytest.fixture
-def office_b(db):
-    return weekly_office("makassar", name="Kanim Makassar", timezone="Asia/Makassar")
-
-
-@pytest.fixture
-def rows(office_a, office_b):
-    offices_release(now=NOW)
 
 
 def _supervisor(username: str, office):

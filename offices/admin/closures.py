@@ -346,6 +346,13 @@ class ClosureAdmin(OfficeScopedAdmin):
             return str(PAST_CLOSURE_STAYS)
         return ""
 
+    def log_deletions(self, request, queryset):
+        """The audit trail records a lift before it is done (Django logs, then deletes):
+        leave out the closures ``closure_lift`` will refuse, so a stale or forged POST for a
+        past closure does not log a lift that never happened."""
+        now = timezone.now()
+        return super().log_deletions(request, [c for c in queryset if closure_can_be_lifted(closure=c, now=now)])
+
     def delete_model(self, request, obj):
         self._lift(request, obj)
 

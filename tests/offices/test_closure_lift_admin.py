@@ -171,6 +171,22 @@ def test_a_past_closure_is_shown_but_not_offered_for_lifting(client, supervisor_
     assert Closure.objects.filter(pk=past.pk).exists()
 
 
+def test_a_forged_lift_of_a_past_closure_changes_nothing_and_logs_nothing(client, supervisor_a, office_a):
+    past = Closure.objects.create(office=office_a, date=dt.date(2026, 11, 24), kind="outage", reason="Banjir")
+
+    single = client.post(lift_url(past), {"post": "yes"}, follow=True)
+    bulk = client.post(
+        "/admin/offices/closure/",
+        {"action": "lift_selected", "_selected_action": [past.pk], "post": "yes"},
+        follow=True,
+    )
+
+    for response in (single, bulk):
+        assert "Penutupan yang sudah lewat tidak dapat dibatalkan." in [str(m) for m in response.context["messages"]]
+    assert Closure.objects.filter(pk=past.pk).exists()
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
+
+
 def test_a_supervisor_of_another_office_can_neither_open_nor_lift_it(client, power_cut, office_a, office_b):
     client.force_login(_supervisor("supervisor.makassar", office_b))
 

@@ -24,6 +24,9 @@ CENTRAL_ADMIN_MODELS = ("office", "sessiontemplate", "dateoverride", "slot", "cl
 # supervisor run the admin's cancel action on their offices' bookings.
 BOOKING_PERMISSIONS = {
     "booking": ("view", "change"),
+    # The booking's status log, an inline of the booking page (no page of its own): who
+    # did what to it and when. Without it only superusers saw the log.
+    "bookingtransition": ("view",),
     "servicecounter": ("view", "add", "change"),
     "queueevent": ("view",),
 }

@@ -143,3 +143,20 @@ def test_a_supervisor_reads_times_on_the_office_clock(client, other_office, slot
     for page in (detail.content.decode(), listing.content.decode()):
         assert "Nov. 23, 2026, 5 p.m." in page and "4 p.m." not in page
         assert 'data-admin-utc-offset="28800"' in page
+
+
+@pytest.mark.parametrize("group", ["supervisor", "central_admin"])
+def test_supervisors_and_central_admins_read_a_bookings_status_log(client, office, slot_a, group):
+    staff_groups_sync()
+    user = factories.UserFactory(username="reader", is_staff=True)
+    if group == "supervisor":
+        membership_grant(user=user, office=office, role=OfficeMembership.Role.SUPERVISOR)
+    else:
+        user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    client.force_login(user)
+    booking = _book(slot_a, 3)
+
+    page = client.get(f"/admin/applicants/booking/{booking.pk}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Booking transitions" in page
+    assert booking.transitions.get().reason in page

@@ -20,13 +20,25 @@ from queue_booking.errors import ServiceError
 
 class BookingTransitionInline(admin.TabularInline):
     model = BookingTransition
-    fields = ("at_zoned", "from_status", "to_status", "reason", "actor")
+    fields = ("at_zoned", "from_label", "to_label", "reason_label", "actor")
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ("at", "id")
 
     at_zoned = office_time_field(BookingTransition, "at", office="booking.office")
+
+    @admin.display(description=_("from status"))
+    def from_label(self, obj):
+        return BookingStatus(obj.from_status).label if obj.from_status else "–"
+
+    @admin.display(description=_("to status"))
+    def to_label(self, obj):
+        return BookingStatus(obj.to_status).label
+
+    @admin.display(description=_("reason"))
+    def reason_label(self, obj):
+        return obj.reason_label
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("booking__office", "actor")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from offices.models import Office, Slot, Track
 
@@ -208,6 +209,32 @@ class Booking(models.Model):
         return self.status in ACTIVE_STATUSES
 
 
+# Why a booking's status changed, as the status log shows it to people. The codes are
+# what the services write in ``BookingTransition.reason``; tests/admin/test_status_log.py
+# checks that every code the code base writes has a label here.
+TRANSITION_REASONS = {
+    "booked": pgettext_lazy("status log", "Booked"),
+    "walk_in": pgettext_lazy("status log", "Registered as a walk-in"),
+    "session_full_waiting": pgettext_lazy("status log", "Session full: put on the waiting list"),
+    "allocated": pgettext_lazy("status log", "Given a place from the waiting list"),
+    "waiting_expired": pgettext_lazy("status log", "Waiting list request expired"),
+    "rescheduled": pgettext_lazy("status log", "Moved to another session"),
+    "rolled_over": pgettext_lazy("status log", "Moved to another day"),
+    "closure": pgettext_lazy("status log", "Moved: the office closed that day"),
+    "service_stopped": pgettext_lazy("status log", "Moved: service stopped for the day"),
+    "cancelled_by_applicant": pgettext_lazy("status log", "Cancelled by the applicant"),
+    "cancelled_by_staff": pgettext_lazy("status log", "Cancelled by staff"),
+    "checked_in": pgettext_lazy("status log", "Checked in"),
+    "called": pgettext_lazy("status log", "Called to a counter"),
+    "missed": pgettext_lazy("status log", "Missed a call: back in the queue"),
+    "missed_twice": pgettext_lazy("status log", "Missed two calls"),
+    "served": pgettext_lazy("status log", "Served"),
+    "day_end": pgettext_lazy("status log", "Did not come by closing time"),
+    "served_on_paper": pgettext_lazy("status log", "Recorded as served on paper"),
+    "token_renewed": pgettext_lazy("status log", "Secret link renewed"),
+}
+
+
 class BookingTransition(models.Model):
     """Every status change: who, when, from, to, why.
 
@@ -234,7 +261,13 @@ class BookingTransition(models.Model):
         verbose_name_plural = _("booking transitions")
 
     def __str__(self) -> str:
-        return f"{self.booking_id}: {self.from_status or '-'} -> {self.to_status} ({self.reason})"
+        start = BookingStatus(self.from_status).label if self.from_status else "–"
+        return f"{start} → {BookingStatus(self.to_status).label} ({self.reason_label})"
+
+    @property
+    def reason_label(self) -> str:
+        """The reason in words (its code, for one written before it had a label)."""
+        return TRANSITION_REASONS.get(self.reason, self.reason)
 
 
 class IdempotencyKey(models.Model):

@@ -159,4 +159,4 @@ def test_supervisors_and_central_admins_read_a_bookings_status_log(client, offic
     page = client.get(f"/admin/applicants/booking/{booking.pk}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "Booking transitions" in page
-    assert booking.transitions.get().reason in page
+    assert "– → Confirmed (Booked)" in page

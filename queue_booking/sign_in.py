@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django_ratelimit.core import get_usage
 
 logger = logging.getLogger(__name__)
@@ -76,9 +76,23 @@ class ThrottledSignIn:
             raise
 
 
+# Our own words for a refused sign-in: Django's Indonesian catalogue puts "nama pengguna"
+# before the "%(username)s" placeholder, which is itself "nama pengguna", so officers read
+# "Masukkan nama pengguna nama pengguna dan sandi yang benar".
 class StaffSignInForm(ThrottledSignIn, AuthenticationForm):
-    pass
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "The username or password is wrong. Capital and small letters count: check Caps Lock."
+        ),
+    }
 
 
 class AdminSignInForm(ThrottledSignIn, AdminAuthenticationForm):
-    pass
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "The username or password is wrong, or this is not a staff account. "
+            "Capital and small letters count: check Caps Lock."
+        ),
+    }

@@ -114,3 +114,15 @@ def test_guessing_stays_limited_while_redis_is_out(client, url, redis_out):
 
     assert signed_in is False
     assert TOO_MANY in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [STAFF_LOGIN, ADMIN_LOGIN])
+def test_a_wrong_password_is_said_once_in_indonesian(client, clock, url):
+    """Django's Indonesian words for a refused sign-in said "nama pengguna nama pengguna"."""
+    factories.StaffFactory(username="petugas", is_staff=True)
+
+    response = client.post(url, {"username": "petugas", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="id")
+
+    page = response.content.decode()
+    assert "Nama pengguna atau kata sandi salah" in page
+    assert "nama pengguna nama pengguna" not in page.lower()

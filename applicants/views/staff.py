@@ -200,6 +200,7 @@ def checkin(request, office):
             elif lookup_form.is_valid():
                 booking = checkin_find(code=lookup_form.cleaned_data["code"])
                 assessment = checkin_preview(office=office, booking=booking, now=now)
+                late_only = bool(assessment.problems) and all(p.code == "too_late" for p in assessment.problems)
                 context.update(
                     {
                         "assessment": assessment,
@@ -212,8 +213,9 @@ def checkin(request, office):
                             for note in assessment.notes
                             if note in NOTE_LABELS
                         ],
-                        "late_only": bool(assessment.problems)
-                        and all(p.code == "too_late" for p in assessment.problems),
+                        "late_only": late_only,
+                        # Who may act on what was found: a refused booking offers no button.
+                        "can_confirm": not assessment.problems or (late_only and context["is_supervisor"]),
                     }
                 )
         except ServiceError as exc:
@@ -221,8 +223,10 @@ def checkin(request, office):
             # Empty again: a scan into the refused text would make the next valid
             # proof look like a broken QR. The refusal above names what was refused.
             context["form"] = CheckinLookupForm()
-    if context.get("confirm_form") is not None:
+    if context.get("can_confirm"):
         # Enter confirms the person in front of the desk; the next scan goes in after.
+        # A refused booking (too early, another day, already served) has nothing to
+        # confirm: the field keeps the focus, so the next scan is not typed into nothing.
         context["form"].fields["code"].widget.attrs.pop("autofocus", None)
     status = 200
     if context.get("error") is not None:

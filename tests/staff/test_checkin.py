@@ -369,3 +369,22 @@ def test_the_page_tells_the_supervisor_which_line_a_late_arrival_joins(
         "queue_number": "A-001",
         "queues_with_session": "10:00",
     }
+
+
+@pytest.mark.parametrize(
+    ("hour", "flag"), [(6, "too_early"), (13, "too_late")], ids=["too-early", "too-late-for-an-officer"]
+)
+def test_after_a_refused_look_up_the_next_scan_goes_into_the_field(
+    officer_client, office, booking, time_machine, hour, flag
+):
+    """Nothing to confirm, so nothing may take the focus from the field: a hand-held
+    scanner types the next person's QR wherever the focus is."""
+    time_machine.move_to(at(hour, 0), tick=False)
+
+    response = officer_client.post(
+        reverse("staff:checkin", args=[office.code]), {"action": "lookup", "code": booking.code}
+    )
+
+    assert f'data-flag="{flag}"' in response.text
+    assert 'data-testid="confirm-checkin"' not in response.text
+    assert "autofocus" in _lookup_field(response.text)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applicants.forms import AccessibleFormMixin
 from applicants.models import PriorityGroup, Service
 from offices.models import Track
 
@@ -29,7 +30,7 @@ class CheckinConfirmForm(forms.Form):
     allow_late = forms.BooleanField(label=_("Let this late arrival in (supervisor)"), required=False)
 
 
-class WalkinForm(forms.Form):
+class WalkinForm(AccessibleFormMixin, forms.Form):
     priority_group = forms.ChoiceField(
         label=_("Priority group"),
         choices=PriorityGroup.choices,

@@ -1,0 +1,152 @@
+"""The staff screens on a busy morning, as the officers see them on a phone at the door,
+on the desk PC and on the waiting room's TV: long office and applicant names, three-digit
+queue numbers, two counters, a priority applicant and a walk-in."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from applicants.models import QueueCounter, ServiceCounter
+from applicants.services.checkin import checkin_confirm
+from applicants.services.queue import queue_call_next, queue_served
+from applicants.services.walkin import walkin_register
+from offices.models import OfficeMembership, Slot, Track
+from tests import factories
+from tests.staff.conftest import make_booking
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740}
+DESK = {"width": 1280, "height": 720}
+TV = {"width": 1280, "height": 720}
+LONG_NAME = "Raden Ayu Siti Nurhaliza Kusumawardhani Prawirodirdjo Hadiningrat"
+SESSIONS = [(dt.time(8), dt.time(10)), (dt.time(10), dt.time(12)), (dt.time(13), dt.time(15))]
+CAPACITY = {Track.REGULAR: 50, Track.EXPRESS: 10, Track.PRIORITY: 5}
+
+
+@pytest.fixture
+def viewport():
+    return PHONE
+
+
+@pytest.fixture
+def busy_morning(transactional_db, time_machine):
+    """09:15 at a large office: the first session well under way, two counters calling."""
+    office = factories.OfficeFactory(
+        code="jakarta-selatan", name="Kantor Imigrasi Kelas I Khusus Non TPI Jakarta Selatan"
+    )
+    today = timezone.now().astimezone(office.tz).date()
+
+    def at(hour, minute=0):
+        return dt.datetime.combine(today, dt.time(hour, minute), tzinfo=office.tz)
+
+    time_machine.move_to(at(8), tick=False)
+    slots = {
+        (start.hour, track): Slot.objects.create(
+            office=office, date=today, start=start, end=end, track=track, capacity=CAPACITY[track]
+        )
+        for start, end in SESSIONS
+        for track in Track
+    }
+    # Ninety-seven people were served before the system was used today: numbers have three digits.
+    QueueCounter.objects.create(office=office, date=today, track=Track.REGULAR, last_number=97)
+    first = [make_booking(slots[(8, Track.REGULAR)], name=LONG_NAME if n == 0 else None) for n in range(12)]
+    express = [make_booking(slots[(8, Track.EXPRESS)]) for _ in range(3)]
+    elderly = make_booking(slots[(8, Track.PRIORITY)], name="Mbah Sumarni", priority_group="elderly")
+    later = [make_booking(slots[(hour, Track.REGULAR)]) for hour in (10, 13) for _ in range(5)]
+    officer = factories.StaffFactory(username="petugas.jaksel", membership__office=office)
+    supervisor = factories.StaffFactory(
+        username="supervisor.jakarta.selatan",
+        membership__office=office,
+        membership__role=OfficeMembership.Role.SUPERVISOR,
+    )
+    desks = [ServiceCounter.objects.create(office=office, name=name) for name in ("Loket 1", "Loket 2 Prioritas")]
+    for minute, booking in enumerate([*first[:8], *express[:2], elderly]):
+        checkin_confirm(office=office, booking=booking, now=at(8, 5 + minute))
+    walkin_register(
+        office=office,
+        nik="3578011705900001",
+        full_name="Ibu Hamil",
+        birth_date=dt.date(1990, 5, 17),
+        priority_group="pregnant",
+        now=at(8, 20),
+        actor=officer,
+    )
+    served = queue_call_next(office=office, counter=desks[0], now=at(8, 30), actor=officer)
+    queue_served(booking=served, now=at(8, 40), actor=officer)
+    for minute, desk in ((45, desks[0]), (50, desks[1])):
+        queue_call_next(office=office, counter=desk, now=at(8, minute), actor=officer)
+    time_machine.move_to(at(9, 15), tick=True)
+    return {
+        "office": office,
+        "officer": officer,
+        "supervisor": supervisor,
+        "desks": desks,
+        "later": later,
+        "first": first,
+    }
+
+
+def _sign_in(context, live_server, user, language="id"):
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url},
+            {"name": "django_language", "value": language, "url": live_server.url},
+        ]
+    )
+
+
+# Each queue number on the page, with the number of lines it is drawn on.
+LINES_OF = """selector => [...document.querySelectorAll(selector)].map(el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return [el.textContent.trim(), tops.size];
+})"""
+
+
+def _broken_numbers(page, selector) -> list[str]:
+    found = page.evaluate(LINES_OF, selector)
+    assert found, f"no {selector} on {page.url}"
+    return [text for text, lines in found if lines != 1]
+
+
+def test_queue_numbers_never_break_at_their_hyphen_on_a_phone(context, live_server, page, busy_morning, screenshot):
+    office, desk = busy_morning["office"], busy_morning["desks"][0]
+    _sign_in(context, live_server, busy_morning["officer"])
+
+    page.goto(f"/staff/{office.code}/counter/")
+    screenshot("counters")
+    assert _broken_numbers(page, ".counter-list .muted") == []
+
+    page.goto(f"/staff/{office.code}/counter/{desk.id}/")
+    screenshot("counter")
+    assert _broken_numbers(page, "#live-waiting .qn") == []
+    assert _broken_numbers(page, ".queue-number") == []
+
+
+@pytest.mark.parametrize("size", [PHONE, TV], ids=["phone", "tv"])
+def test_the_display_board_draws_each_number_on_one_line(browser, live_server, busy_morning, size, tmp_path):
+    from tests.browser.conftest import ARTIFACTS
+
+    office = busy_morning["office"]
+    context = browser.new_context(viewport=size, base_url=live_server.url, locale="id-ID")
+    try:
+        board = context.new_page()
+        board.goto(f"/display/{office.display_token}/")
+        # Once drawn by the page, once more by display.js from the state it polls.
+        board.wait_for_function("document.querySelector('[data-counters] .display-counter-number') !== null")
+        board.wait_for_timeout(2_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        board.screenshot(path=str(ARTIFACTS / f"display-board-{size['width']}.png"), full_page=True)
+
+        assert _broken_numbers(board, ".display-counter-number") == []
+        assert _broken_numbers(board, "[data-latest-number]") == []
+        assert _broken_numbers(board, "[data-recent] li > :first-child") == []
+        assert board.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()

@@ -148,5 +148,11 @@ def test_the_display_board_draws_each_number_on_one_line(browser, live_server, b
         assert _broken_numbers(board, "[data-latest-number]") == []
         assert _broken_numbers(board, "[data-recent] li > :first-child") == []
         assert board.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        if size == TV:
+            # Full screen on the TV: nothing below the fold, the waiting counts included.
+            assert board.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
+        else:
+            # The office's name reads across the phone, the clock under it.
+            assert board.locator(".display-head h1").bounding_box()["width"] >= 0.8 * PHONE["width"]
     finally:
         context.close()

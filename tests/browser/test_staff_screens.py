@@ -156,3 +156,47 @@ def test_the_display_board_draws_each_number_on_one_line(browser, live_server, b
             assert board.locator(".display-head h1").bounding_box()["width"] >= 0.8 * PHONE["width"]
     finally:
         context.close()
+
+
+def _screens(busy_morning) -> dict[str, str]:
+    office, desk = busy_morning["office"], busy_morning["desks"][0]
+    return {
+        "checkin": f"/staff/{office.code}/checkin/",
+        "walkin": f"/staff/{office.code}/walkin/",
+        "counters": f"/staff/{office.code}/counter/",
+        "counter": f"/staff/{office.code}/counter/{desk.id}/",
+        "day-list": f"/staff/{office.code}/list/",
+        "today": f"/staff/{office.code}/today/",
+        "stop": f"/staff/{office.code}/today/stop/",
+        "utilization": "/staff/utilization/",
+        "home": "/staff/?stay=1",
+        "display": f"/display/{office.display_token}/",
+    }
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("size", [PHONE, DESK], ids=["phone", "desk"])
+def test_every_staff_screen_fits_and_has_no_serious_accessibility_violation(
+    browser, live_server, busy_morning, language, size
+):
+    """A supervisor's view of each screen (it has every part an officer's has, and more)."""
+    from tests.browser.conftest import ARTIFACTS
+    from tests.browser.test_staff_flow import _serious_violations
+
+    context = browser.new_context(viewport=size, base_url=live_server.url, locale="id-ID")
+    try:
+        _sign_in(context, live_server, busy_morning["supervisor"], language)
+        page = context.new_page()
+        ARTIFACTS.mkdir(exist_ok=True)
+        problems = {}
+        for name, path in _screens(busy_morning).items():
+            page.goto(path)
+            page.screenshot(path=str(ARTIFACTS / f"staff-{name}-{size['width']}-{language}.png"), full_page=True)
+            found = _serious_violations(page)
+            if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+                found.append("wider than the screen")
+            if found:
+                problems[name] = found
+        assert problems == {}
+    finally:
+        context.close()

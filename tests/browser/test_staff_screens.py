@@ -200,3 +200,21 @@ def test_every_staff_screen_fits_and_has_no_serious_accessibility_violation(
         assert problems == {}
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_staff_header_takes_two_rows_on_the_desk_pc(context, live_server, page, busy_morning, language, viewport):
+    """In Indonesian the supervisor's menu pushed sign-out and the language buttons onto
+    rows of their own: four rows, a quarter of a 720-pixel screen, above every page."""
+    _sign_in(context, live_server, busy_morning["supervisor"], language)
+    page.set_viewport_size(DESK)
+    page.goto(f"/staff/{busy_morning['office'].code}/today/")
+
+    def top(selector):
+        return round(page.locator(selector).bounding_box()["y"])
+
+    assert top(".lang-switch") - top(".brand") < 12
+    assert top(".staff-logout") - top(".brand") < 12
+    menu = {round(link.bounding_box()["y"]) for link in page.locator(".site-nav a").all()}
+    assert len(menu) == 1, "the menu wraps"
+    assert page.locator(".site-header").bounding_box()["height"] <= 110

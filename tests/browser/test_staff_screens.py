@@ -218,3 +218,21 @@ def test_the_staff_header_takes_two_rows_on_the_desk_pc(context, live_server, pa
     menu = {round(link.bounding_box()["y"]) for link in page.locator(".site-nav a").all()}
     assert len(menu) == 1, "the menu wraps"
     assert page.locator(".site-header").bounding_box()["height"] <= 110
+
+
+@pytest.mark.parametrize(("size", "per_row"), [(PHONE, 2), (DESK, 4)], ids=["phone", "desk"])
+def test_today_shows_its_totals_in_even_rows_and_session_times_on_one_line(
+    context, live_server, page, busy_morning, size, per_row, screenshot
+):
+    _sign_in(context, live_server, busy_morning["supervisor"])
+    page.set_viewport_size(size)
+    page.goto(f"/staff/{busy_morning['office'].code}/today/")
+    screenshot("today")
+
+    rows: dict[int, int] = {}
+    for stat in page.locator("#live-totals .stat").all():
+        y = round(stat.bounding_box()["y"])
+        rows[y] = rows.get(y, 0) + 1
+    assert list(rows.values()) == [per_row] * (8 // per_row)
+    assert _broken_numbers(page, ".bar-group .bar-label") == []
+    assert _broken_numbers(page, "#live-sessions tbody th") == []

@@ -105,3 +105,22 @@ def test_office_bars_are_labelled_with_the_office_name_and_its_code(client, rows
         [*other_office.name.split(), "makassar"],
     ]
     assert '<span class="bar-code">surabaya</span>' in chart
+
+
+def test_a_period_without_sessions_says_so_without_a_zero_percent_total(client, office):
+    supervisor = factories.StaffFactory(membership__office=office, membership__role=OfficeMembership.Role.SUPERVISOR)
+    client.force_login(supervisor)
+
+    response = client.get("/staff/utilization/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "No sessions are open in this period." in response.text
+    assert 'data-testid="utilization-total"' not in response.text
+    assert "0 of 0" not in response.text
+
+
+def test_the_total_is_shown_when_places_are_offered(client, rows, office):
+    client.force_login(factories.StaffFactory(membership__office=office))
+
+    response = client.get("/staff/utilization/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert re.search(r'data-testid="utilization-total"><strong>60%</strong> booked: 150 of 250', response.text)

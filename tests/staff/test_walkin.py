@@ -207,3 +207,12 @@ def test_after_a_walk_in_the_sessions_show_the_place_it_took(officer_client, off
     after = officer_client.post(url, {**PAGE_FORM, "nik": nik(9)}).context["sessions"]
 
     assert sum(s.capacity - s.booked for s in after) == sum(s.capacity - s.booked for s in before) - 1
+
+
+def test_the_walk_in_page_says_before_the_form_when_no_session_is_left(officer_client, office, morning):
+    """A day without sessions (or after the last one): filling the form in would only be refused."""
+    response = officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
+
+    notice = response.text.index('data-testid="no-walkin-session"')
+    assert "No session today has room left for walk-ins." in response.text[notice:]
+    assert notice < response.text.index('<form method="post" class="form"')

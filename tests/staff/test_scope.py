@@ -138,3 +138,15 @@ def test_api_enforces_csrf_for_signed_in_staff(officer, office, desk):
 
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+def test_staff_home_leads_to_each_offices_day_list(client, officer, office):
+    """The list is printed first thing each morning; every other screen is one click away."""
+    batam = factories.OfficeFactory(code="batam")
+    factories.MembershipFactory(user=officer, office=batam)
+    client.force_login(officer)
+
+    response = client.get(reverse("staff:home"))
+
+    for target in (office, batam):
+        assert f'href="{reverse("staff:day-list", args=[target.code])}"' in response.text

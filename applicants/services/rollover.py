@@ -187,6 +187,10 @@ def closure_rollover(
     return _roll(office=office, date=date, bookings_qs=bookings, reason="closure", now=now, actor=actor)
 
 
+# The reason a "Stop service now" closure is stored with, in the language of whoever stopped.
+SERVICE_STOPPED_REASON = _("Service stopped for the day")
+
+
 def service_stop(*, office: Office, now: dt.datetime, actor=None, place_now: bool = False) -> RolloverResult:
     """ "Stop service now": close the rest of today and move everyone not yet served.
 
@@ -197,7 +201,7 @@ def service_stop(*, office: Office, now: dt.datetime, actor=None, place_now: boo
     to a worker unless ``place_now``, so the supervisor's request stays short.
     """
     today = office_today(office, now)
-    reason = str(_("Service stopped for the day"))
+    reason = str(SERVICE_STOPPED_REASON)
     with transaction.atomic():
         Closure.objects.get_or_create(
             office=office,

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -57,7 +57,7 @@ from applicants.services.queue import (
     queue_served,
     queue_waiting,
 )
-from applicants.services.rollover import service_stop
+from applicants.services.rollover import SERVICE_STOPPED_REASON, service_stop
 from applicants.services.walkin import walkin_register, walkin_sessions
 from applicants.staff_access import staff_offices, staff_require, staff_role
 from offices.exceptions import OfficeNotFound
@@ -359,8 +359,27 @@ def counter(request, office, counter_id):
 def today(request, office):
     context = _base_context(request, office, "today")
     summary = day_summary(office=office, now=timezone.now())
-    context.update({"summary": summary, "display_url": reverse("display-board", args=[office.display_token])})
+    context.update(
+        {
+            "summary": summary,
+            "stop_reason": _stop_reason_worth_saying(summary["stopped"]),
+            "display_url": reverse("display-board", args=[office.display_token]),
+        }
+    )
     return render(request, "staff/today.html", context)
+
+
+def _stop_reason_worth_saying(stopped: dict | None) -> str:
+    """The reason a whole day was closed, unless it only repeats "service is stopped" (the
+    "Stop service now" button's own words, stored in the language of whoever pressed it,
+    which is not always the reader's)."""
+    if not stopped:
+        return ""
+    own_words = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            own_words.add(str(SERVICE_STOPPED_REASON))
+    return "" if stopped["reason"] in own_words else stopped["reason"]
 
 
 @office_staff_view()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from applicants.models import Booking, BookingStatus
 from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import queue_call_next, queue_missed, queue_served
-from offices.models import Slot, Track
+from offices.models import Closure, Slot, Track
 from tests.staff.conftest import at, make_booking
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,27 @@ def test_a_supervisor_reaches_the_utilization_charts_from_the_menu(client, super
     assert utilization in client.get(checkin).text
     client.force_login(officer)
     assert utilization not in client.get(checkin).text
+
+
+def test_a_stop_is_not_said_twice_nor_in_the_language_of_who_stopped(supervisor_client, office, day_in_progress):
+    """The button's closure reason only repeated the heading ("Service is stopped for
+    today. Service stopped for the day"), in the language of whoever pressed it."""
+    supervisor_client.post(
+        reverse("staff:stop-service", args=[office.code]), {"confirm": "on"}, HTTP_ACCEPT_LANGUAGE="id"
+    )
+
+    today = supervisor_client.get(reverse("staff:today", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
+
+    notice = re.search(r'data-testid="service-stopped">(.*?)</div>', today.text, re.S).group(1)
+    assert "Service is stopped for today." in notice
+    assert "Service stopped for the day" not in notice
+    assert "Layanan" not in notice
+
+
+def test_a_whole_day_closure_keeps_its_own_reason(supervisor_client, office, day_in_progress):
+    Closure.objects.create(office=office, date=at(8).date(), kind=Closure.Kind.OUTAGE, reason="Listrik padam")
+
+    today = supervisor_client.get(reverse("staff:today", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
+
+    notice = re.search(r'data-testid="service-stopped">(.*?)</div>', today.text, re.S).group(1)
+    assert "Service is stopped for today.</strong> Listrik padam" in notice

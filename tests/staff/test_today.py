@@ -139,3 +139,10 @@ def test_a_whole_day_closure_keeps_its_own_reason(supervisor_client, office, day
 
     notice = re.search(r'data-testid="service-stopped">(.*?)</div>', today.text, re.S).group(1)
     assert "Service is stopped for today.</strong> Listrik padam" in notice
+
+
+def test_a_day_without_sessions_offers_nothing_to_stop(supervisor_client, office, morning):
+    today = supervisor_client.get(reverse("staff:today", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "No sessions today." in today.text
+    assert reverse("staff:stop-service", args=[office.code]) not in today.text

@@ -30,6 +30,17 @@ class CheckinConfirmForm(forms.Form):
     allow_late = forms.BooleanField(label=_("Let this late arrival in (supervisor)"), required=False)
 
 
+class WalkinSessionField(forms.TypedChoiceField):
+    """Offers the sessions with room, and also accepts one that filled after the form was
+    shown: the service then refuses it in its own words ("no room left"), where the field
+    would only say "not one of the available choices"."""
+
+    accepted: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return super().valid_value(value) or str(value) in self.accepted
+
+
 class WalkinForm(AccessibleFormMixin, forms.Form):
     priority_group = forms.ChoiceField(
         label=_("Priority group"),
@@ -61,18 +72,25 @@ class WalkinForm(AccessibleFormMixin, forms.Form):
         required=False,
         help_text=_("Only when the office runs without online booking; priority groups always go on priority."),
     )
-    session = forms.TypedChoiceField(label=_("Session"), coerce=int, required=False, empty_value=None)
+    session = WalkinSessionField(label=_("Session"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, sessions=(), **kwargs):
+        """``sessions``: today's sessions a walk-in could still join, full ones included
+        (``walkin_day_sessions``). Only those with a free place are offered."""
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = [("", _("Earliest with room"))] + [
+        # Each choice is one session on one track, with that track's own places: a full one
+        # is a place nobody can take, so it is left out rather than shown disabled.
+        self.sessions_with_room = [slot for slot in sessions if slot.available > 0]
+        field = self.fields["session"]
+        field.choices = [("", _("Earliest with room"))] + [
             (
                 slot.id,
                 f"{slot.start:%H:%M}-{slot.end:%H:%M} · {slot.get_track_display()} · "
                 + str(_("%(n)s free") % {"n": slot.available}),
             )
-            for slot in sessions
+            for slot in self.sessions_with_room
         ]
+        field.accepted = frozenset(str(slot.id) for slot in sessions)
 
 
 class CounterOpenForm(forms.Form):

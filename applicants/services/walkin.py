@@ -29,6 +29,14 @@ def walkin_track(*, office: Office, priority_group: str, track: str) -> str:
     return track if track == Track.EXPRESS else Track.REGULAR
 
 
+def walkin_tracks(*, office: Office) -> list[str]:
+    """The tracks walk-ins can go on here: priority always, the others only while the
+    office runs without online booking."""
+    if office.online_booking:
+        return [Track.PRIORITY.value]
+    return [track.value for track in Track]
+
+
 def walkin_sessions(*, office: Office, track: str, now: dt.datetime) -> list[Slot]:
     """Today's sessions on ``track`` that a walk-in can still join, earliest first."""
     today = office_today(office, now)
@@ -39,6 +47,15 @@ def walkin_sessions(*, office: Office, track: str, now: dt.datetime) -> list[Slo
         .order_by("start")
     )
     return [slot for slot in slots if office_datetime(office, today, slot.end) + late > now]
+
+
+def walkin_day_sessions(*, office: Office, now: dt.datetime) -> list[Slot]:
+    """Today's sessions a walk-in could still join on any track they can go on, full ones
+    included: which of them to offer is the page's choice, and a place seen free there may
+    be gone by the time the form comes back (``walkin_register`` decides on the database)."""
+    return [
+        slot for track in walkin_tracks(office=office) for slot in walkin_sessions(office=office, track=track, now=now)
+    ]
 
 
 def walkin_register(

@@ -58,7 +58,7 @@ from applicants.services.queue import (
     queue_waiting,
 )
 from applicants.services.rollover import SERVICE_STOPPED_REASON, service_stop
-from applicants.services.walkin import walkin_register, walkin_sessions
+from applicants.services.walkin import walkin_day_sessions, walkin_register
 from applicants.staff_access import staff_offices, staff_require, staff_role
 from offices.exceptions import OfficeNotFound
 from offices.models import Office, OfficeMembership, Track
@@ -239,14 +239,12 @@ def checkin(request, office):
 def walkin(request, office):
     context = _base_context(request, office, "walkin")
     now = timezone.now()
-    # Priority sessions always; the others only while the office runs without online booking.
-    tracks = [Track.PRIORITY] if office.online_booking else list(Track)
-    all_sessions = [s for track in tracks for s in walkin_sessions(office=office, track=track, now=now)]
-    form = WalkinForm(request.POST or None, sessions=all_sessions)
-    context.update({"form": form, "sessions": all_sessions})
+    day_sessions = walkin_day_sessions(office=office, now=now)
+    form = WalkinForm(request.POST or None, sessions=day_sessions)
+    context.update({"form": form, "sessions": form.sessions_with_room})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        slot = next((s for s in all_sessions if s.id == data["session"]), None) if data["session"] else None
+        slot = next((s for s in day_sessions if s.id == data["session"]), None) if data["session"] else None
         try:
             result = walkin_register(
                 office=office,
@@ -269,14 +267,14 @@ def walkin(request, office):
                     for error in errors:
                         form.add_error(name, error)
         else:
-            # The sessions again: the one just used has a place fewer.
-            all_sessions = [s for track in tracks for s in walkin_sessions(office=office, track=track, now=now)]
+            # The sessions again: the one just used has a place fewer, or none left.
+            fresh = WalkinForm(sessions=walkin_day_sessions(office=office, now=now))
             context.update(
                 {
                     "result": result,
                     "booking": result.booking,
-                    "form": WalkinForm(sessions=all_sessions),
-                    "sessions": all_sessions,
+                    "form": fresh,
+                    "sessions": fresh.sessions_with_room,
                 }
             )
     return render(request, "staff/walkin.html", context)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from applicants.exceptions import ActiveBookingExists, InvalidNik, NikBirthDateMismatch
@@ -216,3 +217,82 @@ def test_the_walk_in_page_says_before_the_form_when_no_session_is_left(officer_c
     notice = response.text.index('data-testid="no-walkin-session"')
     assert "No session today has room left for walk-ins." in response.text[notice:]
     assert notice < response.text.index('<form method="post" class="form"')
+
+
+def _offered(response) -> list[str]:
+    """The session choices the page offers, as their labels (the "earliest" choice left out)."""
+    return [str(label) for value, label in response.context["form"].fields["session"].choices if value]
+
+
+def test_the_walk_in_page_does_not_offer_a_full_session(officer_client, office, slots, morning):
+    Slot.objects.filter(id=slots[(dt.time(8), Track.PRIORITY)].id).update(booked=5)
+
+    response = officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert _offered(response) == ["10:00-12:00 · Priority · 5 free"]
+    assert "08:00-10:00" not in response.text
+    assert 'data-testid="no-walkin-session"' not in response.text
+
+
+def test_each_track_offers_only_its_own_sessions_with_room(officer_client, office, slots, morning):
+    """Without online booking every track is offered; places are counted per track."""
+    office.online_booking = False
+    office.save()
+    Slot.objects.filter(start=dt.time(8), track__in=[Track.REGULAR, Track.PRIORITY]).update(booked=F("capacity"))
+    Slot.objects.filter(start=dt.time(10), track=Track.EXPRESS).update(booked=F("capacity"))
+
+    response = officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert _offered(response) == [
+        "10:00-12:00 · Regular · 50 free",
+        "08:00-10:00 · Express · 10 free",
+        "10:00-12:00 · Priority · 5 free",
+    ]
+
+
+def test_when_every_session_is_full_on_every_track_the_page_says_so_before_the_form(
+    officer_client, office, slots, morning
+):
+    office.online_booking = False
+    office.save()
+    Slot.objects.update(booked=F("capacity"))
+
+    response = officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
+
+    notice = response.text.index('data-testid="no-walkin-session"')
+    assert "No session today has room left for walk-ins." in response.text[notice:]
+    assert notice < response.text.index('<form method="post" class="form"')
+    assert _offered(response) == []
+
+
+def test_a_session_that_filled_after_the_form_was_shown_is_refused_by_the_service(
+    officer_client, office, slots, morning
+):
+    url = reverse("staff:walkin", args=[office.code])
+    chosen = slots[(dt.time(10), Track.PRIORITY)]
+    assert f"{chosen.start:%H:%M}-{chosen.end:%H:%M} · Priority · 5 free" in _offered(
+        officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    )
+    # Another desk takes the last places meanwhile.
+    Slot.objects.filter(id=chosen.id).update(booked=5)
+
+    response = officer_client.post(
+        url, {**PAGE_FORM, "nik": nik(9), "session": str(chosen.id)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert 'data-code="walkin_no_session"' in response.text
+    assert "No session today has room left on this track." in response.text
+    assert "not one of the available choices" not in response.text
+    assert not Booking.objects.exists()
+    # The page offers what is left, no longer the session that filled.
+    assert _offered(response) == ["08:00-10:00 · Priority · 5 free"]
+
+
+def test_the_session_that_a_walk_in_filled_is_no_longer_offered(officer_client, office, morning):
+    make_slots(office, capacity={Track.PRIORITY: 1})
+    url = reverse("staff:walkin", args=[office.code])
+
+    response = officer_client.post(url, {**PAGE_FORM, "nik": nik(9)}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert 'data-testid="queue-number">P-001<' in response.text
+    assert _offered(response) == ["10:00-12:00 · Priority · 1 free"]

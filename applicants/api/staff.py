@@ -6,6 +6,7 @@ is limited to the offices the user belongs to: another office's answer is 403
 """
 
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -30,6 +31,7 @@ from applicants.services.queue import (
 )
 from applicants.services.walkin import walkin_register
 from applicants.staff_access import staff_offices, staff_require
+from applicants.waits import wait_text
 from offices.models import Office, OfficeMembership, Slot, Track
 from offices.selectors import office_get
 from queue_booking.api_errors import ErrorOutput
@@ -406,6 +408,12 @@ class QueueTrackSerializer(serializers.Serializer):
     )
     waiting = serializers.IntegerField()
     estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+    estimated_wait_text = serializers.CharField(
+        help_text=(
+            "The estimated wait in words, in the request's language (Accept-Language or the language cookie), "
+            'as the queue page shows it: "sekitar 1 jam 20 menit", "about 25 minutes"; "–" when not known.'
+        )
+    )
 
 
 class QueueCounterSerializer(serializers.Serializer):
@@ -448,8 +456,12 @@ class PublicQueueView(APIView):
     )
     def get(self, request, code):
         office = office_get(code=code)
-        response = Response(queue_public_cached(office=office, now=timezone.now()))
+        queue = queue_public_cached(office=office, now=timezone.now())
+        # The cached copy serves every language; the words are added per request.
+        tracks = [{**t, "estimated_wait_text": wait_text(t["estimated_wait_minutes"])} for t in queue["tracks"]]
+        response = Response({**queue, "tracks": tracks})
         response["Cache-Control"] = "max-age=2"
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
 

@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -29,6 +29,7 @@ from applicants.selectors import booking_get_for_token, booking_lookup, booking_
 from applicants.services.booking import booking_cancel, booking_request, booking_reschedule, booking_reschedule_check
 from applicants.services.tokens import booking_token_renew, booking_token_renew_check
 from applicants.views.proof import LINK_RENEWED_TAG
+from applicants.waits import wait_text
 from offices import pages
 from offices.exceptions import OfficeNotFound
 from offices.models import Track
@@ -309,16 +310,8 @@ def queue_status(request, code: str, token: str):
             "now_serving": state.get("now_serving") or "–",
             "position": state.get("position") if state.get("position") is not None else "–",
             "ahead": state.get("ahead") if state.get("ahead") is not None else "–",
-            "estimated_wait": _wait_text(state.get("estimated_wait_minutes")),
+            "estimated_wait": wait_text(state.get("estimated_wait_minutes")),
             "counter": state.get("counter") or "",
             "finished": finished,
         }
     )
-
-
-def _wait_text(minutes: int | None) -> str:
-    if minutes is None:
-        return "–"
-    if minutes < 1:
-        return _("less than a minute")
-    return ngettext("about %(count)d minute", "about %(count)d minutes", minutes) % {"count": minutes}

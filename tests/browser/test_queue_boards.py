@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from applicants.models import ServiceCounter
 from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import queue_call_next
+from applicants.services.rollover import service_stop
 from offices.models import Slot, Track
 from tests import factories
 from tests.staff.conftest import make_booking
@@ -57,3 +58,70 @@ def test_the_public_queue_page_keeps_a_long_wait_in_hours_as_it_updates(page, lo
     expect(wait).to_have_text("sekitar 6\xa0jam", timeout=12_000)
     screenshot("queue")
     assert page.js_errors == []
+
+
+def _board(browser, live_server, office, language):
+    context = browser.new_context(viewport=TV, base_url=live_server.url, locale=f"{language}-ID")
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    page.goto(f"/display/{office.display_token}/")
+    return context, page
+
+
+def _fits_the_tv(page) -> bool:
+    return page.evaluate(
+        "document.documentElement.scrollHeight <= window.innerHeight"
+        " && document.documentElement.scrollWidth <= window.innerWidth"
+    )
+
+
+def _shows_no_live_call(page) -> None:
+    expect(page.locator("[data-stopped]")).to_be_visible()
+    expect(page.locator(".display-latest")).to_be_hidden()
+    expect(page.locator(".display-counters")).to_be_hidden()
+    # The last number called is still there, among the numbers called before the stop.
+    expect(page.locator("[data-recent] li").first).to_contain_text("A-002")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_stopped_board_shows_no_call_as_live_and_fits_the_tv(browser, live_server, long_morning, language):
+    from tests.browser.conftest import ARTIFACTS
+    from tests.browser.test_staff_flow import _serious_violations
+
+    office = long_morning["office"]
+    service_stop(office=office, now=timezone.now(), actor=long_morning["officer"])
+    context, board = _board(browser, live_server, office, language)
+    try:
+        _shows_no_live_call(board)
+        # Once more after display.js has drawn the state it polls (every 1.5 s).
+        board.wait_for_timeout(2_000)
+        _shows_no_live_call(board)
+        ARTIFACTS.mkdir(exist_ok=True)
+        board.screenshot(path=str(ARTIFACTS / f"display-board-stopped-{language}.png"), full_page=True)
+        assert _fits_the_tv(board)
+        assert _serious_violations(board) == []
+        assert board.js_errors == []
+    finally:
+        context.close()
+
+
+def test_the_board_turns_to_stopped_without_a_reload(browser, live_server, long_morning):
+    from tests.browser.conftest import ARTIFACTS
+
+    office = long_morning["office"]
+    context, board = _board(browser, live_server, office, "id")
+    try:
+        expect(board.locator("[data-latest-number]")).to_have_text("A-002")
+        expect(board.locator("[data-stopped]")).to_be_hidden()
+
+        service_stop(office=office, now=timezone.now(), actor=long_morning["officer"])
+
+        expect(board.locator("[data-stopped]")).to_be_visible(timeout=5_000)
+        _shows_no_live_call(board)
+        board.screenshot(path=str(ARTIFACTS / "display-board-stopped-live.png"), full_page=True)
+        assert _fits_the_tv(board)
+        assert board.js_errors == []
+    finally:
+        context.close()

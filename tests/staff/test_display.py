@@ -1,12 +1,14 @@
 """The TV board and the public queue: numbers and counters only, live, no login."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 
 from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import queue_call_next, queue_served
+from applicants.services.rollover import service_stop
 from offices.models import Track
 from tests.staff.conftest import at, make_booking
 
@@ -142,3 +144,33 @@ def test_the_public_queue_page_names_the_last_number_called_for_what_it_is(clien
 
     assert "Nomor terakhir dipanggil" in page
     assert "Sedang dilayani" not in page
+
+
+def _board_parts(html: str) -> dict[str, str]:
+    """The opening tag of each part of the board, and the list of numbers called before."""
+    return {
+        "main": re.search(r"<main[^>]*>", html).group(0),
+        "latest": re.search(r'<section class="display-latest"[^>]*>', html).group(0),
+        "counters": re.search(r'<section class="display-counters"[^>]*>', html).group(0),
+        "recent": re.search(r"<ol data-recent>(.*?)</ol>", html, re.S).group(1),
+    }
+
+
+def test_a_stopped_board_shows_the_last_call_only_as_one_called_before(client, office, busy_morning, officer):
+    service_stop(office=office, now=at(8, 30), actor=officer)
+
+    parts = _board_parts(client.get(reverse("display-board", args=[office.display_token])).text)
+
+    assert 'class="is-stopped"' in parts["main"]
+    # "Now calling A-002" under "service has stopped" sent people to a counter.
+    assert parts["latest"].endswith(" hidden>")
+    assert parts["counters"].endswith(" hidden>")
+    assert re.findall(r"<li><span>(.*?)</span>", parts["recent"]) == ["A-002", "A-001"]
+
+
+def test_a_running_board_shows_the_call_and_the_counters(client, office, busy_morning):
+    parts = _board_parts(client.get(reverse("display-board", args=[office.display_token])).text)
+
+    assert "is-stopped" not in parts["main"]
+    assert "hidden" not in parts["latest"] and "hidden" not in parts["counters"]
+    assert re.findall(r"<li><span>(.*?)</span>", parts["recent"]) == ["A-001"]

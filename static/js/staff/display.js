@@ -25,6 +25,13 @@
 
   function render(state) {
     var latest = state.recent[0];
+    // Stopped for the day: no call is live any more. The call and the counters go (as the
+    // page drawn by the server leaves them out), the last number stays among those called before.
+    var stopped = !!state.stopped;
+    root.classList.toggle("is-stopped", stopped);
+    root.querySelector("[data-stopped]").hidden = !stopped;
+    root.querySelector(".display-latest").hidden = stopped;
+    root.querySelector(".display-counters").hidden = stopped;
     root.querySelector("[data-latest-number]").textContent = latest ? latest.queue_number : "–";
     root.querySelector("[data-latest-counter]").textContent = latest ? latest.counter : "";
     var counters = root.querySelector("[data-counters]");
@@ -38,7 +45,7 @@
     });
     var recent = root.querySelector("[data-recent]");
     recent.replaceChildren();
-    state.recent.slice(1).forEach(function (r) {
+    state.recent.slice(stopped ? 0 : 1).forEach(function (r) {
       var li = el("li");
       li.appendChild(el("span", "", r.queue_number));
       li.appendChild(document.createTextNode(" "));
@@ -50,10 +57,8 @@
       if (node) node.textContent = state.waiting[track];
     });
     if (state.now) root.querySelector("[data-clock]").textContent = state.now.slice(11, 16);
-    var stopped = root.querySelector("[data-stopped]");
-    if (stopped) stopped.hidden = !state.stopped;
     var key = latest ? latest.queue_number + "|" + latest.counter + "|" + latest.at : "";
-    if (lastKey !== null && key && key !== lastKey) {
+    if (lastKey !== null && key && key !== lastKey && !stopped) {
       var box = root.querySelector(".display-latest");
       box.classList.remove("flash");
       void box.offsetWidth;

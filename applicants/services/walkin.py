@@ -76,13 +76,17 @@ def walkin_register(
 ) -> CheckinResult:
     """Register a walk-in in today's earliest session with room (or ``slot``) and queue them.
 
+    ``slot`` chooses the session by its time: the track is the person's (a priority group
+    always goes on the priority track), so a session chosen on another track means that
+    session's row on theirs.
+
     Raises the booking errors for a bad NIK or an active booking elsewhere,
     ``WalkinNotAllowed`` or ``WalkinNoSession``.
     """
     track = walkin_track(office=office, priority_group=priority_group, track=track)
     candidates = walkin_sessions(office=office, track=track, now=now)
     if slot is not None:
-        candidates = [s for s in candidates if s.id == slot.id]
+        candidates = [s for s in candidates if s.start == slot.start]
     with transaction.atomic():
         applicant = applicant_upsert(
             nik=nik, full_name=full_name, birth_date=birth_date, phone=phone, email=email, language=language

@@ -115,6 +115,18 @@ def test_everyone_may_walk_in_when_the_office_runs_without_online_booking(office
     assert result.booking.track == Track.EXPRESS
 
 
+def test_a_priority_walk_in_given_a_session_of_another_track_takes_that_session_on_priority(office, slots):
+    """With online booking off the desk may pick a regular session for an elderly person:
+    before, nothing matched on the priority track and staff were told no room was left."""
+    office.online_booking = False
+    office.save()
+
+    result = _walk_in(office, slot=slots[(dt.time(10), Track.REGULAR)])
+
+    assert result.booking.slot == slots[(dt.time(10), Track.PRIORITY)]
+    assert result.booking.queue_number == "P-001"
+
+
 def test_walk_ins_follow_the_nik_rules(office, slots):
     with pytest.raises(InvalidNik):
         walkin_register(

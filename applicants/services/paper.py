@@ -60,6 +60,11 @@ def paper_dates(*, office: Office, now: dt.datetime) -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=DAYS_BACK), today
 
 
+def paper_record_until(date: dt.date) -> dt.date:
+    """The last day on which the day on paper of ``date`` can still be recorded."""
+    return date + dt.timedelta(days=DAYS_BACK)
+
+
 def _recordable(*, office: Office, date: dt.date, now: dt.datetime) -> QuerySet[Booking]:
     first, last = paper_dates(office=office, now=now)
     if not first <= date <= last:

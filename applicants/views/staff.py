@@ -46,7 +46,7 @@ from applicants.services.checkin import (
     checkin_preview,
 )
 from applicants.services.dayend import day_has_ended
-from applicants.services.paper import paper_dates, paper_recordable_ids, paper_served_record
+from applicants.services.paper import paper_dates, paper_record_until, paper_recordable_ids, paper_served_record
 from applicants.services.queue import (
     counter_current,
     counter_get,
@@ -416,7 +416,7 @@ def _day_list_render(request, office, *, form, listing, now, paper_form=None, st
             "paper_form": paper_form or (PaperServedForm(booking_ids=[]) if can_record else None),
             "recordable": paper_recordable_ids(office=office, date=listing.date, now=now) if can_record else set(),
             "day_ended": day_has_ended(office=office, date=listing.date, now=now),
-            "record_until": listing.date + (last - first),
+            "record_until": paper_record_until(listing.date),
             "printed_at": now,
         }
     )

@@ -118,8 +118,25 @@ class OfficePageSerializer(serializers.Serializer):
 
 
 class OfficePagination(PageNumberPagination):
+    """Pages of offices. A ``page_size`` that is not a whole number from 1 to
+    ``max_page_size`` is a 400 naming it: DRF's own pagination would quietly use the
+    default or the maximum instead, and a client would never learn its mistake."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            message = _("Ask for 1 to %(max)s offices a page.") % {"max": self.max_page_size}
+            raise serializers.ValidationError({self.page_size_query_param: [message]})
+        return size
 
 
 class JsonOnly(BaseContentNegotiation):
@@ -153,8 +170,12 @@ class OfficeListApi(PublicApi):
             OpenApiParameter("q", str, description="Words to find in the office name, city or code."),
             OpenApiParameter("province", str, description="Exact province name, e.g. `Jawa Timur`."),
             OpenApiParameter("kind", str, enum=Office.Kind.values),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int, description="Up to 200 (default 25)."),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Default 1."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": OfficePagination.max_page_size},
+                description=f"1 to {OfficePagination.max_page_size} (default 25).",
+            ),
         ],
         responses={200: OfficePageSerializer, 400: ErrorOutput, 404: ErrorOutput},
     )
@@ -176,12 +197,8 @@ class OfficeNearestApi(PublicApi):
 
     @extend_schema(
         operation_id="offices_nearest",
-        parameters=[
-            OpenApiParameter("lat", float, required=True),
-            OpenApiParameter("lon", float, required=True),
-            OpenApiParameter("limit", int, description="1 to 50 (default 5)."),
-            OpenApiParameter("kind", str, enum=Office.Kind.values),
-        ],
+        # The query serializer itself, so the schema gives its ranges (lat -90..90, limit 1..50).
+        parameters=[Query],
         responses={200: NearbyOfficeSerializer(many=True), 400: ErrorOutput},
     )
     def get(self, request):
@@ -256,7 +273,7 @@ class OfficeAvailabilityApi(PublicApi):
             OpenApiParameter("start", dt.date, description="First date (YYYY-MM-DD). Default: first bookable day."),
             OpenApiParameter(
                 "days",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": MAX_AVAILABILITY_DAYS},
                 description=f"How many days, 1 to {MAX_AVAILABILITY_DAYS} (default {DEFAULT_AVAILABILITY_DAYS}).",
             ),
         ],

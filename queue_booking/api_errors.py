@@ -190,6 +190,8 @@ def _api_exception_detail(exc: drf.APIException, code: str, request) -> str:
         return _("The method %(method)s is not allowed here.") % {"method": getattr(request, "method", "")}
     if code == "malformed_request":
         return _("The request body is not valid JSON.")
+    if code == "unsupported_media_type":
+        return _("Send the request body as JSON, with the header Content-Type: application/json.")
     if code == "not_found" and str(exc.detail) == str(PageNumberPagination.invalid_page_message):
         return _("There is no such page of results.")
     return str(exc.detail)

@@ -6,4 +6,4 @@ class QueueBookingConfig(AppConfig):
     verbose_name = "Antrean Paspor"
 
     def ready(self) -> None:
-        from queue_booking import checks  # noqa: F401 - importing registers the checks
+        from queue_booking import api_schema, checks  # noqa: F401 - importing registers the checks and schema extensions

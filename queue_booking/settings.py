@@ -404,6 +404,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # drf-spectacular's own enum post-processing first, then the errors every view can meet.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "queue_booking.api_schema.document_common_errors",
+    ],
 }
 
 # Availability days and bookings both have a "status" field with different choices.

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -158,6 +159,10 @@ def _prefixed(exc: BookingError, prefix: str) -> BookingError:
 
 
 class BookingCreateView(APIView):
+    # The applicant is a nested object, which only JSON can carry: a form-encoded body
+    # is a 415 that says so, not a 400 about a missing "applicant".
+    parser_classes = [JSONParser]
+
     @extend_schema(
         operation_id="bookings_create",
         summary="Book a session (or wait for the next free place)",

@@ -141,3 +141,16 @@ def test_lookup_gives_a_booking_stored_without_a_token_a_new_one(api, slot):
     assert again["token"] == found["token"]
     assert api.get(f"/api/v1/bookings/{created['code']}/", HTTP_X_BOOKING_TOKEN=found["token"]).status_code == 200
     assert api.get(f"/api/v1/bookings/{created['code']}/", HTTP_X_BOOKING_TOKEN=created["token"]).status_code == 404
+
+
+def test_a_form_encoded_booking_is_a_415_that_says_only_json_carries_it(api, slot):
+    response = api.post(
+        "/api/v1/bookings/",
+        {"office": slot.office.code, "date": slot.date.isoformat(), "session": slot.id},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert response.json()["detail"] == "Send the request body as JSON, with the header Content-Type: application/json."
+    assert Booking.objects.count() == 0

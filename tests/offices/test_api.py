@@ -1,6 +1,7 @@
 """GET /api/v1/offices/, /{code}/ and /{code}/availability/ (DESIGN section 5)."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -82,6 +83,20 @@ def test_the_list_pages(client, offices):
     assert body["count"] == 3
     assert len(body["results"]) == 1
     assert body["previous"]
+
+
+@pytest.mark.parametrize("page_size", ["0", "201", "null", "", "2.5"])
+def test_a_page_size_out_of_range_is_a_400_naming_it(client, offices, page_size):
+    response = client.get(f"/api/v1/offices/?page_size={page_size}", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert body["fields"] == {"page_size": ["Ask for 1 to 200 offices a page."]}
+
+
+def test_the_largest_page_size_is_served(client, offices):
+    assert len(client.get("/api/v1/offices/?page_size=200").json()["results"]) == 3
 
 
 def test_an_unknown_kind_is_a_validation_error(client, offices):
@@ -223,3 +238,40 @@ def test_a_main_office_has_no_parent_in_the_answer(client, db):
 
     assert set(listed) == {"count", "next", "previous", "results"}
     assert listed["results"][0]["parent"] is None
+
+
+def test_the_schema_gives_times_as_office_local_wall_clock_and_query_ranges(client, db):
+    """OpenAPI's ``format: time`` is an RFC 3339 time with its UTC offset, which the API
+    never sends; its times are the office's own clock ("08:00")."""
+    schema = client.get("/api/schema/?format=json").json()
+    schemas = schema["components"]["schemas"]
+
+    for component, field in (("OfficeDetail", "opening_time"), ("SessionBrief", "start"), ("SessionOut", "end")):
+        described = schemas[component]["properties"][field]
+        assert "format" not in described
+        assert re.fullmatch(described["pattern"], "08:00")
+        assert re.fullmatch(described["pattern"], "07:30:00")
+        assert not re.fullmatch(described["pattern"], "24:00")
+
+    def parameter(path: str, name: str) -> dict:
+        return next(p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name)["schema"]
+
+    assert parameter("/api/v1/offices/", "page_size") == {"type": "integer", "minimum": 1, "maximum": 200}
+    assert parameter("/api/v1/offices/nearest/", "limit")["minimum"] == 1
+    assert parameter("/api/v1/offices/nearest/", "lat")["maximum"] == 90
+    assert parameter("/api/v1/offices/{code}/availability/", "days")["maximum"] == 62
+
+
+def test_the_schema_documents_the_errors_around_every_view(client, db):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+
+    counters = paths["/api/v1/staff/offices/{code}/counters/"]["get"]["responses"]
+    assert {"200", "403", "404", "503"} <= set(counters)
+    assert counters["403"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOutput"}
+    booking = paths["/api/v1/bookings/"]["post"]
+    assert {"400", "403", "415", "503"} <= set(booking["responses"])
+    # The applicant is nested: only JSON can carry it.
+    assert list(booking["requestBody"]["content"]) == ["application/json"]
+    # A wrong X-Booking-Token is a 404, not a 400.
+    assert "400" not in paths["/api/v1/bookings/{code}/"]["get"]["responses"]
+    assert "400" in paths["/api/v1/bookings/{code}/token/"]["post"]["responses"]  # Idempotency-Key

@@ -1,0 +1,90 @@
+"""The OpenAPI schema documents every answer an operation can give, not only its own.
+
+Each view documents the answers its own code gives (``session_full``, ``invalid_nik``...).
+Some answers come from around every view instead: an address that names nothing (404),
+a bad query or body (400), a body that is not JSON (415), a missing sign-in or CSRF token
+(403), the database out (503, ``queue_booking.middleware``). ``document_common_errors``, a
+drf-spectacular post-processing hook, adds those an operation can meet and does not
+document yet, all in the one error shape (``ErrorOutput``). A client generated from the
+schema then knows every status it must handle; ``tests/foundation/test_api_contract.py``
+checks the app against it with requests made from the schema.
+
+``LocalTimeExtension`` documents times of day as what they are: an office's wall-clock
+time ("08:00", "07:30:00") in the office's own zone. OpenAPI's ``format: time`` means an
+RFC 3339 time with its UTC offset ("08:00:00+07:00"), which the API never sends.
+"""
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+
+ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorOutput"}
+
+# (status, description, when it applies)
+_COMMON = (
+    (
+        "400",
+        "Bad input: a query parameter, header or body field is not valid; `fields` names each one "
+        "(`validation_error`, `invalid_idempotency_key`).",
+        lambda path, operation: bool(_bad_input_parameters(operation)) or "requestBody" in operation,
+    ),
+    (
+        "403",
+        "Not signed in, not allowed for this office, or a signed-in session without its CSRF token "
+        "(`not_authenticated`, `forbidden`).",
+        lambda path, operation: any("cookieAuth" in scheme for scheme in operation.get("security", [])),
+    ),
+    (
+        "404",
+        "Nothing at this address: the code in the path names nothing (or nothing you may see) (`not_found`).",
+        lambda path, operation: "{" in path,
+    ),
+    (
+        "415",
+        "The body is not JSON (`unsupported_media_type`).",
+        lambda path, operation: "requestBody" in operation,
+    ),
+    (
+        "503",
+        "The database cannot be reached right now; nothing was changed. Try again after `Retry-After` "
+        "seconds (`service_unavailable`).",
+        lambda path, operation: True,
+    ),
+)
+
+
+def _bad_input_parameters(operation: dict) -> list[dict]:
+    """The parameters a 400 can be about: the query's and ``Idempotency-Key``. A wrong
+    ``X-Booking-Token`` is a 404, like a code that does not exist."""
+    return [
+        p
+        for p in operation.get("parameters", [])
+        if p.get("in") == "query" or (p.get("in") == "header" and p.get("name") == "Idempotency-Key")
+    ]
+
+
+def document_common_errors(result: dict, generator, request, public) -> dict:
+    """drf-spectacular ``POSTPROCESSING_HOOKS`` entry: see the module's docstring."""
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description, applies in _COMMON:
+                if status not in responses and applies(path, operation):
+                    responses[status] = {
+                        "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                        "description": description,
+                    }
+    return result
+
+
+class LocalTimeExtension(OpenApiSerializerFieldExtension):
+    """Every ``TimeField`` in the API: see the module's docstring."""
+
+    target_class = "rest_framework.fields.TimeField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction) -> dict:
+        return {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+            "description": "Local time at the office, in the office's `timezone`: HH:MM or HH:MM:SS.",
+            "example": "08:00",
+        }

@@ -7,6 +7,7 @@ personal data or the token are never cached.
 """
 
 import json
+from collections.abc import Callable
 from functools import lru_cache, update_wrapper
 from typing import NamedTuple
 
@@ -39,7 +40,7 @@ from applicants.exceptions import (
     SessionFull,
     SessionNotFound,
 )
-from applicants.models import BookingStatus
+from applicants.models import Booking, BookingStatus
 from applicants.proof import is_code_shaped, normalize_code, token_hash
 from applicants.selectors import booking_get_for_token, booking_lookup, slot_for_booking
 from applicants.services.booking import (
@@ -415,6 +416,28 @@ def _token(request: Request) -> str:
     return request.headers.get("X-Booking-Token", "")
 
 
+# The parts of a booking's answer that name its secret (``booking_body``).
+_LINK_FIELDS = ("proof_url", "pdf_url", "ics_url")
+
+
+def _links_of_token(booking: Booking, token: str) -> Callable[[dict], dict]:
+    """For a replayed cancel or reschedule: the stored answer with the links of ``token``.
+
+    The stored links hold the secret the first request was made with; once the booking's
+    secret is renewed they are dead (404). ``token`` opened the booking for this request,
+    so its links are the ones that work, and the caller already holds them. A stored
+    refusal (409) names no link and is replayed as it was.
+    """
+
+    def replay(body: dict) -> dict:
+        if "proof_url" not in body:
+            return body
+        current = booking_body(booking, token=token)
+        return {**body, **{name: current[name] for name in _LINK_FIELDS}}
+
+    return replay
+
+
 class BookingDetailView(APIView):
     @extend_schema(
         operation_id="bookings_retrieve",
@@ -459,7 +482,15 @@ class BookingCancelView(APIView):
             cancelled = booking_cancel(booking=booking, now=now)
             return Response(booking_body(cancelled))
 
-        return _no_store(run_idempotent(request, scope=f"bookings.cancel:{booking.code}", now=now, handler=cancel))
+        return _no_store(
+            run_idempotent(
+                request,
+                scope=f"bookings.cancel:{booking.code}",
+                now=now,
+                handler=cancel,
+                on_replay=_links_of_token(booking, _token(request)),
+            )
+        )
 
 
 class BookingRescheduleView(APIView):
@@ -506,7 +537,13 @@ class BookingRescheduleView(APIView):
             return Response(booking_body(moved))
 
         return _no_store(
-            run_idempotent(request, scope=f"bookings.reschedule:{booking.code}", now=now, handler=reschedule)
+            run_idempotent(
+                request,
+                scope=f"bookings.reschedule:{booking.code}",
+                now=now,
+                handler=reschedule,
+                on_replay=_links_of_token(booking, _token(request)),
+            )
         )
 
 

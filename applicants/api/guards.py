@@ -70,18 +70,28 @@ def _storable(status: int) -> bool:
     return 200 <= status < 300 or status == 409
 
 
-def run_idempotent(request: Request, *, scope: str, now, handler: Callable[[], Response]) -> Response:
+def run_idempotent(
+    request: Request,
+    *,
+    scope: str,
+    now,
+    handler: Callable[[], Response],
+    on_replay: Callable[[dict], dict] | None = None,
+) -> Response:
     """Run ``handler`` once per ``Idempotency-Key`` (if the request has one).
 
     ``scope`` separates endpoints (and bookings): the same key on another endpoint is
-    another key.
+    another key. ``on_replay`` turns a stored body into the one replayed, for parts of
+    it that may since have stopped being true in a way that harms the caller (a proof
+    link that a renewal of the booking's secret has ended); status and headers stay.
     """
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return handler()
     claim = idempotency_begin(scope=scope, key=key.strip(), fingerprint=request_fingerprint(request.data), now=now)
     if isinstance(claim, StoredAnswer):
-        return Response(claim.body, status=claim.status, headers={**claim.headers, "Idempotent-Replayed": "true"})
+        body = claim.body if on_replay is None else on_replay(claim.body)
+        return Response(body, status=claim.status, headers={**claim.headers, "Idempotent-Replayed": "true"})
     try:
         response = handler()
     except Exception as exc:

@@ -4,7 +4,8 @@ The first request with a key claims it (an INSERT that commits at once, so a
 concurrent duplicate finds it); the answer is stored with it when the request ends,
 if it decided something (``applicants.api.guards``: a success or a 409), and the
 claim is dropped otherwise.
-Same key and same body: the stored answer. Same key, other body: 422. Same key while
+Same key and same body: the stored answer (a cancel or reschedule with the proof links
+of the token it is asked with: ``applicants.api.bookings``). Same key, other body: 422. Same key while
 the first is still running: 409. Answers are kept ``IDEMPOTENCY_KEY_TTL_HOURS``; an
 older key counts as new, and ``idempotency_purge`` deletes them.
 

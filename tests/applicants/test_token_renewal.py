@@ -1,5 +1,7 @@
 """Renewing a booking's secret: the old token opens nothing, the new one opens the same booking."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 
@@ -317,3 +319,45 @@ def test_the_endpoint_is_in_the_openapi_schema(api):
     ok = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert ok.endswith("/BookingWithTokenOutput")
     assert "token_not_renewable" in operation["responses"]["409"]["description"]
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_a_reschedule_replayed_after_a_renewal_gives_the_links_that_work(api, client, booked, later_slot):
+    move = {"date": later_slot.date.isoformat(), "session": later_slot.id}
+    url = f"{URL}{booked['code']}/reschedule/"
+    first = api.post(url, move, format="json", HTTP_X_BOOKING_TOKEN=booked["token"], HTTP_IDEMPOTENCY_KEY="move-1")
+    assert first.status_code == 200, first.json()
+    new = renew(api, booked["code"], booked["token"]).json()["token"]
+
+    again = api.post(url, move, format="json", HTTP_X_BOOKING_TOKEN=new, HTTP_IDEMPOTENCY_KEY="move-1")
+
+    assert (again.status_code, again["Idempotent-Replayed"]) == (200, "true")
+    body = again.json()
+    assert body["proof_url"].endswith(f"/b/{booked['code']}/{new}/")
+    for link in ("proof_url", "pdf_url", "ics_url"):
+        assert client.get(_path(body[link])).status_code == 200, link
+    # The rest is the first answer, as given: still moved once, not twice.
+    links = ("proof_url", "pdf_url", "ics_url")
+    unlinked = [{k: v for k, v in answer.items() if k not in links} for answer in (body, first.json())]
+    assert unlinked[0] == unlinked[1]
+    assert Booking.objects.get(code=booked["code"]).reschedule_count == 1
+    # The old token opens nothing, the stored answer included.
+    stale = api.post(url, move, format="json", HTTP_X_BOOKING_TOKEN=booked["token"], HTTP_IDEMPOTENCY_KEY="move-1")
+    assert (stale.status_code, stale.json()["code"]) == (404, "booking_not_found")
+
+
+def test_a_stored_refusal_is_replayed_as_it_was_after_a_renewal(api, booked, time_machine_at, office):
+    # The session has begun: too late for the applicant to cancel, not to renew the link.
+    time_machine_at(dt.datetime.combine(DAY, dt.time(8, 30), tzinfo=office.tz))
+    url = f"{URL}{booked['code']}/cancel/"
+    first = api.post(url, HTTP_X_BOOKING_TOKEN=booked["token"], HTTP_IDEMPOTENCY_KEY="cancel-1")
+    assert (first.status_code, first.json()["code"]) == (409, "too_late_to_change")
+    new = renew(api, booked["code"], booked["token"]).json()["token"]
+
+    again = api.post(url, HTTP_X_BOOKING_TOKEN=new, HTTP_IDEMPOTENCY_KEY="cancel-1")
+
+    assert (again.status_code, again["Idempotent-Replayed"]) == (409, "true")
+    assert again.json() == first.json()

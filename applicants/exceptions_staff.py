@@ -117,3 +117,11 @@ class BookingNotCalled(StaffError, Conflict):
 class ServiceStopUnavailable(StaffError, Conflict):
     code = "service_stop_unavailable"
     message = _("Stopping service is not available yet on this installation.")
+
+
+class LinkRenewedMeanwhile(StaffError, Conflict):
+    code = "booking_state_changed"
+    message = _(
+        "This booking changed while you were renewing its link (renewed from elsewhere, or checked in). "
+        "Nothing was renewed here: look at the booking again."
+    )

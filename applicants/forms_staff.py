@@ -140,3 +140,13 @@ class PaperServedForm(forms.Form):
     def __init__(self, *args, booking_ids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["served"].choices = [(booking_id, booking_id) for booking_id in booking_ids]
+
+
+class LinkRenewForm(forms.Form):
+    """Renewing a booking's secret link at the desk, for the person it belongs to."""
+
+    identity_checked = forms.BooleanField(
+        label=_("I have checked the person's KTP: the name and NIK match this booking."),
+        required=True,
+        error_messages={"required": _("Check the person's KTP first: only they may get a new link.")},
+    )

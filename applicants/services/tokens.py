@@ -7,6 +7,10 @@ copy of the old link (the proof page, its PDF and calendar addresses, the API to
 stops working at once, as a wrong token does. The booking itself does not change: code,
 date, session and the signed QR stay what they were, so a printed proof still admits.
 
+Staff renew it too, at the desk, for a person whose KTP they checked
+(``applicants.views.staff_links``): the same write, message and log entry, with the
+officer as actor; the applicant's per-booking rate limit does not apply to them.
+
 What renewing cannot do: anyone who knows the booking code *and* the NIK can look the
 booking up (rate limited) and is given the current link. The message sent on every
 renewal is how the person learns that someone else renewed it.
@@ -60,13 +64,15 @@ def _token_swap(*, booking: Booking, proven: str, fields: dict) -> bool:
     return Booking.objects.filter(id=booking.id, token_hash=proven, status=booking.status).update(**fields) == 1
 
 
-def booking_token_renew(*, booking: Booking, now: dt.datetime, via: str) -> BookingResult:
+def booking_token_renew(*, booking: Booking, now: dt.datetime, via: str, actor=None) -> BookingResult:
     """Give ``booking`` a new secret token; the token it had stops opening it at once.
 
     ``booking`` is the one the caller opened with its token (its ``token_hash`` is the
-    token the caller proved; office and applicant loaded). ``via`` (``"web"``,
-    ``"api"``) goes into the status log, which records the renewal without the token.
-    The applicant is sent the new link on every channel they gave.
+    token the caller proved; office and applicant loaded), or, for ``via="staff"``, the
+    one an officer at its office loaded after checking the person's KTP; ``actor`` is
+    that officer. ``via`` (``"web"``, ``"api"``, ``"staff"``) and ``actor`` go into the
+    status log, which records the renewal without the token. The applicant is sent the
+    new link on every channel they gave.
 
     Of two renewals with the same token at once exactly one wins: the write is
     conditional on the token (and status) the caller saw. The other raises
@@ -94,6 +100,7 @@ def booking_token_renew(*, booking: Booking, now: dt.datetime, via: str) -> Book
             from_status=booking.status,
             to_status=booking.status,
             at=now,
+            actor=actor,
             reason=RENEWAL_REASON,
             detail={"via": via},
         )

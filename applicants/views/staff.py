@@ -58,6 +58,7 @@ from applicants.services.queue import (
     queue_waiting,
 )
 from applicants.services.rollover import SERVICE_STOPPED_REASON, service_stop
+from applicants.services.tokens import RENEWABLE_STATUSES
 from applicants.services.walkin import walkin_day_sessions, walkin_register
 from applicants.staff_access import staff_offices, staff_require, staff_role
 from offices.exceptions import OfficeNotFound
@@ -216,6 +217,8 @@ def checkin(request, office):
                         "late_only": late_only,
                         # Who may act on what was found: a refused booking offers no button.
                         "can_confirm": not assessment.problems or (late_only and context["is_supervisor"]),
+                        # A person at the desk whose proof link leaked or got lost.
+                        "can_renew_link": booking.status in RENEWABLE_STATUSES,
                     }
                 )
         except ServiceError as exc:

@@ -25,6 +25,22 @@ def scope_ids(request) -> set[int] | None:
     return request._office_scope
 
 
+def office_clock(office_id: int | None):
+    """A context in which pages render on office ``office_id``'s clock (none: the server's)."""
+    zone = Office.objects.filter(pk=office_id).values_list("timezone", flat=True).first() if office_id else None
+    return timezone.override(zoneinfo.ZoneInfo(zone)) if zone else nullcontext()
+
+
+def render_in(clock, view, *args, **kwargs):
+    """``view``'s response rendered inside ``clock``: admin pages render after the view
+    returns, so a zone set only around the view would not reach the template."""
+    with clock:
+        response = view(*args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    return response
+
+
 class TranslatedHistoryAdmin(admin.ModelAdmin):
     """Keeps the History (and the audit trail) in the reader's language.
 
@@ -74,16 +90,10 @@ class OfficeScopedAdmin(TranslatedHistoryAdmin):
         if office_id is None:
             ids = scope_ids(request)
             office_id = next(iter(ids)) if ids is not None and len(ids) == 1 else None
-        zone = Office.objects.filter(pk=office_id).values_list("timezone", flat=True).first() if office_id else None
-        return timezone.override(zoneinfo.ZoneInfo(zone)) if zone else nullcontext()
+        return office_clock(office_id)
 
     def _in_office_zone(self, request, object_id, view, *args, **kwargs):
-        with self.office_zone(request, object_id):
-            response = view(request, *args, **kwargs)
-            # Admin pages render after the view returns: render them on the office clock.
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        return response
+        return render_in(self.office_zone(request, object_id), view, request, *args, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         return self._in_office_zone(request, None, super().changelist_view, extra_context)

@@ -137,9 +137,20 @@ class BookingAdmin(OfficeScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Nothing on a booking's page can be edited (every field is read-only), so it is
+        # a page to read, without a Save button that saves nothing. "Change" on the list
+        # is what lets the cancel action run.
+        return obj is None and super().has_change_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         # The status log is the history; a booking is cancelled, never deleted.
         return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The History lists what was done here in the admin; the status log says the rest.
+        note = _("Every change of this booking's status, whoever made it, is in the status log on its page.")
+        return super().history_view(request, object_id, {"history_note": note, **(extra_context or {})})
 
     @admin.action(description=_("Cancel the selected bookings (frees their places)"), permissions=["change"])
     def cancel_bookings(self, request, queryset):
@@ -169,6 +180,8 @@ class BookingAdmin(OfficeScopedAdmin):
                 refused.append(f"{booking.code}: {exc.detail}")
             else:
                 cancelled += 1
+                # The booking's History and the audit trail say who cancelled it here.
+                self.log_change(request, booking, _("Cancelled in the admin; the applicant is told."))
         if cancelled:
             messages.success(
                 request,

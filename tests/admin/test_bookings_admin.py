@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 
 from applicants.models import Booking, BookingStatus, Channel
@@ -160,3 +161,33 @@ def test_supervisors_and_central_admins_read_a_bookings_status_log(client, offic
 
     assert "Booking transitions" in page
     assert "– → Confirmed (Booked)" in page
+
+
+def test_a_bookings_page_is_read_only_and_offers_no_save(client, supervisor_a, slot_a):
+    booking = _book(slot_a, 11)
+
+    page = client.get(f"/admin/applicants/booking/{booking.pk}/change/", HTTP_ACCEPT_LANGUAGE="id")
+    posted = client.post(f"/admin/applicants/booking/{booking.pk}/change/", {"_save": "Simpan"})
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="_save"' not in body and 'name="_continue"' not in body
+    assert "Lihat booking" in body and "Ubah booking" not in body
+    assert posted.status_code == 403
+
+
+def test_a_cancellation_in_the_admin_is_in_the_bookings_history_and_the_audit_trail(client, supervisor_a, slot_a):
+    booking = _book(slot_a, 12)
+
+    client.post(
+        "/admin/applicants/booking/",
+        {"action": "cancel_bookings", "_selected_action": [booking.pk], "confirm": "yes"},
+    )
+    history = client.get(f"/admin/applicants/booking/{booking.pk}/history/", HTTP_ACCEPT_LANGUAGE="en")
+
+    entry = LogEntry.objects.get(object_id=str(booking.pk), content_type__model="booking")
+    assert (entry.user, entry.action_flag) == (supervisor_a, CHANGE)
+    body = history.content.decode()
+    assert "Cancelled in the admin; the applicant is told." in body
+    assert "Nov. 23, 2026, 4 p.m. WIB" in body
+    assert "is in the status log on its page" in body

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from applicants.models import Booking, BookingStatus, BookingTransition, QueueEvent, ServiceCounter
 from applicants.services.booking import booking_cancel
@@ -180,8 +180,9 @@ class BookingAdmin(OfficeScopedAdmin):
                 refused.append(f"{booking.code}: {exc.detail}")
             else:
                 cancelled += 1
-                # The booking's History and the audit trail say who cancelled it here.
-                self.log_change(request, booking, _("Cancelled in the admin; the applicant is told."))
+                # The booking's History and the audit trail say who cancelled it here; the
+                # line is stored untranslated and read in the reader's language.
+                self.log_change(request, booking, gettext_noop("Cancelled in the admin; the applicant is told."))
         if cancelled:
             messages.success(
                 request,

@@ -7,6 +7,7 @@ admin can see what supervisors changed across the country. Read-only.
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offices.admin.times import office_time_field
@@ -30,7 +31,8 @@ class AuditTrailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("change"))
     def change(self, entry: LogEntry) -> str:
-        return entry.get_change_message()
+        # Django's own lines come translated; ours are stored as the untranslated text.
+        return gettext(entry.get_change_message())
 
     def has_module_permission(self, request):
         return user_is_central_admin(request.user)

@@ -182,8 +182,10 @@ def test_a_cancellation_in_the_admin_is_in_the_bookings_history_and_the_audit_tr
     client.post(
         "/admin/applicants/booking/",
         {"action": "cancel_bookings", "_selected_action": [booking.pk], "confirm": "yes"},
+        HTTP_ACCEPT_LANGUAGE="id",
     )
     history = client.get(f"/admin/applicants/booking/{booking.pk}/history/", HTTP_ACCEPT_LANGUAGE="en")
+    riwayat = client.get(f"/admin/applicants/booking/{booking.pk}/history/", HTTP_ACCEPT_LANGUAGE="id")
 
     entry = LogEntry.objects.get(object_id=str(booking.pk), content_type__model="booking")
     assert (entry.user, entry.action_flag) == (supervisor_a, CHANGE)
@@ -191,3 +193,22 @@ def test_a_cancellation_in_the_admin_is_in_the_bookings_history_and_the_audit_tr
     assert "Cancelled in the admin; the applicant is told." in body
     assert "Nov. 23, 2026, 4 p.m. WIB" in body
     assert "is in the status log on its page" in body
+    # Read in each reader's language, whatever the language of the one who cancelled.
+    assert "Dibatalkan di halaman admin; pemohon diberi tahu." in riwayat.content.decode()
+
+
+def test_the_audit_trail_reads_an_admin_cancellation_in_the_readers_language(client, supervisor_a, slot_a):
+    booking = _book(slot_a, 13)
+    client.post(
+        "/admin/applicants/booking/",
+        {"action": "cancel_bookings", "_selected_action": [booking.pk], "confirm": "yes"},
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+    central = factories.UserFactory(username="pusat", is_staff=True)
+    central.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    client.force_login(central)
+
+    trail = client.get("/admin/admin/logentry/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Cancelled in the admin; the applicant is told." in trail
+    assert "Dibatalkan di halaman admin" not in trail

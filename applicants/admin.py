@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from applicants.models import Booking, BookingStatus, BookingTransition, QueueEvent, ServiceCounter
 from applicants.services.booking import booking_cancel
-from offices.admin.scope import OfficeScopedAdmin
+from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter
 from offices.admin.times import office_time_field
 from queue_booking.errors import ServiceError
 
@@ -62,7 +62,7 @@ class BookingAdmin(OfficeScopedAdmin):
         "nik_masked",
         "created_at_zoned",
     )
-    list_filter = ("status", "track", "channel", "service", "date")
+    list_filter = (ScopedOfficeFilter, "status", "track", "channel", "service", "date")
     list_select_related = ("office", "slot", "applicant")
     date_hierarchy = "date"
     search_fields = ("code",)
@@ -216,7 +216,7 @@ class QueueEventAdmin(OfficeScopedAdmin):
     """The counters' audit trail: who called, served or missed whom, and when."""
 
     list_display = ("at_zoned", "office", "booking", "action", "counter", "actor")
-    list_filter = ("action", "date")
+    list_filter = (ScopedOfficeFilter, "action", "date")
     list_select_related = ("office", "booking", "counter", "actor")
     date_hierarchy = "date"
     search_fields = ("booking__code",)

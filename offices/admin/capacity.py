@@ -6,25 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from offices.admin.scope import OfficeScopedAdmin, scope_ids
+from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter
 from offices.exceptions import CapacityBelowBooked
-from offices.models import Office, Slot
+from offices.models import Slot
 from offices.services import slot_set_capacity
-
-
-class ScopedOfficeFilter(admin.SimpleListFilter):
-    """The office filter, listing only offices the user may see."""
-
-    title = _("office")
-    parameter_name = "office"
-
-    def lookups(self, request, model_admin):
-        ids = scope_ids(request)
-        offices = Office.objects.order_by("name") if ids is None else Office.objects.filter(id__in=ids)
-        return [(str(office.id), office.name) for office in offices]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(office_id=self.value()) if self.value() else queryset
 
 
 class SlotForm(forms.ModelForm):

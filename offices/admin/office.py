@@ -207,6 +207,10 @@ class OfficeAdmin(OfficeScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if scope_ids(request) is None else self.central_only_fields
 
+    def get_list_filter(self, request):
+        # Filtering a list of one office by province or time zone finds nothing new.
+        return [] if self.one_office(request) else super().get_list_filter(request)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         office, now = form.instance, timezone.now()

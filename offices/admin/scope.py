@@ -8,7 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, override
+from django.utils.translation import gettext_lazy, ngettext, override
 
 from offices.models import Office, OfficeMembership, Track
 from offices.selectors import user_is_central_admin, user_office_ids
@@ -39,6 +39,21 @@ def render_in(clock, view, *args, **kwargs):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
     return response
+
+
+class ScopedOfficeFilter(admin.SimpleListFilter):
+    """The office filter, listing only offices the user may see."""
+
+    title = gettext_lazy("office")
+    parameter_name = "office"
+
+    def lookups(self, request, model_admin):
+        ids = scope_ids(request)
+        offices = Office.objects.order_by("name") if ids is None else Office.objects.filter(id__in=ids)
+        return [(str(office.id), office.name) for office in offices]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(office_id=self.value()) if self.value() else queryset
 
 
 class TranslatedHistoryAdmin(admin.ModelAdmin):
@@ -103,6 +118,25 @@ class OfficeScopedAdmin(TranslatedHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         return self._in_office_zone(request, object_id, super().history_view, object_id, extra_context)
+
+    # --- Lists of one office -----------------------------------------------------------
+    # A supervisor of one office saw that office's long name on every row, which pushed
+    # the columns that matter (status, booked / capacity) out of sight, and an office
+    # filter with a single choice.
+
+    def one_office(self, request) -> bool:
+        ids = scope_ids(request)
+        return ids is not None and len(ids) == 1
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        return [c for c in columns if c != "office"] if self.one_office(request) else columns
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if not self.one_office(request):
+            return filters
+        return [f for f in filters if f != "office" and getattr(f, "parameter_name", None) != "office"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

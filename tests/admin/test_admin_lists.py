@@ -1,0 +1,93 @@
+"""The admin lists show the columns and filters that help the person reading them.
+
+A supervisor of one office saw that office's long name on every row (pushing status and
+booked / capacity out of sight) and filters with a single choice; a central admin could
+not narrow the bookings of 167 offices to one.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+
+from applicants.models import Booking, Channel
+from applicants.services.booking import booking_create
+from offices.models import OfficeMembership
+from offices.selectors import CENTRAL_ADMIN_GROUP
+from offices.services import membership_grant, staff_groups_sync
+from tests import factories
+
+NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+DAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _book(office, serial: int) -> Booking:
+    slot = factories.SlotFactory(office=office, date=DAY, capacity=5)
+    applicant = factories.ApplicantFactory(nik=factories.make_nik(dt.date(1990, 1, 1), serial=serial))
+    return booking_create(
+        slot=slot, applicant=applicant, track="regular", service="new", now=NOW, channel=Channel.ONLINE
+    ).booking
+
+
+def _supervisor(*offices):
+    staff_groups_sync()
+    user = factories.UserFactory(username=f"supervisor.{len(offices)}")
+    for office in offices:
+        membership_grant(user=user, office=office, role=OfficeMembership.Role.SUPERVISOR)
+    return user
+
+
+@pytest.fixture
+def central_admin(db):
+    staff_groups_sync()
+    user = factories.UserFactory(username="pusat", is_staff=True)
+    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    return user
+
+
+@pytest.mark.parametrize("path", ["/admin/applicants/booking/", "/admin/offices/slot/"])
+def test_a_supervisor_of_one_office_is_not_shown_the_office_on_every_row(client, office, path):
+    _book(office, 1)
+    client.force_login(_supervisor(office))
+
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "column-office" not in page
+    assert "By office" not in page
+    assert office.name not in page.split('id="result_list"')[1]
+
+
+def test_a_supervisor_of_one_office_gets_no_filters_for_a_list_of_one_office(client, office):
+    client.force_login(_supervisor(office))
+
+    page = client.get("/admin/offices/office/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert office.name in page
+    assert 'id="changelist-filter"' not in page
+
+
+def test_a_supervisor_of_two_offices_still_reads_and_filters_by_office(client, office, other_office):
+    _book(office, 2)
+    client.force_login(_supervisor(office, other_office))
+
+    page = client.get("/admin/applicants/booking/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "column-office" in page and "By office" in page
+
+
+def test_a_central_admin_narrows_the_bookings_to_one_office(client, central_admin, office, other_office):
+    here, there = _book(office, 3), _book(other_office, 4)
+    client.force_login(central_admin)
+
+    page = client.get("/admin/applicants/booking/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    narrowed = client.get(f"/admin/applicants/booking/?office={other_office.pk}").content.decode()
+
+    assert "By office" in page and "column-office" in page
+    assert there.code in narrowed and here.code not in narrowed

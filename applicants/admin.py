@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from applicants.models import Booking, BookingStatus, BookingTransition, QueueEvent, ServiceCounter
 from applicants.services.booking import booking_cancel
-from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter
+from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.admin.times import office_time_field
 from queue_booking.errors import ServiceError
 
@@ -62,7 +62,7 @@ class BookingAdmin(OfficeScopedAdmin):
         "nik_masked",
         "created_at_zoned",
     )
-    list_filter = (ScopedOfficeFilter, "status", "track", "channel", "service", "date")
+    list_filter = (ScopedOfficeFilter, ComingDaysFilter, "status", "track", "channel", "service")
     list_select_related = ("office", "slot", "applicant")
     date_hierarchy = "date"
     search_fields = ("code",)

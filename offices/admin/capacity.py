@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter
+from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.exceptions import CapacityBelowBooked
 from offices.models import Slot
 from offices.services import slot_set_capacity
@@ -32,7 +32,7 @@ class SlotAdmin(OfficeScopedAdmin):
 
     form = SlotForm
     list_display = ["date", "weekday", "office", "session", "track", "booked_of_capacity", "reserved", "closed"]
-    list_filter = [ScopedOfficeFilter, ("date", admin.DateFieldListFilter), "track", "closed"]
+    list_filter = [ScopedOfficeFilter, ComingDaysFilter, "track", "closed"]
     list_select_related = ["office"]
     search_fields = ["office__code", "office__name"]
     date_hierarchy = "date"

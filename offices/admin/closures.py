@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from offices.admin.scope import OfficeScopedAdmin, scope_ids
+from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, scope_ids
 from offices.admin.times import office_time_field, zoned_datetime
 from offices.exceptions import ClosureNotAllowed
 from offices.models import Closure, Office
@@ -189,7 +189,7 @@ def closure_lift_facts(closure: Closure, *, refusal: str = "", lifted_together: 
 class ClosureAdmin(OfficeScopedAdmin):
     form = ClosureForm
     list_display = ["date", "office_or_all", "start", "kind", "reason", "created_by", "created_at_zoned"]
-    list_filter = ["kind", ("date", admin.DateFieldListFilter)]
+    list_filter = ["kind", ComingDaysFilter]
     search_fields = ["reason", "office__code", "office__name"]
     date_hierarchy = "date"
     ordering = ["-date"]

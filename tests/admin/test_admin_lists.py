@@ -91,3 +91,21 @@ def test_a_central_admin_narrows_the_bookings_to_one_office(client, central_admi
 
     assert "By office" in page and "column-office" in page
     assert there.code in narrowed and here.code not in narrowed
+
+
+def test_the_date_filter_looks_ahead_from_the_offices_today(client, other_office):
+    # 23 Nov 17.00 WITA: today is the 23rd there.
+    for day in (22, 23, 24, 29, 30):
+        factories.SlotFactory(office=other_office, date=dt.date(2026, 11, day), capacity=5)
+    client.force_login(_supervisor(other_office))
+
+    page = client.get("/admin/offices/slot/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    week = client.get("/admin/offices/slot/?when=week", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    tomorrow = client.get("/admin/offices/slot/?when=tomorrow", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+    assert "Next 7 days" in page and "Past 7 days" not in page
+    listed = week.split('id="result_list"')[1]
+    assert all(f"Nov. {day}, 2026" in listed for day in (23, 24, 29))
+    assert "Nov. 22, 2026" not in listed and "Nov. 30, 2026" not in listed
+    assert "Besok" in tomorrow and "24 Nov. 2026" in tomorrow.split('id="result_list"')[1]
+    assert "23 Nov. 2026" not in tomorrow.split('id="result_list"')[1]

@@ -49,20 +49,23 @@ class BookingTransitionInline(admin.TabularInline):
 
 @admin.register(Booking)
 class BookingAdmin(OfficeScopedAdmin):
+    # What a booking is looked up for comes first; the office's long name after it, so
+    # a desk-sized list does not push the status out of sight.
     list_display = (
         "code",
-        "office",
         "date",
         "session",
+        "status",
+        "office",
         "track",
         "service",
-        "status",
         "channel",
         "queue_number",
         "nik_masked",
         "created_at_zoned",
     )
-    list_filter = (ScopedOfficeFilter, ComingDaysFilter, "status", "track", "channel", "service")
+    # The office filter lists every office for central admins: last, so the rest stay in reach.
+    list_filter = (ComingDaysFilter, "status", "track", "channel", "service", ScopedOfficeFilter)
     list_select_related = ("office", "slot", "applicant")
     date_hierarchy = "date"
     search_fields = ("code",)
@@ -216,7 +219,7 @@ class QueueEventAdmin(OfficeScopedAdmin):
     """The counters' audit trail: who called, served or missed whom, and when."""
 
     list_display = ("at_zoned", "office", "booking", "action", "counter", "actor")
-    list_filter = (ScopedOfficeFilter, "action", "date")
+    list_filter = ("action", "date", ScopedOfficeFilter)
     list_select_related = ("office", "booking", "counter", "actor")
     date_hierarchy = "date"
     search_fields = ("booking__code",)

@@ -34,3 +34,7 @@ handler404 = "queue_booking.api_errors.page_not_found"
 admin.site.login_form = AdminSignInForm
 admin.site.site_header = "Antrean Paspor"
 admin.site.site_title = "Antrean Paspor"
+# The side menu took a quarter of a 1280-pixel screen and pushed list columns (a
+# booking's status, a session's booked / capacity) out of sight; the breadcrumbs and
+# the index lead to the same few pages.
+admin.site.enable_nav_sidebar = False

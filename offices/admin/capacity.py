@@ -31,7 +31,8 @@ class SlotAdmin(OfficeScopedAdmin):
     """The date list: booked / capacity per session and track."""
 
     form = SlotForm
-    list_display = ["date", "weekday", "office", "session", "track", "booked_of_capacity", "reserved", "closed"]
+    # The numbers before the office's long name, so they stay in sight at desk size.
+    list_display = ["date", "weekday", "session", "track", "booked_of_capacity", "office", "reserved", "closed"]
     list_filter = [ScopedOfficeFilter, ComingDaysFilter, "track", "closed"]
     list_select_related = ["office"]
     search_fields = ["office__code", "office__name"]

@@ -17,6 +17,18 @@ class SlotForm(forms.ModelForm):
         model = Slot
         fields = ["capacity"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "capacity" in self.fields:
+            # What the number means and what changing it does, asked by supervisors
+            # lowering a day's places: are the people booked moved? Does it last?
+            self.fields["capacity"].help_text = _(
+                "Places in this session for this track; %(booked)d already booked. It cannot go below that, and "
+                "lowering it moves or cancels nobody. A later change of the office's weekly sessions or daily "
+                "quota sets it back to the plan; to change this one date for good, add a date override on the "
+                "office's page."
+            ) % {"booked": self.instance.booked}
+
     def clean_capacity(self):
         # A friendly early answer; slot_set_capacity decides again under a row lock.
         capacity = self.cleaned_data["capacity"]

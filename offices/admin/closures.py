@@ -53,6 +53,11 @@ class ClosureForm(forms.ModelForm):
     def __init__(self, *args, central: bool, office_ids: set[int] | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.central = central
+        if "start" in self.fields:
+            self.fields["start"].help_text = _(
+                "Leave empty to close the whole day. To close one session, its start on the office's own clock "
+                "(WITA for an office in Makassar), e.g. 08:00."
+            )
         # A closure is never edited: opening a recorded one builds this form with no
         # fields at all (every field is shown read-only).
         if not central and "office" in self.fields:
@@ -242,7 +247,11 @@ class ClosureAdmin(OfficeScopedAdmin):
         return ScopedClosureForm
 
     def get_changeform_initial_data(self, request):
-        return {"kind": Closure.Kind.LOCAL, **super().get_changeform_initial_data(request)}
+        initial = {"kind": Closure.Kind.LOCAL}
+        ids = scope_ids(request)
+        if ids is not None and len(ids) == 1:
+            initial["office"] = next(iter(ids))  # a supervisor of one office has nothing to choose
+        return {**initial, **super().get_changeform_initial_data(request)}
 
     def save_model(self, request, obj, form, change):
         result = closure_create(

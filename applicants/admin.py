@@ -5,6 +5,7 @@ services (capacity, status log, notifications), so the admin offers actions that
 call them instead of editable fields.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -87,7 +88,7 @@ class BookingAdmin(OfficeScopedAdmin):
         "channel",
         "priority_group",
         "status",
-        "language",
+        "language_label",
         "applicant_name",
         "nik_masked",
         "person_slot",
@@ -129,6 +130,11 @@ class BookingAdmin(OfficeScopedAdmin):
     @admin.display(description=_("NIK"))
     def nik_masked(self, obj: Booking) -> str:
         return obj.applicant.nik_masked
+
+    @admin.display(description=_("language"))
+    def language_label(self, obj: Booking) -> str:
+        """The language the person is written to in, by its name ("id" meant nothing to a reader)."""
+        return str(dict(settings.LANGUAGES).get(obj.language, obj.language))
 
     @admin.display(description=_("applicant"))
     def applicant_name(self, obj: Booking) -> str:

@@ -337,4 +337,4 @@ class OfficeMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "office"], name="membership_unique")]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.office.code} ({self.role})"
+        return f"{self.user} @ {self.office.code} ({self.get_role_display()})"

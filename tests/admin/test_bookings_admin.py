@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from applicants.models import Booking, BookingStatus, Channel
 from applicants.services.booking import booking_create
@@ -212,3 +213,21 @@ def test_the_audit_trail_reads_an_admin_cancellation_in_the_readers_language(cli
 
     assert "Cancelled in the admin; the applicant is told." in trail
     assert "Dibatalkan di halaman admin" not in trail
+
+
+def test_a_bookings_page_names_its_language_in_words(client, supervisor_a, slot_a):
+    booking = _book(slot_a, 3)
+
+    page = client.get(f"/admin/applicants/booking/{booking.id}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Bahasa Indonesia" in page
+
+
+def test_a_membership_names_its_role_in_the_readers_language(office):
+    officer = factories.UserFactory(username="petugas.surabaya")
+    membership = membership_grant(user=officer, office=office, role=OfficeMembership.Role.OFFICER)
+
+    with translation.override("id"):
+        assert str(membership) == "petugas.surabaya @ surabaya (Petugas)"
+    with translation.override("en"):
+        assert str(membership) == "petugas.surabaya @ surabaya (Officer)"

@@ -17,6 +17,7 @@ from offices.models import Slot
 
 ALLOCATE_TASK = "applicants.tasks.allocate_waiting"
 ROLLOVER_TASK = "applicants.tasks.rollover_closure"
+EXCESS_TASK = "applicants.tasks.rollover_excess"
 
 
 @receiver(signals.capacity_appeared, dispatch_uid="applicants.capacity_appeared")
@@ -55,3 +56,13 @@ def sessions_closed(
             start=start.isoformat() if start else None,
             actor_id=actor_id,
         )
+
+
+@receiver(signals.sessions_over_plan, dispatch_uid="applicants.sessions_over_plan")
+def sessions_over_plan(*, slot_ids: Iterable[int], actor_id: int | None, **_) -> None:
+    """A supervisor asked to move the bookings beyond these sessions' plan: office by office."""
+    by_office: dict[int, list[int]] = {}
+    for slot_id, office_id in Slot.objects.filter(id__in=list(slot_ids)).values_list("id", "office_id"):
+        by_office.setdefault(office_id, []).append(slot_id)
+    for office_id, ids in sorted(by_office.items()):
+        enqueue_on_commit(EXCESS_TASK, office_id=office_id, slot_ids=sorted(ids), actor_id=actor_id)

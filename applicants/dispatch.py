@@ -59,7 +59,8 @@ def publish(name: str, kwargs: dict, *, countdown: float | None = None) -> bool:
 
 def enqueue_on_commit(name: str, **kwargs) -> None:
     for value in kwargs.values():
-        if not isinstance(value, (int, str, bool, type(None))):
-            raise TypeError(f"task arguments are ids and flags only, not {type(value).__name__}")
+        ids = isinstance(value, list) and all(type(item) is int for item in value)
+        if not (ids or isinstance(value, (int, str, bool, type(None)))):
+            raise TypeError(f"task arguments are ids (or lists of ids) and flags only, not {type(value).__name__}")
     # Looked up at commit time, so a test (or a later hook) can replace ``publish``.
     transaction.on_commit(lambda: publish(name, kwargs))

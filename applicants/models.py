@@ -222,6 +222,7 @@ TRANSITION_REASONS = {
     "rolled_over": pgettext_lazy("status log", "Moved to another day"),
     "closure": pgettext_lazy("status log", "Moved: the office closed that day"),
     "service_stopped": pgettext_lazy("status log", "Moved: service stopped for the day"),
+    "plan_lowered": pgettext_lazy("status log", "Moved: the session's places were lowered"),
     "cancelled_by_applicant": pgettext_lazy("status log", "Cancelled by the applicant"),
     "cancelled_by_staff": pgettext_lazy("status log", "Cancelled by staff"),
     "checked_in": pgettext_lazy("status log", "Checked in"),

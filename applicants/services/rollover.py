@@ -44,7 +44,7 @@ MOVABLE_STATUSES = tuple(s for s in ACTIVE_STATUSES if s != BookingStatus.WAITIN
 @dataclass
 class RolloverResult:
     office_id: int
-    date: dt.date
+    date: dt.date | None  # None for a move over several dates
     moved: list[int] = field(default_factory=list)  # new booking ids, in order
     confirmed: list[int] = field(default_factory=list)
     waiting: list[int] = field(default_factory=list)
@@ -110,6 +110,27 @@ def _booking_move(*, old: Booking, rank: int, reason: str, now: dt.datetime, act
 def _roll(
     *, office: Office, date: dt.date, bookings_qs, reason: str, now: dt.datetime, actor=None, place_now: bool = True
 ) -> RolloverResult:
+    result = _move_all(office=office, date=date, bookings_qs=bookings_qs, reason=reason, now=now, actor=actor)
+    if not place_now:
+        # Step 2 in a worker (the caller is a web request): see ``rollover_finish``.
+        enqueue_on_commit(FINISH_TASK, office_id=office.id)
+        return result
+    rollover_finish(office_id=office.id, now=now)
+    _sort_placed(result)
+    return result
+
+
+def _sort_placed(result: RolloverResult) -> None:
+    """Which moved bookings the allocator placed (``confirmed``) and which still wait."""
+    statuses = dict(Booking.objects.filter(id__in=result.moved).values_list("id", "status"))
+    result.confirmed = [i for i in result.moved if statuses.get(i) == BookingStatus.CONFIRMED]
+    result.waiting = [i for i in result.moved if statuses.get(i) == BookingStatus.WAITING]
+
+
+def _move_all(
+    *, office: Office, date: dt.date, bookings_qs, reason: str, now: dt.datetime, actor=None
+) -> RolloverResult:
+    """Step 1: end ``bookings_qs`` and create their waiting successors, all or none."""
     result = RolloverResult(office_id=office.id, date=date)
     with transaction.atomic():
         office_allocation_lock(office_id=office.id)
@@ -132,15 +153,6 @@ def _roll(
             availability_invalidate(office_id=office.id, date=date, slot_ids=tuple(slot_ids))
     if result.moved:
         logger.info("rollover office=%s date=%s reason=%s moved=%s", office.id, date, reason, len(result.moved))
-    if not place_now:
-        # Step 2 in a worker (the caller is a web request): see ``rollover_finish``.
-        enqueue_on_commit(FINISH_TASK, office_id=office.id)
-        return result
-    rollover_finish(office_id=office.id, now=now)
-    rows = Booking.objects.filter(id__in=result.moved).values_list("id", "status")
-    statuses = dict(rows)
-    result.confirmed = [i for i in result.moved if statuses.get(i) == BookingStatus.CONFIRMED]
-    result.waiting = [i for i in result.moved if statuses.get(i) == BookingStatus.WAITING]
     return result
 
 
@@ -185,6 +197,50 @@ def closure_rollover(
         "created_at", "id"
     )
     return _roll(office=office, date=date, bookings_qs=bookings, reason="closure", now=now, actor=actor)
+
+
+def excess_rollover(*, office_id: int, slot_ids, now: dt.datetime, actor=None) -> RolloverResult:
+    """Move the bookings that the office's sessions ``slot_ids`` hold beyond their plan.
+
+    A lowered quota or weekly plan leaves a session that held more bookings than the new
+    plan gives at its bookings (``planned_capacity`` keeps the plan; DESIGN rule 1). Asked
+    by a supervisor (``offices.services.slots_excess_move``), this moves the excess
+    explicitly: of each session, the confirmed bookings made last, as many as it holds
+    beyond its plan, go to the next sessions with room, ahead of everyone waiting, and
+    each person is told. The session's capacity comes down with them to the plan
+    (``slot_release``), so nobody is moved back into it. People already checked in are
+    never moved. Decided under the sessions' row locks, so a cancellation meanwhile
+    lowers the count; a second run finds nothing beyond the plan and moves nobody.
+    """
+    office = Office.objects.get(id=office_id)
+    result = RolloverResult(office_id=office_id, date=None)
+    with transaction.atomic():
+        slots = list(
+            Slot.objects.select_for_update()
+            .filter(office_id=office_id, id__in=list(slot_ids), planned_capacity__isnull=False)
+            .order_by("date", "start", "track")
+        )
+        chosen: dict[dt.date, list[int]] = {}
+        for slot in slots:
+            excess = slot.booked - slot.planned_capacity
+            if excess <= 0:
+                continue
+            last_made = Booking.objects.filter(slot=slot, status=BookingStatus.CONFIRMED).order_by("-created_at", "-id")
+            chosen.setdefault(slot.date, []).extend(last_made.values_list("id", flat=True)[:excess])
+        for date, ids in sorted(chosen.items()):
+            bookings = Booking.objects.filter(id__in=ids).order_by("created_at", "id")
+            moved = _move_all(
+                office=office, date=date, bookings_qs=bookings, reason=EXCESS_REASON, now=now, actor=actor
+            )
+            result.moved += moved.moved
+    if result.moved:
+        rollover_finish(office_id=office_id, now=now)
+        _sort_placed(result)
+    return result
+
+
+# The status-log reason of a booking moved off a session whose plan was lowered.
+EXCESS_REASON = "plan_lowered"
 
 
 # The reason a "Stop service now" closure is stored with, in the language of whoever stopped.

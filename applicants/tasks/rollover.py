@@ -6,7 +6,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from applicants.services.rollover import closure_rollover, rollover_finish
+from applicants.services.rollover import closure_rollover, excess_rollover, rollover_finish
 from applicants.tasks.allocation import RETRY
 
 
@@ -21,6 +21,14 @@ def rollover_closure(office_id: int, date: str, start: str | None = None, actor_
         now=timezone.now(),
         actor=actor,
     )
+    return {"office_id": office_id, "moved": len(result.moved), "waiting": len(result.waiting)}
+
+
+@shared_task(name="applicants.tasks.rollover_excess", **RETRY)
+def rollover_excess(office_id: int, slot_ids: list[int], actor_id: int | None = None) -> dict:
+    """Enqueued on commit when a supervisor asks to move the bookings beyond a lowered plan."""
+    actor = get_user_model().objects.filter(id=actor_id).first() if actor_id else None
+    result = excess_rollover(office_id=office_id, slot_ids=slot_ids, now=timezone.now(), actor=actor)
     return {"office_id": office_id, "moved": len(result.moved), "waiting": len(result.waiting)}
 
 

@@ -3,13 +3,15 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext
 
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.exceptions import CapacityBelowBooked
 from offices.models import Slot
-from offices.services import slot_set_capacity
+from offices.services import slot_excess, slot_set_capacity, slots_excess_move
 
 
 class SlotForm(forms.ModelForm):
@@ -76,6 +78,46 @@ class SlotAdmin(OfficeScopedAdmin):
         "closed",
         "closed_reason",
     ]
+
+    actions = ["move_excess"]
+
+    @admin.action(description=_("Move the bookings above the plan"), permissions=["change"])
+    def move_excess(self, request, queryset):
+        """DESIGN rule 1: a lowered plan leaves a session with more bookings than it gives;
+        the excess is rolled over only when a supervisor says so. Asks first, listing
+        how many of each session's people are moved; then the move runs in a worker."""
+        slots = list(queryset.select_related("office").order_by("date", "start", "track"))
+        over = [(slot, slot_excess(slot)) for slot in slots if slot_excess(slot) > 0]
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Move the bookings above the plan"),
+                "opts": self.model._meta,
+                "over": over,
+                "people": sum(excess for _slot, excess in over),
+                "within": [slot for slot in slots if slot_excess(slot) == 0],
+                "selected": slots,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/offices/slot/move_excess_confirmation.html", context)
+        moving = slots_excess_move(slots=slots, actor=request.user)
+        if not moving:
+            messages.info(request, _("No selected session holds more bookings than its plan gives: nobody is moved."))
+            return None
+        for slot in moving:
+            self.log_change(request, slot, gettext_noop("Bookings above the plan sent to the next sessions with room."))
+        people = sum(slot_excess(slot) for slot in moving)
+        messages.success(
+            request,
+            ngettext(
+                "%(people)d booking above the plan is being moved to the next session with room; the person is told.",
+                "%(people)d bookings above the plan are being moved to the next sessions with room; each person "
+                "is told.",
+                people,
+            )
+            % {"people": people},
+        )
+        return None
 
     @admin.display(description=_("weekday"))
     def weekday(self, slot: Slot) -> str:

@@ -213,9 +213,11 @@ def report_conflicts(request, office: Office, conflicts) -> None:
         request,
         ngettext(
             "%(office)s: %(count)d session has more places booked than the new plan gives (%(listed)s). "
-            "It keeps those bookings but takes no new ones; move the excess bookings to follow the plan.",
+            "It keeps those bookings but takes no new ones. To follow the plan, select it under Session capacities "
+            "and choose “Move the bookings above the plan”.",
             "%(office)s: %(count)d sessions have more places booked than the new plan gives (%(listed)s). "
-            "They keep those bookings but take no new ones; move the excess bookings to follow the plan.",
+            "They keep those bookings but take no new ones. To follow the plan, select them under Session "
+            "capacities and choose “Move the bookings above the plan”.",
             len(conflicts),
         )
         % {"office": office.name, "count": len(conflicts), "listed": listed},

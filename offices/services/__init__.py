@@ -13,7 +13,9 @@ from offices.services.quotas import (
     SlotConflict,
     office_set_daily_quota,
     office_slots_resync,
+    slot_excess,
     slot_set_capacity,
+    slots_excess_move,
     split_quota,
 )
 from offices.services.release import (
@@ -46,7 +48,9 @@ __all__ = [
     "office_slots_resync",
     "offices_import",
     "offices_release",
+    "slot_excess",
     "slot_set_capacity",
+    "slots_excess_move",
     "slots_materialize",
     "split_quota",
     "staff_groups_sync",

@@ -245,3 +245,25 @@ def _remove_dropped(wanted, rows, result: ResyncResult, touched: set) -> None:
             result.removed += 1
         else:
             _lower_to_booked(Slot.objects.filter(id=row.id, booked__gt=0), 0, result)
+
+
+def slot_excess(slot: Slot) -> int:
+    """How many places ``slot`` holds beyond its plan (0 when within it)."""
+    if slot.planned_capacity is None:
+        return 0
+    return max(slot.booked - slot.planned_capacity, 0)
+
+
+def slots_excess_move(*, slots, actor: AbstractBaseUser | None) -> list[Slot]:
+    """Ask for the bookings beyond the plan of ``slots`` to be moved (DESIGN rule 1: the
+    excess of a lowered quota is rolled over explicitly). Returns the rows that hold such
+    an excess; the move itself is the applicants' (``sessions_over_plan``), after commit:
+    the most recently made confirmed bookings of each row go to the next sessions with
+    room, ahead of everyone waiting, and each person is told."""
+    over = [slot for slot in slots if slot_excess(slot) > 0]
+    if over:
+        with transaction.atomic():
+            signals.sessions_over_plan.send(
+                sender=Slot, slot_ids=[slot.id for slot in over], actor_id=getattr(actor, "pk", None)
+            )
+    return over

@@ -54,3 +54,11 @@ def test_an_error_that_is_not_the_broker_does_not_stop_later_sends(broker, monke
 
     assert [dispatch.publish("not.registered", {}) for _ in range(3)] == [False, False, False]
     assert broker["sent"] == 3
+
+
+def test_task_arguments_are_ids_lists_of_ids_and_flags_only(db):
+    dispatch.enqueue_on_commit("applicants.tasks.rollover_excess", office_id=1, slot_ids=[2, 3], actor_id=None)
+    with pytest.raises(TypeError, match="not list"):
+        dispatch.enqueue_on_commit("applicants.tasks.rollover_excess", office_id=1, slot_ids=[object()])
+    with pytest.raises(TypeError, match="not dict"):
+        dispatch.enqueue_on_commit("applicants.tasks.rollover_excess", office_id=1, slot_ids={"a": 1})

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,22 @@ class SlotForm(forms.ModelForm):
         return capacity
 
 
+class AbovePlanFilter(admin.SimpleListFilter):
+    """Sessions holding more bookings than their (lowered) plan gives: the ones "Move the
+    bookings above the plan" is for."""
+
+    title = _("plan")
+    parameter_name = "above_plan"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("More booked than the plan gives"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(planned_capacity__isnull=False, booked__gt=F("planned_capacity"))
+        return queryset
+
+
 @admin.register(Slot)
 class SlotAdmin(OfficeScopedAdmin):
     """The date list: booked / capacity per session and track."""
@@ -47,7 +64,7 @@ class SlotAdmin(OfficeScopedAdmin):
     form = SlotForm
     # The numbers before the office's long name, so they stay in sight at desk size.
     list_display = ["date", "weekday", "session", "track", "booked_of_capacity", "office", "reserved", "closed"]
-    list_filter = [ScopedOfficeFilter, ComingDaysFilter, "track", "closed"]
+    list_filter = [ScopedOfficeFilter, ComingDaysFilter, AbovePlanFilter, "track", "closed"]
     list_select_related = ["office"]
     search_fields = ["office__code", "office__name"]
     date_hierarchy = "date"
@@ -129,6 +146,12 @@ class SlotAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("booked / capacity"))
     def booked_of_capacity(self, slot: Slot) -> str:
+        if slot_excess(slot):
+            return _("%(booked)d / %(capacity)d (plan %(plan)d)") % {
+                "booked": slot.booked,
+                "capacity": slot.capacity,
+                "plan": slot.planned_capacity,
+            }
         return f"{slot.booked} / {slot.capacity}"
 
     def has_add_permission(self, request):

@@ -59,7 +59,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="Optional. A retry with the same key and body gets the first answer (kept 24 h) when that "
     "answer was a success or a 409; after any other error the key stays free, so a corrected retry may use it. "
-    "The same key with another body is refused with 422, and while the first is still running with 409.",
+    "The same key with another body is refused with 422, and while the first is still running with 409. "
+    "A replayed cancel or reschedule answer carries the links (`proof_url` and the others) of the booking's "
+    "current secret, the `X-Booking-Token` of the retry, not those of a secret renewed since the first answer. "
+    "A replayed create answer is the first answer as it was given, with the token and links of that moment.",
 )
 RENEW_IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",

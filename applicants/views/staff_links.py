@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applicants.exceptions import BookingNotFound, BookingStateChanged
+from applicants.exceptions import BookingNotFound, BookingStateChanged, TokenNotRenewable
 from applicants.exceptions_staff import BookingNotFoundForStaff, CheckinWrongOffice, LinkRenewedMeanwhile
 from applicants.forms_staff import LinkRenewForm
 from applicants.models import Applicant, Booking, Notification
@@ -109,7 +109,10 @@ def renew_link(request, office, code: str):
             raise LinkRenewedMeanwhile() from exc
     except ServiceError as exc:
         context.update({"error": exc, "form": None})
-        return render(request, "staff/renew_link.html", context, status=exc.status)
+        # A GET that only explains why this booking cannot get a new link is an answer
+        # like any other (as the applicant's own page gives it); a refused POST is not.
+        status = 200 if request.method == "GET" and isinstance(exc, TokenNotRenewable) else exc.status
+        return render(request, "staff/renew_link.html", context, status=status)
     messages.success(
         request, _("New secret link sent. The old link no longer works."), extra_tags=STAFF_LINK_RENEWED_TAG
     )

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import yaml
 
 from applicants.models import Booking, IdempotencyKey
 from applicants.services.idempotency import idempotency_purge, request_fingerprint
@@ -164,3 +165,17 @@ def test_the_purge_runs_hourly_from_beat(settings):
     ]
 
     assert [e["schedule"] for e in entries] == [3600.0]
+
+
+def test_the_schema_says_which_replays_carry_the_current_links(client):
+    paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
+
+    def key_description(path: str) -> str:
+        [header] = [p for p in paths[path]["post"]["parameters"] if p["name"] == "Idempotency-Key"]
+        return " ".join(header["description"].split())
+
+    for path in ("/api/v1/bookings/{code}/cancel/", "/api/v1/bookings/{code}/reschedule/", "/api/v1/bookings/"):
+        described = key_description(path)
+        assert "replayed cancel or reschedule answer carries the links" in described
+        assert "current secret" in described
+        assert "replayed create answer is the first answer as it was given" in described

@@ -376,6 +376,8 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Reminder")
         EXPIRED = "expired", _("Request expired")
         TOKEN_RENEWED = "token_renewed", _("New secret link")
+        # Renewed by staff at the desk for the person in front of them: told in other words.
+        TOKEN_RENEWED_AT_OFFICE = "token_at_office", _("New secret link (renewed at the office)")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -251,6 +251,9 @@ SUBJECTS = {
     Notification.Kind.REMINDER: gettext_lazy("Reminder: your passport appointment (%(code)s)"),
     Notification.Kind.EXPIRED: gettext_lazy("No place was found for your request %(code)s"),
     Notification.Kind.TOKEN_RENEWED: gettext_lazy("New secret link for your booking %(code)s"),
+    Notification.Kind.TOKEN_RENEWED_AT_OFFICE: gettext_lazy(
+        "New secret link from the office for your booking %(code)s"
+    ),
 }
 
 INTROS = {
@@ -275,11 +278,30 @@ INTROS = {
         "unchanged, so a proof you printed still gets you in. If you did not renew it yourself, someone else "
         "had your link: open the link below and renew it again, which ends the link they were given."
     ),
+    Notification.Kind.TOKEN_RENEWED_AT_OFFICE: gettext_lazy(
+        "As you asked at %(office)s, the staff there renewed the secret link to your booking. The old link, and "
+        "any PDF or calendar link saved from it, no longer works: use the link below. Your booking code, date, "
+        "session and QR code are unchanged, so a proof you printed still gets you in."
+    ),
 }
+
+# After a renewal at the office: what to do if the person was not the one at the desk.
+# The new link was sent only to them; the office should know someone asked in their name.
+NOT_AT_OFFICE = gettext_lazy(
+    "If you were not at the office, someone asked for it in your name. The new link was sent only to you: "
+    "keep it private, and tell the office."
+)
+NOT_AT_OFFICE_PHONE = gettext_lazy(
+    "If you were not at the office, someone asked for it in your name. The new link was sent only to you: "
+    "keep it private, and tell the office (phone %(phone)s)."
+)
 
 # Said after the link in an SMS, where there is no room for the intro.
 SMS_NOTES = {
     Notification.Kind.TOKEN_RENEWED: gettext_lazy("Not you? Open the link and renew it again."),
+    Notification.Kind.TOKEN_RENEWED_AT_OFFICE: gettext_lazy(
+        "Renewed at %(office)s at your request. Not you? Tell the office."
+    ),
 }
 
 # Rollover: a booking moved off a closed session before a new session was free for it.
@@ -304,6 +326,21 @@ def _booking_link(booking: Booking) -> str:
     return proof_url(booking, secret_decrypt(booking.token_encrypted))
 
 
+def _intro(notification: Notification) -> str:
+    booking = notification.booking
+    if notification.kind == Notification.Kind.ROLLED_OVER and booking.slot_id is None:
+        return str(ROLLED_OVER_WAITING_INTRO)
+    if notification.kind == Notification.Kind.TOKEN_RENEWED_AT_OFFICE:
+        office = booking.office
+        not_there = NOT_AT_OFFICE_PHONE % {"phone": office.phone} if office.phone else NOT_AT_OFFICE
+        return f"{INTROS[notification.kind] % {'office': office.name}} {not_there}"
+    return str(INTROS[notification.kind])
+
+
+def _sms_note(notification: Notification) -> str:
+    return str(SMS_NOTES[notification.kind]) % {"office": notification.booking.office.name}
+
+
 def notification_context(notification: Notification) -> dict:
     booking = notification.booking
     has_session = booking.slot_id is not None and notification.kind in _WITH_SESSION
@@ -313,11 +350,7 @@ def notification_context(notification: Notification) -> dict:
         "booking": booking,
         "office": booking.office,
         "applicant_name": booking.applicant.full_name,
-        "intro": str(
-            ROLLED_OVER_WAITING_INTRO
-            if notification.kind == Notification.Kind.ROLLED_OVER and booking.slot_id is None
-            else INTROS[notification.kind]
-        ),
+        "intro": _intro(notification),
         "has_session": has_session,
         "date": date_label(booking.slot.date) if has_session else "",
         "requested_date": date_label(booking.requested_date),
@@ -358,7 +391,7 @@ def render_sms(notification: Notification) -> str:
         if context["link"]:
             parts.append(_("Proof: %(link)s") % {"link": context["link"]})
             if notification.kind in SMS_NOTES:
-                parts.append(str(SMS_NOTES[notification.kind]))
+                parts.append(_sms_note(notification))
         return " ".join(parts)
 
 

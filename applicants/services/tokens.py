@@ -8,8 +8,9 @@ stops working at once, as a wrong token does. The booking itself does not change
 date, session and the signed QR stay what they were, so a printed proof still admits.
 
 Staff renew it too, at the desk, for a person whose KTP they checked
-(``applicants.views.staff_links``): the same write, message and log entry, with the
-officer as actor; the applicant's per-booking rate limit does not apply to them.
+(``applicants.views.staff_links``): the same write and log entry, with the officer as
+actor; the applicant's per-booking rate limit does not apply to them. The message says
+the link was renewed at the office at the person's request (``TOKEN_RENEWED_AT_OFFICE``).
 
 What renewing cannot do: anyone who knows the booking code *and* the NIK can look the
 booking up (rate limited) and is given the current link. The message sent on every
@@ -36,6 +37,9 @@ RENEWABLE_STATUSES = (BookingStatus.WAITING, BookingStatus.CONFIRMED)
 # The reason in the status log (``BookingTransition``), and the start of the dedupe key
 # of the message that carries the new link.
 RENEWAL_REASON = "token_renewed"
+
+# ``via`` of a renewal made by staff at the desk (``applicants.views.staff_links``).
+VIA_STAFF = "staff"
 
 
 def booking_token_renew_check(*, booking: Booking) -> None:
@@ -72,7 +76,7 @@ def booking_token_renew(*, booking: Booking, now: dt.datetime, via: str, actor=N
     one an officer at its office loaded after checking the person's KTP; ``actor`` is
     that officer. ``via`` (``"web"``, ``"api"``, ``"staff"``) and ``actor`` go into the
     status log, which records the renewal without the token. The applicant is sent the
-    new link on every channel they gave.
+    new link on every channel they gave, in words that fit who renewed it.
 
     Of two renewals with the same token at once exactly one wins: the write is
     conditional on the token (and status) the caller saw. The other raises
@@ -105,6 +109,8 @@ def booking_token_renew(*, booking: Booking, now: dt.datetime, via: str, actor=N
             detail={"via": via},
         )
         # One message per renewal; it is rendered when sent, with the link then current.
-        notify(booking=booking, kind=Notification.Kind.TOKEN_RENEWED, dedupe_key=f"{RENEWAL_REASON}:{logged.id}")
+        # A person who asked an officer for it is told so, not that someone else had their link.
+        kind = Notification.Kind.TOKEN_RENEWED_AT_OFFICE if via == VIA_STAFF else Notification.Kind.TOKEN_RENEWED
+        notify(booking=booking, kind=kind, dedupe_key=f"{RENEWAL_REASON}:{logged.id}")
     booking.token_hash, booking.token_encrypted = fields["token_hash"], fields["token_encrypted"]
     return BookingResult(booking=booking, token=token)

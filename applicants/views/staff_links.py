@@ -3,8 +3,9 @@
 A person whose proof link leaked (a broker kept it) or who lost it comes to the office.
 After checking their KTP, an officer of the booking's office renews the link with the
 applicant's own service (``applicants.services.tokens``): the same conditional write,
-the same message with the new link to every contact the person gave, the same entry in
-the status log, with the officer as the one who did it.
+the new link sent to every contact the person gave (saying it was renewed at this
+office at their request), the same entry in the status log, with the officer as the
+one who did it.
 
 The new link is never shown here. The desk screen faces the queue, and the person is
 given the link where only they read it (their email and SMS; "find my booking" with
@@ -30,7 +31,7 @@ from applicants.forms_staff import LinkRenewForm
 from applicants.models import Applicant, Booking, Notification
 from applicants.notifications import notification_channels
 from applicants.proof import normalize_code, proof_pdf
-from applicants.services.tokens import booking_token_renew, booking_token_renew_check
+from applicants.services.tokens import VIA_STAFF, booking_token_renew, booking_token_renew_check
 from applicants.views.staff import _base_context, office_staff_view
 from queue_booking.errors import ServiceError
 
@@ -103,7 +104,7 @@ def renew_link(request, office, code: str):
         if request.method == "GET" or not form.is_valid():
             return render(request, "staff/renew_link.html", context, status=400 if form.errors else 200)
         try:
-            booking_token_renew(booking=booking, now=timezone.now(), via="staff", actor=request.user)
+            booking_token_renew(booking=booking, now=timezone.now(), via=VIA_STAFF, actor=request.user)
         except (BookingNotFound, BookingStateChanged) as exc:
             # Renewed or changed between loading and writing: nothing was written.
             raise LinkRenewedMeanwhile() from exc

@@ -6,6 +6,7 @@ from django.core import mail
 from django.test import Client
 
 from applicants.models import Booking, BookingStatus, BookingTransition, Notification
+from applicants.notifications import LocmemSmsBackend
 from applicants.proof import token_hash
 from applicants.selectors import booking_get_for_token, booking_token
 from applicants.services.tokens import booking_token_renew
@@ -70,11 +71,13 @@ def test_staff_of_the_office_renew_the_link_and_the_person_is_sent_it(
     # Logged like the applicant's renewal, with the officer as the one who did it.
     [logged] = BookingTransition.objects.filter(booking__code=booked["code"], reason="token_renewed")
     assert (logged.actor, logged.detail, logged.at) == (staff, {"via": "staff"}, NOW)
-    # The same message as the applicant's renewal, on every channel, with the new link.
+    # Sent on every channel, with the new link, as renewed at this office on request.
     assert run_all(published) == ["sent", "sent"]
     [email] = mail.outbox[-1:]
     [sms] = sms_outbox
     assert f"/b/{booked['code']}/{new}/" in email.body and f"/b/{booked['code']}/{new}/" in sms.text
+    assert f"As you asked at {office.name}, the staff there renewed" in email.body
+    assert f"Renewed at {office.name} at your request" in sms.text
     # The page says where the link went, masked, and offers the proof to print.
     html = done.content.decode()
     assert 'data-testid="link-renewed"' in html
@@ -105,7 +108,7 @@ def test_without_the_ktp_check_nothing_is_renewed(desk, office, booked):
     assert response.status_code == 400
     assert "Check the person&#x27;s KTP first" in response.content.decode()
     assert secrets_of(booked["code"]) == before
-    assert not Notification.objects.filter(kind=Notification.Kind.TOKEN_RENEWED).exists()
+    assert not Notification.objects.filter(dedupe_key__startswith="token_renewed").exists()
 
 
 @pytest.mark.parametrize(
@@ -245,3 +248,78 @@ def test_contacts_are_masked():
     assert staff_links.email_masked("siti.rahayu@gmail.com") == "s\u2022\u2022\u2022@g\u2022\u2022\u2022.com"
     assert staff_links.email_masked("a@localhost") == "a\u2022\u2022\u2022@l\u2022\u2022\u2022"
     assert staff_links.phone_masked("+6281234567890") == "\u2022\u2022\u20227890"
+
+
+def sent_after_desk_renewal(client, office, booked, published, capture) -> tuple:
+    with capture(execute=True):
+        assert client.post(page(office, booked["code"]), TICKED).status_code == 302
+    assert run_all(published) == ["sent", "sent"]
+    return mail.outbox[-1], LocmemSmsBackend.outbox[-1]
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_after_a_desk_renewal_the_person_is_told_it_was_done_at_the_office_on_request(
+    api, desk, office, slot, published, django_capture_on_commit_callbacks, language
+):
+    """Not the applicant's own wording ("if you did not renew it yourself, someone else had
+    your link"): the person just asked the officer for it."""
+    office.phone = "(031) 8531785"
+    office.save(update_fields=["phone"])
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = api.post(URL, payload(slot, language=language), format="json").json()
+    published.clear()
+
+    email, sms = sent_after_desk_renewal(desk, office, booked, published, django_capture_on_commit_callbacks)
+
+    new = booking_token(Booking.objects.get(code=booked["code"]))
+    html = email.alternatives[0][0]
+    assert Notification.objects.filter(kind=Notification.Kind.TOKEN_RENEWED_AT_OFFICE).count() == 2
+    assert not Notification.objects.filter(kind=Notification.Kind.TOKEN_RENEWED).exists()
+    words = {
+        "en": {
+            "subject": f"New secret link from the office for your booking {booked['code']}",
+            "intro": f"As you asked at {office.name}, the staff there renewed the secret link to your booking.",
+            "not_there": "If you were not at the office, someone asked for it in your name.",
+            "call": "tell the office (phone (031) 8531785)",
+            "sms": f"Renewed at {office.name} at your request. Not you? Tell the office.",
+            "own_wording": ["renew it yourself", "renew it again"],
+        },
+        "id": {
+            "subject": f"Tautan rahasia baru dari kantor untuk booking Anda {booked['code']}",
+            "intro": f"Sesuai permintaan Anda di {office.name}, petugas di sana telah mengganti tautan rahasia",
+            "not_there": "Jika Anda tidak datang ke kantor, ada orang lain yang memintanya atas nama Anda.",
+            "call": "beri tahu kantor (telepon (031) 8531785)",
+            "sms": f"Diganti di {office.name} atas permintaan Anda. Bukan Anda? Beri tahu kantor.",
+            "own_wording": ["Jika bukan Anda yang menggantinya", "ganti lagi"],
+        },
+    }[language]
+    assert email.subject == words["subject"]
+    for text in (" ".join(email.body.split()), " ".join(html.split())):
+        assert words["intro"] in text and words["not_there"] in text and words["call"] in text
+        assert f"/b/{booked['code']}/{new}/" in text
+        for own in words["own_wording"]:
+            assert own not in text
+    assert words["sms"] in sms.text and f"/b/{booked['code']}/{new}/" in sms.text
+    for own in words["own_wording"]:
+        assert own not in sms.text
+
+
+def test_without_an_office_phone_the_message_says_to_tell_the_office(
+    desk, office, booked, published, django_capture_on_commit_callbacks
+):
+    email, _sms = sent_after_desk_renewal(desk, office, booked, published, django_capture_on_commit_callbacks)
+
+    body = " ".join(email.body.split())
+    assert "keep it private, and tell the office." in body
+    assert "tell the office (phone" not in body
+
+
+def test_the_applicants_own_renewal_keeps_its_own_wording(api, booked, published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        renewed = api.post(f"{URL}{booked['code']}/token/", HTTP_X_BOOKING_TOKEN=booked["token"])
+    assert renewed.status_code == 200
+
+    assert run_all(published) == ["sent", "sent"]
+    assert "If you did not renew it yourself" in " ".join(mail.outbox[-1].body.split())
+    assert "Not you? Open the link and renew it again." in LocmemSmsBackend.outbox[-1].text
+    assert not Notification.objects.filter(kind=Notification.Kind.TOKEN_RENEWED_AT_OFFICE).exists()

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applicants.exceptions import InvalidNik
 from applicants.forms import AccessibleFormMixin
+from applicants.identity import nik_parse
 from applicants.models import PriorityGroup, Service
 from offices.models import Track
 
@@ -23,6 +25,30 @@ class CheckinLookupForm(forms.Form):
             }
         ),
     )
+
+
+class UnechoedTextInput(forms.TextInput):
+    """A text field that never writes back what was typed: a NIK stays off the page."""
+
+    def format_value(self, value):
+        return None
+
+
+class NikLookupForm(AccessibleFormMixin, forms.Form):
+    """A person's bookings at this office by the NIK on their e-KTP (sent by POST only)."""
+
+    nik = forms.CharField(
+        label=_("NIK on the e-KTP"),
+        max_length=24,
+        help_text=_("For a person who lost their booking code: 16 digits, from the e-KTP they show."),
+        widget=UnechoedTextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_nik(self):
+        try:
+            return nik_parse(self.cleaned_data["nik"]).nik
+        except InvalidNik as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
 
 
 class CheckinConfirmForm(forms.Form):

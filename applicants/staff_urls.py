@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from applicants.views import staff, staff_links
+from applicants.views import staff, staff_links, staff_lookup
 from queue_booking.sign_in import StaffSignInForm
 
 app_name = "staff"
@@ -16,6 +16,7 @@ urlpatterns = [
     path("", staff.home, name="home"),
     path("utilization/", staff.utilization, name="utilization"),
     path("<slug:office_code>/checkin/", staff.checkin, name="checkin"),
+    path("<slug:office_code>/checkin/by-nik/", staff_lookup.checkin_by_nik, name="checkin-by-nik"),
     path("<slug:office_code>/walkin/", staff.walkin, name="walkin"),
     path("<slug:office_code>/counter/", staff.counters, name="counters"),
     path("<slug:office_code>/counter/<int:counter_id>/", staff.counter, name="counter"),

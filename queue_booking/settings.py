@@ -380,6 +380,9 @@ RATELIMIT_LOOKUP_CODE = env.str("RATELIMIT_LOOKUP_CODE", default="10/h")
 # person an email and an SMS, and only a holder of the current link can ask.
 RATELIMIT_RENEW_IP = env.str("RATELIMIT_RENEW_IP", default="10/m")
 RATELIMIT_RENEW_CODE = env.str("RATELIMIT_RENEW_CODE", default="5/h")
+# Staff looking up a person's bookings by NIK at the desk, per staff user: a person who
+# lost their code is rare, a signed-in account reading through NIKs is not a desk's work.
+RATELIMIT_STAFF_NIK_LOOKUP = env.str("RATELIMIT_STAFF_NIK_LOOKUP", default="20/h")
 # Failed staff and admin sign-ins, per username and per address (queue_booking/sign_in.py).
 RATELIMIT_LOGIN_USERNAME = env.str("RATELIMIT_LOGIN_USERNAME", default="10/15m")
 RATELIMIT_LOGIN_IP = env.str("RATELIMIT_LOGIN_IP", default="50/15m")

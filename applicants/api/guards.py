@@ -1,7 +1,7 @@
 """What stands before the booking services in the API: rate limits and idempotency.
 
 Rate limits use django-ratelimit on the "limits" cache (Redis when configured), per
-client address, per NIK and (for look-ups) per booking code. The NIK never becomes a
+client address, per NIK, (for look-ups) per booking code and (for staff reads) per user. The NIK never becomes a
 cache key: its keyed hash does.
 They are a courtesy to the service, not a rule: one active booking per person is the
 database's to enforce. While Redis is out each process counts for itself
@@ -59,6 +59,13 @@ def limit_by_code(request: Request, *, group: str, rate: str, code: str) -> None
     addresses and each is another NIK, so only this limit counts them together."""
     normalized = normalize_code(code)
     _limit(request, group=f"{group}:code", rate=rate, key=lambda _group, _request: normalized)
+
+
+def limit_by_user(request, *, group: str, rate: str) -> None:
+    """Per signed-in user, wherever they work from: for staff reads of personal data,
+    which an office's shared address would otherwise hide among everyone's."""
+    user_id = str(request.user.pk)
+    _limit(request, group=f"{group}:user", rate=rate, key=lambda _group, _request: user_id)
 
 
 # Answers worth replaying: those that decided something, a success or a conflict with

@@ -30,6 +30,7 @@ from applicants.forms_staff import (
     CheckinLookupForm,
     CounterOpenForm,
     DayListForm,
+    NikLookupForm,
     PaperServedForm,
     StopServiceForm,
     WalkinForm,
@@ -181,7 +182,7 @@ def checkin(request, office):
     """Scan or type → see the booking and its flags → confirm → queue number."""
     context = _base_context(request, office, "checkin")
     lookup_form = CheckinLookupForm(request.POST if request.POST.get("action") == "lookup" else None)
-    context["form"] = lookup_form
+    context.update({"form": lookup_form, "nik_form": NikLookupForm()})
     if request.method == "POST":
         now = timezone.now()
         action = request.POST.get("action")

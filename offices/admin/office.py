@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from offices.admin.scope import OfficeScopedAdmin, report_conflicts, scope_ids
 from offices.exceptions import InvalidQuota
 from offices.models import DateOverride, Office, OfficeTimezone, SessionTemplate
+from offices.selectors.calendar import office_daily_quotas
 from offices.services import office_release, office_set_daily_quota, office_slots_resync
 from offices.services.display import office_display_token_renew
 from offices.timeutils import office_today
@@ -227,7 +228,10 @@ class OfficeAdmin(OfficeScopedAdmin):
 
     @admin.action(description=_("Set a daily quota for the selected offices"), permissions=["change"])
     def set_daily_quota(self, request, queryset):
-        form = DailyQuotaForm(request.POST if "apply" in request.POST else None)
+        quotas = office_daily_quotas(office_ids=[office.id for office in queryset])
+        # One office: its current quota is where the supervisor starts from.
+        initial = next(iter(quotas.values())) if len(quotas) == 1 else None
+        form = DailyQuotaForm(request.POST if "apply" in request.POST else None, initial=initial or {})
         if "apply" in request.POST and form.is_valid():
             now, done = timezone.now(), 0
             for office in queryset:
@@ -256,7 +260,7 @@ class OfficeAdmin(OfficeScopedAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Set a daily quota"),
-            "offices": queryset,
+            "offices": [(office, quotas.get(office.id)) for office in queryset],
             "form": form,
             "opts": self.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

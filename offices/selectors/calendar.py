@@ -185,3 +185,23 @@ def closure_lift_split(
     return ClosureLiftSplit(
         reopen=tuple(reopen), still_closed={reason: tuple(held) for reason, held in still_closed.items()}
     )
+
+
+def office_daily_quotas(*, office_ids: Iterable[int]) -> dict[int, dict[str, int] | None]:
+    """Each office's current daily quota from its weekly sessions: places per track on its
+    busiest weekday (``None`` for an office without weekly sessions). What "Set a daily
+    quota" shows before it replaces it."""
+    office_ids = list(office_ids)
+    totals: dict[int, dict[int, dict[str, int]]] = {}
+    rows = SessionTemplate.objects.filter(office_id__in=office_ids).values_list(
+        "office_id", "weekday", "capacity_regular", "capacity_express", "capacity_priority"
+    )
+    for office_id, weekday, regular, express, priority in rows:
+        day = totals.setdefault(office_id, {}).setdefault(weekday, {"regular": 0, "express": 0, "priority": 0})
+        day["regular"] += regular
+        day["express"] += express
+        day["priority"] += priority
+    quotas: dict[int, dict[str, int] | None] = dict.fromkeys(office_ids)
+    for office_id, days in totals.items():
+        quotas[office_id] = max(days.values(), key=lambda day: (sum(day.values()), day["regular"]))
+    return quotas

@@ -178,6 +178,38 @@ def test_the_bulk_quota_action_asks_then_sets_the_quota_of_many_offices(
         assert not monday.filter(track="priority").exists()
 
 
+def test_the_quota_form_says_each_offices_current_quota_and_starts_from_it(client, central_admin, office_a, office_b):
+    one = client.post(
+        "/admin/offices/office/",
+        {"action": "set_daily_quota", "_selected_action": [office_a.pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    both = client.post(
+        "/admin/offices/office/",
+        {"action": "set_daily_quota", "_selected_action": [office_a.pk, office_b.pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+
+    # Three sessions of 10 regular, 2 express and 1 priority places, Monday to Friday.
+    assert "now 30 regular, 6 express and 3 priority places a day" in one
+    assert 'name="regular" value="30"' in one and 'name="priority" value="3"' in one
+    # Several offices: each says its own quota; the form starts empty.
+    assert both.count("now 30 regular, 6 express and 3 priority places a day") == 2
+    assert 'name="regular" value=' not in both
+
+
+def test_the_quota_form_says_when_an_office_has_no_weekly_sessions(client, central_admin):
+    bare = factories.OfficeFactory(code="kotabumi")
+
+    page = client.post(
+        "/admin/offices/office/",
+        {"action": "set_daily_quota", "_selected_action": [bare.pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+
+    assert "no weekly sessions yet" in page
+
+
 def test_the_bulk_quota_action_lowers_booked_sessions_only_to_their_bookings_and_says_so(
     client, central_admin, office_a, rows
 ):

@@ -89,24 +89,30 @@ class ApplicantFieldsMixin(forms.Form):
         label=_("Full name (as on the e-KTP)"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter your full name as it is written on your e-KTP.")},
     )
     nik = forms.CharField(
         label=_("NIK (national identity number)"),
         help_text=_("16 digits, printed on the e-KTP and the family card (KK)."),
         max_length=24,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Enter your NIK: the 16 digits on your e-KTP or family card (KK).")},
     )
     birth_date = forms.DateField(
         label=_("Date of birth"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
-        error_messages={"invalid": _("Enter the date of birth as day, month and year.")},
+        error_messages={
+            "required": _("Enter your date of birth."),
+            "invalid": _("Enter the date of birth as day, month and year."),
+        },
     )
     phone = forms.CharField(
         label=_("Mobile phone number"),
         help_text=_("For SMS or WhatsApp messages about your booking."),
         max_length=24,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Enter a mobile number that can receive SMS, for example 0812 3456 7890.")},
     )
     email = forms.CharField(
         label=_("Email"),
@@ -270,6 +276,9 @@ class LookupForm(AccessibleFormMixin, forms.Form):
         help_text=_("8 characters, on your proof of registration."),
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter your booking code: 8 characters, on your proof of registration and in our SMS.")
+        },
     )
     nik = ApplicantFieldsMixin.base_fields["nik"]
 
@@ -288,7 +297,9 @@ class CancelForm(forms.Form):
 
 
 class RescheduleForm(AccessibleFormMixin, forms.Form):
-    session = forms.ChoiceField(label=_("Session"), widget=forms.RadioSelect)
+    session = forms.ChoiceField(
+        label=_("Session"), widget=forms.RadioSelect, error_messages={"required": _("Choose a session.")}
+    )
 
     def __init__(self, *args, office, day: DayView, track: str, **kwargs):
         super().__init__(*args, **kwargs)

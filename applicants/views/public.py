@@ -8,6 +8,7 @@ secret proof link.
 """
 
 import datetime as dt
+import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,6 +29,7 @@ from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
 from applicants.services.booking import booking_cancel, booking_request, booking_reschedule, booking_reschedule_check
 from applicants.services.tokens import booking_token_renew, booking_token_renew_check
+from applicants.templatetags.proof_ui import queue_turn_text
 from applicants.views.proof import LINK_RENEWED_TAG
 from applicants.waits import wait_text
 from offices import pages
@@ -56,6 +58,23 @@ def _date_param(raw: str | None) -> dt.date | None:
 
 def _proof_path(code: str, token: str) -> str:
     return reverse("applicants:proof", kwargs={"code": code, "token": token})
+
+
+def _too_many_attempts(exc: RateLimited) -> str:
+    """How long to wait, in minutes: a lookup's limit per code can hold for most of an hour,
+    and "a moment" would send a person back to be refused again and again."""
+    minutes = max(1, math.ceil(exc.retry_after / 60))
+    return ngettext(
+        "Too many attempts. Wait %(minutes)d minute, then try again.",
+        "Too many attempts. Wait %(minutes)d minutes, then try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _retry_after(response, exc: ServiceError):
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _unavailable_reason(office, day: pages.DayView) -> str:
@@ -121,8 +140,13 @@ def book(request, code: str):
             now=now,
             language=language,
         )
+    except RateLimited as exc:
+        form.add_error(None, _too_many_attempts(exc))
+        return _retry_after(render(request, "applicants/book.html", {**context, "form": form}, status=exc.status), exc)
     except ServiceError as exc:
         form_add_service_error(form, exc)
+        # The person already holds a booking: the way to it, not only the words.
+        context["active_booking_exists"] = exc.code == "active_booking_exists"
         status = exc.status
     else:
         return HttpResponseRedirect(_proof_path(result.booking.code, result.token))
@@ -170,8 +194,9 @@ def my_booking(request):
                 if not token:
                     raise BookingNotFound()
             except RateLimited as exc:
-                form.add_error(None, exc.detail)
-                status = 429
+                form.add_error(None, _too_many_attempts(exc))
+                response = render(request, "applicants/my_booking.html", {"form": form}, status=exc.status)
+                return _retry_after(response, exc)
             except BookingNotFound:
                 form.add_error(None, _("No booking matches this code and NIK. Check both and try again."))
                 status = 404
@@ -282,8 +307,8 @@ def renew_link(request, code: str, token: str):
     except BookingNotFound as exc:
         raise Http404(exc.detail) from exc
     except ServiceError as exc:
-        context["error"] = exc.detail
-        return render(request, "applicants/renew_link.html", context, status=exc.status)
+        context["error"] = _too_many_attempts(exc) if isinstance(exc, RateLimited) else exc.detail
+        return _retry_after(render(request, "applicants/renew_link.html", context, status=exc.status), exc)
     messages.success(
         request, _("Your booking has a new secret link. The old link no longer works."), extra_tags=LINK_RENEWED_TAG
     )
@@ -312,6 +337,7 @@ def queue_status(request, code: str, token: str):
             "ahead": state.get("ahead") if state.get("ahead") is not None else "–",
             "estimated_wait": wait_text(state.get("estimated_wait_minutes")),
             "counter": state.get("counter") or "",
+            "turn": queue_turn_text(state),
             "finished": finished,
         }
     )

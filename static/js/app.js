@@ -48,7 +48,11 @@
 
     function put(name, value) {
       var el = box.querySelector('[data-field="' + name + '"]');
-      if (el && value !== undefined && value !== null) el.textContent = value;
+      if (el && value !== undefined && value !== null) {
+        el.textContent = value;
+        // A line shown only once it has something to say (the call to a counter).
+        if (el.hasAttribute("data-field") && el.hidden && value !== "") el.hidden = false;
+      }
     }
 
     function refresh() {
@@ -87,9 +91,12 @@
     });
   }
 
-  // Forms whose second sending would fail: renewing the secret link ends the link the
-  // form was sent from, so a double click's second request would find nothing (404).
-  // Disabled after the submit event, so the first request goes out as usual.
+  // Forms whose second sending would fail or mislead: a double tap on "Confirm booking"
+  // sends the booking twice, and the second answer ("this NIK already has an active
+  // booking") replaces the proof of the first; renewing the secret link ends the link the
+  // form was sent from, so a second request finds nothing (404). The first tap sends the
+  // form as usual; the buttons are disabled just after, and the tapped one says it is
+  // sending (data-sending-label), so a slow phone shows that something is happening.
   function setUpSubmitOnce() {
     document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
@@ -98,11 +105,33 @@
           return;
         }
         form.setAttribute("data-sent", "true");
+        form.setAttribute("aria-busy", "true");
+        var tapped = event.submitter;
+        var label = form.getAttribute("data-sending-label");
         window.setTimeout(function () {
           form.querySelectorAll("button[type=submit]").forEach(function (button) {
             button.disabled = true;
           });
+          if (tapped && label) {
+            tapped.setAttribute("data-label", tapped.textContent);
+            tapped.textContent = label;
+          }
         }, 0);
+      });
+    });
+    // Back from the next page, the browser may show this page as it was left: sendable again.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      document.querySelectorAll("form[data-sent=true]").forEach(function (form) {
+        form.removeAttribute("data-sent");
+        form.removeAttribute("aria-busy");
+        form.querySelectorAll("button[type=submit]").forEach(function (button) {
+          button.disabled = false;
+          if (button.hasAttribute("data-label")) {
+            button.textContent = button.getAttribute("data-label");
+            button.removeAttribute("data-label");
+          }
+        });
       });
     });
   }

@@ -240,7 +240,7 @@ def test_a_sent_booking_says_so_while_the_answer_is_on_its_way(page, applicant_w
 
 def test_choices_links_and_buttons_are_big_enough_for_a_thumb(page, applicant_world):
     """44 pixels high at least: the radio rows used to be 24, the "Book" buttons and the
-    language buttons 36, the menu links 35."""
+    language buttons 36, the menu links 35, the dates to move a booking to 24."""
     date = applicant_world["date"].isoformat()
 
     def heights(selector: str) -> list[float]:
@@ -257,5 +257,24 @@ def test_choices_links_and_buttons_are_big_enough_for_a_thumb(page, applicant_wo
     small["form choice labels"] = [h for h in heights(".choice label") if h < 44]
     page.goto(applicant_world["proof"] + "cancel/")
     small["cancel tick"] = [h for h in heights(".choice label") if h < 44]
+    page.goto(f"/offices/surabaya/?date={applicant_world['full'].isoformat()}")
+    small["next dates of a full day"] = [h for h in heights("#day .date-choices a") if h < 44]
+    page.goto(applicant_world["proof"] + "reschedule/")
+    small["dates to move to"] = [h for h in heights(".date-choices a") if h < 44]
 
     assert {name: found for name, found in small.items() if found} == {}
+
+
+def test_the_date_chosen_to_move_to_is_marked(page, applicant_world):
+    page.goto(applicant_world["proof"] + "reschedule/")
+    first = page.locator(".date-choices a").first
+    with page.expect_navigation():
+        first.click()
+
+    chosen = page.locator(".date-choices a[aria-current]")
+    expect(chosen).to_have_count(1)
+    assert chosen.evaluate("a => getComputedStyle(a).borderTopWidth") == "3px"
+    assert (
+        page.locator(".date-choices a:not([aria-current])").first.evaluate("a => getComputedStyle(a).borderTopWidth")
+        == "1px"
+    )

@@ -50,7 +50,9 @@ def test_the_dates_count_only_the_places_of_the_booking_s_own_track(client, pinn
 
     html = _reschedule_page(client, proof)
 
-    listed = re.findall(r'<li><a href="\?date=[^"]+#sessions"[^>]*>[^<]+</a> — ([^<]+)</li>', html)
+    listed = re.findall(
+        r'<li><a href="\?date=[^"]+#sessions"[^>]*><strong>[^<]+</strong> <span>([^<]+)</span></a></li>', html
+    )
     assert listed and set(listed) == {"10 places left"}
 
 

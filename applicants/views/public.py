@@ -277,7 +277,10 @@ def reschedule(request, code: str, token: str):
         except ServiceError as exc:
             form_add_service_error(form, exc)
         else:
-            messages.success(request, _("Your booking is moved. Here is your updated proof."))
+            messages.success(
+                request,
+                _("Your booking is moved. Download or print this proof again: one saved before shows the old date."),
+            )
             return redirect(_proof_path(booking.code, token))
     return render(request, "applicants/reschedule.html", context, status=400 if form.errors else 200)
 

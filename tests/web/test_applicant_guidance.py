@@ -187,3 +187,16 @@ def test_before_check_in_the_turn_line_waits_hidden_for_the_live_refresh(client,
     html = client.get(f"/b/{result.booking.code}/{result.token}/").content.decode()
 
     assert re.search(r'<p class="queue-turn" data-field="turn" aria-live="polite" hidden></p>', html)
+
+
+def test_moving_a_booking_says_a_saved_proof_shows_the_old_date(client, pinned, surabaya):
+    proof = _book(client)["Location"]
+    other = (DATE + dt.timedelta(days=1)).isoformat()
+    page = client.get(proof + f"reschedule/?date={other}")
+    before = "Bukti yang disimpan atau dicetak sebelum pemindahan menampilkan tanggal lama"
+    assert before in _text(page)
+    session = re.search(r'name="session" value="(\d+)"', page.content.decode()).group(1)
+
+    moved = client.post(proof + f"reschedule/?date={other}", {"date": other, "session": session}, follow=True)
+
+    assert "Unduh atau cetak lagi bukti ini: bukti yang disimpan sebelumnya menampilkan tanggal lama." in _text(moved)

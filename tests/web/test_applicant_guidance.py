@@ -122,7 +122,21 @@ def test_a_cancelled_booking_offers_to_book_again(client, pinned, surabaya):
 def test_a_confirmed_booking_does_not_offer_to_book_again(client, pinned, surabaya):
     proof = _book(client)["Location"]
 
-    assert "Buat jadwal kedatangan baru" not in client.get(proof).content.decode()
+    html = client.get(proof).content.decode()
+    assert "Buat jadwal kedatangan baru" not in html
+    assert "Unduh PDF" in html and "data-print" in html
+
+
+def test_a_cancelled_booking_offers_no_proof_to_print_or_download(client, pinned, surabaya):
+    """A printed proof of a cancelled booking would send the person to the office for nothing."""
+    proof = _book(client)["Location"]
+    client.post(proof + "cancel/", {"confirm": "on"})
+
+    html = client.get(proof).content.decode()
+
+    assert "Unduh PDF" not in html
+    assert "data-print" not in html
+    assert "/calendar.ics" not in html and ".ics" not in html
 
 
 def test_the_proof_says_where_messages_about_the_booking_go(client, pinned, surabaya):

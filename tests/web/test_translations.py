@@ -144,3 +144,14 @@ def test_compiled_catalogue_matches_its_source(language, domain):
         f"{language}/{domain}.mo is out of date with its .po (run `make messages`): "
         f"{sorted(map(str, stale))[:5]} {sorted(map(str, extra))[:5]}"
     )
+
+
+def test_a_full_day_reads_the_same_in_the_calendar_cell_the_legend_and_the_badge():
+    """The cell says "Penuh"; the legend and the day's badge said "Kuota habis", so the
+    legend did not explain the cell (found in the applicant screens review)."""
+    from django.utils import translation
+    from django.utils.translation import gettext, pgettext
+
+    with translation.override("id"):
+        cell, legend = pgettext("calendar cell", "Full"), gettext("Full")
+    assert legend.startswith(cell)

@@ -33,6 +33,22 @@ def test_home_lists_every_office_grouped_by_province(client, pinned, surabaya, m
     assert listing.index("Sulawesi Selatan") < listing.index(makassar.name)
 
 
+def test_home_folds_each_province_so_a_phone_is_not_ten_screens_long(client, pinned, surabaya, malang, makassar):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    folded = re.findall(
+        r'<details class="province-group">\s*<summary><h3 class="province-name">([^<]+)<span class="count">\(([^)]+)\)',
+        html,
+    )
+    assert [(name.strip(), count) for name, count in folded] == [
+        ("Jawa Timur", "2 offices"),
+        ("Sulawesi Selatan", "1 office"),
+    ]
+    # A search shows its results open, as cards.
+    searched = client.get("/?q=makassar").content.decode()
+    assert "<details" not in searched and makassar.name in searched
+
+
 def test_search_by_city_finds_the_office(client, pinned, surabaya, malang, makassar):
     html = client.get("/", {"q": "malang"}).content.decode()
 

@@ -11,7 +11,9 @@ and not only the 404 for a code that names nothing.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,6 +32,20 @@ EXAMPLES_PER_OPERATION = 10
 # documented 400 or 409 is right then, so "schema-valid input must be accepted" is not
 # checked. Everything else schemathesis checks by default is.
 EXCLUDED_CHECKS = [positive_data_acceptance]
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_between_requests():
+    """Requests here go straight to the WSGI application, not through Django's test
+    client, so nothing stops the end of each request from closing the database
+    connection (``close_old_connections``: inside the test's transaction the autocommit
+    setting differs, so it closes). On PostgreSQL the next request then met a closed
+    connection, a 503. Django's own test client disconnects it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

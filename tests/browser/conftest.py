@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -88,3 +90,15 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+def sign_in(context, live_server, user, language: str | None = None) -> None:
+    """``user`` signed in in the browser ``context`` (their session cookie, without the
+    form), and the page language set when ``language`` is given."""
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    cookies = [{"name": name, "value": client.cookies[name].value, "url": live_server.url}]
+    if language:
+        cookies.append({"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url})
+    context.add_cookies(cookies)

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
 from applicants.models import Channel
@@ -13,6 +12,7 @@ from applicants.services.booking import booking_create
 from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import staff_groups_sync
 from tests import factories
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,9 +37,7 @@ def central_admin_context(context, live_server, transactional_db):
     staff_groups_sync()
     user = factories.UserFactory(username="pusat", is_staff=True)
     user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
-    client = Client()
-    client.force_login(user)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    sign_in(context, live_server, user)
     return context
 
 

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -12,6 +11,7 @@ from applicants.services.booking import booking_create
 from offices.models import OfficeMembership, Slot
 from offices.services import membership_grant, staff_groups_sync
 from tests import factories
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,10 +41,7 @@ def supervisor_context(context, live_server, transactional_db):
     staff_groups_sync()
     user = factories.UserFactory(username="supervisor.surabaya")
     membership_grant(user=user, office=office, role=OfficeMembership.Role.SUPERVISOR)
-    client = Client()
-    client.force_login(user)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    sign_in(context, live_server, user, "en")
     return morning
 
 

@@ -2,11 +2,11 @@
 "you are N hours behind server time" would tell a supervisor in another zone to shift it."""
 
 import pytest
-from django.test import Client
 
 from offices.models import OfficeMembership
 from offices.services import membership_grant, staff_groups_sync
 from tests import factories
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,9 +27,7 @@ def test_a_makassar_closure_form_in_a_jakarta_browser_has_no_server_time_note(co
     staff_groups_sync()
     user = factories.UserFactory(username="supervisor.makassar")
     membership_grant(user=user, office=office, role=OfficeMembership.Role.SUPERVISOR)
-    client = Client()
-    client.force_login(user)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    sign_in(context, live_server, user)
 
     page.goto("/admin/offices/closure/add/")
     page.wait_for_load_state("load")

@@ -4,8 +4,8 @@ wider than the screen, tick boxes big enough to tap; on paper still the table.""
 import pytest
 
 from tests.browser import test_staff_screens
+from tests.browser.conftest import sign_in
 from tests.browser.test_staff_flow import _serious_violations
-from tests.browser.test_staff_screens import _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def test_the_day_list_fits_a_phone_and_its_tick_boxes_can_be_tapped(phone, live_
     from tests.browser.conftest import ARTIFACTS
 
     office = busy_morning["office"]
-    _sign_in(phone, live_server, busy_morning["supervisor"], language)
+    sign_in(phone, live_server, busy_morning["supervisor"], language)
     page = phone.new_page()
     page.goto(f"/staff/{office.code}/list/")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -72,7 +72,7 @@ def test_on_paper_the_day_list_is_still_the_table(phone, live_server, busy_morni
     from tests.browser.conftest import ARTIFACTS
 
     office = busy_morning["office"]
-    _sign_in(phone, live_server, busy_morning["supervisor"], "id")
+    sign_in(phone, live_server, busy_morning["supervisor"], "id")
     page = phone.new_page()
     page.goto(f"/staff/{office.code}/list/")
     page.emulate_media(media="print")

@@ -11,8 +11,8 @@ from applicants.models import Booking, BookingTransition
 from applicants.selectors import booking_token
 from offices.models import Slot, Track
 from tests import factories
+from tests.browser.conftest import sign_in
 from tests.browser.test_staff_flow import _serious_violations
-from tests.browser.test_staff_screens import _sign_in
 from tests.staff.conftest import make_booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,7 @@ def test_an_officer_renews_the_link_on_a_phone_without_seeing_it(
     context, live_server, page, screenshot, person_at_the_desk
 ):
     office, officer, booking = person_at_the_desk
-    _sign_in(context, live_server, officer, language="en")
+    sign_in(context, live_server, officer, language="en")
 
     page.goto(f"/staff/{office.code}/checkin/")
     page.get_by_label("Booking code or QR text").fill(booking.code)

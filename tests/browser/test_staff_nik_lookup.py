@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from applicants.models import Booking, BookingStatus
 from offices.models import Slot, Track
 from tests import factories
+from tests.browser.conftest import sign_in
 from tests.browser.test_staff_flow import _serious_violations
-from tests.browser.test_staff_screens import _sign_in
 from tests.factories import make_nik
 from tests.staff.conftest import make_booking
 
@@ -39,7 +39,7 @@ def person_without_code(transactional_db, time_machine):
 
 
 def _find_by_nik(context, live_server, page, office, officer):
-    _sign_in(context, live_server, officer, language="en")
+    sign_in(context, live_server, officer, language="en")
     page.goto(f"/staff/{office.code}/checkin/")
     page.get_by_label("NIK on the e-KTP").fill(NIK)
     page.get_by_test_id("nik-lookup").click()
@@ -75,7 +75,7 @@ def test_an_officer_finds_a_person_by_nik_on_a_phone_and_checks_them_in(
 
 def test_a_mistyped_nik_is_explained_in_place(context, live_server, page, screenshot, person_without_code):
     office, officer, _booking = person_without_code
-    _sign_in(context, live_server, officer, language="en")
+    sign_in(context, live_server, officer, language="en")
     page.goto(f"/staff/{office.code}/checkin/")
     page.get_by_label("NIK on the e-KTP").fill(NIK[:15])
     page.get_by_test_id("nik-lookup").click()

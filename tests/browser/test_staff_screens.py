@@ -5,7 +5,6 @@ queue numbers, two counters, a priority applicant and a walk-in."""
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from applicants.models import QueueCounter, ServiceCounter
@@ -14,6 +13,7 @@ from applicants.services.queue import queue_call_next, queue_served
 from applicants.services.walkin import walkin_register
 from offices.models import OfficeMembership, Slot, Track
 from tests import factories
+from tests.browser.conftest import sign_in
 from tests.staff.conftest import make_booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -89,17 +89,6 @@ def busy_morning(transactional_db, time_machine):
     }
 
 
-def _sign_in(context, live_server, user, language="id"):
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [
-            {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url},
-            {"name": "django_language", "value": language, "url": live_server.url},
-        ]
-    )
-
-
 # Each queue number on the page, with the number of lines it is drawn on.
 LINES_OF = """selector => [...document.querySelectorAll(selector)].map(el => {
     const range = document.createRange();
@@ -117,7 +106,7 @@ def _broken_numbers(page, selector) -> list[str]:
 
 def test_queue_numbers_never_break_at_their_hyphen_on_a_phone(context, live_server, page, busy_morning, screenshot):
     office, desk = busy_morning["office"], busy_morning["desks"][0]
-    _sign_in(context, live_server, busy_morning["officer"])
+    sign_in(context, live_server, busy_morning["officer"], "id")
 
     page.goto(f"/staff/{office.code}/counter/")
     screenshot("counters")
@@ -185,7 +174,7 @@ def test_every_staff_screen_fits_and_has_no_serious_accessibility_violation(
 
     context = browser.new_context(viewport=size, base_url=live_server.url, locale="id-ID")
     try:
-        _sign_in(context, live_server, busy_morning["supervisor"], language)
+        sign_in(context, live_server, busy_morning["supervisor"], language)
         page = context.new_page()
         ARTIFACTS.mkdir(exist_ok=True)
         problems = {}
@@ -206,7 +195,7 @@ def test_every_staff_screen_fits_and_has_no_serious_accessibility_violation(
 def test_the_staff_header_takes_two_rows_on_the_desk_pc(context, live_server, page, busy_morning, language, viewport):
     """In Indonesian the supervisor's menu pushed sign-out and the language buttons onto
     rows of their own: four rows, a quarter of a 720-pixel screen, above every page."""
-    _sign_in(context, live_server, busy_morning["supervisor"], language)
+    sign_in(context, live_server, busy_morning["supervisor"], language)
     page.set_viewport_size(DESK)
     page.goto(f"/staff/{busy_morning['office'].code}/today/")
 
@@ -224,7 +213,7 @@ def test_the_staff_header_takes_two_rows_on_the_desk_pc(context, live_server, pa
 def test_today_shows_its_totals_in_even_rows_and_session_times_on_one_line(
     context, live_server, page, busy_morning, size, per_row, screenshot
 ):
-    _sign_in(context, live_server, busy_morning["supervisor"])
+    sign_in(context, live_server, busy_morning["supervisor"], "id")
     page.set_viewport_size(size)
     page.goto(f"/staff/{busy_morning['office'].code}/today/")
     screenshot("today")

@@ -107,3 +107,19 @@ def test_a_failed_move_answers_at_an_address_without_a_fragment(client, pinned, 
     assert response.status_code == 400 and "data-error-summary" in html
     [action] = re.findall(r'<form method="post" action="([^"]*)"', html)
     assert action == f"{proof}reschedule/?date={date}"
+
+
+def _booked_now(html: str) -> str:
+    match = re.search(r"<p data-booked-now>(.*?)</p>", html, re.S)
+    return re.sub(r"\s+", " ", match.group(1)) if match else ""
+
+
+def test_the_page_says_where_the_booking_is_now_in_one_sentence(client, pinned, surabaya):
+    """It used to read "Now booked for Wednesday, 2 December 2026.. 08.00–10.00 WIB, Regular."."""
+    proof = _book(client)
+
+    english = _booked_now(_reschedule_page(client, proof))
+    indonesian = _booked_now(client.get(proof + "reschedule/", HTTP_ACCEPT_LANGUAGE="id").content.decode())
+
+    assert english == "Your booking is now on Wednesday, 2 December 2026, session 08:00–10:00 WIB, Regular track."
+    assert indonesian == "Pemesanan Anda saat ini pada Rabu, 2 Desember 2026, sesi 08.00–10.00 WIB, jalur Reguler."

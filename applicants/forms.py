@@ -292,8 +292,19 @@ class LookupForm(AccessibleFormMixin, forms.Form):
             raise forms.ValidationError(exc.detail, code=exc.code) from exc
 
 
-class CancelForm(forms.Form):
-    confirm = forms.BooleanField(label=_("Yes, cancel this booking"), required=True)
+class CancelForm(AccessibleFormMixin, forms.Form):
+    # Our own translated error in the summary, not the browser's "required" bubble in
+    # the browser's language (which also never reaches a screen reader's summary).
+    use_required_attribute = False
+
+    confirm = forms.BooleanField(
+        label=_("Yes, cancel this booking"),
+        error_messages={"required": _("Tick “Yes, cancel this booking” if you are sure.")},
+    )
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        # The message names the box already: "Yes, cancel this booking: Tick “Yes, ...”" would say it twice.
+        return [(self["confirm"].auto_id, str(message)) for message in self.errors.get("confirm", [])]
 
 
 class RescheduleForm(AccessibleFormMixin, forms.Form):

@@ -231,7 +231,8 @@ def cancel(request, code: str, token: str):
         else:
             messages.success(request, _("Your booking is cancelled. The place goes to someone else."))
         return redirect(_proof_path(booking.code, token))
-    return render(request, "applicants/cancel.html", {"booking": booking, "token": token, "form": form})
+    context = {"booking": booking, "token": token, "form": form}
+    return render(request, "applicants/cancel.html", context, status=400 if form.errors else 200)
 
 
 @never_cache

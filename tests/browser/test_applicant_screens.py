@@ -278,3 +278,22 @@ def test_the_date_chosen_to_move_to_is_marked(page, applicant_world):
         page.locator(".date-choices a:not([aria-current])").first.evaluate("a => getComputedStyle(a).borderTopWidth")
         == "1px"
     )
+
+
+@pytest.mark.parametrize(("language", "told"), [("id", "Centang “Ya, batalkan"), ("en", "Tick “Yes, cancel")])
+def test_cancelling_without_the_tick_shows_our_error_not_the_browser_s(
+    page, live_server, applicant_world, language, told
+):
+    """The box used to be "required": Chromium held the form back with its own bubble, in
+    the browser's language, and the page showed nothing."""
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(applicant_world["proof"] + "cancel/")
+
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text(told)
+    expect(summary).to_be_focused()
+    expect(page.locator("#id_confirm")).to_have_attribute("aria-invalid", "true")
+    assert Booking.objects.get(code=applicant_world["code"]).status == "confirmed"

@@ -214,3 +214,26 @@ def test_moving_a_booking_says_a_saved_proof_shows_the_old_date(client, pinned, 
     moved = client.post(proof + f"reschedule/?date={other}", {"date": other, "session": session}, follow=True)
 
     assert "Unduh atau cetak lagi bukti ini: bukti yang disimpan sebelumnya menampilkan tanggal lama." in _text(moved)
+
+
+def test_cancelling_without_the_tick_says_so_in_our_words_in_the_error_summary(client, pinned, surabaya):
+    """The box used to carry the browser's "required": its bubble spoke the browser's
+    language and no summary listed it."""
+    proof = _book(client)["Location"]
+
+    asked = client.get(proof + "cancel/").content.decode()
+    refused = client.post(proof + "cancel/", {})
+    english = client.post(proof + "cancel/", {}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    box = re.search(r"<input [^>]*id=\"id_confirm\"[^>]*>", asked).group(0)
+    assert "required" not in box and " novalidate " in asked
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    told = "Centang “Ya, batalkan booking ini” jika Anda yakin."
+    assert _summary(html) == f" Mohon perbaiki hal berikut: {told} "
+    assert '<a href="#id_confirm">' in html
+    assert _error(html, "confirm") == told
+    box = re.search(r"<input [^>]*id=\"id_confirm\"[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in box and 'aria-describedby="id_confirm_error"' in box
+    assert "Tick “Yes, cancel this booking” if you are sure." in _summary(english)
+    assert Booking.objects.get().status == "confirmed"

@@ -25,6 +25,20 @@ RECENT_CALLS = 6
 CALL_ACTIONS = (QueueEvent.Action.CALLED, QueueEvent.Action.RECALLED)
 
 
+class WaitUnknown:
+    """Why there is no estimated wait (``estimated_wait_reason``); ``applicants.waits`` says it in words."""
+
+    NO_CALLS_YET = "no_calls_yet"  # nothing called today: no pace to estimate from
+    NO_RECENT_CALLS = "no_recent_calls"  # nothing called within RATE_WINDOW, no service times either
+    QUEUE_EMPTY = "queue_empty"  # a newcomer would have no one ahead
+    NEXT = "next"  # this booking has no one ahead
+    NOT_CHECKED_IN = "not_checked_in"  # no place in the queue before check-in
+    CALLED = "called"  # the wait is over: a counter calls this booking
+
+    PUBLIC = (NO_CALLS_YET, NO_RECENT_CALLS, QUEUE_EMPTY)
+    OWN = (NO_CALLS_YET, NO_RECENT_CALLS, NEXT, NOT_CHECKED_IN, CALLED)
+
+
 def _iso(value: dt.datetime | None, office: Office) -> str | None:
     return office_now(office, value).isoformat() if value else None
 
@@ -123,6 +137,20 @@ def _estimate_minutes(ahead: int, rate: float | None) -> int | None:
     return round(ahead / rate)
 
 
+def _unknown_because(*, ahead: int, rate: float | None, nobody_ahead: str, called_today) -> str | None:
+    """Why ``_estimate_minutes(ahead, rate)`` is None, or None when it is not.
+    ``called_today`` is asked only when needed (a query)."""
+    if rate is not None and rate > 0:
+        return None
+    if ahead == 0:
+        return nobody_ahead
+    return WaitUnknown.NO_RECENT_CALLS if called_today() else WaitUnknown.NO_CALLS_YET
+
+
+def _called_today(office: Office, today: dt.date) -> bool:
+    return QueueEvent.objects.filter(office=office, date=today, action=QueueEvent.Action.CALLED).exists()
+
+
 def queue_public(*, office: Office, now: dt.datetime) -> dict:
     """The public view of an office's queue today (API and page)."""
     today = office_today(office, now)
@@ -137,19 +165,22 @@ def queue_public(*, office: Office, now: dt.datetime) -> dict:
     ):
         last_called.setdefault(event.booking.track, event.booking.queue_number)
     total_waiting = sum(waiting.values())
-    tracks = [
-        {
-            "track": track.value,
-            "now_serving": last_called.get(track.value),
-            "waiting": waiting[track.value],
-            # A newcomer waits behind everyone already waiting (priority goes first,
-            # so for them only the priority line counts).
-            "estimated_wait_minutes": _estimate_minutes(
-                waiting[track.value] if track == Track.PRIORITY else total_waiting, rate
-            ),
-        }
-        for track in Track
-    ]
+    tracks = []
+    for track in Track:
+        # A newcomer waits behind everyone already waiting (priority goes first, so for
+        # them only the priority line counts).
+        ahead = waiting[track.value] if track == Track.PRIORITY else total_waiting
+        tracks.append(
+            {
+                "track": track.value,
+                "now_serving": last_called.get(track.value),
+                "waiting": waiting[track.value],
+                "estimated_wait_minutes": _estimate_minutes(ahead, rate),
+                "estimated_wait_reason": _unknown_because(
+                    ahead=ahead, rate=rate, nobody_ahead=WaitUnknown.QUEUE_EMPTY, called_today=lambda: bool(last_called)
+                ),
+            }
+        )
     return {
         "office": board["office"],
         "date": board["date"],
@@ -182,12 +213,14 @@ def queue_position(*, booking: Booking, now: dt.datetime) -> dict:
         "position": None,
         "ahead": None,
         "estimated_wait_minutes": None,
+        "estimated_wait_reason": None,
         "counter": None,
         "now_serving": None,
     }
     if booking.status == BookingStatus.CALLED:
         result["counter"] = booking.counter.name if booking.counter_id else None
         result["position"] = 0
+        result["estimated_wait_reason"] = WaitUnknown.CALLED
         return result
     if booking.date == today:
         latest = (
@@ -199,13 +232,19 @@ def queue_position(*, booking: Booking, now: dt.datetime) -> dict:
             .first()
         )
         result["now_serving"] = latest.booking.queue_number if latest else None
+    if booking.status == BookingStatus.CONFIRMED and booking.date == today:
+        result["estimated_wait_reason"] = WaitUnknown.NOT_CHECKED_IN
     if booking.status != BookingStatus.CHECKED_IN or booking.date != today:
         return result
     order = list(queue_waiting(office=office, date=today).values_list("id", flat=True))
     ahead = order.index(booking.id) if booking.id in order else len(order)
+    rate = queue_call_rate(office=office, now=now)
     result["ahead"] = ahead
     result["position"] = ahead + 1
-    result["estimated_wait_minutes"] = _estimate_minutes(ahead, queue_call_rate(office=office, now=now))
+    result["estimated_wait_minutes"] = _estimate_minutes(ahead, rate)
+    result["estimated_wait_reason"] = _unknown_because(
+        ahead=ahead, rate=rate, nobody_ahead=WaitUnknown.NEXT, called_today=lambda: _called_today(office, today)
+    )
     return result
 
 

@@ -19,7 +19,7 @@ from applicants.exceptions import BookingNotFound
 from applicants.exceptions_staff import BookingNotFoundForStaff, NotOfficeStaff, OfficeRequired, SupervisorOnly
 from applicants.models import Booking, PriorityGroup, Service
 from applicants.proof import normalize_code, token_matches
-from applicants.queue_selectors import queue_position, queue_public_cached
+from applicants.queue_selectors import WaitUnknown, queue_position, queue_public_cached
 from applicants.services.checkin import checkin_confirm, checkin_find, checkin_preview
 from applicants.services.queue import (
     counter_get,
@@ -31,7 +31,7 @@ from applicants.services.queue import (
 )
 from applicants.services.walkin import walkin_register
 from applicants.staff_access import staff_offices, staff_require
-from applicants.waits import wait_text
+from applicants.waits import estimate_text
 from offices.models import Office, OfficeMembership, Slot, Track
 from offices.selectors import office_get
 from queue_booking.api_errors import ErrorOutput
@@ -408,10 +408,16 @@ class QueueTrackSerializer(serializers.Serializer):
     )
     waiting = serializers.IntegerField()
     estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+    estimated_wait_reason = serializers.ChoiceField(
+        choices=WaitUnknown.PUBLIC,
+        allow_null=True,
+        help_text="Why estimated_wait_minutes is null: no number called today, none lately, or no one waiting.",
+    )
     estimated_wait_text = serializers.CharField(
         help_text=(
             "The estimated wait in words, in the request's language (Accept-Language or the language cookie), "
-            'as the queue page shows it: "sekitar 1 jam 20 menit", "about 25 minutes"; "–" when not known.'
+            'as the queue page shows it: "sekitar 1 jam 20 menit", "about 25 minutes"; when there is no '
+            'estimate, why not: "No one is waiting now."'
         )
     )
 
@@ -458,7 +464,10 @@ class PublicQueueView(APIView):
         office = office_get(code=code)
         queue = queue_public_cached(office=office, now=timezone.now())
         # The cached copy serves every language; the words are added per request.
-        tracks = [{**t, "estimated_wait_text": wait_text(t["estimated_wait_minutes"])} for t in queue["tracks"]]
+        tracks = [
+            {**t, "estimated_wait_text": estimate_text(t["estimated_wait_minutes"], t.get("estimated_wait_reason"))}
+            for t in queue["tracks"]
+        ]
         response = Response({**queue, "tracks": tracks})
         response["Cache-Control"] = "max-age=2"
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
@@ -473,6 +482,12 @@ class PositionSerializer(serializers.Serializer):
     position = serializers.IntegerField(allow_null=True, help_text="1 = next; 0 = being called now.")
     ahead = serializers.IntegerField(allow_null=True)
     estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+    estimated_wait_reason = serializers.ChoiceField(
+        choices=WaitUnknown.OWN,
+        allow_null=True,
+        help_text="Why estimated_wait_minutes is null: not checked in yet, being called, next in line, "
+        "or no number called today (or lately) to estimate from.",
+    )
     counter = serializers.CharField(allow_null=True)
     now_serving = serializers.CharField(
         allow_null=True, help_text="The track's number called last today (that person may be served already)."

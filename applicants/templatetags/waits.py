@@ -1,17 +1,17 @@
-"""Waits in words on the pages: ``{{ minutes|wait_estimate }}``, ``{{ minutes|wait_measured }}``
-(``applicants.waits``)."""
+"""Waits in words on the pages: ``{{ minutes|wait_estimate }}`` (``{{ minutes|wait_estimate:reason }}``
+says why there is none), ``{{ minutes|wait_measured }}`` (``applicants.waits``)."""
 
 from django import template
 
-from applicants.waits import wait_text
+from applicants.waits import estimate_text, wait_text
 
 register = template.Library()
 
 
 @register.filter
-def wait_estimate(minutes: int | None) -> str:
-    """An estimated wait: "about 1 hour 20 minutes"."""
-    return wait_text(minutes)
+def wait_estimate(minutes: int | None, reason: str | None = None) -> str:
+    """An estimated wait: "about 1 hour 20 minutes"; without one, why not (a ``WaitUnknown``)."""
+    return estimate_text(minutes, reason)
 
 
 @register.filter

@@ -31,7 +31,7 @@ from applicants.services.booking import booking_cancel, booking_request, booking
 from applicants.services.tokens import booking_token_renew, booking_token_renew_check
 from applicants.templatetags.proof_ui import queue_turn_text
 from applicants.views.proof import LINK_RENEWED_TAG
-from applicants.waits import wait_text
+from applicants.waits import estimate_text
 from offices import pages
 from offices.exceptions import OfficeNotFound
 from offices.models import Track
@@ -339,7 +339,9 @@ def queue_status(request, code: str, token: str):
             "now_serving": state.get("now_serving") or "–",
             "position": state.get("position") if state.get("position") is not None else "–",
             "ahead": state.get("ahead") if state.get("ahead") is not None else "–",
-            "estimated_wait": wait_text(state.get("estimated_wait_minutes")),
+            # Without an estimate, the words say why; the page sets the sentence smaller.
+            "estimated_wait": estimate_text(state["estimated_wait_minutes"], state["estimated_wait_reason"]),
+            "estimated_wait_known": state["estimated_wait_minutes"] is not None,
             "counter": state.get("counter") or "",
             "turn": queue_turn_text(state),
             "finished": finished,

@@ -65,6 +65,9 @@
           Object.keys(data).forEach(function (key) {
             if (typeof data[key] !== "object") put(key, data[key]);
           });
+          // Without an estimate the wait is a sentence saying why, set smaller than a number.
+          var wait = box.querySelector('[data-field="estimated_wait"]');
+          if (wait) wait.toggleAttribute("data-unknown", data.estimated_wait_known === false);
           box.setAttribute("data-stale", "false");
           if (data.finished) window.clearInterval(timer);
         })

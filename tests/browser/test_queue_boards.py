@@ -125,3 +125,70 @@ def test_the_board_turns_to_stopped_without_a_reload(browser, live_server, long_
         assert board.js_errors == []
     finally:
         context.close()
+
+
+@pytest.fixture
+def before_the_first_call(transactional_db, time_machine):
+    """08:30: three people checked in at 08:00, no counter has called anyone yet."""
+    office = factories.OfficeFactory(code="jakarta-timur", name="Kantor Imigrasi Kelas I Non TPI Jakarta Timur")
+    today = timezone.now().astimezone(office.tz).date()
+
+    def at(hour, minute=0, second=0):
+        return dt.datetime.combine(today, dt.time(hour, minute, second), tzinfo=office.tz)
+
+    time_machine.move_to(at(8), tick=False)
+    slot = Slot.objects.create(
+        office=office, date=today, start=dt.time(8), end=dt.time(12), track=Track.REGULAR, capacity=60
+    )
+    people = [make_booking(slot) for _ in range(3)]
+    for n, booking in enumerate(people):
+        checkin_confirm(office=office, booking=booking, now=at(8, 0, n))
+    time_machine.move_to(at(8, 30), tick=True)
+    desk = ServiceCounter.objects.create(office=office, name="Loket 1")
+    return {"office": office, "people": people, "desk": desk}
+
+
+NOTHING_TO_GO_ON = (
+    "Belum bisa diperkirakan: hari ini belum ada nomor yang dipanggil, jadi belum ada dasar perkiraannya."
+)
+
+
+def test_the_public_queue_says_why_there_is_no_estimate_and_its_updates_keep_saying_it(
+    page, before_the_first_call, screenshot
+):
+    """The wait used to read "–", on the page and after each update."""
+    office = before_the_first_call["office"]
+    wait = page.locator('[data-track="regular"] [data-field="estimated_wait_text"]')
+
+    page.goto(f"/offices/{office.code}/queue/")
+    expect(wait).to_have_text(NOTHING_TO_GO_ON)
+    with page.expect_response(lambda r: r.url.endswith(f"/api/v1/offices/{office.code}/queue/"), timeout=12_000):
+        pass  # the page's own poll, every 5 s
+
+    expect(wait).to_have_text(NOTHING_TO_GO_ON)
+    expect(page.locator('[data-track="priority"] [data-field="estimated_wait_text"]')).to_have_text(
+        "Saat ini tidak ada yang menunggu."
+    )
+    screenshot("queue-no-estimate")
+    assert page.js_errors == []
+
+
+def test_the_proof_says_why_there_is_no_estimate_until_the_first_call(page, before_the_first_call, screenshot):
+    people, desk = before_the_first_call["people"], before_the_first_call["desk"]
+    last = people[-1]
+    wait = page.locator('.queue-live [data-field="estimated_wait"]')
+
+    page.goto(f"/b/{last.code}/{last.token}/")
+    expect(wait).to_have_text(NOTHING_TO_GO_ON)
+    # A sentence, set smaller than the figures beside it.
+    assert wait.evaluate("el => getComputedStyle(el).fontSize") == "16px"
+    screenshot("proof-no-estimate")
+
+    queue_call_next(office=before_the_first_call["office"], counter=desk, now=timezone.now())
+    with page.expect_response(lambda r: r.url.endswith("/queue.json")):
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # as when the phone wakes
+
+    expect(wait).to_have_text("sekitar 30\xa0menit")  # one ahead, one call in the last 30 minutes
+    expect(wait).not_to_have_attribute("data-unknown", "")
+    assert wait.evaluate("el => getComputedStyle(el).fontSize") == "20px"
+    assert page.js_errors == []

@@ -135,3 +135,115 @@ def test_the_today_page_says_a_long_average_wait_in_hours(supervisor_client, off
     assert response.context["summary"]["totals"]["average_wait_minutes"] == 80
     assert words(response.text).count("1 jam 20 menit") == 2  # the day's tile and the session's row
     assert "80&nbsp;" not in response.text
+
+
+# Where there is no estimate, people are told why, never shown a bare "–".
+NO_CALLS_YET = (
+    "Not known yet: no number has been called today, so there is nothing to estimate from.",
+    "Belum bisa diperkirakan: hari ini belum ada nomor yang dipanggil, jadi belum ada dasar perkiraannya.",
+)
+QUEUE_EMPTY = ("No one is waiting now.", "Saat ini tidak ada yang menunggu.")
+
+
+@pytest.fixture
+def nobody_called_yet(office, slots, morning):
+    """08:30: three people checked in, no counter has called anyone."""
+    people = [make_booking(slots[(dt.time(8), Track.REGULAR)]) for _ in range(3)]
+    for n, booking in enumerate(people):
+        checkin_confirm(office=office, booking=booking, now=at(8, 0) + dt.timedelta(seconds=n))
+    return people
+
+
+def _track_wait(html: str, track: str) -> str:
+    card = html.split(f'data-track="{track}"', 1)[1]
+    return words(card.split('data-field="estimated_wait_text">', 1)[1].split("</strong>", 1)[0])
+
+
+def test_the_public_queue_says_why_there_is_no_estimate_before_the_first_call(client, office, nobody_called_yet):
+    url = reverse("office-queue", args=[office.code])
+    api = f"/api/v1/offices/{office.code}/queue/"
+
+    english, indonesian = NO_CALLS_YET
+    assert _track_wait(client.get(url, HTTP_ACCEPT_LANGUAGE="id").text, "regular") == indonesian
+    assert _track_wait(client.get(url, HTTP_ACCEPT_LANGUAGE="en").text, "regular") == english
+    regular = next(t for t in client.get(api, HTTP_ACCEPT_LANGUAGE="en").json()["tracks"] if t["track"] == "regular")
+    assert regular["estimated_wait_minutes"] is None
+    assert regular["estimated_wait_reason"] == "no_calls_yet"
+    assert words(regular["estimated_wait_text"]) == english  # what the page's script writes
+
+
+def test_the_public_queue_says_when_no_one_is_waiting(client, office, nobody_called_yet):
+    url = reverse("office-queue", args=[office.code])
+    api = f"/api/v1/offices/{office.code}/queue/"
+
+    # The priority line is empty: a priority newcomer has no one ahead.
+    assert _track_wait(client.get(url, HTTP_ACCEPT_LANGUAGE="id").text, "priority") == QUEUE_EMPTY[1]
+    priority = next(t for t in client.get(api, HTTP_ACCEPT_LANGUAGE="en").json()["tracks"] if t["track"] == "priority")
+    assert (priority["estimated_wait_reason"], priority["estimated_wait_text"]) == ("queue_empty", QUEUE_EMPTY[0])
+
+
+def test_the_proof_says_why_there_is_no_estimate_before_the_first_call(client, office, nobody_called_yet):
+    last = nobody_called_yet[-1]  # two people ahead, nobody called yet
+
+    page = client.get(reverse("applicants:proof", args=[last.code, last.token]), HTTP_ACCEPT_LANGUAGE="id")
+    live = client.get(reverse("applicants:queue-status", args=[last.code, last.token]), HTTP_ACCEPT_LANGUAGE="en")
+
+    english, indonesian = NO_CALLS_YET
+    assert f'data-field="estimated_wait" data-unknown>{indonesian}<' in words(page.text)
+    assert words(live.json()["estimated_wait"]) == english
+    assert live.json()["estimated_wait_known"] is False
+
+
+def test_the_proof_says_the_wait_is_known_after_check_in_and_over_when_called(client, office, slots, desk, morning):
+    waiting = make_booking(slots[(dt.time(8), Track.REGULAR)])
+    called = make_booking(slots[(dt.time(8), Track.REGULAR)])
+    checkin_confirm(office=office, booking=called, now=at(8, 0))
+    queue_call_next(office=office, counter=desk, now=at(8, 20))
+
+    def live(booking, language):
+        url = reverse("applicants:queue-status", args=[booking.code, booking.token])
+        return client.get(url, HTTP_ACCEPT_LANGUAGE=language).json()["estimated_wait"]
+
+    assert (live(waiting, "en"), live(waiting, "id")) == (
+        "Known once you have checked in.",
+        "Diketahui setelah Anda check-in.",
+    )
+    assert (live(called, "en"), live(called, "id")) == ("It is your turn now.", "Sekarang giliran Anda.")
+
+
+def test_the_first_in_line_is_told_so_while_there_is_no_pace_yet(client, office, slots, morning):
+    first = make_booking(slots[(dt.time(8), Track.REGULAR)])
+    checkin_confirm(office=office, booking=first, now=at(8, 0))
+
+    url = reverse("applicants:queue-status", args=[first.code, first.token])
+
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="id").json()["estimated_wait"] == "Anda urutan berikutnya."
+
+
+def test_no_number_called_lately_is_said_in_both_languages():
+    from applicants.queue_selectors import WaitUnknown
+    from applicants.waits import unknown_wait_text
+
+    with translation.override("en"):
+        assert unknown_wait_text(WaitUnknown.NO_RECENT_CALLS) == (
+            "Not known: no number has been called in the last 30 minutes."
+        )
+    with translation.override("id"):
+        assert unknown_wait_text(WaitUnknown.NO_RECENT_CALLS) == (
+            "Belum bisa diperkirakan: tidak ada nomor yang dipanggil dalam 30 menit terakhir."
+        )
+        assert unknown_wait_text(None) == "–"  # the supervisor's averages keep their dash
+
+
+def test_a_pause_in_the_calls_is_said_as_such(client, office, slots, desk, time_machine):
+    time_machine.move_to(at(8, 0), tick=False)
+    people = [make_booking(slots[(dt.time(8), Track.REGULAR)]) for _ in range(3)]
+    for n, booking in enumerate(people):
+        checkin_confirm(office=office, booking=booking, now=at(8, 0) + dt.timedelta(seconds=n))
+    queue_call_next(office=office, counter=desk, now=at(8, 1))
+    time_machine.move_to(at(8, 45), tick=False)  # nobody called since, nobody served yet
+    last = people[-1]
+
+    live = client.get(reverse("applicants:queue-status", args=[last.code, last.token]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert live.json()["estimated_wait"] == "Not known: no number has been called in the last 30 minutes."

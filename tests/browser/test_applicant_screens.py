@@ -238,9 +238,24 @@ def test_a_sent_booking_says_so_while_the_answer_is_on_its_way(page, applicant_w
     assert not Booking.objects.filter(applicant__full_name=LONG_NAME, slot__date=applicant_world["date"]).exists()
 
 
+# Links that are the main way to act, though they sit in text: 44 pixels high without
+# the line they sit on growing, and no other target within their reach.
+_OVERLAPPING_TARGETS = """(link) => {
+    const mine = link.getBoundingClientRect();
+    return [...document.querySelectorAll("a[href], button, input, select, label")]
+        .filter((other) => other !== link && !link.contains(other) && !other.contains(link) && other.offsetParent)
+        .filter((other) => {
+            const r = other.getBoundingClientRect();
+            return r.left < mine.right && mine.left < r.right && r.top < mine.bottom && mine.top < r.bottom;
+        })
+        .map((other) => other.outerHTML.slice(0, 60));
+}"""
+
+
 def test_choices_links_and_buttons_are_big_enough_for_a_thumb(page, applicant_world):
     """44 pixels high at least: the radio rows used to be 24, the "Book" buttons and the
-    language buttons 36, the menu links 35, the dates to move a booking to 24."""
+    language buttons 36, the menu links 35, the dates to move a booking to 24; the brand
+    26, "Change date", the way back and the links to the queue 19, a nearby office's name 19."""
     date = applicant_world["date"].isoformat()
 
     def heights(selector: str) -> list[float]:
@@ -248,19 +263,38 @@ def test_choices_links_and_buttons_are_big_enough_for_a_thumb(page, applicant_wo
         assert boxes, f"no {selector} on {page.url}"
         return [round(box["height"]) for box in boxes if box]
 
+    def cramped(selector: str) -> list:
+        """Links in text that are too small, or reach over another target."""
+        links = page.locator(selector).all()
+        assert links, f"no {selector} on {page.url}"
+        return [h for h in heights(selector) if h < 44] + [
+            o for link in links for o in link.evaluate(_OVERLAPPING_TARGETS)
+        ]
+
     page.goto(f"/offices/surabaya/?date={date}")
     small = {
         selector: [h for h in heights(selector) if h < 44]
         for selector in ("#day .session-list a.button", ".site-nav a", ".lang-switch .lang-button")
     }
+    small["brand"] = cramped(".site-header .brand")
+    small["back to all offices"] = cramped(".breadcrumb a")
+    small["the office's queue"] = cramped("a[href='/offices/surabaya/queue/']")
+    # The paragraph of the queue link keeps the height of one line of text.
+    assert page.locator("p:has(> a[href='/offices/surabaya/queue/'])").evaluate("p => p.offsetHeight") < 30
     page.goto(f"/offices/surabaya/book/?date={date}")
     small["form choice labels"] = [h for h in heights(".choice label") if h < 44]
+    small["back to the calendar"] = cramped(".breadcrumb a")
+    small["change date"] = cramped("dl.facts dd a[href$='#day']")
     page.goto(applicant_world["proof"] + "cancel/")
     small["cancel tick"] = [h for h in heights(".choice label") if h < 44]
     page.goto(f"/offices/surabaya/?date={applicant_world['full'].isoformat()}")
     small["next dates of a full day"] = [h for h in heights("#day .date-choices a") if h < 44]
+    small["nearby offices of a full day"] = [h for h in heights("#day .nearby a") if h < 44]
     page.goto(applicant_world["proof"] + "reschedule/")
     small["dates to move to"] = [h for h in heights(".date-choices a") if h < 44]
+    small["back to the proof"] = cramped(".breadcrumb a")
+    page.goto(applicant_world["on_the_day"])
+    small["the whole queue, from the proof"] = cramped(".queue-live a[href$='/queue/']")
 
     assert {name: found for name, found in small.items() if found} == {}
 

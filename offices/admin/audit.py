@@ -7,9 +7,9 @@ admin can see what supervisors changed across the country. Read-only.
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from offices.admin.history import change_message_text
 from offices.admin.times import office_time_field
 from offices.selectors import user_is_central_admin
 
@@ -31,8 +31,15 @@ class AuditTrailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("change"))
     def change(self, entry: LogEntry) -> str:
-        # Django's own lines come translated; ours are stored as the untranslated text.
-        return gettext(entry.get_change_message())
+        return change_message_text(entry)
+
+    def get_object(self, request, object_id, from_field=None):
+        entry = super().get_object(request, object_id, from_field)
+        if entry is not None:
+            # The entry's page is titled with str(entry), which reads the line through
+            # get_change_message: the line in the reader's language there too.
+            entry.get_change_message = lambda: change_message_text(entry)
+        return entry
 
     def has_module_permission(self, request):
         return user_is_central_admin(request.user)

@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
+from offices.admin.history import log_note
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.exceptions import CapacityBelowBooked
 from offices.models import Slot
@@ -172,9 +173,10 @@ class SlotAdmin(OfficeScopedAdmin):
         # The audit trail keeps the numbers, not only "changed capacity".
         change = getattr(form, "capacity_change", None)
         if change is None:
-            return _("Capacity not changed.")
-        return _("Capacity %(old)d → %(new)d (%(booked)d booked).") % {
-            "old": change.old,
-            "new": change.new,
-            "booked": change.slot.booked,
-        }
+            return gettext_noop("Capacity not changed.")
+        return log_note(
+            gettext_noop("Capacity %(old)d → %(new)d (%(booked)d booked)."),
+            old=change.old,
+            new=change.new,
+            booked=change.slot.booked,
+        )

@@ -8,8 +8,9 @@ from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
+from offices.admin.history import log_note
 from offices.admin.scope import OfficeScopedAdmin, report_conflicts, scope_ids
 from offices.exceptions import InvalidQuota
 from offices.models import DateOverride, Office, OfficeTimezone, SessionTemplate
@@ -242,12 +243,17 @@ class OfficeAdmin(OfficeScopedAdmin):
                 except InvalidQuota as error:
                     messages.error(request, error.detail)
                     return None
-                # The office's History and the audit trail say who set which quota.
+                # The office's History and the audit trail say who set which quota, in
+                # each reader's language.
                 self.log_change(
                     request,
                     office,
-                    _("Daily quota set: %(regular)d regular, %(express)d express, %(priority)d priority places.")
-                    % form.cleaned_data,
+                    log_note(
+                        gettext_noop(
+                            "Daily quota set: %(regular)d regular, %(express)d express, %(priority)d priority places."
+                        ),
+                        **form.cleaned_data,
+                    ),
                 )
                 report_conflicts(request, office, result.conflicts)
                 done += 1
@@ -274,7 +280,9 @@ class OfficeAdmin(OfficeScopedAdmin):
             if not self.has_change_permission(request, office):
                 continue
             office_display_token_renew(office=office)
-            self.log_change(request, office, _("New display-board link issued; the old one no longer works."))
+            self.log_change(
+                request, office, gettext_noop("New display-board link issued; the old one no longer works.")
+            )
             done += 1
         messages.success(
             request,

@@ -8,6 +8,7 @@ import time_machine
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 
+from offices.admin.history import change_message_text
 from offices.models import OfficeMembership, Slot
 from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import membership_grant, offices_release, staff_groups_sync
@@ -78,7 +79,7 @@ def test_a_capacity_change_is_recorded_with_the_numbers(client, supervisor, offi
     client.post(f"/admin/offices/slot/{slot.pk}/change/", {"capacity": "6"}, HTTP_ACCEPT_LANGUAGE="en")
 
     entry = LogEntry.objects.get(object_id=str(slot.pk))
-    assert (entry.user, entry.get_change_message()) == (supervisor, "Capacity 10 → 6 (4 booked).")
+    assert (entry.user, change_message_text(entry)) == (supervisor, "Capacity 10 → 6 (4 booked).")
 
 
 def test_central_admins_read_the_whole_trail_and_supervisors_do_not(client, supervisor, central_admin, office):
@@ -117,3 +118,62 @@ def test_the_admin_links_to_the_utilization_of_the_coming_days(client, central_a
 
     assert '<a href="/staff/utilization/">Keterisian kuota</a>' in page
     assert client.get("/staff/utilization/").status_code == 200
+
+
+def test_a_quota_set_in_indonesian_reads_in_english_to_an_english_reader(client, central_admin, office):
+    client.force_login(central_admin)
+    client.post(
+        "/admin/offices/office/",
+        {
+            "action": "set_daily_quota",
+            "_selected_action": [office.pk],
+            "apply": "1",
+            "regular": "300",
+            "express": "60",
+            "priority": "40",
+        },
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+
+    english = client.get(f"/admin/offices/office/{office.pk}/history/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    indonesian = client.get(f"/admin/offices/office/{office.pk}/history/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    trail = client.get("/admin/admin/logentry/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    line = "Daily quota set: 300 regular, 60 express, 40 priority places."
+    assert line in english and line in trail
+    assert "reguler" not in english and "reguler" not in trail
+    assert "Kuota harian ditetapkan: 300 reguler, 60 percepatan" in indonesian
+
+
+def test_a_capacity_change_made_in_english_reads_in_indonesian_to_an_indonesian_reader(
+    client, supervisor, central_admin, office
+):
+    slot = Slot.objects.get(office=office, date=MONDAY, start=dt.time(8), track="regular")
+    Slot.objects.filter(pk=slot.pk).update(booked=2)
+    client.force_login(supervisor)
+    client.post(f"/admin/offices/slot/{slot.pk}/change/", {"capacity": "3"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    history = client.get(f"/admin/offices/slot/{slot.pk}/history/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    client.force_login(central_admin)
+    trail = client.get("/admin/admin/logentry/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    entry_page = client.get(
+        f"/admin/admin/logentry/{LogEntry.objects.get().pk}/change/", HTTP_ACCEPT_LANGUAGE="id"
+    ).content.decode()
+
+    for page in (history, trail, entry_page):
+        assert "Kuota 10 → 3 (2 dipesan)." in page
+        assert "Capacity 10" not in page
+    assert "Tidak ada bidang yang berubah" not in entry_page  # Django's "No fields changed."
+
+
+def test_lines_stored_as_plain_text_still_read_in_each_language(client, central_admin, office):
+    client.force_login(central_admin)
+    client.post(
+        "/admin/offices/office/",
+        {"action": "renew_display_link", "_selected_action": [office.pk]},
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+
+    english = client.get(f"/admin/offices/office/{office.pk}/history/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "New display-board link issued; the old one no longer works." in english

@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, scope_ids
+from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter, scope_ids
 from offices.admin.times import office_time_field, zoned_datetime
 from offices.exceptions import ClosureNotAllowed
 from offices.models import Closure, Office
@@ -190,20 +190,44 @@ def closure_lift_facts(closure: Closure, *, refusal: str = "", lifted_together: 
     )
 
 
+class ClosureOfficeFilter(ScopedOfficeFilter):
+    """An office's closures: its own, and the national ones that close it too."""
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(Q(office_id=self.value()) | Q(office__isnull=True))
+
+
 @admin.register(Closure)
 class ClosureAdmin(OfficeScopedAdmin):
     form = ClosureForm
     list_display = ["date", "office_or_all", "start", "kind", "reason", "created_by", "created_at_zoned"]
-    list_filter = ["kind", ComingDaysFilter]
+    # The office filter is dropped for a supervisor of one office (OfficeScopedAdmin).
+    list_filter = ["kind", ComingDaysFilter, ClosureOfficeFilter]
     search_fields = ["reason", "office__code", "office__name"]
     date_hierarchy = "date"
-    ordering = ["-date"]
     list_select_related = ["office", "created_by"]
     actions = ["lift_selected"]
     delete_confirmation_template = "admin/offices/closure/lift_confirmation.html"
 
     # On the office's clock; a national closure's on the page's, named either way.
     created_at_zoned = office_time_field(Closure, "created_at")
+
+    def get_ordering(self, request):
+        # Upcoming closures first, the soonest at the top, then past ones, the latest
+        # first: newest-first put the next year's national holidays (synced a year
+        # ahead) above an office's closure of next week. "Today" is the page's (the
+        # office's, for a supervisor of one office).
+        today = timezone.localdate()
+        upcoming = Q(date__gte=today)
+        return [
+            Case(When(upcoming, then=Value(0)), default=Value(1), output_field=IntegerField()).asc(),
+            Case(When(upcoming, then=F("date"))).asc(),
+            F("date").desc(),
+            F("start").asc(nulls_first=True),
+            "office__name",
+        ]
 
     @admin.display(description=_("office"))
     def office_or_all(self, closure: Closure) -> str:

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 
 from applicants.models import Booking, Channel
 from applicants.services.booking import booking_create
-from offices.models import OfficeMembership
+from offices.models import Closure, OfficeMembership
 from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import membership_grant, staff_groups_sync
 from tests import factories
@@ -109,3 +109,66 @@ def test_the_date_filter_looks_ahead_from_the_offices_today(client, other_office
     assert "Nov. 22, 2026" not in listed and "Nov. 30, 2026" not in listed
     assert "Besok" in tomorrow and "24 Nov. 2026" in tomorrow.split('id="result_list"')[1]
     assert "23 Nov. 2026" not in tomorrow.split('id="result_list"')[1]
+
+
+def _closures(office, other_office) -> None:
+    national, local = Closure.Kind.NATIONAL_HOLIDAY, Closure.Kind.LOCAL
+    for where, day, kind, reason in [
+        (None, dt.date(2027, 8, 17), national, "Kemerdekaan 2027"),
+        (None, dt.date(2026, 12, 25), national, "Natal"),
+        (office, dt.date(2026, 11, 27), local, "Listrik padam"),
+        (office, dt.date(2026, 11, 10), local, "Banjir"),
+        (None, dt.date(2026, 8, 17), national, "Kemerdekaan 2026"),
+        (other_office, dt.date(2026, 11, 30), local, "Renovasi"),
+    ]:
+        Closure.objects.create(office=where, date=day, kind=kind, reason=reason)
+
+
+def _listed(page: str, reasons: list[str]) -> list[str]:
+    rows = page.split('id="result_list"')[1]
+    return sorted((reason for reason in reasons if reason in rows), key=rows.index)
+
+
+REASONS = ["Kemerdekaan 2027", "Natal", "Listrik padam", "Banjir", "Kemerdekaan 2026", "Renovasi"]
+
+
+def test_closures_list_the_upcoming_soonest_first_then_the_past(client, central_admin, office, other_office):
+    _closures(office, other_office)
+    client.force_login(central_admin)
+
+    page = client.get("/admin/offices/closure/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert _listed(page, REASONS) == [
+        "Listrik padam",
+        "Renovasi",
+        "Natal",
+        "Kemerdekaan 2027",
+        "Banjir",
+        "Kemerdekaan 2026",
+    ]
+
+
+def test_a_central_admin_narrows_the_closures_to_one_office_with_the_national_ones(
+    client, central_admin, office, other_office
+):
+    _closures(office, other_office)
+    client.force_login(central_admin)
+
+    page = client.get("/admin/offices/closure/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    narrowed = client.get(f"/admin/offices/closure/?office={office.pk}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "By office" in page
+    assert _listed(narrowed, REASONS) == ["Listrik padam", "Natal", "Kemerdekaan 2027", "Banjir", "Kemerdekaan 2026"]
+
+
+def test_a_supervisor_of_one_office_reads_its_closures_first_without_an_office_filter(
+    client, office, other_office
+):
+    _closures(office, other_office)
+    client.force_login(_supervisor(office))
+
+    page = client.get("/admin/offices/closure/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "By office" not in page
+    assert _listed(page, REASONS)[:2] == ["Listrik padam", "Natal"]
+    assert "Renovasi" not in page

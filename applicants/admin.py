@@ -10,18 +10,46 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from applicants.models import Booking, BookingStatus, BookingTransition, QueueEvent, ServiceCounter
 from applicants.services.booking import booking_cancel
+from applicants.services.tokens import VIA_STAFF
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.admin.times import office_time_field
 from queue_booking.errors import ServiceError
 
+# Who did what a transition logs, when no staff user is on it. The services log the
+# applicant's own steps (online, via the web or the API) and the workers' without an
+# actor; a staff member's step carries the staff user.
+APPLICANT_REASONS = frozenset(
+    {"booked", "session_full_waiting", "cancelled_by_applicant", "rescheduled", "token_renewed"}
+)
+SYSTEM_REASONS = frozenset(
+    {"allocated", "rolled_over", "waiting_expired", "day_end", "closure", "service_stopped", "plan_lowered"}
+)
+# Always written with the staff user who did it (nobody to name once the account is removed).
+STAFF_REASONS = frozenset(
+    {"walk_in", "cancelled_by_staff", "checked_in", "called", "missed", "missed_twice", "served", "served_on_paper"}
+)
+
+
+def transition_actor_label(transition: BookingTransition) -> str:
+    """Who made ``transition``, in words: the staff user, the applicant or the system
+    ("" when it cannot be told: a staff step whose account was since removed)."""
+    if transition.actor_id is not None:
+        user = transition.actor
+        return user.get_full_name() or user.get_username()
+    if transition.reason in SYSTEM_REASONS:
+        return pgettext("status log actor", "the system")
+    if transition.reason in APPLICANT_REASONS and (transition.detail or {}).get("via") != VIA_STAFF:
+        return pgettext("status log actor", "the applicant")
+    return ""
+
 
 class BookingTransitionInline(admin.TabularInline):
     model = BookingTransition
-    fields = ("at_zoned", "from_label", "to_label", "reason_label", "actor")
+    fields = ("at_zoned", "from_label", "to_label", "reason_label", "actor_label")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -40,6 +68,10 @@ class BookingTransitionInline(admin.TabularInline):
     @admin.display(description=_("reason"))
     def reason_label(self, obj):
         return obj.reason_label
+
+    @admin.display(description=_("done by"))
+    def actor_label(self, obj):
+        return transition_actor_label(obj) or self.get_empty_value_display()
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("booking__office", "actor")

@@ -1,11 +1,15 @@
 """The date list: capacity rows, booked / capacity per session and track."""
 
+import datetime as dt
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
+from django.utils.dates import MONTHS, MONTHS_3, MONTHS_ALT, MONTHS_AP
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -42,6 +46,45 @@ class SlotForm(forms.ModelForm):
         return capacity
 
 
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*-\s*\d{1,2}[:.]\d{2})?")
+
+
+def search_time(term: str) -> dt.time | None:
+    """A session start as typed or as listed: "08:00", "8.00" or "08:00-10:00"."""
+    match = _TIME.fullmatch(term)
+    if not match:
+        return None
+    try:
+        return dt.time(int(match[1]), int(match[2]))
+    except ValueError:
+        return None
+
+
+def search_date(term: str) -> dt.date | None:
+    """A date as typed (2026-11-30, or the language's input formats such as 30/11/2026) or
+    as the admin shows it in the active language ("30 Nov. 2026", "Nov. 30, 2026",
+    "30 Desember 2026")."""
+    for pattern in dict.fromkeys(["%Y-%m-%d", *formats.get_format("DATE_INPUT_FORMATS")]):
+        try:
+            return dt.datetime.strptime(term, pattern).date()  # noqa: DTZ007 - a calendar date, no moment
+        except ValueError:
+            continue
+    words = re.findall(r"\d+|[^\W\d_]+", term.lower())
+    months = {
+        str(name).lower().rstrip("."): number
+        for table in (MONTHS, MONTHS_3, MONTHS_AP, MONTHS_ALT)
+        for number, name in table.items()
+    }
+    named = [months.get(word) for word in words if not word.isdigit()]
+    numbers = sorted(int(word) for word in words if word.isdigit())
+    if len(named) != 1 or named[0] is None or len(numbers) != 2 or numbers[1] < 1000:
+        return None
+    try:
+        return dt.date(numbers[1], named[0], numbers[0])
+    except ValueError:
+        return None
+
+
 class AbovePlanFilter(admin.SimpleListFilter):
     """Sessions holding more bookings than their (lowered) plan gives: the ones "Move the
     bookings above the plan" is for."""
@@ -67,6 +110,8 @@ class SlotAdmin(OfficeScopedAdmin):
     list_display = ["date", "weekday", "session", "track", "booked_of_capacity", "office", "reserved", "closed"]
     list_filter = [ScopedOfficeFilter, ComingDaysFilter, AbovePlanFilter, "track", "closed"]
     list_select_related = ["office"]
+    # Also by date and session start (get_search_results): the office's name alone was no
+    # search at all for a supervisor of one office.
     search_fields = ["office__code", "office__name"]
     date_hierarchy = "date"
     ordering = ["date", "office__name", "start", "track"]
@@ -136,6 +181,35 @@ class SlotAdmin(OfficeScopedAdmin):
             % {"people": people},
         )
         return None
+
+    def get_search_results(self, request, queryset, search_term):
+        """A date, a session start, or both ("2026-11-30 08:00"); otherwise an office."""
+        term = " ".join(search_term.split())
+        day = search_date(term) if term else None
+        if day is not None:
+            return queryset.filter(date=day), False
+        start = search_time(term)
+        if start is not None:
+            return queryset.filter(start=start), False
+        head, _space, last = term.rpartition(" ")
+        day, start = (search_date(head), search_time(last)) if head else (None, None)
+        if day is not None and start is not None:
+            return queryset.filter(date=day, start=start), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        example = {
+            "iso": timezone.localdate().isoformat(),
+            "shown": formats.date_format(timezone.localdate(), "DATE_FORMAT"),
+        }
+        if self.one_office(request):
+            changelist.search_help_text = _("A date (%(iso)s or %(shown)s) or a session start (08:00).") % example
+        else:
+            changelist.search_help_text = (
+                _("A date (%(iso)s or %(shown)s), a session start (08:00), or an office's code or name.") % example
+            )
+        return changelist
 
     @admin.display(description=_("weekday"))
     def weekday(self, slot: Slot) -> str:

@@ -6,6 +6,7 @@ not narrow the bookings of 167 offices to one.
 """
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -161,9 +162,7 @@ def test_a_central_admin_narrows_the_closures_to_one_office_with_the_national_on
     assert _listed(narrowed, REASONS) == ["Listrik padam", "Natal", "Kemerdekaan 2027", "Banjir", "Kemerdekaan 2026"]
 
 
-def test_a_supervisor_of_one_office_reads_its_closures_first_without_an_office_filter(
-    client, office, other_office
-):
+def test_a_supervisor_of_one_office_reads_its_closures_first_without_an_office_filter(client, office, other_office):
     _closures(office, other_office)
     client.force_login(_supervisor(office))
 
@@ -172,3 +171,47 @@ def test_a_supervisor_of_one_office_reads_its_closures_first_without_an_office_f
     assert "By office" not in page
     assert _listed(page, REASONS)[:2] == ["Listrik padam", "Natal"]
     assert "Renovasi" not in page
+
+
+def _searched(client, term: str, language: str) -> set[tuple[str, str]]:
+    """(date, session) of each row the slot list finds for ``term``."""
+    page = client.get("/admin/offices/slot/", {"q": term}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    if 'id="result_list"' not in page:
+        return set()
+    rows = page.split('id="result_list"')[1].split("</table>")[0]
+    return set(
+        re.findall(
+            r'<th class="field-date[^"]*"><a [^>]*>([^<]+)</a></th>.*?<td class="field-session">([^<]+)</td>', rows
+        )
+    )
+
+
+def test_a_supervisor_of_one_office_searches_the_sessions_by_date_and_start(client, other_office):
+    for day in (24, 30):
+        for start, end in ((dt.time(8), dt.time(10)), (dt.time(10), dt.time(12))):
+            factories.SlotFactory(office=other_office, date=dt.date(2026, 11, day), start=start, end=end)
+    client.force_login(_supervisor(other_office))
+
+    the_30th = {("30 Nov. 2026", "08:00-10:00"), ("30 Nov. 2026", "10:00-12:00")}
+    assert _searched(client, "2026-11-30", "id") == the_30th
+    assert _searched(client, "30 Nov. 2026", "id") == the_30th
+    assert _searched(client, "30 november 2026", "id") == the_30th
+    assert _searched(client, "30/11/2026", "id") == the_30th
+    assert _searched(client, "Nov. 30, 2026", "en") == {
+        ("Nov. 30, 2026", "08:00-10:00"),
+        ("Nov. 30, 2026", "10:00-12:00"),
+    }
+    assert _searched(client, "10:00", "id") == {("24 Nov. 2026", "10:00-12:00"), ("30 Nov. 2026", "10:00-12:00")}
+    assert _searched(client, "24 Nov. 2026 08.00", "id") == {("24 Nov. 2026", "08:00-10:00")}
+    assert _searched(client, "31 Nov. 2026", "id") == set()  # no such date: nothing, not an error
+
+
+def test_the_office_search_still_works_for_a_central_admin(client, central_admin, office, other_office):
+    factories.SlotFactory(office=office, date=DAY)
+    factories.SlotFactory(office=other_office, date=DAY)
+    client.force_login(central_admin)
+
+    page = client.get("/admin/offices/slot/", {"q": other_office.code}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    rows = page.split('id="result_list"')[1].split("</table>")[0]
+    assert other_office.name in rows and office.name not in rows

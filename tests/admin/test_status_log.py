@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from applicants.models import TRANSITION_REASONS, BookingStatus
+from applicants.models import TRANSITION_REASONS, BookingStatus, BookingTransition
 from applicants.services.booking import booking_transition
 from tests import factories
 from tests.staff.conftest import at, make_booking, make_slots
@@ -37,6 +37,13 @@ def test_every_reason_the_code_writes_has_a_label():
     assert written - set(TRANSITION_REASONS) == set()
 
 
+def test_every_reason_says_who_acts_when_no_staff_user_is_on_it():
+    from applicants.admin import APPLICANT_REASONS, STAFF_REASONS, SYSTEM_REASONS
+
+    assert set(TRANSITION_REASONS) == APPLICANT_REASONS | SYSTEM_REASONS | STAFF_REASONS
+    assert not APPLICANT_REASONS & SYSTEM_REASONS
+
+
 @pytest.mark.django_db
 def test_the_booking_page_shows_the_log_in_words(client, office):
     booking = make_booking(make_slots(office)[(at(8).time(), "regular")], name="Sari")
@@ -51,3 +58,53 @@ def test_the_booking_page_shows_the_log_in_words(client, office):
     assert "Dicatat dilayani di atas kertas" in log
     assert "Tidak hadir → Selesai dilayani (Dicatat dilayani di atas kertas)" in log
     assert "served_on_paper" not in log and "no_show" not in log
+
+
+def _log(booking, reason: str, *, actor=None, detail=None) -> None:
+    BookingTransition.objects.create(
+        booking=booking,
+        from_status=BookingStatus.CONFIRMED,
+        to_status=BookingStatus.CONFIRMED,
+        at=at(9),
+        actor=actor,
+        reason=reason,
+        detail=detail or {},
+    )
+
+
+def _actors(page: str) -> list[str]:
+    log = page[page.index('id="transitions-group"') :]
+    return [cell.strip() for cell in re.findall(r'<td class="field-actor_label">\s*<p>(.*?)</p>', log, re.S)]
+
+
+@pytest.mark.django_db
+def test_the_status_log_says_who_acted_in_words(client, office):
+    booking = make_booking(make_slots(office)[(at(8).time(), "regular")], name="Sari")
+    officer = factories.UserFactory(username="petugas.sby", first_name="Budi", last_name="Santoso")
+    _log(booking, "rescheduled")  # the applicant, on the web
+    _log(booking, "token_renewed", detail={"via": "api"})  # the applicant, through the app
+    _log(booking, "token_renewed", actor=officer, detail={"via": "staff"})  # at the desk
+    _log(booking, "allocated")  # the allocation worker
+    _log(booking, "closure")  # a national holiday synced by the worker
+    booking_transition(booking=booking, to_status=BookingStatus.NO_SHOW, reason="day_end", now=at(17))
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    indonesian = _actors(client.get(f"/admin/applicants/booking/{booking.pk}/change/").content.decode())
+    english = _actors(
+        client.get(f"/admin/applicants/booking/{booking.pk}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+
+    assert indonesian == ["Pemohon", "Pemohon", "Budi Santoso", "Sistem", "Sistem", "Sistem"]
+    assert english == ["the applicant", "the applicant", "Budi Santoso", "the system", "the system", "the system"]
+
+
+@pytest.mark.django_db
+def test_a_staff_step_names_the_staff_user_even_for_an_applicants_kind_of_step(client, office):
+    booking = make_booking(make_slots(office)[(at(8).time(), "regular")])
+    _log(booking, "rescheduled", actor=factories.UserFactory(username="supervisor.sby"))
+    _log(booking, "cancelled_by_staff")  # its account since removed: nobody to name
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    actors = _actors(client.get(f"/admin/applicants/booking/{booking.pk}/change/").content.decode())
+
+    assert actors == ["supervisor.sby", "-"]

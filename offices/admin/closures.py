@@ -207,6 +207,9 @@ class ClosureAdmin(OfficeScopedAdmin):
     list_filter = ["kind", ComingDaysFilter, ClosureOfficeFilter]
     search_fields = ["reason", "office__code", "office__name"]
     date_hierarchy = "date"
+    # The list's order is get_ordering's; this only keeps the date header from claiming
+    # a plain date order (Django marks the column of the default ordering as sorted).
+    ordering = ["-pk"]
     list_select_related = ["office", "created_by"]
     actions = ["lift_selected"]
     delete_confirmation_template = "admin/offices/closure/lift_confirmation.html"
@@ -220,12 +223,13 @@ class ClosureAdmin(OfficeScopedAdmin):
         # ahead) above an office's closure of next week. "Today" is the page's (the
         # office's, for a supervisor of one office).
         today = timezone.localdate()
-        upcoming = Q(date__gte=today)
+        upcoming, past = Q(date__gte=today), Q(date__lt=today)
+        # Expressions only, so no column header claims the list is sorted by it.
         return [
             Case(When(upcoming, then=Value(0)), default=Value(1), output_field=IntegerField()).asc(),
             Case(When(upcoming, then=F("date"))).asc(),
-            F("date").desc(),
-            F("start").asc(nulls_first=True),
+            Case(When(past, then=F("date"))).desc(),
+            Case(When(start__isnull=False, then=F("start"))).asc(nulls_first=True),
             "office__name",
         ]
 

@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from applicants.models import Channel
+from applicants.models import Booking, Channel
 from applicants.services.booking import booking_create
+from offices.models import Closure, Office
 from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import staff_groups_sync
 from tests import factories
@@ -56,3 +57,43 @@ def test_a_central_admin_sees_the_column_a_list_is_read_for(central_admin_contex
     assert box["x"] >= visible["x"]
     assert box["x"] + box["width"] <= visible["x"] + visible["width"] + 1
     assert page.locator("#nav-sidebar").count() == 0
+
+
+def test_a_central_admin_reads_the_coming_closures_first_and_can_narrow_them_to_an_office(
+    central_admin_context, page, screenshot
+):
+    office = factories.OfficeFactory(code="batam", name="Kantor Imigrasi Kelas I Khusus TPI Batam")
+    today = timezone.localdate()
+    jakarta = Office.objects.get(code="jakarta-selatan")
+    for where, days, kind, reason in [
+        (jakarta, 3, Closure.Kind.LOCAL, "Renovasi"),
+        (None, 300, Closure.Kind.NATIONAL_HOLIDAY, "Hari Kemerdekaan"),
+        (office, 5, Closure.Kind.LOCAL, "Perbaikan listrik"),
+        (office, -10, Closure.Kind.LOCAL, "Banjir"),
+        (None, 20, Closure.Kind.COLLECTIVE_LEAVE, "Cuti bersama"),
+    ]:
+        Closure.objects.create(office=where, date=today + dt.timedelta(days=days), kind=kind, reason=reason)
+
+    page.goto("/admin/offices/closure/")
+    screenshot("closures")
+
+    reasons = page.locator("#result_list td.field-reason").all_inner_texts()
+    assert reasons == ["Renovasi", "Perbaikan listrik", "Cuti bersama", "Hari Kemerdekaan", "Banjir"]
+    page.locator("#changelist-filter").get_by_role("link", name=office.name).click()
+    assert page.locator("#result_list td.field-reason").all_inner_texts() == [
+        "Perbaikan listrik",
+        "Cuti bersama",
+        "Hari Kemerdekaan",
+        "Banjir",
+    ]
+
+
+def test_the_status_log_says_the_applicant_booked(central_admin_context, page, screenshot):
+    booking = Booking.objects.get()
+
+    page.goto(f"/admin/applicants/booking/{booking.pk}/change/")
+    log = page.locator("#transitions-group")
+    log.scroll_into_view_if_needed()
+    screenshot("status-log")
+
+    assert log.locator("td.field-actor_label").all_inner_texts() == ["Pemohon"]

@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 
+from offices.selectors import CENTRAL_ADMIN_GROUP
+from offices.services import staff_groups_sync
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -197,3 +200,13 @@ def redis_out(settings, private_redis, monkeypatch):
     settings.CACHES = redis_cache_settings(private_redis.url)
     private_redis.stop()
     return private_redis
+
+
+@pytest.fixture
+def central_admin(client, db):
+    """A central admin ("pusat"), signed in on ``client``: sees and manages every office."""
+    staff_groups_sync()
+    user = factories.UserFactory(username="pusat", is_staff=True)
+    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    client.force_login(user)
+    return user

@@ -10,14 +10,11 @@ import re
 import pytest
 import time_machine
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.contrib.auth.models import Group
 
 from applicants.admin import BookingAdmin
 from applicants.models import Booking, Channel, QueueEvent
 from applicants.services.booking import booking_create
 from offices.models import Closure, Office
-from offices.selectors import CENTRAL_ADMIN_GROUP
-from offices.services import staff_groups_sync
 from tests import factories
 
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)  # 16.00 WIB, 17.00 WITA
@@ -28,15 +25,6 @@ DAY = dt.date(2026, 11, 26)
 def _pinned_clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def central_admin(client, db):
-    staff_groups_sync()
-    user = factories.UserFactory(username="pusat", is_staff=True)
-    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
-    client.force_login(user)
-    return user
 
 
 def _book(office: Office, serial: int) -> Booking:

@@ -10,10 +10,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import Group
 
 from offices.models import OfficeMembership
-from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import membership_grant, staff_groups_sync
 from tests import factories
 
@@ -24,15 +22,6 @@ NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)  # 16.00 WIB, 17.00 WITA
 def _pinned_clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def central_admin(client, db):
-    staff_groups_sync()
-    user = factories.UserFactory(username="pusat", is_staff=True)
-    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
-    client.force_login(user)
-    return user
 
 
 def _logged(user, obj) -> None:

@@ -4,10 +4,8 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 
 from offices.models import Closure, Office, OfficeMembership, SessionTemplate, Slot
-from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import closure_create, membership_grant, staff_groups_sync
 from tests import factories
 from tests.offices.admin_forms import office_form
@@ -28,15 +26,6 @@ def supervisor_a(office_a, client):
     staff_groups_sync()
     user = factories.UserFactory(username="supervisor.surabaya")
     membership_grant(user=user, office=office_a, role=OfficeMembership.Role.SUPERVISOR)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def central_admin(client, db):
-    staff_groups_sync()
-    user = factories.UserFactory(username="pusat", is_staff=True)
-    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
     client.force_login(user)
     return user
 

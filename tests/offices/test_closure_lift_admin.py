@@ -7,11 +7,9 @@ import re
 import pytest
 import time_machine
 from django.contrib.admin.models import DELETION, LogEntry
-from django.contrib.auth.models import Group
 
 from applicants import dispatch
 from offices.models import Closure, LiftedDayOff, OfficeMembership, Slot
-from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import closure_create, membership_grant, staff_groups_sync
 from tests import factories
 from tests.rollover.helpers import make_waiting
@@ -38,15 +36,6 @@ def _supervisor(username: str, office):
 @pytest.fixture
 def supervisor_a(office_a, client):
     user = _supervisor("supervisor.surabaya", office_a)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def central_admin(client, db):
-    staff_groups_sync()
-    user = factories.UserFactory(username="pusat", is_staff=True)
-    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
     client.force_login(user)
     return user
 

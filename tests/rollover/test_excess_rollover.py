@@ -142,3 +142,56 @@ def test_another_offices_supervisor_cannot_move_its_bookings(client, now, over_p
 
     assert published == []
     assert Booking.objects.filter(status=BookingStatus.ROLLED_OVER).count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_moves_and_a_cancellation_at_once_leave_the_session_at_its_plan_with_counts_that_agree(office):
+    """Two workers asked at once (a redelivered task, a double click) and the person who
+    booked first cancelling meanwhile: each decides under the session's row lock, so
+    nobody is moved twice, the session ends within its plan, and its count of places
+    taken is the number of bookings holding them."""
+    import threading
+
+    from django.db import connection
+
+    from applicants.services.booking import booking_cancel
+
+    make_slots(office, [DAY], capacity=5)
+    morning = Slot.objects.get(office=office, date=DAY, start=SESSIONS[0][0])
+    bookings = make_confirmed(morning, 5, at=NOW)
+    Slot.objects.filter(id=morning.id).update(capacity=5, planned_capacity=3)
+    start = threading.Barrier(3)
+    errors = []
+
+    def run(work) -> None:
+        start.wait()
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def move() -> None:
+        excess_rollover(office_id=office.id, slot_ids=[morning.id], now=NOW)
+
+    def cancel() -> None:
+        booking_cancel(booking=Booking.objects.get(id=bookings[0].id), now=NOW)
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in (move, move, cancel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    morning.refresh_from_db()
+    holding = Booking.objects.filter(slot=morning, status__in=[BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN])
+    assert morning.booked == holding.count() <= 3
+    assert morning.booked <= morning.capacity
+    moved = Booking.objects.filter(status=BookingStatus.ROLLED_OVER)
+    # Each moved booking has exactly one successor, and only the last made were moved.
+    assert Booking.objects.filter(rolled_from__in=moved).count() == moved.count()
+    assert set(moved.values_list("id", flat=True)) <= {b.id for b in bookings[2:]}
+    assert Booking.objects.get(id=bookings[0].id).status == BookingStatus.CANCELLED

@@ -1,6 +1,8 @@
 """Staff renew a person's secret link at the desk: the applicant's own renewal, done by an
 officer of the booking's office after checking the KTP, with the link never on screen."""
 
+import logging
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -242,6 +244,17 @@ def test_the_printed_proof_holds_the_booking_and_no_secret(desk, office, booked)
     assert response.content.startswith(b"%PDF")
     for secret in (new, booked["token"], NIK):
         assert secret.encode() not in response.content
+
+
+def test_each_printed_proof_leaves_a_log_line_naming_who_and_which_booking(desk, office, booked, caplog):
+    caplog.set_level(logging.INFO, logger="applicants.views.staff_links")
+
+    desk.get(f"/staff/{office.code}/booking/{booked['code']}/proof.pdf")
+
+    [line] = [r for r in caplog.records if getattr(r, "event", "") == "staff_proof_printed"]
+    assert (line.office, line.booking) == (office.code, booked["code"])
+    assert line.username and line.user_id
+    assert NIK not in line.getMessage() and NIK not in str(line.__dict__)
 
 
 def test_contacts_are_masked():

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from applicants import dispatch
 from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import staff_groups_sync
 from tests import factories
@@ -203,10 +204,24 @@ def redis_out(settings, private_redis, monkeypatch):
 
 
 @pytest.fixture
-def central_admin(client, db):
-    """A central admin ("pusat"), signed in on ``client``: sees and manages every office."""
+def central_admin_user(db):
+    """A central admin ("pusat"), not signed in: sees and manages every office."""
     staff_groups_sync()
     user = factories.UserFactory(username="pusat", is_staff=True)
     user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
-    client.force_login(user)
     return user
+
+
+@pytest.fixture
+def central_admin(client, central_admin_user):
+    """The central admin, signed in on ``client``."""
+    client.force_login(central_admin_user)
+    return central_admin_user
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Every task the code would send after commit, instead of sending it: (name, kwargs)."""
+    sent: list[tuple[str, dict]] = []
+    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **_options: sent.append((name, kwargs)) or True)
+    return sent

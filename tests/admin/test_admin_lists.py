@@ -10,12 +10,10 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 
 from applicants.models import Booking, Channel
 from applicants.services.booking import booking_create
 from offices.models import Closure, OfficeMembership
-from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import membership_grant, staff_groups_sync
 from tests import factories
 
@@ -42,14 +40,6 @@ def _supervisor(*offices):
     user = factories.UserFactory(username=f"supervisor.{len(offices)}")
     for office in offices:
         membership_grant(user=user, office=office, role=OfficeMembership.Role.SUPERVISOR)
-    return user
-
-
-@pytest.fixture
-def central_admin(db):
-    staff_groups_sync()
-    user = factories.UserFactory(username="pusat", is_staff=True)
-    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
     return user
 
 
@@ -83,9 +73,9 @@ def test_a_supervisor_of_two_offices_still_reads_and_filters_by_office(client, o
     assert "column-office" in page and "By office" in page
 
 
-def test_a_central_admin_narrows_the_bookings_to_one_office(client, central_admin, office, other_office):
+def test_a_central_admin_narrows_the_bookings_to_one_office(client, central_admin_user, office, other_office):
     here, there = _book(office, 3), _book(other_office, 4)
-    client.force_login(central_admin)
+    client.force_login(central_admin_user)
 
     page = client.get("/admin/applicants/booking/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     narrowed = client.get(f"/admin/applicants/booking/?office={other_office.pk}").content.decode()
@@ -133,9 +123,9 @@ def _listed(page: str, reasons: list[str]) -> list[str]:
 REASONS = ["Kemerdekaan 2027", "Natal", "Listrik padam", "Banjir", "Kemerdekaan 2026", "Renovasi"]
 
 
-def test_closures_list_the_upcoming_soonest_first_then_the_past(client, central_admin, office, other_office):
+def test_closures_list_the_upcoming_soonest_first_then_the_past(client, central_admin_user, office, other_office):
     _closures(office, other_office)
-    client.force_login(central_admin)
+    client.force_login(central_admin_user)
 
     page = client.get("/admin/offices/closure/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
@@ -150,10 +140,10 @@ def test_closures_list_the_upcoming_soonest_first_then_the_past(client, central_
 
 
 def test_a_central_admin_narrows_the_closures_to_one_office_with_the_national_ones(
-    client, central_admin, office, other_office
+    client, central_admin_user, office, other_office
 ):
     _closures(office, other_office)
-    client.force_login(central_admin)
+    client.force_login(central_admin_user)
 
     page = client.get("/admin/offices/closure/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     narrowed = client.get(f"/admin/offices/closure/?office={office.pk}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -206,10 +196,10 @@ def test_a_supervisor_of_one_office_searches_the_sessions_by_date_and_start(clie
     assert _searched(client, "31 Nov. 2026", "id") == set()  # no such date: nothing, not an error
 
 
-def test_the_office_search_still_works_for_a_central_admin(client, central_admin, office, other_office):
+def test_the_office_search_still_works_for_a_central_admin(client, central_admin_user, office, other_office):
     factories.SlotFactory(office=office, date=DAY)
     factories.SlotFactory(office=other_office, date=DAY)
-    client.force_login(central_admin)
+    client.force_login(central_admin_user)
 
     page = client.get("/admin/offices/slot/", {"q": other_office.code}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 

@@ -6,11 +6,9 @@ import datetime as dt
 import pytest
 import time_machine
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group
 
 from offices.admin.history import change_message_text
 from offices.models import OfficeMembership, Slot
-from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import membership_grant, offices_release, staff_groups_sync
 from tests import factories
 from tests.offices.conftest import weekly_office
@@ -41,33 +39,30 @@ def supervisor(office):
     return user
 
 
-@pytest.fixture
-def central_admin(db):
-    staff_groups_sync()
-    user = factories.UserFactory(username="pusat", is_staff=True)
-    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
-    return user
-
-
-def test_the_bulk_daily_quota_is_recorded_in_each_offices_history(client, central_admin, office):
-    client.force_login(central_admin)
-
+def _set_daily_quota(client, office, *, regular: int, express: int, priority: int, language: str) -> None:
+    """The admin's "Set a daily quota" action on ``office``, in ``language``."""
     client.post(
         "/admin/offices/office/",
         {
             "action": "set_daily_quota",
             "_selected_action": [office.pk],
             "apply": "1",
-            "regular": "45",
-            "express": "6",
-            "priority": "0",
+            "regular": str(regular),
+            "express": str(express),
+            "priority": str(priority),
         },
-        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_ACCEPT_LANGUAGE=language,
     )
+
+
+def test_the_bulk_daily_quota_is_recorded_in_each_offices_history(client, central_admin_user, office):
+    client.force_login(central_admin_user)
+
+    _set_daily_quota(client, office, regular=45, express=6, priority=0, language="en")
     history = client.get(f"/admin/offices/office/{office.pk}/history/", HTTP_ACCEPT_LANGUAGE="en")
 
     entry = LogEntry.objects.get(object_id=str(office.pk))
-    assert entry.user == central_admin
+    assert entry.user == central_admin_user
     assert "Daily quota set: 45 regular, 6 express, 0 priority places." in history.content.decode()
 
 
@@ -82,13 +77,13 @@ def test_a_capacity_change_is_recorded_with_the_numbers(client, supervisor, offi
     assert (entry.user, change_message_text(entry)) == (supervisor, "Capacity 10 → 6 (4 booked).")
 
 
-def test_central_admins_read_the_whole_trail_and_supervisors_do_not(client, supervisor, central_admin, office):
+def test_central_admins_read_the_whole_trail_and_supervisors_do_not(client, supervisor, central_admin_user, office):
     slot = Slot.objects.get(office=office, date=MONDAY, start=dt.time(8), track="regular")
     client.force_login(supervisor)
     client.post(f"/admin/offices/slot/{slot.pk}/change/", {"capacity": "12"}, HTTP_ACCEPT_LANGUAGE="en")
     refused = client.get("/admin/admin/logentry/")
 
-    client.force_login(central_admin)
+    client.force_login(central_admin_user)
     trail = client.get("/admin/admin/logentry/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert refused.status_code == 403
@@ -111,8 +106,8 @@ def test_the_history_names_the_changed_fields_in_the_readers_language(client, su
     assert "Opening time" not in history and "Start" not in history
 
 
-def test_the_admin_links_to_the_utilization_of_the_coming_days(client, central_admin):
-    client.force_login(central_admin)
+def test_the_admin_links_to_the_utilization_of_the_coming_days(client, central_admin_user):
+    client.force_login(central_admin_user)
 
     page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
 
@@ -120,20 +115,9 @@ def test_the_admin_links_to_the_utilization_of_the_coming_days(client, central_a
     assert client.get("/staff/utilization/").status_code == 200
 
 
-def test_a_quota_set_in_indonesian_reads_in_english_to_an_english_reader(client, central_admin, office):
-    client.force_login(central_admin)
-    client.post(
-        "/admin/offices/office/",
-        {
-            "action": "set_daily_quota",
-            "_selected_action": [office.pk],
-            "apply": "1",
-            "regular": "300",
-            "express": "60",
-            "priority": "40",
-        },
-        HTTP_ACCEPT_LANGUAGE="id",
-    )
+def test_a_quota_set_in_indonesian_reads_in_english_to_an_english_reader(client, central_admin_user, office):
+    client.force_login(central_admin_user)
+    _set_daily_quota(client, office, regular=300, express=60, priority=40, language="id")
 
     english = client.get(f"/admin/offices/office/{office.pk}/history/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     indonesian = client.get(f"/admin/offices/office/{office.pk}/history/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
@@ -146,7 +130,7 @@ def test_a_quota_set_in_indonesian_reads_in_english_to_an_english_reader(client,
 
 
 def test_a_capacity_change_made_in_english_reads_in_indonesian_to_an_indonesian_reader(
-    client, supervisor, central_admin, office
+    client, supervisor, central_admin_user, office
 ):
     slot = Slot.objects.get(office=office, date=MONDAY, start=dt.time(8), track="regular")
     Slot.objects.filter(pk=slot.pk).update(booked=2)
@@ -154,7 +138,7 @@ def test_a_capacity_change_made_in_english_reads_in_indonesian_to_an_indonesian_
     client.post(f"/admin/offices/slot/{slot.pk}/change/", {"capacity": "3"}, HTTP_ACCEPT_LANGUAGE="en")
 
     history = client.get(f"/admin/offices/slot/{slot.pk}/history/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
-    client.force_login(central_admin)
+    client.force_login(central_admin_user)
     trail = client.get("/admin/admin/logentry/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
     entry_page = client.get(
         f"/admin/admin/logentry/{LogEntry.objects.get().pk}/change/", HTTP_ACCEPT_LANGUAGE="id"
@@ -166,8 +150,8 @@ def test_a_capacity_change_made_in_english_reads_in_indonesian_to_an_indonesian_
     assert "Tidak ada bidang yang berubah" not in entry_page  # Django's "No fields changed."
 
 
-def test_lines_stored_as_plain_text_still_read_in_each_language(client, central_admin, office):
-    client.force_login(central_admin)
+def test_lines_stored_as_plain_text_still_read_in_each_language(client, central_admin_user, office):
+    client.force_login(central_admin_user)
     client.post(
         "/admin/offices/office/",
         {"action": "renew_display_link", "_selected_action": [office.pk]},

@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from applicants import dispatch
 from applicants.notifications import LocmemSmsBackend
 from tests.factories import SlotFactory, make_nik
 
@@ -34,11 +33,8 @@ def time_machine_at(_frozen_clock):
 
 
 @pytest.fixture(autouse=True)
-def published(monkeypatch):
-    """Every task the code would send after commit: (name, kwargs)."""
-    sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **_options: sent.append((name, kwargs)) or True)
-    return sent
+def _tasks_recorded(published):
+    """No test here sends a task: each is recorded in ``published`` (tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)

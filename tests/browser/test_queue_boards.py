@@ -20,10 +20,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TV = {"width": 1280, "height": 720}
 
 
-@pytest.fixture
-def long_morning(transactional_db, time_machine):
-    """08:30: 22 people checked in, two called in the last half hour at two counters, so
-    the twenty still waiting have about five hours to go."""
+def _morning(time_machine, *, booked: int, checked_in: int):
+    """Jakarta Timur at 08:00 today, its clock pinned: one session from 08:00 to 12:00 with
+    ``booked`` people, the first ``checked_in`` of them checked in one second apart.
+    Returns the office, ``at(hour, minute, second)`` on its clock, and the bookings."""
     office = factories.OfficeFactory(code="jakarta-timur", name="Kantor Imigrasi Kelas I Non TPI Jakarta Timur")
     today = timezone.now().astimezone(office.tz).date()
 
@@ -34,9 +34,17 @@ def long_morning(transactional_db, time_machine):
     slot = Slot.objects.create(
         office=office, date=today, start=dt.time(8), end=dt.time(12), track=Track.REGULAR, capacity=60
     )
-    people = [make_booking(slot) for _ in range(26)]
-    for n, booking in enumerate(people[:22]):
+    people = [make_booking(slot) for _ in range(booked)]
+    for n, booking in enumerate(people[:checked_in]):
         checkin_confirm(office=office, booking=booking, now=at(8, 0, n))
+    return office, at, people
+
+
+@pytest.fixture
+def long_morning(transactional_db, time_machine):
+    """08:30: 22 people checked in, two called in the last half hour at two counters, so
+    the twenty still waiting have about five hours to go."""
+    office, at, people = _morning(time_machine, booked=26, checked_in=22)
     officer = factories.StaffFactory(membership__office=office)
     desks = [ServiceCounter.objects.create(office=office, name=name) for name in ("Loket 1", "Loket 2")]
     queue_call_next(office=office, counter=desks[0], now=at(8, 10), actor=officer)
@@ -130,19 +138,7 @@ def test_the_board_turns_to_stopped_without_a_reload(browser, live_server, long_
 @pytest.fixture
 def before_the_first_call(transactional_db, time_machine):
     """08:30: three people checked in at 08:00, no counter has called anyone yet."""
-    office = factories.OfficeFactory(code="jakarta-timur", name="Kantor Imigrasi Kelas I Non TPI Jakarta Timur")
-    today = timezone.now().astimezone(office.tz).date()
-
-    def at(hour, minute=0, second=0):
-        return dt.datetime.combine(today, dt.time(hour, minute, second), tzinfo=office.tz)
-
-    time_machine.move_to(at(8), tick=False)
-    slot = Slot.objects.create(
-        office=office, date=today, start=dt.time(8), end=dt.time(12), track=Track.REGULAR, capacity=60
-    )
-    people = [make_booking(slot) for _ in range(3)]
-    for n, booking in enumerate(people):
-        checkin_confirm(office=office, booking=booking, now=at(8, 0, n))
+    office, at, people = _morning(time_machine, booked=3, checked_in=3)
     time_machine.move_to(at(8, 30), tick=True)
     desk = ServiceCounter.objects.create(office=office, name="Loket 1")
     return {"office": office, "people": people, "desk": desk}

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.contrib.admin.models import DELETION, LogEntry
 
-from applicants import dispatch
 from offices.models import Closure, LiftedDayOff, OfficeMembership, Slot
 from offices.services import closure_create, membership_grant, staff_groups_sync
 from tests import factories
@@ -38,14 +37,6 @@ def supervisor_a(office_a, client):
     user = _supervisor("supervisor.surabaya", office_a)
     client.force_login(user)
     return user
-
-
-@pytest.fixture
-def published(monkeypatch):
-    """Tasks the lift would send once committed: (name, kwargs)."""
-    sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **_options: sent.append((name, kwargs)) or True)
-    return sent
 
 
 @pytest.fixture

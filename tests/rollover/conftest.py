@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 import time_machine
 
-from applicants import dispatch
 from applicants.models import Notification
 from applicants.notifications import SEND_EVENT_TASK, SEND_TASK, notification_send, pending_notification_ids
 
@@ -26,14 +25,6 @@ def days(start: dt.date, count: int) -> list[dt.date]:
 def now():
     with time_machine.travel(NOW, tick=False):
         yield NOW
-
-
-@pytest.fixture
-def published(monkeypatch):
-    """Every task the code would send after commit: (name, kwargs)."""
-    sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **_options: sent.append((name, kwargs)) or True)
-    return sent
 
 
 @pytest.fixture

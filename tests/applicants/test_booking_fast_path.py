@@ -171,6 +171,40 @@ def test_a_new_connection_prepares_the_statement_again(api, slot):
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_new_worker_prepares_every_form_of_the_statement_and_writes_nothing(api, slot, django_assert_num_queries):
+    from django.db import connection
+
+    from applicants.services.one_statement import statements_prepare
+
+    booked = slot.booked
+    connection.close()
+    connection.ensure_connection()  # a new worker's connection (queue_booking.warmup)
+
+    assert statements_prepare() == 3  # no channel, one, or both
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'antrean_%%'")
+        assert cursor.fetchone()[0] == 3
+    slot.refresh_from_db()
+    assert (slot.booked, Booking.objects.count(), Applicant.objects.count(), Notification.objects.count()) == (
+        booked,
+        0,
+        0,
+        0,
+    )
+
+    slot_for_booking(slot_id=slot.id)
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post(URL, payload(slot), format="json")
+    assert response.status_code == 201
+    sent = [query["sql"].split(" ", 1)[0] for query in queries.captured_queries]
+    assert "EXECUTE" in sent
+    assert "PREPARE" not in sent  # its first booking only runs the statement
+
+
+@pytest.mark.postgres
 def test_only_the_last_place_marks_the_session_full_and_refreshes_availability(
     api, office, django_capture_on_commit_callbacks
 ):

@@ -62,3 +62,30 @@ def test_task_arguments_are_ids_lists_of_ids_and_flags_only(db):
         dispatch.enqueue_on_commit("applicants.tasks.rollover_excess", office_id=1, slot_ids=[object()])
     with pytest.raises(TypeError, match="not dict"):
         dispatch.enqueue_on_commit("applicants.tasks.rollover_excess", office_id=1, slot_ids={"a": 1})
+
+
+def test_a_new_worker_connects_to_the_broker_before_its_first_task(monkeypatch):
+    monkeypatch.setattr(dispatch, "_down_until", 0.0)
+    assert dispatch.broker_connect() is True
+    assert dispatch.broker_available()
+
+
+def test_a_broker_that_is_down_at_start_is_left_alone_for_a_while(monkeypatch, caplog):
+    class Refusing:
+        @property
+        def channel(self):
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    class Acquire:
+        def __enter__(self):
+            return Refusing()
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(dispatch.current_app, "producer_or_acquire", lambda: Acquire())
+    monkeypatch.setattr(dispatch, "_down_until", 0.0)
+    with caplog.at_level(logging.WARNING, logger="applicants.dispatch"):
+        assert dispatch.broker_connect() is False
+    assert "broker unreachable at start" in caplog.text
+    assert not dispatch.broker_available()

@@ -130,11 +130,33 @@ def test_a_worker_starts_without_the_database_when_it_is_down(monkeypatch, caplo
     assert "without a database connection" in caplog.text
 
 
+def test_a_new_worker_prepares_the_booking_statement_and_connects_to_the_broker(monkeypatch):
+    calls = []
+    monkeypatch.setattr(connections["default"], "ensure_connection", lambda: None)
+    monkeypatch.setattr("applicants.services.one_statement.statements_prepare", lambda: calls.append("statement"))
+    monkeypatch.setattr("applicants.dispatch.broker_connect", lambda: calls.append("broker"))
+    warmup.connect_before_serving()
+    assert calls == ["statement", "broker"]
+
+
+def test_a_worker_starts_even_when_the_statement_cannot_be_prepared(monkeypatch, caplog):
+    def refuse():
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(connections["default"], "ensure_connection", lambda: None)
+    monkeypatch.setattr("applicants.services.one_statement.statements_prepare", refuse)
+    monkeypatch.setattr("applicants.dispatch.broker_connect", lambda: True)
+    with caplog.at_level(logging.WARNING, logger="queue_booking.warmup"):
+        warmup.connect_before_serving()
+    assert "without the booking statement prepared" in caplog.text
+
+
 def test_a_worker_starts_without_the_cache_when_it_is_down(monkeypatch, caplog):
     def refuse(*args, **kwargs):
         raise ConnectionError("redis is down")
 
     monkeypatch.setattr(connections["default"], "ensure_connection", lambda: None)
+    monkeypatch.setattr("applicants.services.one_statement.statements_prepare", lambda: 0)
     monkeypatch.setattr(cache, "get", refuse)
     with caplog.at_level(logging.WARNING, logger="queue_booking.warmup"):
         warmup.connect_before_serving()

@@ -224,10 +224,10 @@ def offices_remember(offices: Iterable) -> None:
 WARM_ALL_SECONDS = 60
 
 
-def warm_all_claim(what: str) -> bool:
+def warm_all_claim(what: str, *, seconds: int = WARM_ALL_SECONDS) -> bool:
     """True for the one process that should read ``what`` for every office now; false
-    for every other caller until ``WARM_ALL_SECONDS`` have passed."""
-    return cache.add(f"warmall:{what}", 1, WARM_ALL_SECONDS)
+    for every other caller until ``seconds`` (default ``WARM_ALL_SECONDS``) have passed."""
+    return cache.add(f"warmall:{what}", 1, seconds)
 
 
 def office_forget(code: str, office_id: int | None = None) -> None:

@@ -60,7 +60,7 @@ def test_without_the_micro_cache_every_answer_comes_from_the_shared_cache(settin
 
 def test_the_session_a_booking_asks_for_is_read_once_per_process(db, django_assert_num_queries):
     slot = SlotFactory()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # its office's day, and every office's that date
         first = slot_for_booking(slot_id=slot.id)
     cache.clear()
 
@@ -106,7 +106,7 @@ def test_the_first_read_of_a_session_caches_every_session_of_its_office_and_day(
         SlotFactory(office=first.office, date=first.date, start=dt.time(10 + n), end=dt.time(11 + n)) for n in range(2)
     ]
     next_day = SlotFactory(office=first.office, date=first.date + dt.timedelta(days=1))
-    elsewhere = SlotFactory(date=first.date)
+    cache.add(f"warmall:slots:{first.date.isoformat()}", 1)  # the date's first read was made elsewhere
     with django_assert_num_queries(1):
         slot_for_booking(slot_id=first.id)
     office_cache.local_clear()  # another process: the shared cache has them
@@ -114,10 +114,52 @@ def test_the_first_read_of_a_session_caches_every_session_of_its_office_and_day(
     with django_assert_num_queries(0):
         copies = [slot_for_booking(slot_id=slot.id) for slot in same_day]
     assert [(c.id, c.start, c.office.code) for c in copies] == [(s.id, s.start, s.office.code) for s in same_day]
-    for other in (next_day, elsewhere):
-        assert _cached_copy(other.id) is None
+    assert _cached_copy(next_day.id) is None
     with django_assert_num_queries(1), pytest.raises(SessionNotFound):
         slot_for_booking(slot_id=10**9)
+
+
+def test_the_first_read_of_a_date_caches_every_offices_sessions_that_day(db, django_assert_num_queries):
+    """At a launch the first bookings of a hundred offices' days each read their own day,
+    in every worker at once; the first one now reads them all, once per copy life."""
+    first = SlotFactory()
+    elsewhere = [SlotFactory(date=first.date) for _ in range(3)]
+    closed_office = SlotFactory(date=first.date, office__online_booking=False)
+    next_day = SlotFactory(office=elsewhere[0].office, date=first.date + dt.timedelta(days=1))
+
+    with django_assert_num_queries(2):
+        slot_for_booking(slot_id=first.id)
+    office_cache.local_clear()  # another process: the shared cache has them
+
+    with django_assert_num_queries(0):
+        copies = [slot_for_booking(slot_id=slot.id) for slot in elsewhere]
+    assert [(c.id, c.office.code) for c in copies] == [(s.id, s.office.code) for s in elsewhere]
+    assert _cached_copy(closed_office.id) is None
+    assert _cached_copy(next_day.id) is None
+
+    # Within the copy life a date is read for every office once: a forgotten copy (a
+    # session changed, a place given back) reads its own day again.
+    cache.delete(office_cache.slot_copy_key(elsewhere[1].id))
+    office_cache.local_clear()
+    with django_assert_num_queries(1):
+        slot_for_booking(slot_id=elsewhere[1].id)
+    # Another date is read for every office on its own first miss.
+    with django_assert_num_queries(2):
+        slot_for_booking(slot_id=next_day.id)
+
+
+def test_the_date_is_read_for_every_office_again_when_the_copies_have_expired(db, settings, monkeypatch):
+    settings.SLOT_COPY_SECONDS = 300
+    first = SlotFactory()
+    claims = []
+    real_add = cache.add
+    monkeypatch.setattr(
+        cache, "add", lambda key, value, timeout: claims.append((key, timeout)) or real_add(key, value, timeout)
+    )
+
+    slot_for_booking(slot_id=first.id)
+
+    assert claims == [(f"warmall:slots:{first.date.isoformat()}", 300)]
 
 
 def test_a_request_asks_the_shared_cache_once_when_it_has_no_copy(db, django_assert_num_queries, monkeypatch):
@@ -128,7 +170,7 @@ def test_a_request_asks_the_shared_cache_once_when_it_has_no_copy(db, django_ass
 
     # The booking path asks "full?" first, then for the session itself.
     assert not slot_is_marked_full(slot.id)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # its office's day, and every office's that date
         slot_for_booking(slot_id=slot.id)
 
     assert len(calls) == 1
@@ -222,5 +264,5 @@ def test_a_session_copy_is_kept_in_the_process_for_slot_local_seconds(db, monoto
     with django_assert_num_queries(0):
         slot_for_booking(slot_id=slot.id)
     monotonic.now += 2
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the emptied cache lost the date's claim too
         slot_for_booking(slot_id=slot.id)

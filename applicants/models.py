@@ -15,6 +15,10 @@ class Applicant(models.Model):
     The NIK is never stored in clear: ``nik_hash`` is a keyed HMAC (blind index) for
     look-ups and uniqueness, ``nik_encrypted`` a Fernet token for the rare case staff
     must read it, and ``nik_masked`` what every screen shows.
+
+    Once the person's bookings are over and the retention has passed
+    (``PERSONAL_DATA_RETENTION_DAYS``), ``applicant_erase_expired`` empties every
+    personal field and sets ``erased_at``: see docs/privacy.md.
     """
 
     class Sex(models.TextChoices):
@@ -27,13 +31,17 @@ class Applicant(models.Model):
     nik_encrypted = models.TextField(_("NIK (encrypted)"))
     nik_masked = models.CharField(_("NIK"), max_length=16)
     full_name = models.CharField(_("full name"), max_length=150)
-    birth_date = models.DateField(_("date of birth"))
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    # Empty (null) only once the personal data is erased.
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     language = models.CharField(_("language"), max_length=5, default="id")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+    # The retention that applied when it was erased (the setting may change later).
+    erased_after_days = models.PositiveIntegerField(_("retention applied (days)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("applicant")
@@ -41,7 +49,13 @@ class Applicant(models.Model):
         constraints = [models.UniqueConstraint(fields=["nik_hash"], name="applicant_nik_hash_unique")]
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return f"#{self.pk} (erased)"
         return f"{self.full_name} ({self.nik_masked})"
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class BookingStatus(models.TextChoices):

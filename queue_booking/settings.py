@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -298,6 +299,12 @@ AVAILABILITY_LOCAL_CACHE_SECONDS = env.float("AVAILABILITY_LOCAL_CACHE_SECONDS",
 if not 0 <= AVAILABILITY_LOCAL_CACHE_SECONDS <= AVAILABILITY_CACHE_SECONDS:
     raise ImproperlyConfigured("AVAILABILITY_LOCAL_CACHE_SECONDS must be between 0 and AVAILABILITY_CACHE_SECONDS.")
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+# UU PDP (No. 27/2022): personal data is kept no longer than its purpose needs. An
+# applicant's is erased this many days after their last booking ended
+# (applicants/services/retention.py, docs/privacy.md).
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=90)
+if PERSONAL_DATA_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("PERSONAL_DATA_RETENTION_DAYS must be at least 1.")
 # Notifications after a commit (applicants/notifications.py): with a value above 0, one
 # "send what is pending" task serves every commit until a worker starts it, instead of
 # one task per event. The flag that says "asked" lives in the shared cache (so only with
@@ -321,6 +328,12 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "applicants.tasks.resend_pending_notifications",
             "schedule": 600.0,
             "options": {"expires": 590},
+        },
+        # Daily, at night in Indonesia (19:30 UTC is 02:30 WIB, 04:30 WIT).
+        "erase-expired-personal-data": {
+            "task": "applicants.tasks.erase_expired_personal_data",
+            "schedule": crontab(hour=19, minute=30),
+            "options": {"expires": 6 * 3600},
         },
     }
 )

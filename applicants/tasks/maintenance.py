@@ -1,4 +1,4 @@
-"""Housekeeping: expired idempotency keys, notifications whose task was lost."""
+"""Housekeeping: expired idempotency keys, notifications whose task was lost, personal data past its retention."""
 
 import datetime as dt
 
@@ -9,6 +9,7 @@ from applicants import dispatch
 from applicants.models import Notification
 from applicants.notifications import SEND_TASK
 from applicants.services.idempotency import idempotency_purge
+from applicants.services.retention import applicant_erase_expired
 
 # A pending notification older than this lost its task (broker down at commit time,
 # or the message expired); the sweep sends it again. The claim in
@@ -35,3 +36,18 @@ def resend_pending_notifications() -> int:
     for notification_id in ids:
         dispatch.publish(SEND_TASK, {"notification_id": notification_id})
     return len(ids)
+
+
+@shared_task(name="applicants.tasks.erase_expired_personal_data")
+def erase_expired_personal_data() -> dict:
+    """Beat, daily: erase the personal data of applicants past ``PERSONAL_DATA_RETENTION_DAYS``.
+
+    Idempotent; a run cut short (a worker killed) is finished by the next. The service
+    logs the counts; the result holds counts only, never a name or a NIK."""
+    report = applicant_erase_expired(now=timezone.now())
+    return {
+        "applicants": report.applicants,
+        "bookings": report.bookings,
+        "notifications": report.notifications,
+        "answers": report.answers,
+    }

@@ -9,12 +9,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from applicants.models import Booking, BookingStatus, BookingTransition, QueueEvent, ServiceCounter
 from applicants.services.booking import booking_cancel
 from applicants.services.tokens import VIA_STAFF
+from applicants.templatetags.privacy_ui import erased_note_text, erased_on
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.admin.times import office_time_field
 from queue_booking.errors import ServiceError
@@ -161,6 +163,13 @@ class BookingAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("NIK"))
     def nik_masked(self, obj: Booking) -> str:
+        if obj.applicant.is_erased:
+            # Short in the list; the whole note (and the retention) on hover and on the page.
+            return format_html(
+                '<span title="{}">{}</span>',
+                erased_note_text(obj.applicant),
+                _("erased %(date)s") % {"date": erased_on(obj.applicant)},
+            )
         return obj.applicant.nik_masked
 
     @admin.display(description=_("language"))
@@ -170,7 +179,7 @@ class BookingAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("applicant"))
     def applicant_name(self, obj: Booking) -> str:
-        return obj.applicant.full_name
+        return erased_note_text(obj.applicant) or obj.applicant.full_name
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip().upper())

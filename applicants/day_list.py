@@ -14,6 +14,7 @@ from io import StringIO
 from django.utils.translation import gettext as _
 
 from applicants.models import Booking, BookingStatus
+from applicants.templatetags.privacy_ui import erased_note_text
 from offices.models import Office, Track
 
 # Bookings with a place on the day: the ones to expect, and what became of them.
@@ -73,6 +74,8 @@ def day_list(*, office: Office, date: dt.date) -> DayList:
             "slot__end",
             "applicant__full_name",
             "applicant__nik_masked",
+            "applicant__erased_at",
+            "applicant__erased_after_days",
         )
     )
     sessions: dict[tuple[dt.time, dt.time], DayListSession] = {}
@@ -100,7 +103,7 @@ def day_list_csv(listing: DayList) -> str:
                 [
                     label,
                     booking.code,
-                    _spreadsheet_safe(booking.applicant.full_name),
+                    erased_note_text(booking.applicant) or _spreadsheet_safe(booking.applicant.full_name),
                     booking.applicant.nik_masked,
                     booking.get_track_display(),
                     booking.get_service_display(),

@@ -30,6 +30,7 @@ from icalendar import Alarm, Calendar, Event
 
 from applicants.exceptions import ProofInvalid
 from applicants.models import Booking, Service
+from applicants.templatetags.privacy_ui import erased_note_text
 from offices.templatetags.public_ui import clock
 from offices.timeutils import office_datetime
 
@@ -300,10 +301,13 @@ def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
         pdf.ln(2)
         width = pdf.w - pdf.l_margin - pdf.r_margin
         line(_("Service: %(service)s") % {"service": booking.get_service_display()})
-        line(
-            _("Applicant: %(name)s, NIK %(nik)s")
-            % {"name": booking.applicant.full_name, "nik": booking.applicant.nik_masked}
-        )
+        if booking.applicant.is_erased:
+            line(erased_note_text(booking.applicant))
+        else:
+            line(
+                _("Applicant: %(name)s, NIK %(nik)s")
+                % {"name": booking.applicant.full_name, "nik": booking.applicant.nik_masked}
+            )
         pdf.ln(3)
         if booking.is_active:
             line(_("What to bring"), 12, "B")

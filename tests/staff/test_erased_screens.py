@@ -87,9 +87,10 @@ def test_the_proof_link_of_an_erased_booking_says_so_kindly(client, erased):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "the personal data you gave for it was erased on 26 November 2026, 1 day after it ended" in html
+    assert "kept for 1 day after it ends" in html and "yours was erased on 26 November 2026" in html
     assert NOTE_EN in html
     assert "find it again under" not in html  # "find my booking" needs the NIK, which is gone
+    assert "Keep and manage your booking" not in html
 
 
 def test_the_admin_booking_list_and_page_show_the_note(client, office, erased):

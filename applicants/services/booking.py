@@ -383,6 +383,13 @@ def booking_request(
         )
         if result is not None:
             return result
+        if if_full != "next_available":
+            # No room (or closed since the copy was made): the general path would write
+            # the person and the booking only to roll both back, three round trips more
+            # for each of the requests already past the "full" mark when a session sells
+            # out. Its answer is the same: the session marked full, and refused.
+            slot_mark_full(slot.id)
+            raise SessionFull()
     with transaction.atomic():
         applicant = _applicant_for_online_booking(applicant)
         return booking_create(

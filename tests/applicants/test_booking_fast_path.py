@@ -172,7 +172,7 @@ def test_a_new_connection_prepares_the_statement_again(api, slot):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_new_worker_prepares_every_form_of_the_statement_and_writes_nothing(api, slot, django_assert_num_queries):
+def test_a_new_worker_prepares_every_form_of_the_statement_and_writes_nothing(api, slot):
     from django.db import connection
 
     from applicants.services.one_statement import statements_prepare
@@ -225,6 +225,27 @@ def test_only_the_last_place_marks_the_session_full_and_refreshes_availability(
     assert slot_is_marked_full(slot.id)
     refused = api.post(URL, payload(slot, nik=nik_number(3)), format="json")
     assert refused.json()["code"] == "session_full"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("change", [{"booked": 50}, {"closed": True}])
+def test_a_session_that_filled_after_its_mark_was_read_is_refused_in_one_statement(
+    api, slot, change, django_assert_num_queries
+):
+    """The requests already past the "full" mark when a session sells out (or closes)
+    find no room in the statement: refused at once, without writing the person and the
+    booking only to roll them back, and the session is marked full for the next ones."""
+    slot_for_booking(slot_id=slot.id)  # the copy says: open, with room
+    type(slot).objects.filter(id=slot.id).update(**change)  # another worker took the last place
+
+    # The savepoint pair around the statement (each test runs in a transaction) and the statement.
+    with django_assert_num_queries(3) as queries:
+        refused = api.post(URL, payload(slot), format="json")
+
+    assert (refused.status_code, refused.json()["code"]) == (409, "session_full")
+    assert queries.captured_queries[1]["sql"].startswith("EXECUTE antrean_")
+    assert Booking.objects.count() == Applicant.objects.count() == 0
+    assert slot_is_marked_full(slot.id)
 
 
 @pytest.mark.postgres

@@ -127,9 +127,9 @@ def personal_data_access_purge(*, now: dt.datetime, batch_size: int = PURGE_BATC
     deleted = 0
     while True:
         ids = list(
-            PersonalDataAccess.objects.filter(at__lt=cutoff).order_by("at", "id").values_list("id", flat=True)[
-                :batch_size
-            ]
+            PersonalDataAccess.objects.filter(at__lt=cutoff)
+            .order_by("at", "id")
+            .values_list("id", flat=True)[:batch_size]
         )
         if not ids:
             return deleted

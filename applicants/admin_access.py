@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from applicants.access_models import PersonalDataAccess
+from applicants.models import Booking
 from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter
 from offices.admin.times import office_time_field
 
@@ -47,8 +48,6 @@ class BookingAccessFilter(admin.SimpleListFilter):
         value = self.value()
         if not value or not value.isdigit():
             return []
-        from applicants.models import Booking
-
         code = Booking.objects.filter(id=value).values_list("code", flat=True).first()
         return [(value, code or value)]
 
@@ -68,7 +67,8 @@ def booking_access_url(booking_id: int) -> str:
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(OfficeScopedAdmin):
-    list_display = ("at_zoned", "office", "who", "action", "channel", "booking_code", "applicant_ref", "shown")
+    # Who, what and whose first: a phone shows the first columns and scrolls to the rest.
+    list_display = ("at_zoned", "who", "action", "booking_code", "office", "applicant_ref", "shown", "channel")
     list_filter = ("action", "channel", ("at", admin.DateFieldListFilter), StaffUserFilter, ScopedOfficeFilter)
     list_select_related = ("office", "booking")
     date_hierarchy = "at"
@@ -79,6 +79,16 @@ class PersonalDataAccessAdmin(OfficeScopedAdmin):
     ordering = ("-at", "-id")
 
     at_zoned = office_time_field(PersonalDataAccess, "at")
+
+    def changelist_view(self, request, extra_context=None):
+        # Django's "Select personal data access to view" says nothing to a reader.
+        title = _("Who saw whose personal data")
+        booking_id = request.GET.get(BookingAccessFilter.parameter_name, "")
+        if booking_id.isdigit():
+            code = Booking.objects.filter(id=booking_id).values_list("code", flat=True).first()
+            if code:
+                title = _("Who accessed booking %(code)s") % {"code": code}
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), BookingAccessFilter]

@@ -90,10 +90,11 @@ def test_who_accessed_a_booking_lists_that_bookings_rows_only(client, supervisor
     _read(office, supervisor_a, booking=other)
     client.force_login(supervisor_a)
 
-    page = client.get(LIST, {"booking": booking.pk})
+    page = client.get(LIST, {"booking": booking.pk}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert page.status_code == 200
     assert booking.code in page.text and other.code not in page.text
+    assert f"<h1>Who accessed booking {booking.code}</h1>" in page.text
 
 
 def test_the_admin_list_of_bookings_records_one_row_per_office_with_how_many_it_showed(

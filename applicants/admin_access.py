@@ -12,6 +12,7 @@ reading the record of who saw a person's data must not show that data again.
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -39,23 +40,31 @@ class StaffUserFilter(admin.SimpleListFilter):
 
 class BookingAccessFilter(admin.SimpleListFilter):
     """Rows about one booking: what its page's "Who accessed this booking" opens. Shown
-    only while chosen (it has one choice, that booking)."""
+    only while chosen (it has one choice, that booking). A look-up by NIK that found
+    several of the person's bookings names the person only: it is counted here too."""
 
     title = _("booking")
     parameter_name = "booking"
 
-    def lookups(self, request, model_admin):
+    def _booking(self):
         value = self.value()
         if not value or not value.isdigit():
-            return []
-        code = Booking.objects.filter(id=value).values_list("code", flat=True).first()
-        return [(value, code or value)]
+            return None
+        return Booking.objects.filter(id=value).values("id", "code", "applicant_id").first()
+
+    def lookups(self, request, model_admin):
+        booking = self._booking()
+        return [(str(booking["id"]), booking["code"])] if booking else []
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
+        if not self.value():
             return queryset
-        return queryset.filter(booking_id=value) if value.isdigit() else queryset.none()
+        booking = self._booking()
+        if booking is None:
+            return queryset.none()
+        return queryset.filter(
+            Q(booking_id=booking["id"]) | Q(booking__isnull=True, applicant_id=booking["applicant_id"])
+        )
 
 
 def booking_access_url(booking_id: int) -> str:

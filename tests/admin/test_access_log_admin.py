@@ -97,6 +97,25 @@ def test_who_accessed_a_booking_lists_that_bookings_rows_only(client, supervisor
     assert f"<h1>Who accessed booking {booking.code}</h1>" in page.text
 
 
+def test_who_accessed_a_booking_includes_a_look_up_by_nik_that_found_the_person(client, supervisor_a, office):
+    booking, stranger = _book(office, 1), _book(office, 2)
+    for applicant in (booking.applicant, stranger.applicant):
+        personal_data_access_record(
+            actor=supervisor_a,
+            office=office,
+            action=Action.NIK_LOOKUP,
+            channel=PersonalDataAccess.Channel.DESK,
+            now=NOW,
+            applicant=applicant,
+        )
+    client.force_login(supervisor_a)
+
+    page = client.get(LIST, {"booking": booking.pk})
+
+    assert page.text.count(f"#{booking.applicant_id}<") == 1
+    assert f"#{stranger.applicant_id}<" not in page.text
+
+
 def test_the_admin_list_of_bookings_records_one_row_per_office_with_how_many_it_showed(
     client, central_admin, office, other_office
 ):

@@ -2,7 +2,8 @@
 
 Bookings are read-only here: every change of status or place goes through the
 services (capacity, status log, notifications), so the admin offers actions that
-call them instead of editable fields.
+call them instead of editable fields. Opening a booking's page, or a list of bookings
+(masked NIKs), is recorded as a staff read of personal data (``applicants.admin_access``).
 """
 
 from django.conf import settings
@@ -13,7 +14,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext, pgettext
 
+from applicants.admin_access import booking_access_url
 from applicants.models import Booking, BookingStatus, BookingTransition, QueueEvent, ServiceCounter
+from applicants.services.access_log import (
+    Action,
+    Channel,
+    personal_data_access_count_by_office,
+    personal_data_access_record,
+    personal_data_access_record_list,
+)
 from applicants.services.booking import booking_cancel
 from applicants.services.tokens import VIA_STAFF
 from applicants.templatetags.privacy_ui import erased_note_text, erased_on
@@ -183,6 +192,36 @@ class BookingAdmin(OfficeScopedAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip().upper())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Inside the change view's transaction: the page names the person.
+        if obj is not None:
+            personal_data_access_record(
+                actor=request.user,
+                office=obj.office,
+                action=Action.ADMIN_BOOKING,
+                channel=Channel.ADMIN,
+                now=timezone.now(),
+                booking=obj,
+            )
+            if request.user.has_perm("applicants.view_personaldataaccess"):
+                context["access_log_url"] = booking_access_url(obj.id)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", None) and response.context_data.get("cl")
+        if changelist is not None and response.status_code == 200:
+            # One row per office whose people the page showed (their masked NIKs), so
+            # each office's supervisor sees who read their people's data.
+            personal_data_access_record_list(
+                actor=request.user,
+                action=Action.ADMIN_BOOKING_LIST,
+                channel=Channel.ADMIN,
+                now=timezone.now(),
+                counts=personal_data_access_count_by_office(changelist.result_list),
+            )
+        return response
 
     def has_add_permission(self, request):
         return False

@@ -425,3 +425,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id} {self.kind} by {self.channel} ({self.state})"
+
+
+# Staff reads of personal data: in a module of its own (see there).
+from applicants.access_models import PersonalDataAccess  # noqa: E402, F401

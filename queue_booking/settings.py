@@ -335,8 +335,18 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(hour=19, minute=30),
             "options": {"expires": 6 * 3600},
         },
+        "purge-personal-data-access": {
+            "task": "applicants.tasks.purge_personal_data_access",
+            "schedule": 86400.0,
+            "options": {"expires": 86000},
+        },
     }
 )
+# How long the record of staff reads of personal data (who saw whose data, UU PDP) is
+# kept, in days; older rows are deleted by the daily purge above.
+STAFF_ACCESS_LOG_RETENTION_DAYS = env.int("STAFF_ACCESS_LOG_RETENTION_DAYS", default=365)
+if STAFF_ACCESS_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("STAFF_ACCESS_LOG_RETENTION_DAYS must be 1 or more.")
 
 # Reminders go out the day before the appointment, from this hour on the office's clock.
 REMINDER_LOCAL_HOUR = env.int("REMINDER_LOCAL_HOUR", default=8)

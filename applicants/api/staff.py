@@ -2,7 +2,8 @@
 
 Session authentication with CSRF (the staff pages' own login). Every staff endpoint
 is limited to the offices the user belongs to: another office's answer is 403
-``not_office_staff``, the same rule as the pages (``applicants.staff_access``).
+``not_office_staff``, the same rule as the pages (``applicants.staff_access``). An
+answer that names a person records that staff read (``applicants.services.access_log``).
 """
 
 from django.utils import timezone
@@ -20,6 +21,7 @@ from applicants.exceptions_staff import BookingNotFoundForStaff, NotOfficeStaff,
 from applicants.models import Booking, PriorityGroup, Service
 from applicants.proof import normalize_code, token_matches
 from applicants.queue_selectors import WaitUnknown, queue_position, queue_public_cached
+from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.checkin import checkin_confirm, checkin_find, checkin_preview
 from applicants.services.queue import (
     counter_get,
@@ -126,6 +128,12 @@ def _checkin_data(booking: Booking, *, created: bool, flags: list[str], problems
     return data
 
 
+def _record(request, office: Office, booking: Booking, action: str, now) -> None:
+    personal_data_access_record(
+        actor=request.user, office=office, action=action, channel=Channel.API, now=now, booking=booking
+    )
+
+
 def _request_office(request, code: str | None) -> Office:
     if code:
         return office_get(code=code)
@@ -176,12 +184,14 @@ class CheckinView(APIView):
         now = timezone.now()
         if data["dry_run"]:
             assessment = checkin_preview(office=office, booking=booking, now=now)
+            _record(request, office, booking, Action.CHECKIN_VIEW, now)
             return Response(_checkin_data(booking, created=False, flags=assessment.flags, problems=assessment.problems))
         if data["allow_late"] and request.staff_role != OfficeMembership.Role.SUPERVISOR:
             raise SupervisorOnly()
         result = checkin_confirm(
             office=office, booking=booking, now=now, actor=request.user, allow_late=data["allow_late"]
         )
+        _record(request, office, result.booking, Action.CHECKIN, now)
         return Response(
             _checkin_data(result.booking, created=result.created, flags=result.flags),
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
@@ -257,7 +267,10 @@ class CallNextView(OfficeStaffView):
         body.is_valid(raise_exception=True)
         office = self.get_office()
         counter = counter_get(office=office, counter_id=body.validated_data["counter"])
-        booking = queue_call_next(office=office, counter=counter, now=timezone.now(), actor=request.user)
+        now = timezone.now()
+        booking = queue_call_next(office=office, counter=counter, now=now, actor=request.user)
+        if booking is not None:
+            _record(request, office, booking, Action.COUNTER, now)
         return Response(
             {
                 "counter": CounterSerializer(counter).data,
@@ -288,8 +301,10 @@ class BookingActionView(APIView):
 
     def post(self, request, code):
         action = self.actions[self.action_name]
-        booking = action(booking=self.get_booking(), now=timezone.now(), actor=request.user)
+        now = timezone.now()
+        booking = action(booking=self.get_booking(), now=now, actor=request.user)
         booking = Booking.objects.select_related("office", "slot", "applicant", "counter").get(id=booking.id)
+        _record(request, booking.office, booking, Action.COUNTER, now)
         return Response(StaffBookingSerializer(booking).data)
 
 
@@ -380,6 +395,7 @@ class WalkinView(OfficeStaffView):
         slot = None
         if data.get("session"):
             slot = Slot.objects.filter(office=office, id=data["session"]).first()
+        now = timezone.now()
         result = walkin_register(
             office=office,
             nik=data["nik"],
@@ -391,10 +407,11 @@ class WalkinView(OfficeStaffView):
             track=data["track"],
             service=data["service"],
             slot=slot,
-            now=timezone.now(),
+            now=now,
             actor=request.user,
             language=getattr(request, "LANGUAGE_CODE", "id"),
         )
+        _record(request, office, result.booking, Action.WALK_IN, now)
         return Response(_checkin_data(result.booking, created=True, flags=result.flags), status=status.HTTP_201_CREATED)
 
 

@@ -1,4 +1,5 @@
-"""Housekeeping: expired idempotency keys, notifications whose task was lost, personal data past its retention."""
+"""Housekeeping: expired idempotency keys, notifications whose task was lost, personal data
+past its retention, old records of staff reads of personal data."""
 
 import datetime as dt
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from applicants import dispatch
 from applicants.models import Notification
 from applicants.notifications import SEND_TASK
+from applicants.services.access_log import personal_data_access_purge
 from applicants.services.idempotency import idempotency_purge
 from applicants.services.retention import applicant_erase_expired
 
@@ -51,3 +53,9 @@ def erase_expired_personal_data() -> dict:
         "notifications": report.notifications,
         "answers": report.answers,
     }
+
+
+@shared_task(name="applicants.tasks.purge_personal_data_access")
+def purge_personal_data_access() -> int:
+    """Beat, daily: delete records of staff reads older than ``STAFF_ACCESS_LOG_RETENTION_DAYS``."""
+    return personal_data_access_purge(now=timezone.now())

@@ -3,7 +3,8 @@ public queue page. Server-rendered, working without JavaScript; scripts only add
 camera scanner and live updates.
 
 Each office page is limited to the offices the user belongs to (403 otherwise), the
-same rule as the API (``applicants.staff_access``).
+same rule as the API (``applicants.staff_access``). A page that shows a person's name
+records that staff read (``applicants.services.access_log``).
 """
 
 import datetime as dt
@@ -37,6 +38,7 @@ from applicants.forms_staff import (
 )
 from applicants.models import Booking, QueueEvent, ServiceCounter
 from applicants.queue_selectors import day_summary, display_state, queue_public_cached
+from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.checkin import (
     ALREADY_CHECKED_IN,
     LATE_ALLOWED,
@@ -75,6 +77,9 @@ from offices.timeutils import office_now, office_today
 from queue_booking.errors import ServiceError
 
 SESSION_COUNTER_KEY = "staff_counter"
+# The booking whose person a counter screen last showed to this user: the screen reads
+# itself again every few seconds, and one record per person shown is what matters.
+SESSION_COUNTER_SHOWN_KEY = "staff_counter_shown"
 
 # What the check-in page says about notes that do not block a check-in.
 NOTE_LABELS = {
@@ -198,10 +203,27 @@ def checkin(request, office):
                 result = checkin_confirm(
                     office=office, booking=booking, now=now, actor=request.user, allow_late=allow_late
                 )
+                personal_data_access_record(
+                    actor=request.user,
+                    office=office,
+                    action=Action.CHECKIN,
+                    channel=Channel.DESK,
+                    now=now,
+                    booking=result.booking,
+                )
                 context.update({"result": result, "booking": result.booking, "form": CheckinLookupForm()})
             elif lookup_form.is_valid():
                 booking = checkin_find(code=lookup_form.cleaned_data["code"])
                 assessment = checkin_preview(office=office, booking=booking, now=now)
+                # Only a booking of this office is shown (``checkin_preview`` refuses others).
+                personal_data_access_record(
+                    actor=request.user,
+                    office=office,
+                    action=Action.CHECKIN_VIEW,
+                    channel=Channel.DESK,
+                    now=now,
+                    booking=booking,
+                )
                 late_only = bool(assessment.problems) and all(p.code == "too_late" for p in assessment.problems)
                 context.update(
                     {
@@ -271,6 +293,14 @@ def walkin(request, office):
                     for error in errors:
                         form.add_error(name, error)
         else:
+            personal_data_access_record(
+                actor=request.user,
+                office=office,
+                action=Action.WALK_IN,
+                channel=Channel.DESK,
+                now=now,
+                booking=result.booking,
+            )
             # The sessions again: the one just used has a place fewer, or none left.
             fresh = WalkinForm(sessions=walkin_day_sessions(office=office, now=now))
             context.update(
@@ -342,10 +372,17 @@ def counter(request, office, counter_id):
 
     context = _base_context(request, office, "counter")
     waiting = queue_waiting(office=office, date=today)
+    current = counter_current(counter=desk, date=today)
+    if current is not None and request.session.get(SESSION_COUNTER_SHOWN_KEY) != current.id:
+        record = personal_data_access_record(
+            actor=request.user, office=office, action=Action.COUNTER, channel=Channel.DESK, now=now, booking=current
+        )
+        if record is not None:
+            request.session[SESSION_COUNTER_SHOWN_KEY] = current.id
     context.update(
         {
             "counter": desk,
-            "current": counter_current(counter=desk, date=today),
+            "current": current,
             "waiting_count": waiting.count(),
             "next_up": list(waiting.values_list("queue_number", flat=True)[:5]),
             "events": QueueEvent.objects.filter(counter=desk, date=today)
@@ -400,6 +437,7 @@ def day_list_page(request, office):
     date = form.cleaned_data["date"] if form.is_valid() else today
     listing = day_list(office=office, date=date)
     if request.GET.get("format") == "csv" and form.is_valid():
+        _day_list_record(request, office, listing=listing, now=now, action=Action.DAY_LIST_CSV)
         response = HttpResponse(day_list_csv(listing), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{office.code}-{date.isoformat()}.csv"'
         return response
@@ -408,7 +446,23 @@ def day_list_page(request, office):
     )
 
 
+def _day_list_record(request, office, *, listing, now, action) -> None:
+    """One row for the list: the date and how many people it names (none: no row)."""
+    shown = listing.count
+    if shown:
+        personal_data_access_record(
+            actor=request.user,
+            office=office,
+            action=action,
+            channel=Channel.DESK,
+            now=now,
+            date=listing.date,
+            count=shown,
+        )
+
+
 def _day_list_render(request, office, *, form, listing, now, paper_form=None, status=200):
+    _day_list_record(request, office, listing=listing, now=now, action=Action.DAY_LIST)
     context = _base_context(request, office, "day_list")
     first, last = paper_dates(office=office, now=now)
     can_record = context["is_supervisor"] and first <= listing.date <= last

@@ -33,6 +33,7 @@ from applicants.forms_staff import LinkRenewForm
 from applicants.models import Applicant, Booking, Notification
 from applicants.notifications import notification_channels
 from applicants.proof import normalize_code, proof_pdf
+from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.tokens import VIA_STAFF, booking_token_renew, booking_token_renew_check
 from applicants.views.staff import _base_context, office_staff_view
 from queue_booking.errors import ServiceError
@@ -99,8 +100,18 @@ def renew_link(request, office, code: str):
         return render(request, "staff/renew_link.html", context, status=exc.status)
     context.update({"booking": booking, "contacts": contacts_masked(booking.applicant)})
     if request.method == "GET" and _just_renewed(request):
+        # The page after a renewal: the renewal's own request recorded this read.
         context["renewed"] = True
         return render(request, "staff/renew_link.html", context)
+    # The page names the person and where their messages go (masked).
+    personal_data_access_record(
+        actor=request.user,
+        office=office,
+        action=Action.LINK_RENEWAL,
+        channel=Channel.DESK,
+        now=timezone.now(),
+        booking=booking,
+    )
     form = LinkRenewForm(request.POST if request.method == "POST" else None)
     context["form"] = form
     try:
@@ -135,6 +146,14 @@ def booking_proof_pdf(request, office, code: str):
         raise Http404 from None
     # Who printed whose proof: it carries the person's name and masked NIK. The code
     # reveals nothing personal; the NIK is never logged.
+    personal_data_access_record(
+        actor=request.user,
+        office=office,
+        action=Action.PROOF_PRINT,
+        channel=Channel.DESK,
+        now=timezone.now(),
+        booking=booking,
+    )
     logger.info(
         "staff %s printed the proof of %s at %s",
         request.user.get_username(),

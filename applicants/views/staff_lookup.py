@@ -10,19 +10,20 @@ matched through its keyed hash and neither stored nor logged; the page never wri
 back, not even into the field after a typing error. Each look-up is limited per staff
 user (``RATELIMIT_STAFF_NIK_LOOKUP``) and leaves a structured log line naming who looked,
 at which office, and what was found (booking codes, which reveal nothing personal).
-There is no audit table for staff reads: the admin's audit trail (``LogEntry``) records
-changes made in the admin, and the status log records changes of a booking; a look-up
-is neither.
+Each look-up is also recorded as a staff read of personal data (``PersonalDataAccess``:
+who, at which office, whose bookings, how many; never the NIK typed), found or not.
 """
 
 import logging
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from applicants.api.guards import limit_by_user
 from applicants.forms_staff import CheckinLookupForm, NikLookupForm
+from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.tokens import RENEWABLE_STATUSES
 from applicants.staff_selectors import staff_bookings_for_nik
 from applicants.views.staff import _base_context, office_staff_view
@@ -78,6 +79,18 @@ def checkin_by_nik(request, office):
             "office": office.code,
             "found": [booking.code for booking in bookings],
         },
+    )
+    # One row for the look-up: the person found (all their bookings here are one
+    # person's), or nobody; the NIK itself is not kept.
+    personal_data_access_record(
+        actor=request.user,
+        office=office,
+        action=Action.NIK_LOOKUP,
+        channel=Channel.DESK,
+        now=timezone.now(),
+        applicant=bookings[0].applicant if bookings else None,
+        booking=bookings[0] if len(bookings) == 1 else None,
+        count=1 if bookings else 0,
     )
     context.update(
         {

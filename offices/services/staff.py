@@ -29,6 +29,8 @@ BOOKING_PERMISSIONS = {
     "bookingtransition": ("view",),
     "servicecounter": ("view", "add", "change"),
     "queueevent": ("view",),
+    # Who saw whose personal data (read-only; a supervisor sees their offices' rows).
+    "personaldataaccess": ("view",),
 }
 
 

@@ -1,4 +1,5 @@
-"""The home page's list of every office by province: each link a thumb's target."""
+"""The home page: the search card, and the list of every office by province with each link a
+thumb's target."""
 
 import pytest
 from playwright.sync_api import expect
@@ -60,5 +61,25 @@ def test_on_a_desktop_the_links_stay_as_wide_as_their_names(browser, live_server
         list_width = page.locator("details.province-group[open] .compact-list").first.bounding_box()["width"]
         widths = [box["width"] for box in _boxes(page) if box["height"]]
         assert widths and max(widths) < list_width / 2
+    finally:
+        context.close()
+
+
+def test_on_a_desktop_offices_near_me_stands_apart_from_the_search_row(browser, live_server, screenshot):
+    offices_with_sessions()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url, locale="id-ID")
+    try:
+        page = context.new_page()
+        page.goto("/")
+        near_me = page.locator("[data-near-me] button")
+        expect(near_me).to_be_visible()
+        search = page.locator("form[role=search] button[type=submit]").bounding_box()
+        near = near_me.bounding_box()
+        card = page.locator("form[role=search]").bounding_box()
+        screenshot("search-desktop", target=page)
+
+        assert near["y"] >= search["y"] + search["height"] + 8
+        # The card ends with its padding under the button, not an empty status line.
+        assert card["y"] + card["height"] - (near["y"] + near["height"]) <= 20
     finally:
         context.close()

@@ -5,12 +5,11 @@ name with ``form_add_service_error``, so a person sees every error beside its fi
 translated, whatever layer found it.
 """
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from applicants.birth_date import BirthDateField, MemorableDateWidget
 from applicants.exceptions import BookingError
 from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
 from applicants.models import Service
@@ -38,6 +37,8 @@ class AccessibleFormMixin:
                 continue
             bound = self[name]
             widget = self.fields[name].widget
+            if isinstance(widget, forms.MultiWidget):
+                continue  # its fieldset points at the error (templates/applicants/_field.html)
             described = [f"{bound.auto_id}_error"]
             if self.fields[name].help_text:
                 described.append(f"{bound.auto_id}_helptext")
@@ -50,8 +51,11 @@ class AccessibleFormMixin:
             if name in self.fields:
                 field = self[name]
                 anchor = field.auto_id
-                if isinstance(self.fields[name].widget, forms.RadioSelect):
+                widget = self.fields[name].widget
+                if isinstance(widget, forms.RadioSelect):
                     anchor = f"{field.auto_id}_0"
+                elif isinstance(widget, MemorableDateWidget):
+                    anchor = f"{field.auto_id}_{widget.first_invalid_part}"
                 items.extend((anchor, f"{field.label}: {message}") for message in errors)
         return items
 
@@ -98,15 +102,7 @@ class ApplicantFieldsMixin(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Enter your NIK: the 16 digits on your e-KTP or family card (KK).")},
     )
-    birth_date = forms.DateField(
-        label=_("Date of birth"),
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
-        error_messages={
-            "required": _("Enter your date of birth."),
-            "invalid": _("Enter the date of birth as day, month and year."),
-        },
-    )
+    birth_date = BirthDateField(label=_("Date of birth"))
     phone = forms.CharField(
         label=_("Mobile phone number"),
         help_text=_("For SMS or WhatsApp messages about your booking."),
@@ -127,12 +123,6 @@ class ApplicantFieldsMixin(forms.Form):
             return nik_parse(self.cleaned_data["nik"]).nik
         except BookingError as exc:
             raise forms.ValidationError(exc.detail, code=exc.code) from exc
-
-    def clean_birth_date(self):
-        value = self.cleaned_data["birth_date"]
-        if value > dt.date.today() or value.year < 1900:  # noqa: DTZ011 - a birth date has no zone
-            raise forms.ValidationError(_("Enter a valid date of birth, not in the future."), code="invalid_birth_date")
-        return value
 
     def clean_phone(self):
         try:
@@ -217,6 +207,12 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
                 "Every session on this date is full. You need not choose one: a request to be moved "
                 "gets the earliest free place on or after this date, in any session."
             )
+
+    @classmethod
+    def initial_from(cls, data) -> dict:
+        """What the review page sent back, as initial values: "Change details" shows it again."""
+        values = {name: field.widget.value_from_datadict(data, {}, name) for name, field in cls.base_fields.items()}
+        return {name: value for name, value in values.items() if value is not None}
 
     def slot_id(self) -> int | None:
         """The capacity row for the chosen session and track (None if the pair has none)."""

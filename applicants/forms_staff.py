@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applicants.birth_date import BirthDateField, MemorableDateWidget
 from applicants.exceptions import InvalidNik
 from applicants.forms import AccessibleFormMixin
 from applicants.identity import nik_parse
@@ -83,7 +84,10 @@ class WalkinForm(AccessibleFormMixin, forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
+    # Typed for someone else: the browser must not offer the officer's own birthday.
+    birth_date = BirthDateField(
+        label=_("Date of birth"), widget=MemorableDateWidget(autocomplete=("off", "off", "off"))
+    )
     phone = forms.CharField(
         label=_("Phone (optional)"),
         max_length=20,

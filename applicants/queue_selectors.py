@@ -217,11 +217,6 @@ def queue_position(*, booking: Booking, now: dt.datetime) -> dict:
         "counter": None,
         "now_serving": None,
     }
-    if booking.status == BookingStatus.CALLED:
-        result["counter"] = booking.counter.name if booking.counter_id else None
-        result["position"] = 0
-        result["estimated_wait_reason"] = WaitUnknown.CALLED
-        return result
     if booking.date == today:
         latest = (
             QueueEvent.objects.filter(
@@ -232,6 +227,14 @@ def queue_position(*, booking: Booking, now: dt.datetime) -> dict:
             .first()
         )
         result["now_serving"] = latest.booking.queue_number if latest else None
+    if booking.status == BookingStatus.CALLED:
+        # The called person reads the same board as everyone: the last number called on
+        # the track (theirs, or a later one) and nobody ahead, not "–" beside "your turn".
+        result["counter"] = booking.counter.name if booking.counter_id else None
+        result["position"] = 0
+        result["ahead"] = 0
+        result["estimated_wait_reason"] = WaitUnknown.CALLED
+        return result
     if booking.status == BookingStatus.CONFIRMED and booking.date == today:
         result["estimated_wait_reason"] = WaitUnknown.NOT_CHECKED_IN
     if booking.status != BookingStatus.CHECKED_IN or booking.date != today:

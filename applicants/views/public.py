@@ -102,7 +102,7 @@ def book(request, code: str):
 
     step = request.POST.get("step", "") if request.method == "POST" else ""
     if request.method == "GET" or step == "edit":
-        initial = request.POST.dict() if step == "edit" else {}
+        initial = BookingForm.initial_from(request.POST) if step == "edit" else {}
         if request.method == "GET":
             for name in ("session", "track"):
                 if request.GET.get(name):

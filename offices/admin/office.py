@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -14,7 +15,7 @@ from offices.admin.history import log_note
 from offices.admin.scope import OfficeScopedAdmin, report_conflicts, scope_ids
 from offices.exceptions import InvalidQuota
 from offices.models import DateOverride, Office, OfficeTimezone, SessionTemplate
-from offices.selectors.calendar import office_daily_quotas
+from offices.selectors.calendar import WeekdayQuota, busiest_weekday, office_weekday_quotas
 from offices.services import office_release, office_set_daily_quota, office_slots_resync
 from offices.services.display import office_display_token_renew
 from offices.timeutils import office_today
@@ -91,6 +92,20 @@ class DateOverrideInline(admin.TabularInline):
 # Far above any office (Surabaya serves about 400 a day), and far below the database's
 # integer columns: a mistyped 9000000000 was a server error on PostgreSQL.
 MAX_DAILY_PLACES = 100_000
+
+
+def _weekly_plan(office, days: list[WeekdayQuota]) -> dict:
+    """What "Set a daily quota" shows of one office: its places per weekday now, whether
+    the weekdays differ (the action makes them equal), and the weekdays left closed."""
+    busiest = busiest_weekday(days)
+    with_sessions = {day.weekday for day in days}
+    return {
+        "office": office,
+        "days": days,
+        "differing_days": [day for day in days if busiest and day.places() != busiest.places()],
+        "busiest": busiest,
+        "closed_days": [WEEKDAYS[n] for n in range(7) if n not in with_sessions] if days else [],
+    }
 
 
 class DailyQuotaForm(forms.Form):
@@ -229,10 +244,12 @@ class OfficeAdmin(OfficeScopedAdmin):
 
     @admin.action(description=_("Set a daily quota for the selected offices"), permissions=["change"])
     def set_daily_quota(self, request, queryset):
-        quotas = office_daily_quotas(office_ids=[office.id for office in queryset])
-        # One office: its current quota is where the supervisor starts from.
-        initial = next(iter(quotas.values())) if len(quotas) == 1 else None
-        form = DailyQuotaForm(request.POST if "apply" in request.POST else None, initial=initial or {})
+        weekdays = office_weekday_quotas(office_ids=[office.id for office in queryset])
+        # One office: its busiest weekday is where the supervisor starts from.
+        busiest = busiest_weekday(next(iter(weekdays.values()))) if len(weekdays) == 1 else None
+        form = DailyQuotaForm(
+            request.POST if "apply" in request.POST else None, initial=busiest.places() if busiest else {}
+        )
         if "apply" in request.POST and form.is_valid():
             now, done = timezone.now(), 0
             for office in queryset:
@@ -266,7 +283,8 @@ class OfficeAdmin(OfficeScopedAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Set a daily quota"),
-            "offices": [(office, quotas.get(office.id)) for office in queryset],
+            "offices": [_weekly_plan(office, weekdays.get(office.id, [])) for office in queryset],
+            "busiest": busiest,
             "form": form,
             "opts": self.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, Sum
+from django.utils.dates import WEEKDAYS
 
 from offices.models import Closure, DateOverride, SessionTemplate, Slot, Track
 
@@ -187,21 +188,59 @@ def closure_lift_split(
     )
 
 
-def office_daily_quotas(*, office_ids: Iterable[int]) -> dict[int, dict[str, int] | None]:
-    """Each office's current daily quota from its weekly sessions: places per track on its
-    busiest weekday (``None`` for an office without weekly sessions). What "Set a daily
-    quota" shows before it replaces it."""
+@dataclass(frozen=True)
+class WeekdayQuota:
+    """An office's places per track on one weekday of its weekly plan."""
+
+    weekday: int  # 0 = Monday
+    sessions: int
+    regular: int
+    express: int
+    priority: int
+
+    @property
+    def total(self) -> int:
+        return self.regular + self.express + self.priority
+
+    @property
+    def name(self) -> str:
+        return WEEKDAYS[self.weekday]
+
+    def places(self) -> dict[str, int]:
+        return {"regular": self.regular, "express": self.express, "priority": self.priority}
+
+
+def office_weekday_quotas(*, office_ids: Iterable[int]) -> dict[int, list[WeekdayQuota]]:
+    """Each office's places per track on each weekday that has weekly sessions, Monday
+    first (an empty list for an office without weekly sessions). Weekdays may differ: a
+    shorter Friday has fewer sessions and places."""
     office_ids = list(office_ids)
-    totals: dict[int, dict[int, dict[str, int]]] = {}
+    totals: dict[int, dict[int, list[int]]] = {}
     rows = SessionTemplate.objects.filter(office_id__in=office_ids).values_list(
         "office_id", "weekday", "capacity_regular", "capacity_express", "capacity_priority"
     )
     for office_id, weekday, regular, express, priority in rows:
-        day = totals.setdefault(office_id, {}).setdefault(weekday, {"regular": 0, "express": 0, "priority": 0})
-        day["regular"] += regular
-        day["express"] += express
-        day["priority"] += priority
-    quotas: dict[int, dict[str, int] | None] = dict.fromkeys(office_ids)
-    for office_id, days in totals.items():
-        quotas[office_id] = max(days.values(), key=lambda day: (sum(day.values()), day["regular"]))
+        day = totals.setdefault(office_id, {}).setdefault(weekday, [0, 0, 0, 0])
+        day[0] += 1
+        day[1] += regular
+        day[2] += express
+        day[3] += priority
+    return {
+        office_id: [WeekdayQuota(weekday, *totals[office_id][weekday]) for weekday in sorted(totals.get(office_id, {}))]
+        for office_id in office_ids
+    }
+
+
+def busiest_weekday(days: Iterable[WeekdayQuota]) -> WeekdayQuota | None:
+    """The weekday with the most places (the earliest of equals); None without sessions."""
+    return max(days, key=lambda day: (day.total, day.regular), default=None)
+
+
+def office_daily_quotas(*, office_ids: Iterable[int]) -> dict[int, dict[str, int] | None]:
+    """Each office's places per track on its busiest weekday (``None`` for an office
+    without weekly sessions)."""
+    quotas: dict[int, dict[str, int] | None] = {}
+    for office_id, days in office_weekday_quotas(office_ids=office_ids).items():
+        busiest = busiest_weekday(days)
+        quotas[office_id] = busiest.places() if busiest else None
     return quotas

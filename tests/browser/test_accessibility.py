@@ -64,8 +64,11 @@ def test_main_pages_have_no_serious_accessibility_violation(page, public_pages, 
 def test_a_form_with_errors_has_no_serious_accessibility_violation(page, public_pages, screenshot):
     page.goto(public_pages["form"])
     page.fill("#id_nik", "123")
+    page.fill("#id_birth_date_0", "17")
+    page.fill("#id_birth_date_2", "1990")
     page.locator("form.form button[type=submit]").last.click()
     expect(page.locator("#id_nik_error")).to_be_visible()
+    expect(page.locator("#id_birth_date_error")).to_be_visible()
 
     assert _violations(page) == []
     page.goto(public_pages["my-booking"])

@@ -71,7 +71,9 @@ def applicant_world():
 def _fill_applicant(page, *, nik: str = "3578011705900009") -> None:
     page.fill("#id_full_name", LONG_NAME)
     page.fill("#id_nik", nik)
-    page.fill("#id_birth_date", "1990-05-17")
+    page.fill("#id_birth_date_0", "17")
+    page.fill("#id_birth_date_1", "5")
+    page.fill("#id_birth_date_2", "1990")
     page.fill("#id_phone", "0812 3456 7890")
 
 

@@ -19,7 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _fill_applicant(page, *, nik: str = NIK) -> None:
     page.fill("#id_full_name", "Siti Rahayu")
     page.fill("#id_nik", nik)
-    page.fill("#id_birth_date", "1990-05-17")
+    page.fill("#id_birth_date_0", "17")
+    page.fill("#id_birth_date_1", "5")
+    page.fill("#id_birth_date_2", "1990")
     page.fill("#id_phone", "0812 3456 7890")
 
 
@@ -27,7 +29,8 @@ def _continue_and_confirm(page) -> None:
     page.locator("form.form button[type=submit]").last.click()
     expect(page.locator("button[value=confirm]")).to_be_visible()
     page.click("button[value=confirm]")
-    page.wait_for_url(re.compile(r"/b/[A-Z0-9]{8}/[^/]+/$"))
+    # A fragment from an error summary's link may ride along through the redirect.
+    page.wait_for_url(re.compile(r"/b/[A-Z0-9]{8}/[^/#]+/(#.*)?$"))
 
 
 def test_book_a_place_then_open_the_proof_and_its_pdf(page, screenshot):
@@ -79,6 +82,37 @@ def test_the_core_booking_path_works_without_javascript(browser, live_server, vi
         screenshot("proof-without-js", target=page)
     finally:
         context.close()
+
+
+def test_book_with_the_date_of_birth_typed_as_day_month_and_year(page, screenshot):
+    offices = offices_with_sessions()
+    date = bookable_weekday(offices["surabaya"])
+    page.goto(f"/offices/surabaya/book/?date={date.isoformat()}&session=08:00&track=regular")
+    group = page.get_by_role("group", name="Tanggal lahir")
+    expect(group.get_by_text("Misalnya 17 8 1990")).to_be_visible()
+    page.fill("#id_full_name", "Siti Rahayu")
+    page.fill("#id_nik", NIK)
+    group.get_by_label("Tanggal", exact=True).fill("17")
+    group.get_by_label("Tahun").fill("1990")
+    page.fill("#id_phone", "0812 3456 7890")
+    page.locator("form.form button[type=submit]").last.click()
+
+    # Only the month is asked for; what was typed stays, and the summary leads to the month.
+    expect(page.locator("#id_birth_date_error")).to_contain_text("Masukkan bulan lahir.")
+    expect(page.locator("#id_birth_date_0")).to_have_value("17")
+    expect(page.locator("#id_birth_date_2")).to_have_value("1990")
+    expect(page.locator("#id_birth_date_1")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_birth_date_0")).not_to_have_attribute("aria-invalid", "true")
+    boxes = [page.locator(f"#id_birth_date_{n}").bounding_box() for n in range(3)]
+    assert boxes[0]["y"] == boxes[1]["y"] == boxes[2]["y"]  # side by side at 360 px
+    assert all(box["height"] >= 44 for box in boxes)
+    screenshot("birth-date-error")
+    page.locator('[data-error-summary] a[href="#id_birth_date_1"]').click()
+    expect(page.locator("#id_birth_date_1")).to_be_focused()
+    page.keyboard.type("5")
+    _continue_and_confirm(page)
+
+    assert Booking.objects.get().applicant.birth_date == dt.date(1990, 5, 17)
 
 
 def test_a_full_day_puts_me_on_the_next_available_date(page, screenshot):
@@ -134,7 +168,8 @@ def test_find_my_booking_by_code_and_nik_then_cancel_it(page, screenshot):
     page.check("#id_confirm")
     screenshot("cancel-confirm")
     page.locator("button.danger").click()
-    page.wait_for_url(re.compile(r"/b/[A-Z0-9]{8}/[^/]+/$"))
+    # A fragment from an error summary's link may ride along through the redirect.
+    page.wait_for_url(re.compile(r"/b/[A-Z0-9]{8}/[^/#]+/(#.*)?$"))
 
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "cancelled")
     assert Booking.objects.get().status == BookingStatus.CANCELLED

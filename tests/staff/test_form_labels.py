@@ -49,7 +49,7 @@ def test_a_refused_walk_in_lists_what_to_correct_at_the_top(officer_client, offi
 
     summary = re.search(r"<div[^>]*data-error-summary.*?</div>", response.text, re.S).group(0)
     assert 'href="#id_full_name"' in summary
-    assert 'href="#id_birth_date"' in summary
+    assert 'href="#id_birth_date_0"' in summary  # its first box: where to start typing
     assert response.text.index("data-error-summary") < response.text.index('<form method="post" class="form"')
 
 

@@ -321,3 +321,17 @@ def test_the_position_shown_follows_the_call_order_for_a_late_arrival(office, sl
     assert queue_position(booking=on_time, now=now)["position"] == 1
     assert queue_position(booking=late, now=now)["position"] == 2
     assert queue_call_next(office=office, counter=desk, now=now, actor=officer).id == on_time.id
+
+
+def test_a_called_person_sees_the_last_number_called_and_nobody_ahead(office, slots, desk, officer):
+    """The proof said "your number is being called" beside "last number called: –" and
+    "people ahead of you: –"."""
+    mine = _checked_in(office, slots[(dt.time(8), Track.REGULAR)], at(8, 0))
+    queue_call_next(office=office, counter=desk, now=at(8, 5), actor=officer)
+
+    mine.refresh_from_db()
+    position = queue_position(booking=mine, now=at(8, 6))
+
+    assert position["status"] == BookingStatus.CALLED
+    assert position["now_serving"] == mine.queue_number
+    assert (position["ahead"], position["position"], position["counter"]) == (0, 0, desk.name)

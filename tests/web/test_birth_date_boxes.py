@@ -1,0 +1,70 @@
+"""The booking page's date of birth as day, month and year boxes, through the review step."""
+
+import re
+
+import pytest
+
+from applicants.models import Applicant, Booking
+from tests.web.test_booking_pages import _field_error, _form
+
+pytestmark = pytest.mark.django_db
+
+BOXES = {"birth_date_0": "17", "birth_date_1": "5", "birth_date_2": "1990"}
+
+
+def _parts_form(**overrides) -> dict:
+    data = _form(**overrides)
+    del data["birth_date"]
+    return {**data, **BOXES, **{k: v for k, v in overrides.items() if k.startswith("birth_date_")}}
+
+
+def _fieldset(html: str) -> str:
+    return re.search(r'<fieldset class="field[^"]*" id="id_birth_date".*?</fieldset>', html, re.S).group(0)
+
+
+def test_the_form_asks_for_day_month_and_year_in_one_named_group(client, pinned, surabaya):
+    html = client.get("/offices/surabaya/book/", {"date": _form()["date"]}).content.decode()
+
+    group = _fieldset(html)
+    assert "<legend>Tanggal lahir</legend>" in group
+    assert "Misalnya 17 8 1990" in group
+    assert 'aria-describedby="id_birth_date_helptext"' in group
+    labels = re.findall(r"<label for=\"id_birth_date_\d\">(\w+)</label>", group)
+    assert labels == ["Tanggal", "Bulan", "Tahun"]
+    assert 'type="date"' not in html
+
+
+def test_a_birth_date_that_disagrees_with_the_nik_keeps_what_was_typed(client, pinned, surabaya):
+    response = client.post("/offices/surabaya/book/", _parts_form(birth_date_2="1991"))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "NIK" in _field_error(html, "birth_date")
+    group = _fieldset(html)
+    assert 'aria-describedby="id_birth_date_helptext id_birth_date_error"' in group
+    assert 'name="birth_date_0" value="17"' in group and 'name="birth_date_2" value="1991"' in group
+    assert group.count('aria-invalid="true"') == 3
+    assert 'href="#id_birth_date_0"' in html
+
+
+def test_the_review_carries_the_three_parts_and_confirming_books_that_date(client, pinned, surabaya):
+    review = client.post("/offices/surabaya/book/", _parts_form()).content.decode()
+
+    assert "17 Mei 1990" in review
+    hidden = dict(re.findall(r'<input type="hidden" name="(birth_date_\d)" value="(\d+)"', review))
+    assert hidden == BOXES
+    confirmed = client.post("/offices/surabaya/book/", {**_parts_form(), **hidden, "step": "confirm"})
+
+    assert confirmed.status_code == 302
+    assert Booking.objects.count() == 1
+    assert Applicant.objects.get().birth_date.isoformat() == "1990-05-17"
+
+
+def test_changing_details_after_the_review_shows_the_date_again(client, pinned, surabaya):
+    html = client.post("/offices/surabaya/book/", _parts_form(step="edit")).content.decode()
+
+    group = _fieldset(html)
+    assert 'name="birth_date_0" value="17"' in group
+    assert 'name="birth_date_1" value="5"' in group
+    assert 'name="birth_date_2" value="1990"' in group
+    assert "field-error" not in html

@@ -286,6 +286,28 @@ def prepare(start: dt.date, flood_date: dt.date, office_count: int) -> list[dict
     ]
 
 
+def checkpoint() -> float | None:
+    """``CHECKPOINT`` now; how long it took (``None`` if the role may not).
+
+    pgbench's documentation advises one before a measurement. A run writes about a
+    gigabyte of WAL (pgbench's part above all), which starts a checkpoint that spreads
+    its writes over the next minutes: back-to-back runs met it in their floods, where
+    every page first touched after it is logged whole. Seen in session 12: the run that
+    began 23 s after such a checkpoint began booked 834/s over 50 offices, the runs
+    around it 1,039 and 1,041/s, with the bare view unchanged. After this, every run's
+    scenarios start from a finished checkpoint."""
+    from django.db import DatabaseError, connection
+
+    began = time.monotonic()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("CHECKPOINT")
+    except DatabaseError as exc:
+        log(f"WARNING: no CHECKPOINT before the run ({exc}); a checkpoint may run through the scenarios")
+        return None
+    return time.monotonic() - began
+
+
 def reset_redis(redis_url: str) -> None:
     import redis
 
@@ -930,6 +952,9 @@ def main(argv: list[str]) -> int:
     call_command("migrate", "--no-input", verbosity=0)
     start, flood_date = bench_dates()
     offices = prepare(start, flood_date, max(AVAILABILITY_OFFICES, FLOOD_OFFICES + MAX_ROUNDS + 1))
+    flushed = checkpoint()
+    if flushed is not None:
+        log(f"CHECKPOINT took {flushed:.1f} s")
     connections.close_all()
     reset_redis(args.redis_url)
     last = start + dt.timedelta(days=AVAILABILITY_DAYS - 1)
@@ -951,7 +976,7 @@ def main(argv: list[str]) -> int:
         "meta": {
             "started_at": started.isoformat(timespec="seconds"),
             "command": " ".join(["bench/run.py", *argv]),
-            "machine": {**versions(), "busy_before_start": background},
+            "machine": {**versions(), "busy_before_start": background, "checkpoint_before_s": flushed},
             "config": {
                 "duration_s": args.duration,
                 "connections": args.connections,

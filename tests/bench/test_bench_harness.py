@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
-from bench import nik, summary
+from bench import nik, run, summary
 from bench.run import to_lua
 
 
@@ -447,3 +447,44 @@ def test_ranges_gives_each_run_a_column_and_the_range_over_them(tmp_path):
     # A target is counted over the runs that measured it (a run with --only has fewer).
     assert "p99 < 100 ms, flood_many: met in 1 of 2 runs" in lines
     assert "p99 < 100 ms, sold_out: met in 1 of 1 runs" in lines
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_each_run_starts_from_a_finished_checkpoint():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT checkpoints_req FROM pg_stat_bgwriter")
+        before = cursor.fetchone()[0]
+    took = run.checkpoint()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT checkpoints_req FROM pg_stat_bgwriter")
+        after = cursor.fetchone()[0]
+
+    assert took is not None and took >= 0
+    assert after == before + 1
+
+
+def test_a_role_that_may_not_checkpoint_is_warned_about_and_the_run_goes_on(monkeypatch, capsys):
+    import django.db
+    from django.db import DatabaseError
+
+    class Refusing:
+        def cursor(self):
+            return self
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, sql):
+            raise DatabaseError("must be superuser or have privileges of pg_checkpoint to do CHECKPOINT")
+
+    monkeypatch.setattr(django.db, "connection", Refusing())
+
+    assert run.checkpoint() is None
+    assert "no CHECKPOINT before the run" in capsys.readouterr().out

@@ -82,7 +82,9 @@ def idempotency_begin(*, scope: str, key: str, fingerprint: str, now: dt.datetim
             if existing.state != IdempotencyKey.State.DONE:
                 raise IdempotencyInProgress() from None
             stored = existing.response_body
-            return StoredAnswer(status=existing.response_status, body=_open(stored), headers=stored.get("headers", {}))
+            return StoredAnswer(
+                status=existing.response_status, body=stored_answer_open(stored), headers=stored.get("headers", {})
+            )
     raise IdempotencyInProgress()
 
 
@@ -91,7 +93,8 @@ def _seal(body) -> dict:
     return {"sealed": secret_encrypt(text)}
 
 
-def _open(stored) -> dict:
+def stored_answer_open(stored) -> dict:
+    """A stored answer's body, unsealed: ``InvalidToken`` when no configured key opens it."""
     return json.loads(secret_decrypt(stored["sealed"]))
 
 

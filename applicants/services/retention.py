@@ -49,18 +49,17 @@ hash and writes a new one). Running it twice erases nothing twice.
 """
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Exists, F, Max, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 
-from applicants.identity import secret_decrypt
 from applicants.models import (
     ACTIVE_STATUSES,
     Applicant,
@@ -70,6 +69,7 @@ from applicants.models import (
     IdempotencyKey,
     Notification,
 )
+from applicants.services.idempotency import stored_answer_open
 
 logger = logging.getLogger(__name__)
 
@@ -230,8 +230,8 @@ def _answer_code(body) -> str:
     if not isinstance(body, dict) or not body.get("sealed"):
         return ""
     try:
-        opened = json.loads(secret_decrypt(body["sealed"]))
-    except (ValueError, TypeError):
+        opened = stored_answer_open(body)
+    except (InvalidToken, ValueError, TypeError):  # sealed with a retired key, or not JSON
         return ""
     code = opened.get("code") if isinstance(opened, dict) else None
     return code if isinstance(code, str) else ""

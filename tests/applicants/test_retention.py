@@ -10,6 +10,7 @@ import datetime as dt
 import io
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import call_command
 
 from applicants.identity import nik_hash
@@ -255,6 +256,25 @@ def test_erasure_deletes_stored_idempotent_answers_that_show_the_booking(api, sl
 
     assert report.answers == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["theirs-1"]
+
+
+def test_an_answer_sealed_with_a_retired_key_does_not_stop_the_erasure(slot):
+    booking = served(slot)
+    IdempotencyKey.objects.create(
+        key="old-1",
+        scope="bookings",
+        fingerprint="f" * 64,
+        state=IdempotencyKey.State.DONE,
+        response_status=201,
+        response_body={"sealed": Fernet(Fernet.generate_key()).encrypt(b'{"code": "X"}').decode()},
+        created_at=NOW,
+    )
+
+    report = erase(SERVICE_DAY_END + RETENTION + SECOND)
+
+    assert report.applicants == 1
+    assert is_erased(Booking.objects.get(id=booking.id).applicant)
+    assert IdempotencyKey.objects.filter(key="old-1").exists()  # it shows nobody this run can name
 
 
 def test_someone_else_is_left_alone(slot, office):

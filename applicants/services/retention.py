@@ -34,7 +34,8 @@ What erasure does to the NIK's traces (why, in a law's terms):
 Other rows tied to the erased bookings: the booking's encrypted token (it lets "find my
 booking" and the emails hand back the link) is emptied; ``token_hash`` stays, so an old
 proof link still opens a page that says the data was erased (a hash of a random secret,
-not personal data). The notification rows go (who was told what, and on which channel);
+not personal data). The bookings' priority group is emptied too (disability and pregnancy
+are health data). The notification rows go (who was told what, and on which channel);
 their text is never stored. Stored ``Idempotency-Key`` answers that show an erased
 booking (name, masked NIK, token) are deleted. ``BookingTransition.detail`` and
 ``QueueEvent`` hold no personal data (counters, dates, queue numbers, codes) and stay,
@@ -68,6 +69,7 @@ from applicants.models import (
     BookingTransition,
     IdempotencyKey,
     Notification,
+    PriorityGroup,
 )
 from applicants.services.idempotency import stored_answer_open
 
@@ -192,7 +194,11 @@ def _erase_batch(applicant_ids: list[int], *, cutoff: dt.datetime, now: dt.datet
             erased_after_days=retention_days,
             updated_at=now,
         )
-        bookings = Booking.objects.filter(applicant_id__in=due).update(nik_hash="", token_encrypted="")
+        # The priority group goes too: "disabled" and "pregnant" are health data, which
+        # UU PDP counts as specific personal data, and nothing counts them afterwards.
+        bookings = Booking.objects.filter(applicant_id__in=due).update(
+            nik_hash="", token_encrypted="", priority_group=PriorityGroup.NONE
+        )
         notifications, _detail = Notification.objects.filter(booking__applicant_id__in=due).delete()
     return len(due), bookings, notifications
 

@@ -14,7 +14,15 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 
 from applicants.identity import nik_hash
-from applicants.models import Applicant, Booking, BookingStatus, BookingTransition, IdempotencyKey, Notification
+from applicants.models import (
+    Applicant,
+    Booking,
+    BookingStatus,
+    BookingTransition,
+    IdempotencyKey,
+    Notification,
+    PriorityGroup,
+)
 from applicants.services.booking import applicant_upsert, booking_cancel, booking_create, booking_transition
 from applicants.services.retention import applicant_erase_expired, applicants_last_ended
 from applicants.tasks.maintenance import erase_expired_personal_data
@@ -215,6 +223,17 @@ def test_erasure_empties_the_person_and_the_traces_of_their_nik(slot):
     assert (booking.nik_hash, booking.token_encrypted) == ("", "")
     assert not Applicant.objects.filter(nik_hash=nik_hash(NIK)).exists()
     assert not Booking.objects.filter(nik_hash=nik_hash(NIK)).exists()
+
+
+def test_the_priority_group_goes_with_the_person(slot):
+    """ "Disabled" and "pregnant" are health data (UU PDP: specific personal data)."""
+    booking = served(slot)
+    Booking.objects.filter(id=booking.id).update(priority_group=PriorityGroup.PREGNANT)
+
+    erase(SERVICE_DAY_END + RETENTION + SECOND)
+
+    booking.refresh_from_db()
+    assert booking.priority_group == PriorityGroup.NONE
 
 
 def test_what_statistics_need_stays(slot):

@@ -66,7 +66,10 @@ def broker_connect() -> bool:
     global _down_until
     try:
         with current_app.producer_or_acquire() as producer:
-            producer.channel  # noqa: B018 - connects, and the pooled producer keeps it
+            # One attempt: kombu's own retries would hold a new worker for about 6 s
+            # while the broker is out, and gunicorn recycles workers during an outage too.
+            producer.connection.ensure_connection(max_retries=0)
+            producer.channel  # noqa: B018 - the pooled producer keeps its channel
     except BROKER_OUT:
         logger.warning("broker unreachable at start; not trying again for %.0f s", BROKER_RETRY_SECONDS)
         _down_until = time.monotonic() + BROKER_RETRY_SECONDS

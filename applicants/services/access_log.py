@@ -11,6 +11,7 @@ read goes on; the rest of the request's transaction is unharmed.
 
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -114,10 +115,7 @@ def personal_data_access_record_list(
 
 def personal_data_access_count_by_office(bookings: Iterable[Booking]) -> dict[int | None, int]:
     """How many of ``bookings`` belong to each office: the ``counts`` of a list."""
-    counts: dict[int | None, int] = {}
-    for booking in bookings:
-        counts[booking.office_id] = counts.get(booking.office_id, 0) + 1
-    return counts
+    return dict(Counter(booking.office_id for booking in bookings))
 
 
 def personal_data_access_purge(*, now: dt.datetime, batch_size: int = PURGE_BATCH) -> int:

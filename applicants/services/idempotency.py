@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -91,6 +92,23 @@ def idempotency_begin(*, scope: str, key: str, fingerprint: str, now: dt.datetim
 def _seal(body) -> dict:
     text = json.dumps(body, cls=DjangoJSONEncoder)
     return {"sealed": secret_encrypt(text)}
+
+
+def stored_answers_in_batches(batch: int) -> Iterator[list[IdempotencyKey]]:
+    """Every key with a stored answer, ``batch`` at a time in id order (only ``id`` and
+    ``response_body`` loaded): for the jobs that must open each one (key rotation,
+    erasure of personal data)."""
+    last_id = 0
+    while True:
+        rows = list(
+            IdempotencyKey.objects.filter(id__gt=last_id, response_body__isnull=False)
+            .order_by("id")
+            .only("id", "response_body")[:batch]
+        )
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1].id
 
 
 def stored_answer_open(stored) -> dict:

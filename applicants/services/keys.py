@@ -14,6 +14,7 @@ from django.db import transaction
 
 from applicants.identity import secret_rotate
 from applicants.models import Applicant, Booking, IdempotencyKey
+from applicants.services.idempotency import stored_answers_in_batches
 
 BATCH = 500
 
@@ -46,22 +47,14 @@ def _rotate(queryset, field: str, batch: int) -> int:
 def _rotate_answers(batch: int) -> int:
     """Stored answers are ``{"sealed": <Fernet token>, ...}`` (``services.idempotency``)."""
     done = 0
-    last_id = 0
-    while True:
-        rows = list(
-            IdempotencyKey.objects.filter(id__gt=last_id, response_body__isnull=False)
-            .order_by("id")
-            .only("id", "response_body")[:batch]
-        )
-        if not rows:
-            return done
+    for rows in stored_answers_in_batches(batch):
         changed = [row for row in rows if isinstance(row.response_body, dict) and row.response_body.get("sealed")]
         for row in changed:
             row.response_body = {**row.response_body, "sealed": secret_rotate(row.response_body["sealed"])}
         with transaction.atomic():
             IdempotencyKey.objects.bulk_update(changed, ["response_body"])
         done += len(changed)
-        last_id = rows[-1].id
+    return done
 
 
 def personal_data_keys_rotate(*, batch: int = BATCH) -> RotationReport:

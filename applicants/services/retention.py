@@ -71,7 +71,7 @@ from applicants.models import (
     Notification,
     PriorityGroup,
 )
-from applicants.services.idempotency import stored_answer_open
+from applicants.services.idempotency import stored_answer_open, stored_answers_in_batches
 
 logger = logging.getLogger(__name__)
 
@@ -208,26 +208,18 @@ def _answers_erase(*, batch: int, also: set[int], dry_run: bool) -> int:
     applicant (or, in a dry run, of one in ``also``). They are sealed, so each is opened;
     the hourly purge keeps the table to a day or so of answers."""
     found = 0
-    last_id = 0
-    while True:
-        rows = list(
-            IdempotencyKey.objects.filter(id__gt=last_id, response_body__isnull=False)
-            .order_by("id")
-            .values_list("id", "response_body")[:batch]
-        )
-        if not rows:
-            return found
-        last_id = rows[-1][0]
+    for rows in stored_answers_in_batches(batch):
         shown = {}
-        for key_id, body in rows:
-            code = _answer_code(body)
+        for row in rows:
+            code = _answer_code(row.response_body)
             if code:
-                shown.setdefault(code, []).append(key_id)
+                shown.setdefault(code, []).append(row.id)
         owners = Booking.objects.filter(code__in=shown).values_list("code", "applicant_id", "applicant__erased_at")
         doomed = [key_id for code, owner, erased in owners if erased or owner in also for key_id in shown[code]]
         found += len(doomed)
         if doomed and not dry_run:
             IdempotencyKey.objects.filter(id__in=doomed).delete()
+    return found
 
 
 def _answer_code(body) -> str:

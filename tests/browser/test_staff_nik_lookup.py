@@ -91,6 +91,10 @@ def test_on_a_desk_pc_the_two_look_ups_sit_side_by_side(
 ):
     office, officer, _booking = person_without_code
     _find_by_nik(context, live_server, page, office, officer)
+    # Measured once the answer page has loaded with its styles: measuring during the
+    # navigation once found both forms stacked (CI, under load).
+    expect(page.get_by_test_id("nik-result")).to_have_count(2)
+    page.wait_for_load_state("load")
 
     code_box = page.get_by_test_id("lookup").bounding_box()
     nik_box = page.get_by_test_id("nik-lookup").bounding_box()

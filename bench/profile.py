@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import nik, run  # noqa: E402
+from applicants import demo_people as nik  # noqa: E402
+from bench import run  # noqa: E402
 
 KINDS = ("bare", "stack", "availability", "cold", "book", "full")
 

@@ -43,7 +43,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import chart, nik, summary  # noqa: E402
+from applicants import demo_people as nik  # noqa: E402
+from bench import chart, summary  # noqa: E402
 
 LUA_SCRIPT = ROOT / "bench" / "lua" / "bench.lua"
 BARE_PATH = "/bench/bare/"  # served without middleware by bench/wsgi.py

@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Count, Q
 from django.test import override_settings
 
 from offices import demo
@@ -148,3 +149,107 @@ def test_the_banner_lists_every_demo_login():
 
     assert {"admin", "pusat", "supervisor.surabaya", "petugas.kotabumi"} <= usernames
     assert len(usernames) == 2 + 2 * len(demo.DEMO_OFFICES)
+
+
+# --- The made-up bookings (load_demo_bookings) ---------------------------------------------
+
+
+def test_the_demo_offices_have_bookings_and_no_session_holds_more_than_its_places(loaded):
+    from applicants.models import Booking, Notification
+
+    # A place is held from booking until the end: by a served person too.
+    released = ["waiting", "cancelled", "rolled_over", "expired"]
+    holding = Q(bookings__isnull=False) & ~Q(bookings__status__in=released)
+    slots = Slot.objects.annotate(holders=Count("bookings", filter=holding))
+    for slot in slots.filter(booked__gt=0):
+        assert slot.booked <= slot.capacity, slot
+        assert slot.holders == slot.booked, slot
+    booked = Booking.objects.filter(channel="online", status="confirmed")
+    assert set(booked.values_list("office__code", flat=True).distinct()) == set(demo.DEMO_OFFICES)
+    assert booked.filter(office__code="surabaya").count() > 500
+    # Made-up people gave no phone or email: nobody is sent anything.
+    assert not Notification.objects.exists()
+    assert "demo bookings: " in loaded and " booked, " in loaded
+
+
+def test_each_demo_office_s_first_bookable_day_is_sold_out_and_the_next_is_not(loaded):
+    for code in demo.DEMO_OFFICES:
+        days = office_availability(office=Office.objects.get(code=code), start=NOW.date(), days=14, now=NOW)
+        statuses = [day["status"] for day in days if day["status"] in ("open", "full")]
+        assert statuses[:2] == ["full", "open"], code
+
+
+def test_some_asked_for_the_next_free_date_of_a_sold_out_day(loaded):
+    from applicants.models import Booking
+
+    waiting = Booking.objects.filter(status="waiting", office__code="surabaya")
+
+    assert waiting.count() == 5
+    assert {booking.requested_date for booking in waiting} == {dt.date(2026, 11, 26)}
+
+
+def test_people_are_of_every_age_and_one_person_holds_one_booking(loaded):
+    from applicants.models import Applicant, Booking
+
+    years = {birth.year for birth in Applicant.objects.values_list("birth_date", flat=True)}
+    assert min(years) <= 1970 and max(years) >= 1995
+    assert Booking.objects.count() == Applicant.objects.count()
+
+
+def test_an_open_office_has_today_s_bookings_and_this_morning_s_queue(loaded):
+    from applicants.models import Booking
+
+    today = Booking.objects.filter(office__code="surabaya", date=NOW.date())
+    queued = today.exclude(queue_number="")
+    statuses = sorted(queued.values_list("status", flat=True))
+
+    assert today.filter(channel="online").count() > 100
+    assert statuses == ["called"] * 2 + ["checked_in"] * 6 + ["served"] * 4
+    assert {booking.counter.name for booking in queued.filter(status="called")} == {"Loket 1", "Loket 2"}
+    walk_ins = queued.filter(channel="walk_in")
+    assert walk_ins.count() == walk_ins.filter(priority_group="elderly", track="priority").count() == 3
+    # Nothing is dated after the moment the demo was loaded, and people waited.
+    assert all(booking.checked_in_at <= NOW for booking in queued)
+    for booking in queued.filter(status="served"):
+        assert booking.checked_in_at < booking.called_at < booking.served_at <= NOW
+    assert "arrivals today" in loaded
+
+
+def test_an_office_that_is_closed_now_has_no_queue_yet(loaded):
+    from applicants.models import Booking
+
+    # 10:00 in Surabaya is 12:00 in Jayapura (WIT): open too; a Saturday is not.
+    assert Booking.objects.filter(office__code="jayapura", date=NOW.date()).exclude(queue_number="").exists()
+    saturday = dt.date(2026, 11, 28)
+    assert not Booking.objects.filter(date=saturday).exists()
+
+
+def test_running_it_twice_adds_no_bookings(loaded):
+    from applicants.models import Booking
+
+    before = sorted(Booking.objects.values_list("id", "status"))
+    with time_machine.travel(NOW, tick=False), override_settings(DEBUG=True):
+        out = io.StringIO()
+        call_command("load_demo_bookings", stdout=out)
+
+    assert sorted(Booking.objects.values_list("id", "status")) == before
+    assert "demo bookings: 0 booked, 0 on the waiting list, 0 arrivals today" in out.getvalue()
+
+
+def test_it_can_be_left_out(loaded):
+    from applicants.models import Booking
+
+    before = Booking.objects.count()
+    with time_machine.travel(NOW + dt.timedelta(days=7), tick=False), override_settings(DEBUG=True):
+        out = io.StringIO()
+        call_command("load_demo", "--no-bookings", stdout=out)
+
+    assert "demo bookings" not in out.getvalue()
+    assert Booking.objects.count() == before
+
+
+def test_the_bookings_refuse_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG=1"):
+        call_command("load_demo_bookings", stdout=io.StringIO())

@@ -2,7 +2,9 @@
 
 Offices come from ``offices/data/offices.csv``; each gets a Monday-Friday plan whose
 sessions add up to its daily quota, national holidays are recorded, and capacity rows
-are created for every office's window, so the demo can be booked at once.
+are created for every office's window, so the demo can be booked at once. Last,
+``load_demo_bookings`` fills the demo offices' coming days and starts today's queue, so
+the staff screens, the utilization chart and the queue boards have something to show.
 """
 
 import datetime as dt
@@ -11,6 +13,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -45,6 +48,11 @@ class Command(BaseCommand):
             "--allow-production",
             action="store_true",
             help="Load even with DEBUG off, e.g. on a demo server (the accounts' password is public).",
+        )
+        parser.add_argument(
+            "--no-bookings",
+            action="store_true",
+            help="Leave out the made-up bookings and today's walk-ins (load_demo_bookings).",
         )
 
     def handle(self, *args, **options):
@@ -96,6 +104,10 @@ class Command(BaseCommand):
 
         accounts = self._accounts(offices)
         self._step(f"staff accounts: {accounts} created")
+
+        if not options["no_bookings"]:
+            # Through the command, not an import: the offices app does not depend on applicants.
+            call_command("load_demo_bookings", allow_production=options["allow_production"], stdout=self.stdout)
 
         totals = {
             "offices": Office.objects.count(),

@@ -1,4 +1,4 @@
-"""Distinct, valid applicants for the load generator.
+"""Distinct, valid made-up applicants: for the load generator (`make bench`) and the demo.
 
 A NIK is 16 digits: a 6-digit region code, the birth date as DDMMYY with 40 added to
 the day for women, and a 4-digit serial that is never 0000. Applicant ``index`` maps

@@ -1,0 +1,52 @@
+"""Book the demo's coming days and start today's queue (``load_demo`` runs it last)."""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+from django.utils import timezone
+
+from applicants.services.demo import demo_bookings_load
+from offices import demo
+from offices.models import Office
+
+
+class Command(BaseCommand):
+    help = "Add made-up bookings and today's queue at the demo offices (idempotent; needs load_demo first)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even with DEBUG off, e.g. on a demo server (never on a real office's database).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "load_demo_bookings makes up bookings for real offices: it runs only with DEBUG=1. "
+                "Pass --allow-production to run it anyway (a demo server)."
+            )
+        started = time.monotonic()
+        offices = list(Office.objects.filter(code__in=demo.DEMO_OFFICES))
+        offices.sort(key=lambda office: demo.DEMO_OFFICES.index(office.code))
+        if not offices:
+            raise CommandError("No demo offices: run `manage.py load_demo` first.")
+
+        def progress(message: str) -> None:
+            self.stdout.write(f"[{time.monotonic() - started:5.1f}s] demo bookings, {message}")
+
+        result = demo_bookings_load(offices=offices, now=timezone.now(), progress=progress)
+        self.stdout.write(
+            f"demo bookings: {result.booked} booked, {result.waiting} on the waiting list, "
+            f"{result.arrivals} arrivals today ({result.served} served), "
+            f"{result.days_kept} office-days kept as they were"
+        )
+        if result.skipped_today:
+            skipped = ", ".join(result.skipped_today)
+            self.stdout.write(f"no queue today (closed now, or the queue has begun): {skipped}")
+        if result.sample:
+            code, token = result.sample
+            link = reverse("applicants:proof", args=[code, token])
+            self.stdout.write(f"a booking to open as its applicant: {link}")

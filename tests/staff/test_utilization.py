@@ -124,3 +124,16 @@ def test_the_total_is_shown_when_places_are_offered(client, rows, office):
     response = client.get("/staff/utilization/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert re.search(r'data-testid="utilization-total"><strong>60%</strong> booked: 150 of 250', response.text)
+
+
+@pytest.mark.parametrize(("language", "booked", "places"), [("id", "1.200", "4.000"), ("en", "1,200", "4,000")])
+def test_large_numbers_are_grouped_in_the_reader_s_language(client, office, language, booked, places):
+    # A central admin compares tens of thousands of places: "4000" is hard to read.
+    factories.SlotFactory(office=office, date=TOMORROW, capacity=4000, booked=1200)
+    client.force_login(factories.StaffFactory(membership__office=office))
+
+    page = client.get("/staff/utilization/", HTTP_ACCEPT_LANGUAGE=language).text
+
+    assert f"30% ({booked}/{places})" in page
+    assert f"<td>{booked}</td><td>{places}</td>" in page
+    assert re.search(rf'data-testid="utilization-total"><strong>30%</strong> \w+: {re.escape(booked)} ', page)

@@ -20,16 +20,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import reverse
 
 from applicants import demo_people
 from applicants.exceptions import BookingError
 from applicants.exceptions_staff import StaffError
-from applicants.models import Booking, BookingStatus, PriorityGroup, Service
+from applicants.models import Booking, BookingStatus, Channel, PriorityGroup, Service
 from applicants.services.applicants import applicant_upsert
-from applicants.services.booking import BookingResult, booking_create
+from applicants.services.booking import booking_create, booking_token_ensure
 from applicants.services.checkin import checkin_assess, checkin_confirm
 from applicants.services.queue import counter_open, queue_call_next, queue_served
 from applicants.services.walkin import walkin_register
+from offices import demo
 from offices.models import Office, Slot, Track
 from offices.timeutils import office_datetime, office_today
 
@@ -62,8 +64,6 @@ class DemoBookings:
     arrivals: int = 0
     served: int = 0
     days_kept: int = 0
-    # One online booking's proof, to open as an applicant: (code, token).
-    sample: tuple[str, str] | None = None
     skipped_today: list[str] = field(default_factory=list)
 
 
@@ -93,11 +93,9 @@ def _bookable_dates(office: Office, now: dt.datetime) -> list[dt.date]:
     return list(dates[: len(DAY_FILL)])
 
 
-def _book_day(
-    *, office: Office, date: dt.date, fill: float, first_index: int, now: dt.datetime
-) -> tuple[int, BookingResult | None] | None:
-    """Book ``fill`` of each online session of ``office`` on ``date``: how many, and the
-    last booking made; ``None`` when the day already has bookings."""
+def _book_day(*, office: Office, date: dt.date, fill: float, first_index: int, now: dt.datetime) -> int | None:
+    """Book ``fill`` of each online session of ``office`` on ``date``: how many; ``None``
+    when the day already has bookings."""
     slots = list(
         Slot.objects.filter(office=office, date=date, closed=False, track__in=(Track.REGULAR, Track.EXPRESS))
         .select_related("office")
@@ -105,14 +103,14 @@ def _book_day(
     )
     if any(slot.booked for slot in slots):
         return None
-    booked, last = 0, None
+    booked = 0
     with transaction.atomic():
         for slot in slots:
             for _place in range(round(slot.capacity * min(fill, 1.0))):
                 try:
                     # A savepoint: a refused booking takes its person's row with it.
                     with transaction.atomic():
-                        last = booking_create(
+                        booking_create(
                             slot=slot,
                             applicant=_applicant(first_index + booked),
                             track=slot.track,
@@ -123,7 +121,7 @@ def _book_day(
                     # Not released yet, full, or closed after all: this session is done.
                     break
                 booked += 1
-    return booked, last
+    return booked
 
 
 def _waiting_requests(*, office: Office, date: dt.date, first_index: int, now: dt.datetime) -> int:
@@ -249,10 +247,7 @@ def demo_bookings_load(
             if made is None:
                 result.days_kept += 1
                 continue
-            count, last = made
-            booked_here += count
-            if result.sample is None and last is not None:
-                result.sample = (last.booking.code, last.token)
+            booked_here += made
             if day == 0:
                 result.waiting += _waiting_requests(
                     office=office, date=date, first_index=first + _FIRST_WALK_IN - WAITING_REQUESTS, now=now
@@ -268,3 +263,18 @@ def demo_bookings_load(
             result.served += queue[1]
         say(f"{office.code}: {booked_here} bookings" + (f", {queue[0]} arrivals today" if queue else ""))
     return result
+
+
+def demo_booking_link() -> str | None:
+    """The proof path of one of the demo's confirmed online bookings (the first made), for
+    the ``make run`` banner; ``None`` without one."""
+    booking = (
+        Booking.objects.filter(
+            office__code__in=demo.DEMO_OFFICES, channel=Channel.ONLINE, status=BookingStatus.CONFIRMED
+        )
+        .order_by("id")
+        .first()
+    )
+    if booking is None:
+        return None
+    return reverse("applicants:proof", args=[booking.code, booking_token_ensure(booking=booking)])

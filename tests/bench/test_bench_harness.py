@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
 from applicants import demo_people as nik
+from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
 from bench import run, summary
 from bench.run import to_lua
 

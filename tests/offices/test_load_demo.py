@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -253,3 +254,18 @@ def test_the_bookings_refuse_to_run_with_debug_off(db, settings):
 
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("load_demo_bookings", stdout=io.StringIO())
+
+
+def test_the_banner_and_the_load_give_a_demo_applicant_s_proof_link_that_opens(loaded, client):
+    from queue_booking.management.commands.runstack import Command as RunStack
+
+    out = io.StringIO()
+    RunStack(stdout=out)._banner("127.0.0.1:8000")
+    banner = out.getvalue()
+    link = re.search(r"a booking   http://127\.0\.0\.1:8000(/b/\S+/)  ", banner).group(1)
+
+    assert f"a booking to open as its applicant: {link}" in loaded
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(link, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "Confirmed" in page.text

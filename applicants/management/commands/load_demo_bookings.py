@@ -4,10 +4,9 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
 from django.utils import timezone
 
-from applicants.services.demo import demo_bookings_load
+from applicants.services.demo import demo_booking_link, demo_bookings_load
 from offices import demo
 from offices.models import Office
 
@@ -46,7 +45,6 @@ class Command(BaseCommand):
         if result.skipped_today:
             skipped = ", ".join(result.skipped_today)
             self.stdout.write(f"no queue today (closed now, or the queue has begun): {skipped}")
-        if result.sample:
-            code, token = result.sample
-            link = reverse("applicants:proof", args=[code, token])
+        link = demo_booking_link()
+        if link:
             self.stdout.write(f"a booking to open as its applicant: {link}")

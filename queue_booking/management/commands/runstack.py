@@ -13,6 +13,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 
 
 class Command(BaseCommand):
@@ -58,9 +59,14 @@ class Command(BaseCommand):
             stop()
 
     def _banner(self, address: str) -> None:
+        from applicants.services.demo import demo_booking_link
         from offices.demo import DEMO_LOGINS
 
         url = f"http://{address}/"
+        try:
+            link = demo_booking_link()
+        except DatabaseError:
+            link = None  # The banner never stops the stack; the site says what is wrong.
         lines = [
             "",
             "Antrean Paspor is running:",
@@ -70,6 +76,7 @@ class Command(BaseCommand):
             f"  API docs    {url}api/docs/",
             f"  health      {url}healthz",
             f"  broker      {settings.CELERY_BROKER_URL.split('@')[-1]}",
+            *([f"  a booking   {url}{link[1:]}  (a demo applicant's proof)"] if link else []),
             "Demo logins (username / password):",
             *(f"  {login['username']:<28} {login['password']:<16} {login['role']}" for login in DEMO_LOGINS),
             "Press Ctrl-C to stop.",

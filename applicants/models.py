@@ -1,8 +1,11 @@
 """Applicants, their bookings, and the on-site queue."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -56,6 +59,11 @@ class Applicant(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+    @property
+    def erased_on(self) -> dt.date | None:
+        """The day the data was erased, on the site's clock (as every screen shows it)."""
+        return timezone.localtime(self.erased_at).date() if self.erased_at is not None else None
 
 
 class BookingStatus(models.TextChoices):

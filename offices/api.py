@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
@@ -120,10 +121,19 @@ class OfficePageSerializer(serializers.Serializer):
 class OfficePagination(PageNumberPagination):
     """Pages of offices. A ``page_size`` that is not a whole number from 1 to
     ``max_page_size`` is a 400 naming it: DRF's own pagination would quietly use the
-    default or the maximum instead, and a client would never learn its mistake."""
+    default or the maximum instead, and a client would never learn its mistake.
+
+    An empty ``page=`` is a page that does not exist (404 ``not_found``), like ``page=0``
+    or ``page=x``: DRF's pagination reads it as page 1."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_number(self, request, paginator):
+        if request.query_params.get(self.page_query_param) == "":
+            # Django's paginator refuses it (not a whole number): the same 404 as page=x.
+            return ""
+        return super().get_page_number(request, paginator)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -137,6 +147,40 @@ class OfficePagination(PageNumberPagination):
             message = _("Ask for 1 to %(max)s offices a page.") % {"max": self.max_page_size}
             raise serializers.ValidationError({self.page_size_query_param: [message]})
         return size
+
+
+class RefusedIfEmpty:
+    """A query parameter sent empty (``?days=``) is refused with ``empty_message``, not
+    taken as left out.
+
+    For an optional field DRF reads an empty value in query (or form) data as "not given"
+    and uses the default, so ``?days=`` quietly meant 31 days and ``?start=`` the first
+    bookable day: a client whose variable was empty would never learn it. Mixed into a
+    DRF field; ``empty_message`` is called when needed, so it speaks the request's
+    language."""
+
+    def __init__(self, *args, empty_message, **kwargs):
+        self.empty_message = empty_message
+        super().__init__(*args, **kwargs)
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        if value is empty and self.field_name in dictionary and dictionary.get(self.field_name) == "":
+            return ""
+        return value
+
+    def run_validation(self, data=empty):
+        if data == "":
+            raise serializers.ValidationError(self.empty_message(), code="blank")
+        return super().run_validation(data)
+
+
+class DateQueryField(RefusedIfEmpty, serializers.DateField):
+    pass
+
+
+class IntegerQueryField(RefusedIfEmpty, serializers.IntegerField):
+    pass
 
 
 class JsonOnly(BaseContentNegotiation):
@@ -167,17 +211,34 @@ class OfficeListApi(PublicApi):
     @extend_schema(
         operation_id="offices_list",
         parameters=[
-            OpenApiParameter("q", str, description="Words to find in the office name, city or code."),
-            OpenApiParameter("province", str, description="Exact province name, e.g. `Jawa Timur`."),
-            OpenApiParameter("kind", str, enum=Office.Kind.values),
-            OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Default 1."),
+            # A filter sent empty (``?q=``, as a search form sends an empty box) filters nothing.
+            OpenApiParameter(
+                "q", str, description="Words to find in the office name, city or code. Empty or left out: any office."
+            ),
+            OpenApiParameter(
+                "province", str, description="Exact province name, e.g. `Jawa Timur`. Empty or left out: any province."
+            ),
+            OpenApiParameter(
+                "kind", str, enum=[*Office.Kind.values, ""], description="Empty or left out: offices of every kind."
+            ),
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1},
+                description="Default 1 (left out). A page that is not a whole number from 1 to the last page, "
+                "also an empty `page=`, is a 404 `not_found`.",
+            ),
             OpenApiParameter(
                 "page_size",
                 {"type": "integer", "minimum": 1, "maximum": OfficePagination.max_page_size},
-                description=f"1 to {OfficePagination.max_page_size} (default 25).",
+                description=f"1 to {OfficePagination.max_page_size} (default 25, left out). Anything else, also an "
+                "empty `page_size=`, is a 400 `validation_error`.",
             ),
         ],
-        responses={200: OfficePageSerializer, 400: ErrorOutput, 404: ErrorOutput},
+        responses={
+            200: OfficePageSerializer,
+            400: OpenApiResponse(ErrorOutput, description="Codes: `validation_error` (`page_size`)."),
+            404: OpenApiResponse(ErrorOutput, description="Codes: `not_found` (no such `page`)."),
+        },
     )
     def get(self, request):
         query = self.Query(data=request.query_params)
@@ -192,8 +253,20 @@ class OfficeNearestApi(PublicApi):
     class Query(serializers.Serializer):
         lat = serializers.FloatField(min_value=-90, max_value=90)
         lon = serializers.FloatField(min_value=-180, max_value=180)
-        limit = serializers.IntegerField(min_value=1, max_value=50, default=5)
-        kind = serializers.ChoiceField(choices=Office.Kind.choices, required=False, default="", allow_blank=True)
+        limit = IntegerQueryField(
+            min_value=1,
+            max_value=50,
+            default=5,
+            help_text="1 to 50 (left out: 5). An empty `limit=` is a 400 `validation_error`.",
+            empty_message=lambda: _("Give a number of offices from 1 to 50, or leave limit out for 5."),
+        )
+        kind = serializers.ChoiceField(
+            choices=Office.Kind.choices,
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text="Empty or left out: offices of every kind.",
+        )
 
     @extend_schema(
         operation_id="offices_nearest",
@@ -264,17 +337,34 @@ def _kept_answer(local_key: tuple) -> HttpResponse | None:
 
 class OfficeAvailabilityApi(PublicApi):
     class Query(serializers.Serializer):
-        start = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
-        days = serializers.IntegerField(required=False, default=DEFAULT_AVAILABILITY_DAYS)
+        start = DateQueryField(
+            required=False,
+            input_formats=["%Y-%m-%d"],
+            empty_message=lambda: _("Give a date as YYYY-MM-DD, or leave start out for the first bookable day."),
+        )
+        days = IntegerQueryField(
+            required=False,
+            default=DEFAULT_AVAILABILITY_DAYS,
+            empty_message=lambda: (
+                _("Give a number of days from 1 to %(max)s, or leave days out for %(default)s.")
+                % {"max": MAX_AVAILABILITY_DAYS, "default": DEFAULT_AVAILABILITY_DAYS}
+            ),
+        )
 
     @extend_schema(
         operation_id="offices_availability",
         parameters=[
-            OpenApiParameter("start", dt.date, description="First date (YYYY-MM-DD). Default: first bookable day."),
+            OpenApiParameter(
+                "start",
+                dt.date,
+                description="First date (YYYY-MM-DD). Left out: the first bookable day. An empty `start=` is a 400 "
+                "`invalid_date`.",
+            ),
             OpenApiParameter(
                 "days",
                 {"type": "integer", "minimum": 1, "maximum": MAX_AVAILABILITY_DAYS},
-                description=f"How many days, 1 to {MAX_AVAILABILITY_DAYS} (default {DEFAULT_AVAILABILITY_DAYS}).",
+                description=f"How many days, 1 to {MAX_AVAILABILITY_DAYS} (left out: {DEFAULT_AVAILABILITY_DAYS}). "
+                "An empty `days=` is a 400 `invalid_date_range`.",
             ),
         ],
         responses={

@@ -199,9 +199,20 @@ class SessionBrief(serializers.Serializer):
     track = serializers.ChoiceField(choices=Track.choices)
 
 
+# What an answer says of an erased person (docs/privacy.md), shared with the staff API.
+PERSONAL_DATA_ERASED_ON_HELP = (
+    "Null while the person's data is kept. Once it has been erased after the retention period "
+    "(docs/privacy.md), the day it was erased (on the site's clock, Asia/Jakarta); `full_name` and "
+    "`nik_masked` are then empty."
+)
+
+
 class ApplicantBrief(serializers.Serializer):
-    full_name = serializers.CharField()
-    nik_masked = serializers.CharField(help_text="e.g. `3578********0001`")
+    full_name = serializers.CharField(allow_blank=True, help_text="Empty once the personal data is erased.")
+    nik_masked = serializers.CharField(
+        allow_blank=True, help_text="e.g. `3578********0001`; empty once the personal data is erased."
+    )
+    personal_data_erased_on = serializers.DateField(allow_null=True, help_text=PERSONAL_DATA_ERASED_ON_HELP)
 
 
 class CheckinWindowOutput(serializers.Serializer):
@@ -276,7 +287,11 @@ def booking_body(booking: Booking, *, token: str | None = None, include_token: b
         "waiting_position": (
             booking_position_in_waiting(booking=booking) if booking.status == BookingStatus.WAITING else None
         ),
-        "applicant": {"full_name": booking.applicant.full_name, "nik_masked": booking.applicant.nik_masked},
+        "applicant": {
+            "full_name": booking.applicant.full_name,
+            "nik_masked": booking.applicant.nik_masked,
+            "personal_data_erased_on": _iso_date(booking.applicant.erased_on),
+        },
         "qr": proof_payload(booking) if slot else None,
         # On the office's own clock (with its UTC offset), not the server's.
         "checkin_window": {"opens": window.opens.isoformat(), "closes": window.closes.isoformat()} if window else None,

@@ -119,7 +119,7 @@ _BOOKING_EXAMPLE = {
     "session": {"id": 812, "start": "08:00", "end": "10:00", "track": "regular"},
     "requested_date": "2026-12-07",
     "waiting_position": None,
-    "applicant": {"full_name": "Siti Rahayu", "nik_masked": "3578********0001"},
+    "applicant": {"full_name": "Siti Rahayu", "nik_masked": "3578********0001", "personal_data_erased_on": None},
     "qr": "AP1.K7M2QX9A.surabaya.20261207.0800.R.k1.7Q3ZK2M5XWJ4PB6RNC2H4DTA",
     "checkin_window": {"opens": "2026-12-07T07:00:00+07:00", "closes": "2026-12-07T10:00:00+07:00"},
     "reschedules_left": 1,
@@ -451,7 +451,20 @@ class BookingDetailView(APIView):
             200: OpenApiResponse(BookingOutput),
             404: _error("No such booking, or the token is missing or wrong.", "booking_not_found"),
         },
-        examples=[OpenApiExample("A confirmed booking", response_only=True, value=_BOOKING_EXAMPLE)],
+        examples=[
+            OpenApiExample("A confirmed booking", response_only=True, value=_BOOKING_EXAMPLE),
+            OpenApiExample(
+                "A booking whose personal data was erased",
+                response_only=True,
+                value={
+                    **_BOOKING_EXAMPLE,
+                    "status": "served",
+                    "status_label": "Served",
+                    "applicant": {"full_name": "", "nik_masked": "", "personal_data_erased_on": "2027-03-08"},
+                    "reschedules_left": 1,
+                },
+            ),
+        ],
     )
     def get(self, request: Request, code: str) -> Response:
         booking = booking_get_for_token(code=code, token=_token(request))

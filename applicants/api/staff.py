@@ -16,6 +16,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from applicants.api.booking_serializers import PERSONAL_DATA_ERASED_ON_HELP
 from applicants.exceptions import BookingNotFound
 from applicants.exceptions_staff import BookingNotFoundForStaff, NotOfficeStaff, OfficeRequired, SupervisorOnly
 from applicants.models import Booking, PriorityGroup, Service
@@ -53,8 +54,11 @@ class IsOfficeStaff(BasePermission):
 
 
 class ApplicantOutSerializer(serializers.Serializer):
-    full_name = serializers.CharField()
-    nik_masked = serializers.CharField()
+    full_name = serializers.CharField(allow_blank=True, help_text="Empty once the personal data is erased.")
+    nik_masked = serializers.CharField(allow_blank=True, help_text="Empty once the personal data is erased.")
+    personal_data_erased_on = serializers.DateField(
+        source="erased_on", allow_null=True, read_only=True, help_text=PERSONAL_DATA_ERASED_ON_HELP
+    )
 
 
 class SessionOutSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ they are no longer there instead of showing blanks.
 """
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import ngettext
 
 from applicants.models import Applicant
@@ -16,7 +16,7 @@ register = template.Library()
 
 def erased_on(applicant: Applicant) -> str:
     """The day the data was erased, on the site's clock: "6 Desember 2026"."""
-    return formats.date_format(timezone.localtime(applicant.erased_at).date(), "j F Y")
+    return formats.date_format(applicant.erased_on, "j F Y")
 
 
 def erased_note_text(applicant: Applicant | None) -> str:

@@ -437,9 +437,12 @@ def day_list_page(request, office):
     date = form.cleaned_data["date"] if form.is_valid() else today
     listing = day_list(office=office, date=date)
     if request.GET.get("format") == "csv" and form.is_valid():
-        _day_list_record(request, office, listing=listing, now=now, action=Action.DAY_LIST_CSV)
         response = HttpResponse(day_list_csv(listing), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{office.code}-{date.isoformat()}.csv"'
+        # Only once the file is built: a list that failed to build was read by no one.
+        # (The whole file is in the response; were it ever streamed, the record would
+        # belong after its last row instead.)
+        _day_list_record(request, office, listing=listing, now=now, action=Action.DAY_LIST_CSV)
         return response
     return _day_list_render(
         request, office, form=form, listing=listing, now=now, status=200 if form.is_valid() else 400
@@ -462,7 +465,6 @@ def _day_list_record(request, office, *, listing, now, action) -> None:
 
 
 def _day_list_render(request, office, *, form, listing, now, paper_form=None, status=200):
-    _day_list_record(request, office, listing=listing, now=now, action=Action.DAY_LIST)
     context = _base_context(request, office, "day_list")
     first, last = paper_dates(office=office, now=now)
     can_record = context["is_supervisor"] and first <= listing.date <= last
@@ -478,7 +480,10 @@ def _day_list_render(request, office, *, form, listing, now, paper_form=None, st
             "printed_at": now,
         }
     )
-    return render(request, "staff/day_list.html", context, status=status)
+    response = render(request, "staff/day_list.html", context, status=status)
+    # Recorded once the page is built, as the CSV is: a page that failed showed no one.
+    _day_list_record(request, office, listing=listing, now=now, action=Action.DAY_LIST)
+    return response
 
 
 def _paper_served(request, office, *, today, now):

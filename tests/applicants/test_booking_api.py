@@ -18,7 +18,11 @@ def test_a_booking_takes_a_place_and_answers_with_its_proof(api, slot):
     body = response.json()
     assert body["status"] == "confirmed"
     assert body["session"] == {"id": slot.id, "start": "08:00", "end": "10:00", "track": "regular"}
-    assert body["applicant"] == {"full_name": "Siti Rahayu", "nik_masked": "3578********0001"}
+    assert body["applicant"] == {
+        "full_name": "Siti Rahayu",
+        "nik_masked": "3578********0001",
+        "personal_data_erased_on": None,
+    }
     assert body["proof_url"].endswith(f"/b/{body['code']}/{body['token']}/")
     assert body["qr"].startswith(f"AP1.{body['code']}.surabaya.20261207.0800.R.")
     assert body["checkin_window"] == {"opens": "2026-12-07T07:00:00+07:00", "closes": "2026-12-07T10:00:00+07:00"}
@@ -81,6 +85,8 @@ def test_read_lookup_and_the_same_token(api, slot):
     assert read.json()["proof_url"] == created["proof_url"]
     assert found.status_code == 200
     assert found.json()["token"] == created["token"]
+    assert read.json()["applicant"]["personal_data_erased_on"] is None
+    assert found.json()["applicant"]["personal_data_erased_on"] is None
 
 
 def test_a_waiting_request_answers_202_with_its_place_in_line(api, office):

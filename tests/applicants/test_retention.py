@@ -353,8 +353,27 @@ def test_a_person_who_books_again_online_after_erasure_is_written_again(api, slo
     response = api.post("/api/v1/bookings/", payload(new_slot), format="json")
 
     assert response.status_code == 201, response.content
-    assert response.json()["applicant"] == {"full_name": "Siti Rahayu", "nik_masked": "3578********0001"}
+    assert response.json()["applicant"] == {
+        "full_name": "Siti Rahayu",
+        "nik_masked": "3578********0001",
+        "personal_data_erased_on": None,
+    }
     assert Applicant.objects.filter(erased_at__isnull=True, nik_hash=nik_hash(NIK)).count() == 1
+
+
+def test_the_api_read_of_an_erased_booking_says_when_and_find_my_booking_finds_it_no_more(api, slot):
+    created = api.post("/api/v1/bookings/", payload(slot), format="json").json()
+    booking = Booking.objects.get(code=created["code"])
+    move(booking, S.CHECKED_IN, S.CALLED, S.SERVED, at=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC))
+    # 7 March 2027 at 17:00:01 UTC is already the 8th in Jakarta, the day the pages show.
+    erase(SERVICE_DAY_END + RETENTION + SECOND)
+
+    read = api.get(f"/api/v1/bookings/{created['code']}/", HTTP_X_BOOKING_TOKEN=created["token"])
+    found = api.post("/api/v1/bookings/lookup/", {"code": created["code"], "nik": NIK}, format="json")
+
+    assert read.status_code == 200
+    assert read.json()["applicant"] == {"full_name": "", "nik_masked": "", "personal_data_erased_on": "2027-03-08"}
+    assert found.status_code == 404
 
 
 def test_a_small_batch_erases_everyone_in_short_steps(office):

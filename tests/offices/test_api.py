@@ -95,6 +95,29 @@ def test_a_page_size_out_of_range_is_a_400_naming_it(client, offices, page_size)
     assert body["fields"] == {"page_size": ["Ask for 1 to 200 offices a page."]}
 
 
+@pytest.mark.parametrize("page", ["", "0", "x", "9"])
+def test_an_empty_page_is_a_page_that_does_not_exist_like_any_other(client, offices, page):
+    response = client.get(f"/api/v1/offices/?page_size=2&page={page}", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "There is no such page of results.", "fields": {}}
+
+
+def test_a_page_left_out_is_the_first(client, offices):
+    assert codes(client.get("/api/v1/offices/?page_size=2")) == codes(client.get("/api/v1/offices/?page_size=2&page=1"))
+
+
+def test_an_empty_filter_filters_nothing_as_when_left_out(client, offices):
+    everyone = codes(client.get("/api/v1/offices/"))
+
+    assert len(everyone) == 3
+    for query in ("q=", "province=", "kind=", "q=&province=&kind=", "q=%20%20"):
+        response = client.get(f"/api/v1/offices/?{query}")
+        assert (response.status_code, codes(response)) == (200, everyone), query
+    nearest = client.get("/api/v1/offices/nearest/?lat=-7.45&lon=112.72&kind=")
+    assert len(nearest.json()) == 3
+
+
 def test_the_largest_page_size_is_served(client, offices):
     assert len(client.get("/api/v1/offices/?page_size=200").json()["results"]) == 3
 
@@ -167,6 +190,70 @@ def test_bad_dates_are_400_with_a_code(client, offices, query, code):
     assert response.status_code == 400
     assert response.json()["code"] == code
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "fields"),
+    [
+        (
+            "start=",
+            "invalid_date",
+            {"start": ["Give a date as YYYY-MM-DD, or leave start out for the first bookable day."]},
+        ),
+        (
+            "start=2026-11-30&start=",
+            "invalid_date",
+            {"start": ["Give a date as YYYY-MM-DD, or leave start out for the first bookable day."]},
+        ),
+        ("days=", "invalid_date_range", {"days": ["Give a number of days from 1 to 62, or leave days out for 31."]}),
+        (
+            "start=2026-11-30&days=",
+            "invalid_date_range",
+            {"days": ["Give a number of days from 1 to 62, or leave days out for 31."]},
+        ),
+    ],
+)
+def test_an_empty_start_or_days_is_refused_not_taken_as_left_out(client, offices, query, code, fields):
+    response = client.get(f"/api/v1/offices/surabaya/availability/?{query}", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert response.json()["fields"] == fields
+
+
+def test_an_empty_start_is_refused_in_indonesian_by_default(client, offices):
+    body = client.get("/api/v1/offices/surabaya/availability/?start=&days=").json()
+
+    assert body["detail"] == "Masukkan tanggal yang benar (TTTT-BB-HH)."
+    assert body["fields"] == {
+        "start": ["Isi tanggal dengan format TTTT-BB-HH, atau jangan sertakan start untuk mulai dari hari pertama "
+                  "yang dapat dipesan."],
+        "days": ["Isi jumlah hari dari 1 sampai 62, atau jangan sertakan days untuk 31 hari."],
+    }  # fmt: skip
+
+
+def test_an_empty_limit_of_nearest_offices_is_refused(client, offices):
+    response = client.get("/api/v1/offices/nearest/?lat=-7.45&lon=112.72&limit=", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
+    assert response.json()["fields"] == {"limit": ["Give a number of offices from 1 to 50, or leave limit out for 5."]}
+
+
+def test_the_schema_says_what_an_empty_query_parameter_does(client, db):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+
+    def parameter(path: str, name: str) -> dict:
+        return next(p for p in paths[path]["get"]["parameters"] if p["name"] == name)
+
+    assert "empty `page=`, is a 404 `not_found`" in parameter("/api/v1/offices/", "page")["description"]
+    for name in ("q", "province", "kind"):
+        assert "Empty or left out" in parameter("/api/v1/offices/", name)["description"], name
+    assert "" in parameter("/api/v1/offices/", "kind")["schema"]["enum"]
+    availability = "/api/v1/offices/{code}/availability/"
+    assert "empty `start=` is a 400 `invalid_date`" in parameter(availability, "start")["description"]
+    assert "empty `days=` is a 400 `invalid_date_range`" in parameter(availability, "days")["description"]
+    assert "empty `limit=` is a 400" in parameter("/api/v1/offices/nearest/", "limit")["description"]
 
 
 def test_sixty_two_days_is_the_most(client, offices):

@@ -11,10 +11,12 @@ import logging
 import pytest
 from django.db import DatabaseError, transaction
 
+from applicants import day_list
 from applicants.models import Booking, PersonalDataAccess
 from applicants.services import access_log
 from applicants.services.access_log import personal_data_access_record
 from applicants.services.checkin import checkin_confirm
+from applicants.views import staff as staff_views
 from offices.models import Track
 from tests import factories
 from tests.factories import make_nik
@@ -165,6 +167,47 @@ def test_the_day_list_is_one_record_with_the_date_and_how_many_people_it_names(
     assert (listed.action, listed.date, listed.count, listed.booking_id) == (Action.DAY_LIST, DAY, 2, None)
     assert (downloaded.action, downloaded.date, downloaded.count) == (Action.DAY_LIST_CSV, DAY, 2)
     assert_names(listed, actor=officer, office=office, channel=Channel.DESK)
+
+
+def test_a_day_list_csv_that_fails_to_build_records_no_read_and_one_that_is_built_records_one(
+    officer_client, office, slots, morning, monkeypatch
+):
+    for name in ("Rina Kartika", "Budi Santoso"):
+        make_booking(slots[(dt.time(8, 0), Track.REGULAR)], name=name)
+    csv_url = f"/staff/{office.code}/list/?date={DAY.isoformat()}&format=csv"
+    real = day_list._spreadsheet_safe
+
+    def fails_on_the_second_name(text):
+        if text == "Rina Kartika":
+            raise UnicodeEncodeError("utf-8", text, 0, 1, "a name the file could not take")
+        return real(text)
+
+    monkeypatch.setattr(day_list, "_spreadsheet_safe", fails_on_the_second_name)
+    officer_client.raise_request_exception = False
+    failed = officer_client.get(csv_url)
+
+    assert failed.status_code == 500
+    assert rows() == []
+
+    monkeypatch.setattr(day_list, "_spreadsheet_safe", real)
+    downloaded = officer_client.get(csv_url)
+
+    assert downloaded.status_code == 200 and "Rina Kartika" in downloaded.content.decode("utf-8-sig")
+    [row] = rows()
+    assert (row.action, row.date, row.count) == (Action.DAY_LIST_CSV, DAY, 2)
+
+
+def test_a_day_list_page_that_fails_to_render_records_no_read(officer_client, office, slots, morning, monkeypatch):
+    make_booking(slots[(dt.time(8, 0), Track.REGULAR)], name="Rina Kartika")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template failed")
+
+    monkeypatch.setattr(staff_views, "render", broken)
+    officer_client.raise_request_exception = False
+
+    assert officer_client.get(f"/staff/{office.code}/list/").status_code == 500
+    assert rows() == []
 
 
 def test_an_empty_day_list_names_no_one_and_is_not_recorded(officer_client, office, slots, morning):

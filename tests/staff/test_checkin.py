@@ -34,7 +34,11 @@ def test_it_gives_the_first_regular_number_of_the_day(officer_client, booking, m
     assert response.status_code == 201
     data = response.json()
     assert data["queue_number"] == "A-001"
-    assert data["applicant"] == {"full_name": "Siti Rahmawati", "nik_masked": booking.applicant.nik_masked}
+    assert data["applicant"] == {
+        "full_name": "Siti Rahmawati",
+        "nik_masked": booking.applicant.nik_masked,
+        "personal_data_erased_on": None,
+    }
     assert data["session"]["start"] == "08:00"
     assert data["service"] == "new"
     assert data["flags"] == []

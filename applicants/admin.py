@@ -23,7 +23,7 @@ from applicants.services.access_log import (
     personal_data_access_record,
     personal_data_access_record_list,
 )
-from applicants.services.booking import booking_cancel
+from applicants.services.changes import booking_cancel
 from applicants.services.tokens import VIA_STAFF
 from applicants.templatetags.privacy_ui import erased_note_text, erased_on
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter

@@ -43,12 +43,8 @@ from applicants.exceptions import (
 from applicants.models import Booking, BookingStatus
 from applicants.proof import is_code_shaped, normalize_code, token_hash
 from applicants.selectors import booking_get_for_token, booking_lookup, slot_for_booking
-from applicants.services.booking import (
-    booking_cancel,
-    booking_request,
-    booking_reschedule,
-    booking_token_ensure,
-)
+from applicants.services.booking import booking_request, booking_token_ensure
+from applicants.services.changes import booking_cancel, booking_reschedule
 from applicants.services.tokens import booking_token_renew
 from offices.cache import slot_is_marked_full
 from queue_booking.api_errors import ErrorOutput, exception_handler, response_as_json

@@ -30,7 +30,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from applicants.models import Booking, BookingStatus, Notification
 from applicants.notifications import notify
-from applicants.services.booking import booking_transition
+from applicants.services.transitions import booking_transition
 from offices.cache import availability_invalidate
 from offices.models import Office, Slot
 from offices.selectors import office_release_window

@@ -1,4 +1,7 @@
-"""Taking a place, giving it back, moving it: the booking life-cycle (DESIGN rules 1, 4, 8).
+"""Taking a place: creating a booking or a waiting request (DESIGN rules 1, 4, 6).
+
+Cancelling and moving a booking are in ``applicants.services.changes``, status changes
+in ``applicants.services.transitions``.
 
 Every path that takes capacity does it with ``offices.services.capacity.slot_take`` (one
 conditional UPDATE) inside the same transaction as the booking row that uses it, so a
@@ -17,22 +20,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 
 from applicants.dispatch import enqueue_on_commit
 from applicants.exceptions import (
     ActiveBookingExists,
-    BookingNotCancellable,
-    BookingStateChanged,
     DateNotReleased,
-    InvalidTransition,
     OnlineBookingClosed,
-    RescheduleLimitReached,
-    RescheduleNotConfirmed,
     SessionClosed,
     SessionFull,
     SessionNotFound,
-    TooLateToChange,
     TrackNotAllowed,
 )
 from applicants.identity import secret_decrypt, secret_encrypt
@@ -47,52 +43,31 @@ from applicants.models import (
 )
 from applicants.notifications import notification_channels, notify, notify_enqueue
 from applicants.proof import new_booking_code, new_token, token_hash
-from applicants.services.applicants import applicant_prepare, applicant_save, applicant_upsert
+from applicants.services.applicants import applicant_prepare, applicant_save
 from applicants.services.one_statement import Taken, booking_insert_confirmed
+from applicants.services.transitions import transition_record
 from offices.cache import availability_invalidate, slot_mark_full
 from offices.models import Slot, Track
 from offices.selectors import office_is_released
-from offices.services.capacity import slot_release, slot_take
-from offices.timeutils import office_datetime, office_today
+from offices.services.capacity import slot_take
+from offices.timeutils import office_datetime
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "ALLOWED_TRANSITIONS",
     "ALLOCATE_TASK",
     "BookingResult",
-    "applicant_upsert",
-    "booking_cancel",
     "booking_code_new",
     "booking_create",
-    "booking_reschedule",
-    "booking_reschedule_check",
+    "booking_request",
     "booking_token_ensure",
-    "booking_transition",
     "enqueue_allocation",
+    "slot_check_bookable",
 ]
 
 ALLOCATE_TASK = "applicants.tasks.allocate_waiting"
 
 S = BookingStatus
-# DESIGN rule 8. The one table of status changes; ``booking_transition`` refuses others.
-# called -> checked_in is "missed, back of the queue"; rolled_over ends a booking that
-# a closure or a stopped service moved (its successor starts as waiting). no_show ->
-# served is the one way back from an exit: a supervisor correcting, from the paper
-# list, a no-show that the day's end made while the office worked on paper
-# (``applicants.services.paper``).
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.WAITING: frozenset({S.CONFIRMED, S.CANCELLED, S.EXPIRED}),
-    S.CONFIRMED: frozenset({S.CHECKED_IN, S.CANCELLED, S.NO_SHOW, S.ROLLED_OVER}),
-    S.CHECKED_IN: frozenset({S.CALLED, S.NO_SHOW, S.ROLLED_OVER}),
-    S.CALLED: frozenset({S.SERVED, S.CHECKED_IN, S.NO_SHOW, S.ROLLED_OVER}),
-    S.SERVED: frozenset(),
-    S.CANCELLED: frozenset(),
-    S.NO_SHOW: frozenset({S.SERVED}),
-    S.ROLLED_OVER: frozenset(),
-    S.EXPIRED: frozenset(),
-}
-
 _CODE_ATTEMPTS = 5
 
 
@@ -130,85 +105,10 @@ def booking_token_ensure(*, booking: Booking) -> str:
     return token
 
 
-# --- Status changes ------------------------------------------------------------------------
+# --- Checks shared with reschedule (applicants.services.changes) ---------------------------------------------------
 
 
-def _record_transition(
-    *,
-    booking: Booking,
-    from_status: str,
-    to_status: str,
-    reason: str,
-    now: dt.datetime,
-    actor=None,
-    detail: dict | None = None,
-) -> None:
-    BookingTransition.objects.create(
-        booking=booking,
-        from_status=from_status,
-        to_status=to_status,
-        at=now,
-        actor=actor,
-        reason=reason,
-        detail=detail or {},
-    )
-
-
-def booking_transition(
-    *,
-    booking: Booking,
-    to_status: str,
-    reason: str,
-    now: dt.datetime,
-    actor=None,
-    detail: dict | None = None,
-    **fields,
-) -> Booking:
-    """Move ``booking`` to ``to_status`` (with ``fields`` set on the row) and log it.
-
-    The only function that changes a booking's status. The write is conditional on the
-    status the caller saw, so of two concurrent changes exactly one wins; the other gets
-    ``BookingStateChanged`` and nothing is written for it. A change the life-cycle does
-    not allow raises ``InvalidTransition``. Capacity is the caller's business.
-    """
-    from_status = booking.status
-    if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
-        raise InvalidTransition(from_status=BookingStatus(from_status).label, to_status=BookingStatus(to_status).label)
-    with transaction.atomic(savepoint=False):
-        updated = Booking.objects.filter(id=booking.id, status=from_status).update(
-            status=to_status, updated_at=now, **fields
-        )
-        if updated == 1:
-            _record_transition(
-                booking=booking,
-                from_status=from_status,
-                to_status=to_status,
-                reason=reason,
-                now=now,
-                actor=actor,
-                detail=detail,
-            )
-    # Raised outside the block: nothing was written, and the caller's transaction
-    # stays usable (it may reload the booking and decide).
-    if updated != 1:
-        raise BookingStateChanged()
-    booking.status = to_status
-    booking.updated_at = now
-    expressions = []
-    for name, value in fields.items():
-        if hasattr(value, "resolve_expression"):
-            expressions.append(name)
-        else:
-            setattr(booking, name, value)
-    if expressions:
-        booking.refresh_from_db(fields=expressions)
-    return booking
-
-
-# --- Checks shared by create and reschedule ---------------------------------------------------
-
-
-def _check_bookable(*, slot: Slot, track: str, channel: str, now: dt.datetime) -> None:
+def slot_check_bookable(*, slot: Slot, track: str, channel: str, now: dt.datetime) -> None:
     office = slot.office
     if slot.track != track:
         raise SessionNotFound()
@@ -315,7 +215,7 @@ def booking_create(
     ``booking_create`` commit or roll back together; a failure rolls back only this
     call's savepoint.
     """
-    _check_bookable(slot=slot, track=track, channel=channel, now=now)
+    slot_check_bookable(slot=slot, track=track, channel=channel, now=now)
     booking, token = _booking_new(
         slot=slot,
         applicant=applicant,
@@ -376,7 +276,7 @@ def booking_request(
     applicant = applicant_prepare(
         nik=nik, full_name=full_name, birth_date=birth_date, phone=phone, email=email, language=language
     )
-    _check_bookable(slot=slot, track=track, channel=Channel.ONLINE, now=now)
+    slot_check_bookable(slot=slot, track=track, channel=Channel.ONLINE, now=now)
     if _one_statement_possible():
         result = _request_in_one_statement(
             slot=slot, applicant=applicant, track=track, service=service, now=now, language=language
@@ -484,7 +384,7 @@ def _create(booking: Booking, *, token: str, reason: str, if_full: str, now: dt.
     # the short rest of the transaction.
     booking.save(force_insert=True)
     if slot_take(slot_id=slot.id):
-        _record_transition(booking=booking, from_status="", to_status=S.CONFIRMED, reason=reason, now=now, actor=actor)
+        transition_record(booking=booking, from_status="", to_status=S.CONFIRMED, reason=reason, now=now, actor=actor)
         availability_invalidate(office_id=office.id, date=slot.date)
         notify(booking=booking, kind=Notification.Kind.CONFIRMATION)
         return BookingResult(booking=booking, token=token)
@@ -496,7 +396,7 @@ def _create(booking: Booking, *, token: str, reason: str, if_full: str, now: dt.
         status=S.WAITING, slot=None, date=None, waiting_since=now, updated_at=now
     )
     booking.status, booking.slot, booking.date, booking.waiting_since = S.WAITING, None, None, now
-    _record_transition(
+    transition_record(
         booking=booking,
         from_status="",
         to_status=S.WAITING,
@@ -508,113 +408,3 @@ def _create(booking: Booking, *, token: str, reason: str, if_full: str, now: dt.
     enqueue_allocation(office.id)
     notify(booking=booking, kind=Notification.Kind.WAITING)
     return BookingResult(booking=booking, token=token)
-
-
-# --- Cancel ---------------------------------------------------------------------------------
-
-
-def booking_cancel(
-    *, booking: Booking, now: dt.datetime, actor=None, reason: str = "cancelled_by_applicant"
-) -> Booking:
-    """Cancel a waiting or confirmed booking and free its place at once.
-
-    Idempotent: cancelling a cancelled booking returns it unchanged, and of two
-    concurrent cancellations one frees the place and the other sees it done. An
-    applicant (no ``actor``) can cancel until the session starts.
-    """
-    if booking.status == S.CANCELLED:
-        return booking
-    if booking.status not in (S.WAITING, S.CONFIRMED):
-        raise BookingNotCancellable()
-    if booking.status == S.CONFIRMED and actor is None:
-        office, slot = booking.office, booking.slot
-        if now >= office_datetime(office, slot.date, slot.start):
-            raise TooLateToChange()
-    slot_id, date = booking.slot_id, booking.date
-    try:
-        with transaction.atomic():
-            booking_transition(booking=booking, to_status=S.CANCELLED, reason=reason, now=now, actor=actor)
-            if slot_id is not None:
-                slot_release(slot_id=slot_id)
-                availability_invalidate(office_id=booking.office_id, date=date, slot_ids=(slot_id,))
-                enqueue_allocation(booking.office_id)
-            notify(booking=booking, kind=Notification.Kind.CANCELLED)
-    except BookingStateChanged:
-        fresh = Booking.objects.select_related("office", "slot", "applicant").get(id=booking.id)
-        if fresh.status == S.CANCELLED:
-            return fresh
-        raise
-    return booking
-
-
-# --- Reschedule -----------------------------------------------------------------------------
-
-
-def booking_reschedule_check(*, booking: Booking, staff: bool = False) -> None:
-    """Raise ``RescheduleNotAllowed`` (its reason in the message) if ``booking`` cannot be
-    moved at all: it is not confirmed, or, unless ``staff`` move it, its free reschedules
-    are used up."""
-    if booking.status != S.CONFIRMED or booking.slot_id is None:
-        raise RescheduleNotConfirmed(status=S(booking.status).label)
-    if not staff and booking.reschedule_count >= settings.BOOKING_FREE_RESCHEDULES:
-        raise RescheduleLimitReached(count=settings.BOOKING_FREE_RESCHEDULES)
-
-
-def booking_reschedule(*, booking: Booking, new_slot: Slot, now: dt.datetime, actor=None) -> Booking:
-    """Move a confirmed booking to another session of the same office and track.
-
-    One transaction takes the new place and gives back the old one: if the new session
-    is full (``SessionFull``) the booking keeps its old place, and no interleaving can
-    leave the applicant with none or two. Free ``BOOKING_FREE_RESCHEDULES`` times, until
-    ``BOOKING_CHANGE_CUTOFF_DAYS`` before the booked date (office time); staff
-    (``actor``) are not held to those two limits.
-    """
-    booking_reschedule_check(booking=booking, staff=actor is not None)
-    office = booking.office
-    if actor is None:
-        last_day = booking.date - dt.timedelta(days=settings.BOOKING_CHANGE_CUTOFF_DAYS)
-        if office_today(office, now) > last_day:
-            raise TooLateToChange()
-    if new_slot.office_id != booking.office_id:
-        raise SessionNotFound()
-    if new_slot.id == booking.slot_id:
-        return booking
-    _check_bookable(slot=new_slot, track=booking.track, channel=booking.channel, now=now)
-
-    old_slot_id, old_date = booking.slot_id, booking.date
-    with transaction.atomic():
-        moved = Booking.objects.filter(id=booking.id, status=S.CONFIRMED, slot_id=old_slot_id).update(
-            slot=new_slot,
-            date=new_slot.date,
-            requested_slot=new_slot,
-            requested_date=new_slot.date,
-            reschedule_count=F("reschedule_count") + 1,
-            updated_at=now,
-        )
-        if moved != 1:
-            raise BookingStateChanged()
-        for slot_id in sorted((old_slot_id, new_slot.id)):
-            if slot_id == new_slot.id:
-                if not slot_take(slot_id=new_slot.id):
-                    slot_mark_full(new_slot.id)
-                    raise SessionFull()
-            else:
-                slot_release(slot_id=old_slot_id)
-        count = booking.reschedule_count + 1
-        _record_transition(
-            booking=booking,
-            from_status=S.CONFIRMED,
-            to_status=S.CONFIRMED,
-            reason="rescheduled",
-            now=now,
-            actor=actor,
-            detail={"from_slot": old_slot_id, "to_slot": new_slot.id, "count": count},
-        )
-        availability_invalidate(office_id=office.id, date=old_date, slot_ids=(old_slot_id,))
-        availability_invalidate(office_id=office.id, date=new_slot.date)
-        enqueue_allocation(office.id)
-        booking.slot, booking.date = new_slot, new_slot.date
-        booking.requested_slot, booking.requested_date = new_slot, new_slot.date
-        booking.reschedule_count, booking.updated_at = count, now
-        notify(booking=booking, kind=Notification.Kind.RESCHEDULED, dedupe_key=f"rescheduled:{count}")
-    return booking

@@ -31,8 +31,8 @@ from applicants.exceptions_staff import (
 )
 from applicants.models import Booking, BookingStatus, QueueEvent
 from applicants.proof import checkin_window, proof_verify
-from applicants.services.booking import booking_transition
 from applicants.services.queue import queue_event_log, queue_number_next, queue_session_for
+from applicants.services.transitions import booking_transition
 from offices.models import Office
 from offices.timeutils import office_now, office_today
 

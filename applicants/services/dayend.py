@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef
 from applicants.models import Booking, BookingStatus, Notification
 from applicants.notifications import notify
 from applicants.services.allocation import AllocationResult, waiting_allocate, waiting_expire
-from applicants.services.booking import booking_transition
+from applicants.services.transitions import booking_transition
 from offices.cache import availability_invalidate
 from offices.models import Office, Slot
 from offices.timeutils import office_now, office_today

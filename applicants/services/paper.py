@@ -24,8 +24,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from applicants.day_list import DAYS_BACK
 from applicants.models import Booking, BookingStatus, BookingTransition
-from applicants.services.booking import booking_transition
 from applicants.services.dayend import DAY_END_REASON
+from applicants.services.transitions import booking_transition
 from offices.models import Office
 from offices.timeutils import office_now, office_today
 

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 from applicants.exceptions_staff import BookingNotCalled, CounterBusy, CounterNotFound
 from applicants.models import Booking, BookingStatus, QueueCounter, QueueEvent, ServiceCounter
 from applicants.proof import checkin_window
-from applicants.services.booking import booking_transition
+from applicants.services.transitions import booking_transition
 from offices.models import QUEUE_PREFIX, Office, Slot, Track
 from offices.timeutils import office_now, office_today
 

@@ -29,7 +29,7 @@ from applicants.models import ACTIVE_STATUSES, Booking, BookingStatus, BookingTr
 from applicants.notifications import notify
 from applicants.proof import new_booking_code
 from applicants.services.allocation import office_allocation_lock, waiting_allocate
-from applicants.services.booking import booking_transition
+from applicants.services.transitions import booking_transition
 from offices.cache import availability_invalidate
 from offices.models import Closure, Office, Slot
 from offices.services.capacity import slot_release

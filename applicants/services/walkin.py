@@ -14,7 +14,8 @@ from django.db import transaction
 from applicants.exceptions import SessionClosed, SessionFull
 from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed
 from applicants.models import Channel, PriorityGroup, Service
-from applicants.services.booking import applicant_upsert, booking_create
+from applicants.services.applicants import applicant_upsert
+from applicants.services.booking import booking_create
 from applicants.services.checkin import WALK_IN, CheckinResult, booking_queue
 from offices.models import Office, Slot, Track
 from offices.timeutils import office_datetime, office_today

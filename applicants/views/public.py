@@ -27,7 +27,8 @@ from applicants.forms import IF_FULL_NEXT, BookingForm, CancelForm, LookupForm, 
 from applicants.models import BookingStatus, Service
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
-from applicants.services.booking import booking_cancel, booking_request, booking_reschedule, booking_reschedule_check
+from applicants.services.booking import booking_request
+from applicants.services.changes import booking_cancel, booking_reschedule, booking_reschedule_check
 from applicants.services.tokens import booking_token_renew, booking_token_renew_check
 from applicants.templatetags.proof_ui import queue_turn_text
 from applicants.views.proof import LINK_RENEWED_TAG

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from applicants.models import TRANSITION_REASONS, BookingStatus, BookingTransition
-from applicants.services.booking import booking_transition
+from applicants.services.transitions import booking_transition
 from tests import factories
 from tests.staff.conftest import at, make_booking, make_slots
 

@@ -13,15 +13,10 @@ from applicants.exceptions import (
     SessionFull,
 )
 from applicants.models import Booking, BookingStatus, BookingTransition, Channel, Notification
-from applicants.services.booking import (
-    ALLOCATE_TASK,
-    ALLOWED_TRANSITIONS,
-    applicant_upsert,
-    booking_cancel,
-    booking_create,
-    booking_reschedule,
-    booking_transition,
-)
+from applicants.services.applicants import applicant_upsert
+from applicants.services.booking import ALLOCATE_TASK, booking_create
+from applicants.services.changes import booking_cancel, booking_reschedule
+from applicants.services.transitions import ALLOWED_TRANSITIONS, booking_transition
 from offices.cache import slot_is_marked_full
 from tests.applicants.conftest import BIRTH, NIK, NOW, nik_number
 from tests.factories import SlotFactory, UserFactory

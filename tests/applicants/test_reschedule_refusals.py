@@ -7,7 +7,7 @@ from django.utils import translation
 
 from applicants.exceptions import RescheduleLimitReached, RescheduleNotAllowed
 from applicants.models import Booking, BookingStatus
-from applicants.services.booking import booking_reschedule_check
+from applicants.services.changes import booking_reschedule_check
 from tests.applicants.conftest import payload
 from tests.factories import SlotFactory
 

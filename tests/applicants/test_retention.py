@@ -23,8 +23,11 @@ from applicants.models import (
     Notification,
     PriorityGroup,
 )
-from applicants.services.booking import applicant_upsert, booking_cancel, booking_create, booking_transition
+from applicants.services.applicants import applicant_upsert
+from applicants.services.booking import booking_create
+from applicants.services.changes import booking_cancel
 from applicants.services.retention import applicant_erase_expired, applicants_last_ended
+from applicants.services.transitions import booking_transition
 from applicants.tasks.maintenance import erase_expired_personal_data
 from tests.applicants.conftest import BIRTH, NIK, NOW, nik_number, payload
 from tests.factories import SlotFactory

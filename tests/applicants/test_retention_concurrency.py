@@ -16,7 +16,9 @@ from rest_framework.test import APIClient
 from applicants.identity import nik_hash
 from applicants.models import ACTIVE_STATUSES, Applicant, Booking
 from applicants.services import retention
-from applicants.services.booking import applicant_upsert, booking_cancel, booking_create
+from applicants.services.applicants import applicant_upsert
+from applicants.services.booking import booking_create
+from applicants.services.changes import booking_cancel
 from applicants.services.retention import applicant_erase_expired
 from tests.applicants.conftest import BIRTH, NOW, nik_number, payload
 from tests.factories import SlotFactory

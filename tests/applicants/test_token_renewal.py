@@ -9,9 +9,9 @@ from applicants.exceptions import BookingNotFound, BookingStateChanged, TokenNot
 from applicants.models import Booking, BookingStatus, BookingTransition, IdempotencyKey, Notification
 from applicants.proof import token_hash
 from applicants.selectors import booking_get_for_token, booking_token
-from applicants.services.booking import booking_transition
 from applicants.services.rollover import closure_rollover
 from applicants.services.tokens import booking_token_renew
+from applicants.services.transitions import booking_transition
 from tests.applicants.conftest import DAY, NIK, NOW, payload
 from tests.applicants.test_notifications import run_all
 

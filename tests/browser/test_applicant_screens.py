@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 
 from applicants.models import Booking
 from applicants.services.applicants import applicant_upsert
-from applicants.services.booking import booking_cancel, booking_create
+from applicants.services.booking import booking_create
+from applicants.services.changes import booking_cancel
 from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import counter_open, queue_call_next
 from offices.models import Office, Slot

@@ -155,7 +155,7 @@ def test_two_moves_and_a_cancellation_at_once_leave_the_session_at_its_plan_with
 
     from django.db import connection
 
-    from applicants.services.booking import booking_cancel
+    from applicants.services.changes import booking_cancel
 
     make_slots(office, [DAY], capacity=5)
     morning = Slot.objects.get(office=office, date=DAY, start=SESSIONS[0][0])

@@ -316,7 +316,7 @@ def test_a_past_day_the_day_end_has_not_reached_goes_through_the_life_cycle(supe
 
 
 def test_a_no_show_for_missed_calls_is_not_corrected_and_nothing_changes(supervisor_client, office, day, morning):
-    from applicants.services.booking import booking_transition
+    from applicants.services.transitions import booking_transition
 
     booking_transition(booking=day["checked"], to_status=BookingStatus.CALLED, reason="called", now=at(10, 5))
     booking_transition(booking=day["checked"], to_status=BookingStatus.NO_SHOW, reason="missed", now=at(10, 20))

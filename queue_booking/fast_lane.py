@@ -3,7 +3,7 @@
 Two answers make up most of a launch day's traffic, and a worker has each of them ready
 before it does any work: an office's availability, which it keeps for a moment
 (``offices.api``), and the refusal of a booking for a session the cache marks full
-(``applicants.api.bookings``). Such an answer then cost about as much in Django's ten
+(``applicants.api.booking_create``). Such an answer then cost about as much in Django's ten
 middleware as in the view. ``FastLaneMiddleware``, first in ``MIDDLEWARE``, lets the
 first answer of each kind go down the whole stack and keeps the headers the stack added
 to it (per language and per HTTP or HTTPS: HSTS, ``Content-Language``). After that it
@@ -36,7 +36,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from applicants.api.bookings import is_sold_out_answer, sold_out_answer
+from applicants.api.booking_create import is_sold_out_answer, sold_out_answer
 from offices.api import availability_kept_answer
 
 # A booking's body is about 300 bytes; anything much larger goes down the stack.

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from applicants.api import bookings
+from applicants.api import booking_create, bookings
 
 urlpatterns = [
-    path("bookings/", bookings.booking_create_view, name="booking-create"),
+    path("bookings/", booking_create.booking_create_view, name="booking-create"),
     path("bookings/lookup/", bookings.BookingLookupView.as_view(), name="booking-lookup"),
     path("bookings/<str:code>/", bookings.BookingDetailView.as_view(), name="booking-detail"),
     path("bookings/<str:code>/cancel/", bookings.BookingCancelView.as_view(), name="booking-cancel"),

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.http import HttpResponse
 from django_ratelimit.core import get_usage
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -111,4 +112,10 @@ def run_idempotent(
         idempotency_finish(claim=claim, status=response.status_code, body=response.data, headers=headers)
     else:
         idempotency_abandon(claim=claim)
+    return response
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    """Mark an answer that carries personal data or a booking's secret as never to be cached."""
+    response["Cache-Control"] = "no-store"
     return response

@@ -5,7 +5,7 @@ answers as the DRF view and the general path."""
 import pytest
 from django.core.cache import cache
 
-from applicants.api import bookings
+from applicants.api import booking_create
 from applicants.models import Applicant, Booking, BookingTransition, Notification
 from applicants.selectors import slot_for_booking
 from offices.cache import availability_key, slot_is_marked_full
@@ -21,7 +21,7 @@ URL = "/api/v1/bookings/"
 @pytest.fixture
 def drf_calls(monkeypatch):
     """The paths of the requests that reached the DRF view."""
-    return record_requests(monkeypatch, bookings, "_drf_create_view")
+    return record_requests(monkeypatch, booking_create, "_drf_create_view")
 
 
 def _shape(response) -> tuple:
@@ -279,7 +279,7 @@ def test_a_session_marked_full_is_refused_in_the_asker_s_language_with_the_gener
         assert response["Content-Type"] == "application/json"
         assert response["Cache-Control"] == "no-store"
         with translation.override(language):
-            expected = bookings._json_error(SessionFull())
+            expected = booking_create._json_error(SessionFull())
         assert response.content == expected.content
         answers[language] = response.json()["detail"]
 
@@ -292,15 +292,15 @@ def test_a_session_marked_full_is_refused_in_the_asker_s_language_with_the_gener
 def test_the_refusal_of_a_full_session_is_rendered_once_per_language(api, slot, monkeypatch):
     from offices.cache import slot_mark_full
 
-    bookings._session_full_body.cache_clear()
+    booking_create._session_full_body.cache_clear()
     rendered = []
-    real = bookings._json_error
+    real = booking_create._json_error
 
     def counting(exc):
         rendered.append(exc.code)
         return real(exc)
 
-    monkeypatch.setattr(bookings, "_json_error", counting)
+    monkeypatch.setattr(booking_create, "_json_error", counting)
     slot_mark_full(slot.id)
     for n, language in enumerate(("id", "en", "id", "en")):
         response = api.post(URL, payload(slot, nik=nik_number(10 + n)), format="json", HTTP_ACCEPT_LANGUAGE=language)

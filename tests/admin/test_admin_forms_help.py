@@ -65,6 +65,6 @@ def test_a_sessions_capacity_says_what_is_booked_and_what_a_change_does(client, 
     page = client.get(f"/admin/offices/slot/{slot.pk}/change/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
 
     help_text = re.search(r'id="id_capacity_helptext">\s*<div>(.*?)</div>', page, re.S).group(1)
-    assert "4 sudah dipesan" in help_text
+    assert "4 sudah terisi" in help_text
     assert "tidak memindahkan atau membatalkan siapa pun" in help_text
     assert "pengaturan khusus tanggal" in help_text

@@ -145,7 +145,7 @@ def test_a_capacity_change_made_in_english_reads_in_indonesian_to_an_indonesian_
     ).content.decode()
 
     for page in (history, trail, entry_page):
-        assert "Kuota 10 → 3 (2 dipesan)." in page
+        assert "Kuota 10 → 3 (2 terisi)." in page
         assert "Capacity 10" not in page
     assert "Tidak ada bidang yang berubah" not in entry_page  # Django's "No fields changed."
 

@@ -109,7 +109,7 @@ def test_cancelling_from_the_admin_asks_first_and_names_the_bookings(client, sup
 
     page = asked.content.decode()
     assert asked.status_code == 200
-    assert booking.code in page and "Batalkan 1 booking ini?" in page and "Ya, batalkan 1 booking ini" in page
+    assert booking.code in page and "Batalkan 1 pendaftaran ini?" in page and "Ya, batalkan 1 pendaftaran ini" in page
     assert f"{served.code} (Selesai dilayani)" in page
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
@@ -173,7 +173,7 @@ def test_a_bookings_page_is_read_only_and_offers_no_save(client, supervisor_a, s
     body = page.content.decode()
     assert page.status_code == 200
     assert 'name="_save"' not in body and 'name="_continue"' not in body
-    assert "Lihat booking" in body and "Ubah booking" not in body
+    assert "Lihat pendaftaran" in body and "Ubah pendaftaran" not in body
     assert posted.status_code == 403
 
 

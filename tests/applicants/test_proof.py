@@ -283,7 +283,7 @@ def test_a_cancelled_booking_s_pdf_says_so_in_indonesian(booked):
     Booking.objects.filter(id=booking.id).update(status=BookingStatus.CANCELLED)
     booking.refresh_from_db()
 
-    assert "Dibatalkan: booking ini tidak berlaku lagi." in pdf_text(proof_pdf(booking, "id"))
+    assert "Dibatalkan: pendaftaran ini tidak berlaku lagi." in pdf_text(proof_pdf(booking, "id"))
 
 
 @pytest.mark.django_db

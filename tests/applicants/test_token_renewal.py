@@ -125,7 +125,7 @@ def test_only_a_waiting_or_confirmed_booking_gets_a_new_token(api, booked, statu
         "fields": {},
     }
     assert in_indonesian.json()["code"] == "token_not_renewable"
-    assert in_indonesian.json()["detail"].startswith("Tautan rahasia booking ini tidak dapat diganti lagi")
+    assert in_indonesian.json()["detail"].startswith("Tautan rahasia pendaftaran ini tidak dapat diganti lagi")
     assert opens(api, booked["code"], booked["token"]) == 200
 
 

@@ -298,7 +298,7 @@ def test_after_a_desk_renewal_the_person_is_told_it_was_done_at_the_office_on_re
             "own_wording": ["renew it yourself", "renew it again"],
         },
         "id": {
-            "subject": f"Tautan rahasia baru dari kantor untuk booking Anda {booked['code']}",
+            "subject": f"Tautan rahasia baru dari kantor untuk pendaftaran Anda {booked['code']}",
             "intro": f"Sesuai permintaan Anda di {office.name}, petugas di sana telah mengganti tautan rahasia",
             "not_there": "Jika Anda tidak datang ke kantor, ada orang lain yang memintanya atas nama Anda.",
             "call": "beri tahu kantor (telepon (031) 8531785)",

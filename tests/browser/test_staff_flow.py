@@ -208,12 +208,12 @@ def test_a_supervisor_records_yesterday_on_paper_after_the_system_was_down(live_
     page.get_by_role("button", name="Masuk").click()
     page.goto(f"/staff/{office.code}/list/?date={yesterday.isoformat()}")
     expect(page.get_by_text("Hari layanan ini sudah berakhir")).to_be_visible()
-    page.get_by_label(f"{served.code} dilayani di atas kertas").check()
+    page.get_by_label(f"{served.code} dilayani secara manual").check()
     assert _serious_violations(page) == []
     screenshot("paper-ticked")
     page.get_by_role("button", name="Catat yang dicentang sebagai sudah dilayani").click()
 
-    expect(page.get_by_text("1 orang dicatat telah dilayani di atas kertas.")).to_be_visible()
+    expect(page.get_by_text("1 orang dicatat telah dilayani secara manual.")).to_be_visible()
     screenshot("paper-recorded")
     served.refresh_from_db()
     absent.refresh_from_db()

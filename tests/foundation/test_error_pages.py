@@ -63,7 +63,7 @@ def test_a_missing_page_is_404_in_indonesian_with_a_way_back(client):
     assert "<h1>Halaman tidak ditemukan</h1>" in page
     assert "Kesalahan 404" in page
     assert '<a class="button" href="/">Cari kantor imigrasi</a>' in page
-    assert '<a class="button secondary" href="/my-booking/">Booking saya</a>' in page
+    assert '<a class="button secondary" href="/my-booking/">Pendaftaran saya</a>' in page
 
 
 @pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_staff_of_another_office_see_the_403_page(client, other_officer, office)
 @pytest.mark.parametrize(
     ("language", "heading", "advice"),
     [
-        ("id", "Terjadi kesalahan", "Booking Anda tidak hilang."),
+        ("id", "Terjadi kesalahan", "Pendaftaran Anda tidak hilang."),
         ("en", "Something went wrong", "Your booking is not lost."),
     ],
 )
@@ -163,7 +163,7 @@ def test_a_lost_database_on_a_page_is_503_with_retry_after_and_no_store(client):
     assert '<html lang="id">' in page
     assert "<h1>Layanan sedang sibuk</h1>" in page
     assert "Layanan sedang sibuk atau terhenti sejenak. Tunggu sebentar lalu coba lagi." in page
-    assert "Booking Anda tidak hilang." in page
+    assert "Pendaftaran Anda tidak hilang." in page
     assert '<a class="button" href="/?q=surabaya&amp;province=Jawa+Timur">Coba lagi</a>' in page
     # The view's own query, and nothing after it: the page was made without the database.
     assert len(refusal.attempts) == 1

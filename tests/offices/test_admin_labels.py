@@ -29,7 +29,7 @@ UNTRANSLATED_CHOICES = {(Office, "timezone")}
     ("model", "field", "indonesian"),
     [
         (Booking, "requested_slot", "sesi yang diminta"),
-        (Booking, "person_slot", "nomor booking orang ini"),
+        (Booking, "person_slot", "nomor pendaftaran orang ini"),
         (Booking, "language", "bahasa"),
         (Booking, "waiting_since", "menunggu sejak"),
         (Booking, "rollover_rank", "urutan pemindahan"),
@@ -58,7 +58,7 @@ def test_the_weekday_column_and_a_session_name_follow_the_language():
 @pytest.mark.parametrize(
     ("model", "field", "indonesian", "english"),
     [
-        (Notification, "booking", "booking", "booking"),
+        (Notification, "booking", "pendaftaran", "booking"),
         (Notification, "kind", "jenis", "kind"),
         (Notification, "channel", "saluran", "channel"),
         (Notification, "dedupe_key", "kunci antiduplikasi", "deduplication key"),

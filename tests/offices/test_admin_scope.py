@@ -235,7 +235,7 @@ def test_the_sessions_a_new_plan_cannot_lower_are_listed_in_indonesian(client, s
     done = client.post(change_url("office", office_a.pk), data, follow=True, HTTP_ACCEPT_LANGUAGE="id")
 
     text = " ".join(str(m) for m in done.context["messages"])
-    assert "08:00 Reguler: 9 dipesan, rencana 2" in text
+    assert "08:00 Reguler: 9 terisi, rencana 2" in text
     assert "booked" not in text and "regular" not in text
 
 
@@ -272,7 +272,7 @@ def test_closing_sessions_with_bookings_asks_first_and_changes_nothing_until_the
     )
 
     assert asked.status_code == 200
-    assert "3 tempat sudah dipesan pada sesi yang ditutup ini." in asked.content.decode()
+    assert "3 tempat sudah terisi pada sesi yang akan ditutup." in asked.content.decode()
     assert "Kosongkan untuk semua kantor." not in asked.content.decode()  # a supervisor cannot
     assert not Closure.objects.exists()
     assert not Slot.objects.filter(office=office_a, closed=True).exists()

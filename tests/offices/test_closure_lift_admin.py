@@ -146,7 +146,7 @@ def test_a_past_closure_is_shown_but_not_offered_for_lifting(client, supervisor_
 
     page = text(client.get(lift_url(past)))
 
-    assert "Penutupan yang sudah lewat tidak dapat dibatalkan." in page
+    assert "Penutupan yang sudah lewat tidak dapat dicabut." in page
     assert "Ya, cabut" not in page
     assert Closure.objects.filter(pk=past.pk).exists()
 
@@ -162,7 +162,7 @@ def test_a_forged_lift_of_a_past_closure_changes_nothing_and_logs_nothing(client
     )
 
     for response in (single, bulk):
-        assert "Penutupan yang sudah lewat tidak dapat dibatalkan." in [str(m) for m in response.context["messages"]]
+        assert "Penutupan yang sudah lewat tidak dapat dicabut." in [str(m) for m in response.context["messages"]]
     assert Closure.objects.filter(pk=past.pk).exists()
     assert not LogEntry.objects.filter(action_flag=DELETION).exists()
 
@@ -212,7 +212,7 @@ def test_the_bulk_action_asks_with_the_same_facts_and_offers_only_what_can_be_li
     assert "Cabut 2 penutupan ini? Akibatnya dijelaskan di bawah." in page
     assert "tercakup penutupan lain: 08:00, 10:00, 13:00 WIB (Libur nasional)." in page
     assert "Penutupan nasional hanya dapat dicabut oleh admin pusat." in page
-    assert "Penutupan yang sudah lewat tidak dapat dibatalkan." in page
+    assert "Penutupan yang sudah lewat tidak dapat dicabut." in page
     offered = re.findall(r'name="_selected_action" value="(\d+)"', asked.content.decode())
     assert sorted(offered) == sorted([str(power_cut.pk), str(morning.pk)])
     assert Closure.objects.count() == 4

@@ -107,7 +107,7 @@ def test_a_qr_typed_into_the_code_field_is_verified_too(booking):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("id", "Masukkan kode booking atau teks QR yang dipindai."),
+        ("id", "Masukkan kode pendaftaran atau teks QR yang dipindai."),
         ("en", "Give the booking code or the scanned QR text."),
     ],
 )

@@ -52,7 +52,7 @@ def test_an_officer_sees_everyone_with_a_place_per_session_priority_first_then_b
     assert "08.00–10.00 WIB" in html and "10.00–12.00 WIB" in html
     assert day["zaenal"].code in html
     assert "A-007" in html
-    assert "4 orang diharapkan." in html
+    assert "4 orang dijadwalkan hadir." in html
     assert day["zaenal"].applicant.nik_masked in html
     assert "Daftar hadir" in html
 
@@ -71,7 +71,7 @@ def test_another_day_can_be_listed_ahead(officer_client, office, day, morning):
 
     assert "Besok Datang" in html
     assert "Zaenal Arifin" not in html
-    assert "1 orang diharapkan." in html
+    assert "1 orang dijadwalkan hadir." in html
 
 
 @pytest.mark.parametrize("date", ["2026-13-40", "2025-01-01", "2027-06-01"])
@@ -93,7 +93,7 @@ def test_the_csv_has_every_listed_person_and_no_full_nik(officer_client, office,
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["Sesi", "Kode booking", "Nama", "NIK", "Jalur", "Layanan", "Status", "Nomor antrean"]
+    assert rows[0] == ["Sesi", "Kode pendaftaran", "Nama", "NIK", "Jalur", "Layanan", "Status", "Nomor antrean"]
     assert [row[2] for row in rows[1:]] == ["Yohana Lansia", "ani Suryani", "Zaenal Arifin", "Budi Santoso"]
     assert rows[4][0] == "10:00-12:00" and rows[4][7] == "A-007"
     assert all("*" in row[3] for row in rows[1:])
@@ -165,7 +165,7 @@ def test_a_supervisor_records_people_served_on_paper_through_the_life_cycle(
     day["ani"].refresh_from_db()
     assert day["ani"].status == BookingStatus.CONFIRMED
     page = supervisor_client.get(url(office)).content.decode()
-    assert "2 orang dicatat telah dilayani di atas kertas." in page
+    assert "2 orang dicatat telah dilayani secara manual." in page
 
 
 def test_ticking_nobody_is_a_translated_error_and_changes_nothing(supervisor_client, office, day, morning):
@@ -328,7 +328,7 @@ def test_a_no_show_for_missed_calls_is_not_corrected_and_nothing_changes(supervi
     response = record(supervisor_client, office, day["checked"], day["zaenal"])
 
     assert response.status_code == 400
-    assert "Daftar berubah" in response.content.decode()
+    assert "Daftar sudah berubah" in response.content.decode()
     for key, status in (("checked", BookingStatus.NO_SHOW), ("zaenal", BookingStatus.NO_SHOW)):
         day[key].refresh_from_db()
         assert day[key].status == status

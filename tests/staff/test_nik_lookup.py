@@ -120,7 +120,7 @@ def test_a_get_never_looks_up(officer_client, office, history, caplog):
     ("typed", "language", "message"),
     [
         ("3578", "en", "A NIK has exactly 16 digits."),
-        ("3578", "id", "NIK terdiri dari tepat 16 angka."),
+        ("3578", "id", "NIK terdiri atas tepat 16 angka."),
         ("35780141019O0007", "en", "A NIK contains only the digits 0-9."),
         ("", "en", "This field is required."),
     ],

@@ -217,7 +217,7 @@ def test_the_first_in_line_is_told_so_while_there_is_no_pace_yet(client, office,
 
     url = reverse("applicants:queue-status", args=[first.code, first.token])
 
-    assert client.get(url, HTTP_ACCEPT_LANGUAGE="id").json()["estimated_wait"] == "Anda urutan berikutnya."
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="id").json()["estimated_wait"] == "Giliran Anda berikutnya."
 
 
 def test_no_number_called_lately_is_said_in_both_languages():

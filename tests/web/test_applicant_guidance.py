@@ -59,7 +59,7 @@ def test_an_empty_lookup_says_where_to_find_the_code(client, db):
     html = client.post("/my-booking/", {"code": "", "nik": ""}).content.decode()
 
     assert _error(html, "code") == (
-        "Masukkan kode booking Anda: 8 karakter, tertera pada bukti pendaftaran dan di SMS dari kami."
+        "Masukkan kode pendaftaran Anda: 8 karakter, tertera pada bukti pendaftaran dan di SMS dari kami."
     )
     assert "Bidang ini harus diisi" not in html
 
@@ -107,7 +107,7 @@ def test_a_person_who_already_holds_a_booking_is_shown_the_way_to_it(client, pin
 
     html = response.content.decode()
     assert response.status_code == 409
-    assert re.search(r'<a class="button secondary" href="/my-booking/">Buka Booking saya</a>', html)
+    assert re.search(r'<a class="button secondary" href="/my-booking/">Buka Pendaftaran saya</a>', html)
 
 
 def test_a_cancelled_booking_offers_to_book_again(client, pinned, surabaya):
@@ -141,7 +141,7 @@ def test_a_cancelled_booking_offers_no_proof_to_print_or_download(client, pinned
 
 def test_the_proof_says_where_messages_about_the_booking_go(client, pinned, surabaya):
     proof = _book(client)["Location"]
-    assert "Pesan tentang booking ini dikirim lewat SMS ke nomor berakhiran 7890." in _text(client.get(proof))
+    assert "Pesan tentang pendaftaran ini dikirim lewat SMS ke nomor berakhiran 7890." in _text(client.get(proof))
 
     Booking.objects.all().delete()
     with_email = _book(client, email="siti@example.org")["Location"]
@@ -207,13 +207,13 @@ def test_moving_a_booking_says_a_saved_proof_shows_the_old_date(client, pinned, 
     proof = _book(client)["Location"]
     other = (DATE + dt.timedelta(days=1)).isoformat()
     page = client.get(proof + f"reschedule/?date={other}")
-    before = "Bukti yang disimpan atau dicetak sebelum pemindahan menampilkan tanggal lama"
+    before = "Bukti yang disimpan atau dicetak sebelum jadwal diubah menampilkan tanggal lama"
     assert before in _text(page)
     session = re.search(r'name="session" value="(\d+)"', page.content.decode()).group(1)
 
     moved = client.post(proof + f"reschedule/?date={other}", {"date": other, "session": session}, follow=True)
 
-    assert "Unduh atau cetak lagi bukti ini: bukti yang disimpan sebelumnya menampilkan tanggal lama." in _text(moved)
+    assert "Unduh atau cetak lagi bukti ini: bukti yang disimpan sebelumnya masih menampilkan tanggal lama." in _text(moved)
 
 
 def test_cancelling_without_the_tick_says_so_in_our_words_in_the_error_summary(client, pinned, surabaya):
@@ -229,7 +229,7 @@ def test_cancelling_without_the_tick_says_so_in_our_words_in_the_error_summary(c
     assert "required" not in box and " novalidate " in asked
     html = refused.content.decode()
     assert refused.status_code == 400
-    told = "Centang “Ya, batalkan booking ini” jika Anda yakin."
+    told = "Centang “Ya, batalkan pendaftaran ini” jika Anda yakin."
     assert _summary(html) == f" Mohon perbaiki hal berikut: {told} "
     assert '<a href="#id_confirm">' in html
     assert _error(html, "confirm") == told

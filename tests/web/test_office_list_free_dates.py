@@ -40,7 +40,7 @@ def test_an_office_full_in_its_whole_window_says_so(client, pinned, surabaya):
 
     html = client.get("/", {"q": "surabaya"}).content.decode()
 
-    assert "Penuh di seluruh jendela pemesanan" in _card(html, "surabaya")
+    assert "Penuh di seluruh rentang pendaftaran" in _card(html, "surabaya")
 
 
 def test_an_office_without_online_booking_shows_that_instead(client, pinned, surabaya):

@@ -65,7 +65,7 @@ def test_renewing_opens_the_new_link_once_with_what_to_do_next(client, proof):
     page = client.get(new)
     assert page.status_code == 200
     text = _text(page)
-    assert "Booking Anda punya tautan rahasia baru. Tautan lama tidak berlaku lagi." in text
+    assert "Pendaftaran Anda punya tautan rahasia baru. Tautan lama tidak berlaku lagi." in text
     assert "Tautan rahasia baru Anda" in text
     assert f"http://127.0.0.1:8000{new}" in text
     assert "Unduh PDF baru di bawah, atau cetak halaman ini." in text
@@ -142,7 +142,7 @@ def test_an_ended_booking_says_why_it_cannot_get_a_new_link(client, proof, statu
 
     assert page.status_code == 200 and posted.status_code == 409
     label = {"cancelled": "Dibatalkan", "served": "Selesai dilayani"}[status]
-    assert f"Tautan rahasia booking ini tidak dapat diganti lagi: statusnya “{label}”." in _text(page), _text(page)[
+    assert f"Tautan rahasia pendaftaran ini tidak dapat diganti lagi: statusnya “{label}”." in _text(page), _text(page)[
         :2000
     ]
     assert "<form" not in page.content.decode().split("<main", 1)[1]

@@ -122,4 +122,4 @@ def test_the_page_says_where_the_booking_is_now_in_one_sentence(client, pinned, 
     indonesian = _booked_now(client.get(proof + "reschedule/", HTTP_ACCEPT_LANGUAGE="id").content.decode())
 
     assert english == "Your booking is now on Wednesday, 2 December 2026, session 08:00–10:00 WIB, Regular track."
-    assert indonesian == "Booking Anda saat ini pada Rabu, 2 Desember 2026, sesi 08.00–10.00 WIB, jalur Reguler."
+    assert indonesian == "Jadwal Anda saat ini: Rabu, 2 Desember 2026, sesi 08.00–10.00 WIB, jalur Reguler."

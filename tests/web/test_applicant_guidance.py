@@ -213,7 +213,8 @@ def test_moving_a_booking_says_a_saved_proof_shows_the_old_date(client, pinned, 
 
     moved = client.post(proof + f"reschedule/?date={other}", {"date": other, "session": session}, follow=True)
 
-    assert "Unduh atau cetak lagi bukti ini: bukti yang disimpan sebelumnya masih menampilkan tanggal lama." in _text(moved)
+    again = "Unduh atau cetak lagi bukti ini: bukti yang disimpan sebelumnya masih menampilkan tanggal lama."
+    assert again in _text(moved)
 
 
 def test_cancelling_without_the_tick_says_so_in_our_words_in_the_error_summary(client, pinned, surabaya):

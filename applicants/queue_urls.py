@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from applicants.views import staff
+from applicants.views import queue_boards
 
 urlpatterns = [
-    path("display/<str:token>/", staff.display_board, name="display-board"),
-    path("display/<str:token>/state.json", staff.display_state_json, name="display-state"),
-    path("offices/<slug:code>/queue/", staff.public_queue, name="office-queue"),
+    path("display/<str:token>/", queue_boards.display_board, name="display-board"),
+    path("display/<str:token>/state.json", queue_boards.display_state_json, name="display-state"),
+    path("offices/<slug:code>/queue/", queue_boards.public_queue, name="office-queue"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from applicants.views import staff, staff_links, staff_lookup
+from applicants.views import staff, staff_day, staff_links, staff_lookup
 from queue_booking.sign_in import StaffSignInForm
 
 app_name = "staff"
@@ -20,9 +20,9 @@ urlpatterns = [
     path("<slug:office_code>/walkin/", staff.walkin, name="walkin"),
     path("<slug:office_code>/counter/", staff.counters, name="counters"),
     path("<slug:office_code>/counter/<int:counter_id>/", staff.counter, name="counter"),
-    path("<slug:office_code>/today/", staff.today, name="today"),
-    path("<slug:office_code>/list/", staff.day_list_page, name="day-list"),
-    path("<slug:office_code>/today/stop/", staff.stop_service, name="stop-service"),
+    path("<slug:office_code>/today/", staff_day.today, name="today"),
+    path("<slug:office_code>/list/", staff_day.day_list_page, name="day-list"),
+    path("<slug:office_code>/today/stop/", staff_day.stop_service, name="stop-service"),
     path("<slug:office_code>/booking/<str:code>/renew-link/", staff_links.renew_link, name="renew-link"),
     path("<slug:office_code>/booking/<str:code>/proof.pdf", staff_links.booking_proof_pdf, name="booking-proof"),
 ]

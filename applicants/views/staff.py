@@ -1,6 +1,8 @@
-"""Staff pages: check-in, walk-ins, counters, today's board; the display board and the
-public queue page. Server-rendered, working without JavaScript; scripts only add the
-camera scanner and live updates.
+"""Staff pages at the desk: the office list, utilization, check-in, walk-ins and the
+counters. The supervisor's day (today's board, the day list, stopping service) is in
+``applicants.views.staff_day``; the public TV board and queue page in
+``applicants.views.queue_boards``. Server-rendered, working without JavaScript; scripts
+only add the camera scanner and live updates.
 
 Each office page is limited to the offices the user belongs to (403 otherwise), the
 same rule as the API (``applicants.staff_access``). A page that shows a person's name
@@ -15,29 +17,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_http_methods
 
-from applicants.day_list import day_list, day_list_csv, day_list_dates
 from applicants.exceptions_staff import NotOfficeStaff, SupervisorOnly
 from applicants.forms_staff import (
     CheckinConfirmForm,
     CheckinLookupForm,
     CounterOpenForm,
-    DayListForm,
     NikLookupForm,
-    PaperServedForm,
-    StopServiceForm,
     WalkinForm,
 )
 from applicants.models import Booking, QueueEvent, ServiceCounter
-from applicants.queue_selectors import day_summary, display_state, queue_public_cached
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.checkin import (
     ALREADY_CHECKED_IN,
@@ -48,8 +44,6 @@ from applicants.services.checkin import (
     checkin_find,
     checkin_preview,
 )
-from applicants.services.dayend import day_has_ended
-from applicants.services.paper import paper_dates, paper_record_until, paper_recordable_ids, paper_served_record
 from applicants.services.queue import (
     counter_current,
     counter_get,
@@ -60,7 +54,6 @@ from applicants.services.queue import (
     queue_served,
     queue_waiting,
 )
-from applicants.services.rollover import SERVICE_STOPPED_REASON, service_stop
 from applicants.services.tokens import RENEWABLE_STATUSES
 from applicants.services.walkin import walkin_day_sessions, walkin_register
 from applicants.staff_access import staff_offices, staff_require, staff_role
@@ -117,7 +110,7 @@ def office_staff_view(*, supervisor: bool = False):
     return decorator
 
 
-def _base_context(request, office: Office, active: str) -> dict:
+def staff_page_context(request, office: Office, active: str) -> dict:
     now = timezone.now()
     return {
         "office": office,
@@ -185,7 +178,7 @@ def utilization(request):
 @require_http_methods(["GET", "POST"])
 def checkin(request, office):
     """Scan or type → see the booking and its flags → confirm → queue number."""
-    context = _base_context(request, office, "checkin")
+    context = staff_page_context(request, office, "checkin")
     lookup_form = CheckinLookupForm(request.POST if request.POST.get("action") == "lookup" else None)
     context.update({"form": lookup_form, "nik_form": NikLookupForm()})
     if request.method == "POST":
@@ -263,7 +256,7 @@ def checkin(request, office):
 @office_staff_view()
 @require_http_methods(["GET", "POST"])
 def walkin(request, office):
-    context = _base_context(request, office, "walkin")
+    context = staff_page_context(request, office, "walkin")
     now = timezone.now()
     day_sessions = walkin_day_sessions(office=office, now=now)
     form = WalkinForm(request.POST or None, sessions=day_sessions)
@@ -323,7 +316,7 @@ def counters(request, office):
         counter = counter_open(office=office, name=form.cleaned_data["name"])
         request.session[SESSION_COUNTER_KEY] = counter.id
         return redirect("staff:counter", office_code=office.code, counter_id=counter.id)
-    context = _base_context(request, office, "counter")
+    context = staff_page_context(request, office, "counter")
     today = office_today(office, timezone.now())
     desks = list(ServiceCounter.objects.filter(office=office, is_active=True).order_by("name"))
     for desk in desks:
@@ -370,7 +363,7 @@ def counter(request, office, counter_id):
             messages.error(request, exc.detail)
         return redirect("staff:counter", office_code=office.code, counter_id=desk.id)
 
-    context = _base_context(request, office, "counter")
+    context = staff_page_context(request, office, "counter")
     waiting = queue_waiting(office=office, date=today)
     current = counter_current(counter=desk, date=today)
     if current is not None and request.session.get(SESSION_COUNTER_SHOWN_KEY) != current.id:
@@ -391,204 +384,3 @@ def counter(request, office, counter_id):
         }
     )
     return render(request, "staff/counter.html", context)
-
-
-@office_staff_view(supervisor=True)
-@require_GET
-def today(request, office):
-    context = _base_context(request, office, "today")
-    summary = day_summary(office=office, now=timezone.now())
-    context.update(
-        {
-            "summary": summary,
-            "stop_reason": _stop_reason_worth_saying(summary["stopped"]),
-            "display_url": reverse("display-board", args=[office.display_token]),
-        }
-    )
-    return render(request, "staff/today.html", context)
-
-
-def _stop_reason_worth_saying(stopped: dict | None) -> str:
-    """The reason a whole day was closed, unless it only repeats "service is stopped" (the
-    "Stop service now" button's own words, stored in the language of whoever pressed it,
-    which is not always the reader's)."""
-    if not stopped:
-        return ""
-    own_words = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            own_words.add(str(SERVICE_STOPPED_REASON))
-    return "" if stopped["reason"] in own_words else stopped["reason"]
-
-
-@office_staff_view()
-@require_http_methods(["GET", "HEAD", "POST"])
-def day_list_page(request, office):
-    """The list of the day, to print each morning (or download as CSV) so that the office
-    can go on on paper if the system cannot be reached (``applicants.day_list``). Once
-    the system is back, a supervisor records on the list of today, or of a day of the
-    past week, who was served on paper (``applicants.services.paper``)."""
-    now = timezone.now()
-    today = office_today(office, now)
-    first, last = day_list_dates(today=today)
-    if request.method == "POST":
-        return _paper_served(request, office, today=today, now=now)
-    form = DayListForm(request.GET if "date" in request.GET else {"date": today}, first=first, last=last)
-    date = form.cleaned_data["date"] if form.is_valid() else today
-    listing = day_list(office=office, date=date)
-    if request.GET.get("format") == "csv" and form.is_valid():
-        response = HttpResponse(day_list_csv(listing), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{office.code}-{date.isoformat()}.csv"'
-        # Only once the file is built: a list that failed to build was read by no one.
-        # (The whole file is in the response; were it ever streamed, the record would
-        # belong after its last row instead.)
-        _day_list_record(request, office, listing=listing, now=now, action=Action.DAY_LIST_CSV)
-        return response
-    return _day_list_render(
-        request, office, form=form, listing=listing, now=now, status=200 if form.is_valid() else 400
-    )
-
-
-def _day_list_record(request, office, *, listing, now, action) -> None:
-    """One row for the list: the date and how many people it names (none: no row)."""
-    shown = listing.count
-    if shown:
-        personal_data_access_record(
-            actor=request.user,
-            office=office,
-            action=action,
-            channel=Channel.DESK,
-            now=now,
-            date=listing.date,
-            count=shown,
-        )
-
-
-def _day_list_render(request, office, *, form, listing, now, paper_form=None, status=200):
-    context = _base_context(request, office, "day_list")
-    first, last = paper_dates(office=office, now=now)
-    can_record = context["is_supervisor"] and first <= listing.date <= last
-    context.update(
-        {
-            "form": form,
-            "listing": listing,
-            "can_record": can_record,
-            "paper_form": paper_form or (PaperServedForm(booking_ids=[]) if can_record else None),
-            "recordable": paper_recordable_ids(office=office, date=listing.date, now=now) if can_record else set(),
-            "day_ended": day_has_ended(office=office, date=listing.date, now=now),
-            "record_until": paper_record_until(listing.date),
-            "printed_at": now,
-        }
-    )
-    response = render(request, "staff/day_list.html", context, status=status)
-    # Recorded once the page is built, as the CSV is: a page that failed showed no one.
-    _day_list_record(request, office, listing=listing, now=now, action=Action.DAY_LIST)
-    return response
-
-
-def _paper_served(request, office, *, today, now):
-    if request.staff_role != OfficeMembership.Role.SUPERVISOR:
-        raise PermissionDenied(SupervisorOnly().detail)
-    first, last = paper_dates(office=office, now=now)
-    date_form = DayListForm(request.POST if "date" in request.POST else {"date": today}, first=first, last=last)
-    date = date_form.cleaned_data["date"] if date_form.is_valid() else today
-    listing = day_list(office=office, date=date)
-    booking_ids = sorted(paper_recordable_ids(office=office, date=date, now=now)) if date_form.is_valid() else []
-    paper_form = PaperServedForm(request.POST, booking_ids=booking_ids)
-    if not (date_form.is_valid() and paper_form.is_valid()):
-        return _day_list_render(
-            request, office, form=date_form, listing=listing, now=now, paper_form=paper_form, status=400
-        )
-    result = paper_served_record(
-        office=office, date=date, booking_ids=paper_form.cleaned_data["served"], now=now, actor=request.user
-    )
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d person recorded as served on paper.",
-            "%(count)d people recorded as served on paper.",
-            result.recorded,
-        )
-        % {"count": result.recorded},
-    )
-    if result.skipped:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d ticked booking had changed meanwhile and was left as it is.",
-                "%(count)d ticked bookings had changed meanwhile and were left as they are.",
-                result.skipped,
-            )
-            % {"count": result.skipped},
-        )
-    return redirect(f"{reverse('staff:day-list', args=[office.code])}?date={date.isoformat()}")
-
-
-@office_staff_view(supervisor=True)
-@require_http_methods(["GET", "POST"])
-def stop_service(request, office):
-    """ "Stop service now", with a confirmation step: this moves people to other days."""
-
-    context = _base_context(request, office, "today")
-    form = StopServiceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        result = service_stop(office=office, now=timezone.now(), actor=request.user)
-        messages.success(
-            request,
-            ngettext(
-                "Service stopped. %(n)s booking is being moved to another date; the applicant is told.",
-                "Service stopped. %(n)s bookings are being moved to other dates; each applicant is told.",
-                len(result.moved),
-            )
-            % {"n": len(result.moved)},
-        )
-        return redirect("staff:today", office_code=office.code)
-    context.update({"form": form, "summary": day_summary(office=office, now=timezone.now())})
-    return render(request, "staff/stop_service.html", context)
-
-
-# --- Public: the TV board and the queue page -------------------------------------------------
-
-
-def _office_by_display_token(token: str) -> Office:
-    office = Office.objects.filter(display_token=token, is_active=True).first()
-    if office is None or len(token) < 16:
-        raise Http404
-    return office
-
-
-@require_safe
-@never_cache
-def display_board(request, token):
-    """The TV at the office: no login, reached by an unguessable link per office."""
-    office = _office_by_display_token(token)
-    state = display_state(office=office, now=timezone.now())
-    response = render(
-        request,
-        "queue/display.html",
-        {"office": office, "state": state, "state_url": reverse("display-state", args=[token])},
-    )
-    # The board is meant to be shown fullscreen on its own; never inside another site.
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-@require_safe
-@never_cache
-def display_state_json(request, token):
-    office = _office_by_display_token(token)
-    return JsonResponse(display_state(office=office, now=timezone.now()))
-
-
-@require_safe
-def public_queue(request, code):
-    try:
-        office = office_get(code=code)
-    except OfficeNotFound:
-        raise Http404 from None
-    queue = queue_public_cached(office=office, now=timezone.now())
-    return render(
-        request,
-        "queue/office.html",
-        {"office": office, "queue": queue, "api_url": reverse("api:office-queue", args=[office.code])},
-    )

@@ -35,7 +35,7 @@ from applicants.notifications import notification_channels
 from applicants.proof import normalize_code, proof_pdf
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.tokens import VIA_STAFF, booking_token_renew, booking_token_renew_check
-from applicants.views.staff import _base_context, office_staff_view
+from applicants.views.staff import office_staff_view, staff_page_context
 from queue_booking.errors import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def _just_renewed(request) -> bool:
 @require_http_methods(["GET", "POST"])
 def renew_link(request, office, code: str):
     """Explain, ask for the KTP check, then (POST) renew and say where the link went."""
-    context = _base_context(request, office, "checkin")
+    context = staff_page_context(request, office, "checkin")
     try:
         booking = _office_booking(office, code)
     except ServiceError as exc:

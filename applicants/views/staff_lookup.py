@@ -26,7 +26,7 @@ from applicants.forms_staff import CheckinLookupForm, NikLookupForm
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.tokens import RENEWABLE_STATUSES
 from applicants.staff_selectors import staff_bookings_for_nik
-from applicants.views.staff import _base_context, office_staff_view
+from applicants.views.staff import office_staff_view, staff_page_context
 from queue_booking.errors import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def checkin_by_nik(request, office):
     if request.method == "GET":
         # A reload or a bookmark: the look-up itself is never a GET (the NIK would be in the URL).
         return redirect("staff:checkin", office_code=office.code)
-    context = _base_context(request, office, "checkin")
+    context = staff_page_context(request, office, "checkin")
     form = NikLookupForm(request.POST)
     context.update({"form": CheckinLookupForm(), "nik_form": form})
     # The NIK field takes the focus back: the code field's autofocus would steal it.

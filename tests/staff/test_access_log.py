@@ -16,7 +16,7 @@ from applicants.models import Booking, PersonalDataAccess
 from applicants.services import access_log
 from applicants.services.access_log import personal_data_access_record
 from applicants.services.checkin import checkin_confirm
-from applicants.views import staff as staff_views
+from applicants.views import staff_day
 from offices.models import Track
 from tests import factories
 from tests.factories import make_nik
@@ -203,7 +203,7 @@ def test_a_day_list_page_that_fails_to_render_records_no_read(officer_client, of
     def broken(*args, **kwargs):
         raise RuntimeError("template failed")
 
-    monkeypatch.setattr(staff_views, "render", broken)
+    monkeypatch.setattr(staff_day, "render", broken)
     officer_client.raise_request_exception = False
 
     assert officer_client.get(f"/staff/{office.code}/list/").status_code == 500

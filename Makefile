@@ -56,7 +56,8 @@ check: $(VENV)/.installed-dev
 	  ALLOWED_HOSTS=example.org NIK_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  NIK_HASH_KEY=$$($(PY) -c 'import secrets; print(secrets.token_hex(32))') \
 	  PROOF_SIGNING_KEYS=k1:$$($(PY) -c 'import secrets; print(secrets.token_hex(32))') \
-	  EMAIL_URL=smtp+tls://check:check@smtp.example.org:587 SMS_BACKEND=example.gateway.SmsBackend \
+	  EMAIL_URL=smtp+tls://check:check@smtp.example.org:587 SMS_BACKEND= \
+	  SMS_GATEWAY_URL=https://sms.example.org/v1/messages SMS_GATEWAY_TOKEN=check-only \
 	  SITE_URL=https://example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 

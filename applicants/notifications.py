@@ -55,8 +55,23 @@ MAX_ATTEMPTS = 6
 # --- SMS / WhatsApp backends -------------------------------------------------------------
 
 
+class PermanentSendError(Exception):
+    """The other side refused a message for good (a bad number, bad credentials): sent
+    again it would be refused again, so it fails at once instead of being retried. Any
+    other exception from a backend is taken as temporary. Its text is logged: never put
+    the address, the number or the message in it."""
+
+
 class SmsBackend:
-    """Sends a short text to a phone number in E.164 form. Subclass and name it in ``SMS_BACKEND``."""
+    """Sends a short text to a phone number in E.164 form. Subclass and name it in ``SMS_BACKEND``.
+
+    ``send`` returns once the message is accepted. Raise ``PermanentSendError`` when it
+    never will be; any other exception leaves it to be tried again later. A backend that
+    sets ``supports_reference`` is also given ``reference``, the same for every try of one
+    message, to let its gateway drop a repeat.
+    """
+
+    supports_reference: ClassVar[bool] = False
 
     def send(self, *, to: str, text: str) -> None:
         raise NotImplementedError
@@ -415,7 +430,9 @@ def _deliver(notification: Notification) -> None:
             message.attach(f"{notification.booking.code}.ics", booking_ics(notification.booking), "text/calendar")
         message.send()
     else:
-        get_sms_backend().send(to=applicant.phone, text=render_sms(notification))
+        backend = get_sms_backend()
+        extra = {"reference": f"antrean-notification-{notification.id}"} if backend.supports_reference else {}
+        backend.send(to=applicant.phone, text=render_sms(notification), **extra)
 
 
 def notification_send(*, notification_id: int, now: dt.datetime) -> str:
@@ -436,6 +453,17 @@ def notification_send(*, notification_id: int, now: dt.datetime) -> str:
         notification.attempts += 1
         try:
             _deliver(notification)
+        except PermanentSendError as error:
+            logger.error(
+                "notification %s (%s by %s) refused for good, not retried: %s",
+                notification.id,
+                notification.kind,
+                notification.channel,
+                error,
+            )
+            notification.state = Notification.State.FAILED
+            notification.save(update_fields=["attempts", "state"])
+            return SendOutcome.FAILED
         except Exception:  # noqa: BLE001 - any transport failure is retried, then given up
             logger.warning(
                 "notification %s (%s by %s) failed, attempt %s",

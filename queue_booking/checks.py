@@ -24,7 +24,8 @@ def personal_data_checks(app_configs, **kwargs) -> list[Warning]:
             Warning(
                 "SMS_BACKEND is the development console backend: every SMS, with the applicant's phone number "
                 "and the booking's secret link, is written to standard output and so to the logs.",
-                hint="Set SMS_BACKEND to your SMS/WhatsApp gateway's backend (a subclass of "
+                hint="Set SMS_GATEWAY_URL (and SMS_GATEWAY_TOKEN) to your SMS/WhatsApp gateway, which then "
+                "gets every message as a JSON POST, or SMS_BACKEND to a backend of your own (a subclass of "
                 "applicants.notifications.SmsBackend).",
                 id="antrean.W001",
             )

@@ -9,6 +9,7 @@ on the filesystem, so no external server is needed.
 import base64
 import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -230,9 +231,50 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Antrean Paspor <no-reply@antrean-paspor.example>")
-# Where SMS/WhatsApp messages go; the console backend prints them (development only:
-# `check --deploy` warns, queue_booking/checks.py). Empty means the default.
-SMS_BACKEND = env.str("SMS_BACKEND", default="") or "applicants.notifications.ConsoleSmsBackend"
+# An SMS/WhatsApp gateway that takes each message as a JSON POST (applicants/sms_gateway.py).
+# The messages carry the booking's secret link and the requests the gateway's token, so
+# only over HTTPS in production.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+if SMS_GATEWAY_URL:
+    _gateway = urlsplit(SMS_GATEWAY_URL)
+    if _gateway.scheme not in ("https", "http") or not _gateway.hostname:
+        raise ImproperlyConfigured("SMS_GATEWAY_URL must be an http(s):// address, e.g. https://sms.example.id/send.")
+    if _gateway.scheme != "https" and not DEBUG:
+        raise ImproperlyConfigured(
+            "SMS_GATEWAY_URL must be https:// when DEBUG is off: every message carries a booking's secret link."
+        )
+    if _gateway.username or _gateway.password:
+        raise ImproperlyConfigured("SMS_GATEWAY_URL must not hold credentials: put the token in SMS_GATEWAY_TOKEN.")
+# Sent as "Authorization: <SMS_GATEWAY_AUTH_SCHEME> <token>" (scheme empty: the token alone).
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_AUTH_SCHEME = env.str("SMS_GATEWAY_AUTH_SCHEME", default="Bearer")
+if any(not char.isprintable() for char in SMS_GATEWAY_TOKEN + SMS_GATEWAY_AUTH_SCHEME):
+    raise ImproperlyConfigured("SMS_GATEWAY_TOKEN and SMS_GATEWAY_AUTH_SCHEME must be one line of printable text.")
+# Seconds to wait for the gateway's answer; a worker sends one message at a time.
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+if not 0 < SMS_GATEWAY_TIMEOUT <= 60:
+    raise ImproperlyConfigured("SMS_GATEWAY_TIMEOUT must be above 0 and at most 60 seconds.")
+# The request's shape: {SMS_GATEWAY_TO_FIELD: number, SMS_GATEWAY_TEXT_FIELD: text,
+# **SMS_GATEWAY_EXTRA}; the number as +62... ("e164") or 62... ("digits").
+SMS_GATEWAY_TO_FIELD = env.str("SMS_GATEWAY_TO_FIELD", default="to")
+SMS_GATEWAY_TEXT_FIELD = env.str("SMS_GATEWAY_TEXT_FIELD", default="text")
+SMS_GATEWAY_NUMBER_FORMAT = env.str("SMS_GATEWAY_NUMBER_FORMAT", default="e164")
+SMS_GATEWAY_EXTRA = env.json("SMS_GATEWAY_EXTRA", default={})
+if not SMS_GATEWAY_TO_FIELD or not SMS_GATEWAY_TEXT_FIELD or SMS_GATEWAY_TO_FIELD == SMS_GATEWAY_TEXT_FIELD:
+    raise ImproperlyConfigured("SMS_GATEWAY_TO_FIELD and SMS_GATEWAY_TEXT_FIELD must be two different names.")
+if SMS_GATEWAY_NUMBER_FORMAT not in ("e164", "digits"):
+    raise ImproperlyConfigured("SMS_GATEWAY_NUMBER_FORMAT must be e164 (+62...) or digits (62...).")
+if not isinstance(SMS_GATEWAY_EXTRA, dict):
+    raise ImproperlyConfigured('SMS_GATEWAY_EXTRA must be a JSON object, e.g. {"sender": "IMIGRASI"}.')
+# Where SMS/WhatsApp messages go. Empty: the gateway above once SMS_GATEWAY_URL is set,
+# else the console backend, which prints them (development only: `check --deploy`
+# warns, queue_booking/checks.py).
+_HTTP_SMS_BACKEND = "applicants.sms_gateway.HttpSmsBackend"
+SMS_BACKEND = env.str("SMS_BACKEND", default="") or (
+    _HTTP_SMS_BACKEND if SMS_GATEWAY_URL else "applicants.notifications.ConsoleSmsBackend"
+)
+if SMS_BACKEND == _HTTP_SMS_BACKEND and not SMS_GATEWAY_URL:
+    raise ImproperlyConfigured(f"SMS_BACKEND is {_HTTP_SMS_BACKEND}: set SMS_GATEWAY_URL to the gateway's address.")
 
 # --- Security ---------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -41,6 +41,21 @@ def test_the_console_sms_backend_is_flagged(production):
     assert deploy_ids() == {"antrean.W001"}
 
 
+def test_the_console_sms_warning_points_to_the_gateway_setting(production):
+    production.SMS_BACKEND = "applicants.notifications.ConsoleSmsBackend"
+
+    [warning] = [m for m in checks.run_checks(include_deployment_checks=True) if m.id.startswith("antrean.")]
+    assert "SMS_GATEWAY_URL" in warning.hint
+
+
+def test_the_http_gateway_backend_passes(production):
+    # Chosen by the settings once SMS_GATEWAY_URL is set (tests/foundation/test_sms_gateway_settings.py).
+    production.SMS_BACKEND = "applicants.sms_gateway.HttpSmsBackend"
+    production.SMS_GATEWAY_URL = "https://sms.example.id/v1/messages"
+
+    assert deploy_ids() == set()
+
+
 @pytest.mark.parametrize("backend", ["console", "filebased"])
 def test_an_email_backend_that_writes_messages_out_is_flagged(production, backend):
     production.EMAIL_BACKEND = f"django.core.mail.backends.{backend}.EmailBackend"

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from applicants.models import Booking, BookingStatus, BookingTransition, Notification
-from applicants.notifications import ROLLED_OVER_WAITING_INTRO
+from applicants.notification_messages import ROLLED_OVER_WAITING_INTRO
 from applicants.services.allocation import waiting_allocate
 from applicants.services.rollover import closure_rollover, service_stop
 from applicants.tasks.rollover import rollover_closure, rollover_finish_task

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from applicants.api import staff
+from applicants.api import queue, staff
 
 urlpatterns = [
     path("staff/checkins/", staff.CheckinView.as_view(), name="staff-checkin"),
@@ -12,6 +12,6 @@ urlpatterns = [
     path("staff/bookings/<str:code>/served/", staff.BookingServedView.as_view(), name="staff-served"),
     path("staff/bookings/<str:code>/missed/", staff.BookingMissedView.as_view(), name="staff-missed"),
     path("staff/bookings/<str:code>/recall/", staff.BookingRecallView.as_view(), name="staff-recall"),
-    path("offices/<slug:code>/queue/", staff.PublicQueueView.as_view(), name="office-queue"),
-    path("bookings/<str:code>/position/", staff.BookingPositionView.as_view(), name="booking-position"),
+    path("offices/<slug:code>/queue/", queue.PublicQueueView.as_view(), name="office-queue"),
+    path("bookings/<str:code>/position/", queue.BookingPositionView.as_view(), name="booking-position"),
 ]

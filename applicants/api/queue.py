@@ -1,0 +1,134 @@
+"""Public queue reads: an office's queue now (numbers only, no sign-in) and, with a
+booking's secret, where that booking stands in it."""
+
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applicants.exceptions import BookingNotFound
+from applicants.models import Booking
+from applicants.proof import normalize_code, token_matches
+from applicants.queue_selectors import WaitUnknown, queue_position, queue_public_cached
+from applicants.waits import estimate_text
+from offices.selectors import office_get
+from queue_booking.api_errors import ErrorOutput
+
+
+class QueueTrackSerializer(serializers.Serializer):
+    track = serializers.CharField()
+    now_serving = serializers.CharField(
+        allow_null=True, help_text="The track's number called last today (that person may be served already)."
+    )
+    waiting = serializers.IntegerField()
+    estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+    estimated_wait_reason = serializers.ChoiceField(
+        choices=WaitUnknown.PUBLIC,
+        allow_null=True,
+        help_text="Why estimated_wait_minutes is null: no number called today, none lately, or no one waiting.",
+    )
+    estimated_wait_text = serializers.CharField(
+        help_text=(
+            "The estimated wait in words, in the request's language (Accept-Language or the language cookie), "
+            'as the queue page shows it: "sekitar 1 jam 20 menit", "about 25 minutes"; when there is no '
+            'estimate, why not: "No one is waiting now."'
+        )
+    )
+
+
+class QueueCounterSerializer(serializers.Serializer):
+    counter = serializers.CharField()
+    queue_number = serializers.CharField()
+    at = serializers.DateTimeField()
+    serving = serializers.BooleanField()
+
+
+class QueueCallSerializer(serializers.Serializer):
+    queue_number = serializers.CharField()
+    counter = serializers.CharField()
+    at = serializers.DateTimeField()
+    recall = serializers.BooleanField()
+
+
+class PublicQueueSerializer(serializers.Serializer):
+    office = inline_serializer("QueueOffice", {"code": serializers.CharField(), "name": serializers.CharField()})
+    date = serializers.DateField()
+    updated_at = serializers.DateTimeField()
+    tracks = QueueTrackSerializer(many=True)
+    counters = QueueCounterSerializer(many=True)
+    recent = QueueCallSerializer(many=True)
+    calls_per_minute = serializers.FloatField(allow_null=True)
+
+
+class PublicQueueView(APIView):
+    permission_classes: list = []
+    authentication_classes: list = []
+
+    @extend_schema(
+        operation_id="office_queue",
+        tags=["queue"],
+        responses={200: PublicQueueSerializer, 404: ErrorOutput},
+        description=(
+            "Today's queue at an office: the number called last per track, how many wait, an estimated wait "
+            "from the recent call rate (null until there is data), and what each counter shows. Queue numbers "
+            "only, never names."
+        ),
+    )
+    def get(self, request, code):
+        office = office_get(code=code)
+        queue = queue_public_cached(office=office, now=timezone.now())
+        # The cached copy serves every language; the words are added per request.
+        tracks = [
+            {**t, "estimated_wait_text": estimate_text(t["estimated_wait_minutes"], t.get("estimated_wait_reason"))}
+            for t in queue["tracks"]
+        ]
+        response = Response({**queue, "tracks": tracks})
+        response["Cache-Control"] = "max-age=2"
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+
+class PositionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.CharField()
+    queue_number = serializers.CharField(allow_null=True)
+    is_today = serializers.BooleanField()
+    position = serializers.IntegerField(allow_null=True, help_text="1 = next; 0 = being called now.")
+    ahead = serializers.IntegerField(allow_null=True)
+    estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+    estimated_wait_reason = serializers.ChoiceField(
+        choices=WaitUnknown.OWN,
+        allow_null=True,
+        help_text="Why estimated_wait_minutes is null: not checked in yet, being called, next in line, "
+        "or no number called today (or lately) to estimate from.",
+    )
+    counter = serializers.CharField(allow_null=True)
+    now_serving = serializers.CharField(
+        allow_null=True, help_text="The track's number called last today (that person may be served already)."
+    )
+
+
+class BookingPositionView(APIView):
+    permission_classes: list = []
+    authentication_classes: list = []
+
+    @extend_schema(
+        operation_id="booking_position",
+        tags=["queue"],
+        parameters=[
+            OpenApiParameter(
+                "X-Booking-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True, description="The secret."
+            )
+        ],
+        responses={200: PositionSerializer, 404: ErrorOutput},
+        description="An applicant's own place in today's queue, from their proof page.",
+    )
+    def get(self, request, code):
+        token = request.headers.get("X-Booking-Token", "")
+        booking = Booking.objects.select_related("office", "counter").filter(code=normalize_code(code)).first()
+        if booking is None or not token_matches(token, booking.token_hash):
+            raise BookingNotFound()
+        return Response(queue_position(booking=booking, now=timezone.now()))

@@ -93,6 +93,19 @@ def _bookable_dates(office: Office, now: dt.datetime) -> list[dt.date]:
     return list(dates[: len(DAY_FILL)])
 
 
+def _booked(*, slot: Slot, index: int, service: str, now: dt.datetime, if_full: str = "reject") -> bool:
+    """Book (or put on the waiting list) demo person ``index`` in ``slot``; False if refused."""
+    try:
+        # A savepoint: a refused booking takes its person's row with it.
+        with transaction.atomic():
+            booking_create(
+                slot=slot, applicant=_applicant(index), track=slot.track, service=service, now=now, if_full=if_full
+            )
+    except BookingError:
+        return False
+    return True
+
+
 def _book_day(*, office: Office, date: dt.date, fill: float, first_index: int, now: dt.datetime) -> int | None:
     """Book ``fill`` of each online session of ``office`` on ``date``: how many; ``None``
     when the day already has bookings."""
@@ -107,19 +120,10 @@ def _book_day(*, office: Office, date: dt.date, fill: float, first_index: int, n
     with transaction.atomic():
         for slot in slots:
             for _place in range(round(slot.capacity * min(fill, 1.0))):
-                try:
-                    # A savepoint: a refused booking takes its person's row with it.
-                    with transaction.atomic():
-                        booking_create(
-                            slot=slot,
-                            applicant=_applicant(first_index + booked),
-                            track=slot.track,
-                            service=SERVICES[booked % len(SERVICES)],
-                            now=now,
-                        )
-                except BookingError:
-                    # Not released yet, full, or closed after all: this session is done.
-                    break
+                if not _booked(
+                    slot=slot, index=first_index + booked, service=SERVICES[booked % len(SERVICES)], now=now
+                ):
+                    break  # Not released yet, full, or closed after all: this session is done.
                 booked += 1
     return booked
 
@@ -136,17 +140,7 @@ def _waiting_requests(*, office: Office, date: dt.date, first_index: int, now: d
     made = 0
     with transaction.atomic():
         for n in range(WAITING_REQUESTS):
-            try:
-                with transaction.atomic():
-                    booking_create(
-                        slot=slot,
-                        applicant=_applicant(first_index + n),
-                        track=Track.REGULAR,
-                        service=Service.NEW,
-                        now=now,
-                        if_full="next_available",
-                    )
-            except BookingError:
+            if not _booked(slot=slot, index=first_index + n, service=Service.NEW, now=now, if_full="next_available"):
                 break
             made += 1
     return made

@@ -5,7 +5,7 @@ counter names only, never a name or a NIK.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from statistics import mean
 
 from django.core.cache import cache
@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 
 from applicants.models import Booking, BookingStatus, Channel, QueueEvent, ServiceCounter
 from applicants.services.queue import queue_waiting
+from applicants.wait_selectors import EXPECTED, wait_stats
 from offices.models import Closure, Office, Slot, Track
 from offices.timeutils import office_now, office_today
 
@@ -263,23 +264,13 @@ class SessionRow:
     waiting: int = 0
     at_counter: int = 0
     walk_ins: int = 0
-    waits: list[float] = field(default_factory=list)
-
-    @property
-    def average_wait_minutes(self) -> int | None:
-        return round(mean(self.waits)) if self.waits else None
+    # From check-in to the call (``applicants.wait_selectors``); None: nobody called yet.
+    average_wait_minutes: int | None = None
+    p90_wait_minutes: int | None = None
 
 
 # Statuses of people who came (a check-in time may be missing: served on paper).
 _CAME = (BookingStatus.CHECKED_IN, BookingStatus.CALLED, BookingStatus.SERVED)
-# Bookings that were expected at the office that day (not cancelled or moved away).
-_EXPECTED = (
-    BookingStatus.CONFIRMED,
-    BookingStatus.CHECKED_IN,
-    BookingStatus.CALLED,
-    BookingStatus.SERVED,
-    BookingStatus.NO_SHOW,
-)
 
 
 def day_summary(*, office: Office, now: dt.datetime) -> dict:
@@ -289,7 +280,7 @@ def day_summary(*, office: Office, now: dt.datetime) -> dict:
     for slot in Slot.objects.filter(office=office, date=today).order_by("start", "track"):
         row = rows.setdefault((slot.start, slot.end), SessionRow(start=slot.start, end=slot.end))
         row.capacity += slot.capacity
-    bookings = Booking.objects.filter(office=office, date=today, status__in=_EXPECTED).select_related("slot")
+    bookings = Booking.objects.filter(office=office, date=today, status__in=EXPECTED).select_related("slot")
     for booking in bookings:
         key = (booking.slot.start, booking.slot.end) if booking.slot_id else (dt.time(0), dt.time(0))
         row = rows.setdefault(key, SessionRow(start=key[0], end=key[1]))
@@ -309,17 +300,23 @@ def day_summary(*, office: Office, now: dt.datetime) -> dict:
             row.at_counter += 1
         if booking.channel == Channel.WALK_IN:
             row.walk_ins += 1
-        if booking.called_at and booking.checked_in_at and booking.called_at >= booking.checked_in_at:
-            row.waits.append((booking.called_at - booking.checked_in_at).total_seconds() / 60)
+    for (start, end), waits in wait_stats(bookings, by=("slot__start", "slot__end")).items():
+        if (start, end) in rows:
+            rows[(start, end)].average_wait_minutes = waits.average_minutes
+            rows[(start, end)].p90_wait_minutes = waits.p90_minutes
     sessions = [rows[key] for key in sorted(rows)]
-    all_waits = [w for row in sessions for w in row.waits]
+    day_waits = wait_stats(bookings)[()]
     totals = {
         name: sum(getattr(row, name) for row in sessions)
         for name in ("capacity", "expected", "checked_in", "served", "missed", "waiting", "at_counter", "walk_ins")
     }
-    totals["average_wait_minutes"] = round(mean(all_waits)) if all_waits else None
-    # Bars compare the sessions with one another: the busiest fills its bar.
+    totals["average_wait_minutes"] = day_waits.average_minutes
+    totals["p90_wait_minutes"] = day_waits.p90_minutes
+    # Bars compare the sessions with one another: the busiest fills its bar, and so does
+    # the longest wait shown (usually a 9-in-10 one; an average can outrun it when one
+    # person waited far longer than everyone else).
     scale = max([row.expected for row in sessions] + [1])
+    wait_scale = max([m or 0 for row in sessions for m in (row.average_wait_minutes, row.p90_wait_minutes)] + [1])
     status_counts = dict(
         Booking.objects.filter(office=office, date=today)
         .values_list("status")
@@ -333,6 +330,7 @@ def day_summary(*, office: Office, now: dt.datetime) -> dict:
         "sessions": sessions,
         "totals": totals,
         "scale": scale,
+        "wait_scale": wait_scale,
         "status_counts": status_counts,
         "no_shows_without_checkin": Booking.objects.filter(office=office, date=today, status=BookingStatus.NO_SHOW)
         .filter(Q(checked_in_at__isnull=True))

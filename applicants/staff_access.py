@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from applicants.exceptions_staff import NotOfficeStaff, SupervisorOnly
 from offices.models import Office, OfficeMembership
-from offices.selectors import offices_for_user, user_is_central_admin
+from offices.selectors import offices_for_user, user_is_central_admin, user_office_ids
 
 
 def staff_offices(user) -> QuerySet[Office]:
@@ -35,3 +35,9 @@ def staff_require(user, office: Office, *, supervisor: bool = False) -> str:
     if supervisor and role != OfficeMembership.Role.SUPERVISOR:
         raise SupervisorOnly()
     return role
+
+
+def user_sees_waits(user) -> bool:
+    """The waits history is for central admins and supervisors (of any office): its
+    numbers judge an office's staffing."""
+    return user_is_central_admin(user) or bool(user_office_ids(user, roles=(OfficeMembership.Role.SUPERVISOR,)))

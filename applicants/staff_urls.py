@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from applicants.views import staff, staff_day, staff_links, staff_lookup
+from applicants.views import staff, staff_day, staff_links, staff_lookup, staff_waits
 from queue_booking.sign_in import StaffSignInForm
 
 app_name = "staff"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", staff.home, name="home"),
     path("utilization/", staff.utilization, name="utilization"),
+    path("waits/", staff_waits.wait_history, name="waits"),
     path("<slug:office_code>/checkin/", staff.checkin, name="checkin"),
     path("<slug:office_code>/checkin/by-nik/", staff_lookup.checkin_by_nik, name="checkin-by-nik"),
     path("<slug:office_code>/walkin/", staff.walkin, name="walkin"),

@@ -56,7 +56,7 @@ from applicants.services.queue import (
 )
 from applicants.services.tokens import RENEWABLE_STATUSES
 from applicants.services.walkin import walkin_day_sessions, walkin_register
-from applicants.staff_access import staff_offices, staff_require, staff_role
+from applicants.staff_access import staff_offices, staff_require, staff_role, user_sees_waits
 from offices.exceptions import OfficeNotFound
 from offices.models import Office, OfficeMembership, Track
 from offices.selectors import (
@@ -128,7 +128,7 @@ def home(request):
     offices = [{"office": office, "role": staff_role(request.user, office)} for office in staff_offices(request.user)]
     if len(offices) == 1 and request.GET.get("stay") is None:
         return redirect("staff:checkin", office_code=offices[0]["office"].code)
-    return render(request, "staff/home.html", {"offices": offices})
+    return render(request, "staff/home.html", {"offices": offices, "sees_waits": user_sees_waits(request.user)})
 
 
 UTILIZATION_DAYS = (7, 14, 30)
@@ -160,6 +160,8 @@ def utilization(request):
     total_capacity = sum(u.capacity for u in by_office)
     total_booked = sum(u.booked for u in by_office)
     context = {
+        "active": "utilization",
+        "sees_waits": user_sees_waits(request.user),
         "scope": scope,
         "days": days,
         "day_choices": UTILIZATION_DAYS,

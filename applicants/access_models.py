@@ -35,6 +35,7 @@ class PersonalDataAccess(models.Model):
         DAY_LIST_CSV = "day_list_csv", _("Day list downloaded (CSV)")
         ADMIN_BOOKING = "admin_booking", _("Booking opened in the admin")
         ADMIN_BOOKING_LIST = "admin_booking_list", _("Booking list in the admin")
+        ADMIN_MESSAGES = "admin_messages", _("Failed messages of a booking in the admin")
 
     class Channel(models.TextChoices):
         DESK = "desk", _("Staff pages")

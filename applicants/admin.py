@@ -9,13 +9,15 @@ call them instead of editable fields. Opening a booking's page, or a list of boo
 from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from applicants.admin_access import booking_access_url
-from applicants.models import Booking, BookingStatus, BookingTransition, QueueEvent, ServiceCounter
+from applicants.admin_notifications import booking_messages_url, booking_messages_view, recent_failures
+from applicants.models import Booking, BookingStatus, BookingTransition, Notification, QueueEvent, ServiceCounter
 from applicants.services.access_log import (
     Action,
     Channel,
@@ -41,7 +43,18 @@ SYSTEM_REASONS = frozenset(
 )
 # Always written with the staff user who did it (nobody to name once the account is removed).
 STAFF_REASONS = frozenset(
-    {"walk_in", "cancelled_by_staff", "checked_in", "called", "missed", "missed_twice", "served", "served_on_paper"}
+    {
+        "walk_in",
+        "cancelled_by_staff",
+        "checked_in",
+        "called",
+        "missed",
+        "missed_twice",
+        "served",
+        "served_on_paper",
+        "contact_corrected",
+        "messages_resent",
+    }
 )
 
 
@@ -206,9 +219,23 @@ class BookingAdmin(OfficeScopedAdmin):
             )
             if request.user.has_perm("applicants.view_personaldataaccess"):
                 context["access_log_url"] = booking_access_url(obj.id)
+            notification_admin = self.admin_site.get_model_admin(Notification)
+            failed = obj.notifications.filter(state=Notification.State.FAILED).count()
+            if failed and notification_admin.may_resend(request, obj):
+                context["failed_messages"] = {"count": failed, "url": booking_messages_url(obj.id)}
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def get_urls(self):
+        messages_view = self.admin_site.admin_view(
+            lambda request, object_id: booking_messages_view(self, request, object_id)
+        )
+        return [
+            path("<path:object_id>/messages/", messages_view, name="applicants_booking_messages"),
+            *super().get_urls(),
+        ]
+
     def changelist_view(self, request, extra_context=None):
+        extra_context = {"failed_recently": recent_failures(request), **(extra_context or {})}
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", None) and response.context_data.get("cl")
         if changelist is not None and response.status_code == 200:

@@ -255,6 +255,8 @@ TRANSITION_REASONS = {
     "day_end": pgettext_lazy("status log", "Did not come by closing time"),
     "served_on_paper": pgettext_lazy("status log", "Recorded as served on paper"),
     "token_renewed": pgettext_lazy("status log", "Secret link renewed"),
+    "contact_corrected": pgettext_lazy("status log", "Contact details corrected by staff"),
+    "messages_resent": pgettext_lazy("status log", "Failed messages sent again"),
 }
 
 
@@ -425,11 +427,20 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    # Why the last try failed, for the people who run the office: what the mail server or
+    # the gateway said, scrubbed of addresses, numbers and links (``send_failure_text``).
+    # Emptied once the message goes.
+    last_error = models.CharField(_("last error"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["booking", "channel", "dedupe_key"], name="notification_once")]
+        indexes = [
+            # "Failed in the last 7 days": partial, so a booking's pending rows never enter it.
+            models.Index(fields=["failed_at"], condition=Q(state="failed"), name="notification_failed_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.booking_id} {self.kind} by {self.channel} ({self.state})"

@@ -12,6 +12,7 @@ enqueues it by the row's id. What each message says, in each language:
 import datetime as dt
 import logging
 import math
+import smtplib
 import sys
 import time
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from applicants.notification_messages import WITH_SESSION, render_email, render_
 from applicants.proof import (
     booking_ics,
 )
+from queue_booking.logging import scrub
 from queue_booking.redis_cache import cache_available
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ SEND_EVENT_TASK = "applicants.tasks.send_notifications"
 # Everything pending, for a burst of events (``NOTIFY_COALESCE_SECONDS``).
 DRAIN_TASK = "applicants.tasks.send_pending_notifications"
 MAX_ATTEMPTS = 6
+# How much of a failure's text a notification keeps (``Notification.last_error``).
+LAST_ERROR_CHARS = 300
 
 
 # --- SMS / WhatsApp backends -------------------------------------------------------------
@@ -254,6 +258,37 @@ class SendOutcome:
     FAILED = "failed"
 
 
+def _smtp_text(value) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def email_refusal(error: smtplib.SMTPRecipientsRefused) -> PermanentSendError | None:
+    """The mail server's refusal of the recipient as a failure for good, or ``None``
+    when it may take the message later.
+
+    Only an answer of 5xx for every recipient is final (550 no such mailbox, 553 a
+    malformed address). A 4xx (451 try later, greylisting, a full mailbox) is the
+    server asking for another try, as is a refused connection or a dropped one, which
+    never reach here. What the server said is kept with the address taken out: servers
+    quote it ("<siti@example.org>: Recipient address rejected").
+    """
+    answers = list(error.recipients.values())
+    if not answers or any(not (500 <= int(code) < 600) for code, _said in answers):
+        return None
+    said = "; ".join(f"{code} {' '.join(_smtp_text(text).split())}" for code, text in answers)
+    return PermanentSendError(scrub(f"mail server refused the recipient: {said}"))
+
+
+def send_failure_text(error: BaseException) -> str:
+    """What ``Notification.last_error`` keeps of a failed try: the exception's kind and
+    text, with addresses, numbers, NIK-like digits and the secret of links taken out
+    (``queue_booking.logging.scrub``), cut to ``LAST_ERROR_CHARS``."""
+    text = " ".join(str(error).split())
+    if not isinstance(error, PermanentSendError):
+        text = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return scrub(text)[:LAST_ERROR_CHARS]
+
+
 def _deliver(notification: Notification) -> None:
     applicant = notification.booking.applicant
     if notification.channel == Notification.Channel.EMAIL:
@@ -262,7 +297,13 @@ def _deliver(notification: Notification) -> None:
         message.attach_alternative(email.html, "text/html")
         if notification.kind in WITH_SESSION and notification.booking.slot_id is not None:
             message.attach(f"{notification.booking.code}.ics", booking_ics(notification.booking), "text/calendar")
-        message.send()
+        try:
+            message.send()
+        except smtplib.SMTPRecipientsRefused as error:
+            refusal = email_refusal(error)
+            if refusal is None:
+                raise
+            raise refusal from None
     else:
         backend = get_sms_backend()
         extra = {"reference": f"antrean-notification-{notification.id}"} if backend.supports_reference else {}
@@ -296,9 +337,11 @@ def notification_send(*, notification_id: int, now: dt.datetime) -> str:
                 error,
             )
             notification.state = Notification.State.FAILED
-            notification.save(update_fields=["attempts", "state"])
+            notification.failed_at = now
+            notification.last_error = send_failure_text(error)
+            notification.save(update_fields=["attempts", "state", "failed_at", "last_error"])
             return SendOutcome.FAILED
-        except Exception:  # noqa: BLE001 - any transport failure is retried, then given up
+        except Exception as error:  # noqa: BLE001 - any transport failure is retried, then given up
             logger.warning(
                 "notification %s (%s by %s) failed, attempt %s",
                 notification.id,
@@ -307,13 +350,23 @@ def notification_send(*, notification_id: int, now: dt.datetime) -> str:
                 notification.attempts,
                 exc_info=True,
             )
+            notification.last_error = send_failure_text(error)
             if notification.attempts >= MAX_ATTEMPTS:
+                logger.error(
+                    "notification %s (%s by %s) failed %s times, given up",
+                    notification.id,
+                    notification.kind,
+                    notification.channel,
+                    notification.attempts,
+                )
                 notification.state = Notification.State.FAILED
-                notification.save(update_fields=["attempts", "state"])
+                notification.failed_at = now
+                notification.save(update_fields=["attempts", "state", "failed_at", "last_error"])
                 return SendOutcome.FAILED
-            notification.save(update_fields=["attempts"])
+            notification.save(update_fields=["attempts", "last_error"])
             return SendOutcome.RETRY
         notification.state = Notification.State.SENT
         notification.sent_at = now
-        notification.save(update_fields=["attempts", "state", "sent_at"])
+        notification.last_error = ""
+        notification.save(update_fields=["attempts", "state", "sent_at", "last_error"])
         return SendOutcome.SENT

@@ -1,6 +1,7 @@
-"""Reads of the applicants app: finding a booking by its secret, by code + NIK, and the
-session a booking asks for."""
+"""Reads of the applicants app: finding a booking by its secret, by code + NIK, the
+session a booking asks for, and how many messages to applicants failed."""
 
+import datetime as dt
 import hmac
 import logging
 
@@ -9,7 +10,7 @@ from django.db.models import Subquery
 
 from applicants.exceptions import BookingNotFound, InvalidNik, SessionNotFound
 from applicants.identity import nik_hash, nik_parse, secret_decrypt
-from applicants.models import Booking
+from applicants.models import Booking, Notification
 from applicants.proof import is_code_shaped, normalize_code, token_hash, token_matches
 from offices.cache import slot_copies_keep, slot_full_and_copy, warm_all_claim
 from offices.models import Slot
@@ -130,3 +131,12 @@ def booking_position_in_waiting(*, booking: Booking) -> int | None:
     from applicants.services.allocation import waiting_position
 
     return waiting_position(booking=booking)
+
+
+def failed_notification_count(*, office_ids: set[int] | None, since: dt.datetime) -> int:
+    """Messages to applicants of ``office_ids`` (``None``: every office) that failed
+    since ``since`` and have not been sent again."""
+    failed = Notification.objects.filter(state=Notification.State.FAILED, failed_at__gte=since)
+    if office_ids is not None:
+        failed = failed.filter(booking__office_id__in=office_ids)
+    return failed.count()

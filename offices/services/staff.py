@@ -31,6 +31,8 @@ BOOKING_PERMISSIONS = {
     "queueevent": ("view",),
     # Who saw whose personal data (read-only; a supervisor sees their offices' rows).
     "personaldataaccess": ("view",),
+    # Messages to applicants (read-only); "change" lets a supervisor send failed ones again.
+    "notification": ("view", "change"),
 }
 
 

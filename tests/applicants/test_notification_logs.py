@@ -34,9 +34,25 @@ def test_a_refused_email_is_logged_without_the_address(booking, monkeypatch, pro
 
     outcome = notification_send(notification_id=Notification.objects.get(channel="email").id, now=NOW)
 
+    # A 5xx for the recipient is final: failed at once, logged as such.
+    assert outcome == "failed"
+    written = product_log.getvalue()
+    assert "refused for good" in written and "550 5.1.1" in written  # the failure is logged
+    assert EMAIL not in written
+    assert "siti.rahayu" not in written
+
+
+def test_an_email_the_server_asks_to_retry_is_logged_without_the_address(booking, monkeypatch, product_log):
+    def refuse(self, *args, **kwargs):
+        raise SMTPRecipientsRefused({EMAIL: (450, f"4.2.0 <{EMAIL}>: Greylisted".encode())})
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+
+    outcome = notification_send(notification_id=Notification.objects.get(channel="email").id, now=NOW)
+
     assert outcome == "retry"
     written = product_log.getvalue()
-    assert "SMTPRecipientsRefused" in written  # the failure is logged
+    assert "SMTPRecipientsRefused" in written
     assert EMAIL not in written
     assert "siti.rahayu" not in written
 

@@ -1,0 +1,313 @@
+"""Messages to applicants in the admin: what went, what failed and why; sending failed
+ones again.
+
+Read-only rows, scoped like every office page: supervisors see their offices' messages,
+central admins all. A row names the booking by its code and says what was sent by which
+channel, never to whom: no phone number, email address or text is shown, and the last
+error is stored scrubbed of them (``applicants.notifications.send_failure_text``).
+
+"Send again" (an action on the list, and a page per booking with failed messages that
+first lets the supervisor correct the person's phone or email) goes through
+``applicants.services.resend``. That page names the person and shows their contacts
+masked, so opening it is recorded as a staff read of personal data.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext
+
+from applicants.identity import email_normalize, phone_normalize
+from applicants.models import Booking, Notification
+from applicants.selectors import failed_notification_count
+from applicants.services.access_log import Action, Channel, personal_data_access_record
+from applicants.services.resend import applicant_contact_correct, notification_resend, notification_resendable
+from applicants.templatetags.privacy_ui import erased_note_text
+from applicants.views.staff_links import email_masked, phone_masked
+from offices.admin.history import log_note
+from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter, scope_ids
+from offices.admin.times import office_time_field, zoned_datetime
+from queue_booking.errors import ServiceError
+
+RECENT_FAILURES = dt.timedelta(days=7)
+FAILED_RECENTLY = "failed_7d"
+
+
+class NotificationOfficeFilter(ScopedOfficeFilter):
+    def queryset(self, request, queryset):
+        return queryset.filter(booking__office_id=self.value()) if self.value() else queryset
+
+
+class NotificationStateFilter(admin.SimpleListFilter):
+    """The states, and the failures of the last 7 days (what the count on the lists opens)."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [*Notification.State.choices, (FAILED_RECENTLY, _("Failed in the last 7 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == FAILED_RECENTLY:
+            return queryset.filter(state=Notification.State.FAILED, failed_at__gte=timezone.now() - RECENT_FAILURES)
+        if self.value() in Notification.State.values:
+            return queryset.filter(state=self.value())
+        return queryset
+
+
+def recent_failures(request) -> dict | None:
+    """The count of messages of the user's offices that failed in the last 7 days and the
+    list that shows them, for the lists' headers; ``None`` for a user who may not see them."""
+    if not request.user.has_perm("applicants.view_notification"):
+        return None
+    count = failed_notification_count(office_ids=scope_ids(request), since=timezone.now() - RECENT_FAILURES)
+    changelist = reverse("admin:applicants_notification_changelist")
+    url = f"{changelist}?{NotificationStateFilter.parameter_name}={FAILED_RECENTLY}"
+    return {"count": count, "url": url}
+
+
+def booking_messages_url(booking_id: int) -> str:
+    return reverse("admin:applicants_booking_messages", args=[booking_id])
+
+
+@admin.register(Notification)
+class NotificationAdmin(OfficeScopedAdmin):
+    office_lookup = "booking__office_id"
+    list_display = ("created_at_zoned", "booking_link", "office", "kind", "channel", "state_label", "last_error")
+    list_filter = (
+        NotificationStateFilter,
+        "channel",
+        "kind",
+        ("created_at", admin.DateFieldListFilter),
+        NotificationOfficeFilter,
+    )
+    list_select_related = ("booking__office",)
+    list_per_page = 100
+    search_fields = ("booking__code",)
+    search_help_text = _("Booking code")
+    ordering = ("-created_at", "-id")
+    actions = ["resend_failed"]
+    fields = (
+        "created_at_zoned",
+        "booking_link",
+        "office",
+        "kind",
+        "channel",
+        "state_label",
+        "sent_at_zoned",
+        "failed_at_zoned",
+        "last_error",
+    )
+    readonly_fields = fields
+
+    created_at_zoned = office_time_field(Notification, "created_at", office="booking.office")
+    sent_at_zoned = office_time_field(Notification, "sent_at", office="booking.office")
+    failed_at_zoned = office_time_field(Notification, "failed_at", office="booking.office")
+
+    def object_office_id(self, obj: Notification) -> int | None:
+        return obj.booking.office_id
+
+    @admin.display(description=_("booking"), ordering="booking__code")
+    def booking_link(self, obj: Notification) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:applicants_booking_change", args=[obj.booking_id]), obj.booking.code
+        )
+
+    @admin.display(description=_("office"), ordering="booking__office__name")
+    def office(self, obj: Notification) -> str:
+        return obj.booking.office.name
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_label(self, obj: Notification) -> str:
+        return ngettext("%(state)s (%(count)d attempt)", "%(state)s (%(count)d attempts)", obj.attempts) % {
+            "state": obj.get_state_display(),
+            "count": obj.attempts,
+        }
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.strip().upper())
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"title": _("Messages to applicants"), "failed_recently": recent_failures(request)}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # A row is a record to read; "change" on the list is what lets "send again" run.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def may_resend(self, request, booking: Booking) -> bool:
+        return self.has_change_permission(request) and self.in_scope(request, Notification(booking=booking))
+
+    @admin.action(description=_("Send the selected failed messages again"), permissions=["change"])
+    def resend_failed(self, request, queryset):
+        """Asks first, listing what goes again and what is left as it is (sent, pending, or
+        of a booking that has ended since). The person's contact is corrected on the
+        booking's page ("Failed messages")."""
+        selected = list(queryset.select_related("booking__applicant", "booking__office").order_by("booking_id", "id"))
+        resendable = [n for n in selected if notification_resendable(n)]
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Send failed messages again"),
+                "opts": self.model._meta,
+                "resendable": resendable,
+                "others": [n for n in selected if n not in resendable],
+                "selected": selected,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/applicants/notification/resend_confirmation.html", context)
+        result = notification_resend(
+            notification_ids=[n.id for n in resendable], actor=request.user, now=timezone.now()
+        )
+        log_resent(self, request, result.resent)
+        report_resent(request, len(result.resent), len(selected) - len(result.resent))
+        return None
+
+
+def log_resent(model_admin, request, resent: list[Notification]) -> None:
+    """Each booking's History says who sent its failed messages again here."""
+    counts: dict[int, tuple[Booking, int]] = {}
+    for notification in resent:
+        booking, count = counts.get(notification.booking_id, (notification.booking, 0))
+        counts[notification.booking_id] = (booking, count + 1)
+    for booking, count in counts.values():
+        model_admin.log_change(
+            request, booking, log_note(gettext_noop("Failed messages sent again: %(count)d."), count=count)
+        )
+
+
+def report_resent(request, resent: int, left: int) -> None:
+    if resent:
+        messages.success(
+            request,
+            ngettext("%(count)d message will be sent again.", "%(count)d messages will be sent again.", resent)
+            % {"count": resent},
+        )
+    if left:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d selected message was left as it is: only failed messages of a booking still running "
+                "(or telling that it ended) are sent again.",
+                "%(count)d selected messages were left as they are: only failed messages of a booking still running "
+                "(or telling that it ended) are sent again.",
+                left,
+            )
+            % {"count": left},
+        )
+
+
+# --- One booking's failed messages: correct the contact, send again ----------------------
+
+
+class ContactCorrectionForm(forms.Form):
+    phone = forms.CharField(
+        label=_("New phone number"),
+        required=False,
+        max_length=32,
+        help_text=_("Leave empty to keep the current one."),
+    )
+    email = forms.CharField(
+        label=_("New email address"),
+        required=False,
+        max_length=254,
+        help_text=_("Leave empty to keep the current one."),
+    )
+
+    def _normalized(self, name: str, normalize) -> str:
+        value = self.cleaned_data[name].strip()
+        if not value:
+            return ""
+        try:
+            return normalize(value)
+        except ServiceError as exc:
+            raise ValidationError(str(exc.detail)) from None
+
+    def clean_phone(self) -> str:
+        return self._normalized("phone", phone_normalize)
+
+    def clean_email(self) -> str:
+        return self._normalized("email", email_normalize)
+
+
+def booking_failed_messages(booking: Booking) -> list[Notification]:
+    return list(
+        booking.notifications.filter(state=Notification.State.FAILED)
+        .select_related("booking__applicant", "booking__office")
+        .order_by("id")
+    )
+
+
+def booking_messages_view(booking_admin, request, object_id):
+    """The page behind "Failed messages" on a booking's page."""
+    booking = booking_admin.get_object(request, unquote(object_id))
+    if booking is None:
+        raise Http404
+    notification_admin = booking_admin.admin_site.get_model_admin(Notification)
+    if not notification_admin.may_resend(request, booking):
+        raise PermissionDenied
+    booking_url = reverse("admin:applicants_booking_change", args=[booking.id])
+    failed = booking_failed_messages(booking)
+    if not failed:
+        messages.info(request, _("This booking has no failed messages."))
+        return HttpResponseRedirect(booking_url)
+    form = ContactCorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        now = timezone.now()
+        changed = applicant_contact_correct(
+            booking=booking,
+            phone=form.cleaned_data["phone"],
+            email=form.cleaned_data["email"],
+            actor=request.user,
+            now=now,
+        )
+        if changed:
+            booking_admin.log_change(request, booking, gettext_noop("Contact details of the applicant corrected."))
+        result = notification_resend(notification_ids=[n.id for n in failed], actor=request.user, now=now)
+        log_resent(booking_admin, request, result.resent)
+        report_resent(request, len(result.resent), len(result.left))
+        return HttpResponseRedirect(booking_url)
+    applicant = booking.applicant
+    personal_data_access_record(
+        actor=request.user,
+        office=booking.office,
+        action=Action.ADMIN_MESSAGES,
+        channel=Channel.ADMIN,
+        now=timezone.now(),
+        booking=booking,
+    )
+    context = {
+        **booking_admin.admin_site.each_context(request),
+        "title": _("Failed messages of booking %(code)s") % {"code": booking.code},
+        "opts": Booking._meta,
+        "booking": booking,
+        "booking_url": booking_url,
+        "applicant_name": erased_note_text(applicant) or applicant.full_name,
+        "phone": phone_masked(applicant.phone) if applicant.phone else "",
+        "email": email_masked(applicant.email) if applicant.email else "",
+        "messages_failed": [
+            {
+                "notification": n,
+                "failed_at": zoned_datetime(n.failed_at, booking.office) if n.failed_at else "",
+                "resendable": notification_resendable(n),
+            }
+            for n in failed
+        ],
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/applicants/booking/messages.html", context)

@@ -1,0 +1,68 @@
+"""A supervisor finds a message that failed (a wrong number), corrects the number on the
+booking's page and sends it again, on a phone, in Indonesian."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from applicants.models import Booking, Channel, Notification
+from applicants.notifications import SEND_TASK, PermanentSendError, SmsBackend, notification_send
+from applicants.services.booking import booking_create
+from offices.models import OfficeMembership
+from offices.services import membership_grant, staff_groups_sync
+from tests import factories
+from tests.browser.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WRONG = "+6281234567890"
+
+
+class WrongNumberSms(SmsBackend):
+    def send(self, *, to: str, text: str) -> None:
+        raise PermanentSendError("SMS gateway refused the message with 400: invalid destination [digits]")
+
+
+def test_a_supervisor_corrects_the_number_and_sends_the_message_again(
+    context, page, live_server, settings, published, screenshot
+):
+    office = factories.OfficeFactory(code="batam", name="Kantor Imigrasi Kelas I Khusus TPI Batam")
+    staff_groups_sync()
+    supervisor = factories.UserFactory(username="supervisor.batam")
+    membership_grant(user=supervisor, office=office, role=OfficeMembership.Role.SUPERVISOR)
+    slot = factories.SlotFactory(office=office, date=timezone.localdate() + dt.timedelta(days=2), capacity=5)
+    applicant = factories.ApplicantFactory(full_name="Siti Rahayu", phone=WRONG, email="")
+    booking = booking_create(
+        slot=slot, applicant=applicant, track="regular", service="new", now=timezone.now(), channel=Channel.ONLINE
+    ).booking
+    settings.SMS_BACKEND = f"{__name__}.WrongNumberSms"
+    sms = booking.notifications.get(channel="sms")
+    assert notification_send(notification_id=sms.id, now=timezone.now()) == "failed"
+    published.clear()
+    sign_in(context, live_server, supervisor)
+
+    page.goto("/admin/applicants/booking/")
+    page.get_by_test_id("failed-messages-note").get_by_role("link").click()
+    expect(page.locator("#result_list")).to_contain_text(booking.code)
+    expect(page.locator("#result_list")).to_contain_text("Gagal (1 percobaan)")
+    expect(page.locator("#result_list")).not_to_contain_text("7890")
+    screenshot("list")
+
+    page.goto(f"/admin/applicants/booking/{booking.id}/change/")
+    page.get_by_test_id("booking-failed-messages").click()
+    expect(page.get_by_test_id("failed-message")).to_contain_text("invalid destination")
+    expect(page.locator("#content-main")).to_contain_text("•••7890")
+    page.get_by_label("Nomor telepon baru").fill("0813 9876 5432")
+    screenshot("form")
+    page.get_by_role("button", name="Simpan dan kirim ulang").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("1 pesan akan dikirim ulang")
+    expect(page.locator("#transitions-group")).to_contain_text("Kontak diperbaiki oleh petugas")
+    expect(page.locator("#transitions-group")).to_contain_text("Pesan gagal dikirim ulang")
+    screenshot("done")
+    assert Booking.objects.get(id=booking.id).applicant.phone == "+6281398765432"
+    assert Notification.objects.get(id=sms.id).state == "pending"
+    assert published == [(SEND_TASK, {"notification_id": sms.id})]
+    assert page.js_errors == []

@@ -26,13 +26,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
-from applicants.identity import email_normalize, phone_normalize
+from applicants.identity import email_masked, email_normalize, phone_masked, phone_normalize
 from applicants.models import Booking, Notification
 from applicants.selectors import failed_notification_count
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.resend import applicant_contact_correct, notification_resend, notification_resendable
 from applicants.templatetags.privacy_ui import erased_note_text
-from applicants.views.staff_links import email_masked, phone_masked
 from offices.admin.history import log_note
 from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter, scope_ids
 from offices.admin.times import office_time_field, zoned_datetime

@@ -111,6 +111,24 @@ def nik_mask(nik: str) -> str:
     return f"{nik[:4]}{'*' * (len(nik) - 8)}{nik[-4:]}"
 
 
+_MASK = "\u2022\u2022\u2022"
+
+
+def email_masked(email: str) -> str:
+    """``siti@example.org`` → ``s•••@e•••.org``: enough for the person to know which."""
+    local, _at, domain = email.partition("@")
+    name, dot, tld = domain.rpartition(".")
+    if not name:
+        name, dot, tld = domain, "", ""
+    return f"{local[:1]}{_MASK}@{name[:1]}{_MASK}{dot}{tld}"
+
+
+def phone_masked(phone: str) -> str:
+    """``+6281234567890`` → ``•••7890``."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"{_MASK}{digits[-4:]}"
+
+
 def nik_hash(nik: str) -> str:
     """Keyed blind index: equal for equal NIKs, useless without ``NIK_HASH_KEY``.
 

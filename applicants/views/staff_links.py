@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applicants.exceptions import BookingNotFound, BookingStateChanged, TokenNotRenewable
 from applicants.exceptions_staff import BookingNotFoundForStaff, CheckinWrongOffice, LinkRenewedMeanwhile
 from applicants.forms_staff import LinkRenewForm
+from applicants.identity import email_masked, phone_masked
 from applicants.models import Applicant, Booking, Notification
 from applicants.notifications import notification_channels
 from applicants.proof import normalize_code, proof_pdf
@@ -42,22 +43,6 @@ logger = logging.getLogger(__name__)
 
 # The message left by a renewal for the page it redirects to (post, redirect, get).
 STAFF_LINK_RENEWED_TAG = "staff-link-renewed"
-_MASK = "\u2022\u2022\u2022"
-
-
-def email_masked(email: str) -> str:
-    """``siti@example.org`` → ``s•••@e•••.org``: enough for the person to know which."""
-    local, _at, domain = email.partition("@")
-    name, dot, tld = domain.rpartition(".")
-    if not name:
-        name, dot, tld = domain, "", ""
-    return f"{local[:1]}{_MASK}@{name[:1]}{_MASK}{dot}{tld}"
-
-
-def phone_masked(phone: str) -> str:
-    """``+6281234567890`` → ``•••7890``."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return f"{_MASK}{digits[-4:]}"
 
 
 def contacts_masked(applicant: Applicant) -> list[dict[str, str]]:

@@ -8,7 +8,6 @@ call them instead of editable fields. Opening a booking's page, or a list of boo
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
@@ -28,6 +27,7 @@ from applicants.services.access_log import (
 from applicants.services.changes import booking_cancel
 from applicants.services.tokens import VIA_STAFF
 from applicants.templatetags.privacy_ui import erased_note_text, erased_on
+from offices.admin.confirm import confirmation_page
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.admin.times import office_time_field
 from queue_booking.errors import ServiceError
@@ -274,17 +274,17 @@ class BookingAdmin(OfficeScopedAdmin):
         cancellation cannot be undone (the place goes to someone else)."""
         bookings = list(queryset.select_related("office", "slot", "applicant").order_by("date", "slot__start", "code"))
         cancellable = [b for b in bookings if b.status in (BookingStatus.WAITING, BookingStatus.CONFIRMED)]
-        if request.POST.get("confirm") != "yes":
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Cancel bookings"),
-                "opts": self.model._meta,
-                "bookings": cancellable,
-                "others": [b for b in bookings if b not in cancellable],
-                "selected": bookings,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            }
-            return TemplateResponse(request, "admin/applicants/booking/cancel_confirmation.html", context)
+        page = confirmation_page(
+            self,
+            request,
+            title=_("Cancel bookings"),
+            template="admin/applicants/booking/cancel_confirmation.html",
+            selected=bookings,
+            bookings=cancellable,
+            others=[b for b in bookings if b not in cancellable],
+        )
+        if page is not None:
+            return page
         now = timezone.now()
         cancelled, refused = 0, []
         for booking in bookings:

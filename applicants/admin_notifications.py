@@ -32,6 +32,7 @@ from applicants.selectors import failed_notification_count
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.resend import applicant_contact_correct, notification_resend, notification_resendable
 from applicants.templatetags.privacy_ui import erased_note_text
+from offices.admin.confirm import confirmation_page
 from offices.admin.history import log_note
 from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter, scope_ids
 from offices.admin.times import office_time_field, zoned_datetime
@@ -159,17 +160,17 @@ class NotificationAdmin(OfficeScopedAdmin):
         booking's page ("Failed messages")."""
         selected = list(queryset.select_related("booking__applicant", "booking__office").order_by("booking_id", "id"))
         resendable = [n for n in selected if notification_resendable(n)]
-        if request.POST.get("confirm") != "yes":
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Send failed messages again"),
-                "opts": self.model._meta,
-                "resendable": resendable,
-                "others": [n for n in selected if n not in resendable],
-                "selected": selected,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            }
-            return TemplateResponse(request, "admin/applicants/notification/resend_confirmation.html", context)
+        page = confirmation_page(
+            self,
+            request,
+            title=_("Send failed messages again"),
+            template="admin/applicants/notification/resend_confirmation.html",
+            selected=selected,
+            resendable=resendable,
+            others=[n for n in selected if n not in resendable],
+        )
+        if page is not None:
+            return page
         result = notification_resend(
             notification_ids=[n.id for n in resendable], actor=request.user, now=timezone.now()
         )

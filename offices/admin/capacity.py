@@ -7,12 +7,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.dates import MONTHS, MONTHS_3, MONTHS_ALT, MONTHS_AP
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
+from offices.admin.confirm import confirmation_page
 from offices.admin.history import log_note
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.exceptions import CapacityBelowBooked
@@ -151,18 +151,18 @@ class SlotAdmin(OfficeScopedAdmin):
         how many of each session's people are moved; then the move runs in a worker."""
         slots = list(queryset.select_related("office").order_by("date", "start", "track"))
         over = [(slot, slot_excess(slot)) for slot in slots if slot_excess(slot) > 0]
-        if request.POST.get("confirm") != "yes":
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Move the bookings above the plan"),
-                "opts": self.model._meta,
-                "over": over,
-                "people": sum(excess for _slot, excess in over),
-                "within": [slot for slot in slots if slot_excess(slot) == 0],
-                "selected": slots,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            }
-            return TemplateResponse(request, "admin/offices/slot/move_excess_confirmation.html", context)
+        page = confirmation_page(
+            self,
+            request,
+            title=_("Move the bookings above the plan"),
+            template="admin/offices/slot/move_excess_confirmation.html",
+            selected=slots,
+            over=over,
+            people=sum(excess for _slot, excess in over),
+            within=[slot for slot in slots if slot_excess(slot) == 0],
+        )
+        if page is not None:
+            return page
         moving = slots_excess_move(slots=slots, actor=request.user)
         if not moving:
             messages.info(request, _("No selected session holds more bookings than its plan gives: nobody is moved."))

@@ -134,6 +134,27 @@ def home(request):
 UTILIZATION_DAYS = (7, 14, 30)
 
 
+def report_scope(user, *, roles=None) -> tuple[set[int] | None, str]:
+    """The offices a report over many days covers for ``user`` (``None``: every office,
+    for a central admin) and how the page names them; 403 for a user with none (of
+    ``roles``, when given)."""
+    if user_is_central_admin(user):
+        return None, _("all offices")
+    office_ids = user_office_ids(user, roles=roles)
+    if not office_ids:
+        raise PermissionDenied
+    return office_ids, _("your offices")
+
+
+def days_chosen(request, choices: tuple[int, ...], *, default: int) -> int:
+    """The ``days`` a report page was asked for, one of ``choices``; ``default`` otherwise."""
+    try:
+        days = int(request.GET.get("days", default))
+    except ValueError:
+        return default
+    return days if days in choices else default
+
+
 @login_required
 @require_GET
 def utilization(request):
@@ -141,18 +162,8 @@ def utilization(request):
 
     Central admins see every office; other staff see the offices they belong to.
     """
-    if user_is_central_admin(request.user):
-        office_ids, scope = None, _("all offices")
-    else:
-        office_ids = user_office_ids(request.user)
-        if not office_ids:
-            raise PermissionDenied
-        scope = _("your offices")
-    try:
-        days = int(request.GET.get("days", UTILIZATION_DAYS[1]))
-    except ValueError:
-        days = UTILIZATION_DAYS[1]
-    days = days if days in UTILIZATION_DAYS else UTILIZATION_DAYS[1]
+    office_ids, scope = report_scope(request.user)
+    days = days_chosen(request, UTILIZATION_DAYS, default=UTILIZATION_DAYS[1])
     # The country spans three zones; "tomorrow" is taken in WIB, where most offices are.
     start = timezone.localdate() + dt.timedelta(days=1)
     by_office = utilization_by_office(office_ids=office_ids, start=start, days=days)

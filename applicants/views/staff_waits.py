@@ -8,15 +8,13 @@ Officers do not (their menu has no such page): the numbers judge the office's st
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from applicants.views.staff import days_chosen, report_scope
 from applicants.wait_selectors import waits_by_day, waits_by_office, waits_total
 from offices.models import OfficeMembership
-from offices.selectors import user_is_central_admin, user_office_ids
 
 WAIT_HISTORY_DAYS = (7, 14, 30)
 
@@ -30,18 +28,8 @@ def _scale(rows) -> int:
 @require_GET
 def wait_history(request):
     """Average and 9-in-10 waits and people served over the last 7, 14 or 30 days."""
-    if user_is_central_admin(request.user):
-        office_ids, scope = None, _("all offices")
-    else:
-        office_ids = user_office_ids(request.user, roles=(OfficeMembership.Role.SUPERVISOR,))
-        if not office_ids:
-            raise PermissionDenied
-        scope = _("your offices")
-    try:
-        days = int(request.GET.get("days", WAIT_HISTORY_DAYS[0]))
-    except ValueError:
-        days = WAIT_HISTORY_DAYS[0]
-    days = days if days in WAIT_HISTORY_DAYS else WAIT_HISTORY_DAYS[0]
+    office_ids, scope = report_scope(request.user, roles=(OfficeMembership.Role.SUPERVISOR,))
+    days = days_chosen(request, WAIT_HISTORY_DAYS, default=WAIT_HISTORY_DAYS[0])
     # The last ``days`` days up to today (so far); in WIB, where most offices are, as on
     # the utilization page. Each booking counts on its own office's date.
     end = timezone.localdate()

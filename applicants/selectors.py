@@ -140,3 +140,11 @@ def failed_notification_count(*, office_ids: set[int] | None, since: dt.datetime
     if office_ids is not None:
         failed = failed.filter(booking__office_id__in=office_ids)
     return failed.count()
+
+
+def booking_failed_channels(*, booking: Booking) -> set[str]:
+    """The channels by which a message about ``booking`` failed and was not sent again:
+    the proof page tells the person, who may have given a wrong number or address."""
+    return set(
+        Notification.objects.filter(booking=booking, state=Notification.State.FAILED).values_list("channel", flat=True)
+    )

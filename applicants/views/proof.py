@@ -25,7 +25,7 @@ from applicants.proof import (
     what_to_bring,
     what_to_bring_note,
 )
-from applicants.selectors import booking_get_for_token
+from applicants.selectors import booking_failed_channels, booking_get_for_token
 from offices.templatetags.public_ui import clock
 
 # The message of a renewed secret link (``views.public.renew_link``): the proof page it
@@ -85,6 +85,7 @@ def proof_page(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "what_to_bring_note": what_to_bring_note(booking.service),
         "token": token,
         "renewed_link": proof_url(booking, token) if _just_renewed(request) else "",
+        "failed_channels": booking_failed_channels(booking=booking) if booking.is_active else set(),
     }
     return _private(render(request, "applicants/proof.html", context))
 

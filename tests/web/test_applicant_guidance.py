@@ -238,3 +238,36 @@ def test_cancelling_without_the_tick_says_so_in_our_words_in_the_error_summary(c
     assert 'aria-invalid="true"' in box and 'aria-describedby="id_confirm_error"' in box
     assert "Tick “Yes, cancel this booking” if you are sure." in _summary(english)
     assert Booking.objects.get().status == "confirmed"
+
+
+def test_the_proof_says_when_a_message_could_not_be_sent_and_what_to_do(client, pinned, surabaya):
+    from applicants.models import Notification
+
+    proof = _book(client, email="siti@example.org")["Location"]
+    quiet = _text(client.get(proof))
+    assert "tidak dapat mengirim" not in quiet
+    Notification.objects.filter(channel="sms").update(state=Notification.State.FAILED)
+
+    page = client.get(proof)
+    text = _text(page)
+
+    assert "Kami tidak dapat mengirim SMS ke nomor berakhiran 7890." in text
+    assert "mintalah kantor imigrasi memperbaikinya" in text
+    assert 'data-message-failed="email"' not in page.content.decode()
+    Notification.objects.filter(channel="email").update(state=Notification.State.FAILED)
+    client.cookies["django_language"] = "en"
+    english = _text(client.get(proof))
+    assert "We could not send you an SMS at the number ending in 7890." in english
+    assert "We could not send you an email." in english
+
+
+def test_a_message_sent_again_takes_the_warning_away(client, pinned, surabaya):
+    from applicants.models import Notification
+
+    proof = _book(client)["Location"]
+    Notification.objects.update(state=Notification.State.FAILED)
+    assert 'data-message-failed="sms"' in client.get(proof).content.decode()
+
+    Notification.objects.update(state=Notification.State.SENT)
+
+    assert "data-message-failed" not in client.get(proof).content.decode()

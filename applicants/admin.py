@@ -28,6 +28,7 @@ from applicants.services.changes import booking_cancel
 from applicants.services.tokens import VIA_STAFF
 from applicants.templatetags.privacy_ui import erased_note_text, erased_on
 from offices.admin.confirm import confirmation_page
+from offices.admin.records import RecordsAdmin
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.admin.times import office_time_field
 from queue_booking.errors import ServiceError
@@ -105,7 +106,10 @@ class BookingTransitionInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(OfficeScopedAdmin):
+class BookingAdmin(RecordsAdmin, OfficeScopedAdmin):
+    # A booking's page is read-only (its status log is the history; a booking is
+    # cancelled, never deleted); "change" on the list lets the cancel action run.
+    list_actions_change = True
     # What a booking is looked up for comes first; the office's long name after it, so
     # a desk-sized list does not push the status out of sight.
     list_display = (
@@ -250,19 +254,6 @@ class BookingAdmin(OfficeScopedAdmin):
             )
         return response
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Nothing on a booking's page can be edited (every field is read-only), so it is
-        # a page to read, without a Save button that saves nothing. "Change" on the list
-        # is what lets the cancel action run.
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        # The status log is the history; a booking is cancelled, never deleted.
-        return False
-
     def history_view(self, request, object_id, extra_context=None):
         # The History lists what was done here in the admin; the status log says the rest.
         note = _("Every change of this booking's status, whoever made it, is in the status log on its page.")
@@ -328,7 +319,7 @@ class ServiceCounterAdmin(OfficeScopedAdmin):
 
 
 @admin.register(QueueEvent)
-class QueueEventAdmin(OfficeScopedAdmin):
+class QueueEventAdmin(RecordsAdmin, OfficeScopedAdmin):
     """The counters' audit trail: who called, served or missed whom, and when."""
 
     list_display = ("at_zoned", "office", "booking", "action", "counter", "actor")
@@ -340,12 +331,3 @@ class QueueEventAdmin(OfficeScopedAdmin):
     readonly_fields = fields
 
     at_zoned = office_time_field(QueueEvent, "at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

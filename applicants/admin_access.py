@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.access_models import PersonalDataAccess
 from applicants.models import Booking
+from offices.admin.records import RecordsAdmin
 from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter
 from offices.admin.times import office_time_field
 
@@ -75,7 +76,7 @@ def booking_access_url(booking_id: int) -> str:
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(OfficeScopedAdmin):
+class PersonalDataAccessAdmin(RecordsAdmin, OfficeScopedAdmin):
     # Who, what and whose first: a phone shows the first columns and scrolls to the rest.
     list_display = ("at_zoned", "who", "action", "booking_code", "office", "applicant_ref", "shown", "channel")
     list_filter = ("action", "channel", ("at", admin.DateFieldListFilter), StaffUserFilter, ScopedOfficeFilter)
@@ -121,12 +122,3 @@ class PersonalDataAccessAdmin(OfficeScopedAdmin):
             date = formats.date_format(obj.date, "SHORT_DATE_FORMAT")
             return _("%(count)d (day list of %(date)s)") % {"count": obj.count, "date": date}
         return str(obj.count)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -34,6 +34,7 @@ from applicants.services.resend import applicant_contact_correct, notification_r
 from applicants.templatetags.privacy_ui import erased_note_text
 from offices.admin.confirm import confirmation_page
 from offices.admin.history import log_note
+from offices.admin.records import RecordsAdmin
 from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter, scope_ids
 from offices.admin.times import office_time_field, zoned_datetime
 from queue_booking.errors import ServiceError
@@ -80,7 +81,8 @@ def booking_messages_url(booking_id: int) -> str:
 
 
 @admin.register(Notification)
-class NotificationAdmin(OfficeScopedAdmin):
+class NotificationAdmin(RecordsAdmin, OfficeScopedAdmin):
+    list_actions_change = True  # "send again" on the list
     office_lookup = "booking__office_id"
     list_display = ("created_at_zoned", "booking_link", "office", "kind", "channel", "state_label", "last_error")
     list_filter = (
@@ -139,16 +141,6 @@ class NotificationAdmin(OfficeScopedAdmin):
     def changelist_view(self, request, extra_context=None):
         context = {"title": _("Messages to applicants"), "failed_recently": recent_failures(request)}
         return super().changelist_view(request, {**context, **(extra_context or {})})
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # A row is a record to read; "change" on the list is what lets "send again" run.
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def may_resend(self, request, booking: Booking) -> bool:
         return self.has_change_permission(request) and self.in_scope(request, Notification(booking=booking))

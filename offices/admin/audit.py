@@ -10,12 +10,13 @@ from django.contrib.admin.models import LogEntry
 from django.utils.translation import gettext_lazy as _
 
 from offices.admin.history import change_message_text
+from offices.admin.records import RecordsAdmin
 from offices.admin.times import office_time_field
 from offices.selectors import user_is_central_admin
 
 
 @admin.register(LogEntry)
-class AuditTrailAdmin(admin.ModelAdmin):
+class AuditTrailAdmin(RecordsAdmin, admin.ModelAdmin):
     list_display = ["action_time_zoned", "user", "content_type", "object_repr", "action_flag", "change"]
     list_filter = ["action_flag", "content_type"]
     list_select_related = ["user", "content_type"]
@@ -46,12 +47,3 @@ class AuditTrailAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return user_is_central_admin(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,8 +15,7 @@ from applicants.models import Booking, Channel, PersonalDataAccess
 from applicants.services.access_log import personal_data_access_purge, personal_data_access_record
 from applicants.services.booking import booking_create
 from applicants.tasks.maintenance import purge_personal_data_access
-from offices.models import OfficeMembership, Slot
-from offices.services import membership_grant, staff_groups_sync
+from offices.models import Slot
 from tests import factories
 
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
@@ -39,23 +38,6 @@ def _book(office, serial: int) -> Booking:
     return booking_create(
         slot=slot, applicant=applicant, track="regular", service="new", now=NOW, channel=Channel.ONLINE
     ).booking
-
-
-def _supervisor(office, username: str):
-    staff_groups_sync()
-    user = factories.UserFactory(username=username)
-    membership_grant(user=user, office=office, role=OfficeMembership.Role.SUPERVISOR)
-    return user
-
-
-@pytest.fixture
-def supervisor_a(office):
-    return _supervisor(office, "supervisor.surabaya")
-
-
-@pytest.fixture
-def supervisor_b(other_office):
-    return _supervisor(other_office, "supervisor.makassar")
 
 
 def _read(office, user, action=Action.PROOF_PRINT, *, booking=None, at=NOW):

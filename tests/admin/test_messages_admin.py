@@ -14,8 +14,7 @@ from applicants.notifications import SEND_TASK, LocmemSmsBackend, PermanentSendE
 from applicants.services.booking import booking_create
 from applicants.services.changes import booking_cancel
 from applicants.tasks import notifications as _registers_the_tasks  # noqa: F401
-from offices.models import OfficeMembership, Slot
-from offices.services import membership_grant, staff_groups_sync
+from offices.models import Slot
 from tests import factories
 
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
@@ -83,23 +82,6 @@ def _fail_sms(booking: Booking, settings) -> Notification:
     settings.SMS_BACKEND = old
     assert notification_send(notification_id=_message(booking, "email").id, now=NOW) == "sent"
     return _message(booking, "sms")
-
-
-def _supervisor(office, username: str):
-    staff_groups_sync()
-    user = factories.UserFactory(username=username)
-    membership_grant(user=user, office=office, role=OfficeMembership.Role.SUPERVISOR)
-    return user
-
-
-@pytest.fixture
-def supervisor_a(office):
-    return _supervisor(office, "supervisor.surabaya")
-
-
-@pytest.fixture
-def supervisor_b(other_office):
-    return _supervisor(other_office, "supervisor.makassar")
 
 
 @pytest.fixture

@@ -373,7 +373,7 @@ def change_contact(request, code: str, token: str):
     if not result.changed:
         form.add_error(None, _("These are already the contact details of this booking: nothing was changed."))
         return render(request, "applicants/contact.html", context, status=400)
-    messages.success(request, _contact_changed_message(result.changed, applicant))
+    messages.success(request, _contact_changed_message(result.changed, result.booking.applicant))
     return redirect(_proof_path(booking.code, token))
 
 

@@ -238,9 +238,10 @@ def test_a_contact_shared_with_another_active_booking_is_left_to_the_office(book
         requested_date=later_slot.date,
     )
 
-    with pytest.raises(ContactShared):
+    with pytest.raises(ContactShared) as caught:
         booking_contact_change(booking=booking, phone=NEW_PHONE, now=NOW, via="web")
 
+    assert (caught.value.code, caught.value.status) == ("contact_shared", 409)
     assert Applicant.objects.get().phone == OLD_PHONE
 
 

@@ -37,7 +37,7 @@ from queue_booking.errors import ServiceError
 # applicant's own steps (online, via the web or the API) and the workers' without an
 # actor; a staff member's step carries the staff user.
 APPLICANT_REASONS = frozenset(
-    {"booked", "session_full_waiting", "cancelled_by_applicant", "rescheduled", "token_renewed"}
+    {"booked", "session_full_waiting", "cancelled_by_applicant", "rescheduled", "token_renewed", "contact_changed"}
 )
 SYSTEM_REASONS = frozenset(
     {"allocated", "rolled_over", "waiting_expired", "day_end", "closure", "service_stopped", "plan_lowered"}

@@ -16,6 +16,10 @@ __all__ = [
     "BookingNotCancellable",
     "BookingNotFound",
     "BookingStateChanged",
+    "ContactMissing",
+    "ContactNotChangeable",
+    "ContactOfErasedPerson",
+    "ContactShared",
     "DateNotReleased",
     "IdempotencyInProgress",
     "IdempotencyKeyReused",
@@ -27,6 +31,7 @@ __all__ = [
     "InvalidTransition",
     "NikBirthDateMismatch",
     "OnlineBookingClosed",
+    "PhoneRequired",
     "ProofInvalid",
     "RateLimited",
     "RescheduleLimitReached",
@@ -71,6 +76,16 @@ class InvalidPhone(BookingError):
 class InvalidEmail(BookingError):
     code = "invalid_email"
     message = _("Enter a valid email address.")
+
+
+class PhoneRequired(BookingError):
+    code = "phone_required"
+    message = _("A booking needs a mobile phone number for its messages: enter the new number instead of removing it.")
+
+
+class ContactMissing(BookingError):
+    code = "contact_missing"
+    message = _("Enter a new phone number or email address.")
 
 
 class TrackNotAllowed(BookingError):
@@ -170,6 +185,30 @@ class TokenNotRenewable(BookingError, Conflict):
     message = _(
         "The secret link of this booking can no longer be renewed: its status is “%(status)s”. "
         "Only a booking that is waiting for a place or confirmed gets a new link."
+    )
+
+
+class ContactNotChangeable(BookingError, Conflict):
+    """Raised with ``status``: the booking's status label, e.g. ``BookingStatus.CANCELLED.label``."""
+
+    code = "contact_not_changeable"
+    message = _(
+        "The phone number and email address of this booking can no longer be changed: its status is "
+        "“%(status)s”. Only a booking that is waiting for a place or confirmed can be changed."
+    )
+
+
+class ContactOfErasedPerson(ContactNotChangeable):
+    message = _("The personal data of this booking has been erased: there is no contact left to change.")
+
+
+class ContactShared(BookingError, Conflict):
+    # The contact is the person's, not the booking's: changing it from one booking's link
+    # would send the other bookings' messages, with their secret links, to the new contact.
+    code = "contact_shared"
+    message = _(
+        "Your phone number and email address are also used by another active booking of yours, so they cannot "
+        "be changed from here. Ask the office to correct them (at the desk, with your KTP)."
     )
 
 

@@ -323,3 +323,68 @@ class RescheduleForm(AccessibleFormMixin, forms.Form):
                     when = time_range(session["start"], session["end"], office)
                     choices.append((key, f"{when} ({_places(entry['available'])})"))
         self.fields["session"].choices = choices
+
+
+class ContactChangeForm(AccessibleFormMixin, forms.Form):
+    """A new phone number and/or email address, checked as the booking form checks them.
+
+    Empty keeps a field. The email can also be removed (the booking form asks for none);
+    the phone only replaced, as the booking form requires one.
+    """
+
+    use_required_attribute = False
+
+    phone = forms.CharField(
+        label=_("New mobile phone number"),
+        required=False,
+        max_length=24,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.CharField(
+        label=_("New email address"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    remove_email = forms.BooleanField(label=_("Remove my email address: send me messages by SMS only"), required=False)
+
+    def __init__(self, *args, phone_masked: str, email_masked: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if phone_masked:
+            self.fields["phone"].help_text = _("Now %(contact)s. Leave empty to keep it.") % {"contact": phone_masked}
+        else:
+            self.fields["phone"].help_text = _("For SMS or WhatsApp messages about your booking.")
+        if email_masked:
+            self.fields["email"].help_text = _("Now %(contact)s. Leave empty to keep it.") % {"contact": email_masked}
+        else:
+            self.fields["email"].help_text = _("We send the proof of registration here too.")
+            del self.fields["remove_email"]
+
+    def _normalized(self, name: str, normalize) -> str:
+        value = self.cleaned_data[name].strip()
+        if not value:
+            return ""
+        try:
+            return normalize(value)
+        except BookingError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
+    def clean_phone(self) -> str:
+        return self._normalized("phone", phone_normalize)
+
+    def clean_email(self) -> str:
+        return self._normalized("email", email_normalize)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("remove_email") and cleaned.get("email"):
+            self.add_error("email", _("Enter a new email address or remove it, not both."))
+        elif not self.errors and not (cleaned.get("phone") or cleaned.get("email") or cleaned.get("remove_email")):
+            self.add_error(None, _("Enter a new phone number or email address."))
+        return cleaned
+
+    def changes(self) -> dict[str, str | None]:
+        """``booking_contact_change``'s ``phone`` and ``email``: ``None`` keeps, ``""`` removes."""
+        data = self.cleaned_data
+        email = "" if data.get("remove_email") else (data["email"] or None)
+        return {"phone": data["phone"] or None, "email": email}

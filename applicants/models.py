@@ -256,6 +256,7 @@ TRANSITION_REASONS = {
     "served_on_paper": pgettext_lazy("status log", "Recorded as served on paper"),
     "token_renewed": pgettext_lazy("status log", "Secret link renewed"),
     "contact_corrected": pgettext_lazy("status log", "Contact details corrected by staff"),
+    "contact_changed": pgettext_lazy("status log", "Contact details changed by the applicant"),
     "messages_resent": pgettext_lazy("status log", "Failed messages sent again"),
 }
 
@@ -402,6 +403,9 @@ class Notification(models.Model):
         TOKEN_RENEWED = "token_renewed", _("New secret link")
         # Renewed by staff at the desk for the person in front of them: told in other words.
         TOKEN_RENEWED_AT_OFFICE = "token_at_office", _("New secret link (renewed at the office)")
+        # To the person's contacts as they were before the applicant changed them: a
+        # notice without the secret link (``applicants.services.contact``).
+        CONTACT_CHANGED = "contact_changed", _("Contact details changed")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -432,6 +436,10 @@ class Notification(models.Model):
     # the gateway said, scrubbed of addresses, numbers and links (``send_failure_text``).
     # Emptied once the message goes.
     last_error = models.CharField(_("last error"), max_length=300, blank=True, default="")
+    # The address this message goes to instead of the person's current contact: only the
+    # notice of a contact change, which must reach the contact as it was before. Emptied
+    # once the message goes (the admin never shows it); erased with the person.
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")

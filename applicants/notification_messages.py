@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +36,7 @@ SUBJECTS = {
     Notification.Kind.TOKEN_RENEWED_AT_OFFICE: gettext_lazy(
         "New secret link from the office for your booking %(code)s"
     ),
+    Notification.Kind.CONTACT_CHANGED: gettext_lazy("Contact details changed for booking %(code)s"),
 }
 
 INTROS = {
@@ -64,7 +66,19 @@ INTROS = {
         "any PDF or calendar link saved from it, no longer works: use the link below. Your booking code, date, "
         "session and QR code are unchanged, so a proof you printed still gets you in."
     ),
+    Notification.Kind.CONTACT_CHANGED: gettext_lazy(
+        "The phone number or email address for messages about this passport booking was just changed on the "
+        "booking's page. If you changed it yourself, there is nothing to do. If you did not, someone else has "
+        "the secret link to your booking: open “My booking” on our website with your booking code and NIK, "
+        "renew the secret link (which ends theirs) and change the contact back. If you never made this "
+        "booking, you can ignore this message."
+    ),
 }
+
+# Sent to a contact as it was before the applicant changed it (DESIGN: whoever had it
+# learns of the change). That address may be a stranger's, the very mistake being
+# corrected, so these messages carry neither the person's name nor the secret link.
+WITHOUT_PERSON = frozenset({Notification.Kind.CONTACT_CHANGED})
 
 # After a renewal at the office: what to do if the person was not the one at the desk.
 # The new link was sent only to them; the office should know someone asked in their name.
@@ -85,6 +99,11 @@ SMS_NOTES = {
     ),
 }
 
+# The SMS of a contact change: what to do, and where, without the link.
+CONTACT_CHANGED_SMS_NOTE = gettext_lazy(
+    "Not you? Open %(url)s with the code and your NIK, renew the secret link and change the contact back."
+)
+
 # Rollover: a booking moved off a closed session before a new session was free for it.
 ROLLED_OVER_WAITING_INTRO = gettext_lazy(
     "The office cannot serve you at the time booked. You keep your place ahead of new requests and get the "
@@ -101,8 +120,8 @@ WITH_SESSION = {
 }
 
 
-def _booking_link(booking: Booking) -> str:
-    if not booking.token_encrypted:
+def _booking_link(booking: Booking, kind: str) -> str:
+    if kind in WITHOUT_PERSON or not booking.token_encrypted:
         return ""
     return proof_url(booking, secret_decrypt(booking.token_encrypted))
 
@@ -130,7 +149,7 @@ def notification_context(notification: Notification) -> dict:
         "kind": notification.kind,
         "booking": booking,
         "office": booking.office,
-        "applicant_name": booking.applicant.full_name,
+        "applicant_name": "" if notification.kind in WITHOUT_PERSON else booking.applicant.full_name,
         "intro": _intro(notification),
         "has_session": has_session,
         "date": date_label(booking.slot.date) if has_session else "",
@@ -140,7 +159,7 @@ def notification_context(notification: Notification) -> dict:
         "checkin_closes": clock(window.closes) if window else "",
         "what_to_bring": what_to_bring(booking.service) if has_session else [],
         "what_to_bring_note": what_to_bring_note(booking.service) if has_session else "",
-        "link": _booking_link(booking),
+        "link": _booking_link(booking, notification.kind),
         "site_url": settings.SITE_URL,
     }
 
@@ -173,4 +192,6 @@ def render_sms(notification: Notification) -> str:
             parts.append(_("Proof: %(link)s") % {"link": context["link"]})
             if notification.kind in SMS_NOTES:
                 parts.append(_sms_note(notification))
+        elif notification.kind == Notification.Kind.CONTACT_CHANGED:
+            parts.append(str(CONTACT_CHANGED_SMS_NOTE) % {"url": settings.SITE_URL + reverse("applicants:my_booking")})
         return " ".join(parts)

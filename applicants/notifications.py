@@ -111,14 +111,16 @@ def notification_channels(applicant: Applicant) -> list[str]:
     return channels
 
 
-def notify(*, booking: Booking, kind: str, dedupe_key: str | None = None) -> None:
-    """Ask for ``kind`` to be sent to the booking's applicant on every channel they gave.
+def notify(*, booking: Booking, kind: str, dedupe_key: str | None = None, channels: list[str] | None = None) -> None:
+    """Ask for ``kind`` to be sent to the booking's applicant on every channel they gave
+    (or only on ``channels``, those of them the caller names).
 
     Call inside the transaction that made the change: nothing is sent unless it commits.
     The same ``dedupe_key`` (default: ``kind``) never sends twice.
     """
     dedupe = dedupe_key or kind
-    channels = notification_channels(booking.applicant)
+    given = notification_channels(booking.applicant)
+    channels = given if channels is None else [channel for channel in given if channel in channels]
     if not channels:
         return
     # On a duplicate the upsert changes nothing; a row already sent is skipped by the task.
@@ -293,7 +295,8 @@ def _deliver(notification: Notification) -> None:
     applicant = notification.booking.applicant
     if notification.channel == Notification.Channel.EMAIL:
         email = render_email(notification)
-        message = EmailMultiAlternatives(email.subject, email.text, settings.DEFAULT_FROM_EMAIL, [applicant.email])
+        to = notification.recipient or applicant.email
+        message = EmailMultiAlternatives(email.subject, email.text, settings.DEFAULT_FROM_EMAIL, [to])
         message.attach_alternative(email.html, "text/html")
         if notification.kind in WITH_SESSION and notification.booking.slot_id is not None:
             message.attach(f"{notification.booking.code}.ics", booking_ics(notification.booking), "text/calendar")
@@ -307,7 +310,7 @@ def _deliver(notification: Notification) -> None:
     else:
         backend = get_sms_backend()
         extra = {"reference": f"antrean-notification-{notification.id}"} if backend.supports_reference else {}
-        backend.send(to=applicant.phone, text=render_sms(notification), **extra)
+        backend.send(to=notification.recipient or applicant.phone, text=render_sms(notification), **extra)
 
 
 def notification_send(*, notification_id: int, now: dt.datetime) -> str:
@@ -368,5 +371,10 @@ def notification_send(*, notification_id: int, now: dt.datetime) -> str:
         notification.state = Notification.State.SENT
         notification.sent_at = now
         notification.last_error = ""
-        notification.save(update_fields=["attempts", "state", "sent_at", "last_error"])
+        fields = ["attempts", "state", "sent_at", "last_error"]
+        if notification.recipient:
+            # A former contact of the person is kept no longer than it takes to tell it.
+            notification.recipient = ""
+            fields.append("recipient")
+        notification.save(update_fields=fields)
         return SendOutcome.SENT

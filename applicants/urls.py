@@ -17,5 +17,6 @@ urlpatterns = [
     path("b/<str:code>/<str:token>/cancel/", public.cancel, name="cancel"),
     path("b/<str:code>/<str:token>/reschedule/", public.reschedule, name="reschedule"),
     path("b/<str:code>/<str:token>/renew-link/", public.renew_link, name="renew-link"),
+    path("b/<str:code>/<str:token>/contact/", public.change_contact, name="contact"),
     path("b/<str:code>/<str:token>/queue.json", public.queue_status, name="queue-status"),
 ]

@@ -446,6 +446,10 @@ RATELIMIT_LOOKUP_CODE = env.str("RATELIMIT_LOOKUP_CODE", default="10/h")
 # person an email and an SMS, and only a holder of the current link can ask.
 RATELIMIT_RENEW_IP = env.str("RATELIMIT_RENEW_IP", default="10/m")
 RATELIMIT_RENEW_CODE = env.str("RATELIMIT_RENEW_CODE", default="5/h")
+# Applicants changing their phone or email from the booking's link, per address and per
+# booking: each change sends the proof to the new contact and a notice to the old one.
+RATELIMIT_CONTACT_IP = env.str("RATELIMIT_CONTACT_IP", default="10/m")
+RATELIMIT_CONTACT_CODE = env.str("RATELIMIT_CONTACT_CODE", default="5/h")
 # Staff looking up a person's bookings by NIK at the desk, per staff user: a person who
 # lost their code is rare, a signed-in account reading through NIKs is not a desk's work.
 RATELIMIT_STAFF_NIK_LOOKUP = env.str("RATELIMIT_STAFF_NIK_LOOKUP", default="20/h")

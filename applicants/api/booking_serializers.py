@@ -15,8 +15,15 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
-from applicants.exceptions import BookingError, InvalidBirthDate
-from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
+from applicants.exceptions import BookingError, InvalidBirthDate, PhoneRequired
+from applicants.identity import (
+    email_masked,
+    email_normalize,
+    nik_check_birth_date,
+    nik_parse,
+    phone_masked,
+    phone_normalize,
+)
 from applicants.models import Booking, BookingStatus, Service
 from applicants.proof import checkin_window, proof_payload, proof_url
 from applicants.selectors import booking_position_in_waiting, booking_token
@@ -176,6 +183,42 @@ class RescheduleInput(serializers.Serializer):
     session = serializers.IntegerField(min_value=1)
 
 
+class ContactInput(serializers.Serializer):
+    phone = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="The new mobile number, checked as at booking; stored as E.164. Omitted or null: kept. "
+        'It cannot be removed (`""` is refused with `phone_required`).',
+    )
+    email = serializers.CharField(
+        max_length=254,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text='The new email address. Omitted or null: kept. `""`: removed (messages go by SMS only).',
+    )
+
+    def validate_phone(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.strip():
+            raise _reject(PhoneRequired())
+        try:
+            return phone_normalize(value)
+        except BookingError as exc:
+            raise _reject(exc) from exc
+
+    def validate_email(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return email_normalize(value)
+        except BookingError as exc:
+            raise _reject(exc) from exc
+
+
 class LookupInput(serializers.Serializer):
     code = serializers.CharField(max_length=16)
     nik = serializers.CharField(max_length=40)
@@ -241,6 +284,19 @@ class BookingOutput(serializers.Serializer):
     pdf_url = serializers.URLField()
     ics_url = serializers.URLField(allow_null=True)
     created_at = serializers.DateTimeField()
+
+
+class ContactBrief(serializers.Serializer):
+    phone = serializers.CharField(allow_blank=True, help_text="Masked, e.g. `•••7890`; empty if none.")
+    email = serializers.CharField(allow_blank=True, help_text="Masked, e.g. `s•••@e•••.org`; empty if none.")
+
+
+class ContactChangeOutput(BookingOutput):
+    changed = serializers.ListField(
+        child=serializers.ChoiceField(choices=[("phone", "phone"), ("email", "email")]),
+        help_text="The fields that changed; empty when they already had these values (nothing was sent).",
+    )
+    contact = ContactBrief(help_text="The person's contact after the change, masked.")
 
 
 class BookingWithTokenOutput(BookingOutput):
@@ -324,3 +380,17 @@ def _detail_path_around_code(script_prefix: str, urlconf: str | None) -> tuple[s
     path = reverse("api:booking-detail", kwargs={"code": _ANY_CODE}, urlconf=urlconf)
     head, _code, tail = path.partition(_ANY_CODE)
     return head, tail
+
+
+def contact_change_body(booking: Booking, changed: list[str]) -> dict:
+    """The answer to a contact change (``ContactChangeOutput``): the booking, what changed,
+    and the contact as it now is, masked."""
+    applicant = booking.applicant
+    return {
+        **booking_body(booking),
+        "changed": changed,
+        "contact": {
+            "phone": phone_masked(applicant.phone) if applicant.phone else "",
+            "email": email_masked(applicant.email) if applicant.email else "",
+        },
+    }

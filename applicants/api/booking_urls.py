@@ -11,4 +11,5 @@ urlpatterns = [
     path("bookings/<str:code>/cancel/", bookings.BookingCancelView.as_view(), name="booking-cancel"),
     path("bookings/<str:code>/reschedule/", bookings.BookingRescheduleView.as_view(), name="booking-reschedule"),
     path("bookings/<str:code>/token/", bookings.BookingTokenView.as_view(), name="booking-token"),
+    path("bookings/<str:code>/contact/", bookings.BookingContactView.as_view(), name="booking-contact"),
 ]

@@ -1,5 +1,5 @@
 """The public booking API (DESIGN section 5) once a booking exists: read, cancel,
-reschedule, renew the secret, look up. Booking itself: ``applicants.api.booking_create``.
+reschedule, renew the secret, change the contact, look up. Booking itself: ``applicants.api.booking_create``.
 
 Reading or changing a booking needs its secret token in ``X-Booking-Token``; a wrong
 or missing token is answered exactly like an unknown code (404). Responses that carry
@@ -27,9 +27,12 @@ from applicants.api.booking_docs import (
 from applicants.api.booking_serializers import (
     BookingOutput,
     BookingWithTokenOutput,
+    ContactChangeOutput,
+    ContactInput,
     LookupInput,
     RescheduleInput,
     booking_body,
+    contact_change_body,
 )
 from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik, no_store, run_idempotent
 from applicants.exceptions import (
@@ -41,6 +44,7 @@ from applicants.proof import is_code_shaped, normalize_code, token_hash
 from applicants.selectors import booking_get_for_token, booking_lookup, slot_for_booking
 from applicants.services.booking import booking_token_ensure
 from applicants.services.changes import booking_cancel, booking_reschedule
+from applicants.services.contact import booking_contact_change
 from applicants.services.tokens import booking_token_renew
 
 
@@ -272,3 +276,57 @@ class BookingTokenView(APIView):
             return Response(booking_body(result.booking, token=result.token, include_token=True))
 
         return no_store(run_idempotent(request, scope=_renew_scope(code, token), now=now, handler=renew))
+
+
+class BookingContactView(APIView):
+    @extend_schema(
+        operation_id="bookings_contact_change",
+        summary="Change the applicant's phone number and/or email address",
+        description="Checked as at booking. Omit a field (or send null) to keep it; an empty `email` removes the "
+        "address. The new contact is sent the proof (with the secret link) at once, and every contact the person "
+        "had before is sent a notice of the change without the link. The contact is the person's: it applies to "
+        "every later message about their bookings, and while they hold another active booking it cannot be "
+        "changed here (`contact_shared`). Only a waiting or confirmed booking. Safe to retry: the same values "
+        "again change and send nothing (`changed` is empty).",
+        parameters=[TOKEN_HEADER],
+        request=ContactInput,
+        responses={
+            503: UNAVAILABLE,
+            200: OpenApiResponse(ContactChangeOutput, description="Changed (or already so)."),
+            400: error_response(
+                "Bad input.", "invalid_phone", "invalid_email", "phone_required", "contact_missing", "validation_error"
+            ),
+            404: error_response("No such booking, or the token is missing or wrong.", "booking_not_found"),
+            409: error_response(
+                "The contact cannot be changed from this booking.", "contact_not_changeable", "contact_shared"
+            ),
+            429: error_response("Too many changes; see `Retry-After`.", "rate_limited"),
+        },
+        examples=[
+            OpenApiExample(
+                "New phone and email", request_only=True, value={"phone": "0812 3456 7890", "email": "siti@example.org"}
+            ),
+            OpenApiExample("Remove the email", request_only=True, value={"email": ""}),
+            OpenApiExample(
+                "Changed",
+                response_only=True,
+                value={
+                    **BOOKING_EXAMPLE,
+                    "changed": ["phone"],
+                    "contact": {"phone": "•••7890", "email": "s•••@e•••.org"},
+                },
+            ),
+        ],
+    )
+    def post(self, request: Request, code: str) -> Response:
+        limit_by_ip(request, group="contact", rate=settings.RATELIMIT_CONTACT_IP)
+        booking = booking_get_for_token(code=code, token=_token(request))
+        # Per booking, from anywhere: each change sends messages to the new and the old contact.
+        limit_by_code(request, group="contact", rate=settings.RATELIMIT_CONTACT_CODE, code=booking.code)
+        serializer = ContactInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = booking_contact_change(
+            booking=booking, now=timezone.now(), via="api", phone=data.get("phone"), email=data.get("email")
+        )
+        return no_store(Response(contact_change_body(result.booking, result.changed)))

@@ -12,11 +12,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.exceptions import TokenNotRenewable
+from applicants.exceptions import ContactNotChangeable, TokenNotRenewable
 from applicants.models import Booking, BookingStatus
 from applicants.proof import checkin_window
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_position_in_waiting
+from applicants.services.contact import booking_contact_change_check
 from applicants.services.tokens import booking_token_renew_check
 from offices.timeutils import office_datetime, office_today
 
@@ -64,6 +65,14 @@ def _can_renew_link(booking: Booking) -> bool:
     return True
 
 
+def _can_change_contact(booking: Booking) -> bool:
+    try:
+        booking_contact_change_check(booking=booking)
+    except ContactNotChangeable:
+        return False
+    return True
+
+
 @register.simple_tag
 def proof_state(booking: Booking) -> dict:
     now = timezone.now()
@@ -79,6 +88,7 @@ def proof_state(booking: Booking) -> dict:
         "can_cancel": False,
         "can_reschedule": False,
         "can_renew_link": _can_renew_link(booking),
+        "can_change_contact": _can_change_contact(booking),
         "checkin": checkin_window(booking) if booking.slot_id else None,
     }
     if status in ON_THE_DAY and booking.date == today:

@@ -1,5 +1,5 @@
 """The applicant's pages: book, confirm, find "my booking", cancel, reschedule, renew the
-secret link.
+secret link, change the phone or email.
 
 Server-rendered and complete without JavaScript. Every page that shows or takes
 personal data is ``never_cache`` (``Cache-Control: no-store``), and no URL carries
@@ -22,13 +22,29 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik
-from applicants.exceptions import BookingNotFound, RescheduleNotAllowed, SessionNotFound, TokenNotRenewable
-from applicants.forms import IF_FULL_NEXT, BookingForm, CancelForm, LookupForm, RescheduleForm, form_add_service_error
+from applicants.exceptions import (
+    BookingNotFound,
+    ContactNotChangeable,
+    RescheduleNotAllowed,
+    SessionNotFound,
+    TokenNotRenewable,
+)
+from applicants.forms import (
+    IF_FULL_NEXT,
+    BookingForm,
+    CancelForm,
+    ContactChangeForm,
+    LookupForm,
+    RescheduleForm,
+    form_add_service_error,
+)
+from applicants.identity import email_masked, phone_masked
 from applicants.models import BookingStatus, Service
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
 from applicants.services.booking import booking_request
 from applicants.services.changes import booking_cancel, booking_reschedule, booking_reschedule_check
+from applicants.services.contact import booking_contact_change, booking_contact_change_check
 from applicants.services.tokens import booking_token_renew, booking_token_renew_check
 from applicants.templatetags.proof_ui import queue_turn_text
 from applicants.views.proof import LINK_RENEWED_TAG
@@ -318,6 +334,55 @@ def renew_link(request, code: str, token: str):
         request, _("Your booking has a new secret link. The old link no longer works."), extra_tags=LINK_RENEWED_TAG
     )
     return redirect(_proof_path(booking.code, result.token))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def change_contact(request, code: str, token: str):
+    """Show the booking's contact masked and take a new phone number and/or email address.
+
+    On success the proof page opens again with a message saying where the proof and the
+    notice of the change went (``applicants.services.contact``).
+    """
+    booking = _booking_or_404(code, token)
+    applicant = booking.applicant
+    context = {"booking": booking, "token": token}
+    try:
+        booking_contact_change_check(booking=booking)
+    except ContactNotChangeable as exc:
+        context["not_allowed"] = exc.detail
+        return render(request, "applicants/contact.html", context, status=409 if request.method == "POST" else 200)
+    masked = {
+        "phone_masked": phone_masked(applicant.phone) if applicant.phone else "",
+        "email_masked": email_masked(applicant.email) if applicant.email else "",
+    }
+    form = ContactChangeForm(data=request.POST if request.method == "POST" else None, **masked)
+    context.update(masked, form=form)
+    if request.method == "GET" or not form.is_valid():
+        return render(request, "applicants/contact.html", context, status=400 if form.errors else 200)
+    try:
+        limit_by_ip(request, group="contact", rate=settings.RATELIMIT_CONTACT_IP)
+        limit_by_code(request, group="contact", rate=settings.RATELIMIT_CONTACT_CODE, code=booking.code)
+        result = booking_contact_change(booking=booking, now=timezone.now(), via="web", **form.changes())
+    except RateLimited as exc:
+        form.add_error(None, _too_many_attempts(exc))
+        return _retry_after(render(request, "applicants/contact.html", context, status=exc.status), exc)
+    except ServiceError as exc:
+        form_add_service_error(form, exc)
+        return render(request, "applicants/contact.html", context, status=exc.status)
+    if not result.changed:
+        form.add_error(None, _("These are already the contact details of this booking: nothing was changed."))
+        return render(request, "applicants/contact.html", context, status=400)
+    messages.success(request, _contact_changed_message(result.changed, result.booking.applicant))
+    return redirect(_proof_path(booking.code, token))
+
+
+def _contact_changed_message(changed: list[str], applicant) -> str:
+    if changed == ["email"] and not applicant.email:
+        return _("Your email address is removed: messages about your booking now go by SMS only.")
+    return _(
+        "Your contact details are changed. We sent this proof to the new contact, and told the old one of the change."
+    )
 
 
 @never_cache

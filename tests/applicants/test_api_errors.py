@@ -371,6 +371,10 @@ ELSEWHERE = {
     "invalid_transition": "test_booking_services.py",
     "booking_state_changed": "test_concurrency.py",
     "token_not_renewable": "test_token_renewal.py",
+    "contact_missing": "test_contact_change.py",
+    "contact_not_changeable": "test_contact_change.py",
+    "contact_shared": "test_contact_change.py",
+    "phone_required": "test_contact_change.py",
 }
 
 

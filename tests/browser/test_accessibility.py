@@ -44,6 +44,7 @@ def public_pages():
         "my-booking": "/my-booking/",
         "proof": f"/b/{proof.booking.code}/{proof.token}/",
         "renew-link": f"/b/{proof.booking.code}/{proof.token}/renew-link/",
+        "contact": f"/b/{proof.booking.code}/{proof.token}/contact/",
     }
 
 
@@ -78,6 +79,11 @@ def test_a_form_with_errors_has_no_serious_accessibility_violation(page, public_
     expect(page.locator("[data-error-summary]")).to_be_visible()
     assert _violations(page) == []
     screenshot("lookup-error")
+    page.goto(public_pages["contact"])
+    page.fill("#id_phone", "12345")
+    page.locator("form.form button[type=submit]").click()
+    expect(page.locator("#id_phone_error")).to_be_visible()
+    assert _violations(page) == []
 
 
 def test_the_proof_with_its_new_secret_link_has_no_serious_accessibility_violation(page, public_pages):

@@ -199,6 +199,30 @@ def test_renew_my_secret_link_then_only_the_new_one_opens_the_booking(page, scre
     assert page.js_errors == []
 
 
+def test_change_my_phone_number_from_the_proof_page(page, screenshot):
+    offices = offices_with_sessions()
+    result = booking_for(offices["surabaya"], bookable_weekday(offices["surabaya"], after=4))
+    proof = f"/b/{result.booking.code}/{result.token}/"
+    page.goto(proof)
+
+    page.get_by_role("link", name="Ubah nomor ponsel atau email").click()
+    expect(page.locator("h1")).to_have_text("Ubah nomor ponsel atau email")
+    expect(page.locator("[data-current=phone]")).to_have_text("\u2022\u2022\u20227890")
+    page.get_by_label("Nomor ponsel baru").fill("12345")
+    page.locator("form.form button[type=submit]").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    screenshot("contact-error")
+
+    page.get_by_label("Nomor ponsel baru").fill("0813 1111 2222")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"{re.escape(proof)}$"))
+    expect(page.locator("[data-contact]")).to_contain_text("2222")
+    screenshot("contact-changed")
+    assert BookingTransition.objects.filter(reason="contact_changed").count() == 1
+    assert page.js_errors == []
+
+
 def test_a_second_tap_on_renew_sends_nothing(page):
     """A second request would carry the link the first one ended, and answer 404."""
     offices = offices_with_sessions()

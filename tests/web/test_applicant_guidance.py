@@ -252,7 +252,9 @@ def test_the_proof_says_when_a_message_could_not_be_sent_and_what_to_do(client, 
     text = _text(page)
 
     assert "Kami tidak dapat mengirim SMS ke nomor berakhiran 7890." in text
-    assert "mintalah kantor imigrasi memperbaikinya" in text
+    # The person can correct it themselves, from this page.
+    assert "Jika nomor itu salah, ubahlah" in text
+    assert f'<a href="{proof}contact/">ubahlah</a>' in page.content.decode()
     assert 'data-message-failed="email"' not in page.content.decode()
     Notification.objects.filter(channel="email").update(state=Notification.State.FAILED)
     client.cookies["django_language"] = "en"

@@ -458,5 +458,11 @@ class Notification(models.Model):
         return f"{self.booking_id} {self.kind} by {self.channel} ({self.state})"
 
 
+# What a message tells of a booking's end may still be sent once it has ended; anything
+# else (a confirmation, a reminder, a new link) only while the booking is active: a
+# confirmation sent after a cancellation would tell the person the wrong thing.
+TOLD_AFTER_END = frozenset({Notification.Kind.CANCELLED, Notification.Kind.EXPIRED})
+
+
 # Staff reads of personal data: in a module of its own (see there).
 from applicants.access_models import PersonalDataAccess  # noqa: E402, F401

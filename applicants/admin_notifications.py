@@ -28,7 +28,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from applicants.identity import email_masked, email_normalize, phone_masked, phone_normalize
 from applicants.models import Booking, Notification
-from applicants.selectors import failed_notification_count
+from applicants.selectors import failed_notification_count, unresolved_failed_notifications
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.resend import applicant_contact_correct, notification_resend, notification_resendable
 from applicants.templatetags.privacy_ui import erased_note_text
@@ -41,6 +41,7 @@ from queue_booking.errors import ServiceError
 
 RECENT_FAILURES = dt.timedelta(days=7)
 FAILED_RECENTLY = "failed_7d"
+UNRESOLVED = "unresolved"
 
 
 class NotificationOfficeFilter(ScopedOfficeFilter):
@@ -49,15 +50,23 @@ class NotificationOfficeFilter(ScopedOfficeFilter):
 
 
 class NotificationStateFilter(admin.SimpleListFilter):
-    """The states, and the failures of the last 7 days (what the count on the lists opens)."""
+    """The states, the failures of the last 7 days (what the count on the lists opens) and
+    the failures still to be dealt with (what the count on the admin's home page opens)."""
 
     title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [*Notification.State.choices, (FAILED_RECENTLY, _("Failed in the last 7 days"))]
+        return [
+            *Notification.State.choices,
+            (FAILED_RECENTLY, _("Failed in the last 7 days")),
+            (UNRESOLVED, _("Failed, still to be dealt with")),
+        ]
 
     def queryset(self, request, queryset):
+        if self.value() == UNRESOLVED:
+            # The list is already scoped to the user's offices.
+            return queryset & unresolved_failed_notifications(office_ids=None, today=timezone.localdate())
         if self.value() == FAILED_RECENTLY:
             return queryset.filter(state=Notification.State.FAILED, failed_at__gte=timezone.now() - RECENT_FAILURES)
         if self.value() in Notification.State.values:
@@ -74,6 +83,21 @@ def recent_failures(request) -> dict | None:
     changelist = reverse("admin:applicants_notification_changelist")
     url = f"{changelist}?{NotificationStateFilter.parameter_name}={FAILED_RECENTLY}"
     return {"count": count, "url": url}
+
+
+def unresolved_failures(request) -> dict | None:
+    """The count of messages of the user's offices that failed and still wait for someone
+    (``unresolved_failed_notifications``) and the list that shows them, for the admin's
+    home page; ``None`` for a user who may not see them. Today is the server's (WIB): a
+    cancellation notice of an office further east counts a few hours longer at most."""
+    if not request.user.has_perm("applicants.view_notification"):
+        return None
+    ids = scope_ids(request)
+    if ids is not None and not ids:
+        return None
+    count = unresolved_failed_notifications(office_ids=ids, today=timezone.localdate()).count()
+    changelist = reverse("admin:applicants_notification_changelist")
+    return {"count": count, "url": f"{changelist}?{NotificationStateFilter.parameter_name}={UNRESOLVED}"}
 
 
 def booking_messages_url(booking_id: int) -> str:

@@ -86,6 +86,13 @@ ACTIVE_STATUSES = (
 )
 
 
+# The bookings the waits history reads (``applicants.wait_selectors``): a counter called
+# the person (a measured wait) or they were served (on paper too, without a call). A
+# new booking is neither, so the partial index on them (``booking_called_day``) costs
+# the booking path nothing: an insert that does not match the predicate is not indexed.
+CALLED_OR_SERVED = Q(called_at__isnull=False) | Q(status=BookingStatus.SERVED)
+
+
 class Service(models.TextChoices):
     NEW = "new", _("New passport")
     RENEWAL = "renewal", _("Passport renewal")
@@ -221,6 +228,11 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["office", "date", "status"], name="booking_office_day_status"),
             models.Index(fields=["status", "waiting_since"], name="booking_waiting_order"),
+            # The waits history of every office over a few weeks: without it a range of
+            # dates across offices read the whole table. Only called or served bookings
+            # are in it: not-yet-called bookings (every insert, online or walk-in) stay
+            # out, and the history's query carries the same condition so it can use it.
+            models.Index(fields=["date", "office"], condition=CALLED_OR_SERVED, name="booking_called_day"),
         ]
 
     def __str__(self) -> str:
@@ -452,6 +464,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id} {self.kind} by {self.channel} ({self.state})"
+
+
+# What a message tells of a booking's end may still be sent once it has ended; anything
+# else (a confirmation, a reminder, a new link) only while the booking is active: a
+# confirmation sent after a cancellation would tell the person the wrong thing.
+TOLD_AFTER_END = frozenset({Notification.Kind.CANCELLED, Notification.Kind.EXPIRED})
 
 
 # Staff reads of personal data: in a module of its own (see there).

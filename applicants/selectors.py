@@ -6,11 +6,11 @@ import hmac
 import logging
 
 from django.conf import settings
-from django.db.models import Subquery
+from django.db.models import Q, QuerySet, Subquery
 
 from applicants.exceptions import BookingNotFound, InvalidNik, SessionNotFound
 from applicants.identity import nik_hash, nik_parse, secret_decrypt
-from applicants.models import Booking, Notification
+from applicants.models import ACTIVE_STATUSES, TOLD_AFTER_END, Booking, Notification
 from applicants.proof import is_code_shaped, normalize_code, token_hash, token_matches
 from offices.cache import slot_copies_keep, slot_full_and_copy, warm_all_claim
 from offices.models import Slot
@@ -140,6 +140,21 @@ def failed_notification_count(*, office_ids: set[int] | None, since: dt.datetime
     if office_ids is not None:
         failed = failed.filter(booking__office_id__in=office_ids)
     return failed.count()
+
+
+def unresolved_failed_notifications(*, office_ids: set[int] | None, today: dt.date) -> QuerySet[Notification]:
+    """Messages to applicants of ``office_ids`` (``None``: every office) that failed and
+    still wait for someone to act: not sent again since, to a person whose data is kept,
+    about a booking still running, or telling of its end (a cancellation) while its date
+    is still ahead. Failures of a booking over since are past helping and drop out by
+    themselves, so what is counted is work still to do (``TOLD_AFTER_END`` as in
+    ``applicants.services.resend``)."""
+    failed = Notification.objects.filter(
+        Q(booking__status__in=ACTIVE_STATUSES) | Q(kind__in=TOLD_AFTER_END, booking__date__gte=today),
+        state=Notification.State.FAILED,
+        booking__applicant__erased_at__isnull=True,
+    )
+    return failed if office_ids is None else failed.filter(booking__office_id__in=office_ids)
 
 
 def booking_failed_channels(*, booking: Booking) -> set[str]:

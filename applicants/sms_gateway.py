@@ -5,7 +5,12 @@ text and a token in a header; they differ in the field names, the number's form 
 header. ``SMS_GATEWAY_*`` in the settings describe the gateway (README, "Configuration");
 the default is ``{"to": "+62...", "text": "..."}`` with ``Authorization: Bearer <token>``.
 
-Only a 2xx answer counts as sent. A timeout, a refused connection, a 5xx or a 429 is
+Only a 2xx answer counts as sent, and only when its body does not say otherwise: many
+gateways answer 200 to a message they refused, with ``{"status": false, "message":
+"..."}`` or the like (``gateway_refusal``). Such a refusal fails the message for good at
+once, like a 4xx: the gateway had the message and said no, so the same request would get
+the same answer (a wrong number, an empty balance) until a person acts; it stays in the
+admin's failed messages with the gateway's words, to be sent again. A timeout, a refused connection, a 5xx or a 429 is
 temporary: the message stays pending and the notification pipeline tries again with
 back-off. Any other answer (400 bad number, 401/403 bad token, 404 or a redirect: a wrong
 URL) would be given again, so the message fails for good at once
@@ -36,6 +41,15 @@ PAUSE_AFTER_TIMEOUT_SECONDS = 10.0
 REPLY_EXCERPT_CHARS = 200
 
 RETRY_STATUSES = frozenset({408, 425, 429})
+
+# What a 2xx body says when no SMS_GATEWAY_SUCCESS_FIELD is set: one of these keys false
+# or one of these words, or an error key that holds something.
+VERDICT_KEYS = ("status", "success", "ok")
+REFUSAL_WORDS = frozenset({"false", "error", "failed", "fail", "failure", "rejected", "refused", "invalid"})
+ERROR_KEYS = ("error", "errors")
+NO_ERROR_WORDS = frozenset({"", "0", "false", "none", "null", "ok", "success"})
+# Where a refusing body says why, in the order looked for.
+REASON_KEYS = ("message", "msg", "reason", "description", "detail", "error", "errors", "status")
 NUMBER_FORMATS = ("e164", "digits")
 
 # Until when this process leaves a gateway that timed out alone (monotonic clock).
@@ -71,6 +85,97 @@ def gateway_reply(body: bytes, *, text: str) -> str:
     reply = re.sub(r"[\w-]{6,}", lambda m: "[message]" if m.group() in message_words else m.group(), reply)
     reply = re.sub(r"\+?\d[\d -]{4,}\d", "[digits]", reply)
     return reply[:REPLY_EXCERPT_CHARS]
+
+
+def _keys_lowered(data: dict) -> dict:
+    return {key.lower(): value for key, value in data.items() if isinstance(key, str)}
+
+
+def _verdict_word(value) -> str:
+    """A JSON value as the words of ``SMS_GATEWAY_SUCCESS_VALUES``: ``true``, ``200``, ``ok``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return value.strip().lower()
+    return json.dumps(value).lower()
+
+
+def _reason(data) -> str:
+    """The gateway's own words about a refusal: its message field, else the whole body."""
+    if isinstance(data, dict):
+        fields = _keys_lowered(data)
+        for key in REASON_KEYS:
+            value = fields.get(key)
+            if isinstance(value, list) and value:
+                value = value[0]
+            if isinstance(value, dict):
+                value = _reason(value) or None
+            if isinstance(value, str) and value.strip():
+                return value
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _field(data, path: str):
+    """The value at ``path`` ("data.status") in ``data``, or ``KeyError``."""
+    for name in path.split("."):
+        if not isinstance(data, dict):
+            raise KeyError(name)
+        data = _keys_lowered(data)[name.lower()]
+    return data
+
+
+def _refused_by_shape(data: dict) -> bool:
+    fields = _keys_lowered(data)
+    verdicts = [fields[key] for key in VERDICT_KEYS if key in fields]
+    if any(value is False or (isinstance(value, str) and value.strip().lower() in REFUSAL_WORDS) for value in verdicts):
+        return True
+    if any(value is True for value in verdicts):
+        return False
+    for key in ERROR_KEYS:
+        value = fields.get(key)
+        if isinstance(value, str):
+            if value.strip().lower() not in NO_ERROR_WORDS:
+                return True
+        elif value not in (None, False, 0, [], {}):  # True, a number, a non-empty object or list
+            return True
+    return False
+
+
+def gateway_refusal(body: bytes) -> str | None:
+    """Why a gateway refused a message it answered with a 2xx, or ``None`` if it took it.
+
+    With ``SMS_GATEWAY_SUCCESS_FIELD`` set, the body must be JSON with that field holding
+    one of ``SMS_GATEWAY_SUCCESS_VALUES``; anything else is a refusal, a body that is not
+    JSON or lacks the field too: the gateway was said to answer that way, so another
+    answer is not a confirmation (an HTML page from a wrong address or a proxy) and
+    would come again. Without it the common shapes are read (``status``/``success``/``ok``
+    false or a word such as ``error``/``failed``, or an ``error``/``errors`` key that
+    holds something, unless one of the first is ``true``), and a body that is empty, not
+    JSON or not an object counts as taken: many gateways answer a bare ``OK`` or an id,
+    and a message counted as refused there would reach the person twice once sent again.
+    """
+    success_field = settings.SMS_GATEWAY_SUCCESS_FIELD
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except ValueError:  # not UTF-8 (UnicodeDecodeError) or not JSON
+        if not success_field:
+            return None
+        return f"answer without {success_field}: {body.decode('utf-8', 'replace')}"
+    if not success_field:
+        return _reason(data) if isinstance(data, dict) and _refused_by_shape(data) else None
+    try:
+        value = _field(data, success_field)
+    except KeyError:
+        return f"answer without {success_field}: {_reason(data)}"
+    if _verdict_word(value) in settings.SMS_GATEWAY_SUCCESS_VALUES:
+        return None
+    return f"{success_field} {_verdict_word(value)}: {_reason(data)}"
 
 
 def _paused() -> bool:
@@ -126,7 +231,7 @@ class HttpSmsBackend(SmsBackend):
         )
         try:
             with _opener.open(request, timeout=self.timeout) as response:
-                response.read(65536)
+                body = response.read(65536)
                 status = response.status
         except urllib.error.HTTPError as error:
             self._refused(error.code, self._reply(error, text=text))
@@ -142,6 +247,12 @@ class HttpSmsBackend(SmsBackend):
             raise GatewayUnavailable(f"SMS gateway connection failed: {type(error).__name__}") from None
         if not 200 <= status < 300:  # a 1xx final answer: never a confirmation
             self._refused(status, "")
+        refusal = gateway_refusal(body)
+        if refusal is not None:
+            said = gateway_reply(refusal.encode(), text=text)
+            raise PermanentSendError(
+                f"SMS gateway refused the message in its {status} answer" + (f": {said}" if said else "")
+            )
 
     @staticmethod
     def _reply(error: urllib.error.HTTPError, *, text: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from applicants.models import Booking, BookingStatus
+from applicants.models import CALLED_OR_SERVED, Booking, BookingStatus
 
 # A wait is measured once a counter called the person, from their check-in (the queue's
 # start for them) to that call. A person who missed a call and was called again waited
@@ -98,15 +98,19 @@ class WaitRow:
 
 
 def _period(*, office_ids: Iterable[int] | None, start: dt.date, days: int) -> QuerySet[Booking]:
+    # Only the bookings that count (a measured wait needs a call; served is counted with
+    # or without one), by the condition of the partial index ``booking_called_day``: the
+    # database uses it instead of reading every booking of the period. A day on which
+    # nobody was called or served is therefore not in the history.
     rows = Booking.objects.filter(
-        date__gte=start, date__lt=start + dt.timedelta(days=days), status__in=EXPECTED
+        CALLED_OR_SERVED, date__gte=start, date__lt=start + dt.timedelta(days=days), status__in=EXPECTED
     ).order_by()
     return rows if office_ids is None else rows.filter(office_id__in=list(office_ids))
 
 
 def waits_by_day(*, office_ids: Iterable[int] | None, start: dt.date, days: int) -> list[WaitRow]:
     """Per date over ``days`` days from ``start``, in date order (``None``: every office);
-    dates on which no one was expected are left out."""
+    dates on which nobody was called or served are left out."""
     stats = wait_stats(_period(office_ids=office_ids, start=start, days=days), by=("date",))
     return [WaitRow(date.isoformat(), date, stats[(date,)]) for (date,) in sorted(stats)]
 

@@ -266,6 +266,24 @@ if SMS_GATEWAY_NUMBER_FORMAT not in ("e164", "digits"):
     raise ImproperlyConfigured("SMS_GATEWAY_NUMBER_FORMAT must be e164 (+62...) or digits (62...).")
 if not isinstance(SMS_GATEWAY_EXTRA, dict):
     raise ImproperlyConfigured('SMS_GATEWAY_EXTRA must be a JSON object, e.g. {"sender": "IMIGRASI"}.')
+# Many gateways answer 200 to a message they refused, and say so in the JSON body.
+# Empty SMS_GATEWAY_SUCCESS_FIELD: the common shapes are read ({"status": false},
+# {"success": false}, {"status": "error"}, an "error" key); set it (a dotted path such as
+# "status" or "data.code") and only those SMS_GATEWAY_SUCCESS_VALUES mean taken
+# (applicants/sms_gateway.py, gateway_refusal).
+SMS_GATEWAY_SUCCESS_FIELD = env.str("SMS_GATEWAY_SUCCESS_FIELD", default="").strip()
+SMS_GATEWAY_SUCCESS_VALUES = [
+    value.strip().lower()
+    for value in env.list("SMS_GATEWAY_SUCCESS_VALUES", default=["true", "1", "ok", "success", "sent", "queued"])
+    if value.strip()
+]
+if SMS_GATEWAY_SUCCESS_FIELD and (
+    not SMS_GATEWAY_SUCCESS_VALUES or any(not part for part in SMS_GATEWAY_SUCCESS_FIELD.split("."))
+):
+    raise ImproperlyConfigured(
+        "SMS_GATEWAY_SUCCESS_FIELD must be a field name or a dotted path (e.g. status or data.code), "
+        "with SMS_GATEWAY_SUCCESS_VALUES listing what it holds when the message was taken (e.g. true,ok)."
+    )
 # Where SMS/WhatsApp messages go. Empty: the gateway above once SMS_GATEWAY_URL is set,
 # else the console backend, which prints them (development only: `check --deploy`
 # warns, queue_booking/checks.py).

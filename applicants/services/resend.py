@@ -16,17 +16,12 @@ from django.db import transaction
 
 from applicants import dispatch
 from applicants.identity import email_normalize, phone_normalize
-from applicants.models import ACTIVE_STATUSES, Applicant, Booking, Notification
+from applicants.models import ACTIVE_STATUSES, TOLD_AFTER_END, Applicant, Booking, Notification
 from applicants.notifications import SEND_TASK
 from applicants.services.transitions import transition_record
 
 RESENT_REASON = "messages_resent"
 CONTACT_REASON = "contact_corrected"
-
-# What a message tells of a booking's end may still be sent once it has ended; anything
-# else (a confirmation, a reminder, a new link) only while the booking is active: a
-# confirmation sent after a cancellation would tell the person the wrong thing.
-TOLD_AFTER_END = frozenset({Notification.Kind.CANCELLED, Notification.Kind.EXPIRED})
 
 
 @dataclass

@@ -9,7 +9,7 @@ from celery import current_app
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 
-from applicants.models import Booking, BookingTransition, Channel, Notification, PersonalDataAccess
+from applicants.models import Applicant, Booking, BookingTransition, Channel, Notification, PersonalDataAccess
 from applicants.notifications import SEND_TASK, LocmemSmsBackend, PermanentSendError, SmsBackend, notification_send
 from applicants.services.booking import booking_create
 from applicants.services.changes import booking_cancel
@@ -387,3 +387,94 @@ def test_a_booking_without_failed_messages_has_nothing_to_send_again(client, sup
 
     assert response.status_code == 302
     assert not PersonalDataAccess.objects.exists()
+
+
+# --- The admin's home page: failed messages still to be dealt with ---------------------------
+
+INDEX = "/admin/"
+
+
+def _unresolved_listed(client) -> list[int]:
+    response = client.get(LIST, {"state": "unresolved"})
+    assert response.status_code == 200
+    return sorted(n.id for n in response.context_data["cl"].result_list)
+
+
+def test_the_home_page_counts_the_failed_messages_of_the_supervisor_s_offices_and_links_to_them(
+    client, supervisor_a, failed, other_office, settings
+):
+    second = _fail_sms(_book(failed.booking.office, 3), settings)
+    _fail_sms(_book(other_office, 2), settings)  # another office's: not theirs
+    client.force_login(supervisor_a)
+
+    page = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert 'data-testid="unresolved-messages-note"' in page
+    assert f'<a href="{LIST}?state=unresolved">2 messages to applicants failed and have not been dealt with' in page
+    assert _unresolved_listed(client) == sorted([failed.id, second.id])
+
+
+def test_the_home_page_says_it_in_indonesian(client, supervisor_a, failed):
+    client.force_login(supervisor_a)
+
+    page = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+    assert "1 pesan kepada pemohon gagal terkirim dan belum ditangani" in page
+
+
+def test_a_central_admin_counts_every_office_and_another_office_s_supervisor_sees_no_note(
+    client, admin_user, supervisor_b, failed, other_office, settings
+):
+    theirs = _fail_sms(_book(other_office, 2), settings)
+    client.force_login(admin_user)
+    page = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 messages to applicants failed" in page
+    assert _unresolved_listed(client) == sorted([failed.id, theirs.id])
+
+    Notification.objects.filter(id=theirs.id).delete()
+    client.force_login(supervisor_b)
+    page = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="unresolved-messages-note"' not in page
+    assert _unresolved_listed(client) == []
+
+
+def test_an_officer_sees_no_count(client, office, failed):
+    officer = factories.StaffFactory(
+        username="officer", membership__office=office, membership__role="officer", is_staff=True
+    )
+    client.force_login(officer)
+
+    page = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "messages to applicants failed" not in page and "message to applicants failed" not in page
+
+
+def test_a_message_sent_again_or_of_a_booking_over_is_no_longer_counted_but_a_failed_cancellation_is(
+    client, supervisor_a, failed, settings, published
+):
+    client.force_login(supervisor_a)
+    resent = _fail_sms(_book(failed.booking.office, 3), settings)
+    _resend_action(client, [resent.id])
+    assert Notification.objects.get(id=resent.id).state == "pending"
+    assert _unresolved_listed(client) == [failed.id]
+
+    # Cancelled: its confirmation is past helping, its cancellation notice is not (yet).
+    booking = failed.booking
+    booking_cancel(booking=booking, now=NOW, actor=supervisor_a, reason="cancelled_by_staff")
+    settings.SMS_BACKEND = f"{__name__}.BadNumberSms"
+    cancellation = booking.notifications.get(kind="cancelled", channel="sms")
+    assert notification_send(notification_id=cancellation.id, now=NOW) == "failed"
+    assert _unresolved_listed(client) == [cancellation.id]
+
+    # Once the booked date has passed, nobody can come for it any more.
+    with time_machine.travel(dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(3), tzinfo=dt.UTC)):
+        assert _unresolved_listed(client) == []
+        page = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="unresolved-messages-note"' not in page
+
+
+def test_a_failure_of_a_person_whose_data_was_erased_is_not_counted(client, supervisor_a, failed):
+    Applicant.objects.filter(id=failed.booking.applicant_id).update(erased_at=NOW)
+    client.force_login(supervisor_a)
+
+    assert _unresolved_listed(client) == []

@@ -1,9 +1,10 @@
 """SMS/WhatsApp through an HTTP gateway (``applicants.sms_gateway.HttpSmsBackend``).
 
 A gateway of the test's own on 127.0.0.1 plays the operator's: it records each request
-and answers as the test tells it. Only a 2xx answer counts as sent; a timeout, a refused
-connection, a 5xx or a 429 leaves the message pending for the pipeline's retries; any
-other answer fails it for good at once, logged without the number or the text.
+and answers as the test tells it. Only a 2xx answer whose body does not say refused counts
+as sent; a timeout, a refused connection, a 5xx or a 429 leaves the message pending for
+the pipeline's retries; any other answer, a refusal in a 2xx body included, fails it for
+good at once, logged without the number or the text.
 """
 
 import json
@@ -275,3 +276,120 @@ def test_a_confirmed_booking_s_sms_goes_through_the_celery_task_to_the_gateway(
     assert body["proof_url"] in sent["text"]
     booking = Booking.objects.get(code=body["code"])
     assert set(booking.notifications.values_list("channel", "state")) == {("email", "sent"), ("sms", "sent")}
+
+
+# --- A 2xx answer whose body says the message was refused --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ('{"status": false, "message": "Saldo tidak cukup"}', "Saldo tidak cukup"),
+        ('{"success": false, "error": {"code": 21, "message": "Nomor tidak valid"}}', "Nomor tidak valid"),
+        ('{"Status": "FAILED", "reason": "sender not registered"}', "sender not registered"),
+        ('{"ok": false, "description": "blocked"}', "blocked"),
+        ('{"error": "quota exceeded"}', "quota exceeded"),
+        ('{"errors": ["invalid destination"]}', "invalid destination"),
+        ('{"success": false}', '{"success": false}'),
+    ],
+)
+def test_a_200_whose_body_says_refused_fails_at_once_with_the_gateway_s_words(gateway, booking, body, said):
+    gateway.answer(200, body)
+
+    assert notification_send(notification_id=sms_id(), now=NOW) == "failed"
+
+    notification = Notification.objects.get(channel="sms")
+    assert (notification.state, notification.attempts, notification.failed_at) == ("failed", 1, NOW)
+    assert notification.last_error == f"SMS gateway refused the message in its 200 answer: {said}"
+    assert notification_send(notification_id=notification.id, now=NOW) == "skipped"  # not retried
+    assert len(gateway.received) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"status": true, "message": "Pesan terkirim"}',
+        '{"success": true, "errors": []}',
+        '{"status": "queued", "id": "m-1"}',
+        '{"error": null, "id": 17}',
+        '{"error": "", "status": "sent"}',
+        '{"success": true, "error": "none"}',
+        "[]",
+    ],
+)
+def test_a_200_whose_body_says_taken_or_nothing_of_a_refusal_is_sent(gateway, booking, body):
+    gateway.answer(200, body)
+
+    assert notification_send(notification_id=sms_id(), now=NOW) == "sent"
+
+
+@pytest.mark.parametrize("body", [b"", b"OK", b"<html>Message queued</html>", b"\xff\xfe"])
+def test_without_a_success_field_a_body_that_is_not_json_counts_as_sent(gateway, booking, body):
+    # Many gateways answer a bare "OK"; counting it as refused would send the message
+    # twice once a supervisor sends it again.
+    gateway.answer(200, body)
+
+    assert notification_send(notification_id=sms_id(), now=NOW) == "sent"
+
+
+def test_a_refusal_in_the_body_is_quoted_without_the_number_or_the_message(gateway, booking, product_log):
+    token = booking["proof_url"].rstrip("/").rsplit("/", 1)[1]
+    body = json.dumps({"status": False, "message": f"Nomor {PHONE} ditolak: {booking['proof_url']}"})
+    gateway.answer(200, body)
+
+    assert notification_send(notification_id=sms_id(), now=NOW) == "failed"
+
+    last_error = Notification.objects.get(channel="sms").last_error
+    assert last_error.startswith("SMS gateway refused the message in its 200 answer: Nomor [digits] ditolak")
+    written = product_log.getvalue()
+    assert "refused the message in its 200 answer" in written
+    for secret in (PHONE, PHONE[3:], token):
+        assert secret not in last_error
+        assert secret not in written
+
+
+@pytest.mark.parametrize(
+    ("values", "body", "outcome", "last_error"),
+    [
+        (["0"], '{"code": 0, "message": "Success"}', "sent", ""),
+        (["0"], '{"code": 1001, "message": "Saldo habis"}', "failed", "code 1001: Saldo habis"),
+        (["200"], '{"data": {"code": 200}}', "failed", 'answer without code: {"data": {"code": 200}}'),
+        (["0"], "OK", "failed", "answer without code: OK"),
+    ],
+)
+def test_a_configured_success_field_decides_and_a_body_without_it_is_a_refusal(
+    gateway, booking, settings, values, body, outcome, last_error
+):
+    settings.SMS_GATEWAY_SUCCESS_FIELD = "code"
+    settings.SMS_GATEWAY_SUCCESS_VALUES = values
+    gateway.answer(200, body)
+
+    assert notification_send(notification_id=sms_id(), now=NOW) == outcome
+
+    said = f"SMS gateway refused the message in its 200 answer: {last_error}" if last_error else ""
+    assert Notification.objects.get(channel="sms").last_error == said
+
+
+def test_a_configured_success_field_may_be_a_dotted_path_and_overrides_the_common_shapes(gateway, booking, settings):
+    settings.SMS_GATEWAY_SUCCESS_FIELD = "data.status"
+    settings.SMS_GATEWAY_SUCCESS_VALUES = ["accepted"]
+    # "error" would be a refusal by the common shapes; the configured field says taken.
+    gateway.answer(200, '{"error": "none of your business", "data": {"Status": "Accepted"}}')
+
+    assert notification_send(notification_id=sms_id(), now=NOW) == "sent"
+
+
+@pytest.mark.parametrize(
+    ("body", "refusal"),
+    [
+        (b'{"status": 0}', None),  # a number is read only with SMS_GATEWAY_SUCCESS_FIELD
+        (b'{"status": "error", "msg": "bad sender"}', "bad sender"),
+        (b'{"status": "error"}', "error"),
+        (b'{"error": {"detail": "x"}, "success": "false"}', "x"),
+        (b'{"error": true}', '{"error": true}'),
+    ],
+)
+def test_gateway_refusal_reads_the_common_shapes(settings, body, refusal):
+    settings.SMS_GATEWAY_SUCCESS_FIELD = ""
+
+    assert sms_gateway.gateway_refusal(body) == refusal

@@ -66,3 +66,42 @@ def test_a_supervisor_corrects_the_number_and_sends_the_message_again(
     assert Notification.objects.get(id=sms.id).state == "pending"
     assert published == [(SEND_TASK, {"notification_id": sms.id})]
     assert page.js_errors == []
+
+
+def test_the_admin_home_page_leads_a_supervisor_to_the_failed_messages(
+    context, page, live_server, settings, published, screenshot
+):
+    office = factories.OfficeFactory(code="batam", name="Kantor Imigrasi Kelas I Khusus TPI Batam")
+    elsewhere = factories.OfficeFactory(code="sorong", name="Kantor Imigrasi Kelas I TPI Sorong")
+    staff_groups_sync()
+    supervisor = factories.UserFactory(username="supervisor.batam")
+    membership_grant(user=supervisor, office=office, role=OfficeMembership.Role.SUPERVISOR)
+    settings.SMS_BACKEND = f"{__name__}.WrongNumberSms"
+    day = timezone.localdate() + dt.timedelta(days=2)
+    slots = {place: factories.SlotFactory(office=place, date=day, capacity=5) for place in (office, elsewhere)}
+    codes = []
+    for serial, place in enumerate([office, office, elsewhere], start=1):
+        slot = slots[place]
+        applicant = factories.ApplicantFactory(
+            nik=factories.make_nik(dt.date(1990, 1, 1), serial=serial), phone=WRONG, email=""
+        )
+        booking = booking_create(
+            slot=slot, applicant=applicant, track="regular", service="new", now=timezone.now(), channel=Channel.ONLINE
+        ).booking
+        sms = booking.notifications.get(channel="sms")
+        assert notification_send(notification_id=sms.id, now=timezone.now()) == "failed"
+        codes.append(booking.code)
+    sign_in(context, live_server, supervisor)
+
+    page.goto("/admin/")
+    note = page.get_by_test_id("unresolved-messages-note")
+    expect(note).to_contain_text("2 pesan kepada pemohon gagal terkirim dan belum ditangani")
+    screenshot("home")
+    note.get_by_role("link").click()
+
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    expect(page.locator("#result_list")).to_contain_text(codes[0])
+    expect(page.locator("#result_list")).to_contain_text(codes[1])
+    expect(page.locator("#result_list")).not_to_contain_text(codes[2])
+    expect(page.locator("#changelist-filter")).to_contain_text("Gagal, belum ditangani")
+    assert page.js_errors == []

@@ -74,6 +74,8 @@ def test_plain_http_is_allowed_in_development(tmp_path):
         ({"SMS_GATEWAY_NUMBER_FORMAT": "national"}, "SMS_GATEWAY_NUMBER_FORMAT must be"),
         ({"SMS_GATEWAY_EXTRA": '["IMIGRASI"]'}, "SMS_GATEWAY_EXTRA must be a JSON object"),
         ({"SMS_GATEWAY_TO_FIELD": "text"}, "two different names"),
+        ({"SMS_GATEWAY_SUCCESS_FIELD": "code", "SMS_GATEWAY_SUCCESS_VALUES": " , "}, "SMS_GATEWAY_SUCCESS_VALUES"),
+        ({"SMS_GATEWAY_SUCCESS_FIELD": "data..code"}, "SMS_GATEWAY_SUCCESS_FIELD must be a field name"),
     ],
 )
 def test_a_bad_gateway_setting_stops_the_process(tmp_path, env, complaint):
@@ -98,3 +100,27 @@ def test_deploy_checks_still_flag_production_without_a_gateway(tmp_path):
     assert result.returncode != 0
     assert "antrean.W001" in result.stdout + result.stderr
     assert "SMS_GATEWAY_URL" in result.stdout + result.stderr  # the hint names the way out
+
+
+def test_the_success_values_are_read_as_lower_case_words(tmp_path):
+    base = {key: value for key, value in os.environ.items() if not key.startswith(("SMS_", "DEBUG"))}
+    env = {
+        "SMS_GATEWAY_URL": GATEWAY,
+        "SMS_GATEWAY_SUCCESS_FIELD": "data.status",
+        "SMS_GATEWAY_SUCCESS_VALUES": "OK, 0",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from queue_booking import settings as s; print(s.SMS_GATEWAY_SUCCESS_FIELD, s.SMS_GATEWAY_SUCCESS_VALUES)",
+        ],
+        cwd=ROOT,
+        env={**base, "VAR_DIR": str(tmp_path), **PRODUCTION, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "data.status ['ok', '0']"

@@ -169,6 +169,22 @@ def test_running_it_again_changes_nothing(office):
     assert later.kept_today == [office.code] and later.past_days == 0
 
 
+def test_a_day_booked_as_a_coming_day_is_played_once_it_is_past(office):
+    load(office, BEFORE_OPENING)
+    thursday = today_of(office, dt.date(2026, 11, 26))
+    booked = set(thursday.values_list("id", flat=True))
+    assert thursday.filter(status="confirmed").count() > 100  # the sold-out first bookable day
+
+    played = load(office, SATURDAY)
+
+    # Wednesday (booked as today, before opening), Thursday and Friday (coming days then)
+    # were played from their own bookings (walk-ins besides); nobody was booked again.
+    assert played.past_days == 3
+    assert not thursday.filter(channel="online").exclude(id__in=booked).exists()
+    assert thursday.filter(id__in=booked, status="served").count() > 50
+    assert not thursday.filter(status__in=("confirmed", "checked_in", "called")).exists()
+
+
 @pytest.mark.parametrize("now", [BEFORE_OPENING, OPEN, AFTER_CLOSING, SATURDAY])
 def test_no_session_holds_more_than_its_places(office, now):
     load(office, now)

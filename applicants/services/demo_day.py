@@ -2,7 +2,7 @@
 
 ``demo_day_play`` plays a day that has its bookings already (``applicants.services.demo``
 makes them) from the moment check-in opens up to ``until``: most booked people come,
-around their session's start (the half hour before it is the busiest), a few elderly
+around their session's start (the quarter hour before it is the busiest), a few elderly
 people walk in, and the counters call and serve in turn, a few minutes each; now and
 then someone does not come up when called and goes to the back of the line (a second
 miss ends their visit). Counters open as the first session starts, so the early
@@ -168,7 +168,9 @@ def demo_day_play(*, office: Office, date: dt.date, until: dt.datetime, walk_in:
     return played
 
 
-def _arrive(*, office: Office, payload: object, at: dt.datetime, walk_in: Callable[[int], Person], played) -> bool:
+def _arrive(
+    *, office: Office, payload: object, at: dt.datetime, walk_in: Callable[[int], Person], played: DayPlayed
+) -> bool:
     """Check a booked person in, or register the ``payload``-th walk-in; whether they joined the queue."""
     if isinstance(payload, Booking):
         try:

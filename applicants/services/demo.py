@@ -1,18 +1,27 @@
-"""Bookings for the demo (`make run`), so that every screen has something to show.
+"""Bookings for the demo (`make run`), so that every screen has something to show at any hour.
 
 Offices, sessions and staff come from ``load_demo`` (offices app); this adds what people
-would have done: online bookings over the coming days of the offices that have demo
-staff (the first of them sold out, so "full" and "put me on the next date" can be
-tried), a few requests on the waiting list, and, while an office is open, today's
-bookings with the last hour's arrivals checked in and in its queue, some of them
-already called and served.
+would have done at the offices that have demo staff:
+
+- the past two weeks' working days, each booked the day before, with a few
+  cancellations, and played at the desk (``applicants.services.demo_day``): arrivals,
+  elderly walk-ins, counters calling and serving, and the day's end making no-shows of
+  those who never came, so the waits history and the utilization have days to show;
+- today, on a working day: its sessions booked the day before, and the day played up to
+  now: nobody yet before check-in opens, the queue as it stands while the office is
+  open, a finished day after closing. On a closed day (a weekend, a holiday) the last
+  working day is the latest of the past days;
+- the coming bookable days, booked from full to nearly empty (the first sold out, so
+  "full" and "put me on the next date" can be tried), and a few requests on the waiting
+  list.
 
 Everything goes through the same services as real use (``booking_create``,
 ``walkin_register``, ``queue_call_next``, ...), so the capacity counters, status logs
 and queue numbers are exactly what the product would have written. The people are made
 up (``applicants.demo_people``) and give no phone or email, so no message is sent for
-them. Idempotent: an office-day that already has bookings, or a queue that has already
-begun, is left as it is.
+them. Idempotent: a coming day that already has bookings, or a past day or today whose
+queue has already begun, is left as it is; a past day booked by an earlier run (as a
+coming day then) but never played is played from its bookings.
 """
 
 import datetime as dt
@@ -24,15 +33,14 @@ from django.urls import reverse
 
 from applicants import demo_people
 from applicants.exceptions import BookingError
-from applicants.exceptions_staff import StaffError
-from applicants.models import Booking, BookingStatus, Channel, PriorityGroup, Service
+from applicants.models import Booking, BookingStatus, Channel, Service
 from applicants.services.applicants import applicant_upsert
 from applicants.services.booking import booking_create, booking_token_ensure
-from applicants.services.checkin import checkin_assess, checkin_confirm
-from applicants.services.queue import counter_open, queue_call_next, queue_served
-from applicants.services.walkin import walkin_register
+from applicants.services.changes import booking_cancel
+from applicants.services.demo_day import DayPlayed, demo_day_play
 from offices import demo
 from offices.models import Office, Slot, Track
+from offices.services import national_days_off, slots_materialize
 from offices.timeutils import office_datetime, office_today
 
 # Share of each session's places booked on the office's first bookable days, in order.
@@ -43,13 +51,18 @@ OFFICE_BUSY = {"surabaya": 1.0, "jakarta-selatan": 1.0, "batam": 0.8, "denpasar"
 OTHER_OFFICE_BUSY = 0.35
 # Requests for the sold-out first day that asked for the next free date instead.
 WAITING_REQUESTS = 5
-# Today, while an office is open: its sessions booked this much (times how busy it is),
-# and the last hour's arrivals, one every few minutes, every fourth an elderly walk-in.
-TODAY_FILL = 0.8
-ARRIVALS = 12
-ARRIVAL_EVERY = dt.timedelta(minutes=6)
-CALL_EVERY = dt.timedelta(minutes=5)
-COUNTERS = ("Loket 1", "Loket 2")
+# Past days and today: sessions booked this much (times how busy the office is, times
+# the weekday's share: Mondays are the busiest, Fridays the quietest), the day before.
+# Each person then takes several service calls at the desk; fuller past days would make
+# `make run` start minutes later. Today, the day people look at, is fuller.
+PAST_DAY_FILL = 0.2
+TODAY_FILL = 0.5
+WEEKDAY_FILL = (1.0, 0.95, 0.9, 0.9, 0.8, 0.7, 0.7)
+BOOKED_THE_DAY_BEFORE_AT = dt.time(10, 0)
+# One booking in this many is cancelled by its applicant a few hours after booking.
+CANCEL_ONE_IN = 30
+# How far back the past days go (calendar days: two weeks, ten working days).
+HISTORY_DAYS = 14
 SERVICES = (Service.NEW, Service.NEW, Service.RENEWAL, Service.NEW, Service.REPLACEMENT_LOST)
 # Demo people are numbered per day (within ten years), office and place in that day.
 _PER_OFFICE_DAY = 1000
@@ -61,10 +74,13 @@ _SPREAD = 1_000_003
 class DemoBookings:
     booked: int = 0
     waiting: int = 0
+    past_days: int = 0
+    past_served: int = 0
     arrivals: int = 0
     served: int = 0
     days_kept: int = 0
-    skipped_today: list[str] = field(default_factory=list)
+    closed_today: list[str] = field(default_factory=list)
+    kept_today: list[str] = field(default_factory=list)
 
 
 def _person_index(*, office_number: int, date: dt.date, seq: int, offices: int) -> int:
@@ -93,22 +109,24 @@ def _bookable_dates(office: Office, now: dt.datetime) -> list[dt.date]:
     return list(dates[: len(DAY_FILL)])
 
 
-def _booked(*, slot: Slot, index: int, service: str, now: dt.datetime, if_full: str = "reject") -> bool:
-    """Book (or put on the waiting list) demo person ``index`` in ``slot``; False if refused."""
+def _booked(*, slot: Slot, index: int, service: str, now: dt.datetime, if_full: str = "reject") -> Booking | None:
+    """Book (or put on the waiting list) demo person ``index`` in ``slot``; None if refused."""
     try:
         # A savepoint: a refused booking takes its person's row with it.
         with transaction.atomic():
-            booking_create(
+            return booking_create(
                 slot=slot, applicant=_applicant(index), track=slot.track, service=service, now=now, if_full=if_full
-            )
+            ).booking
     except BookingError:
-        return False
-    return True
+        return None
 
 
-def _book_day(*, office: Office, date: dt.date, fill: float, first_index: int, now: dt.datetime) -> int | None:
-    """Book ``fill`` of each online session of ``office`` on ``date``: how many; ``None``
-    when the day already has bookings."""
+def _book_day(
+    *, office: Office, date: dt.date, fill: float, first_index: int, now: dt.datetime, cancel: bool = False
+) -> int | None:
+    """Book ``fill`` of each online session of ``office`` on ``date`` at ``now``: how many;
+    ``None`` when the day already has bookings. With ``cancel``, one booking in
+    ``CANCEL_ONE_IN`` is cancelled by its applicant two hours later."""
     slots = list(
         Slot.objects.filter(office=office, date=date, closed=False, track__in=(Track.REGULAR, Track.EXPRESS))
         .select_related("office")
@@ -120,11 +138,13 @@ def _book_day(*, office: Office, date: dt.date, fill: float, first_index: int, n
     with transaction.atomic():
         for slot in slots:
             for _place in range(round(slot.capacity * min(fill, 1.0))):
-                if not _booked(
-                    slot=slot, index=first_index + booked, service=SERVICES[booked % len(SERVICES)], now=now
-                ):
+                service = SERVICES[booked % len(SERVICES)]
+                booking = _booked(slot=slot, index=first_index + booked, service=service, now=now)
+                if booking is None:
                     break  # Not released yet, full, or closed after all: this session is done.
                 booked += 1
+                if cancel and booked % CANCEL_ONE_IN == 0:
+                    booking_cancel(booking=booking, now=now + dt.timedelta(hours=2))
     return booked
 
 
@@ -146,97 +166,83 @@ def _waiting_requests(*, office: Office, date: dt.date, first_index: int, now: d
     return made
 
 
-def _arrive(*, office: Office, expected: list[Booking], index: int, n: int, at: dt.datetime) -> Booking | None:
-    """The ``n``-th arrival of the morning: every fourth an elderly walk-in, the others
-    the next booked person whose session's check-in is open at ``at``."""
-    if n % 4 == 3:
-        person = _person(index)
-        try:
-            return walkin_register(
-                office=office,
-                nik=person.nik,
-                full_name=person.full_name,
-                birth_date=person.birth_date,
-                now=at,
-                # Walk-ins are for priority groups while online booking works.
-                priority_group=PriorityGroup.ELDERLY,
-            ).booking
-        except (BookingError, StaffError):
-            return None
-    for booking in expected:
-        if (
-            booking.status == BookingStatus.CONFIRMED
-            and not checkin_assess(office=office, booking=booking, now=at).problems
-        ):
-            booking.status = BookingStatus.CHECKED_IN
-            return checkin_confirm(office=office, booking=booking, now=at).booking
-    return None
-
-
-def _todays_queue(*, office: Office, first_index: int, now: dt.datetime) -> tuple[int, int] | None:
-    """This morning at ``office``: today's sessions booked (the day before, as the booking
-    window allows), the last hour's arrivals checked in within their sessions' check-in
-    windows, a few elderly walk-ins, and the counters calling and serving them. ``None``
-    when the office is not open now or its queue has begun."""
-    today = office_today(office, now)
-    slots = list(Slot.objects.filter(office=office, date=today, closed=False).order_by("start"))
-    if not slots or Booking.objects.filter(office=office, date=today).exclude(queue_number="").exists():
+def _served_day(
+    *, office: Office, date: dt.date, fill: float, first_index: int, until: dt.datetime
+) -> DayPlayed | None:
+    """``office``'s day ``date`` booked the day before (unless an earlier run booked it as a
+    coming day) and played at the desk up to ``until``; ``None`` when its queue has begun
+    (an earlier run played it) or it has no open session."""
+    if not Slot.objects.filter(office=office, date=date, closed=False).exists():
         return None
-    opened = office_datetime(office, today, slots[0].start)
-    first = max(opened - dt.timedelta(minutes=office.checkin_early_minutes), now - ARRIVALS * ARRIVAL_EVERY)
-    if first >= now:
+    day = Booking.objects.filter(office=office, date=date)
+    if day.exclude(queue_number="").exists():
         return None
-    if not Booking.objects.filter(office=office, date=today).exists():
-        busy = OFFICE_BUSY.get(office.code, OTHER_OFFICE_BUSY)
-        _book_day(
-            office=office, date=today, fill=TODAY_FILL * busy, first_index=first_index, now=now - dt.timedelta(days=1)
+    with transaction.atomic():
+        if not day.exists():
+            fill *= OFFICE_BUSY.get(office.code, OTHER_OFFICE_BUSY) * WEEKDAY_FILL[date.weekday()]
+            booked_at = office_datetime(office, date - dt.timedelta(days=1), BOOKED_THE_DAY_BEFORE_AT)
+            _book_day(office=office, date=date, fill=fill, first_index=first_index, now=booked_at, cancel=True)
+        return demo_day_play(
+            office=office, date=date, until=until, walk_in=lambda n: _person(first_index + _FIRST_WALK_IN + n)
         )
-    expected = list(
-        Booking.objects.filter(office=office, date=today, status=BookingStatus.CONFIRMED)
-        .select_related("office", "slot", "applicant")
-        .order_by("slot__start", "id")
+
+
+def _past_dates(office: Office, today: dt.date) -> list[dt.date]:
+    """The office's working days of the last ``HISTORY_DAYS`` days, their capacity rows
+    made. National holidays already past are not recorded as closures (``load_demo``
+    records the coming ones), so they are left out here."""
+    first = today - dt.timedelta(days=HISTORY_DAYS)
+    days_off = {day for day, _name, _kind in national_days_off(years=sorted({first.year, today.year}))}
+    dates = [first + dt.timedelta(days=n) for n in range(HISTORY_DAYS)]
+    dates = [date for date in dates if date not in days_off]
+    slots_materialize(office_ranges=[(office, date, date) for date in dates])
+    open_dates = set(
+        Slot.objects.filter(office=office, date__in=dates, closed=False).values_list("date", flat=True).distinct()
     )
-    # The morning in time order: arrivals, and from a quarter of an hour after the first
-    # one the two counters calling in turn, each person served when their counter calls
-    # the next; the last person called at each counter is still there.
-    counters = [counter_open(office=office, name=name) for name in COUNTERS]
-    calls_from = max(opened, first + dt.timedelta(minutes=15))
-    events = [(first + n * ARRIVAL_EVERY, 1, n) for n in range(ARRIVALS)]
-    events += [(calls_from + turn * CALL_EVERY, 2, turn) for turn in range(ARRIVALS // 2)]
-    arrived, at_counter, served = [], {}, 0
-    for at, kind, n in sorted(events):
-        if at > now:
-            break
-        if kind == 1:
-            booking = _arrive(office=office, expected=expected, index=first_index + _FIRST_WALK_IN + n, n=n, at=at)
-            if booking is not None:
-                arrived.append(booking)
-            continue
-        counter = counters[n % len(counters)]
-        finishing = at_counter.pop(counter.id, None)
-        if finishing is not None:
-            queue_served(booking=finishing, now=at)
-            served += 1
-        called = queue_call_next(office=office, counter=counter, now=at)
-        if called is not None:
-            at_counter[counter.id] = called
-    if not arrived:
-        return None
-    return len(arrived), served
+    return [date for date in dates if date in open_dates]
+
+
+def _end_of(office: Office, date: dt.date) -> dt.datetime:
+    return office_datetime(office, date + dt.timedelta(days=1), dt.time(0)) - dt.timedelta(seconds=1)
 
 
 def demo_bookings_load(
     *, offices: list[Office], now: dt.datetime, progress: Callable[[str], None] | None = None
 ) -> DemoBookings:
-    """Book the demo's coming days and start today's queue at ``offices`` (see the module)."""
+    """The demo's past days, today and coming days at ``offices`` (see the module)."""
     say = progress or (lambda _message: None)
     result = DemoBookings()
     for number, office in enumerate(offices):
+
+        def first_index(date: dt.date, number: int = number) -> int:
+            return _person_index(office_number=number, date=date, seq=0, offices=len(offices))
+
+        today = office_today(office, now)
+        past_days = past_served = 0
+        for date in _past_dates(office, today):
+            played = _served_day(
+                office=office, date=date, fill=PAST_DAY_FILL, first_index=first_index(date), until=_end_of(office, date)
+            )
+            if played is not None:
+                past_days += 1
+                past_served += played.served
+        result.past_days += past_days
+        result.past_served += past_served
+        say(f"{office.code}: {past_days} past days played ({past_served} served)")
+
+        queue = _served_day(office=office, date=today, fill=TODAY_FILL, first_index=first_index(today), until=now)
+        if queue is None:
+            has_sessions = Slot.objects.filter(office=office, date=today, closed=False).exists()
+            (result.kept_today if has_sessions else result.closed_today).append(office.code)
+        else:
+            result.arrivals += queue.arrivals
+            result.served += queue.served
+
         busy = OFFICE_BUSY.get(office.code, OTHER_OFFICE_BUSY)
         booked_here = 0
         for day, date in enumerate(_bookable_dates(office, now)):
             fill = 1.0 if day == 0 else DAY_FILL[day] * busy
-            first = _person_index(office_number=number, date=date, seq=0, offices=len(offices))
+            first = first_index(date)
             made = _book_day(office=office, date=date, fill=fill, first_index=first, now=now)
             if made is None:
                 result.days_kept += 1
@@ -247,15 +253,7 @@ def demo_bookings_load(
                     office=office, date=date, first_index=first + _FIRST_WALK_IN - WAITING_REQUESTS, now=now
                 )
         result.booked += booked_here
-        today = office_today(office, now)
-        first = _person_index(office_number=number, date=today, seq=0, offices=len(offices))
-        queue = _todays_queue(office=office, first_index=first, now=now)
-        if queue is None:
-            result.skipped_today.append(office.code)
-        else:
-            result.arrivals += queue[0]
-            result.served += queue[1]
-        say(f"{office.code}: {booked_here} bookings" + (f", {queue[0]} arrivals today" if queue else ""))
+        say(f"{office.code}: {booked_here} bookings" + (f", {queue.arrivals} arrivals today" if queue else ""))
     return result
 
 

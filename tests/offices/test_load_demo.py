@@ -202,18 +202,22 @@ def test_an_open_office_has_today_s_bookings_and_this_morning_s_queue(loaded):
 
     today = Booking.objects.filter(office__code="surabaya", date=NOW.date())
     queued = today.exclude(queue_number="")
-    statuses = sorted(queued.values_list("status", flat=True))
+    statuses = set(queued.values_list("status", flat=True))
 
     assert today.filter(channel="online").count() > 100
-    assert statuses == ["called"] * 2 + ["checked_in"] * 6 + ["served"] * 4
-    assert {booking.counter.name for booking in queued.filter(status="called")} == {"Loket 1", "Loket 2"}
+    assert {"served", "checked_in"} <= statuses <= {"served", "checked_in", "called", "no_show"}
+    assert {booking.counter.name for booking in queued.filter(status="called")} <= {f"Loket {n}" for n in range(1, 9)}
     walk_ins = queued.filter(channel="walk_in")
-    assert walk_ins.count() == walk_ins.filter(priority_group="elderly", track="priority").count() == 3
+    assert walk_ins.exists()
+    assert walk_ins.count() == walk_ins.filter(priority_group="elderly", track="priority").count()
     # Nothing is dated after the moment the demo was loaded, and people waited.
     assert all(booking.checked_in_at <= NOW for booking in queued)
     for booking in queued.filter(status="served"):
-        assert booking.checked_in_at < booking.called_at < booking.served_at <= NOW
+        assert booking.checked_in_at <= booking.called_at < booking.served_at <= NOW
+    # The afternoon session's people have not come yet.
+    assert not queued.filter(slot__start=dt.time(13)).exists()
     assert "arrivals today" in loaded
+    assert "past days played" in loaded
 
 
 def test_an_office_that_is_closed_now_has_no_queue_yet(loaded):

@@ -1,5 +1,6 @@
-"""Book the demo's coming days and start today's queue (``load_demo`` runs it last)."""
+"""Play the demo's past days and today, and book its coming days (``load_demo`` runs it last)."""
 
+import logging
 import time
 
 from django.conf import settings
@@ -10,9 +11,14 @@ from applicants.services.demo import demo_booking_link, demo_bookings_load
 from offices import demo
 from offices.models import Office
 
+QUIET_LOGGERS = ("applicants.services.dayend", "applicants.services.allocation")
+
 
 class Command(BaseCommand):
-    help = "Add made-up bookings and today's queue at the demo offices (idempotent; needs load_demo first)."
+    help = (
+        "Add made-up past days, today's queue and coming bookings at the demo offices "
+        "(idempotent; needs load_demo first)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -36,15 +42,27 @@ class Command(BaseCommand):
         def progress(message: str) -> None:
             self.stdout.write(f"[{time.monotonic() - started:5.1f}s] demo bookings, {message}")
 
-        result = demo_bookings_load(offices=offices, now=timezone.now(), progress=progress)
+        # The made-up days' ends and placements are not news: their log lines would bury
+        # the progress. Warnings still show.
+        quiet = [logging.getLogger(name) for name in QUIET_LOGGERS]
+        levels = [logger.level for logger in quiet]
+        for logger in quiet:
+            logger.setLevel(logging.WARNING)
+        try:
+            result = demo_bookings_load(offices=offices, now=timezone.now(), progress=progress)
+        finally:
+            for logger, level in zip(quiet, levels, strict=True):
+                logger.setLevel(level)
         self.stdout.write(
             f"demo bookings: {result.booked} booked, {result.waiting} on the waiting list, "
             f"{result.arrivals} arrivals today ({result.served} served), "
+            f"{result.past_days} past days played ({result.past_served} served), "
             f"{result.days_kept} office-days kept as they were"
         )
-        if result.skipped_today:
-            skipped = ", ".join(result.skipped_today)
-            self.stdout.write(f"no queue today (closed now, or the queue has begun): {skipped}")
+        if result.closed_today:
+            self.stdout.write(f"closed today: {', '.join(result.closed_today)}")
+        if result.kept_today:
+            self.stdout.write(f"today's queue kept as it was (it had begun): {', '.join(result.kept_today)}")
         link = demo_booking_link()
         if link:
             self.stdout.write(f"a booking to open as its applicant: {link}")

@@ -3,8 +3,9 @@
 Offices come from ``offices/data/offices.csv``; each gets a Monday-Friday plan whose
 sessions add up to its daily quota, national holidays are recorded, and capacity rows
 are created for every office's window, so the demo can be booked at once. Last,
-``load_demo_bookings`` fills the demo offices' coming days and starts today's queue, so
-the staff screens, the utilization chart and the queue boards have something to show.
+``load_demo_bookings`` plays the demo offices' past two weeks and today at the desk and
+books their coming days, so the staff screens, the waits history, the utilization chart
+and the queue boards have something to show at any hour.
 """
 
 import datetime as dt
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-bookings",
             action="store_true",
-            help="Leave out the made-up bookings and today's walk-ins (load_demo_bookings).",
+            help="Leave out the made-up bookings, past days and today's queue (load_demo_bookings).",
         )
 
     def handle(self, *args, **options):

@@ -2,8 +2,13 @@
 
 from django.db import migrations, models
 
+from queue_booking.migration_operations import AddIndexWithoutBlocking
+
 
 class Migration(migrations.Migration):
+    # The index is built while bookings go on (PostgreSQL's CREATE INDEX CONCURRENTLY),
+    # which cannot run inside a transaction.
+    atomic = False
 
     dependencies = [
         ('applicants', '0012_notification_recipient_contact_changed'),
@@ -11,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWithoutBlocking(
             model_name='booking',
             index=models.Index(condition=models.Q(('called_at__isnull', False), ('status', 'served'), _connector='OR'), fields=['date', 'office'], name='booking_called_day'),
         ),

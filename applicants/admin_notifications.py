@@ -17,7 +17,7 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,7 +26,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
-from applicants.identity import email_masked, email_normalize, phone_masked, phone_normalize
+from applicants.forms import NewContactMixin
+from applicants.identity import email_masked, phone_masked
 from applicants.models import Booking, Notification
 from applicants.selectors import failed_notification_count, unresolved_failed_notifications
 from applicants.services.access_log import Action, Channel, personal_data_access_record
@@ -37,7 +38,6 @@ from offices.admin.history import log_note
 from offices.admin.records import RecordsAdmin
 from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter, scope_ids
 from offices.admin.times import office_time_field, zoned_datetime
-from queue_booking.errors import ServiceError
 
 RECENT_FAILURES = dt.timedelta(days=7)
 FAILED_RECENTLY = "failed_7d"
@@ -231,7 +231,7 @@ def report_resent(request, resent: int, left: int) -> None:
 # --- One booking's failed messages: correct the contact, send again ----------------------
 
 
-class ContactCorrectionForm(forms.Form):
+class ContactCorrectionForm(NewContactMixin, forms.Form):
     phone = forms.CharField(
         label=_("New phone number"),
         required=False,
@@ -244,21 +244,6 @@ class ContactCorrectionForm(forms.Form):
         max_length=254,
         help_text=_("Leave empty to keep the current one."),
     )
-
-    def _normalized(self, name: str, normalize) -> str:
-        value = self.cleaned_data[name].strip()
-        if not value:
-            return ""
-        try:
-            return normalize(value)
-        except ServiceError as exc:
-            raise ValidationError(str(exc.detail)) from None
-
-    def clean_phone(self) -> str:
-        return self._normalized("phone", phone_normalize)
-
-    def clean_email(self) -> str:
-        return self._normalized("email", email_normalize)
 
 
 def booking_failed_messages(booking: Booking) -> list[Notification]:

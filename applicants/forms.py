@@ -325,7 +325,29 @@ class RescheduleForm(AccessibleFormMixin, forms.Form):
         self.fields["session"].choices = choices
 
 
-class ContactChangeForm(AccessibleFormMixin, forms.Form):
+class NewContactMixin:
+    """Cleans optional ``phone`` and ``email`` fields as the booking form checks them:
+    empty stays empty ("keep the current one"), anything else is normalized or gets the
+    normalizer's translated error. The applicant's own change and a supervisor's
+    correction in the admin share it."""
+
+    def _normalized(self, name: str, normalize) -> str:
+        value = self.cleaned_data[name].strip()
+        if not value:
+            return ""
+        try:
+            return normalize(value)
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
+    def clean_phone(self) -> str:
+        return self._normalized("phone", phone_normalize)
+
+    def clean_email(self) -> str:
+        return self._normalized("email", email_normalize)
+
+
+class ContactChangeForm(AccessibleFormMixin, NewContactMixin, forms.Form):
     """A new phone number and/or email address, checked as the booking form checks them.
 
     Empty keeps a field. The email can also be removed (the booking form asks for none);
@@ -359,21 +381,6 @@ class ContactChangeForm(AccessibleFormMixin, forms.Form):
         else:
             self.fields["email"].help_text = _("We send the proof of registration here too.")
             del self.fields["remove_email"]
-
-    def _normalized(self, name: str, normalize) -> str:
-        value = self.cleaned_data[name].strip()
-        if not value:
-            return ""
-        try:
-            return normalize(value)
-        except BookingError as exc:
-            raise forms.ValidationError(exc.detail, code=exc.code) from exc
-
-    def clean_phone(self) -> str:
-        return self._normalized("phone", phone_normalize)
-
-    def clean_email(self) -> str:
-        return self._normalized("email", email_normalize)
 
     def clean(self):
         cleaned = super().clean()

@@ -2,12 +2,9 @@
 
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.utils import timezone
 
 from applicants.services.demo import demo_booking_link, demo_bookings_load
@@ -15,22 +12,6 @@ from offices import demo
 from offices.models import Office
 
 QUIET_LOGGERS = ("applicants.services.dayend", "applicants.services.allocation")
-
-
-@contextmanager
-def queries_unrecorded() -> Iterator[None]:
-    """Run without DEBUG's record of every query.
-
-    The demo runs with DEBUG on, and then Django keeps each statement's SQL with its
-    parameters filled in (on SQLite one more query per statement to quote them): about a
-    tenth of the load's time, for a record of some hundred thousand statements nobody
-    reads. Plain cursors are what the same code gets with DEBUG off.
-    """
-    connection.make_debug_cursor = connection.make_cursor
-    try:
-        yield
-    finally:
-        del connection.make_debug_cursor
 
 
 class Command(BaseCommand):
@@ -68,7 +49,7 @@ class Command(BaseCommand):
         for logger in quiet:
             logger.setLevel(logging.WARNING)
         try:
-            with queries_unrecorded():
+            with demo.queries_unrecorded():
                 result = demo_bookings_load(offices=offices, now=timezone.now(), progress=progress)
         finally:
             for logger, level in zip(quiet, levels, strict=True):

@@ -162,9 +162,15 @@ def queue_call_next(*, office: Office, counter: ServiceCounter, now: dt.datetime
         # One call at a time per counter: a double-clicked "call next" must not pass
         # the busy check twice and call two people to one desk.
         ServiceCounter.objects.select_for_update().filter(id=counter.id).first()
-        busy = counter_current(counter=counter, date=today)
+        # Only the number, for the refusal: the person and their session are not needed.
+        busy = (
+            Booking.objects.filter(counter=counter, date=today, status=BookingStatus.CALLED)
+            .order_by("-called_at")
+            .values_list("queue_number", flat=True)
+            .first()
+        )
         if busy is not None:
-            raise CounterBusy(number=busy.queue_number)
+            raise CounterBusy(number=busy)
         # Two counters calling at once: each locks a different row and skips the
         # other's. ``of=self`` keeps the join to the slot (for the order) unlocked.
         candidate = queue_waiting(office=office, date=today).select_for_update(skip_locked=True, of=("self",)).first()

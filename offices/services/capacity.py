@@ -57,15 +57,13 @@ def _take_template(using: str, count: int, use_reserve: bool) -> tuple[str, tupl
 
 @lru_cache(maxsize=4)
 def _take_one_template(using: str) -> tuple[str, tuple, int]:
-    query = _with_room(slot_id=_ANY_SLOT, count=1, use_reserve=False).query.chain(UpdateQuery)
-    query.add_update_values({"booked": F("booked") + 1})
-    sql, params = query.get_compiler(using).as_sql()
+    sql, params, slot_index = _take_template(using, 1, False)
     quote = connections[using].ops.quote_name
     table = quote(Slot._meta.db_table)
     column = {name: f"{table}.{quote(name)}" for name in ("id", "booked", "capacity", "reserved")}
     filled = f"{column['booked']} >= {column['capacity']} - {column['reserved']}"
     sql = f"{sql} RETURNING {column['id']} AS id, {filled} AS filled"
-    return sql, tuple(params), params.index(_ANY_SLOT)
+    return sql, params, slot_index
 
 
 def slot_take_sql(*, slot_id: int, using: str = "default") -> tuple[str, list]:

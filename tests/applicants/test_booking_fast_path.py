@@ -307,3 +307,61 @@ def test_the_refusal_of_a_full_session_is_rendered_once_per_language(api, slot, 
         assert response.status_code == 409
 
     assert rendered == ["session_full", "session_full"]
+
+
+def _by_column(obj, values: list) -> dict:
+    from applicants.services.one_statement import _fields
+
+    # psycopg2's Json has no equality of its own: compare what it wraps.
+    fields = _fields(type(obj))
+    return {field.attname: getattr(value, "adapted", value) for field, value in zip(fields, values, strict=True)}
+
+
+@pytest.mark.postgres
+def test_the_statement_s_values_are_the_ones_the_orm_would_write(slot):
+    """Values of the type a column stores are sent as they are; anything else (a naive
+    datetime, a bool for a number, a lazy string, JSON, a time) is prepared by the ORM."""
+    import datetime as dt
+    import warnings
+
+    from django.db import connection
+    from django.utils import timezone
+    from django.utils.translation import gettext_lazy
+
+    from applicants.services.one_statement import _fields, _values
+
+    now = timezone.now()
+    applicant = Applicant(
+        nik_hash="h" * 64, nik_encrypted="e", nik_masked="35**", full_name=gettext_lazy("name"), phone="+62812"
+    )
+    booking = Booking(
+        code="ABCD2345",
+        token_hash="t" * 64,
+        nik_hash="h" * 64,
+        office_id=slot.office_id,
+        slot_id=slot.id,
+        date=slot.date,
+        requested_date=slot.date,
+        rollover_rank=True,
+        queue_seq=7,
+        queue_session_start=dt.time(8, 0),
+        checked_in_at=now,
+        called_at=dt.datetime(2026, 12, 9, 8, 30),  # naive: the ORM makes it aware, with a warning
+    )
+    transition = BookingTransition(from_status="", to_status="confirmed", at=now, reason="booked", detail={"a": 1})
+    notification = Notification(kind="confirmation", channel="sms", dedupe_key="confirmation")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for obj in (applicant, booking, transition, notification):
+            sent = _by_column(obj, _values(obj, "default"))
+            # The timestamps _values set, prepared the ORM's way from the object.
+            orm = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in _fields(type(obj))]
+            assert sent == _by_column(obj, orm), type(obj).__name__
+        sent = _by_column(booking, _values(booking, "default"))
+
+    assert sent["rollover_rank"] == 1 and type(sent["rollover_rank"]) is int
+    assert sent["called_at"].tzinfo is not None
+    assert type(_by_column(applicant, _values(applicant, "default"))["full_name"]) is str
+    # One reading of the clock for the insert's timestamps.
+    assert booking.created_at == booking.updated_at >= now

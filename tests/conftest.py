@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from applicants import dispatch
+from applicants.notifications import LocmemSmsBackend
 from offices.selectors import CENTRAL_ADMIN_GROUP
 from offices.services import staff_groups_sync
 from tests import factories
@@ -94,6 +95,15 @@ def other_officer(other_office):
 @pytest.fixture
 def admin_user(db):
     return factories.UserFactory(username="central-admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """The SMS messages sent, kept in memory instead of going to a gateway."""
+    settings.SMS_BACKEND = "applicants.notifications.LocmemSmsBackend"
+    LocmemSmsBackend.outbox.clear()
+    yield LocmemSmsBackend.outbox
+    LocmemSmsBackend.outbox.clear()
 
 
 @pytest.fixture(params=["json", "text"])

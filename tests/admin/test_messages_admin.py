@@ -10,7 +10,7 @@ from django.contrib.admin.models import LogEntry
 from django.core import mail
 
 from applicants.models import Applicant, Booking, BookingTransition, Channel, Notification, PersonalDataAccess
-from applicants.notifications import SEND_TASK, LocmemSmsBackend, PermanentSendError, SmsBackend, notification_send
+from applicants.notifications import SEND_TASK, PermanentSendError, SmsBackend, notification_send
 from applicants.services.booking import booking_create
 from applicants.services.changes import booking_cancel
 from applicants.tasks import notifications as _registers_the_tasks  # noqa: F401
@@ -24,7 +24,8 @@ PHONE = "+6281234567890"
 NEW_PHONE = "+6281398765432"
 REFUSAL = "SMS gateway refused the message with 400: invalid destination [digits]"
 
-pytestmark = pytest.mark.django_db
+# No message leaves for a real gateway.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms_outbox")]
 
 
 class BadNumberSms(SmsBackend):
@@ -38,14 +39,6 @@ class BadNumberSms(SmsBackend):
 def _pinned_clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    settings.SMS_BACKEND = "applicants.notifications.LocmemSmsBackend"
-    LocmemSmsBackend.outbox.clear()
-    yield LocmemSmsBackend.outbox
-    LocmemSmsBackend.outbox.clear()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from applicants.notifications import LocmemSmsBackend
 from tests.factories import SlotFactory, make_nik
 
 NOW = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)  # 10:00 WIB
@@ -38,11 +37,9 @@ def _tasks_recorded(published):
 
 
 @pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    settings.SMS_BACKEND = "applicants.notifications.LocmemSmsBackend"
-    LocmemSmsBackend.outbox.clear()
-    yield LocmemSmsBackend.outbox
-    LocmemSmsBackend.outbox.clear()
+def _sms_kept_in_memory(sms_outbox):
+    """No test here sends an SMS to a gateway (``sms_outbox`` is in tests/conftest.py)."""
+    return sms_outbox
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from offices.selectors.offices import (
     user_can_act_for,
     user_is_central_admin,
     user_office_ids,
+    user_permission_condition,
 )
 from offices.selectors.release import (
     office_is_released,
@@ -58,4 +59,5 @@ __all__ = [
     "user_can_act_for",
     "user_is_central_admin",
     "user_office_ids",
+    "user_permission_condition",
 ]

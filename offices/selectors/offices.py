@@ -3,8 +3,8 @@
 import math
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
+from django.db.models import Exists, Q, QuerySet
 
 from offices.cache import office_cached, offices_remember, warm_all_claim
 from offices.exceptions import OfficeNotFound
@@ -105,6 +105,22 @@ def user_is_central_admin(user: AbstractBaseUser | AnonymousUser | None) -> bool
     if not hasattr(user, "_is_central_admin"):
         user._is_central_admin = user.groups.filter(name=CENTRAL_ADMIN_GROUP).exists()
     return user._is_central_admin
+
+
+def user_permission_condition(user: AbstractBaseUser | AnonymousUser | None, perm: str) -> Q:
+    """A filter keeping rows only if ``user`` holds ``perm`` (``"app_label.codename"``),
+    decided as Django's ``ModelBackend`` does (an active superuser, or the permission
+    given to the user or to one of their groups), inside the query that needs it: for a
+    page read every few seconds, instead of the two queries ``has_perm`` makes first."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    app_label, codename = perm.split(".", 1)
+    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename).filter(
+        Q(user=user) | Q(group__user=user)
+    )
+    return Q(Exists(granted))
 
 
 def user_office_ids(user: AbstractBaseUser | AnonymousUser | None, *, roles: tuple[str, ...] | None = None) -> set[int]:

@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -38,6 +39,7 @@ from offices.admin.history import log_note
 from offices.admin.records import RecordsAdmin
 from offices.admin.scope import OfficeScopedAdmin, ScopedOfficeFilter, scope_ids
 from offices.admin.times import office_time_field, zoned_datetime
+from offices.models import Office
 
 RECENT_FAILURES = dt.timedelta(days=7)
 FAILED_RECENTLY = "failed_7d"
@@ -66,7 +68,7 @@ class NotificationStateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == UNRESOLVED:
             # The list is already scoped to the user's offices.
-            return queryset & unresolved_failed_notifications(office_ids=None, today=timezone.localdate())
+            return queryset & unresolved_failed_notifications(office_ids=None, now=timezone.now())
         if self.value() == FAILED_RECENTLY:
             return queryset.filter(state=Notification.State.FAILED, failed_at__gte=timezone.now() - RECENT_FAILURES)
         if self.value() in Notification.State.values:
@@ -87,17 +89,36 @@ def recent_failures(request) -> dict | None:
 
 def unresolved_failures(request) -> dict | None:
     """The count of messages of the user's offices that failed and still wait for someone
-    (``unresolved_failed_notifications``) and the list that shows them, for the admin's
-    home page; ``None`` for a user who may not see them. Today is the server's (WIB): a
-    cancellation notice of an office further east counts a few hours longer at most."""
+    (``unresolved_failed_notifications``, each office judged on its own clock) and the
+    list that shows them, for the admin's home page; ``None`` for a user who may not see
+    them."""
     if not request.user.has_perm("applicants.view_notification"):
         return None
     ids = scope_ids(request)
     if ids is not None and not ids:
         return None
-    count = unresolved_failed_notifications(office_ids=ids, today=timezone.localdate()).count()
-    changelist = reverse("admin:applicants_notification_changelist")
-    return {"count": count, "url": f"{changelist}?{NotificationStateFilter.parameter_name}={UNRESOLVED}"}
+    count = unresolved_failed_notifications(office_ids=ids, now=timezone.now()).count()
+    return {"count": count, "url": unresolved_list_url()}
+
+
+def office_unresolved_failures(user, office: Office, *, now: dt.datetime) -> dict | None:
+    """The same for one office, for its staff Today page, which has already made sure
+    that ``user`` supervises it (or every office): the count and the admin's list of
+    them, filtered to the office; ``None`` when there are none or the user may not view
+    messages. One count query, after the user's permissions (which Django reads once per
+    request)."""
+    if not user.has_perm("applicants.view_notification"):
+        return None
+    count = unresolved_failed_notifications(office_ids={office.id}, now=now).count()
+    return {"count": count, "url": unresolved_list_url(office_id=office.id)} if count else None
+
+
+def unresolved_list_url(*, office_id: int | None = None) -> str:
+    """The admin's list of messages that failed and still wait for someone (of one office)."""
+    query = {NotificationStateFilter.parameter_name: UNRESOLVED}
+    if office_id is not None:
+        query[NotificationOfficeFilter.parameter_name] = office_id
+    return f"{reverse('admin:applicants_notification_changelist')}?{urlencode(query)}"
 
 
 def booking_messages_url(booking_id: int) -> str:

@@ -14,6 +14,7 @@ from applicants.models import ACTIVE_STATUSES, TOLD_AFTER_END, Booking, Notifica
 from applicants.proof import is_code_shaped, normalize_code, token_hash, token_matches
 from offices.cache import slot_copies_keep, slot_full_and_copy, warm_all_claim
 from offices.models import Slot
+from offices.timeutils import from_office_today
 
 logger = logging.getLogger(__name__)
 
@@ -142,15 +143,19 @@ def failed_notification_count(*, office_ids: set[int] | None, since: dt.datetime
     return failed.count()
 
 
-def unresolved_failed_notifications(*, office_ids: set[int] | None, today: dt.date) -> QuerySet[Notification]:
+def unresolved_failed_notifications(*, office_ids: set[int] | None, now: dt.datetime) -> QuerySet[Notification]:
     """Messages to applicants of ``office_ids`` (``None``: every office) that failed and
     still wait for someone to act: not sent again since, to a person whose data is kept,
     about a booking still running, or telling of its end (a cancellation) while its date
     is still ahead. Failures of a booking over since are past helping and drop out by
     themselves, so what is counted is work still to do (``TOLD_AFTER_END`` as in
-    ``applicants.services.resend``)."""
+    ``applicants.services.resend``).
+
+    "Still ahead" is judged on each office's own clock: a cancellation notice of an
+    office in WIT stops counting at its midnight, two hours before Jakarta's."""
+    date_ahead = from_office_today(now, date_field="booking__date", timezone_field="booking__office__timezone")
     failed = Notification.objects.filter(
-        Q(booking__status__in=ACTIVE_STATUSES) | Q(kind__in=TOLD_AFTER_END, booking__date__gte=today),
+        Q(booking__status__in=ACTIVE_STATUSES) | (Q(kind__in=TOLD_AFTER_END) & date_ahead),
         state=Notification.State.FAILED,
         booking__applicant__erased_at__isnull=True,
     )

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from applicants.admin_notifications import office_unresolved_failures
 from applicants.day_list import day_list, day_list_csv, day_list_dates
 from applicants.exceptions_staff import SupervisorOnly
 from applicants.forms_staff import (
@@ -36,12 +37,14 @@ from offices.timeutils import office_today
 @require_GET
 def today(request, office):
     context = staff_page_context(request, office, "today")
-    summary = day_summary(office=office, now=timezone.now())
+    now = timezone.now()
+    summary = day_summary(office=office, now=now)
     context.update(
         {
             "summary": summary,
             "stop_reason": _stop_reason_worth_saying(summary["stopped"]),
             "display_url": reverse("display-board", args=[office.display_token]),
+            "unresolved_messages": office_unresolved_failures(request.user, office, now=now),
         }
     )
     return render(request, "staff/today.html", context)

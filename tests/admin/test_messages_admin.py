@@ -466,6 +466,38 @@ def test_a_message_sent_again_or_of_a_booking_over_is_no_longer_counted_but_a_fa
     assert 'data-testid="unresolved-messages-note"' not in page
 
 
+def _failed_cancellation(office, serial: int, *, actor, settings) -> Notification:
+    booking = _book(office, serial)
+    booking_cancel(booking=booking, now=NOW, actor=actor, reason="cancelled_by_staff")
+    old = settings.SMS_BACKEND
+    settings.SMS_BACKEND = f"{__name__}.BadNumberSms"
+    notice = booking.notifications.get(kind="cancelled", channel="sms")
+    assert notification_send(notification_id=notice.id, now=NOW) == "failed"
+    settings.SMS_BACKEND = old
+    return notice
+
+
+def test_a_failed_cancellation_stops_counting_at_its_office_s_own_midnight(
+    client, admin_user, office, settings, published
+):
+    jayapura = factories.OfficeFactory(
+        code="jayapura", name="Kantor Imigrasi Kelas I TPI Jayapura", timezone="Asia/Jayapura"
+    )
+    east = _failed_cancellation(jayapura, 2, actor=admin_user, settings=settings)
+    west = _failed_cancellation(office, 3, actor=admin_user, settings=settings)
+    client.force_login(admin_user)
+
+    # 23:30 on the booked day in Jakarta (the server's date), 01:30 the day after in Jayapura.
+    with time_machine.travel(dt.datetime.combine(DAY, dt.time(16, 30), tzinfo=dt.UTC), tick=False):
+        assert _unresolved_listed(client) == [west.id]
+        page = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 message to applicants failed" in page
+
+    # An hour earlier it is still the booked day in Jayapura too.
+    with time_machine.travel(dt.datetime.combine(DAY, dt.time(14, 59), tzinfo=dt.UTC), tick=False):
+        assert _unresolved_listed(client) == sorted([east.id, west.id])
+
+
 def test_a_failure_of_a_person_whose_data_was_erased_is_not_counted(client, supervisor_a, failed):
     Applicant.objects.filter(id=failed.booking.applicant_id).update(erased_at=NOW)
     client.force_login(supervisor_a)

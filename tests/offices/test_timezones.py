@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 import time_machine
 
+from offices.models import Slot
 from offices.selectors import office_release_window
 from offices.services import offices_release
-from offices.timeutils import office_today
+from offices.timeutils import from_office_today, office_today
 from tests import factories
 from tests.offices.conftest import weekly_office
 
@@ -65,3 +66,29 @@ def test_the_availability_api_marks_tomorrow_bookable_by_the_office_clock(client
 
     assert before == ["open", "open"]
     assert after == ["closed", "open"]
+
+
+def test_from_office_today_keeps_each_office_s_dates_from_its_own_today(db):
+    jakarta = factories.OfficeFactory(code="jakarta", timezone="Asia/Jakarta")
+    makassar = factories.OfficeFactory(code="makassar", timezone="Asia/Makassar")
+    jayapura = factories.OfficeFactory(code="jayapura", timezone="Asia/Jayapura")
+    day = dt.date(2026, 11, 25)
+    for office in (jakarta, makassar, jayapura):
+        factories.SlotFactory(office=office, date=day)
+        factories.SlotFactory(office=office, date=day + dt.timedelta(days=1))
+    # 23:30 WIB on the 25th: 00:30 WITA and 01:30 WIT on the 26th.
+    now = dt.datetime(2026, 11, 25, 16, 30, tzinfo=UTC)
+
+    ahead = Slot.objects.filter(from_office_today(now, date_field="date", timezone_field="office__timezone"))
+
+    assert sorted((slot.office.code, slot.date.day) for slot in ahead) == [
+        ("jakarta", 25),
+        ("jakarta", 26),
+        ("jayapura", 26),
+        ("makassar", 26),
+    ]
+
+
+def test_from_office_today_refuses_a_naive_now():
+    with pytest.raises(ValueError, match="aware"):
+        from_office_today(dt.datetime(2026, 11, 25, 16, 30), date_field="date", timezone_field="office__timezone")  # noqa: DTZ001

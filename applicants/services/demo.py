@@ -9,7 +9,9 @@ would have done at the offices that have demo staff:
   those who never came, so the waits history and the utilization have days to show;
 - today, on a working day: its sessions booked the day before, and the day played up to
   now: nobody yet before check-in opens, the queue as it stands while the office is
-  open, a finished day after closing. On a closed day (a weekend, a holiday) the last
+  open, a finished day after closing. A later run on the same day carries the queue on
+  from where the earlier run left it up to its own moment (``demo_day``), finishing the
+  day if it comes after closing. On a closed day (a weekend, a holiday) the last
   working day is the latest of the past days;
 - the coming bookable days, booked from full to nearly empty (the first sold out, so
   "full" and "put me on the next date" can be tried), and a few requests on the waiting
@@ -19,9 +21,10 @@ Everything goes through the same services as real use (``booking_create``,
 ``walkin_register``, ``queue_call_next``, ...), so the capacity counters, status logs
 and queue numbers are exactly what the product would have written. The people are made
 up (``applicants.demo_people``) and give no phone or email, so no message is sent for
-them. Idempotent: a coming day that already has bookings, or a past day or today whose
-queue has already begun, is left as it is; a past day booked by an earlier run (as a
-coming day then) but never played is played from its bookings.
+them. Idempotent: a coming day that already has bookings, a past day whose queue has
+already begun, or a today that an earlier run finished, is left as it is; a past day
+booked by an earlier run (as a coming day then) but never played is played from its
+bookings; a run at the same moment as the last adds nothing to today.
 """
 
 import datetime as dt
@@ -37,11 +40,12 @@ from applicants.models import Booking, BookingStatus, Channel, Service
 from applicants.services.applicants import applicant_upsert
 from applicants.services.booking import booking_create, booking_token_ensure
 from applicants.services.changes import booking_cancel
+from applicants.services.dayend import day_has_ended
 from applicants.services.demo_day import DayPlayed, demo_day_play
 from offices import demo
 from offices.models import Office, Slot, Track
 from offices.services import national_days_off, slots_materialize
-from offices.timeutils import office_datetime, office_today
+from offices.timeutils import office_datetime, office_now, office_today
 
 # Share of each session's places booked on the office's first bookable days, in order.
 # The first day is sold out; the rest thin out, as a release's first days do.
@@ -81,6 +85,7 @@ class DemoBookings:
     days_kept: int = 0
     closed_today: list[str] = field(default_factory=list)
     kept_today: list[str] = field(default_factory=list)
+    carried_on_today: list[str] = field(default_factory=list)
 
 
 def _person_index(*, office_number: int, date: dt.date, seq: int, offices: int) -> int:
@@ -167,15 +172,17 @@ def _waiting_requests(*, office: Office, date: dt.date, first_index: int, now: d
 
 
 def _served_day(
-    *, office: Office, date: dt.date, fill: float, first_index: int, until: dt.datetime
+    *, office: Office, date: dt.date, fill: float, first_index: int, until: dt.datetime, carry_on: bool = False
 ) -> DayPlayed | None:
     """``office``'s day ``date`` booked the day before (unless an earlier run booked it as a
-    coming day) and played at the desk up to ``until``; ``None`` when its queue has begun
-    (an earlier run played it) or it has no open session."""
+    coming day) and played at the desk up to ``until``; ``None`` when it has no open
+    session, or its queue has begun (an earlier run played it) and ``carry_on`` is off or
+    the day is over. With ``carry_on``, a day whose queue has begun is played on from
+    where the earlier run left it."""
     if not Slot.objects.filter(office=office, date=date, closed=False).exists():
         return None
     day = Booking.objects.filter(office=office, date=date)
-    if day.exclude(queue_number="").exists():
+    if day.exclude(queue_number="").exists() and (not carry_on or _day_over(office=office, date=date, now=until)):
         return None
     with transaction.atomic():
         if not day.exists():
@@ -185,6 +192,15 @@ def _served_day(
         return demo_day_play(
             office=office, date=date, until=until, walk_in=lambda n: _person(first_index + _FIRST_WALK_IN + n)
         )
+
+
+def _day_over(*, office: Office, date: dt.date, now: dt.datetime) -> bool:
+    """Whether nothing is left to happen on ``date``: it has ended and its end has run."""
+    pending = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.CALLED)
+    return (
+        day_has_ended(office=office, date=date, now=now)
+        and not Booking.objects.filter(office=office, date=date, status__in=pending).exists()
+    )
 
 
 def _past_dates(office: Office, today: dt.date) -> list[dt.date]:
@@ -230,13 +246,17 @@ def demo_bookings_load(
         result.past_served += past_served
         say(f"{office.code}: {past_days} past days played ({past_served} served)")
 
-        queue = _served_day(office=office, date=today, fill=TODAY_FILL, first_index=first_index(today), until=now)
+        queue = _served_day(
+            office=office, date=today, fill=TODAY_FILL, first_index=first_index(today), until=now, carry_on=True
+        )
         if queue is None:
             has_sessions = Slot.objects.filter(office=office, date=today, closed=False).exists()
             (result.kept_today if has_sessions else result.closed_today).append(office.code)
         else:
             result.arrivals += queue.arrivals
             result.served += queue.served
+            if queue.carried_on_from is not None:
+                result.carried_on_today.append(office.code)
 
         busy = OFFICE_BUSY.get(office.code, OTHER_OFFICE_BUSY)
         booked_here = 0
@@ -253,7 +273,12 @@ def demo_bookings_load(
                     office=office, date=date, first_index=first + _FIRST_WALK_IN - WAITING_REQUESTS, now=now
                 )
         result.booked += booked_here
-        say(f"{office.code}: {booked_here} bookings" + (f", {queue.arrivals} arrivals today" if queue else ""))
+        today_line = ""
+        if queue is not None:
+            today_line = f", {queue.arrivals} arrivals today"
+            if queue.carried_on_from is not None:
+                today_line += f" since {office_now(office, queue.carried_on_from):%H:%M}"
+        say(f"{office.code}: {booked_here} bookings{today_line}")
     return result
 
 

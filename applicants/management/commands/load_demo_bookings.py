@@ -62,8 +62,12 @@ class Command(BaseCommand):
         )
         if result.closed_today:
             self.stdout.write(f"closed today: {', '.join(result.closed_today)}")
+        if result.carried_on_today:
+            self.stdout.write(
+                f"today's queue carried on from where an earlier load left it: {', '.join(result.carried_on_today)}"
+            )
         if result.kept_today:
-            self.stdout.write(f"today's queue kept as it was (it had begun): {', '.join(result.kept_today)}")
+            self.stdout.write(f"today kept as it was (the day is over): {', '.join(result.kept_today)}")
         link = demo_booking_link()
         if link:
             self.stdout.write(f"a booking to open as its applicant: {link}")

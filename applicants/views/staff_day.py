@@ -44,7 +44,7 @@ def today(request, office):
             "summary": summary,
             "stop_reason": _stop_reason_worth_saying(summary["stopped"]),
             "display_url": reverse("display-board", args=[office.display_token]),
-            "unresolved_messages": office_unresolved_failures(request.user, office, now=now),
+            "unresolved_messages": office_unresolved_failures(request, office, now=now),
         }
     )
     return render(request, "staff/today.html", context)

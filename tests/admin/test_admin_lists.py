@@ -205,3 +205,31 @@ def test_the_office_search_still_works_for_a_central_admin(client, central_admin
 
     rows = page.split('id="result_list"')[1].split("</table>")[0]
     assert other_office.name in rows and office.name not in rows
+
+
+LISTS_WITH_AN_OFFICE_FILTER = ["/admin/applicants/booking/", "/admin/applicants/notification/", "/admin/offices/slot/"]
+
+
+@pytest.mark.parametrize("path", LISTS_WITH_AN_OFFICE_FILTER)
+def test_a_link_with_an_office_filter_opens_for_a_supervisor_of_one_office(client, office, path):
+    """Their list shows no office filter, and the admin refused a filter it does not show
+    with its "incorrect lookup" page (``?e=1``): the list opens without that part."""
+    _book(office, 5)
+    client.force_login(_supervisor(office))
+
+    response = client.get(f"{path}?office={office.pk}&o=1")
+    opened = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302 and response["Location"] == f"{path}?o=1"
+    assert opened.status_code == 200 and "e=1" not in opened.get("Location", "")
+
+
+def test_a_supervisor_of_two_offices_keeps_the_office_filter_of_a_link(client, office, other_office):
+    here, there = _book(office, 6), _book(other_office, 7)
+    client.force_login(_supervisor(office, other_office))
+
+    response = client.get(f"/admin/applicants/booking/?office={other_office.pk}")
+
+    assert response.status_code == 200
+    listed = response.content.decode().split('id="result_list"')[1]
+    assert there.code in listed and here.code not in listed

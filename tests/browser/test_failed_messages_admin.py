@@ -105,3 +105,33 @@ def test_the_admin_home_page_leads_a_supervisor_to_the_failed_messages(
     expect(page.locator("#result_list")).not_to_contain_text(codes[2])
     expect(page.locator("#changelist-filter")).to_contain_text("Gagal, belum ditangani")
     assert page.js_errors == []
+
+
+def test_the_today_page_leads_a_supervisor_of_one_office_to_its_failed_messages(
+    context, page, live_server, settings, published, screenshot
+):
+    office = factories.OfficeFactory(code="batam", name="Kantor Imigrasi Kelas I Khusus TPI Batam")
+    staff_groups_sync()
+    supervisor = factories.UserFactory(username="supervisor.batam")
+    membership_grant(user=supervisor, office=office, role=OfficeMembership.Role.SUPERVISOR)
+    settings.SMS_BACKEND = f"{__name__}.WrongNumberSms"
+    slot = factories.SlotFactory(office=office, date=timezone.localdate() + dt.timedelta(days=2), capacity=5)
+    applicant = factories.ApplicantFactory(phone=WRONG, email="")
+    booking = booking_create(
+        slot=slot, applicant=applicant, track="regular", service="new", now=timezone.now(), channel=Channel.ONLINE
+    ).booking
+    sms = booking.notifications.get(channel="sms")
+    assert notification_send(notification_id=sms.id, now=timezone.now()) == "failed"
+    sign_in(context, live_server, supervisor)
+
+    page.goto(f"/staff/{office.code}/today/")
+    note = page.get_by_test_id("unresolved-messages")
+    expect(note).to_contain_text("1 pesan kepada pemohon gagal terkirim dan menunggu ditangani")
+    screenshot("today")
+    note.get_by_role("link").click()
+
+    # The list of their one office, without the office filter it does not show.
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    expect(page.locator("#result_list")).to_contain_text(booking.code)
+    assert "e=1" not in page.url
+    assert page.js_errors == []

@@ -4,6 +4,7 @@ No server and no timing here; bench/run.py does the measuring.
 """
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -459,13 +460,20 @@ def test_each_run_starts_from_a_finished_checkpoint():
         cursor.execute("SELECT checkpoints_req FROM pg_stat_bgwriter")
         before = cursor.fetchone()[0]
     took = run.checkpoint()
+    # The checkpointer reports its count after it has woken the backend that asked, so
+    # on a busy machine the new figure can show a moment after CHECKPOINT returned.
+    deadline = time.monotonic() + 10
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute("SELECT checkpoints_req FROM pg_stat_bgwriter")
-        after = cursor.fetchone()[0]
+        while True:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT checkpoints_req FROM pg_stat_bgwriter")
+            after = cursor.fetchone()[0]
+            if after > before or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
 
     assert took is not None and took >= 0
-    assert after == before + 1
+    assert after >= before + 1
 
 
 def test_a_role_that_may_not_checkpoint_is_warned_about_and_the_run_goes_on(monkeypatch, capsys):

@@ -104,19 +104,14 @@ def unresolved_failures(request) -> dict | None:
 def office_unresolved_failures(request, office: Office, *, now: dt.datetime) -> dict | None:
     """The same for one office, for its staff Today page, which has already made sure
     that the user supervises it (or every office): the count and the admin's list of
-    them, filtered to the office; ``None`` when there are none or the user may not view
-    messages. One count query after the user's permissions (which Django reads once per
-    request), and the offices the user supervises when there is something to link to."""
+    them, filtered to the office (a supervisor of that office alone is sent on to their
+    list without the filter, by ``OfficeScopedAdmin``); ``None`` when there are none or
+    the user may not view messages. One count query after the user's permissions, which
+    Django reads once per request."""
     if not request.user.has_perm("applicants.view_notification"):
         return None
     count = unresolved_failed_notifications(office_ids={office.id}, now=now).count()
-    if not count:
-        return None
-    # A supervisor of this office alone has a list without an office filter (it would
-    # offer one choice), and the admin refuses a filter it does not show.
-    ids = scope_ids(request)
-    only_this_office = ids is not None and ids == {office.id}
-    return {"count": count, "url": unresolved_list_url(office_id=None if only_this_office else office.id)}
+    return {"count": count, "url": unresolved_list_url(office_id=office.id)} if count else None
 
 
 def unresolved_list_url(*, office_id: int | None = None) -> str:

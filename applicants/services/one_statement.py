@@ -111,7 +111,7 @@ def statements_compile(using: str = "default") -> None:
 # The Python type of value that each of Django's own field classes sends to PostgreSQL
 # unchanged: for such a value (or None) ``get_db_prep_save`` only walks its chain of
 # calls (``get_prep_value``, ``to_python``, the backend's ``adapt_*_value``) to return it
-# as it is. A booking writes 60 values, and that walk was a tenth of its CPU. Exact
+# as it is. A booking writes 60 values; the walk cost about 35 us of its ~1.1 ms of CPU. Exact
 # classes only: a subclass may prepare its values otherwise, and goes the ORM's way.
 _PASSED_AS_IS: dict[type[Field], type] = {
     models.CharField: str,

@@ -25,18 +25,29 @@ class WrongNumberSms(SmsBackend):
         raise PermanentSendError("SMS gateway refused the message with 400: invalid destination [digits]")
 
 
-def test_a_supervisor_corrects_the_number_and_sends_the_message_again(
-    context, page, live_server, settings, published, screenshot
-):
+def _batam_and_its_supervisor():
     office = factories.OfficeFactory(code="batam", name="Kantor Imigrasi Kelas I Khusus TPI Batam")
     staff_groups_sync()
     supervisor = factories.UserFactory(username="supervisor.batam")
     membership_grant(user=supervisor, office=office, role=OfficeMembership.Role.SUPERVISOR)
-    slot = factories.SlotFactory(office=office, date=timezone.localdate() + dt.timedelta(days=2), capacity=5)
-    applicant = factories.ApplicantFactory(full_name="Siti Rahayu", phone=WRONG, email="")
-    booking = booking_create(
+    return office, supervisor
+
+
+def _booked_with_a_wrong_number(slot, serial: int = 1) -> Booking:
+    applicant = factories.ApplicantFactory(
+        nik=factories.make_nik(dt.date(1990, 1, 1), serial=serial), full_name="Siti Rahayu", phone=WRONG, email=""
+    )
+    return booking_create(
         slot=slot, applicant=applicant, track="regular", service="new", now=timezone.now(), channel=Channel.ONLINE
     ).booking
+
+
+def test_a_supervisor_corrects_the_number_and_sends_the_message_again(
+    context, page, live_server, settings, published, screenshot
+):
+    office, supervisor = _batam_and_its_supervisor()
+    slot = factories.SlotFactory(office=office, date=timezone.localdate() + dt.timedelta(days=2), capacity=5)
+    booking = _booked_with_a_wrong_number(slot)
     settings.SMS_BACKEND = f"{__name__}.WrongNumberSms"
     sms = booking.notifications.get(channel="sms")
     assert notification_send(notification_id=sms.id, now=timezone.now()) == "failed"
@@ -71,23 +82,14 @@ def test_a_supervisor_corrects_the_number_and_sends_the_message_again(
 def test_the_admin_home_page_leads_a_supervisor_to_the_failed_messages(
     context, page, live_server, settings, published, screenshot
 ):
-    office = factories.OfficeFactory(code="batam", name="Kantor Imigrasi Kelas I Khusus TPI Batam")
+    office, supervisor = _batam_and_its_supervisor()
     elsewhere = factories.OfficeFactory(code="sorong", name="Kantor Imigrasi Kelas I TPI Sorong")
-    staff_groups_sync()
-    supervisor = factories.UserFactory(username="supervisor.batam")
-    membership_grant(user=supervisor, office=office, role=OfficeMembership.Role.SUPERVISOR)
     settings.SMS_BACKEND = f"{__name__}.WrongNumberSms"
     day = timezone.localdate() + dt.timedelta(days=2)
     slots = {place: factories.SlotFactory(office=place, date=day, capacity=5) for place in (office, elsewhere)}
     codes = []
     for serial, place in enumerate([office, office, elsewhere], start=1):
-        slot = slots[place]
-        applicant = factories.ApplicantFactory(
-            nik=factories.make_nik(dt.date(1990, 1, 1), serial=serial), phone=WRONG, email=""
-        )
-        booking = booking_create(
-            slot=slot, applicant=applicant, track="regular", service="new", now=timezone.now(), channel=Channel.ONLINE
-        ).booking
+        booking = _booked_with_a_wrong_number(slots[place], serial)
         sms = booking.notifications.get(channel="sms")
         assert notification_send(notification_id=sms.id, now=timezone.now()) == "failed"
         codes.append(booking.code)
@@ -110,16 +112,10 @@ def test_the_admin_home_page_leads_a_supervisor_to_the_failed_messages(
 def test_the_today_page_leads_a_supervisor_of_one_office_to_its_failed_messages(
     context, page, live_server, settings, published, screenshot
 ):
-    office = factories.OfficeFactory(code="batam", name="Kantor Imigrasi Kelas I Khusus TPI Batam")
-    staff_groups_sync()
-    supervisor = factories.UserFactory(username="supervisor.batam")
-    membership_grant(user=supervisor, office=office, role=OfficeMembership.Role.SUPERVISOR)
+    office, supervisor = _batam_and_its_supervisor()
     settings.SMS_BACKEND = f"{__name__}.WrongNumberSms"
     slot = factories.SlotFactory(office=office, date=timezone.localdate() + dt.timedelta(days=2), capacity=5)
-    applicant = factories.ApplicantFactory(phone=WRONG, email="")
-    booking = booking_create(
-        slot=slot, applicant=applicant, track="regular", service="new", now=timezone.now(), channel=Channel.ONLINE
-    ).booking
+    booking = _booked_with_a_wrong_number(slot)
     sms = booking.notifications.get(channel="sms")
     assert notification_send(notification_id=sms.id, now=timezone.now()) == "failed"
     sign_in(context, live_server, supervisor)

@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs in one process per core, up to 4 (pytest-xdist; each worker has its own
+# test database, Redis database and VAR_DIR: tests/parallel.py). `make test PYTEST_WORKERS=`
+# runs it in this process alone.
+PYTEST_WORKERS ?= -n auto --maxprocesses=4
 
 .PHONY: run test lint format messages bench install install-dev check clean
 
@@ -30,7 +34,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

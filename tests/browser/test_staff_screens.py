@@ -225,3 +225,28 @@ def test_today_shows_its_totals_in_even_rows_and_session_times_on_one_line(
     assert list(rows.values()) == [per_row] * (8 // per_row)
     assert _broken_numbers(page, ".bar-group .bar-label") == []
     assert _broken_numbers(page, "#live-sessions tbody th") == []
+
+
+# The bottom of each header cell's text, in the page's pixels.
+HEADER_TEXT_BOTTOMS = """selector => [...document.querySelectorAll(selector)].map(th => {
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    return [th.textContent.trim(), Math.round(range.getBoundingClientRect().bottom)];
+})"""
+
+
+def test_today_s_session_table_keeps_every_column_title_just_above_its_column_on_a_phone(
+    context, live_server, page, busy_morning, screenshot
+):
+    """On a phone the long titles ("9 dari 10 orang menunggu paling lama") wrap onto several
+    lines. Aligned to the top, the short ones ("Sesi", "Kuota") floated there too, with an
+    empty band between them and the first row, as if the table had lost a row."""
+    sign_in(context, live_server, busy_morning["supervisor"], "id")
+    page.goto(f"/staff/{busy_morning['office'].code}/today/")
+    screenshot("today-table")
+
+    bottoms = dict(page.evaluate(HEADER_TEXT_BOTTOMS, "#live-sessions thead th"))
+    assert len(bottoms) == 10
+    first_row = page.locator("#live-sessions tbody tr").first.bounding_box()["y"]
+    for title, bottom in bottoms.items():
+        assert first_row - 16 <= bottom <= first_row, f"{title!r} ends {first_row - bottom:.0f}px above the first row"

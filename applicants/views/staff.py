@@ -66,6 +66,7 @@ from offices.selectors import (
     utilization_by_day,
     utilization_by_office,
 )
+from offices.selectors.availability import online_tracks
 from offices.timeutils import office_now, office_today
 from queue_booking.errors import ServiceError
 
@@ -183,6 +184,7 @@ def utilization(request):
         "total_capacity": total_capacity,
         "total_booked": total_booked,
         "total_percent": round(100 * total_booked / total_capacity) if total_capacity else 0,
+        "priority_kept_for_the_office": Track.PRIORITY not in online_tracks(),
     }
     return render(request, "staff/utilization.html", context)
 

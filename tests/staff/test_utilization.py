@@ -137,3 +137,64 @@ def test_large_numbers_are_grouped_in_the_reader_s_language(client, office, lang
     assert f"30% ({booked}/{places})" in page
     assert f"<td>{booked}</td><td>{places}</td>" in page
     assert re.search(rf'data-testid="utilization-total"><strong>30%</strong> \w+: {re.escape(booked)} ', page)
+
+
+@pytest.fixture
+def online_gone(office):
+    """Tomorrow's regular and express places are all booked; the priority places, kept for
+    people served at the office, are not: 90 % of every place, 100 % of those online."""
+    factories.SlotFactory(office=office, date=TOMORROW, track="regular", capacity=300, booked=300)
+    factories.SlotFactory(office=office, date=TOMORROW, track="express", capacity=60, booked=60)
+    factories.SlotFactory(office=office, date=TOMORROW, track="priority", capacity=40, booked=0)
+    factories.SlotFactory(office=office, date=TOMORROW + dt.timedelta(days=1), track="regular", capacity=300, booked=30)
+    factories.SlotFactory(office=office, date=TOMORROW + dt.timedelta(days=1), track="priority", capacity=40, booked=40)
+
+
+def test_each_row_has_the_share_of_the_places_applicants_can_book_online(online_gone, office):
+    [tomorrow, after] = utilization_by_day(office_ids={office.id}, start=TOMORROW, days=7)
+    [whole] = utilization_by_office(office_ids={office.id}, start=TOMORROW, days=7)
+
+    assert (tomorrow.percent, tomorrow.online_booked, tomorrow.online_capacity, tomorrow.online_percent) == (
+        90,
+        360,
+        360,
+        100,
+    )
+    assert tomorrow.online_full
+    assert (after.percent, after.online_percent, after.online_full) == (21, 10, False)
+    assert (whole.percent, whole.online_booked, whole.online_capacity, whole.online_percent) == (58, 390, 660, 59)
+
+
+def test_where_priority_places_are_booked_online_they_count_as_online_places(online_gone, office, settings):
+    settings.BOOKING_ONLINE_PRIORITY_TRACK = True
+
+    [tomorrow, _after] = utilization_by_day(office_ids={office.id}, start=TOMORROW, days=7)
+
+    assert (tomorrow.online_capacity, tomorrow.online_percent, tomorrow.online_full) == (400, 90, False)
+
+
+def test_a_day_full_for_online_booking_says_so_beside_its_bar(client, online_gone, office):
+    client.force_login(factories.StaffFactory(membership__office=office))
+
+    page = client.get("/staff/utilization/", {"days": 7}, HTTP_ACCEPT_LANGUAGE="en").text
+    chart = page[page.index('id="days-caption"') : page.index("</figure>", page.index('id="days-caption"'))]
+    bars = re.findall(r'<span class="bar-label">(.*?)</span>\s*<div class="bar-track">(.*?)</div>', chart, re.S)
+
+    assert [("data-online-full" in label, "Full online" in label, value) for label, value in bars] == [
+        (True, True, bars[0][1]),
+        (False, False, bars[1][1]),
+    ]
+    assert "90% (360/400)" in bars[0][1]
+    assert 'data-testid="online-note"' in page
+    assert "Priority places are kept for people served at the office" in page
+    assert "<td>58%</td><td>59%</td></tr>" in page
+
+
+def test_in_indonesian_the_day_reads_kuota_online_habis(client, online_gone, office):
+    client.force_login(factories.StaffFactory(membership__office=office))
+
+    page = client.get("/staff/utilization/", {"days": 7}, HTTP_ACCEPT_LANGUAGE="id").text
+
+    assert "Kuota online habis" in page
+    assert '<th scope="col">% online</th>' in page
+    assert "sebelum mencapai 100%.</p>" in page

@@ -9,6 +9,7 @@ secret proof link.
 
 import datetime as dt
 import math
+import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +26,9 @@ from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik
 from applicants.exceptions import (
     BookingNotFound,
     ContactNotChangeable,
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
+    InvalidIdempotencyKey,
     RescheduleNotAllowed,
     SessionNotFound,
     TokenNotRenewable,
@@ -45,6 +49,14 @@ from applicants.selectors import booking_get_for_token, booking_lookup, booking_
 from applicants.services.booking import booking_request
 from applicants.services.changes import booking_cancel, booking_reschedule, booking_reschedule_check
 from applicants.services.contact import booking_contact_change, booking_contact_change_check
+from applicants.services.idempotency import (
+    Claim,
+    StoredAnswer,
+    idempotency_abandon,
+    idempotency_begin,
+    idempotency_finish,
+    request_fingerprint,
+)
 from applicants.services.tokens import booking_token_renew, booking_token_renew_check
 from applicants.templatetags.proof_ui import queue_turn_text
 from applicants.views.proof import LINK_RENEWED_TAG
@@ -134,40 +146,82 @@ def book(request, code: str):
         return render(request, "applicants/book.html", {**context, "form": form}, status=400)
 
     if step != "confirm":
-        return render(request, "applicants/book_confirm.html", {**context, **_review(form, office)})
+        review = _review(form, office)
+        return render(request, "applicants/book_confirm.html", {**context, **review, "request_key": _request_key()})
 
     data = form.cleaned_data
     language = get_language() or "id"
     try:
         limit_by_ip(request, group="booking", rate=settings.RATELIMIT_BOOKING_IP)
         limit_by_nik(request, group="booking", rate=settings.RATELIMIT_BOOKING_NIK, nik=data["nik"])
-        slot = slot_for_booking(slot_id=form.slot_id())
-        if slot.office_id != office.id:
-            raise SessionNotFound()
-        result = booking_request(
-            slot=slot,
-            nik=data["nik"],
-            full_name=data["full_name"],
-            birth_date=data["birth_date"],
-            phone=data["phone"],
-            email=data["email"],
-            track=data["track"],
-            service=data["service"],
-            if_full=data["if_full"],
-            now=now,
-            language=language,
-        )
+        claim = _confirm_claim(request, office=office, day=day, data=data, now=now)
+        if isinstance(claim, StoredAnswer):
+            # Sent again (a reload, or a second press after the answer was lost on the
+            # way): the booking the first one made.
+            return HttpResponseRedirect(claim.body["proof_path"])
+        try:
+            slot = slot_for_booking(slot_id=form.slot_id())
+            if slot.office_id != office.id:
+                raise SessionNotFound()
+            result = booking_request(
+                slot=slot,
+                nik=data["nik"],
+                full_name=data["full_name"],
+                birth_date=data["birth_date"],
+                phone=data["phone"],
+                email=data["email"],
+                track=data["track"],
+                service=data["service"],
+                if_full=data["if_full"],
+                now=now,
+                language=language,
+            )
+        except BaseException:
+            # Nothing was booked: the same confirmation sent again is tried afresh.
+            if claim is not None:
+                idempotency_abandon(claim=claim)
+            raise
     except RateLimited as exc:
         form.add_error(None, _too_many_attempts(exc))
         return _retry_after(render(request, "applicants/book.html", {**context, "form": form}, status=exc.status), exc)
+    except IdempotencyInProgress:
+        form.add_error(None, _("Your booking is still being made. Wait a moment, then reload this page."))
+        status = 409
+    except (IdempotencyKeyReused, InvalidIdempotencyKey):
+        form.add_error(None, _("This confirmation was for other details. Check your details and confirm again."))
+        status = 400
     except ServiceError as exc:
         form_add_service_error(form, exc)
         # The person already holds a booking: the way to it, not only the words.
         context["active_booking_exists"] = exc.code == "active_booking_exists"
         status = exc.status
     else:
-        return HttpResponseRedirect(_proof_path(result.booking.code, result.token))
+        path = _proof_path(result.booking.code, result.token)
+        if claim is not None:
+            # "code" as in the API's answers: erasing the person's data finds it by it.
+            idempotency_finish(claim=claim, status=302, body={"code": result.booking.code, "proof_path": path})
+        return HttpResponseRedirect(path)
     return render(request, "applicants/book.html", {**context, "form": form}, status=status)
+
+
+# The review page's confirmation carries a key of its own (``request_key``), so that the
+# same confirmation sent twice books once: the second gets the first one's proof, where
+# without it the person would meet "you already hold a booking" with no code to open it.
+_CONFIRM_SCOPE = "web.book.confirm"
+
+
+def _request_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _confirm_claim(request, *, office, day, data: dict, now) -> Claim | StoredAnswer | None:
+    """Claim the confirmation's key for this booking, or the answer already given to it;
+    ``None`` for a confirmation without a key (a review page from before keys existed)."""
+    key = request.POST.get("request_key", "")
+    if not key:
+        return None
+    body = {"office": office.code, "date": day.iso, **{name: str(value) for name, value in data.items()}}
+    return idempotency_begin(scope=_CONFIRM_SCOPE, key=key, fingerprint=request_fingerprint(body), now=now)
 
 
 def _review(form: BookingForm, office) -> dict:

@@ -8,11 +8,13 @@ secret proof link.
 """
 
 import datetime as dt
+import logging
 import math
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import DatabaseError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -198,8 +200,7 @@ def book(request, code: str):
     else:
         path = _proof_path(result.booking.code, result.token)
         if claim is not None:
-            # "code" as in the API's answers: erasing the person's data finds it by it.
-            idempotency_finish(claim=claim, status=302, body={"code": result.booking.code, "proof_path": path})
+            _confirm_answer_store(claim, code=result.booking.code, path=path)
         return HttpResponseRedirect(path)
     return render(request, "applicants/book.html", {**context, "form": form}, status=status)
 
@@ -208,6 +209,8 @@ def book(request, code: str):
 # same confirmation sent twice books once: the second gets the first one's proof, where
 # without it the person would meet "you already hold a booking" with no code to open it.
 _CONFIRM_SCOPE = "web.book.confirm"
+
+logger = logging.getLogger(__name__)
 
 
 def _request_key() -> str:
@@ -222,6 +225,16 @@ def _confirm_claim(request, *, office, day, data: dict, now) -> Claim | StoredAn
         return None
     body = {"office": office.code, "date": day.iso, **{name: str(value) for name, value in data.items()}}
     return idempotency_begin(scope=_CONFIRM_SCOPE, key=key, fingerprint=request_fingerprint(body), now=now)
+
+
+def _confirm_answer_store(claim: Claim, *, code: str, path: str) -> None:
+    """Keep the proof for the same confirmation sent again. The booking is made: if this
+    fails, the person still gets their proof now (a repeat then meets "already booked")."""
+    try:
+        # "code" as in the API's answers: erasing the person's data finds the answer by it.
+        idempotency_finish(claim=claim, status=302, body={"code": code, "proof_path": path})
+    except DatabaseError:
+        logger.warning("web_confirm_answer_not_stored", extra={"booking_code": code}, exc_info=True)
 
 
 def _review(form: BookingForm, office) -> dict:

@@ -123,3 +123,23 @@ def test_a_second_press_while_the_first_is_still_booking_is_told_to_wait(client,
     assert response.status_code == 409
     assert Booking.objects.count() == 1
     assert "Pendaftaran Anda sedang dibuat" in response.content.decode()
+
+
+def test_a_booking_made_whose_answer_cannot_be_kept_still_opens_its_proof(
+    client, pinned, surabaya, monkeypatch, caplog
+):
+    from django.db import DatabaseError
+
+    from applicants.views import public
+
+    def broken(**_kwargs):
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(public, "idempotency_finish", broken)
+
+    response = _confirm(client, _review_key(client))
+
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/b/{booking.code}/")
+    assert "web_confirm_answer_not_stored" in caplog.text

@@ -22,6 +22,7 @@ from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import counter_open, queue_call_next
 from offices.models import Office, Slot
 from offices.timeutils import office_today
+from tests.browser.conftest import save_screenshot
 from tests.browser.public_data import NIK, _add_day, bookable_weekday, booking_for, offices_with_sessions
 from tests.browser.test_accessibility import _violations
 
@@ -181,7 +182,7 @@ def test_every_applicant_page_fits_and_has_no_serious_accessibility_violation(
             else:
                 page.goto(step)
             expect(page.locator("html")).to_have_attribute("lang", language)
-            page.screenshot(path=str(ARTIFACTS / f"applicant-{name}-{size['width']}-{language}.png"), full_page=True)
+            save_screenshot(page, ARTIFACTS / f"applicant-{name}-{size['width']}-{language}.png")
             if found := _problems(page):
                 problems[name] = found
         page.goto("/")

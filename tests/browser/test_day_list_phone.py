@@ -4,7 +4,7 @@ wider than the screen, tick boxes big enough to tap; on paper still the table.""
 import pytest
 
 from tests.browser import test_staff_screens
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import save_screenshot, sign_in
 from tests.browser.test_staff_flow import _serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +44,7 @@ def test_the_day_list_fits_a_phone_and_its_tick_boxes_can_be_tapped(phone, live_
     page = phone.new_page()
     page.goto(f"/staff/{office.code}/list/")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"day-list-phone-{language}.png"), full_page=True)
+    save_screenshot(page, ARTIFACTS / f"day-list-phone-{language}.png")
 
     assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -64,7 +64,7 @@ def test_the_day_list_fits_a_phone_and_its_tick_boxes_can_be_tapped(phone, live_
     # A thumb lands near the box's edge, not on the small square in its middle.
     page.touchscreen.tap(box["x"] + box["width"] - 4, box["y"] + box["height"] - 4)
     assert tick.is_checked()
-    page.screenshot(path=str(ARTIFACTS / f"day-list-phone-{language}-ticked.png"), full_page=False)
+    save_screenshot(page, ARTIFACTS / f"day-list-phone-{language}-ticked.png", full_page=False)
 
 
 def test_on_paper_the_day_list_is_still_the_table(phone, live_server, busy_morning):
@@ -76,7 +76,7 @@ def test_on_paper_the_day_list_is_still_the_table(phone, live_server, busy_morni
     page = phone.new_page()
     page.goto(f"/staff/{office.code}/list/")
     page.emulate_media(media="print")
-    page.screenshot(path=str(ARTIFACTS / "day-list-phone-print.png"), full_page=True)
+    save_screenshot(page, ARTIFACTS / "day-list-phone-print.png")
 
     table = page.locator("table.day-list").first
     assert table.evaluate("t => getComputedStyle(t).display") == "table"

@@ -13,6 +13,7 @@ from applicants.services.queue import queue_call_next
 from applicants.services.rollover import service_stop
 from offices.models import Slot, Track
 from tests import factories
+from tests.browser.conftest import save_screenshot
 from tests.staff.conftest import make_booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -107,7 +108,7 @@ def test_a_stopped_board_shows_no_call_as_live_and_fits_the_tv(browser, live_ser
         board.wait_for_timeout(2_000)
         _shows_no_live_call(board)
         ARTIFACTS.mkdir(exist_ok=True)
-        board.screenshot(path=str(ARTIFACTS / f"display-board-stopped-{language}.png"), full_page=True)
+        save_screenshot(board, ARTIFACTS / f"display-board-stopped-{language}.png")
         assert _fits_the_tv(board)
         assert _serious_violations(board) == []
         assert board.js_errors == []
@@ -128,7 +129,7 @@ def test_the_board_turns_to_stopped_without_a_reload(browser, live_server, long_
 
         expect(board.locator("[data-stopped]")).to_be_visible(timeout=5_000)
         _shows_no_live_call(board)
-        board.screenshot(path=str(ARTIFACTS / "display-board-stopped-live.png"), full_page=True)
+        save_screenshot(board, ARTIFACTS / "display-board-stopped-live.png")
         assert _fits_the_tv(board)
         assert board.js_errors == []
     finally:

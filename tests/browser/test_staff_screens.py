@@ -13,7 +13,7 @@ from applicants.services.queue import queue_call_next, queue_served
 from applicants.services.walkin import walkin_register
 from offices.models import OfficeMembership, Slot, Track
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import save_screenshot, sign_in
 from tests.staff.conftest import make_booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -131,7 +131,7 @@ def test_the_display_board_draws_each_number_on_one_line(browser, live_server, b
         board.wait_for_function("document.querySelector('[data-counters] .display-counter-number') !== null")
         board.wait_for_timeout(2_000)
         ARTIFACTS.mkdir(exist_ok=True)
-        board.screenshot(path=str(ARTIFACTS / f"display-board-{size['width']}.png"), full_page=True)
+        save_screenshot(board, ARTIFACTS / f"display-board-{size['width']}.png")
 
         assert _broken_numbers(board, ".display-counter-number") == []
         assert _broken_numbers(board, "[data-latest-number]") == []
@@ -180,7 +180,7 @@ def test_every_staff_screen_fits_and_has_no_serious_accessibility_violation(
         problems = {}
         for name, path in _screens(busy_morning).items():
             page.goto(path)
-            page.screenshot(path=str(ARTIFACTS / f"staff-{name}-{size['width']}-{language}.png"), full_page=True)
+            save_screenshot(page, ARTIFACTS / f"staff-{name}-{size['width']}-{language}.png")
             found = _serious_violations(page)
             if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
                 found.append("wider than the screen")

@@ -115,7 +115,7 @@ def leave_without_teardown(worker) -> None:
     gunicorn replaces a worker only once it has exited, and under a flood a worker
     recycled after ``max_requests`` took 75-140 ms to exit, in the interpreter's
     teardown, which frees every object the worker holds one by one. Meanwhile the
-    requests queue for one worker fewer: one or two restarts per worker in a 15 s flood
+    requests queue for one worker fewer: two restarts per worker in a 15 s flood
     raised its p99 from 94-108 to 130-135 ms (docs/performance.md). Nothing the teardown
     does is needed here: the database connection is closed properly first (PostgreSQL
     sees a client leave, not a lost one), log handlers and the standard streams are

@@ -250,3 +250,34 @@ def test_today_s_session_table_keeps_every_column_title_just_above_its_column_on
     first_row = page.locator("#live-sessions tbody tr").first.bounding_box()["y"]
     for title, bottom in bottoms.items():
         assert first_row - 16 <= bottom <= first_row, f"{title!r} ends {first_row - bottom:.0f}px above the first row"
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_today_s_session_table_shows_every_column_on_the_desk_pc_without_scrolling(
+    context, live_server, page, busy_morning, language, width
+):
+    """Its ten columns used to run 40-110 pixels past the card on a desk PC, in a box that
+    scrolls: the last column, the longest waits, was cut off with nothing to say so."""
+    sign_in(context, live_server, busy_morning["supervisor"], language)
+    page.set_viewport_size({"width": width, "height": 720})
+    page.goto(f"/staff/{busy_morning['office'].code}/today/")
+
+    region = page.locator("#live-sessions .table-scroll")
+    scroll_width, client_width = region.evaluate("box => [box.scrollWidth, box.clientWidth]")
+    assert scroll_width <= client_width
+
+
+def test_a_table_that_scrolls_on_a_phone_shows_a_shadow_where_there_is_more(
+    context, live_server, page, busy_morning, screenshot
+):
+    sign_in(context, live_server, busy_morning["supervisor"], "id")
+    page.goto(f"/staff/{busy_morning['office'].code}/today/")
+    screenshot("today-table-scrolls")
+
+    region = page.locator("#live-sessions .table-scroll")
+    assert region.evaluate("box => box.scrollWidth > box.clientWidth")
+    layers = region.evaluate("box => getComputedStyle(box).backgroundImage")
+    attachments = region.evaluate("box => getComputedStyle(box).backgroundAttachment")
+    assert layers.count("radial-gradient") == 2
+    assert attachments.replace(" ", "") == "local,local,scroll,scroll"

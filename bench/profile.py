@@ -189,7 +189,7 @@ def main(argv: list[str]) -> int:
     args.kinds = args.kinds or list(KINDS)
     if set(args.kinds) - set(KINDS):
         parser.error(f"kinds are {', '.join(KINDS)}")
-    args.database_url = args.database_url or "postgres://postgres@127.0.0.1:5432/antrean_bench"
+    args.database_url = args.database_url or run.default_database_url()
     args.workers, args.only = 1, []
 
     run_dir = ROOT / "var" / "bench" / "profile"

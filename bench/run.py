@@ -38,7 +38,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,6 +50,11 @@ LUA_SCRIPT = ROOT / "bench" / "lua" / "bench.lua"
 BARE_PATH = "/bench/bare/"  # served without middleware by bench/wsgi.py
 STACK_PATH = "/bench/stack/"  # the same view through the product's middleware (bench/urls.py)
 RESULTS_DIR = ROOT / "bench" / "results"
+# Debian's PostgreSQL listens on this socket as well as on 127.0.0.1:5432. With the server
+# on the same machine, the socket is the cheaper way in: a round trip costs the kernel less
+# than one over TCP on loopback (docs/performance.md, round 18).
+PG_SOCKET_DIR = Path("/var/run/postgresql")
+TCP_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/antrean_bench"
 VENV_BIN = Path(sys.executable).parent
 
 # One office-day: four sessions of the regular track, 100 places each.
@@ -118,17 +123,48 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help='extra gunicorn options over deploy/gunicorn.conf.py, e.g. "--max-requests 0" (experiments)',
     )
     args = parser.parse_args(argv)
-    args.database_url = args.database_url or "postgres://postgres@127.0.0.1:5432/antrean_bench"
+    args.database_url = args.database_url or default_database_url()
     args.pgbench_duration = args.pgbench_duration or args.duration
     everything = [*summary.SCENARIO_ORDER, "pgbench"]
     args.only = [s.strip() for s in args.only.split(",") if s.strip()] or everything
     unknown = set(args.only) - set(everything)
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
-    for host in (urlparse(args.database_url).hostname, urlparse(args.redis_url).hostname):
-        if host not in {"127.0.0.1", "localhost", "::1"}:
-            parser.error("the bench only talks to services on this machine (127.0.0.1)")
+    for host in (pg_params(args.database_url)["host"], urlparse(args.redis_url).hostname):
+        # No host, or a directory: a Unix socket, which is on this machine by definition.
+        if host is not None and host not in {"127.0.0.1", "localhost", "::1"} and not host.startswith("/"):
+            parser.error("the bench only talks to services on this machine (127.0.0.1 or a Unix socket)")
     return args
+
+
+def default_database_url(socket_dir: Path = PG_SOCKET_DIR) -> str:
+    """The bench's database over PostgreSQL's Unix socket when the server has one here,
+    else over TCP on loopback. ``?host=`` is libpq's (and so Django's) way to name the
+    socket's directory in a URL."""
+    if (socket_dir / ".s.PGSQL.5432").exists():
+        return f"postgres://postgres@/antrean_bench?host={socket_dir}"
+    return TCP_DATABASE_URL
+
+
+def pg_params(database_url: str) -> dict:
+    """What psycopg2 and pgbench need from ``database_url``: ``host`` is a socket's
+    directory (from ``?host=``) or a name, ``None`` for libpq's default socket."""
+    url = urlparse(database_url)
+    return {
+        "host": parse_qs(url.query).get("host", [url.hostname])[0],
+        "port": url.port or 5432,
+        "user": url.username or "postgres",
+        "password": url.password,
+        "dbname": url.path.lstrip("/"),
+    }
+
+
+def pg_transport(database_url: str) -> str:
+    """How the app reaches PostgreSQL, as the report says it."""
+    params = pg_params(database_url)
+    if params["host"] is None or params["host"].startswith("/"):
+        return f"Unix socket {params['host'] or 'libpq default'}"
+    return f"TCP {params['host']}:{params['port']}"
 
 
 def server_env(args: argparse.Namespace, port: int, run_dir: Path) -> dict[str, str]:
@@ -197,17 +233,11 @@ def ensure_tools() -> None:
 def ensure_database(database_url: str) -> None:
     import psycopg2
 
-    url = urlparse(database_url)
-    name = url.path.lstrip("/")
+    params = pg_params(database_url)
+    name = params["dbname"]
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         sys.exit(f"bench: unexpected database name {name!r}")
-    conn = psycopg2.connect(
-        host=url.hostname,
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        dbname="postgres",
-    )
+    conn = psycopg2.connect(**{**params, "dbname": "postgres"})
     conn.autocommit = True
     with conn.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -427,7 +457,7 @@ class Runner:
         self.run_dir = run_dir
         self.base_url = base_url
         self.next_applicant = 0
-        self.cpu = CpuMeter(urlparse(args.database_url).path.lstrip("/"))
+        self.cpu = CpuMeter(pg_params(args.database_url)["dbname"])
 
     def pool(self, label: str, count: int) -> Path:
         path = self.run_dir / f"{label}.applicants"
@@ -657,11 +687,12 @@ def pgbench_prepare(slot_count: int) -> str:
 def pgbench_run(args: argparse.Namespace, run_dir: Path, label: str, slot_count: int) -> dict:
     script_path = run_dir / f"pgbench-{label}.sql"
     script_path.write_text(pgbench_prepare(slot_count))
-    url = urlparse(args.database_url)
-    cmd = ["pgbench", "-n", "-h", url.hostname, "-p", str(url.port or 5432), "-U", url.username or "postgres"]
+    # The same way in as the app's, so that the ratio compares like with like.
+    db = pg_params(args.database_url)
+    cmd = ["pgbench", "-n", *(["-h", db["host"]] if db["host"] else []), "-p", str(db["port"]), "-U", db["user"]]
     cmd += ["-c", str(args.connections), "-j", str(args.threads), "-T", str(int(args.pgbench_duration))]
-    cmd += ["-M", "prepared", "-D", f"nslots={slot_count}", "-f", str(script_path), url.path.lstrip("/")]
-    env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
+    cmd += ["-M", "prepared", "-D", f"nslots={slot_count}", "-f", str(script_path), db["dbname"]]
+    env = {**os.environ, **({"PGPASSWORD": db["password"]} if db["password"] else {})}
     log(f"pgbench {label}: {slot_count} slots, {args.connections} clients, {int(args.pgbench_duration)} s")
     answer = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=args.pgbench_duration + 120)
     (run_dir / f"pgbench-{label}.log").write_text(answer.stdout + answer.stderr)
@@ -949,7 +980,7 @@ def main(argv: list[str]) -> int:
     from django.db import connections
 
     django.setup()
-    log(f"migrating {urlparse(args.database_url).path.lstrip('/')}")
+    log(f"migrating {pg_params(args.database_url)['dbname']} (PostgreSQL over {pg_transport(args.database_url)})")
     call_command("migrate", "--no-input", verbosity=0)
     start, flood_date = bench_dates()
     offices = prepare(start, flood_date, max(AVAILABILITY_OFFICES, FLOOD_OFFICES + MAX_ROUNDS + 1))
@@ -990,6 +1021,7 @@ def main(argv: list[str]) -> int:
                 "sessions_per_day": len(SESSIONS),
                 "flood_factor": FLOOD_FACTOR,
                 "settings": "DEBUG=0, PostgreSQL, Redis, RATELIMIT_ENABLE=0, X-Forwarded-Proto: https",
+                "database": pg_transport(args.database_url),
             },
         },
         "scenarios": bench.scenarios,

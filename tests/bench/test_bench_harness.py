@@ -497,3 +497,66 @@ def test_a_role_that_may_not_checkpoint_is_warned_about_and_the_run_goes_on(monk
 
     assert run.checkpoint() is None
     assert "no CHECKPOINT before the run" in capsys.readouterr().out
+
+
+def test_postgresql_is_reached_over_its_unix_socket_when_the_server_has_one(tmp_path):
+    assert run.default_database_url(tmp_path) == run.TCP_DATABASE_URL
+    (tmp_path / ".s.PGSQL.5432").touch()
+
+    url = run.default_database_url(tmp_path)
+
+    assert url == f"postgres://postgres@/antrean_bench?host={tmp_path}"
+    assert run.pg_params(url) == {
+        "host": str(tmp_path),
+        "port": 5432,
+        "user": "postgres",
+        "password": None,
+        "dbname": "antrean_bench",
+    }
+    assert run.pg_transport(url) == f"Unix socket {tmp_path}"
+
+
+def test_django_reads_the_socket_url_as_the_bench_does(tmp_path):
+    import environ
+
+    (tmp_path / ".s.PGSQL.5432").touch()
+    config = environ.Env.db_url_config(run.default_database_url(tmp_path))
+
+    assert (config["NAME"], config["HOST"], config["OPTIONS"]) == ("antrean_bench", "", {"host": str(tmp_path)})
+
+
+def test_a_tcp_url_keeps_its_host_port_and_password():
+    params = run.pg_params("postgres://bench:secret@127.0.0.1:5433/antrean_bench")
+
+    assert params == {
+        "host": "127.0.0.1",
+        "port": 5433,
+        "user": "bench",
+        "password": "secret",
+        "dbname": "antrean_bench",
+    }
+    assert run.pg_transport("postgres://bench:secret@127.0.0.1:5433/antrean_bench") == "TCP 127.0.0.1:5433"
+    assert run.pg_transport("postgres://postgres@/antrean_bench") == "Unix socket libpq default"
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        "postgres://postgres@127.0.0.1:5432/antrean_bench",
+        "postgres://postgres@/antrean_bench?host=/var/run/postgresql",
+        "postgres://postgres@/antrean_bench",
+    ],
+)
+def test_the_bench_accepts_postgresql_on_loopback_or_a_socket(database_url):
+    assert run.parse_args(["--database-url", database_url]).database_url == database_url
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    ["postgres://postgres@db.example.org:5432/antrean_bench", "postgres://postgres@/antrean_bench?host=db.example.org"],
+)
+def test_the_bench_refuses_a_database_on_another_machine(database_url, capsys):
+    with pytest.raises(SystemExit):
+        run.parse_args(["--database-url", database_url])
+
+    assert "only talks to services on this machine" in capsys.readouterr().err

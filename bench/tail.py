@@ -10,7 +10,7 @@ rebuilds each answer's latency as the sum of the 64 durations before it divided 
 workers, scaled so that the mean matches the one wrk measured (``--mean``, default: the
 run's own JSON). The rebuilt p50/p95/p99 track wrk's own (docs/performance.md, round 12),
 and it says where the slowest 1 % fall: in the flood's first answers (a cold start), or
-spread over the run.
+spread over the run, and how the server's time per booking moved from tenth to tenth of it.
 """
 
 import argparse
@@ -48,6 +48,14 @@ def rebuilt(durations: list[float], workers: int, mean_ms: float) -> list[float]
     return [wait * scale for wait in waits]
 
 
+def by_tenth(durations: list[float]) -> list[float]:
+    """The mean server time per booking in each tenth of the flood, in order: a rate that
+    sags part way through (the machine, not the start) shows as the later tenths rising."""
+    size = len(durations) / 10
+    tenths = [durations[round(n * size) : round((n + 1) * size)] for n in range(10)]
+    return [sum(part) / len(part) for part in tenths if part]
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -83,6 +91,7 @@ def main(argv: list[str]) -> int:
     print(f"p99 without the first {args.first}: {percentile(waits[args.first :], 0.99):.1f} ms")
     first = durations[: args.first]
     print(f"server time of the first {args.first}: {sum(first) / len(first):.2f} ms (mean), max {max(first):.0f} ms")
+    print("server time per booking by tenth of the flood (ms):", " ".join(f"{ms:.2f}" for ms in by_tenth(durations)))
     return 0
 
 

@@ -36,3 +36,19 @@ def test_a_slow_start_is_where_the_slowest_answers_fall(tmp_path, capsys):
     found, total = slowest.split(": ")[1].split(" among")[0].split(" of ")
     assert found == total and int(total) > 0
     assert "5,103 bookings" in out
+
+
+def test_a_rate_that_sags_late_in_the_flood_shows_in_its_last_tenths(tmp_path, capsys):
+    log = _log(tmp_path, [2] * 800 + [4] * 200)
+
+    assert tail.main([str(log), "--mean", "70"]) == 0
+
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("server time per booking by"))
+    assert line.split(": ")[1].split() == ["2.50"] * 8 + ["4.50"] * 2
+
+
+def test_tenths_are_the_flood_in_order_in_ten_even_parts():
+    assert tail.by_tenth([float(n // 100) for n in range(1000)]) == [float(n) for n in range(10)]
+    # Uneven counts, and fewer bookings than tenths.
+    assert tail.by_tenth([1.0] * 1003) == [1.0] * 10
+    assert tail.by_tenth([1.0] * 5) == [1.0] * 5

@@ -137,13 +137,32 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def default_database_url(socket_dir: Path = PG_SOCKET_DIR) -> str:
-    """The bench's database over PostgreSQL's Unix socket when the server has one here,
-    else over TCP on loopback. ``?host=`` is libpq's (and so Django's) way to name the
-    socket's directory in a URL."""
+def default_database_url(socket_dir: Path = PG_SOCKET_DIR, *, connects=None) -> str:
+    """The bench's database over PostgreSQL's Unix socket when the server has one here and
+    lets the bench's role in through it, else over TCP on loopback. ``?host=`` is libpq's
+    (and so Django's) way to name the socket's directory in a URL.
+
+    A server may trust TCP on 127.0.0.1 and ask for peer authentication on the socket
+    (Debian's default for the socket): then the socket is refused and TCP is used.
+    ``connects`` tries a URL (tests give their own)."""
     if (socket_dir / ".s.PGSQL.5432").exists():
-        return f"postgres://postgres@/antrean_bench?host={socket_dir}"
+        url = f"postgres://postgres@/antrean_bench?host={socket_dir}"
+        refused = (connects or _connect_error)(url)
+        if refused is None:
+            return url
+        log(f"PostgreSQL's socket in {socket_dir} refused the bench ({refused}); using TCP on 127.0.0.1")
     return TCP_DATABASE_URL
+
+
+def _connect_error(database_url: str) -> str | None:
+    """Why the bench's role cannot reach the server at ``database_url``, or ``None``."""
+    import psycopg2
+
+    try:
+        psycopg2.connect(**{**pg_params(database_url), "dbname": "postgres"}, connect_timeout=5).close()
+    except psycopg2.Error as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return None
 
 
 def pg_params(database_url: str) -> dict:

@@ -499,11 +499,15 @@ def test_a_role_that_may_not_checkpoint_is_warned_about_and_the_run_goes_on(monk
     assert "no CHECKPOINT before the run" in capsys.readouterr().out
 
 
+def _lets_in(url):
+    return None
+
+
 def test_postgresql_is_reached_over_its_unix_socket_when_the_server_has_one(tmp_path):
-    assert run.default_database_url(tmp_path) == run.TCP_DATABASE_URL
+    assert run.default_database_url(tmp_path, connects=_lets_in) == run.TCP_DATABASE_URL
     (tmp_path / ".s.PGSQL.5432").touch()
 
-    url = run.default_database_url(tmp_path)
+    url = run.default_database_url(tmp_path, connects=_lets_in)
 
     assert url == f"postgres://postgres@/antrean_bench?host={tmp_path}"
     assert run.pg_params(url) == {
@@ -520,7 +524,7 @@ def test_django_reads_the_socket_url_as_the_bench_does(tmp_path):
     import environ
 
     (tmp_path / ".s.PGSQL.5432").touch()
-    config = environ.Env.db_url_config(run.default_database_url(tmp_path))
+    config = environ.Env.db_url_config(run.default_database_url(tmp_path, connects=_lets_in))
 
     assert (config["NAME"], config["HOST"], config["OPTIONS"]) == ("antrean_bench", "", {"host": str(tmp_path)})
 
@@ -560,3 +564,22 @@ def test_the_bench_refuses_a_database_on_another_machine(database_url, capsys):
         run.parse_args(["--database-url", database_url])
 
     assert "only talks to services on this machine" in capsys.readouterr().err
+
+
+def test_a_socket_that_refuses_the_bench_s_role_leaves_it_on_tcp(tmp_path, capsys):
+    (tmp_path / ".s.PGSQL.5432").touch()
+    tried = []
+
+    def refuses(url):
+        tried.append(url)
+        return 'FATAL:  Peer authentication failed for user "postgres"'
+
+    assert run.default_database_url(tmp_path, connects=refuses) == run.TCP_DATABASE_URL
+    assert tried == [f"postgres://postgres@/antrean_bench?host={tmp_path}"]
+    assert "Peer authentication failed" in capsys.readouterr().out
+
+
+def test_a_socket_file_with_no_server_behind_it_is_refused(tmp_path):
+    (tmp_path / ".s.PGSQL.5432").touch()  # a file, not a listening socket
+
+    assert run._connect_error(f"postgres://postgres@/antrean_bench?host={tmp_path}") is not None

@@ -28,7 +28,7 @@ answers for that.
 
 ``leave_without_teardown`` is the other end of a worker's life: a worker recycled after
 ``max_requests`` leaves without freeing every object one by one, so that gunicorn forks
-its replacement at once instead of 75-140 ms later.
+its replacement at once instead of 74-140 ms later.
 """
 
 import atexit
@@ -118,7 +118,7 @@ def leave_without_teardown(worker) -> None:
     """End a web worker that has finished serving without Python's interpreter teardown.
 
     gunicorn replaces a worker only once it has exited, and under a flood a worker
-    recycled after ``max_requests`` took 75-140 ms to exit, in the interpreter's
+    recycled after ``max_requests`` took 74-140 ms to exit, in the interpreter's
     teardown, which frees every object the worker holds one by one. Meanwhile the
     requests queue for one worker fewer: two restarts per worker in a 15 s flood
     raised its p99 from 94-108 to 130-135 ms (docs/performance.md). Here the database

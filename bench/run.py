@@ -34,6 +34,7 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 import urllib.request
@@ -790,6 +791,25 @@ def check_invariants(slot_ids: list[int], codes_seen: list[str], sold_out_ids: l
 # --- main ---------------------------------------------------------------------------------
 
 
+def interpreter() -> str:
+    """The CPython build that runs the app (gunicorn's workers use this one): the same code's
+    bare view ran about 15 % faster on Debian's PGO and LTO build than on pyenv's default
+    one (docs/performance.md, round 19), so runs on different builds compare badly.
+
+    Names the executable, whether libpython is a shared library (pyenv's build, python.org's
+    images) or linked into it (Debian's), and the configure flags for PGO and LTO when given.
+    """
+    try:
+        maps = Path("/proc/self/maps").read_text()
+        shared = "libpython" in maps
+    except OSError:
+        shared = bool(sysconfig.get_config_var("Py_ENABLE_SHARED"))
+    configured = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    flags = [flag for flag in ("--enable-optimizations", "--with-lto") if flag in configured]
+    parts = [os.path.realpath(sys.executable), "libpython shared" if shared else "libpython in the executable", *flags]
+    return ", ".join(parts)
+
+
 def versions() -> dict:
     def out(cmd: list[str]) -> str:
         try:
@@ -801,6 +821,7 @@ def versions() -> dict:
 
     return {
         "python": platform.python_version(),
+        "python_build": interpreter(),
         "django": django.get_version(),
         "postgresql": out(["psql", "--version"]),
         "redis": out(["redis-server", "--version"]),
@@ -1016,6 +1037,7 @@ def main(argv: list[str]) -> int:
         log(f"WARNING: the machine is {background:.0%} busy before the bench starts; numbers will be low")
     server = start_server(env, run_dir, port, shlex.split(args.gunicorn_args))
     log(f"gunicorn up on 127.0.0.1:{port}, {args.workers} sync workers (deploy/gunicorn.conf.py)")
+    log(f"Python {platform.python_version()}: {interpreter()}")
     bench = Bench(args, run_dir, server, port, {"offices": offices, "start": start, "flood_date": flood_date})
     try:
         bench.scenarios_in_order()

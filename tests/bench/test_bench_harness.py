@@ -4,6 +4,8 @@ No server and no timing here; bench/run.py does the measuring.
 """
 
 import datetime as dt
+import os
+import sys
 import time
 
 import pytest
@@ -583,3 +585,21 @@ def test_a_socket_file_with_no_server_behind_it_is_refused(tmp_path):
     (tmp_path / ".s.PGSQL.5432").touch()  # a file, not a listening socket
 
     assert run._connect_error(f"postgres://postgres@/antrean_bench?host={tmp_path}") is not None
+
+
+def test_a_run_records_which_build_of_python_runs_the_app():
+    build = run.versions()["python_build"]
+    executable, linkage, *flags = build.split(", ")
+    assert executable == os.path.realpath(sys.executable)
+    with open("/proc/self/maps") as maps:
+        assert linkage == ("libpython shared" if "libpython" in maps.read() else "libpython in the executable")
+    assert set(flags) <= {"--enable-optimizations", "--with-lto"}
+
+
+def test_the_build_is_read_from_the_configuration_where_proc_is_missing(monkeypatch):
+    def no_proc(self):
+        raise OSError("no /proc here")
+
+    monkeypatch.setattr(run.Path, "read_text", no_proc)
+    monkeypatch.setattr(run.sysconfig, "get_config_var", {"Py_ENABLE_SHARED": 0, "CONFIG_ARGS": "'--with-lto'"}.get)
+    assert run.interpreter() == f"{os.path.realpath(sys.executable)}, libpython in the executable, --with-lto"

@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The links in proofs, emails and SMS point at the server `make run` starts, unless set.
+SITE_URL ?= http://$(HOST):$(PORT)
 # The suite runs in one process per core, up to 4 (pytest-xdist; each worker has its own
 # test database, Redis database and VAR_DIR: tests/parallel.py). `make test PYTEST_WORKERS=`
 # runs it in this process alone.
@@ -27,8 +29,8 @@ install-dev: $(VENV)/.installed-dev
 ## run: install, migrate, load demo data, start web + Celery worker + beat (SQLite, no servers)
 run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
-	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
-	DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runstack
+	DEBUG=$${DEBUG:-1} SITE_URL=$(SITE_URL) $(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-1} SITE_URL=$(SITE_URL) HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runstack
 
 ## test: install dev tools, lint, and run the whole suite
 test: $(VENV)/.installed-dev

@@ -16,6 +16,16 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
 
+def child_environment(environ, host: str, port: str) -> dict[str, str]:
+    """The children's environment: with no SITE_URL set, the links in proofs, API answers,
+    emails and SMS point at this server, not at the default port."""
+    env = dict(environ)
+    if not env.get("SITE_URL"):
+        reachable = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a bind address, not a bind
+        env["SITE_URL"] = f"http://{reachable}:{port}"
+    return env
+
+
 class Command(BaseCommand):
     help = "Run the web server, a Celery worker and Celery beat together (development)."
 
@@ -33,7 +43,8 @@ class Command(BaseCommand):
             commands["worker"] = [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "--pool=prefork"]
             commands["beat"] = [*celery, "beat", "--loglevel=INFO", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME]
 
-        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}  # noqa: S603
+        env = child_environment(os.environ, options["host"], options["port"])
+        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env) for name, cmd in commands.items()}  # noqa: S603
         self._banner(address)
 
         def stop(*_):

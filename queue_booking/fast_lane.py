@@ -15,7 +15,8 @@ It only takes requests that the stack would treat alike:
   comes from ``Accept-Language`` alone, as ``LocaleMiddleware`` reads it;
 - for a host that is allowed (any other goes down the stack, which refuses it);
 - for availability, a ``GET``; for a booking, a JSON ``POST`` of at most 4 kB without an
-  ``Idempotency-Key``, whose session the cache marks full. The address's rate limit is
+  ``Idempotency-Key``, whose session the cache marks full and names with its own office,
+  date and track. The address's rate limit is
   counted before the refusal, as the view counts it, and a limited request gets the
   view's 429.
 

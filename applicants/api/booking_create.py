@@ -44,7 +44,7 @@ from applicants.exceptions import (
 from applicants.models import BookingStatus
 from applicants.selectors import slot_for_booking
 from applicants.services.booking import booking_request
-from offices.cache import slot_is_marked_full
+from offices.cache import slot_full_and_copy
 from queue_booking.api_errors import exception_handler, response_as_json
 
 
@@ -57,16 +57,29 @@ def _language(requested: str | None) -> str:
 
 
 def _marked_full(data) -> bool:
-    """The cache says this session is full: answer without validating or touching PostgreSQL."""
+    """The cache says this session is full: answer without validating the applicant or
+    touching PostgreSQL.
+
+    Only for the office, date and track the session belongs to, read from its cached copy:
+    a body that names a session of another office or day is the general path's 404, however
+    full the session is. Without a copy the general path decides (and caches one)."""
     if not isinstance(data, dict) or data.get("if_full", "reject") != "reject":
         return False
     session = data.get("session")
     if not isinstance(session, int) or isinstance(session, bool) or session < 1:
         return False
     try:
-        return slot_is_marked_full(session)
+        full, slot = slot_full_and_copy(session)
     except Exception:  # noqa: BLE001 - a cache outage sends the request down the full path
         return False
+    return (
+        full
+        and slot is not None
+        and data.get("office") == slot.office.code
+        # A date as the body gives it, or as the serializer made it.
+        and str(data.get("date")) == slot.date.isoformat()
+        and data.get("track") == slot.track
+    )
 
 
 def _prefixed(exc: BookingError, prefix: str) -> BookingError:
@@ -201,7 +214,7 @@ def _created(request, data, now) -> _Created:
     data = valid
     person = data["applicant"]
     limit_by_nik(request, group="booking", rate=settings.RATELIMIT_BOOKING_NIK, nik=person["nik"])
-    if data["if_full"] == "reject" and _marked_full({"session": data["session"]}):
+    if _marked_full(data):
         raise SessionFull()
     slot = slot_for_booking(slot_id=data["session"])
     if slot.office.code != data["office"] or slot.date != data["date"] or slot.track != data["track"]:

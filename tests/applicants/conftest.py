@@ -11,6 +11,8 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from applicants.selectors import slot_for_booking
+from offices.cache import slot_mark_full
 from tests.factories import SlotFactory, make_nik
 
 NOW = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)  # 10:00 WIB
@@ -82,3 +84,10 @@ def payload(slot, *, nik: str = NIK, birth_date: dt.date = BIRTH, **overrides) -
 def nik_number(n: int) -> str:
     """The n-th distinct valid NIK (n from 1 to 9999), all born 1 January 1990."""
     return make_nik(BIRTH, serial=n)
+
+
+def mark_full(slot) -> None:
+    """The cache as the booking that took a session's last place leaves it: the session's
+    copy, read on the way, and its "full" mark."""
+    slot_for_booking(slot_id=slot.id)
+    slot_mark_full(slot.id)

@@ -5,7 +5,7 @@ import pytest
 from applicants.api.booking_serializers import BookingWithTokenOutput
 from applicants.models import Booking, BookingStatus
 from offices.cache import slot_is_marked_full, slot_mark_full
-from tests.applicants.conftest import DAY, NIK, nik_number, payload
+from tests.applicants.conftest import DAY, NIK, mark_full, nik_number, payload
 from tests.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_the_answer_matches_its_documented_shape(api, slot):
 
 
 def test_a_session_marked_full_is_answered_from_the_cache_alone(api, slot, django_assert_num_queries, caplog):
-    slot_mark_full(slot.id)
+    mark_full(slot)
 
     with django_assert_num_queries(0):
         response = api.post("/api/v1/bookings/", payload(slot), format="json")
@@ -160,3 +160,33 @@ def test_a_form_encoded_booking_is_a_415_that_says_only_json_carries_it(api, slo
     assert response.json()["code"] == "unsupported_media_type"
     assert response.json()["detail"] == "Send the request body as JSON, with the header Content-Type: application/json."
     assert Booking.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"office": "jakarta-selatan"}, {"date": "2026-12-08"}, {"track": "express"}],
+    ids=["office", "date", "track"],
+)
+def test_a_full_session_named_with_another_office_date_or_track_is_not_found(api, office, other):
+    """The cached refusal answers only for the session's own office, date and track: any
+    other is the session that does not exist, as when the session is not full."""
+    from tests.factories import OfficeFactory
+
+    OfficeFactory(code="jakarta-selatan")
+    full = SlotFactory(office=office, date=DAY, capacity=1, booked=1)
+    mark_full(full)
+    assert api.post("/api/v1/bookings/", payload(full), format="json").json()["code"] == "session_full"
+
+    for _ in range(2):  # the first goes down the whole stack, the next could be the fast lane's
+        response = api.post("/api/v1/bookings/", payload(full, **other), format="json")
+        assert (response.status_code, response.json()["code"]) == (404, "session_not_found")
+    assert not Booking.objects.exists()
+
+
+def test_a_full_mark_without_the_session_s_copy_lets_the_database_decide(api, slot):
+    slot_mark_full(slot.id)  # a mark whose copy has expired from the cache
+
+    response = api.post("/api/v1/bookings/", payload(slot), format="json")
+
+    # The mark alone is not enough to refuse: the database had room.
+    assert response.status_code == 201

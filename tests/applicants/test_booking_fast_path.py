@@ -9,7 +9,7 @@ from applicants.api import booking_create
 from applicants.models import Applicant, Booking, BookingTransition, Notification
 from applicants.selectors import slot_for_booking
 from offices.cache import availability_key, slot_is_marked_full
-from tests.applicants.conftest import DAY, nik_number, payload
+from tests.applicants.conftest import DAY, mark_full, nik_number, payload
 from tests.conftest import record_requests
 from tests.factories import SlotFactory
 
@@ -269,9 +269,8 @@ def test_a_session_marked_full_is_refused_in_the_asker_s_language_with_the_gener
     from django.utils import translation
 
     from applicants.exceptions import SessionFull
-    from offices.cache import slot_mark_full
 
-    slot_mark_full(slot.id)
+    mark_full(slot)
     answers = {}
     for language in ("id", "en", "id"):
         response = api.post(URL, payload(slot, nik=nik_number(4)), format="json", HTTP_ACCEPT_LANGUAGE=language)
@@ -290,8 +289,6 @@ def test_a_session_marked_full_is_refused_in_the_asker_s_language_with_the_gener
 
 
 def test_the_refusal_of_a_full_session_is_rendered_once_per_language(api, slot, monkeypatch):
-    from offices.cache import slot_mark_full
-
     booking_create._session_full_body.cache_clear()
     rendered = []
     real = booking_create._json_error
@@ -301,7 +298,7 @@ def test_the_refusal_of_a_full_session_is_rendered_once_per_language(api, slot, 
         return real(exc)
 
     monkeypatch.setattr(booking_create, "_json_error", counting)
-    slot_mark_full(slot.id)
+    mark_full(slot)
     for n, language in enumerate(("id", "en", "id", "en")):
         response = api.post(URL, payload(slot, nik=nik_number(10 + n)), format="json", HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 409

@@ -6,9 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from applicants.models import Booking
-from offices.cache import slot_mark_full
 from queue_booking import middleware
-from tests.applicants.conftest import nik_number, payload
+from tests.applicants.conftest import mark_full, nik_number, payload
 from tests.conftest import record_requests
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ def through_stack(monkeypatch):
 
 @pytest.fixture
 def full(slot):
-    slot_mark_full(slot.id)
+    mark_full(slot)
     return slot
 
 
@@ -115,7 +114,7 @@ def test_other_requests_go_down_the_whole_stack(api, full, through_stack):
 def test_an_answer_that_is_not_the_refusal_is_never_kept(api, slot, through_stack):
     booked = _post(api, slot, 1)
     assert booked.status_code == 201
-    slot_mark_full(slot.id)
+    mark_full(slot)
 
     first_refusal = _post(api, slot, 2)
     second_refusal = _post(api, slot, 3)

@@ -69,6 +69,7 @@ from offices.models import Track
 from offices.selectors import office_get, office_release_window
 from offices.templatetags.public_ui import time_range
 from queue_booking.errors import RateLimited, ServiceError
+from queue_booking.language_switch import keeps_form_on_language_switch, language_switch_requested
 
 RESCHEDULE_DATES_SHOWN = 10
 
@@ -116,8 +117,12 @@ def _unavailable_reason(office, day: pages.DayView) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@keeps_form_on_language_switch
 def book(request, code: str):
-    """The booking form for one date, a review step, then the booking itself."""
+    """The booking form for one date, a review step, then the booking itself.
+
+    A language button sends the page's form here (``queue_booking.language_switch``): the
+    form again with what was typed, or the review page again, in the new language."""
     office = _office_or_404(code)
     now = timezone.now()
     date = _date_param(request.POST.get("date") if request.method == "POST" else request.GET.get("date"))
@@ -131,9 +136,12 @@ def book(request, code: str):
         context["unavailable_reason"] = _unavailable_reason(office, day)
         return render(request, "applicants/book.html", context)
 
+    context["language_form"] = "booking-form"
     step = request.POST.get("step", "") if request.method == "POST" else ""
-    if request.method == "GET" or step == "edit":
-        initial = BookingForm.initial_from(request.POST) if step == "edit" else {}
+    switching = language_switch_requested(request) is not None
+    # Only the review page's form carries a request key.
+    if request.method == "GET" or step == "edit" or (switching and "request_key" not in request.POST):
+        initial = BookingForm.initial_from(request.POST) if request.method == "POST" else {}
         if request.method == "GET":
             for name in ("session", "track"):
                 if request.GET.get(name):
@@ -149,7 +157,9 @@ def book(request, code: str):
 
     if step != "confirm":
         review = _review(form, office)
-        return render(request, "applicants/book_confirm.html", {**context, **review, "request_key": _request_key()})
+        # The review page shown again in another language keeps its key: confirming it books once.
+        request_key = (switching and request.POST.get("request_key")) or _request_key()
+        return render(request, "applicants/book_confirm.html", {**context, **review, "request_key": request_key})
 
     data = form.cleaned_data
     language = get_language() or "id"

@@ -139,11 +139,36 @@
     });
   }
 
+  // A language button on a page with a form (the booking form, its review page) sends that
+  // form back to its page with the language asked for, so what was typed stays
+  // (queue_booking/language_switch.py). Without this the button goes to set_language as
+  // on every other page, and the page comes back empty in the new language. The buttons
+  // stay in their own form: inside the page's form's reach they would become its default
+  // button, which Enter in a field presses.
+  function setUpLanguageSwitchKeepingForm() {
+    var switcher = document.querySelector("form.lang-switch[data-language-form]");
+    if (!switcher) return;
+    var target = document.getElementById(switcher.getAttribute("data-language-form"));
+    if (!target) return;
+    switcher.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button || button.name !== "language") return;
+      event.preventDefault();
+      var field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "switch_language";
+      field.value = button.value;
+      target.appendChild(field);
+      target.submit(); // not requestSubmit(): no validation and no "sending" state for a language
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpNearMe();
     focusErrorSummary();
     setUpLiveQueue();
     setUpPrint();
     setUpSubmitOnce();
+    setUpLanguageSwitchKeepingForm();
   });
 })();

@@ -266,6 +266,33 @@ def test_switch_language_to_english_and_back(page, screenshot):
     expect(page.locator("h2#calendar-heading")).to_have_text("Pilih tanggal")
 
 
+def test_switching_language_while_booking_keeps_what_was_typed(page, screenshot):
+    offices = offices_with_sessions()
+    date = bookable_weekday(offices["surabaya"])
+    page.goto(f"/offices/surabaya/book/?date={date.isoformat()}&session=08:00&track=regular")
+    _fill_applicant(page)
+
+    page.click("button.lang-button[value=en]")
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Book an appointment")
+    expect(page.locator("#id_full_name")).to_have_value("Siti Rahayu")
+    expect(page.locator("#id_nik")).to_have_value(NIK)
+    expect(page.locator("#id_phone")).to_have_value("0812 3456 7890")
+    expect(page.locator("#id_session_0")).to_be_checked()
+    expect(page.locator("[data-error-summary]")).to_have_count(0)
+    screenshot("language-switched-on-the-form")
+
+    page.press("#id_phone", "Enter")  # Enter still means "Continue", not a language
+    expect(page.locator("button[value=confirm]")).to_have_text("Confirm booking")
+    page.click("button.lang-button[value=id]")
+    expect(page.locator("button[value=confirm]")).to_have_text("Konfirmasi pendaftaran")
+    expect(page.locator("dl.facts")).to_contain_text("Siti Rahayu")
+    page.click("button[value=confirm]")
+    page.wait_for_url(re.compile(r"/b/[A-Z0-9]{8}/[^/#]+/(#.*)?$"))
+    assert Booking.objects.count() == 1
+
+
 def test_a_bad_nik_shows_its_error_beside_the_field(page, screenshot):
     offices = offices_with_sessions()
     date = bookable_weekday(offices["surabaya"])

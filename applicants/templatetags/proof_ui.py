@@ -100,4 +100,7 @@ def proof_state(booking: Booking) -> dict:
         state["can_cancel"] = now < starts
         cutoff = booking.date - dt.timedelta(days=getattr(settings, "BOOKING_CHANGE_CUTOFF_DAYS", 1))
         state["can_reschedule"] = booking.reschedule_count < settings.BOOKING_FREE_RESCHEDULES and today <= cutoff
+    # Whether the secret link still changes anything (the page's "manage" part and its warning).
+    changes = ("can_cancel", "can_reschedule", "can_renew_link", "can_change_contact")
+    state["can_change"] = any(state[name] for name in changes)
     return state

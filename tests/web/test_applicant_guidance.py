@@ -273,3 +273,18 @@ def test_a_message_sent_again_takes_the_warning_away(client, pinned, surabaya):
     Notification.objects.update(state=Notification.State.SENT)
 
     assert "data-message-failed" not in client.get(proof).content.decode()
+
+
+def test_a_cancelled_booking_has_nothing_to_keep_or_manage(client, pinned, surabaya):
+    """No empty "Keep and manage" heading, and no warning that the link can change a booking
+    it can no longer change."""
+    proof = _book(client)["Location"]
+    before = _text(client.get(proof))
+    assert "Simpan dan kelola pendaftaran Anda" in before and "dapat melihat dan mengubah" in before
+    client.post(proof + "cancel/", {"confirm": "on"})
+
+    after = _text(client.get(proof))
+
+    assert "Simpan dan kelola pendaftaran Anda" not in after
+    assert "dapat melihat dan mengubah" not in after
+    assert "Buat jadwal kedatangan baru" in after

@@ -52,6 +52,15 @@ def clock(value: dt.time | dt.datetime | None) -> str:
 
 
 @register.filter
+def iso_clock(value: str | None) -> str:
+    """'14.16' / '14:16': the wall-clock time of an ISO 8601 moment already on the office's
+    clock (as the queue's JSON gives it), written as every other time on the site."""
+    if not value:
+        return ""
+    return _clock(dt.datetime.fromisoformat(value))
+
+
+@register.filter
 def office_time(value: dt.time | dt.datetime | None, office) -> str:
     """'08.00 WIB': a wall-clock time at the office, or an aware moment shown on it."""
     if not value:

@@ -2,6 +2,7 @@
 drawn by the server and as kept up to date by their scripts."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -65,6 +66,8 @@ def test_the_public_queue_page_keeps_a_long_wait_in_hours_as_it_updates(page, lo
     for booking in long_morning["later"]:
         checkin_confirm(office=office, booking=booking, now=timezone.now())
     expect(wait).to_have_text("sekitar 6\xa0jam", timeout=12_000)
+    # The time of the update, redrawn by the poll, is written as every Indonesian time: 08.00.
+    expect(page.locator("[data-queue-updated]")).to_have_text(re.compile(r"^\d\d\.\d\d$"))
     screenshot("queue")
     assert page.js_errors == []
 
@@ -107,6 +110,8 @@ def test_a_stopped_board_shows_no_call_as_live_and_fits_the_tv(browser, live_ser
         # Once more after display.js has drawn the state it polls (every 1.5 s).
         board.wait_for_timeout(2_000)
         _shows_no_live_call(board)
+        clock = r"^\d\d\.\d\d$" if language == "id" else r"^\d\d:\d\d$"  # 08.00 / 08:00
+        expect(board.locator("[data-clock]")).to_have_text(re.compile(clock))
         ARTIFACTS.mkdir(exist_ok=True)
         save_screenshot(board, ARTIFACTS / f"display-board-stopped-{language}.png")
         assert _fits_the_tv(board)

@@ -5,6 +5,7 @@
   var root = document.querySelector("[data-display]");
   if (!root) return;
   var url = root.getAttribute("data-state-url");
+  var lang = root.getAttribute("data-lang") || "id";
   // Words from the page's own attributes (no inline script: the Content-Security-Policy forbids it).
   var text = {
     empty: root.getAttribute("data-text-empty"),
@@ -56,7 +57,11 @@
       var node = root.querySelector('[data-waiting="' + track + '"]');
       if (node) node.textContent = state.waiting[track];
     });
-    if (state.now) root.querySelector("[data-clock]").textContent = state.now.slice(11, 16);
+    if (state.now) {
+      // "14.16" in Indonesian, "14:16" in English, as the page writes it (public_ui.iso_clock).
+      var hhmm = state.now.slice(11, 16);
+      root.querySelector("[data-clock]").textContent = lang.indexOf("id") === 0 ? hhmm.replace(":", ".") : hhmm;
+    }
     var key = latest ? latest.queue_number + "|" + latest.counter + "|" + latest.at : "";
     if (lastKey !== null && key && key !== lastKey && !stopped) {
       var box = root.querySelector(".display-latest");
@@ -67,7 +72,7 @@
         var u = new SpeechSynthesisUtterance(
           text.announce.replace("%(number)s", latest.queue_number.split("").join(" ")).replace("%(counter)s", latest.counter)
         );
-        u.lang = root.getAttribute("data-lang") === "en" ? "en-US" : "id-ID";
+        u.lang = lang === "en" ? "en-US" : "id-ID";
         window.speechSynthesis.speak(u);
       }
     }

@@ -4,6 +4,11 @@
   var root = document.querySelector("[data-queue]");
   if (!root) return;
   var url = root.getAttribute("data-api-url");
+  // "14.16" in Indonesian, "14:16" in English, as the page writes it (public_ui.iso_clock).
+  function clock(iso) {
+    var hhmm = (iso || "").slice(11, 16);
+    return document.documentElement.lang.indexOf("id") === 0 ? hhmm.replace(":", ".") : hhmm;
+  }
   function set(node, value) { if (node) node.textContent = value === null || value === undefined ? "–" : value; }
   function render(q) {
     q.tracks.forEach(function (t) {
@@ -26,7 +31,7 @@
         list.appendChild(li);
       });
     }
-    set(document.querySelector("[data-queue-updated]"), (q.updated_at || "").slice(11, 16));
+    set(document.querySelector("[data-queue-updated]"), clock(q.updated_at));
   }
   function poll() {
     fetch(url, { headers: { Accept: "application/json" } })

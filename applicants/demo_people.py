@@ -56,6 +56,18 @@ def person(index: int) -> Person:
     )
 
 
+def elder(index: int, *, born_by: dt.date) -> Person:
+    """One of the people born on or before ``born_by`` (the demo's elderly walk-ins): distinct
+    indices give distinct people, up to how many there are; larger ones wrap around."""
+    days = (born_by - FIRST_BIRTH_DATE).days + 1
+    if days <= 0:
+        raise ValueError(f"nobody here is born by {born_by}")
+    index %= SERIALS * days * 2 * len(REGIONS)
+    serial, rest = index % SERIALS, index // SERIALS
+    day, rest = rest % days, rest // days
+    return person(serial + SERIALS * (day + BIRTH_DAYS * rest))
+
+
 def people(start: int, count: int) -> Iterator[Person]:
     for index in range(start, start + count):
         yield person(index)

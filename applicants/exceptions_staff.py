@@ -94,6 +94,13 @@ class WalkinNotAllowed(StaffError):
     )
 
 
+class WalkinNotElderly(StaffError):
+    """The elderly group for someone under 60; raised with ``age`` and the form's field."""
+
+    code = "priority_group_mismatch"
+    message = _("“Elderly (60+)” is for people aged 60 or over: by the date of birth, this person is %(age)d.")
+
+
 class WalkinNoSession(StaffError, Conflict):
     code = "walkin_no_session"
     message = _("No session today has room left on this track.")

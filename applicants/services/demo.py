@@ -42,6 +42,7 @@ from applicants.services.booking import booking_create, booking_token_ensure
 from applicants.services.changes import booking_cancel
 from applicants.services.dayend import day_has_ended
 from applicants.services.demo_day import DayPlayed, demo_day_play
+from applicants.services.walkin import ELDERLY_FROM_AGE
 from offices import demo
 from offices.models import Office, Slot, Track
 from offices.services import national_days_off, slots_materialize
@@ -96,6 +97,15 @@ def _person(index: int) -> demo_people.Person:
     # Spread consecutive numbers over the whole range, so that the demo's people are of
     # every age and from every region (a bijection: the multiplier is prime to it).
     return demo_people.person(index * _SPREAD % demo_people.capacity())
+
+
+def _walk_in(index: int, date: dt.date) -> demo_people.Person:
+    """A day's walk-in: every other one is 60 or over (an elderly walk-in), the rest are of
+    any age (under 60, a parent with an infant: ``applicants.services.demo_day``)."""
+    if index % 2:
+        return _person(index)
+    sixty_years_before = date.replace(year=date.year - ELDERLY_FROM_AGE, day=min(date.day, 28))
+    return demo_people.elder(index * _SPREAD, born_by=sixty_years_before)
 
 
 def _applicant(index: int):
@@ -190,7 +200,7 @@ def _served_day(
             booked_at = office_datetime(office, date - dt.timedelta(days=1), BOOKED_THE_DAY_BEFORE_AT)
             _book_day(office=office, date=date, fill=fill, first_index=first_index, now=booked_at, cancel=True)
         return demo_day_play(
-            office=office, date=date, until=until, walk_in=lambda n: _person(first_index + _FIRST_WALK_IN + n)
+            office=office, date=date, until=until, walk_in=lambda n: _walk_in(first_index + _FIRST_WALK_IN + n, date)
         )
 
 

@@ -1,15 +1,15 @@
 """One demo office-day at the desk, played through the product's services (``make run``).
 
 ``demo_day_play`` plays a day that has its bookings already (``applicants.services.demo``
-makes them) from the moment check-in opens up to ``until``: most booked people come,
-around their session's start (the quarter hour before it is the busiest), a few elderly
-people walk in, and the counters call and serve in turn, a few minutes each; now and
-then someone does not come up when called and goes to the back of the line (a second
-miss ends their visit). Counters open as the first session starts, so the early
-arrivals wait longest and each session's rush makes the waits grow and shrink through
-the day. Once the day is over at ``until``, its end runs as the beat's end-of-day sweep
-would have a quarter of an hour after closing: whoever booked and never came becomes a
-no-show.
+makes them) from the moment check-in opens up to ``until``: most booked people come, around
+their session's start (the quarter hour before it is the busiest), a few people of the
+priority groups walk in (the elderly, and parents with an infant), and the counters call and
+serve in turn, a few minutes each; now and then someone does not come up when called and
+goes to the back of the line (a second miss ends their visit). Counters open as the first
+session starts, so the early arrivals wait longest and each session's rush makes the waits
+grow and shrink through the day. Once the day is over at ``until``, its end runs as the
+beat's end-of-day sweep would have a quarter of an hour after closing: whoever booked and
+never came becomes a no-show.
 
 Every step is a service call dated at its simulated moment (``checkin_confirm``,
 ``walkin_register``, ``queue_call_next``, ``queue_served``, ``queue_missed``,
@@ -58,13 +58,13 @@ from applicants.services.queue import (
     queue_missed,
     queue_served,
 )
-from applicants.services.walkin import walkin_register
+from applicants.services.walkin import ELDERLY_FROM_AGE, age_on, walkin_register
 from offices.models import Office, Slot
-from offices.timeutils import office_datetime
+from offices.timeutils import office_datetime, office_today
 
 # Share of the booked people who come.
 SHOW_UP = 0.9
-# One elderly walk-in for this many arrivals.
+# One priority walk-in for this many arrivals.
 ARRIVALS_PER_WALK_IN = 15
 # Minutes at a counter, drawn evenly from this range; a call nobody answers takes less.
 SERVICE_MINUTES = (4.0, 9.0)
@@ -286,8 +286,11 @@ def _arrive(
             full_name=person.full_name,
             birth_date=person.birth_date,
             now=at,
-            # Walk-ins are for priority groups while online booking works.
-            priority_group=PriorityGroup.ELDERLY,
+            # Walk-ins are for priority groups while online booking works: the elderly by
+            # their age, anyone younger as a parent with an infant in their arms.
+            priority_group=PriorityGroup.ELDERLY
+            if age_on(person.birth_date, office_today(office, at)) >= ELDERLY_FROM_AGE
+            else PriorityGroup.INFANT,
         )
     except (BookingError, StaffError):
         return False  # The priority sessions are full, or the person is booked elsewhere.

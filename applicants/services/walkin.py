@@ -12,7 +12,7 @@ import datetime as dt
 from django.db import transaction
 
 from applicants.exceptions import SessionClosed, SessionFull
-from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed
+from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed, WalkinNotElderly
 from applicants.models import Channel, PriorityGroup, Service
 from applicants.services.applicants import applicant_upsert
 from applicants.services.booking import booking_create
@@ -28,6 +28,23 @@ def walkin_track(*, office: Office, priority_group: str, track: str) -> str:
     if office.online_booking or track == Track.PRIORITY:
         raise WalkinNotAllowed()
     return track if track == Track.EXPRESS else Track.REGULAR
+
+
+ELDERLY_FROM_AGE = 60
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years from ``birth_date`` to ``day`` (29 February counts from 1 March)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def walkin_check_priority_group(*, priority_group: str, birth_date: dt.date, today: dt.date) -> None:
+    """Refuse "elderly" for someone under 60 (the birth date agrees with the NIK, so it is
+    the person's). The other groups are the desk's to see: a disability, a pregnancy, and an
+    infant or toddler, who may be the applicant or in the arms of one."""
+    age = age_on(birth_date, today)
+    if priority_group == PriorityGroup.ELDERLY and age < ELDERLY_FROM_AGE:
+        raise WalkinNotElderly(fields={"priority_group": [WalkinNotElderly(age=age).detail]}, age=age)
 
 
 def walkin_tracks(*, office: Office) -> list[str]:
@@ -82,7 +99,7 @@ def walkin_register(
     session's row on theirs.
 
     Raises the booking errors for a bad NIK or an active booking elsewhere,
-    ``WalkinNotAllowed`` or ``WalkinNoSession``.
+    ``WalkinNotAllowed``, ``WalkinNotElderly`` or ``WalkinNoSession``.
     """
     track = walkin_track(office=office, priority_group=priority_group, track=track)
     candidates = walkin_sessions(office=office, track=track, now=now)
@@ -92,6 +109,9 @@ def walkin_register(
         applicant = applicant_upsert(
             nik=nik, full_name=full_name, birth_date=birth_date, phone=phone, email=email, language=language
         )
+        # After the NIK check: the birth date is then the person's. A refusal rolls the upsert back.
+        today = office_today(office, now)
+        walkin_check_priority_group(priority_group=priority_group, birth_date=birth_date, today=today)
         for candidate in candidates:
             try:
                 # A savepoint per attempt: booking_create inserts the booking before it

@@ -603,3 +603,14 @@ def test_the_build_is_read_from_the_configuration_where_proc_is_missing(monkeypa
     monkeypatch.setattr(run.Path, "read_text", no_proc)
     monkeypatch.setattr(run.sysconfig, "get_config_var", {"Py_ENABLE_SHARED": 0, "CONFIG_ARGS": "'--with-lto'"}.get)
     assert run.interpreter() == f"{os.path.realpath(sys.executable)}, libpython in the executable, --with-lto"
+
+
+def test_elders_are_distinct_valid_people_born_by_the_date():
+    born_by = dt.date(1966, 12, 7)
+    elders = [nik.elder(index * 1_000_003, born_by=born_by) for index in range(2000)]
+
+    assert all(person.birth_date <= born_by for person in elders)
+    assert all(nik.nik_is_valid(person.nik, person.birth_date) for person in elders)
+    assert len({person.nik for person in elders}) == len(elders)
+    with pytest.raises(ValueError):
+        nik.elder(0, born_by=nik.FIRST_BIRTH_DATE - dt.timedelta(days=1))

@@ -209,7 +209,12 @@ def test_an_open_office_has_today_s_bookings_and_this_morning_s_queue(loaded):
     assert {booking.counter.name for booking in queued.filter(status="called")} <= {f"Loket {n}" for n in range(1, 9)}
     walk_ins = queued.filter(channel="walk_in")
     assert walk_ins.exists()
-    assert walk_ins.count() == walk_ins.filter(priority_group="elderly", track="priority").count()
+    # Priority walk-ins: the elderly are 60 or over, anyone younger comes with an infant.
+    assert walk_ins.count() == walk_ins.filter(track="priority").count()
+    assert set(walk_ins.values_list("priority_group", flat=True)) <= {"elderly", "infant"}
+    for walk_in in walk_ins.select_related("applicant"):
+        aged = (walk_in.date - walk_in.applicant.birth_date).days / 365.25
+        assert (aged >= 60) == (walk_in.priority_group == "elderly")
     # Nothing is dated after the moment the demo was loaded, and people waited.
     assert all(booking.checked_in_at <= NOW for booking in queued)
     for booking in queued.filter(status="served"):

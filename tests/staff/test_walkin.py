@@ -1,13 +1,14 @@
 """Walk-ins: registered at the desk, queued at once, never past capacity."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db.models import F
 from django.urls import reverse
 
 from applicants.exceptions import ActiveBookingExists, InvalidNik, NikBirthDateMismatch
-from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed
+from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed, WalkinNotElderly
 from applicants.models import Applicant, Booking, BookingStatus, Channel
 from applicants.services.walkin import walkin_register
 from offices.models import Slot, Track
@@ -308,3 +309,97 @@ def test_the_session_that_a_walk_in_filled_is_no_longer_offered(officer_client, 
 
     assert 'data-testid="queue-number">P-001<' in response.text
     assert _offered(response) == ["10:00-12:00 · Priority · 1 free"]
+
+
+def _nik_born(born: dt.date, serial: int) -> str:
+    return f"357801{born:%d%m%y}{serial:04d}"
+
+
+def test_elderly_is_refused_for_someone_under_60_and_changes_nothing(office, slots):
+    young = dt.date(1990, 5, 12)  # 36 on the day
+
+    with pytest.raises(WalkinNotElderly) as refused:
+        walkin_register(
+            office=office,
+            nik=_nik_born(young, 1),
+            full_name="Budi Muda",
+            birth_date=young,
+            now=at(8, 30),
+            priority_group="elderly",
+        )
+
+    assert refused.value.fields == {"priority_group": [refused.value.detail]}
+    assert "36" in refused.value.detail
+    assert not Booking.objects.exists() and not Applicant.objects.exists()
+    assert Slot.objects.filter(booked__gt=0).count() == 0
+
+
+def test_elderly_starts_on_the_60th_birthday(office, slots):
+    sixty_today = dt.date(1966, 11, 23)  # the day is 23 November 2026
+    sixty_tomorrow = dt.date(1966, 11, 24)
+
+    result = walkin_register(
+        office=office,
+        nik=_nik_born(sixty_today, 2),
+        full_name="A",
+        birth_date=sixty_today,
+        now=at(8, 30),
+        priority_group="elderly",
+    )
+    assert result.booking.priority_group == "elderly"
+    with pytest.raises(WalkinNotElderly):
+        walkin_register(
+            office=office,
+            nik=_nik_born(sixty_tomorrow, 3),
+            full_name="B",
+            birth_date=sixty_tomorrow,
+            now=at(8, 30),
+            priority_group="elderly",
+        )
+
+
+def test_the_other_priority_groups_are_the_desk_s_to_see(office, slots):
+    young = dt.date(1990, 5, 12)
+    for serial, group in enumerate(("disabled", "pregnant", "infant"), start=4):
+        result = walkin_register(
+            office=office,
+            nik=_nik_born(young, serial),
+            full_name="C",
+            birth_date=young,
+            now=at(8, 30),
+            priority_group=group,
+        )
+        assert result.booking.priority_group == group
+
+
+def test_the_walk_in_page_says_beside_the_group_why_elderly_does_not_fit(officer_client, office, slots, morning):
+    young = dt.date(1990, 5, 12)
+    response = officer_client.post(
+        reverse("staff:walkin", args=[office.code]),
+        {**PAGE_FORM, "priority_group": "elderly", "nik": _nik_born(young, 8), "birth_date": young.isoformat()},
+    )
+
+    html = response.text
+    assert "Lansia (60+)" in html
+    error = re.search(r'id="id_priority_group_error"[^>]*>(.*?)</', html, re.S)
+    assert error and "berusia 36" in error.group(1)
+    assert not Booking.objects.exists()
+
+
+def test_api_walk_in_refuses_elderly_under_60_on_its_field(officer_client, office, slots, morning):
+    response = officer_client.post(
+        f"/api/v1/staff/offices/{office.code}/walk-ins/",
+        {
+            "nik": _nik_born(dt.date(1990, 5, 12), 9),
+            "full_name": "D",
+            "birth_date": "1990-05-12",
+            "priority_group": "elderly",
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "priority_group_mismatch"
+    assert list(body["fields"]) == ["priority_group"]
+    assert not Booking.objects.exists()

@@ -239,7 +239,8 @@ def checkin(request, office):
                         "booking": booking,
                         # Empty again: the next person's code or QR goes straight in.
                         "form": CheckinLookupForm(),
-                        "confirm_form": CheckinConfirmForm(initial={"code": booking.code}),
+                        # Its own ids: the lookup form's code box on the same page is id_code.
+                        "confirm_form": CheckinConfirmForm(initial={"code": booking.code}, auto_id="confirm_%s"),
                         "notes": [
                             {"code": note, "label": NOTE_LABELS[note][0], "tone": NOTE_LABELS[note][1]}
                             for note in assessment.notes

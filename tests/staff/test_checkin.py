@@ -346,6 +346,18 @@ def test_after_a_look_up_enter_confirms(officer_client, office, booking, morning
     assert "autofocus" not in _lookup_field(response.text)
 
 
+def test_after_a_look_up_the_code_label_still_names_the_code_box(officer_client, office, booking, morning):
+    """The confirm form's hidden code must not take the lookup box's id, which its label
+    points at: a screen reader would announce the box without a name."""
+    response = officer_client.post(
+        reverse("staff:checkin", args=[office.code]), {"action": "lookup", "code": booking.code}
+    )
+
+    assert response.text.count('id="id_code"') == 1
+    assert 'type="hidden"' not in _lookup_field(response.text)
+    assert '<label for="id_code">' in response.text
+
+
 def test_a_first_check_in_does_not_read_like_a_repeat_in_indonesian(officer_client, office, booking, morning):
     url = reverse("staff:checkin", args=[office.code])
 

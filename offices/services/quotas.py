@@ -203,7 +203,10 @@ def _update_changed(wanted, rows, result: ResyncResult, touched: set) -> None:
     groups: dict[tuple[dt.time, int], list[Slot]] = {}
     for key, (end, capacity) in wanted.items():
         row = rows.get(key)
-        if row is not None and (row.capacity != capacity or row.end != end):
+        # A row still following its bookings down to an older, lower plan (an override since
+        # removed, a quota since raised) is changed too, even where its capacity is the plan's.
+        stale = row is not None and row.planned_capacity is not None and row.planned_capacity != capacity
+        if row is not None and (row.capacity != capacity or row.end != end or stale):
             groups.setdefault((end, capacity), []).append(row)
     for (end, capacity), group in groups.items():
         ids = [row.id for row in group]

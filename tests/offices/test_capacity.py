@@ -210,3 +210,26 @@ def test_raising_the_plan_again_ends_the_follow_down(weekly):
 
     row.refresh_from_db()
     assert (row.booked, row.capacity, row.planned_capacity) == (7, 15, None)
+
+
+def test_removing_an_override_gives_a_full_row_its_weekly_plan_back(weekly):
+    """A full session lowered by an override keeps no trace of it once the override is gone:
+    a place given back afterwards is offered again."""
+    offices_release(now=NOW)
+    row = Slot.objects.get(office=weekly, date=MONDAY, start=dt.time(8), track="regular")
+    Slot.objects.filter(pk=row.pk).update(booked=row.capacity)  # full at its weekly 10
+    override = DateOverride.objects.create(
+        office=weekly, date=MONDAY, start=dt.time(8), end=dt.time(10), capacity_regular=4
+    )
+    office_slots_resync(office=weekly, now=NOW)
+    row.refresh_from_db()
+    assert (row.capacity, row.planned_capacity) == (10, 4)  # lowered to its bookings, plan 4
+
+    override.delete()
+    office_slots_resync(office=weekly, now=NOW)
+    slot_release(slot_id=row.id)
+
+    row.refresh_from_db()
+    assert (row.booked, row.capacity, row.planned_capacity) == (9, 10, None)
+    assert slot_take(slot_id=row.id)
+    assert Slot.objects.filter(office=weekly, date=MONDAY, start=dt.time(10), track="regular").exists()

@@ -236,7 +236,10 @@ def office_page(*, office: Office, selected: dt.date | None, now: dt.datetime) -
         "nearby": [],
         "first_bookable": next((d for d in days if d.bookable), None),
     }
-    if chosen is not None and chosen.state in ("full", "closed", "not_released", "past"):
+    if chosen is not None and chosen.state == "not_released":
+        # Every later date is not released either: the dates that can be booked now.
+        context["next_here"] = next_bookable_dates(office=office, after=today, now=now, limit=NEXT_DATES_SHOWN)
+    elif chosen is not None and chosen.state in ("full", "closed", "past"):
         context["next_here"] = next_bookable_dates(office=office, after=chosen.date, now=now, limit=NEXT_DATES_SHOWN)
         if chosen.state == "full":
             context["nearby"] = nearby_alternatives(office=office, after=chosen.date, now=now)

@@ -199,3 +199,18 @@ def test_the_office_page_costs_a_bounded_number_of_queries(client, pinned, surab
 
     with django_assert_max_num_queries(12):
         client.get("/offices/surabaya/", {"date": wanted.isoformat()})
+
+
+def test_a_date_not_yet_released_points_to_the_dates_that_can_be_booked_now(client, pinned, surabaya):
+    beyond_window = TODAY + dt.timedelta(days=surabaya.booking_window_days + 1)
+
+    html = client.get("/offices/surabaya/", {"date": beyond_window.isoformat()}, HTTP_ACCEPT_LANGUAGE="en").content
+    html = html.decode()
+
+    day = html[html.index('id="day"') :]
+    badge = re.search(r'<span class="badge[^"]*">(.*?)</span>', day).group(1)
+    assert badge == "Not yet released"
+    assert "Dates you can book now at this office" in day
+    links = re.findall(r'<a href="\?date=(\d{4}-\d{2}-\d{2})#day">', day)
+    assert links and all(TODAY < dt.date.fromisoformat(link) < beyond_window for link in links)
+    assert "No later date at this office has places left" not in day

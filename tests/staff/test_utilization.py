@@ -198,3 +198,35 @@ def test_in_indonesian_the_day_reads_kuota_online_habis(client, online_gone, off
     assert "Kuota online habis" in page
     assert '<th scope="col">% online</th>' in page
     assert "sebelum mencapai 100%.</p>" in page
+
+
+def test_with_many_offices_the_chart_shows_the_fullest_and_folds_the_rest(client, db):
+    for n in range(25):
+        office = factories.OfficeFactory(code=f"kantor-{n:02d}", name=f"Kantor {n:02d}")
+        factories.SlotFactory(office=office, date=TOMORROW, capacity=100, booked=n)
+    staff_groups_sync()
+    user = factories.UserFactory(username="pusat", is_staff=True)
+    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    client.force_login(user)
+
+    page = client.get("/staff/utilization/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    chart = page[page.index('id="offices-caption"') : page.index("</figure>", page.index('id="offices-caption"'))]
+    shown, folded = chart.split('data-testid="offices-folded"')
+    assert re.findall(r'bar-code">(kantor-\d+)<', shown) == [f"kantor-{n:02d}" for n in range(24, 4, -1)]
+    assert re.findall(r'bar-code">(kantor-\d+)<', folded) == [f"kantor-{n:02d}" for n in range(4, -1, -1)]
+    assert "The other 5 offices, less full" in folded
+    # Every office is still in the table, folded too.
+    table = page[page.index("Every office as a table") :]
+    assert all(f"Kantor {n:02d}" in table for n in range(25))
+
+
+def test_with_few_offices_nothing_is_folded(client, rows):
+    staff_groups_sync()
+    user = factories.UserFactory(username="pusat", is_staff=True)
+    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    client.force_login(user)
+
+    page = client.get("/staff/utilization/").content.decode()
+
+    assert "offices-folded" not in page and "<details" not in page

@@ -403,3 +403,20 @@ def test_api_walk_in_refuses_elderly_under_60_on_its_field(officer_client, offic
     assert body["code"] == "priority_group_mismatch"
     assert list(body["fields"]) == ["priority_group"]
     assert not Booking.objects.exists()
+
+
+def test_when_the_last_place_went_meanwhile_the_page_says_so_once_and_takes_no_more(
+    officer_client, office, slots, morning
+):
+    url = reverse("staff:walkin", args=[office.code])
+    Slot.objects.filter(track=Track.PRIORITY).update(booked=F("capacity"))  # another desk took them
+
+    response = officer_client.post(url, {**PAGE_FORM, "nik": nik(9)}, HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.text
+    assert html.count('data-code="walkin_no_session"') == 1
+    assert 'class="form-error"' not in html  # one notice, not a second one above it
+    notice = html[html.index('data-testid="no-walkin-session"') - 200 :]
+    assert 'role="alert"' in notice[:400]
+    assert re.search(r'<fieldset class="plain-fieldset" disabled>', html)
+    assert not Booking.objects.exists()

@@ -118,6 +118,8 @@ def _day_list_render(request, office, *, form, listing, now, paper_form=None, st
             "paper_form": paper_form or (PaperServedForm(booking_ids=[]) if can_record else None),
             "recordable": paper_recordable_ids(office=office, date=listing.date, now=now) if can_record else set(),
             "day_ended": day_has_ended(office=office, date=listing.date, now=now),
+            # Today a booked person who has not come yet says so; another day's list is the plan.
+            "is_today": listing.date == office_today(office, now),
             "record_until": paper_record_until(listing.date),
             "printed_at": now,
         }

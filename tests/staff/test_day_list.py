@@ -357,3 +357,22 @@ def test_a_day_ahead_cannot_be_recorded(supervisor_client, office, day, morning)
     assert response.status_code == 400
     ahead.refresh_from_db()
     assert ahead.status == BookingStatus.CONFIRMED
+
+
+def test_today_someone_booked_who_has_not_come_says_so(officer_client, office, day, morning):
+    html = officer_client.get(url(office), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    zaenal = html[html.index("Zaenal Arifin") :]
+    row = zaenal[: zaenal.index("</tr>")]
+    assert "Not arrived yet" in row
+    checked = html[html.index("Budi Santoso") :]
+    assert "Not arrived yet" not in checked[: checked.index("</tr>")]
+
+
+def test_another_day_s_list_does_not_call_anyone_late(officer_client, office, day, morning):
+    tomorrow = DAY + dt.timedelta(days=1)
+    make_booking(make_slots(office, day=tomorrow)[(dt.time(8, 0), Track.REGULAR)], name="Besok Datang")
+
+    html = officer_client.get(url(office, date=tomorrow.isoformat()), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Besok Datang" in html and "Not arrived yet" not in html

@@ -112,6 +112,11 @@ def test_a_stopped_board_shows_no_call_as_live_and_fits_the_tv(browser, live_ser
         _shows_no_live_call(board)
         clock = r"^\d\d\.\d\d$" if language == "id" else r"^\d\d:\d\d$"  # 08.00 / 08:00
         expect(board.locator("[data-clock]")).to_have_text(re.compile(clock))
+        # The full-screen button is in the board's own font, not the browser's button font.
+        assert board.evaluate(
+            "getComputedStyle(document.querySelector('[data-fullscreen]')).fontFamily"
+            " === getComputedStyle(document.body).fontFamily"
+        )
         ARTIFACTS.mkdir(exist_ok=True)
         save_screenshot(board, ARTIFACTS / f"display-board-stopped-{language}.png")
         assert _fits_the_tv(board)

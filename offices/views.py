@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from offices import pages
 from offices.exceptions import OfficeNotFound
-from offices.selectors import office_get, office_nearest, office_provinces, office_search
+from offices.selectors import office_get, office_nearest, office_provinces, office_search, office_search_suggestion
 from offices.selectors.availability import offices_next_free
 
 NEAR_ME_LIMIT = 10
@@ -60,6 +60,7 @@ def home(request):
             "searched": bool(query or province),
             "groups": groups,
             "result_count": len(offices),
+            "suggestion": office_search_suggestion(q=query, province=province) if query and not offices else "",
         },
     )
 

@@ -1,5 +1,6 @@
 """Finding offices, and which offices a staff member may act for."""
 
+import difflib
 import math
 from dataclasses import dataclass
 
@@ -25,6 +26,34 @@ def office_search(*, q: str = "", province: str = "", kind: str = "") -> QuerySe
     if kind:
         queryset = queryset.filter(kind=kind)
     return queryset.order_by("province", "name")
+
+
+# Words of office names that every office shares: no help in telling "surbaya" from one.
+_COMMON_NAME_WORDS = {"kantor", "imigrasi", "kelas", "khusus", "unit", "layanan", "paspor", "kabupaten", "kota"}
+
+
+def office_search_suggestion(*, q: str, province: str = "") -> str:
+    """For a search that found nothing, the same words with each misspelt one replaced by the
+    nearest word of an office's name or city ("surbaya" -> "surabaya"), if that finds
+    offices; else "". Read only when a search finds nothing, so its cost does not matter."""
+    words = q.lower().split()
+    if not words:
+        return ""
+    vocabulary = set()
+    for name, city in Office.objects.filter(is_active=True).values_list("name", "city"):
+        vocabulary.update(word for word in f"{name} {city}".lower().replace(",", " ").split() if len(word) >= 3)
+    vocabulary -= _COMMON_NAME_WORDS
+    corrected = []
+    for word in words:
+        if word in vocabulary or any(word in known for known in vocabulary):
+            corrected.append(word)
+            continue
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        corrected.append(close[0] if close else word)
+    suggestion = " ".join(corrected)
+    if suggestion == " ".join(words) or not office_search(q=suggestion, province=province).exists():
+        return ""
+    return suggestion
 
 
 def office_get(*, code: str) -> Office:

@@ -214,3 +214,24 @@ def test_a_date_not_yet_released_points_to_the_dates_that_can_be_booked_now(clie
     links = re.findall(r'<a href="\?date=(\d{4}-\d{2}-\d{2})#day">', day)
     assert links and all(TODAY < dt.date.fromisoformat(link) < beyond_window for link in links)
     assert "No later date at this office has places left" not in day
+
+
+def test_a_misspelt_search_suggests_the_office_s_word(client, pinned, surabaya, malang, makassar):
+    html = client.get("/", {"q": "surbaya"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "0 offices found" in html
+    suggestion = re.search(r'data-testid="search-suggestion">Did you mean <a href="\?q=([^"&]+)"', html)
+    assert suggestion and suggestion.group(1) == "surabaya"
+    assert "Surabaya" in client.get("/", {"q": suggestion.group(1)}).content.decode()
+
+
+def test_a_search_for_nothing_like_an_office_suggests_nothing(client, pinned, surabaya):
+    html = client.get("/", {"q": "zzzzqqq"}).content.decode()
+
+    assert "search-suggestion" not in html
+
+
+def test_a_search_that_finds_offices_suggests_nothing(client, pinned, surabaya):
+    html = client.get("/", {"q": "surabaya"}).content.decode()
+
+    assert "search-suggestion" not in html

@@ -22,6 +22,13 @@ def _pinned_clock():
         yield
 
 
+def sign_in_central_admin(client) -> None:
+    staff_groups_sync()
+    user = factories.UserFactory(username="pusat", is_staff=True)
+    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
+    client.force_login(user)
+
+
 @pytest.fixture
 def rows(office, other_office):
     factories.SlotFactory(office=office, date=TOMORROW, capacity=100, booked=75)
@@ -65,10 +72,7 @@ def test_a_supervisor_sees_only_their_offices_as_bars(client, rows, office):
 
 
 def test_a_central_admin_compares_every_office(client, rows):
-    staff_groups_sync()
-    user = factories.UserFactory(username="pusat", is_staff=True)
-    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
-    client.force_login(user)
+    sign_in_central_admin(client)
 
     page = client.get("/staff/utilization/").content.decode()
 
@@ -91,10 +95,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, rows):
 
 
 def test_office_bars_are_labelled_with_the_office_name_and_its_code(client, rows, office, other_office):
-    staff_groups_sync()
-    user = factories.UserFactory(username="pusat", is_staff=True)
-    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
-    client.force_login(user)
+    sign_in_central_admin(client)
 
     page = client.get("/staff/utilization/").content.decode()
     chart = page[page.index('id="offices-caption"') : page.index("</figure>", page.index('id="offices-caption"'))]
@@ -204,10 +205,7 @@ def test_with_many_offices_the_chart_shows_the_fullest_and_folds_the_rest(client
     for n in range(25):
         office = factories.OfficeFactory(code=f"kantor-{n:02d}", name=f"Kantor {n:02d}")
         factories.SlotFactory(office=office, date=TOMORROW, capacity=100, booked=n)
-    staff_groups_sync()
-    user = factories.UserFactory(username="pusat", is_staff=True)
-    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
-    client.force_login(user)
+    sign_in_central_admin(client)
 
     page = client.get("/staff/utilization/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
@@ -222,10 +220,7 @@ def test_with_many_offices_the_chart_shows_the_fullest_and_folds_the_rest(client
 
 
 def test_with_few_offices_nothing_is_folded(client, rows):
-    staff_groups_sync()
-    user = factories.UserFactory(username="pusat", is_staff=True)
-    user.groups.add(Group.objects.get(name=CENTRAL_ADMIN_GROUP))
-    client.force_login(user)
+    sign_in_central_admin(client)
 
     page = client.get("/staff/utilization/").content.decode()
 

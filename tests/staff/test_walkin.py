@@ -19,18 +19,18 @@ pytestmark = pytest.mark.django_db
 BORN = dt.date(1950, 5, 12)
 
 
-def nik(serial: int) -> str:
-    """A valid NIK of a man born on ``BORN`` in Surabaya (3578 01)."""
-    return f"357801120550{serial:04d}"
+def nik(serial: int, born: dt.date = BORN) -> str:
+    """A valid NIK of a man born on ``born`` in Surabaya (3578 01)."""
+    return f"357801{born:%d%m%y}{serial:04d}"
 
 
-def _walk_in(office, serial=1, *, now=None, **kwargs):
+def _walk_in(office, serial=1, *, born=BORN, now=None, **kwargs):
     kwargs.setdefault("priority_group", "elderly")
     return walkin_register(
         office=office,
-        nik=nik(serial),
+        nik=nik(serial, born),
         full_name=f"Bapak Sepuh {serial}",
-        birth_date=BORN,
+        birth_date=born,
         now=now or at(8, 30),
         **kwargs,
     )
@@ -311,22 +311,9 @@ def test_the_session_that_a_walk_in_filled_is_no_longer_offered(officer_client, 
     assert _offered(response) == ["10:00-12:00 · Priority · 1 free"]
 
 
-def _nik_born(born: dt.date, serial: int) -> str:
-    return f"357801{born:%d%m%y}{serial:04d}"
-
-
 def test_elderly_is_refused_for_someone_under_60_and_changes_nothing(office, slots):
-    young = dt.date(1990, 5, 12)  # 36 on the day
-
     with pytest.raises(WalkinNotElderly) as refused:
-        walkin_register(
-            office=office,
-            nik=_nik_born(young, 1),
-            full_name="Budi Muda",
-            birth_date=young,
-            now=at(8, 30),
-            priority_group="elderly",
-        )
+        _walk_in(office, 1, born=dt.date(1990, 5, 12))  # 36 on the day
 
     assert refused.value.fields == {"priority_group": [refused.value.detail]}
     assert "36" in refused.value.detail
@@ -335,40 +322,15 @@ def test_elderly_is_refused_for_someone_under_60_and_changes_nothing(office, slo
 
 
 def test_elderly_starts_on_the_60th_birthday(office, slots):
-    sixty_today = dt.date(1966, 11, 23)  # the day is 23 November 2026
-    sixty_tomorrow = dt.date(1966, 11, 24)
-
-    result = walkin_register(
-        office=office,
-        nik=_nik_born(sixty_today, 2),
-        full_name="A",
-        birth_date=sixty_today,
-        now=at(8, 30),
-        priority_group="elderly",
-    )
-    assert result.booking.priority_group == "elderly"
+    # The day is 23 November 2026.
+    assert _walk_in(office, 2, born=dt.date(1966, 11, 23)).booking.priority_group == "elderly"
     with pytest.raises(WalkinNotElderly):
-        walkin_register(
-            office=office,
-            nik=_nik_born(sixty_tomorrow, 3),
-            full_name="B",
-            birth_date=sixty_tomorrow,
-            now=at(8, 30),
-            priority_group="elderly",
-        )
+        _walk_in(office, 3, born=dt.date(1966, 11, 24))
 
 
 def test_the_other_priority_groups_are_the_desk_s_to_see(office, slots):
-    young = dt.date(1990, 5, 12)
     for serial, group in enumerate(("disabled", "pregnant", "infant"), start=4):
-        result = walkin_register(
-            office=office,
-            nik=_nik_born(young, serial),
-            full_name="C",
-            birth_date=young,
-            now=at(8, 30),
-            priority_group=group,
-        )
+        result = _walk_in(office, serial, born=dt.date(1990, 5, 12), priority_group=group)
         assert result.booking.priority_group == group
 
 
@@ -376,7 +338,7 @@ def test_the_walk_in_page_says_beside_the_group_why_elderly_does_not_fit(officer
     young = dt.date(1990, 5, 12)
     response = officer_client.post(
         reverse("staff:walkin", args=[office.code]),
-        {**PAGE_FORM, "priority_group": "elderly", "nik": _nik_born(young, 8), "birth_date": young.isoformat()},
+        {**PAGE_FORM, "priority_group": "elderly", "nik": nik(8, young), "birth_date": young.isoformat()},
     )
 
     html = response.text
@@ -390,7 +352,7 @@ def test_api_walk_in_refuses_elderly_under_60_on_its_field(officer_client, offic
     response = officer_client.post(
         f"/api/v1/staff/offices/{office.code}/walk-ins/",
         {
-            "nik": _nik_born(dt.date(1990, 5, 12), 9),
+            "nik": nik(9, dt.date(1990, 5, 12)),
             "full_name": "D",
             "birth_date": "1990-05-12",
             "priority_group": "elderly",

@@ -382,8 +382,9 @@ class WalkinView(OfficeStaffView):
         responses={201: CheckinOutSerializer, 400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput},
         description=(
             "Register a walk-in and queue them at once. Priority groups always; everyone while the office "
-            "runs without online booking (`walkin_not_allowed` otherwise). Takes a place from today's sessions "
-            "like any booking: `walkin_no_session` when none has room."
+            "runs without online booking (`walkin_not_allowed` otherwise); `elderly` is for people of 60 or over "
+            "by the birth date (400 `priority_group_mismatch` under `fields.priority_group` otherwise). Takes a "
+            "place from today's sessions like any booking: `walkin_no_session` when none has room."
         ),
     )
     def post(self, request, code):

@@ -77,19 +77,6 @@ def slot_mark_full(slot_id: int) -> None:
     local_set(("full", slot_id), True, local_ttl())
 
 
-def slot_is_marked_full(slot_id: int) -> bool:
-    """Whether the cache says the session is full (a hint; the booking path decides).
-
-    Each process remembers "full" for the micro-cache life and "not full" for
-    ``SLOT_LOCAL_SECONDS``: a flood then asks Redis about a session once per process
-    every few seconds, not once per request. Remembering "full" can hide a place freed
-    by another process for at most the micro-cache life (this process forgets at once);
-    remembering "not full" only sends a request down the booking path, which decides on
-    the database and marks the session full here when it is.
-    """
-    return slot_full_and_copy(slot_id)[0]
-
-
 def slot_copy_key(slot_id: int) -> str:
     return f"bookslot:{slot_id}"
 
@@ -105,7 +92,15 @@ _NO_COPY = object()
 
 
 def slot_full_and_copy(slot_id: int) -> tuple[bool, Any]:
-    """The session's "full" mark and its cached copy (``None`` if none is cached).
+    """The session's "full" mark (a hint; the booking path decides) and its cached copy
+    (``None`` if none is cached).
+
+    Each process remembers "full" for the micro-cache life and "not full" for
+    ``SLOT_LOCAL_SECONDS``: a flood then asks Redis about a session once per process
+    every few seconds, not once per request. Remembering "full" can hide a place freed
+    by another process for at most the micro-cache life (this process forgets at once);
+    remembering "not full" only sends a request down the booking path, which decides on
+    the database and marks the session full here when it is.
 
     From this process's memory when it has both, else with one shared-cache round trip
     for the two: a booking asks for both, and on a flood over many sessions most of

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from applicants.api import booking_create
 from applicants.models import Applicant, Booking, BookingTransition, Notification
 from applicants.selectors import slot_for_booking
-from offices.cache import availability_key, slot_is_marked_full
+from offices.cache import availability_key, slot_full_and_copy
 from tests.applicants.conftest import DAY, mark_full, nik_number, payload
 from tests.conftest import record_requests
 from tests.factories import SlotFactory
@@ -216,13 +216,13 @@ def test_only_the_last_place_marks_the_session_full_and_refreshes_availability(
         assert api.post(URL, payload(slot, nik=nik_number(1)), format="json").status_code == 201
     # Room is left: the cached page stays (display only, within the cache life).
     assert cache.get(shown) == {"shown": "before"}
-    assert not slot_is_marked_full(slot.id)
+    assert not slot_full_and_copy(slot.id)[0]
 
     with django_capture_on_commit_callbacks(execute=True):
         assert api.post(URL, payload(slot, nik=nik_number(2)), format="json").status_code == 201
 
     assert cache.get(shown) is None
-    assert slot_is_marked_full(slot.id)
+    assert slot_full_and_copy(slot.id)[0]
     refused = api.post(URL, payload(slot, nik=nik_number(3)), format="json")
     assert refused.json()["code"] == "session_full"
 
@@ -245,7 +245,7 @@ def test_a_session_that_filled_after_its_mark_was_read_is_refused_in_one_stateme
     assert (refused.status_code, refused.json()["code"]) == (409, "session_full")
     assert queries.captured_queries[1]["sql"].startswith("EXECUTE antrean_")
     assert Booking.objects.count() == Applicant.objects.count() == 0
-    assert slot_is_marked_full(slot.id)
+    assert slot_full_and_copy(slot.id)[0]
 
 
 @pytest.mark.postgres

@@ -17,7 +17,7 @@ from applicants.services.applicants import applicant_upsert
 from applicants.services.booking import ALLOCATE_TASK, booking_create
 from applicants.services.changes import booking_cancel, booking_reschedule
 from applicants.services.transitions import ALLOWED_TRANSITIONS, booking_transition
-from offices.cache import slot_is_marked_full
+from offices.cache import slot_full_and_copy
 from tests.applicants.conftest import BIRTH, NIK, NOW, nik_number
 from tests.factories import SlotFactory, UserFactory
 
@@ -76,7 +76,7 @@ def test_a_full_session_is_refused_and_marked_full_for_the_fast_path(office):
     with pytest.raises(SessionFull):
         create(full)
 
-    assert slot_is_marked_full(full.id)
+    assert slot_full_and_copy(full.id)[0]
     assert not Booking.objects.exists()
 
 
@@ -293,12 +293,12 @@ def test_cancel_clears_the_full_mark_after_commit(office, django_capture_on_comm
     booking = create(last_place).booking
     with pytest.raises(SessionFull):
         create(last_place, person(nik_number(2)))
-    assert slot_is_marked_full(last_place.id)
+    assert slot_full_and_copy(last_place.id)[0]
 
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(booking=booking, now=NOW)
 
-    assert not slot_is_marked_full(last_place.id)
+    assert not slot_full_and_copy(last_place.id)[0]
     assert create(last_place, person(nik_number(2))).booking.status == BookingStatus.CONFIRMED
 
 
@@ -360,7 +360,7 @@ def test_reschedule_to_a_full_session_keeps_the_old_place(slot, office):
     assert (slot.booked, full.booked) == (1, 2)
     fresh = Booking.objects.get(id=booking.id)
     assert (fresh.slot_id, fresh.reschedule_count) == (slot.id, 0)
-    assert slot_is_marked_full(full.id)
+    assert slot_full_and_copy(full.id)[0]
 
 
 def test_staff_may_reschedule_beyond_the_free_limit(slot, later_slot, office):

@@ -11,7 +11,7 @@ from django.core.cache import cache
 
 from applicants.selectors import slot_for_booking
 from offices import cache as office_cache
-from offices.cache import availability_invalidate, slot_full_key, slot_is_marked_full, slot_mark_full
+from offices.cache import availability_invalidate, slot_full_and_copy, slot_full_key, slot_mark_full
 from tests.factories import SlotFactory
 
 
@@ -27,7 +27,7 @@ def test_a_full_mark_seen_once_is_answered_without_the_shared_cache():
     slot_mark_full(41)
     cache.delete(slot_full_key(41))  # as if another process had freed a place
 
-    assert slot_is_marked_full(41)
+    assert slot_full_and_copy(41)[0]
 
 
 def test_an_invalidation_in_this_process_forgets_the_mark_at_once(office, django_capture_on_commit_callbacks):
@@ -36,18 +36,18 @@ def test_an_invalidation_in_this_process_forgets_the_mark_at_once(office, django
     with django_capture_on_commit_callbacks(execute=True):
         availability_invalidate(office_id=office.id, date=dt.date(2026, 11, 30), slot_ids=(42,))
 
-    assert not slot_is_marked_full(42)
+    assert not slot_full_and_copy(42)[0]
     assert cache.get(slot_full_key(42)) is None
 
 
 def test_not_full_is_remembered_but_a_mark_made_here_wins():
-    assert not slot_is_marked_full(43)
+    assert not slot_full_and_copy(43)[0]
     cache.set(slot_full_key(43), 1)  # marked by another process: this one may lag
-    assert not slot_is_marked_full(43)
+    assert not slot_full_and_copy(43)[0]
 
     slot_mark_full(43)  # this process found the session full itself
 
-    assert slot_is_marked_full(43)
+    assert slot_full_and_copy(43)[0]
 
 
 def test_without_the_micro_cache_every_answer_comes_from_the_shared_cache(settings):
@@ -55,7 +55,7 @@ def test_without_the_micro_cache_every_answer_comes_from_the_shared_cache(settin
     slot_mark_full(44)
     cache.delete(slot_full_key(44))
 
-    assert not slot_is_marked_full(44)
+    assert not slot_full_and_copy(44)[0]
 
 
 def test_the_session_a_booking_asks_for_is_read_once_per_process(db, django_assert_num_queries):
@@ -169,7 +169,7 @@ def test_a_request_asks_the_shared_cache_once_when_it_has_no_copy(db, django_ass
     monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or real_get_many(keys))
 
     # The booking path asks "full?" first, then for the session itself.
-    assert not slot_is_marked_full(slot.id)
+    assert not slot_full_and_copy(slot.id)[0]
     with django_assert_num_queries(2):  # its office's day, and every office's that date
         slot_for_booking(slot_id=slot.id)
 
@@ -242,17 +242,17 @@ def monotonic(monkeypatch):
 def test_not_full_is_kept_longer_than_full(monotonic):
     """A stale "not full" costs one trip down the booking path (which marks the session
     full here); a stale "full" would hide a freed place, so it is kept shorter."""
-    assert not slot_is_marked_full(45)
+    assert not slot_full_and_copy(45)[0]
     slot_mark_full(46)
     cache.set(slot_full_key(45), 1)  # both changed by another process
     cache.delete(slot_full_key(46))
 
     monotonic.now += 2.5  # past the micro-cache life (2 s), within SLOT_LOCAL_SECONDS
 
-    assert not slot_is_marked_full(45)
-    assert not slot_is_marked_full(46)
+    assert not slot_full_and_copy(45)[0]
+    assert not slot_full_and_copy(46)[0]
     monotonic.now += 10
-    assert slot_is_marked_full(45)
+    assert slot_full_and_copy(45)[0]
 
 
 def test_a_session_copy_is_kept_in_the_process_for_slot_local_seconds(db, monotonic, django_assert_num_queries):

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applicants.birth_date import BirthDateField, MemorableDateWidget
-from applicants.exceptions import InvalidNik
+from applicants.exceptions import BookingError, InvalidNik
 from applicants.forms import AccessibleFormMixin
-from applicants.identity import nik_parse
+from applicants.identity import nik_check_birth_date, nik_parse, phone_normalize
 from applicants.models import PriorityGroup, Service
 from offices.models import Track
 
@@ -121,6 +121,30 @@ class WalkinForm(AccessibleFormMixin, forms.Form):
             for slot in self.sessions_with_room
         ]
         field.accepted = frozenset(str(slot.id) for slot in sessions)
+
+    # The person's fields are checked here as well as in the service, so that a bad NIK is
+    # reported beside a missing name instead of after it.
+    def clean_nik(self):
+        try:
+            return nik_parse(self.cleaned_data["nik"]).nik
+        except BookingError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        try:
+            return phone_normalize(phone) if phone else ""
+        except BookingError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("nik") and cleaned.get("birth_date"):
+            try:
+                nik_check_birth_date(nik_parse(cleaned["nik"]), cleaned["birth_date"])
+            except BookingError as exc:
+                self.add_error("birth_date", forms.ValidationError(exc.detail, code=exc.code))
+        return cleaned
 
 
 class CounterOpenForm(forms.Form):

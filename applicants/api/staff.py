@@ -15,7 +15,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from applicants.api.booking_serializers import PERSONAL_DATA_ERASED_ON_HELP
+from applicants.api.booking_serializers import PERSONAL_DATA_ERASED_ON_HELP, ApplicantInput
 from applicants.exceptions_staff import BookingNotFoundForStaff, NotOfficeStaff, OfficeRequired, SupervisorOnly
 from applicants.models import Booking, PriorityGroup, Service
 from applicants.services.access_log import Action, Channel, personal_data_access_record
@@ -32,6 +32,7 @@ from applicants.services.walkin import walkin_register
 from applicants.staff_access import staff_offices, staff_require
 from offices.models import Office, OfficeMembership, Slot, Track
 from offices.selectors import office_get
+from offices.timeutils import office_today
 from queue_booking.api_errors import ErrorOutput
 
 
@@ -352,12 +353,11 @@ class BookingRecallView(BookingActionView):
         return super().post(request, code)
 
 
-class WalkinInSerializer(serializers.Serializer):
-    nik = serializers.CharField(max_length=24)
-    full_name = serializers.CharField(max_length=150)
-    birth_date = serializers.DateField()
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+class WalkinInSerializer(ApplicantInput):
+    """The person's fields are checked as a booking's are, so every bad field is reported
+    at once (a bad NIK beside a missing name); the phone is optional at the desk."""
+
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     priority_group = serializers.ChoiceField(choices=PriorityGroup.choices, required=False, default="")
     track = serializers.ChoiceField(
         choices=Track.choices,
@@ -372,6 +372,9 @@ class WalkinInSerializer(serializers.Serializer):
     session = serializers.IntegerField(
         required=False, help_text="Id of today's session; default: the earliest with room."
     )
+
+    def validate_phone(self, value: str) -> str:
+        return super().validate_phone(value) if value.strip() else ""
 
 
 class WalkinView(OfficeStaffView):
@@ -388,14 +391,14 @@ class WalkinView(OfficeStaffView):
         ),
     )
     def post(self, request, code):
-        body = WalkinInSerializer(data=request.data)
+        office = self.get_office()
+        now = timezone.now()
+        body = WalkinInSerializer(data=request.data, context={"today": office_today(office, now)})
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        office = self.get_office()
         slot = None
         if data.get("session"):
             slot = Slot.objects.filter(office=office, id=data["session"]).first()
-        now = timezone.now()
         result = walkin_register(
             office=office,
             nik=data["nik"],

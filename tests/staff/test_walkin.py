@@ -202,7 +202,8 @@ def test_the_walk_in_page_shows_a_nik_error(officer_client, office, slots, morni
         {"priority_group": "elderly", "nik": "1234", "full_name": "X", "birth_date": "1950-05-12", "service": "new"},
     )
 
-    assert 'data-code="invalid_nik"' in response.text
+    error = re.search(r'id="id_nik_error"[^>]*>(.*?)</p>', response.text, re.S)
+    assert error and "16" in error.group(1)
     assert not Booking.objects.exists()
 
 
@@ -381,4 +382,78 @@ def test_when_the_last_place_went_meanwhile_the_page_says_so_once_and_takes_no_m
     notice = html[html.index('data-testid="no-walkin-session"') - 200 :]
     assert 'role="alert"' in notice[:400]
     assert re.search(r'<fieldset class="plain-fieldset" disabled>', html)
+    assert not Booking.objects.exists()
+
+
+def test_api_walk_in_reports_every_bad_field_at_once(officer_client, office, slots, morning):
+    response = officer_client.post(
+        f"/api/v1/staff/offices/{office.code}/walk-ins/",
+        {"nik": "1234", "birth_date": "1950-05-12", "phone": "12", "email": "not-an-email"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    fields = response.json()["fields"]
+    assert set(fields) == {"nik", "full_name", "phone", "email"}
+    assert "NIK" in fields["nik"][0]
+    assert not Booking.objects.exists()
+    assert not Applicant.objects.exists()
+
+
+def test_api_walk_in_checks_the_birth_date_against_the_nik(officer_client, office, slots, morning):
+    response = officer_client.post(
+        f"/api/v1/staff/offices/{office.code}/walk-ins/",
+        {"nik": nik(3), "full_name": "Bapak", "birth_date": "1951-05-12", "priority_group": "elderly"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["birth_date"]
+    assert not Booking.objects.exists()
+
+
+def test_api_walk_in_takes_no_phone_and_stores_a_given_one_as_e164(officer_client, office, slots, morning):
+    response = officer_client.post(
+        f"/api/v1/staff/offices/{office.code}/walk-ins/",
+        {"nik": nik(4), "full_name": "Bapak", "birth_date": "1950-05-12", "priority_group": "elderly", "phone": ""},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    response = officer_client.post(
+        f"/api/v1/staff/offices/{office.code}/walk-ins/",
+        {
+            "nik": nik(5),
+            "full_name": "Bapak",
+            "birth_date": "1950-05-12",
+            "priority_group": "elderly",
+            "phone": "0812-3456-7890",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert Applicant.objects.filter(phone="+6281234567890").exists()
+
+
+def test_the_walk_in_page_reports_a_bad_nik_and_phone_beside_a_missing_name(officer_client, office, slots, morning):
+    response = officer_client.post(
+        reverse("staff:walkin", args=[office.code]),
+        {"priority_group": "elderly", "nik": "1234", "birth_date": "1950-05-12", "phone": "12", "service": "new"},
+    )
+
+    html = response.text
+    for field in ("nik", "full_name", "phone"):
+        assert f'id="id_{field}_error"' in html, field
+    assert not Booking.objects.exists()
+
+
+def test_the_walk_in_page_puts_a_birth_date_that_does_not_match_the_nik_beside_the_date(
+    officer_client, office, slots, morning
+):
+    response = officer_client.post(
+        reverse("staff:walkin", args=[office.code]),
+        {"priority_group": "elderly", "nik": nik(6), "full_name": "X", "birth_date": "1951-05-12", "service": "new"},
+    )
+
+    error = re.search(r'id="id_birth_date_error"[^>]*>(.*?)</', response.text, re.S)
+    assert error and "NIK" in error.group(1)
     assert not Booking.objects.exists()

@@ -82,6 +82,8 @@ class DateOverrideInline(admin.TabularInline):
     model = DateOverride
     formset = DateOverridesFormSet
     extra = 0
+    # Django's tabular inline, after a line on what an override does to its day.
+    template = "admin/offices/office/date_overrides_inline.html"
     fields = ["date", "start", "end", "capacity_regular", "capacity_express", "capacity_priority", "note"]
 
     def get_queryset(self, request):

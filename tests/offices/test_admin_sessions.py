@@ -104,3 +104,14 @@ def test_the_release_weekday_is_chosen_by_name_and_a_bad_one_is_refused(client, 
 
     assert '<option value="4">Jumat</option>' in page
     assert "office_release_weekday_range" not in text and "Select a valid choice" in text
+
+
+@pytest.mark.parametrize("language, words", [("id", "menggantikan semua sesi"), ("en", "replace all of that weekday")])
+def test_the_date_overrides_say_that_they_replace_the_day_s_weekly_sessions(
+    client, supervisor, office, language, words
+):
+    html = client.get(f"/admin/offices/office/{office.pk}/change/", HTTP_ACCEPT_LANGUAGE=language).text
+
+    help_at = html.index('data-testid="date-overrides-help"')
+    assert words in html[help_at : help_at + 400]
+    assert help_at < html.index('id="date_overrides-group"')

@@ -7,6 +7,7 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -313,7 +314,13 @@ class Slot(models.Model):
         indexes = [models.Index(fields=["date", "office"], name="slot_date_office")]
 
     def __str__(self) -> str:
-        return f"{self.office.code} {self.date} {self.start:%H:%M} {self.get_track_display()}"
+        # What the admin shows for a booking's session and on this row's own page, in the
+        # reader's language: "Kanim Surabaya, 8 Des 2026 08:00-09:00 WIB, Reguler".
+        office = self.office
+        return (
+            f"{office.name}, {date_format(self.date)} {self.start:%H:%M}-{self.end:%H:%M} "
+            f"{office.tz_abbreviation}, {self.get_track_display()}"
+        )
 
     @property
     def available(self) -> int:

@@ -56,6 +56,20 @@ def test_the_weekday_column_and_a_session_name_follow_the_language():
 
 
 @pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("id", "Kanim Makassar, 7 Des. 2026 08:00-10:00 WITA, Reguler"),
+        ("en", "Kanim Makassar, Dec. 7, 2026 08:00-10:00 WITA, Regular"),
+    ],
+)
+def test_a_session_is_named_by_its_office_day_and_hours_in_the_reader_s_language(language, name):
+    office = Office(code="makassar", name="Kanim Makassar", timezone="Asia/Makassar")
+    slot = Slot(office=office, date=dt.date(2026, 12, 7), start=dt.time(8), end=dt.time(10), track="regular")
+    with translation.override(language):
+        assert str(slot) == name
+
+
+@pytest.mark.parametrize(
     ("model", "field", "indonesian", "english"),
     [
         (Notification, "booking", "pendaftaran", "booking"),

@@ -303,8 +303,8 @@ class BookingAdmin(RecordsAdmin, OfficeScopedAdmin):
 
 @admin.register(ServiceCounter)
 class ServiceCounterAdmin(OfficeScopedAdmin):
-    list_display = ("name", "office", "is_active")
-    list_filter = ("is_active",)
+    list_display = ("name", "office", "track", "is_active")
+    list_filter = ("is_active", "track")
     search_fields = ("name", "office__name", "office__code")
     list_select_related = ("office",)
 

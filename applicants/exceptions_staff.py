@@ -116,6 +116,11 @@ class CounterBusy(StaffError, Conflict):
     message = _("Number %(number)s is still at this counter: mark it served or missed first.")
 
 
+class InvalidCounterTrack(StaffError):
+    code = "invalid_counter_track"
+    message = _("Choose regular, express, priority, or every track.")
+
+
 class BookingNotCalled(StaffError, Conflict):
     code = "booking_not_called"
     message = _("This number is not being called at a counter right now.")

@@ -147,10 +147,23 @@ class WalkinForm(AccessibleFormMixin, forms.Form):
         return cleaned
 
 
-class CounterOpenForm(forms.Form):
+COUNTER_TRACK_CHOICES = [("", _("Every track, priority first")), *Track.choices]
+
+
+class CounterTrackForm(forms.Form):
+    track = forms.ChoiceField(
+        label=_("Calls"),
+        choices=COUNTER_TRACK_CHOICES,
+        required=False,
+        help_text=_("A counter kept for express or for the priority groups calls only that track's numbers."),
+    )
+
+
+class CounterOpenForm(CounterTrackForm):
     name = forms.CharField(
         label=_("Counter name"), max_length=40, help_text=_("For example: Loket 1."), widget=forms.TextInput()
     )
+    field_order = ["name", "track"]
 
 
 class StopServiceForm(forms.Form):

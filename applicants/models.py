@@ -354,6 +354,16 @@ class ServiceCounter(models.Model):
 
     office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="counters")
     name = models.CharField(_("name"), max_length=40)
+    # A desk kept for one kind of service (express, or the priority groups) calls only that
+    # track's numbers; the rest call every track, priority first.
+    track = models.CharField(
+        _("calls"),
+        max_length=10,
+        choices=Track.choices,
+        blank=True,
+        default="",
+        help_text=_("Only this track's numbers are called here. Empty: every track, priority first."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

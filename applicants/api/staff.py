@@ -207,13 +207,23 @@ class OfficeStaffView(APIView):
         return self._office
 
 
+COUNTER_TRACK_HELP = "The only track this counter calls; empty: every track, priority first."
+
+
 class CounterSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+    track = serializers.CharField(help_text=COUNTER_TRACK_HELP)
 
 
 class CounterOpenSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=40)
+    track = serializers.ChoiceField(
+        choices=Track.choices,
+        required=False,
+        allow_blank=True,
+        help_text=COUNTER_TRACK_HELP + " Left out: an existing counter keeps what it calls.",
+    )
 
 
 class CountersView(OfficeStaffView):
@@ -227,12 +237,13 @@ class CountersView(OfficeStaffView):
         tags=["staff"],
         request=CounterOpenSerializer,
         responses={200: CounterSerializer, 400: ErrorOutput, 403: ErrorOutput},
-        description="Open (create or reactivate) the counter with this name.",
+        description="Open (create or reactivate) the counter with this name, optionally for one track.",
     )
     def post(self, request, code):
         body = CounterOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        counter = counter_open(office=self.get_office(), name=body.validated_data["name"])
+        data = body.validated_data
+        counter = counter_open(office=self.get_office(), name=data["name"], track=data.get("track"))
         return Response(CounterSerializer(counter).data)
 
 
@@ -258,7 +269,8 @@ class CallNextView(OfficeStaffView):
             409: ErrorOutput,
         },
         description=(
-            "Call the next person (priority track first, then by session and queue time) to the counter. "
+            "Call the next person (priority track first, then by session and queue time) to the counter; "
+            "a counter kept for one track calls only that track's numbers. "
             "`called` is null when nobody is waiting; 409 `counter_busy` while the counter still has someone."
         ),
     )

@@ -22,7 +22,9 @@ on their own session's start.
 
 Every screen that shows a place in the line (``queue_selectors.queue_position``, the
 counter's "next" list) reads ``queue_waiting``, so what people are told is the order
-in which they are called.
+in which they are called. A counter kept for one track (``ServiceCounter.track``) calls
+from that track's part of the same order (``counter_waiting``): within a track people are
+still called in this order, and such a desk only takes people out of the line ahead.
 """
 
 import datetime as dt
@@ -31,7 +33,7 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from applicants.exceptions_staff import BookingNotCalled, CounterBusy, CounterNotFound
+from applicants.exceptions_staff import BookingNotCalled, CounterBusy, CounterNotFound, InvalidCounterTrack
 from applicants.models import Booking, BookingStatus, QueueCounter, QueueEvent, ServiceCounter
 from applicants.proof import checkin_window
 from applicants.services.transitions import booking_transition
@@ -123,13 +125,40 @@ def queue_waiting(*, office: Office, date: dt.date) -> QuerySet[Booking]:
     return queue_ordered(Booking.objects.filter(office=office, date=date, status=BookingStatus.CHECKED_IN))
 
 
-def counter_open(*, office: Office, name: str) -> ServiceCounter:
-    """The counter called ``name`` at ``office``, created (or reactivated) if needed."""
+def counter_open(*, office: Office, name: str, track: str | None = None) -> ServiceCounter:
+    """The counter called ``name`` at ``office``, created (or reactivated) if needed.
+
+    ``track``: the only track it calls ("" for every track); ``None`` keeps what the
+    counter already calls (every track for a new one).
+    """
     counter, _created = ServiceCounter.objects.get_or_create(office=office, name=name.strip()[:40])
+    changed = []
     if not counter.is_active:
         counter.is_active = True
-        counter.save(update_fields=["is_active"])
+        changed.append("is_active")
+    if track is not None and track != counter.track:
+        counter.track = track
+        changed.append("track")
+    if changed:
+        counter.save(update_fields=changed)
     return counter
+
+
+def counter_set_track(*, counter: ServiceCounter, track: str) -> ServiceCounter:
+    """Let ``counter`` call only ``track``'s numbers ("" for every track). A person already
+    called there stays until marked served or missed."""
+    if track not in ("", *Track.values):
+        raise InvalidCounterTrack()
+    if counter.track != track:
+        counter.track = track
+        counter.save(update_fields=["track"])
+    return counter
+
+
+def counter_waiting(*, office: Office, counter: ServiceCounter, date: dt.date) -> QuerySet[Booking]:
+    """Who ``counter`` (of ``office``) may call on ``date``, in call order: its track's, or everyone."""
+    waiting = queue_waiting(office=office, date=date)
+    return waiting.filter(track=counter.track) if counter.track else waiting
 
 
 def counter_get(*, office: Office, counter_id: int | str) -> ServiceCounter:
@@ -173,7 +202,11 @@ def queue_call_next(*, office: Office, counter: ServiceCounter, now: dt.datetime
             raise CounterBusy(number=busy)
         # Two counters calling at once: each locks a different row and skips the
         # other's. ``of=self`` keeps the join to the slot (for the order) unlocked.
-        candidate = queue_waiting(office=office, date=today).select_for_update(skip_locked=True, of=("self",)).first()
+        candidate = (
+            counter_waiting(office=office, counter=counter, date=today)
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
         if candidate is None:
             return None
         booking = booking_transition(

@@ -25,11 +25,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applicants.exceptions_staff import NotOfficeStaff, SupervisorOnly
+from applicants.exceptions_staff import InvalidCounterTrack, NotOfficeStaff, SupervisorOnly
 from applicants.forms_staff import (
     CheckinConfirmForm,
     CheckinLookupForm,
     CounterOpenForm,
+    CounterTrackForm,
     NikLookupForm,
     WalkinForm,
 )
@@ -48,6 +49,8 @@ from applicants.services.queue import (
     counter_current,
     counter_get,
     counter_open,
+    counter_set_track,
+    counter_waiting,
     queue_call_next,
     queue_missed,
     queue_recall,
@@ -334,7 +337,7 @@ def counters(request, office):
     """Choose (or open) the counter this person works at today."""
     form = CounterOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        counter = counter_open(office=office, name=form.cleaned_data["name"])
+        counter = counter_open(office=office, name=form.cleaned_data["name"], track=form.cleaned_data["track"])
         request.session[SESSION_COUNTER_KEY] = counter.id
         return redirect("staff:counter", office_code=office.code, counter_id=counter.id)
     context = staff_page_context(request, office, "counter")
@@ -347,6 +350,11 @@ def counters(request, office):
 
 
 COUNTER_ACTIONS = {"served": queue_served, "missed": queue_missed, "recall": queue_recall}
+
+
+def counter_calls_label(counter: ServiceCounter) -> str:
+    """What a counter calls, in words: its track, or every track."""
+    return counter.get_track_display() if counter.track else str(_("every track, priority first"))
 
 
 @office_staff_view()
@@ -365,10 +373,24 @@ def counter(request, office, counter_id):
         try:
             if action == "call_next":
                 called = queue_call_next(office=office, counter=desk, now=now, actor=request.user)
-                if called is None:
+                if called is None and desk.track:
+                    messages.info(
+                        request,
+                        _("Nobody is waiting on the %(track)s track.") % {"track": desk.get_track_display()},
+                    )
+                elif called is None:
                     messages.info(request, _("Nobody is waiting."))
                 else:
                     messages.success(request, _("Calling %(number)s.") % {"number": called.queue_number})
+            elif action == "set_track":
+                form = CounterTrackForm(request.POST)
+                if not form.is_valid():
+                    raise InvalidCounterTrack()
+                desk = counter_set_track(counter=desk, track=form.cleaned_data["track"])
+                messages.success(
+                    request,
+                    _("%(counter)s now calls: %(calls)s.") % {"counter": desk.name, "calls": counter_calls_label(desk)},
+                )
             elif action in COUNTER_ACTIONS:
                 current = get_object_or_404(Booking, code=request.POST.get("code", ""), office=office)
                 done = COUNTER_ACTIONS[action](booking=current, now=now, actor=request.user)
@@ -385,7 +407,11 @@ def counter(request, office, counter_id):
         return redirect("staff:counter", office_code=office.code, counter_id=desk.id)
 
     context = staff_page_context(request, office, "counter")
-    waiting = queue_waiting(office=office, date=today)
+    waiting = counter_waiting(office=office, counter=desk, date=today)
+    waiting_count = waiting.count()
+    # A counter kept for one track: the people it cannot call, so an empty line here is
+    # not read as an empty office.
+    others_waiting = queue_waiting(office=office, date=today).count() - waiting_count if desk.track else 0
     current = counter_current(counter=desk, date=today)
     if current is not None and request.session.get(SESSION_COUNTER_SHOWN_KEY) != current.id:
         record = personal_data_access_record(
@@ -397,7 +423,10 @@ def counter(request, office, counter_id):
         {
             "counter": desk,
             "current": current,
-            "waiting_count": waiting.count(),
+            "waiting_count": waiting_count,
+            "others_waiting": others_waiting,
+            "calls": counter_calls_label(desk),
+            "track_form": CounterTrackForm(initial={"track": desk.track}, auto_id="track_%s"),
             "next_up": list(waiting.values_list("queue_number", flat=True)[:5]),
             "events": QueueEvent.objects.filter(counter=desk, date=today)
             .select_related("booking", "actor")

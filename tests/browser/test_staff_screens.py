@@ -62,7 +62,10 @@ def busy_morning(transactional_db, time_machine):
         membership__office=office,
         membership__role=OfficeMembership.Role.SUPERVISOR,
     )
-    desks = [ServiceCounter.objects.create(office=office, name=name) for name in ("Loket 1", "Loket 2 Prioritas")]
+    desks = [
+        ServiceCounter.objects.create(office=office, name="Loket 1"),
+        ServiceCounter.objects.create(office=office, name="Loket 2 Prioritas", track=Track.PRIORITY),
+    ]
     for minute, booking in enumerate([*first[:8], *express[:2], elderly]):
         checkin_confirm(office=office, booking=booking, now=at(8, 5 + minute))
     walkin_register(
@@ -76,7 +79,7 @@ def busy_morning(transactional_db, time_machine):
     )
     served = queue_call_next(office=office, counter=desks[0], now=at(8, 30), actor=officer)
     queue_served(booking=served, now=at(8, 40), actor=officer)
-    for minute, desk in ((45, desks[0]), (50, desks[1])):
+    for minute, desk in ((45, desks[1]), (50, desks[0])):
         queue_call_next(office=office, counter=desk, now=at(8, minute), actor=officer)
     time_machine.move_to(at(9, 15), tick=True)
     return {
@@ -154,6 +157,7 @@ def _screens(busy_morning) -> dict[str, str]:
         "walkin": f"/staff/{office.code}/walkin/",
         "counters": f"/staff/{office.code}/counter/",
         "counter": f"/staff/{office.code}/counter/{desk.id}/",
+        "counter-priority": f"/staff/{office.code}/counter/{busy_morning['desks'][1].id}/",
         "day-list": f"/staff/{office.code}/list/",
         "today": f"/staff/{office.code}/today/",
         "stop": f"/staff/{office.code}/today/stop/",

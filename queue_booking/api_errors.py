@@ -147,7 +147,7 @@ def exception_handler(exc, context):
         code = _first_code(exc.detail)
         if code in _GENERIC_CODES or code is None:
             code = "validation_error"
-        fields = _flatten(exc.detail)
+        fields = _flatten(_in_our_words(exc.detail))
         detail = _("Some fields are not valid. Please check them and try again.")
         if list(fields) == ["non_field_errors"]:
             detail = fields["non_field_errors"][0]
@@ -176,11 +176,36 @@ def exception_handler(exc, context):
             drf.NotAcceptable: "not_acceptable",
         }
         code = next((value for klass, value in codes.items() if isinstance(exc, klass)), "error")
+        if code == "forbidden" and str(exc.detail).startswith("CSRF Failed"):
+            # SessionAuthentication's refusal, in English and with DRF's wording.
+            code = "csrf_failed"
         status = exc.status_code
         if isinstance(exc, drf.NotAuthenticated):
             status = 403
         return error_response(code, _api_exception_detail(exc, code, context.get("request")), status)
     return None
+
+
+def _in_our_words(errors):
+    """DRF's messages that its catalogue cannot translate (written without ``gettext``, or
+    left in English in Indonesian), said in ours: a ``null`` body, a nested object that
+    was not an object."""
+    if isinstance(errors, dict):
+        return {key: _in_our_words(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_in_our_words(value) for value in errors]
+    if isinstance(errors, drf.ErrorDetail):
+        text = str(errors)
+        if errors.code == "null" and text == "No data provided":
+            return drf.ErrorDetail(_("The request body is empty: send a JSON object."), code="null")
+        if errors.code == "invalid" and text.startswith(_NOT_AN_OBJECT):
+            return drf.ErrorDetail(_("Expected a JSON object here."), code="invalid")
+    return errors
+
+
+# The start of DRF's "Invalid data. Expected a dictionary, but got {datatype}." (English:
+# its Indonesian catalogue has no entry for it).
+_NOT_AN_OBJECT = "Invalid data. Expected a dictionary"
 
 
 def _api_exception_detail(exc: drf.APIException, code: str, request) -> str:
@@ -190,6 +215,11 @@ def _api_exception_detail(exc: drf.APIException, code: str, request) -> str:
         return _("The method %(method)s is not allowed here.") % {"method": getattr(request, "method", "")}
     if code == "malformed_request":
         return _("The request body is not valid JSON.")
+    if code == "csrf_failed":
+        return _(
+            "The security check of this signed-in request failed: reload the page, or send the "
+            "csrftoken cookie's value in the X-CSRFToken header."
+        )
     if code == "unsupported_media_type":
         return _("Send the request body as JSON, with the header Content-Type: application/json.")
     if code == "not_found" and str(exc.detail) == str(PageNumberPagination.invalid_page_message):

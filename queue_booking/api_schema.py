@@ -23,13 +23,14 @@ _COMMON = (
     (
         "400",
         "Bad input: a query parameter, header or body field is not valid; `fields` names each one "
-        "(`validation_error`, `invalid_idempotency_key`).",
+        "(`validation_error`, `invalid_idempotency_key`), or the body is not JSON that can be read "
+        "(`malformed_request`).",
         lambda path, operation: bool(_bad_input_parameters(operation)) or "requestBody" in operation,
     ),
     (
         "403",
         "Not signed in, not allowed for this office, or a signed-in session without its CSRF token "
-        "(`not_authenticated`, `forbidden`).",
+        "(`not_authenticated`, `forbidden`, `csrf_failed`).",
         lambda path, operation: any("cookieAuth" in scheme for scheme in operation.get("security", [])),
     ),
     (

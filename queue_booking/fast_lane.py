@@ -75,7 +75,7 @@ def _small_json(request: HttpRequest) -> bool:
 def _refusal(request: HttpRequest) -> HttpResponse | None:
     try:
         data = json.loads(request.body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return sold_out_answer(request, data) if isinstance(data, dict) else None
 

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -46,6 +45,7 @@ from applicants.selectors import slot_for_booking
 from applicants.services.booking import booking_request
 from offices.cache import slot_full_and_copy
 from queue_booking.api_errors import exception_handler, response_as_json
+from queue_booking.api_parsers import JSONParser
 
 
 def _language(requested: str | None) -> str:
@@ -315,7 +315,7 @@ def booking_create_view(request: HttpRequest) -> HttpResponse:
         return _drf_create_view(request)
     try:
         data = json.loads(request.body)
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):
         return _drf_create_view(request)

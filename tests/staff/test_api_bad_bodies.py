@@ -1,0 +1,80 @@
+"""Bodies no client should send still get an answer in the API's shape, never a 500:
+JSON nested too deeply for Python's decoder (a ``RecursionError``, which DRF let through),
+and requests refused by the CSRF check, in the reader's language."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+DEEP = "[" * 5000 + "]" * 5000
+DEEP_OBJECT = '{"office":' * 3000 + "1" + "}" * 3000
+
+
+@pytest.mark.parametrize("body", [DEEP, DEEP_OBJECT], ids=["array", "object"])
+@pytest.mark.parametrize("path", ["/api/v1/bookings/", "/api/v1/bookings/lookup/"])
+def test_a_public_endpoint_refuses_json_nested_too_deeply(client, path, body):
+    response = client.post(path, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+    assert response.json()["detail"] == "The request body is not valid JSON."
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/staff/checkins/",
+        "/api/v1/staff/offices/surabaya/counters/",
+        "/api/v1/staff/offices/surabaya/call-next/",
+        "/api/v1/staff/offices/surabaya/walk-ins/",
+    ],
+)
+def test_a_staff_endpoint_refuses_json_nested_too_deeply(officer_client, office, path):
+    response = officer_client.post(path, DEEP, content_type="application/json", HTTP_ACCEPT_LANGUAGE="id")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+    assert response.json()["detail"] == "Isi permintaan bukan JSON yang sah."
+
+
+def test_a_booking_with_a_null_body_is_refused_in_the_reader_s_language(client):
+    response = client.post("/api/v1/bookings/", "null", content_type="application/json", HTTP_ACCEPT_LANGUAGE="id")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert "No data provided" not in str(body)
+    assert body["detail"] == body["fields"]["non_field_errors"][0]
+    assert "JSON" in body["detail"]
+
+
+def test_a_nested_object_that_is_not_one_is_refused_in_the_reader_s_language(client):
+    response = client.post(
+        "/api/v1/bookings/",
+        {"office": "surabaya", "date": "2026-12-10", "session": 1, "applicant": "x"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+
+    assert response.status_code == 400
+    assert "Expected a dictionary" not in str(response.json())
+    assert response.json()["fields"]["applicant.non_field_errors"] == ["Di sini harus ada objek JSON."]
+
+
+@pytest.mark.parametrize("language, words", [("id", "pemeriksaan keamanan"), ("en", "security check")])
+def test_a_signed_in_request_without_its_csrf_token_is_refused_with_its_own_code(officer, office, language, words):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+
+    response = client.post(
+        f"/api/v1/staff/offices/{office.code}/counters/",
+        {"name": "Loket 9"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+    assert words in response.json()["detail"].lower()
+    assert "CSRF Failed" not in response.json()["detail"]
+    assert not office.counters.exists()

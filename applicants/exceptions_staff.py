@@ -106,6 +106,13 @@ class WalkinNoSession(StaffError, Conflict):
     message = _("No session today has room left on this track.")
 
 
+class WalkinSessionUnavailable(WalkinNoSession):
+    """The session chosen on the page has ended, closed or filled since it was shown."""
+
+    code = "walkin_session_unavailable"
+    message = _("The session chosen has ended or has no room left: choose another one.")
+
+
 class CounterNotFound(StaffError, NotFound):
     code = "counter_not_found"
     message = _("This counter does not exist at this office.")

@@ -399,7 +399,8 @@ class WalkinView(OfficeStaffView):
             "Register a walk-in and queue them at once. Priority groups always; everyone while the office "
             "runs without online booking (`walkin_not_allowed` otherwise); `elderly` is for people of 60 or over "
             "by the birth date (400 `priority_group_mismatch` under `fields.priority_group` otherwise). Takes a "
-            "place from today's sessions like any booking: `walkin_no_session` when none has room."
+            "place from today's sessions not yet ended, like any booking: `walkin_no_session` when none has "
+            "room, `walkin_session_unavailable` when the `session` given has ended or has no room."
         ),
     )
     def post(self, request, code):

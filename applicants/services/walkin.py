@@ -11,8 +11,8 @@ import datetime as dt
 
 from django.db import transaction
 
-from applicants.exceptions import SessionClosed, SessionFull
-from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed, WalkinNotElderly
+from applicants.exceptions import DateNotReleased, SessionClosed, SessionFull
+from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed, WalkinNotElderly, WalkinSessionUnavailable
 from applicants.models import Channel, PriorityGroup, Service
 from applicants.services.applicants import applicant_upsert
 from applicants.services.booking import booking_create
@@ -56,15 +56,16 @@ def walkin_tracks(*, office: Office) -> list[str]:
 
 
 def walkin_sessions(*, office: Office, track: str, now: dt.datetime) -> list[Slot]:
-    """Today's sessions on ``track`` that a walk-in can still join, earliest first."""
+    """Today's sessions on ``track`` that a walk-in can still join, earliest first: those
+    not yet ended. The check-in window's late minutes are for people who booked that
+    session; a place is never taken in a session that has ended (``slot_check_bookable``)."""
     today = office_today(office, now)
-    late = dt.timedelta(minutes=office.checkin_late_minutes)
     slots = (
         Slot.objects.filter(office=office, date=today, track=track, closed=False)
         .select_related("office")
         .order_by("start")
     )
-    return [slot for slot in slots if office_datetime(office, today, slot.end) + late > now]
+    return [slot for slot in slots if office_datetime(office, today, slot.end) > now]
 
 
 def walkin_day_sessions(*, office: Office, now: dt.datetime) -> list[Slot]:
@@ -129,9 +130,10 @@ def walkin_register(
                         actor=actor,
                         language=language,
                     )
-            except (SessionFull, SessionClosed):
+            except (SessionFull, SessionClosed, DateNotReleased):
+                # Full, closed, or ended since the page was shown: the next one.
                 continue
             queued = booking_queue(booking=created.booking, now=now, actor=actor, reason="walk_in")
             return CheckinResult(booking=queued, created=True, flags=[WALK_IN])
         # Inside the transaction: no place, so the person's details are not changed either.
-        raise WalkinNoSession()
+        raise WalkinNoSession() if slot is None else WalkinSessionUnavailable()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applicants.exceptions_staff import InvalidCounterTrack, NotOfficeStaff, SupervisorOnly
+from applicants.exceptions_staff import InvalidCounterTrack, NotOfficeStaff, SupervisorOnly, WalkinNoSession
 from applicants.forms_staff import (
     CheckinConfirmForm,
     CheckinLookupForm,
@@ -305,6 +305,9 @@ def walkin(request, office):
             )
         except ServiceError as exc:
             context["error"] = exc
+            # No room (at all, or in the session chosen): the notice before the form says it
+            # once when nothing is left to offer.
+            context["error_no_room"] = isinstance(exc, WalkinNoSession)
             for name, errors in exc.fields.items():
                 if name in form.fields:
                     for error in errors:

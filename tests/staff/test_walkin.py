@@ -8,7 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from applicants.exceptions import ActiveBookingExists, InvalidNik, NikBirthDateMismatch
-from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed, WalkinNotElderly
+from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed, WalkinNotElderly, WalkinSessionUnavailable
 from applicants.models import Applicant, Booking, BookingStatus, Channel
 from applicants.services.walkin import walkin_register
 from offices.models import Slot, Track
@@ -99,6 +99,39 @@ def test_a_finished_session_is_not_offered(office, slots):
     result = _walk_in(office, now=at(10, 30))
 
     assert result.booking.slot.start == dt.time(10)
+
+
+def test_with_a_late_check_in_window_a_walk_in_takes_the_next_session_not_the_ended_one(office, slots):
+    # 10:15: the 08:00-10:00 session has ended, though people who booked it may still
+    # check in for half an hour. A walk-in takes a place in a session still to serve.
+    office.checkin_late_minutes = 30
+    office.save(update_fields=["checkin_late_minutes"])
+
+    result = _walk_in(office, now=at(10, 15))
+
+    assert result.booking.slot.start == dt.time(10)
+
+
+def test_the_walk_in_page_does_not_offer_a_session_that_has_ended(officer_client, office, slots, time_machine):
+    office.checkin_late_minutes = 30
+    office.save(update_fields=["checkin_late_minutes"])
+    time_machine.move_to(at(10, 15), tick=False)
+
+    html = officer_client.get(reverse("staff:walkin", args=[office.code])).text
+
+    assert "08:00-10:00" not in html
+    assert "10:00-12:00" in html
+
+
+def test_a_session_that_ended_after_the_page_was_shown_gives_way_to_the_next(office, slots):
+    office.checkin_late_minutes = 30
+    office.save(update_fields=["checkin_late_minutes"])
+
+    with pytest.raises(WalkinSessionUnavailable):
+        _walk_in(office, now=at(10, 15), slot=slots[(dt.time(8), Track.PRIORITY)])
+
+    # Said as such (the 10:00 session still has room), and nothing kept.
+    assert not Booking.objects.exists()
 
 
 def test_everyone_else_waits_for_online_booking_while_it_is_open(office, slots):
@@ -294,8 +327,9 @@ def test_a_session_that_filled_after_the_form_was_shown_is_refused_by_the_servic
         url, {**PAGE_FORM, "nik": nik(9), "session": str(chosen.id)}, HTTP_ACCEPT_LANGUAGE="en"
     )
 
-    assert 'data-code="walkin_no_session"' in response.text
-    assert "No session today has room left on this track." in response.text
+    # Not "no session has room": the 08:00 one has.
+    assert 'data-code="walkin_session_unavailable"' in response.text
+    assert "The session chosen has ended or has no room left: choose another one." in response.text
     assert "not one of the available choices" not in response.text
     assert not Booking.objects.exists()
     # The page offers what is left, no longer the session that filled.
@@ -457,3 +491,17 @@ def test_the_walk_in_page_puts_a_birth_date_that_does_not_match_the_nik_beside_t
     error = re.search(r'id="id_birth_date_error"[^>]*>(.*?)</', response.text, re.S)
     assert error and "NIK" in error.group(1)
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("born", ["2030-01-01", "1800-01-01"])
+def test_api_walk_in_refuses_an_impossible_birth_date_before_anything_else(officer_client, office, morning, born):
+    # No session at all: the date is still the first thing said, as for a booking.
+    response = officer_client.post(
+        f"/api/v1/staff/offices/{office.code}/walk-ins/",
+        {"nik": "3578010101300001", "full_name": "X", "birth_date": born, "priority_group": "disabled"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_birth_date"
+    assert not Applicant.objects.exists()

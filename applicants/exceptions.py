@@ -26,6 +26,7 @@ __all__ = [
     "InvalidBirthDate",
     "InvalidEmail",
     "InvalidIdempotencyKey",
+    "InvalidName",
     "InvalidNik",
     "InvalidPhone",
     "InvalidTransition",
@@ -66,6 +67,11 @@ class NikBirthDateMismatch(BookingError):
 class InvalidBirthDate(BookingError):
     code = "invalid_birth_date"
     message = _("Enter a valid date of birth, not in the future.")
+
+
+class InvalidName(BookingError):
+    code = "invalid_name"
+    message = _("Enter the full name as it is written on the e-KTP, in letters.")
 
 
 class InvalidPhone(BookingError):
@@ -238,5 +244,5 @@ class IdempotencyKeyReused(BookingError):
     message = _("This Idempotency-Key was already used for a different request.")
 
 
-# Raised for the person's own data (NIK, birth date, phone, email), never for the place.
-IDENTITY_ERRORS = (InvalidNik, NikBirthDateMismatch, InvalidBirthDate, InvalidPhone, InvalidEmail)
+# Raised for the person's own data (NIK, birth date, name, phone, email), never for the place.
+IDENTITY_ERRORS = (InvalidNik, NikBirthDateMismatch, InvalidBirthDate, InvalidName, InvalidPhone, InvalidEmail)

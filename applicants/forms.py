@@ -11,7 +11,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from applicants.birth_date import BirthDateField, MemorableDateWidget
 from applicants.exceptions import BookingError
-from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
+from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, person_name_clean, phone_normalize
 from applicants.models import Service
 from offices.models import Track
 from offices.pages import DayView
@@ -117,6 +117,12 @@ class ApplicantFieldsMixin(forms.Form):
         help_text=_("We send the proof of registration here too."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def clean_full_name(self):
+        try:
+            return person_name_clean(self.cleaned_data["full_name"])
+        except BookingError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
 
     def clean_nik(self):
         try:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from applicants.birth_date import BirthDateField, MemorableDateWidget
 from applicants.exceptions import BookingError, InvalidNik
 from applicants.forms import AccessibleFormMixin
-from applicants.identity import nik_check_birth_date, nik_parse, phone_normalize
+from applicants.identity import nik_check_birth_date, nik_parse, person_name_clean, phone_normalize, visible_text
 from applicants.models import PriorityGroup, Service
 from offices.models import Track
 
@@ -124,6 +124,12 @@ class WalkinForm(AccessibleFormMixin, forms.Form):
 
     # The person's fields are checked here as well as in the service, so that a bad NIK is
     # reported beside a missing name instead of after it.
+    def clean_full_name(self):
+        try:
+            return person_name_clean(self.cleaned_data["full_name"])
+        except BookingError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
     def clean_nik(self):
         try:
             return nik_parse(self.cleaned_data["nik"]).nik
@@ -147,6 +153,7 @@ class WalkinForm(AccessibleFormMixin, forms.Form):
         return cleaned
 
 
+COUNTER_NAME_INVISIBLE = _("Give the counter a name people can read, for example: Loket 1.")
 COUNTER_TRACK_CHOICES = [("", _("Every track, priority first")), *Track.choices]
 
 
@@ -164,6 +171,13 @@ class CounterOpenForm(CounterTrackForm):
         label=_("Counter name"), max_length=40, help_text=_("For example: Loket 1."), widget=forms.TextInput()
     )
     field_order = ["name", "track"]
+
+    def clean_name(self):
+        # Shown on the TV board: a name of invisible characters would be a blank tile.
+        name = visible_text(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(COUNTER_NAME_INVISIBLE, code="invalid")
+        return name
 
 
 class StopServiceForm(forms.Form):

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from applicants.exceptions import InvalidEmail, InvalidNik, InvalidPhone, NikBirthDateMismatch
+from applicants.exceptions import InvalidEmail, InvalidName, InvalidNik, InvalidPhone, NikBirthDateMismatch
 
 # Province codes of the Ministry of Home Affairs (Kemendagri), including the Papua
 # provinces formed in 2022 (92-96); NIKs issued there before still carry 91 or 94.
@@ -167,6 +168,28 @@ def secret_rotate(token: str) -> str:
 # checks it again: parsing is about 45 µs each time. Bounded; only valid numbers enter.
 _PHONES_SEEN: dict[str, str] = {}
 _PHONES_SEEN_MAX = 4096
+
+
+def visible_text(raw: str) -> str:
+    """Typed text as others will read it: invisible characters (zero-width spaces, joiners,
+    byte-order marks, right-to-left overrides) removed, control characters and runs of
+    spaces made one space."""
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in (raw or "")
+        if unicodedata.category(ch) != "Cf"
+    )
+    return " ".join(text.split())
+
+
+def person_name_clean(raw: str) -> str:
+    """A name as staff will read it at the desk (``visible_text``). A name with no letter
+    left is refused (``InvalidName``): "\u200b\u200b" passed every check and showed as
+    nothing at check-in."""
+    name = visible_text(raw)
+    if not any(ch.isalpha() for ch in name):
+        raise InvalidName(fields={"full_name": [str(InvalidName.message)]})
+    return name
 
 
 def phone_normalize(raw: str) -> str:

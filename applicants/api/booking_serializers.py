@@ -21,6 +21,7 @@ from applicants.identity import (
     email_normalize,
     nik_check_birth_date,
     nik_parse,
+    person_name_clean,
     phone_masked,
     phone_normalize,
 )
@@ -44,6 +45,12 @@ class ApplicantInput(serializers.Serializer):
     def validate_nik(self, value: str) -> str:
         try:
             return nik_parse(value).nik
+        except BookingError as exc:
+            raise _reject(exc) from exc
+
+    def validate_full_name(self, value: str) -> str:
+        try:
+            return person_name_clean(value)
         except BookingError as exc:
             raise _reject(exc) from exc
 

@@ -17,6 +17,8 @@ from rest_framework.views import APIView
 
 from applicants.api.booking_serializers import PERSONAL_DATA_ERASED_ON_HELP, ApplicantInput
 from applicants.exceptions_staff import BookingNotFoundForStaff, NotOfficeStaff, OfficeRequired, SupervisorOnly
+from applicants.forms_staff import COUNTER_NAME_INVISIBLE
+from applicants.identity import visible_text
 from applicants.models import Booking, PriorityGroup, Service
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.checkin import checkin_confirm, checkin_find, checkin_preview
@@ -224,6 +226,13 @@ class CounterOpenSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=COUNTER_TRACK_HELP + " Left out: an existing counter keeps what it calls.",
     )
+
+    def validate_name(self, value: str) -> str:
+        # Shown on the TV board: a name of invisible characters would be a blank tile.
+        name = visible_text(value)
+        if not name:
+            raise serializers.ValidationError(str(COUNTER_NAME_INVISIBLE), code="invalid")
+        return name
 
 
 class CountersView(OfficeStaffView):

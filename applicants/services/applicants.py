@@ -7,6 +7,7 @@ from applicants.identity import (
     nik_check_birth_date,
     nik_hash,
     nik_parse,
+    person_name_clean,
     phone_normalize,
     secret_encrypt,
 )
@@ -28,8 +29,9 @@ def applicant_prepare(
     """An unsaved applicant from what a person typed, checked and normalized.
 
     Validates the NIK and its agreement with ``birth_date`` (``InvalidNik``,
-    ``NikBirthDateMismatch``), normalizes the phone to E.164 (``InvalidPhone``) and the
-    email (``InvalidEmail``), and keeps the NIK only as hash, ciphertext and mask.
+    ``NikBirthDateMismatch``), cleans the name (``InvalidName``), normalizes the phone to
+    E.164 (``InvalidPhone``) and the email (``InvalidEmail``), and keeps the NIK only as
+    hash, ciphertext and mask.
     """
     info = nik_parse(nik)
     nik_check_birth_date(info, birth_date)
@@ -37,7 +39,7 @@ def applicant_prepare(
         nik_hash=nik_hash(info.nik),
         nik_encrypted=secret_encrypt(info.nik),
         nik_masked=info.masked,
-        full_name=" ".join((full_name or "").split())[:150],
+        full_name=person_name_clean(full_name)[:150],
         birth_date=birth_date,
         sex=info.sex,
         phone=phone_normalize(phone) if phone else "",

@@ -34,6 +34,7 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from applicants.exceptions_staff import BookingNotCalled, CounterBusy, CounterNotFound, InvalidCounterTrack
+from applicants.identity import visible_text
 from applicants.models import Booking, BookingStatus, QueueCounter, QueueEvent, ServiceCounter
 from applicants.proof import checkin_window
 from applicants.services.transitions import booking_transition
@@ -131,7 +132,7 @@ def counter_open(*, office: Office, name: str, track: str | None = None) -> Serv
     ``track``: the only track it calls ("" for every track); ``None`` keeps what the
     counter already calls (every track for a new one).
     """
-    counter, _created = ServiceCounter.objects.get_or_create(office=office, name=name.strip()[:40])
+    counter, _created = ServiceCounter.objects.get_or_create(office=office, name=visible_text(name)[:40])
     changed = []
     if not counter.is_active:
         counter.is_active = True

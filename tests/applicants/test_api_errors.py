@@ -53,6 +53,12 @@ def book(api, slot, **kwargs):
         ({"phone": "12345"}, "invalid_phone", "applicant.phone"),
         ({"email": "siti@"}, "invalid_email", "applicant.email"),
         ({"full_name": ""}, "validation_error", "applicant.full_name"),
+        # Nothing a person at the desk could read: zero-width spaces, a word joiner and a
+        # byte-order mark, a right-to-left override alone, punctuation alone.
+        ({"full_name": "\u200b\u200b"}, "invalid_name", "applicant.full_name"),
+        ({"full_name": "\u2060\ufeff"}, "invalid_name", "applicant.full_name"),
+        ({"full_name": "\u202e"}, "invalid_name", "applicant.full_name"),
+        ({"full_name": "..."}, "invalid_name", "applicant.full_name"),
     ],
 )
 def test_bad_applicant_details_are_refused_by_field(api, slot, applicant, code, field):

@@ -173,3 +173,14 @@ def test_api_call_next_at_a_kept_counter(officer_client, office, desk, line, mor
 
     assert response.json()["called"]["queue_number"] == "B-001"
     assert response.json()["counter"]["track"] == "express"
+
+
+def test_a_counter_name_of_invisible_characters_is_refused_on_the_page_and_in_the_api(officer_client, office):
+    page = officer_client.post(reverse("staff:counters", args=[office.code]), {"name": "\u200b\u200b"})
+    api = officer_client.post(
+        f"/api/v1/staff/offices/{office.code}/counters/", {"name": "\u2060"}, content_type="application/json"
+    )
+
+    assert page.status_code == 200 and 'id="id_name_error"' in page.text
+    assert api.status_code == 400 and list(api.json()["fields"]) == ["name"]
+    assert not ServiceCounter.objects.exists()

@@ -505,3 +505,12 @@ def test_api_walk_in_refuses_an_impossible_birth_date_before_anything_else(offic
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_birth_date"
     assert not Applicant.objects.exists()
+
+
+def test_the_walk_in_page_refuses_a_name_of_invisible_characters(officer_client, office, slots, morning):
+    response = officer_client.post(
+        reverse("staff:walkin", args=[office.code]), {**PAGE_FORM, "nik": nik(12), "full_name": "\u200b"}
+    )
+
+    assert 'id="id_full_name_error"' in response.text
+    assert not Booking.objects.exists()

@@ -323,3 +323,11 @@ def test_switching_language_keeps_the_page_and_translates_it(client, pinned, sur
     html = client.get(response["Location"]).content.decode()
     assert '<html lang="en">' in html
     assert "Monday, 7 December 2026" in html and "Choose a date" in html
+
+
+def test_a_name_of_invisible_characters_is_refused_beside_the_name(client, pinned, surabaya):
+    response = client.post("/offices/surabaya/book/", _form(full_name="\u200b\u2060\ufeff"))
+
+    assert response.status_code == 400
+    assert "e-KTP" in _field_error(response.content.decode(), "full_name")
+    assert not Booking.objects.exists()

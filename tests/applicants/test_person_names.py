@@ -1,0 +1,46 @@
+"""Names are kept as staff will read them: without invisible characters, one space
+between words; a name with no letter in it is refused on every way in."""
+
+import pytest
+
+from applicants.exceptions import InvalidName
+from applicants.identity import person_name_clean, visible_text
+from applicants.models import Applicant
+from tests.applicants.conftest import payload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Budi\u200b Santoso", "Budi Santoso"),
+        ("\u202eosotnaS iduB", "osotnaS iduB"),
+        ("\ufeffSITI  RAHMAWATI\t", "SITI RAHMAWATI"),
+        ("Budi\nSantoso\u2028X", "Budi Santoso X"),
+        ("I Gusti Ngurah Rai", "I Gusti Ngurah Rai"),
+        ("Muh. Ali'a-Putra", "Muh. Ali'a-Putra"),
+    ],
+)
+def test_a_name_is_kept_as_people_will_read_it(typed, kept):
+    assert person_name_clean(typed) == kept
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "\u200b\u200b", "\u2060\ufeff", "\u202e", "-- .", "123"])
+def test_a_name_without_a_letter_is_refused(typed):
+    with pytest.raises(InvalidName):
+        person_name_clean(typed)
+
+
+def test_visible_text_keeps_a_counter_called_by_a_number():
+    assert visible_text("\u200b 3 \u200d") == "3"
+
+
+def test_the_api_stores_the_name_without_its_invisible_characters(api, slot):
+    response = api.post(
+        "/api/v1/bookings/", payload(slot, applicant={"full_name": "Siti\u200b Rahma\u202ewati"}), format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert Applicant.objects.get().full_name == "Siti Rahmawati"
+    assert response.json()["applicant"]["full_name"] == "Siti Rahmawati"

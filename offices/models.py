@@ -5,6 +5,7 @@ import zoneinfo
 from datetime import time
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.formats import date_format
@@ -16,6 +17,12 @@ class Track(models.TextChoices):
     EXPRESS = "express", _("Express")
     PRIORITY = "priority", _("Priority")
 
+
+# Far above any office's places in one session or day (Surabaya serves about 400 a day),
+# and far below the database's integers: 9223372036854775807 places were accepted and
+# every sum of capacities overflowed.
+MAX_PLACES = 100_000
+PLACES_VALIDATORS = [MaxValueValidator(MAX_PLACES)]
 
 # Queue numbers read "A-001" (regular), "B-001" (express), "P-001" (priority).
 QUEUE_PREFIX = {Track.REGULAR: "A", Track.EXPRESS: "B", Track.PRIORITY: "P"}
@@ -153,9 +160,9 @@ class SessionTemplate(models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
-    capacity_regular = models.PositiveIntegerField(_("regular places"), default=0)
-    capacity_express = models.PositiveIntegerField(_("express places"), default=0)
-    capacity_priority = models.PositiveIntegerField(_("priority places"), default=0)
+    capacity_regular = models.PositiveIntegerField(_("regular places"), default=0, validators=PLACES_VALIDATORS)
+    capacity_express = models.PositiveIntegerField(_("express places"), default=0, validators=PLACES_VALIDATORS)
+    capacity_priority = models.PositiveIntegerField(_("priority places"), default=0, validators=PLACES_VALIDATORS)
 
     class Meta:
         ordering = ["office", "weekday", "start"]
@@ -186,9 +193,9 @@ class DateOverride(models.Model):
     date = models.DateField(_("date"))
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
-    capacity_regular = models.PositiveIntegerField(_("regular places"), default=0)
-    capacity_express = models.PositiveIntegerField(_("express places"), default=0)
-    capacity_priority = models.PositiveIntegerField(_("priority places"), default=0)
+    capacity_regular = models.PositiveIntegerField(_("regular places"), default=0, validators=PLACES_VALIDATORS)
+    capacity_express = models.PositiveIntegerField(_("express places"), default=0, validators=PLACES_VALIDATORS)
+    capacity_priority = models.PositiveIntegerField(_("priority places"), default=0, validators=PLACES_VALIDATORS)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -284,7 +291,7 @@ class Slot(models.Model):
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
     track = models.CharField(_("track"), max_length=10, choices=Track.choices)
-    capacity = models.PositiveIntegerField(_("capacity"))
+    capacity = models.PositiveIntegerField(_("capacity"), validators=PLACES_VALIDATORS)
     booked = models.IntegerField(_("booked"), default=0)
     # Places held back for rolled-over bookings; new bookings may use only
     # capacity - reserved. Released (set to 0) the day before.

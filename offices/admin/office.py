@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop, ngettext
 from offices.admin.history import log_note
 from offices.admin.scope import OfficeScopedAdmin, report_conflicts, scope_ids
 from offices.exceptions import InvalidQuota
-from offices.models import DateOverride, Office, OfficeTimezone, SessionTemplate
+from offices.models import MAX_PLACES, DateOverride, Office, OfficeTimezone, SessionTemplate
 from offices.selectors.calendar import WeekdayQuota, busiest_weekday, office_weekday_quotas
 from offices.services import office_release, office_set_daily_quota, office_slots_resync
 from offices.services.display import office_display_token_renew
@@ -91,9 +91,8 @@ class DateOverrideInline(admin.TabularInline):
         return super().get_queryset(request).filter(date__gte=timezone.localdate() - dt.timedelta(days=1))
 
 
-# Far above any office (Surabaya serves about 400 a day), and far below the database's
-# integer columns: a mistyped 9000000000 was a server error on PostgreSQL.
-MAX_DAILY_PLACES = 100_000
+# A mistyped 9000000000 was a server error on PostgreSQL (see offices.models.MAX_PLACES).
+MAX_DAILY_PLACES = MAX_PLACES
 
 
 def _weekly_plan(office, days: list[WeekdayQuota]) -> dict:

@@ -17,7 +17,7 @@ from django.db.models import F, ProtectedError
 from offices import signals
 from offices.cache import availability_invalidate, availability_invalidate_many
 from offices.exceptions import CapacityBelowBooked, InvalidQuota
-from offices.models import Office, SessionTemplate, Slot
+from offices.models import MAX_PLACES, Office, SessionTemplate, Slot
 from offices.selectors.calendar import TRACKS, ClosureIndex, sessions_by_date
 from offices.selectors.release import office_materialize_range
 from offices.services.capacity import slot_reserve_for
@@ -69,8 +69,9 @@ class ResyncResult:
 
 
 def slot_set_capacity(*, slot: Slot, capacity: int, actor: AbstractBaseUser | None, now: dt.datetime) -> CapacityChange:
-    """Set one row's capacity. Refuses to go below what is booked on it."""
-    if capacity < 0:
+    """Set one row's capacity. Refuses to go below what is booked on it, or above
+    ``MAX_PLACES``."""
+    if not 0 <= capacity <= MAX_PLACES:
         raise InvalidQuota()
     with transaction.atomic():
         # The lock holds bookings off between reading ``booked`` and writing.
@@ -106,7 +107,7 @@ def office_set_daily_quota(
     left and reported).
     """
     totals = {"regular": regular, "express": express, "priority": priority}
-    if any(not isinstance(v, int) or v < 0 for v in totals.values()):
+    if any(not isinstance(v, int) or not 0 <= v <= MAX_PLACES for v in totals.values()):
         raise InvalidQuota()
     with transaction.atomic():
         templates = list(SessionTemplate.objects.select_for_update().filter(office=office).order_by("weekday", "start"))

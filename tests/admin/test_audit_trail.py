@@ -161,3 +161,18 @@ def test_lines_stored_as_plain_text_still_read_in_each_language(client, central_
     english = client.get(f"/admin/offices/office/{office.pk}/history/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "New display-board link issued; the old one no longer works." in english
+
+
+def test_a_capacity_of_nine_quintillion_is_refused_in_the_admin_and_changes_nothing(client, supervisor, office):
+    slot = Slot.objects.get(office=office, date=MONDAY, start=dt.time(8), track="regular")
+    client.force_login(supervisor)
+
+    response = client.post(
+        f"/admin/offices/slot/{slot.pk}/change/", {"capacity": "9223372036854775807"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 200
+    assert "less than or equal to 100000" in response.content.decode()
+    slot.refresh_from_db()
+    assert slot.capacity == 10
+    assert not LogEntry.objects.filter(object_id=str(slot.pk)).exists()

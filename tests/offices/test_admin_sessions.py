@@ -115,3 +115,13 @@ def test_the_date_overrides_say_that_they_replace_the_day_s_weekly_sessions(
     help_at = html.index('data-testid="date-overrides-help"')
     assert words in html[help_at : help_at + 400]
     assert help_at < html.index('id="date_overrides-group"')
+
+
+def test_a_weekly_session_past_what_any_office_serves_is_refused(client, supervisor, office):
+    before = sorted(SessionTemplate.objects.filter(office=office).values_list("capacity_regular", flat=True))
+    data = office_form(office)
+    data["session_templates-0-capacity_regular"] = "100001"
+
+    assert "100000" in errors(change(client, office, data))
+    after = sorted(SessionTemplate.objects.filter(office=office).values_list("capacity_regular", flat=True))
+    assert after == before

@@ -233,3 +233,10 @@ def test_removing_an_override_gives_a_full_row_its_weekly_plan_back(weekly):
     assert (row.booked, row.capacity, row.planned_capacity) == (9, 10, None)
     assert slot_take(slot_id=row.id)
     assert Slot.objects.filter(office=weekly, date=MONDAY, start=dt.time(10), track="regular").exists()
+
+
+def test_a_capacity_past_what_any_office_serves_is_refused(slot):
+    with pytest.raises(InvalidQuota):
+        slot_set_capacity(slot=slot, capacity=9223372036854775807, actor=None, now=NOW)
+    slot.refresh_from_db()
+    assert slot.capacity == 10

@@ -192,6 +192,12 @@ def person_name_clean(raw: str) -> str:
     return name
 
 
+# Numbers that can receive SMS or WhatsApp. Some countries' plans do not tell mobile from
+# fixed numbers (the United States'): those are accepted.
+_TEXTABLE = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
+LANDLINE = _("This is a landline number, which cannot receive SMS: enter a mobile number, for example 0812 3456 7890.")
+
+
 def phone_normalize(raw: str) -> str:
     """Any way Indonesians write a number ("0812-...", "62812...", "+62 812 ...") to E.164."""
     text = (raw or "").strip()
@@ -204,6 +210,10 @@ def phone_normalize(raw: str) -> str:
         raise InvalidPhone(fields={"phone": [str(InvalidPhone.message)]}) from exc
     if not phonenumbers.is_valid_number(number):
         raise InvalidPhone(fields={"phone": [str(InvalidPhone.message)]})
+    if phonenumbers.number_type(number) not in _TEXTABLE:
+        # A landline (021 ..., 0361 ...) is a valid number that never gets the messages
+        # about the booking: the field asks for a number that can receive SMS.
+        raise InvalidPhone(LANDLINE, fields={"phone": [str(LANDLINE)]})
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if len(_PHONES_SEEN) >= _PHONES_SEEN_MAX:
         _PHONES_SEEN.clear()

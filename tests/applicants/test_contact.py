@@ -1,6 +1,7 @@
 """Phone numbers become E.164; emails are checked."""
 
 import pytest
+from django.utils import translation
 
 from applicants.exceptions import InvalidEmail, InvalidPhone
 from applicants.identity import email_normalize, phone_normalize
@@ -14,8 +15,6 @@ from applicants.identity import email_normalize, phone_normalize
         ("081234567890", "+6281234567890"),
         ("0812 3456 7890", "+6281234567890"),
         ("(0812) 3456-7890", "+6281234567890"),
-        ("+62 21 5551234", "+62215551234"),  # a Jakarta landline
-        ("021-5551234", "+62215551234"),
         ("+60 12-345 6789", "+60123456789"),  # a Malaysian mobile: Indonesians abroad book too
     ],
 )
@@ -29,6 +28,17 @@ def test_it_rejects_what_is_not_a_phone_number(raw):
         phone_normalize(raw)
 
     assert caught.value.code == "invalid_phone"
+
+
+@pytest.mark.parametrize("raw", ["+62 21 5551234", "021-5551234"])
+def test_a_landline_is_refused_in_its_own_words(raw):
+    # A Jakarta landline: a valid number that never receives the booking's messages.
+    with pytest.raises(InvalidPhone) as caught, translation.override("en"):
+        phone_normalize(raw)
+
+    assert caught.value.code == "invalid_phone"
+    with translation.override("en"):
+        assert "landline" in caught.value.detail
 
 
 def test_a_number_seen_before_is_not_parsed_again_and_its_result_normalizes_to_itself(monkeypatch):

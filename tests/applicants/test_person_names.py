@@ -44,3 +44,25 @@ def test_the_api_stores_the_name_without_its_invisible_characters(api, slot):
     assert response.status_code == 201, response.json()
     assert Applicant.objects.get().full_name == "Siti Rahmawati"
     assert response.json()["applicant"]["full_name"] == "Siti Rahmawati"
+
+
+# --- Phones: the messages about a booking go by SMS ------------------------------------
+
+
+@pytest.mark.parametrize("landline", ["021 555 1234", "0361 123456", "+44 20 7946 0958"])
+def test_a_landline_is_refused_as_it_cannot_receive_the_messages(api, slot, landline):
+    response = api.post(
+        "/api/v1/bookings/", payload(slot, applicant={"phone": landline}), format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_phone"
+    assert "landline" in response.json()["fields"]["applicant.phone"][0]
+    assert not Applicant.objects.exists()
+
+
+@pytest.mark.parametrize("mobile", ["0812 3456 7890", "+65 9123 4567", "+447911123456", "+1 650 253 0000"])
+def test_mobile_numbers_here_and_abroad_are_kept(mobile):
+    from applicants.identity import phone_normalize
+
+    assert phone_normalize(mobile).startswith("+")

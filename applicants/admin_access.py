@@ -119,6 +119,6 @@ class PersonalDataAccessAdmin(RecordsAdmin, OfficeScopedAdmin):
     @admin.display(description=_("people shown"), ordering="count")
     def shown(self, obj: PersonalDataAccess) -> str:
         if obj.date is not None:
-            date = formats.date_format(obj.date, "SHORT_DATE_FORMAT")
+            date = formats.date_format(obj.date)
             return _("%(count)d (day list of %(date)s)") % {"count": obj.count, "date": date}
         return str(obj.count)

@@ -226,7 +226,7 @@ def report_conflicts(request, office: Office, conflicts) -> None:
     listed = "; ".join(
         _("%(date)s %(start)s %(track)s: %(booked)d booked, plan %(wanted)d")
         % {
-            "date": formats.date_format(c.date, "SHORT_DATE_FORMAT"),
+            "date": formats.date_format(c.date),
             "start": f"{c.start:%H:%M}",
             "track": Track(c.track).label,
             "booked": c.booked,

@@ -224,7 +224,8 @@ def test_the_bulk_quota_action_lowers_booked_sessions_only_to_their_bookings_and
 
     assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(8), track="regular").capacity == 9
     assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(10), track="regular").capacity == 5
-    assert "08:00 Regular: 9 booked, plan 5" in done.content.decode()
+    # The date as the rest of the admin writes it: "11/30/2026" reads as a month in Jakarta.
+    assert "Nov. 30, 2026 08:00 Regular: 9 booked, plan 5" in done.content.decode()
     assert "takes no new ones" in done.content.decode()
     assert not Office.objects.filter(pk=office_a.pk, session_templates__capacity_express__gt=0).exists()
 
@@ -237,7 +238,7 @@ def test_the_sessions_a_new_plan_cannot_lower_are_listed_in_indonesian(client, s
     done = client.post(change_url("office", office_a.pk), data, follow=True, HTTP_ACCEPT_LANGUAGE="id")
 
     text = " ".join(str(m) for m in done.context["messages"])
-    assert "08:00 Reguler: 9 terisi, rencana 2" in text
+    assert "30 Nov. 2026 08:00 Reguler: 9 terisi, rencana 2" in text
     assert "booked" not in text and "regular" not in text
 
 

@@ -290,7 +290,10 @@ def day_summary(*, office: Office, now: dt.datetime) -> dict:
             row.checked_in += 1
         if booking.status == BookingStatus.SERVED:
             row.served += 1
-        if booking.missed_count or (booking.status == BookingStatus.NO_SHOW and booking.checked_in_at):
+        # Missed: came, and did not answer the calls (a second miss ends the visit). One
+        # miss and back in the line is still waiting, so that the columns add up to those
+        # who came: served + missed + still waiting + at a counter.
+        if booking.status == BookingStatus.NO_SHOW and booking.checked_in_at:
             row.missed += 1
         # Waiting as the counters count it: checked in and not yet called. Someone called
         # is at a counter, not waiting any more.

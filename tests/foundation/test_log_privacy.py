@@ -88,6 +88,8 @@ def test_stack_info_is_scrubbed(product_log):
         ("refused <siti.rahayu+1@mail.example.co.id>", "refused <[email]>"),
         ("to +6281234567890, or 081234567890 or 6281234567890", "to [phone], or [phone] or [phone]"),
         ("took 0.0812345678901 s at 2026-12-07T08:00:00+07:00", "took 0.0812345678901 s at 2026-12-07T08:00:00+07:00"),
+        ("succeeded in 0.5496123456789417s: None", "succeeded in 0.5496123456789417s: None"),
+        (f"NIK {NIK}.", "NIK 3578********0001."),
         (
             "notification 12 (confirmation by sms) failed, attempt 3",
             "notification 12 (confirmation by sms) failed, attempt 3",

@@ -5,9 +5,11 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 
 from queue_booking.api_errors import ErrorOutput
 
+# What ``applicants.services.idempotency`` accepts: 1-255 visible ASCII characters.
+IDEMPOTENCY_KEY_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    IDEMPOTENCY_KEY_SCHEMA,
     OpenApiParameter.HEADER,
     description="Optional. A retry with the same key and body gets the first answer (kept 24 h) when that "
     "answer was a success or a 409; after any other error the key stays free, so a corrected retry may use it. "
@@ -18,7 +20,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 RENEW_IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    IDEMPOTENCY_KEY_SCHEMA,
     OpenApiParameter.HEADER,
     description="Optional, and worth sending: once renewed, the old token opens nothing, so a renewal whose "
     "answer was lost cannot simply be asked for again. A retry with the same key, the same (old) "

@@ -78,3 +78,11 @@ def test_a_signed_in_request_without_its_csrf_token_is_refused_with_its_own_code
     assert words in response.json()["detail"].lower()
     assert "CSRF Failed" not in response.json()["detail"]
     assert not office.counters.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_a_method_a_staff_endpoint_does_not_answer_is_405(officer_client, office, method):
+    response = getattr(officer_client, method)("/api/v1/staff/checkins/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"

@@ -98,7 +98,7 @@ def test_the_counter_page_counts_only_its_track_and_says_who_else_waits(officer_
     page = officer_client.get(reverse("staff:counter", args=[office.code, desk.id]), HTTP_ACCEPT_LANGUAGE="en").text
 
     assert 'data-testid="waiting-count">1<' in page
-    assert "people waiting on the Express track" in page
+    assert "person waiting on the Express track" in page
     assert "B-001" in page and "A-001" not in page
     assert "3 more waiting on other tracks" in page
 

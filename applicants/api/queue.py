@@ -41,9 +41,12 @@ class QueueTrackSerializer(serializers.Serializer):
 
 class QueueCounterSerializer(serializers.Serializer):
     counter = serializers.CharField()
-    queue_number = serializers.CharField()
-    at = serializers.DateTimeField()
-    serving = serializers.BooleanField()
+    queue_number = serializers.CharField(help_text="The number called there last today.")
+    at = serializers.DateTimeField(help_text="When queue_number was last called there.")
+    serving = serializers.BooleanField(
+        help_text="True while queue_number is being called there; false once that person was served or missed: "
+        "the counter is free."
+    )
 
 
 class QueueCallSerializer(serializers.Serializer):
@@ -53,13 +56,16 @@ class QueueCallSerializer(serializers.Serializer):
     recall = serializers.BooleanField()
 
 
+RECENT_HELP = "The numbers called last today, latest first, each once (at its latest call); some may be served already."
+
+
 class PublicQueueSerializer(serializers.Serializer):
     office = inline_serializer("QueueOffice", {"code": serializers.CharField(), "name": serializers.CharField()})
     date = serializers.DateField()
     updated_at = serializers.DateTimeField()
     tracks = QueueTrackSerializer(many=True)
     counters = QueueCounterSerializer(many=True)
-    recent = QueueCallSerializer(many=True)
+    recent = QueueCallSerializer(many=True, help_text=RECENT_HELP)
     calls_per_minute = serializers.FloatField(allow_null=True)
 
 

@@ -199,3 +199,34 @@ def test_the_proof_says_why_there_is_no_estimate_until_the_first_call(page, befo
     expect(wait).not_to_have_attribute("data-unknown", "")
     assert wait.evaluate("el => getComputedStyle(el).fontSize") == "20px"
     assert page.js_errors == []
+
+
+def test_the_board_lets_go_of_a_call_once_it_is_served_without_a_reload(browser, live_server, long_morning):
+    """Served or missed, a number stayed "now calling" and on its counter's tile."""
+    from applicants.models import Booking, BookingStatus
+    from applicants.services.queue import queue_missed, queue_served
+    from tests.browser.conftest import ARTIFACTS
+
+    office, officer = long_morning["office"], long_morning["officer"]
+    context, board = _board(browser, live_server, office, "id")
+    try:
+        expect(board.locator("[data-latest-number]")).to_have_text("A-002")
+        called = {b.queue_number: b for b in Booking.objects.filter(office=office, status=BookingStatus.CALLED)}
+
+        queue_served(booking=called["A-002"], now=timezone.now(), actor=officer)
+
+        # The earlier call still live at Loket 1 is the call now; Loket 2 is free.
+        expect(board.locator("[data-latest-number]")).to_have_text("A-001", timeout=5_000)
+        expect(board.locator("[data-latest-counter]")).to_have_text("Loket 1")
+        expect(board.locator("[data-counters] li")).to_have_text(["Loket 1A-001", "Loket 2Kosong"])
+        expect(board.locator("[data-recent] li")).to_have_text(["A-002 Loket 2"])
+
+        queue_missed(booking=called["A-001"], now=timezone.now(), actor=officer)
+
+        expect(board.locator("[data-latest-number]")).to_have_text("–", timeout=5_000)
+        expect(board.locator("[data-counters] li.free")).to_have_count(2)
+        expect(board.locator("[data-recent] li")).to_have_text(["A-002 Loket 2", "A-001 Loket 1"])
+        save_screenshot(board, ARTIFACTS / "display-board-all-free.png")
+        assert board.js_errors == []
+    finally:
+        context.close()

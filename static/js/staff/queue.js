@@ -25,8 +25,13 @@
         var li = document.createElement("li");
         var name = document.createElement("span");
         name.textContent = c.counter;
-        var num = document.createElement("strong");
-        num.textContent = c.queue_number;
+        // Served or missed: the counter is free, its last number no longer called.
+        var num = document.createElement(c.serving ? "strong" : "span");
+        if (c.serving) num.textContent = c.queue_number;
+        else {
+          num.className = "muted";
+          num.textContent = list.getAttribute("data-text-free") || "";
+        }
         li.append(name, " ", num);
         list.appendChild(li);
       });

@@ -177,6 +177,19 @@ def _called_today(office: Office, today: dt.date) -> bool:
     return QueueEvent.objects.filter(office=office, date=today, action=QueueEvent.Action.CALLED).exists()
 
 
+def newcomer_ahead(*, track: str, waiting: dict[str, int], own_desk: bool) -> int:
+    """How many people a newcomer on ``track`` waits behind (``waiting``: per track).
+
+    Priority goes first at every desk that calls it, so only the priority line is ahead
+    of a priority newcomer. A track with a desk kept for it (``ServiceCounter.track``)
+    has that desk calling its line alone, so only that line is ahead. Otherwise the
+    desks call every track in one order, and everyone already waiting is ahead.
+    """
+    if track == Track.PRIORITY or own_desk:
+        return waiting[track]
+    return sum(waiting.values())
+
+
 def queue_public(*, office: Office, now: dt.datetime) -> dict:
     """The public view of an office's queue today (API and page)."""
     today = office_today(office, now)
@@ -190,21 +203,29 @@ def queue_public(*, office: Office, now: dt.datetime) -> dict:
         .order_by("-at", "-id")[:100]
     ):
         last_called.setdefault(event.booking.track, event.booking.queue_number)
-    total_waiting = sum(waiting.values())
+    own_desks = set(
+        ServiceCounter.objects.filter(office=office, is_active=True).exclude(track="").values_list("track", flat=True)
+    )
     tracks = []
     for track in Track:
-        # A newcomer waits behind everyone already waiting (priority goes first, so for
-        # them only the priority line counts).
-        ahead = waiting[track.value] if track == Track.PRIORITY else total_waiting
+        ahead = newcomer_ahead(track=track, waiting=waiting, own_desk=track in own_desks)
+        if ahead:
+            minutes = _estimate_minutes(ahead, rate)
+            reason = _unknown_because(
+                ahead=ahead, rate=rate, nobody_ahead=WaitUnknown.QUEUE_EMPTY, called_today=lambda: bool(last_called)
+            )
+        else:
+            # Nobody to wait behind: "no one is waiting", never "less than a minute" or a
+            # wait made of another track's line that this track's own desk does not call.
+            minutes, reason = None, WaitUnknown.QUEUE_EMPTY
         tracks.append(
             {
                 "track": track.value,
                 "now_serving": last_called.get(track.value),
                 "waiting": waiting[track.value],
-                "estimated_wait_minutes": _estimate_minutes(ahead, rate),
-                "estimated_wait_reason": _unknown_because(
-                    ahead=ahead, rate=rate, nobody_ahead=WaitUnknown.QUEUE_EMPTY, called_today=lambda: bool(last_called)
-                ),
+                "ahead": ahead,
+                "estimated_wait_minutes": minutes,
+                "estimated_wait_reason": reason,
             }
         )
     return {

@@ -23,12 +23,18 @@ class QueueTrackSerializer(serializers.Serializer):
     now_serving = serializers.CharField(
         allow_null=True, help_text="The track's number called last today (that person may be served already)."
     )
-    waiting = serializers.IntegerField()
-    estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+    waiting = serializers.IntegerField(help_text="People of this track waiting to be called.")
+    ahead = serializers.IntegerField(
+        help_text="People a newcomer on this track would wait behind: the priority line for priority, this "
+        "track's line where a counter is kept for it, else everyone waiting (the counters call every track)."
+    )
+    estimated_wait_minutes = serializers.IntegerField(
+        allow_null=True, help_text="The estimated wait of a newcomer on this track; null with no one ahead."
+    )
     estimated_wait_reason = serializers.ChoiceField(
         choices=WaitUnknown.PUBLIC,
         allow_null=True,
-        help_text="Why estimated_wait_minutes is null: no number called today, none lately, or no one waiting.",
+        help_text="Why estimated_wait_minutes is null: no number called today, none lately, or no one ahead.",
     )
     estimated_wait_text = serializers.CharField(
         help_text=(

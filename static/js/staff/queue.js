@@ -14,7 +14,7 @@
     q.tracks.forEach(function (t) {
       var card = root.querySelector('[data-track="' + t.track + '"]');
       if (!card) return;
-      ["now_serving", "waiting", "estimated_wait_text"].forEach(function (f) {
+      ["now_serving", "waiting", "ahead", "estimated_wait_text"].forEach(function (f) {
         set(card.querySelector('[data-field="' + f + '"]'), t[f]);
       });
     });

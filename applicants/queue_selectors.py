@@ -58,13 +58,27 @@ def service_stopped(*, office: Office, date: dt.date) -> dict | None:
 
 
 def display_state(*, office: Office, now: dt.datetime) -> dict:
-    """What the TV board shows: per counter the number called last, and the last few calls."""
+    """What the TV board shows.
+
+    ``counters``: each counter that has called today, with the number being called there
+    now (``serving``), or, once that person was served or missed, the number it called
+    last and ``serving`` false: the counter is free. ``calling``: the latest call still
+    live, the board's "now calling", or None. ``recent``: the last few numbers called,
+    each once (its latest call), whether or not still at a counter.
+    """
     today = office_today(office, now)
     events = list(
         QueueEvent.objects.filter(office=office, date=today, action__in=CALL_ACTIONS)
         .select_related("booking", "counter")
         .order_by("-at", "-id")[:200]
     )
+
+    # A call is live while its booking is still ``called`` at that counter: served and
+    # missed (once or twice) end it, and it must leave the board then, not stay there
+    # as the last thing that happened at the counter.
+    def live(event: QueueEvent) -> bool:
+        return event.booking.status == BookingStatus.CALLED and event.booking.counter_id == event.counter_id
+
     counters = []
     seen: set[int] = set()
     for event in events:
@@ -76,20 +90,21 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
                 "counter": event.counter.name,
                 "queue_number": event.booking.queue_number,
                 "at": _iso(event.at, office),
-                "serving": event.booking.status == BookingStatus.CALLED
-                and event.booking.counter_id == event.counter_id,
+                "serving": live(event),
             }
         )
     counters.sort(key=lambda c: c["counter"])
-    recent = [
-        {
-            "queue_number": e.booking.queue_number,
-            "counter": e.counter.name if e.counter else "",
-            "at": _iso(e.at, office),
-            "recall": e.action == QueueEvent.Action.RECALLED,
-        }
-        for e in events[:RECENT_CALLS]
-    ]
+    calling = next((e for e in events if e.counter_id is not None and live(e)), None)
+    recent = []
+    called: set[int] = set()
+    for event in events:
+        # Called, missed and called again: one line, at its latest call.
+        if event.booking_id in called:
+            continue
+        called.add(event.booking_id)
+        recent.append(_call(event, office))
+        if len(recent) == RECENT_CALLS:
+            break
     waiting = _waiting_by_track(office=office, date=today)
     return {
         "office": {"code": office.code, "name": office.name},
@@ -97,8 +112,18 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
         "now": _iso(now, office),
         "stopped": service_stopped(office=office, date=today),
         "counters": counters,
+        "calling": _call(calling, office) if calling else None,
         "recent": recent,
         "waiting": waiting,
+    }
+
+
+def _call(event: QueueEvent, office: Office) -> dict:
+    return {
+        "queue_number": event.booking.queue_number,
+        "counter": event.counter.name if event.counter else "",
+        "at": _iso(event.at, office),
+        "recall": event.action == QueueEvent.Action.RECALLED,
     }
 
 
@@ -152,6 +177,19 @@ def _called_today(office: Office, today: dt.date) -> bool:
     return QueueEvent.objects.filter(office=office, date=today, action=QueueEvent.Action.CALLED).exists()
 
 
+def newcomer_ahead(*, track: str, waiting: dict[str, int], own_desk: bool) -> int:
+    """How many people a newcomer on ``track`` waits behind (``waiting``: per track).
+
+    Priority goes first at every desk that calls it, so only the priority line is ahead
+    of a priority newcomer. A track with a desk kept for it (``ServiceCounter.track``)
+    has that desk calling its line alone, so only that line is ahead. Otherwise the
+    desks call every track in one order, and everyone already waiting is ahead.
+    """
+    if track == Track.PRIORITY or own_desk:
+        return waiting[track]
+    return sum(waiting.values())
+
+
 def queue_public(*, office: Office, now: dt.datetime) -> dict:
     """The public view of an office's queue today (API and page)."""
     today = office_today(office, now)
@@ -165,21 +203,29 @@ def queue_public(*, office: Office, now: dt.datetime) -> dict:
         .order_by("-at", "-id")[:100]
     ):
         last_called.setdefault(event.booking.track, event.booking.queue_number)
-    total_waiting = sum(waiting.values())
+    own_desks = set(
+        ServiceCounter.objects.filter(office=office, is_active=True).exclude(track="").values_list("track", flat=True)
+    )
     tracks = []
     for track in Track:
-        # A newcomer waits behind everyone already waiting (priority goes first, so for
-        # them only the priority line counts).
-        ahead = waiting[track.value] if track == Track.PRIORITY else total_waiting
+        ahead = newcomer_ahead(track=track, waiting=waiting, own_desk=track in own_desks)
+        if ahead:
+            minutes = _estimate_minutes(ahead, rate)
+            reason = _unknown_because(
+                ahead=ahead, rate=rate, nobody_ahead=WaitUnknown.QUEUE_EMPTY, called_today=lambda: bool(last_called)
+            )
+        else:
+            # Nobody to wait behind: "no one is waiting", never "less than a minute" or a
+            # wait made of another track's line that this track's own desk does not call.
+            minutes, reason = None, WaitUnknown.QUEUE_EMPTY
         tracks.append(
             {
                 "track": track.value,
                 "now_serving": last_called.get(track.value),
                 "waiting": waiting[track.value],
-                "estimated_wait_minutes": _estimate_minutes(ahead, rate),
-                "estimated_wait_reason": _unknown_because(
-                    ahead=ahead, rate=rate, nobody_ahead=WaitUnknown.QUEUE_EMPTY, called_today=lambda: bool(last_called)
-                ),
+                "ahead": ahead,
+                "estimated_wait_minutes": minutes,
+                "estimated_wait_reason": reason,
             }
         )
     return {

@@ -23,12 +23,18 @@ class QueueTrackSerializer(serializers.Serializer):
     now_serving = serializers.CharField(
         allow_null=True, help_text="The track's number called last today (that person may be served already)."
     )
-    waiting = serializers.IntegerField()
-    estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+    waiting = serializers.IntegerField(help_text="People of this track waiting to be called.")
+    ahead = serializers.IntegerField(
+        help_text="People a newcomer on this track would wait behind: the priority line for priority, this "
+        "track's line where a counter is kept for it, else everyone waiting (the counters call every track)."
+    )
+    estimated_wait_minutes = serializers.IntegerField(
+        allow_null=True, help_text="The estimated wait of a newcomer on this track; null with no one ahead."
+    )
     estimated_wait_reason = serializers.ChoiceField(
         choices=WaitUnknown.PUBLIC,
         allow_null=True,
-        help_text="Why estimated_wait_minutes is null: no number called today, none lately, or no one waiting.",
+        help_text="Why estimated_wait_minutes is null: no number called today, none lately, or no one ahead.",
     )
     estimated_wait_text = serializers.CharField(
         help_text=(
@@ -41,9 +47,12 @@ class QueueTrackSerializer(serializers.Serializer):
 
 class QueueCounterSerializer(serializers.Serializer):
     counter = serializers.CharField()
-    queue_number = serializers.CharField()
-    at = serializers.DateTimeField()
-    serving = serializers.BooleanField()
+    queue_number = serializers.CharField(help_text="The number called there last today.")
+    at = serializers.DateTimeField(help_text="When queue_number was last called there.")
+    serving = serializers.BooleanField(
+        help_text="True while queue_number is being called there; false once that person was served or missed: "
+        "the counter is free."
+    )
 
 
 class QueueCallSerializer(serializers.Serializer):
@@ -53,13 +62,16 @@ class QueueCallSerializer(serializers.Serializer):
     recall = serializers.BooleanField()
 
 
+RECENT_HELP = "The numbers called last today, latest first, each once (at its latest call); some may be served already."
+
+
 class PublicQueueSerializer(serializers.Serializer):
     office = inline_serializer("QueueOffice", {"code": serializers.CharField(), "name": serializers.CharField()})
     date = serializers.DateField()
     updated_at = serializers.DateTimeField()
     tracks = QueueTrackSerializer(many=True)
     counters = QueueCounterSerializer(many=True)
-    recent = QueueCallSerializer(many=True)
+    recent = QueueCallSerializer(many=True, help_text=RECENT_HELP)
     calls_per_minute = serializers.FloatField(allow_null=True)
 
 

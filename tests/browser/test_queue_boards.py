@@ -199,3 +199,94 @@ def test_the_proof_says_why_there_is_no_estimate_until_the_first_call(page, befo
     expect(wait).not_to_have_attribute("data-unknown", "")
     assert wait.evaluate("el => getComputedStyle(el).fontSize") == "20px"
     assert page.js_errors == []
+
+
+def test_the_board_lets_go_of_a_call_once_it_is_served_without_a_reload(browser, live_server, long_morning):
+    """Served or missed, a number stayed "now calling" and on its counter's tile."""
+    from applicants.models import Booking, BookingStatus
+    from applicants.services.queue import queue_missed, queue_served
+    from tests.browser.conftest import ARTIFACTS
+
+    office, officer = long_morning["office"], long_morning["officer"]
+    context, board = _board(browser, live_server, office, "id")
+    try:
+        expect(board.locator("[data-latest-number]")).to_have_text("A-002")
+        called = {b.queue_number: b for b in Booking.objects.filter(office=office, status=BookingStatus.CALLED)}
+
+        queue_served(booking=called["A-002"], now=timezone.now(), actor=officer)
+
+        # The earlier call still live at Loket 1 is the call now; Loket 2 is free.
+        expect(board.locator("[data-latest-number]")).to_have_text("A-001", timeout=5_000)
+        expect(board.locator("[data-latest-counter]")).to_have_text("Loket 1")
+        expect(board.locator("[data-counters] li")).to_have_text(["Loket 1A-001", "Loket 2Kosong"])
+        expect(board.locator("[data-recent] li")).to_have_text(["A-002 Loket 2"])
+
+        queue_missed(booking=called["A-001"], now=timezone.now(), actor=officer)
+
+        expect(board.locator("[data-latest-number]")).to_have_text("–", timeout=5_000)
+        expect(board.locator("[data-counters] li.free")).to_have_count(2)
+        expect(board.locator("[data-recent] li")).to_have_text(["A-002 Loket 2", "A-001 Loket 1"])
+        save_screenshot(board, ARTIFACTS / "display-board-all-free.png")
+        assert board.js_errors == []
+    finally:
+        context.close()
+
+
+TV_SIZES = [{"width": 1920, "height": 1080}, {"width": 1366, "height": 768}, {"width": 1280, "height": 720}]
+COUNTER_NAMES = ["Loket 1", "Loket 2 Prioritas", "Loket 3", "Loket 4 Percepatan", "Loket 5", "Loket 6"]
+
+# Each word of each element's text, with the number of lines it is drawn on.
+WORD_LINES = """selector => [...document.querySelectorAll(selector)].flatMap(el => {
+    const node = el.firstChild;
+    const words = [];
+    for (const match of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        words.push([match[0], new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]);
+    }
+    return words;
+})"""
+
+
+@pytest.fixture
+def counters_calling(transactional_db, time_machine, request):
+    """08:30: ``request.param`` counters, the second a long-named one, each calling a number
+    but the last, whose person was served: a free tile among the others."""
+    from applicants.services.queue import queue_served
+
+    office, at, _people = _morning(time_machine, booked=12, checked_in=12)
+    officer = factories.StaffFactory(membership__office=office)
+    desks = [ServiceCounter.objects.create(office=office, name=name) for name in COUNTER_NAMES[: request.param]]
+    for minute, desk in enumerate(desks):
+        called = queue_call_next(office=office, counter=desk, now=at(8, 10 + minute), actor=officer)
+    if len(desks) > 1:
+        queue_served(booking=called, now=at(8, 25), actor=officer)
+    time_machine.move_to(at(8, 30), tick=True)
+    return office
+
+
+@pytest.mark.parametrize("size", TV_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+@pytest.mark.parametrize("counters_calling", [1, 2, 6], indirect=True)
+def test_the_board_keeps_counter_names_whole_on_every_tv(browser, live_server, counters_calling, size):
+    """At 1920x1080 two tiles side by side left "Loket 1" one letter a line."""
+    from tests.browser.conftest import ARTIFACTS
+
+    office = counters_calling
+    count = ServiceCounter.objects.filter(office=office).count()
+    context = browser.new_context(viewport=size, base_url=live_server.url, locale="id-ID")
+    try:
+        board = context.new_page()
+        board.goto(f"/display/{office.display_token}/")
+        board.wait_for_timeout(2_000)  # drawn once more by display.js from the state it polls
+        ARTIFACTS.mkdir(exist_ok=True)
+        save_screenshot(board, ARTIFACTS / f"display-board-{count}-counters-{size['width']}x{size['height']}.png")
+
+        words = board.evaluate(WORD_LINES, ".display-counter-name")
+        assert len(words) == sum(len(name.split()) for name in COUNTER_NAMES[:count])
+        assert [word for word, lines in words if lines != 1] == []
+        for selector in (".display-counter-number", ".display-counter-free", "[data-latest-number]"):
+            assert [word for word, lines in board.evaluate(WORD_LINES, selector) if lines != 1] == []
+        assert _fits_the_tv(board)
+    finally:
+        context.close()

@@ -9,10 +9,13 @@
   // Words from the page's own attributes (no inline script: the Content-Security-Policy forbids it).
   var text = {
     empty: root.getAttribute("data-text-empty"),
+    free: root.getAttribute("data-text-free"),
     offline: root.getAttribute("data-text-offline"),
     announce: root.getAttribute("data-text-announce")
   };
-  var lastKey = null;
+  // The time of the newest call drawn: only a later one is announced, not an earlier call
+  // still live that comes back into "now calling" when a later one ends.
+  var lastAt = null;
   var speak = false;
   var failures = 0;
   var INTERVAL = 1500;
@@ -25,7 +28,8 @@
   }
 
   function render(state) {
-    var latest = state.recent[0];
+    // Only a call still live: once served or missed it is no longer "now calling".
+    var latest = state.calling;
     // Stopped for the day: no call is live any more. The call and the counters go (as the
     // page drawn by the server leaves them out), the last number stays among those called before.
     var stopped = !!state.stopped;
@@ -39,14 +43,17 @@
     counters.replaceChildren();
     if (!state.counters.length) counters.appendChild(el("li", "display-empty", text.empty || ""));
     state.counters.forEach(function (c) {
-      var li = el("li", c.serving ? "serving" : "");
+      // A counter whose person was served or missed is free, not still showing them.
+      var li = el("li", c.serving ? "serving" : "free");
       li.appendChild(el("span", "display-counter-name", c.counter));
-      li.appendChild(el("span", "display-counter-number", c.queue_number));
+      if (c.serving) li.appendChild(el("span", "display-counter-number", c.queue_number));
+      else li.appendChild(el("span", "display-counter-free", text.free || ""));
       counters.appendChild(li);
     });
     var recent = root.querySelector("[data-recent]");
     recent.replaceChildren();
-    state.recent.slice(stopped ? 0 : 1).forEach(function (r) {
+    state.recent.forEach(function (r) {
+      if (!stopped && latest && r.queue_number === latest.queue_number) return;
       var li = el("li");
       li.appendChild(el("span", "", r.queue_number));
       li.appendChild(document.createTextNode(" "));
@@ -62,8 +69,8 @@
       var hhmm = state.now.slice(11, 16);
       root.querySelector("[data-clock]").textContent = lang.indexOf("id") === 0 ? hhmm.replace(":", ".") : hhmm;
     }
-    var key = latest ? latest.queue_number + "|" + latest.counter + "|" + latest.at : "";
-    if (lastKey !== null && key && key !== lastKey && !stopped) {
+    var at = latest ? latest.at : "";
+    if (lastAt !== null && at > lastAt && !stopped) {
       var box = root.querySelector(".display-latest");
       box.classList.remove("flash");
       void box.offsetWidth;
@@ -76,7 +83,7 @@
         window.speechSynthesis.speak(u);
       }
     }
-    lastKey = key;
+    if (lastAt === null || at > lastAt) lastAt = at;
   }
 
   function poll() {

@@ -14,7 +14,7 @@
     q.tracks.forEach(function (t) {
       var card = root.querySelector('[data-track="' + t.track + '"]');
       if (!card) return;
-      ["now_serving", "waiting", "estimated_wait_text"].forEach(function (f) {
+      ["now_serving", "waiting", "ahead", "estimated_wait_text"].forEach(function (f) {
         set(card.querySelector('[data-field="' + f + '"]'), t[f]);
       });
     });
@@ -25,8 +25,13 @@
         var li = document.createElement("li");
         var name = document.createElement("span");
         name.textContent = c.counter;
-        var num = document.createElement("strong");
-        num.textContent = c.queue_number;
+        // Served or missed: the counter is free, its last number no longer called.
+        var num = document.createElement(c.serving ? "strong" : "span");
+        if (c.serving) num.textContent = c.queue_number;
+        else {
+          num.className = "muted";
+          num.textContent = list.getAttribute("data-text-free") || "";
+        }
         li.append(name, " ", num);
         list.appendChild(li);
       });

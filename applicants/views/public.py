@@ -49,7 +49,12 @@ from applicants.models import BookingStatus, Service
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
 from applicants.services.booking import booking_request
-from applicants.services.changes import booking_cancel, booking_reschedule, booking_reschedule_check
+from applicants.services.changes import (
+    booking_cancel,
+    booking_cancel_check,
+    booking_reschedule,
+    booking_reschedule_check,
+)
 from applicants.services.contact import booking_contact_change, booking_contact_change_check
 from applicants.services.idempotency import (
     Claim,
@@ -316,16 +321,26 @@ def _booking_or_404(code: str, token: str):
 def cancel(request, code: str, token: str):
     """Ask "are you sure?" (works without JavaScript), then cancel."""
     booking = _booking_or_404(code, token)
+    now = timezone.now()
+    context = {"booking": booking, "token": token}
+    try:
+        booking_cancel_check(booking=booking, now=now)
+    except ServiceError as exc:
+        # Already cancelled, ended, or its session has begun: say so, offer no button.
+        context["not_allowed"] = exc.detail
+        return render(
+            request, "applicants/cancel.html", context, status=exc.status if request.method == "POST" else 200
+        )
     form = CancelForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            booking_cancel(booking=booking, now=timezone.now())
+            booking_cancel(booking=booking, now=now)
         except ServiceError as exc:
             messages.error(request, exc.detail)
         else:
             messages.success(request, _("Your booking is cancelled. The place goes to someone else."))
         return redirect(_proof_path(booking.code, token))
-    context = {"booking": booking, "token": token, "form": form}
+    context["form"] = form
     return render(request, "applicants/cancel.html", context, status=400 if form.errors else 200)
 
 

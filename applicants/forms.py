@@ -13,6 +13,7 @@ from applicants.birth_date import BirthDateField, MemorableDateWidget
 from applicants.exceptions import BookingError
 from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, phone_normalize
 from applicants.models import Service
+from applicants.proof import is_code_shaped
 from offices.models import Track
 from offices.pages import DayView
 from offices.selectors.availability import online_tracks
@@ -266,6 +267,13 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
         return cleaned
 
 
+# What every booking code looks like (``applicants.proof.CODE_ALPHABET``: no 0, 1, I or O).
+CODE_SHAPE = _(
+    "A booking code has 8 characters: the letters A to Z except I and O, and the digits 2 to 9. "
+    "Copy it from your proof of registration or our SMS."
+)
+
+
 class LookupForm(AccessibleFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Booking code"),
@@ -273,13 +281,19 @@ class LookupForm(AccessibleFormMixin, forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
         error_messages={
-            "required": _("Enter your booking code: 8 characters, on your proof of registration and in our SMS.")
+            "required": _("Enter your booking code: 8 characters, on your proof of registration and in our SMS."),
+            "max_length": CODE_SHAPE,
         },
     )
     nik = ApplicantFieldsMixin.base_fields["nik"]
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip().upper().replace(" ", "").replace("-", "")
+        code = self.cleaned_data["code"].strip().upper().replace(" ", "").replace("-", "")
+        # The shape of a code is public: saying a mistyped one can be no code tells
+        # nothing about which codes exist, and spends no attempt of the rate limit.
+        if not is_code_shaped(code):
+            raise forms.ValidationError(CODE_SHAPE, code="invalid_code")
+        return code
 
     def clean_nik(self):
         try:

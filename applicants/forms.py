@@ -24,6 +24,10 @@ IF_FULL_REJECT = "reject"
 IF_FULL_NEXT = "next_available"
 
 
+# The code of a form error that is a refusal, not a mistake to correct (``AccessibleFormMixin.refuse``).
+REFUSAL = "refusal"
+
+
 class AccessibleFormMixin:
     """Every invalid input points at its error message (``aria-describedby``).
 
@@ -45,9 +49,25 @@ class AccessibleFormMixin:
                 described.append(f"{bound.auto_id}_helptext")
             widget.attrs["aria-describedby"] = " ".join(described)
 
+    def refuse(self, message: str) -> None:
+        """Add an error the person cannot correct in the form: the answer to a valid input
+        ("too many attempts", "no booking matches", "too late to change"). The summary
+        shows it without "Please correct the following:" (``_error_summary.html``)."""
+        self.add_error(None, forms.ValidationError(message, code=REFUSAL))
+
+    def refusals(self) -> list[str]:
+        return [
+            str(message) for error in self.non_field_errors().as_data() if error.code == REFUSAL for message in error
+        ]
+
     def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for the summary at the top of the form."""
-        items = [("", str(message)) for message in self.non_field_errors()]
+        """(anchor id, message) for the summary at the top of the form: what to correct."""
+        items = [
+            ("", str(message))
+            for error in self.non_field_errors().as_data()
+            if error.code != REFUSAL
+            for message in error
+        ]
         for name, errors in self.errors.items():
             if name in self.fields:
                 field = self[name]
@@ -72,8 +92,10 @@ FIELD_OF_ERROR = {
 }
 
 
-def form_add_service_error(form: forms.Form, exc: ServiceError) -> None:
-    """Put a service's error beside the fields it names, else at the top of the form."""
+def form_add_service_error(form: forms.Form, exc: ServiceError, *, refusal: bool = False) -> None:
+    """Put a service's error beside the fields it names, else at the top of the form;
+    there, with ``refusal``, as a refusal (``AccessibleFormMixin.refuse``) rather than
+    a mistake to correct."""
     fallback = FIELD_OF_ERROR.get(exc.code)
     if not exc.fields and fallback in form.fields:
         form.add_error(fallback, exc.detail)
@@ -86,7 +108,7 @@ def form_add_service_error(form: forms.Form, exc: ServiceError) -> None:
                 form.add_error(field, message)
             placed = True
     if not placed:
-        form.add_error(None, exc.detail)
+        form.add_error(None, forms.ValidationError(exc.detail, code=REFUSAL) if refusal else exc.detail)
 
 
 class ApplicantFieldsMixin(forms.Form):

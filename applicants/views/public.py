@@ -293,11 +293,11 @@ def my_booking(request):
                 if not token:
                     raise BookingNotFound()
             except RateLimited as exc:
-                form.add_error(None, _too_many_attempts(exc))
+                form.refuse(_too_many_attempts(exc))
                 response = render(request, "applicants/my_booking.html", {"form": form}, status=exc.status)
                 return _retry_after(response, exc)
             except BookingNotFound:
-                form.add_error(None, _("No booking matches this code and NIK. Check both and try again."))
+                form.refuse(_("No booking matches this code and NIK. Check both and try again."))
                 status = 404
             else:
                 return HttpResponseRedirect(_proof_path(booking.code, token))
@@ -457,13 +457,13 @@ def change_contact(request, code: str, token: str):
         limit_by_code(request, group="contact", rate=settings.RATELIMIT_CONTACT_CODE, code=booking.code)
         result = booking_contact_change(booking=booking, now=timezone.now(), via="web", **form.changes())
     except RateLimited as exc:
-        form.add_error(None, _too_many_attempts(exc))
+        form.refuse(_too_many_attempts(exc))
         return _retry_after(render(request, "applicants/contact.html", context, status=exc.status), exc)
     except ServiceError as exc:
-        form_add_service_error(form, exc)
+        form_add_service_error(form, exc, refusal=True)
         return render(request, "applicants/contact.html", context, status=exc.status)
     if not result.changed:
-        form.add_error(None, _("These are already the contact details of this booking: nothing was changed."))
+        form.refuse(_("These are already the contact details of this booking: nothing was changed."))
         return render(request, "applicants/contact.html", context, status=400)
     messages.success(request, _contact_changed_message(result.changed, result.booking.applicant))
     return redirect(_proof_path(booking.code, token))

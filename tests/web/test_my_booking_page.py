@@ -1,6 +1,8 @@
 """ "Find my booking": a code that cannot be a code is told what a code looks like, at
 once and without using up an attempt; a well-formed code is answered as before, the same
-for a wrong code and a wrong NIK."""
+for a wrong code and a wrong NIK; refusals read as refusals, not as mistakes to correct."""
+
+import re
 
 import pytest
 
@@ -19,6 +21,7 @@ SHAPE_EN = (
     "A booking code has 8 characters: the letters A to Z except I and O, and the digits 2 to 9. "
     "Copy it from your proof of registration or our SMS."
 )
+HEADING = "Mohon perbaiki hal berikut:"
 
 
 @pytest.mark.parametrize(
@@ -63,3 +66,30 @@ def test_a_well_formed_wrong_code_and_a_wrong_nik_get_the_same_answer(client, pi
     assert wrong_nik.status_code == wrong_code.status_code == 404
     assert _summary(wrong_nik.content.decode()) == _summary(wrong_code.content.decode())
     assert _error(wrong_code.content.decode(), "code") == ""
+
+
+def test_no_booking_found_is_not_presented_as_a_mistake_to_correct(client, pinned, surabaya):
+    response = client.post("/my-booking/", {"code": "ZZZZZZZZ", "nik": NIK})
+
+    summary = _summary(response.content.decode())
+    assert summary.strip() == "Tidak ada pendaftaran dengan kode dan NIK ini. Periksa keduanya dan coba lagi."
+    assert HEADING not in summary
+    assert "data-error-summary" in response.content.decode()
+
+
+def test_too_many_attempts_is_not_presented_as_a_mistake_to_correct(client, pinned, surabaya, settings):
+    settings.RATELIMIT_LOOKUP_CODE = "1/h"
+    client.post("/my-booking/", {"code": "ZZZZZZZZ", "nik": NIK})
+
+    response = client.post("/my-booking/", {"code": "ZZZZZZZZ", "nik": NIK}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 429
+    summary = _summary(response.content.decode())
+    assert re.fullmatch(r" ?Too many attempts\. Wait \d+ minutes, then try again\. ?", summary), summary
+    assert "Please correct the following" not in summary
+
+
+def test_a_mistake_to_correct_keeps_its_heading(client, pinned, surabaya):
+    response = client.post("/my-booking/", {"code": "ZZZZZZZ", "nik": ""})
+
+    assert _summary(response.content.decode()).startswith(f" {HEADING} ")

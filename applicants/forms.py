@@ -339,9 +339,26 @@ class CancelForm(AccessibleFormMixin, forms.Form):
         return [(self["confirm"].auto_id, str(message)) for message in self.errors.get("confirm", [])]
 
 
+class RescheduleSessionField(forms.ChoiceField):
+    """Offers the sessions with room, and also accepts one of the date's sessions that
+    filled after the form was shown: the service then refuses it ("session_full"), and
+    the page says so in plain words, where the field would only say "not one of the
+    available choices" with the session's internal id (as ``WalkinSessionField``)."""
+
+    accepted: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return super().valid_value(value) or str(value) in self.accepted
+
+
 class RescheduleForm(AccessibleFormMixin, forms.Form):
-    session = forms.ChoiceField(
-        label=_("Session"), widget=forms.RadioSelect, error_messages={"required": _("Choose a session.")}
+    session = RescheduleSessionField(
+        label=_("Session"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a session."),
+            "invalid_choice": _("Choose one of the sessions shown."),
+        },
     )
 
     def __init__(self, *args, office, day: DayView, track: str, **kwargs):
@@ -350,15 +367,19 @@ class RescheduleForm(AccessibleFormMixin, forms.Form):
         self.day = day
         self.track = track
         choices = []
+        # Every session of the date on the booking's track, full ones included: see RescheduleSessionField.
         self.slot_ids: dict[str, int] = {}
         for session in day.sessions:
             for entry in session["tracks"]:
-                if entry["track"] == track and entry["available"] > 0:
-                    key = str(entry["id"])
-                    self.slot_ids[key] = entry["id"]
+                if entry["track"] != track:
+                    continue
+                key = str(entry["id"])
+                self.slot_ids[key] = entry["id"]
+                if entry["available"] > 0:
                     when = time_range(session["start"], session["end"], office)
                     choices.append((key, f"{when} ({_places(entry['available'])})"))
         self.fields["session"].choices = choices
+        self.fields["session"].accepted = frozenset(self.slot_ids)
 
 
 class NewContactMixin:

@@ -153,8 +153,13 @@ class ActiveBookingExists(BookingError, Conflict):
 
 
 class BookingNotCancellable(BookingError, Conflict):
+    """Raised with ``status``: the booking's status label, e.g. ``BookingStatus.SERVED.label``."""
+
     code = "booking_not_cancellable"
-    message = _("This booking can no longer be cancelled.")
+    message = _(
+        "This booking can no longer be cancelled: its status is “%(status)s”. "
+        "Only a booking that is waiting for a place or confirmed can be cancelled."
+    )
 
 
 class RescheduleNotAllowed(BookingError, Conflict):

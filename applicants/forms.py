@@ -13,6 +13,7 @@ from applicants.birth_date import BirthDateField, MemorableDateWidget
 from applicants.exceptions import BookingError
 from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, person_name_clean, phone_normalize
 from applicants.models import Service
+from applicants.proof import is_code_shaped
 from offices.models import Track
 from offices.pages import DayView
 from offices.selectors.availability import online_tracks
@@ -21,6 +22,10 @@ from queue_booking.errors import ServiceError
 
 IF_FULL_REJECT = "reject"
 IF_FULL_NEXT = "next_available"
+
+
+# The code of a form error that is a refusal, not a mistake to correct (``AccessibleFormMixin.refuse``).
+REFUSAL = "refusal"
 
 
 class AccessibleFormMixin:
@@ -44,9 +49,25 @@ class AccessibleFormMixin:
                 described.append(f"{bound.auto_id}_helptext")
             widget.attrs["aria-describedby"] = " ".join(described)
 
+    def refuse(self, message: str) -> None:
+        """Add an error the person cannot correct in the form: the answer to a valid input
+        ("too many attempts", "no booking matches", "too late to change"). The summary
+        shows it without "Please correct the following:" (``_error_summary.html``)."""
+        self.add_error(None, forms.ValidationError(message, code=REFUSAL))
+
+    def refusals(self) -> list[str]:
+        return [
+            str(message) for error in self.non_field_errors().as_data() if error.code == REFUSAL for message in error
+        ]
+
     def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for the summary at the top of the form."""
-        items = [("", str(message)) for message in self.non_field_errors()]
+        """(anchor id, message) for the summary at the top of the form: what to correct."""
+        items = [
+            ("", str(message))
+            for error in self.non_field_errors().as_data()
+            if error.code != REFUSAL
+            for message in error
+        ]
         for name, errors in self.errors.items():
             if name in self.fields:
                 field = self[name]
@@ -71,8 +92,10 @@ FIELD_OF_ERROR = {
 }
 
 
-def form_add_service_error(form: forms.Form, exc: ServiceError) -> None:
-    """Put a service's error beside the fields it names, else at the top of the form."""
+def form_add_service_error(form: forms.Form, exc: ServiceError, *, refusal: bool = False) -> None:
+    """Put a service's error beside the fields it names, else at the top of the form;
+    there, with ``refusal``, as a refusal (``AccessibleFormMixin.refuse``) rather than
+    a mistake to correct."""
     fallback = FIELD_OF_ERROR.get(exc.code)
     if not exc.fields and fallback in form.fields:
         form.add_error(fallback, exc.detail)
@@ -85,7 +108,7 @@ def form_add_service_error(form: forms.Form, exc: ServiceError) -> None:
                 form.add_error(field, message)
             placed = True
     if not placed:
-        form.add_error(None, exc.detail)
+        form.add_error(None, forms.ValidationError(exc.detail, code=REFUSAL) if refusal else exc.detail)
 
 
 class ApplicantFieldsMixin(forms.Form):
@@ -272,6 +295,13 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
         return cleaned
 
 
+# What every booking code looks like (``applicants.proof.CODE_ALPHABET``: no 0, 1, I or O).
+CODE_SHAPE = _(
+    "A booking code has 8 characters: the letters A to Z except I and O, and the digits 2 to 9. "
+    "Copy it from your proof of registration or our SMS."
+)
+
+
 class LookupForm(AccessibleFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Booking code"),
@@ -279,13 +309,19 @@ class LookupForm(AccessibleFormMixin, forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
         error_messages={
-            "required": _("Enter your booking code: 8 characters, on your proof of registration and in our SMS.")
+            "required": _("Enter your booking code: 8 characters, on your proof of registration and in our SMS."),
+            "max_length": CODE_SHAPE,
         },
     )
     nik = ApplicantFieldsMixin.base_fields["nik"]
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip().upper().replace(" ", "").replace("-", "")
+        code = self.cleaned_data["code"].strip().upper().replace(" ", "").replace("-", "")
+        # The shape of a code is public: saying a mistyped one can be no code tells
+        # nothing about which codes exist, and spends no attempt of the rate limit.
+        if not is_code_shaped(code):
+            raise forms.ValidationError(CODE_SHAPE, code="invalid_code")
+        return code
 
     def clean_nik(self):
         try:
@@ -309,9 +345,26 @@ class CancelForm(AccessibleFormMixin, forms.Form):
         return [(self["confirm"].auto_id, str(message)) for message in self.errors.get("confirm", [])]
 
 
+class RescheduleSessionField(forms.ChoiceField):
+    """Offers the sessions with room, and also accepts one of the date's sessions that
+    filled after the form was shown: the service then refuses it ("session_full"), and
+    the page says so in plain words, where the field would only say "not one of the
+    available choices" with the session's internal id (as ``WalkinSessionField``)."""
+
+    accepted: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return super().valid_value(value) or str(value) in self.accepted
+
+
 class RescheduleForm(AccessibleFormMixin, forms.Form):
-    session = forms.ChoiceField(
-        label=_("Session"), widget=forms.RadioSelect, error_messages={"required": _("Choose a session.")}
+    session = RescheduleSessionField(
+        label=_("Session"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a session."),
+            "invalid_choice": _("Choose one of the sessions shown."),
+        },
     )
 
     def __init__(self, *args, office, day: DayView, track: str, **kwargs):
@@ -320,15 +373,19 @@ class RescheduleForm(AccessibleFormMixin, forms.Form):
         self.day = day
         self.track = track
         choices = []
+        # Every session of the date on the booking's track, full ones included: see RescheduleSessionField.
         self.slot_ids: dict[str, int] = {}
         for session in day.sessions:
             for entry in session["tracks"]:
-                if entry["track"] == track and entry["available"] > 0:
-                    key = str(entry["id"])
-                    self.slot_ids[key] = entry["id"]
+                if entry["track"] != track:
+                    continue
+                key = str(entry["id"])
+                self.slot_ids[key] = entry["id"]
+                if entry["available"] > 0:
                     when = time_range(session["start"], session["end"], office)
                     choices.append((key, f"{when} ({_places(entry['available'])})"))
         self.fields["session"].choices = choices
+        self.fields["session"].accepted = frozenset(self.slot_ids)
 
 
 class NewContactMixin:

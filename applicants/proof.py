@@ -336,6 +336,11 @@ def booking_ics(booking: Booking, language: str | None = None) -> bytes:
         event = Event()
         host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
         event.add("uid", f"{booking.code}@{host}")
+        # RFC 5545 3.8.7.4: an event whose time changed must come with a higher SEQUENCE
+        # than before under the same UID, or a calendar may keep the old time. Only a
+        # reschedule moves a booking (a rollover makes a new booking, with its own code
+        # and so its own UID), and each one counts in ``reschedule_count``, staff's too.
+        event.add("sequence", booking.reschedule_count)
         event.add("dtstamp", booking.updated_at.astimezone(dt.UTC))
         event.add("dtstart", office_datetime(office, slot.date, slot.start))
         event.add("dtend", office_datetime(office, slot.date, slot.end))

@@ -32,6 +32,19 @@ from offices.timeutils import office_datetime, office_today
 S = BookingStatus
 
 
+def booking_cancel_check(*, booking: Booking, now: dt.datetime, staff: bool = False) -> None:
+    """Raise ``BookingNotCancellable`` (with the booking's status) or ``TooLateToChange``
+    if ``booking`` cannot be cancelled: only a waiting or confirmed booking can, and an
+    applicant (not ``staff``) only until the session starts. A cancelled booking cannot
+    be cancelled either (``booking_cancel`` answers it unchanged, for a repeated request)."""
+    if booking.status not in (S.WAITING, S.CONFIRMED):
+        raise BookingNotCancellable(status=S(booking.status).label)
+    if booking.status == S.CONFIRMED and not staff:
+        office, slot = booking.office, booking.slot
+        if now >= office_datetime(office, slot.date, slot.start):
+            raise TooLateToChange()
+
+
 def booking_cancel(
     *, booking: Booking, now: dt.datetime, actor=None, reason: str = "cancelled_by_applicant"
 ) -> Booking:
@@ -43,12 +56,7 @@ def booking_cancel(
     """
     if booking.status == S.CANCELLED:
         return booking
-    if booking.status not in (S.WAITING, S.CONFIRMED):
-        raise BookingNotCancellable()
-    if booking.status == S.CONFIRMED and actor is None:
-        office, slot = booking.office, booking.slot
-        if now >= office_datetime(office, slot.date, slot.start):
-            raise TooLateToChange()
+    booking_cancel_check(booking=booking, now=now, staff=actor is not None)
     slot_id, date = booking.slot_id, booking.date
     try:
         with transaction.atomic():

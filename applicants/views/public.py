@@ -32,6 +32,7 @@ from applicants.exceptions import (
     IdempotencyKeyReused,
     InvalidIdempotencyKey,
     RescheduleNotAllowed,
+    SessionFull,
     SessionNotFound,
     TokenNotRenewable,
 )
@@ -49,7 +50,12 @@ from applicants.models import BookingStatus, Service
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
 from applicants.services.booking import booking_request
-from applicants.services.changes import booking_cancel, booking_reschedule, booking_reschedule_check
+from applicants.services.changes import (
+    booking_cancel,
+    booking_cancel_check,
+    booking_reschedule,
+    booking_reschedule_check,
+)
 from applicants.services.contact import booking_contact_change, booking_contact_change_check
 from applicants.services.idempotency import (
     Claim,
@@ -67,7 +73,7 @@ from offices import pages
 from offices.exceptions import OfficeNotFound
 from offices.models import Track
 from offices.selectors import office_get, office_release_window
-from offices.templatetags.public_ui import time_range
+from offices.templatetags.public_ui import long_date, time_range
 from queue_booking.errors import RateLimited, ServiceError
 from queue_booking.language_switch import keeps_form_on_language_switch, language_switch_requested
 
@@ -288,11 +294,11 @@ def my_booking(request):
                 if not token:
                     raise BookingNotFound()
             except RateLimited as exc:
-                form.add_error(None, _too_many_attempts(exc))
+                form.refuse(_too_many_attempts(exc))
                 response = render(request, "applicants/my_booking.html", {"form": form}, status=exc.status)
                 return _retry_after(response, exc)
             except BookingNotFound:
-                form.add_error(None, _("No booking matches this code and NIK. Check both and try again."))
+                form.refuse(_("No booking matches this code and NIK. Check both and try again."))
                 status = 404
             else:
                 return HttpResponseRedirect(_proof_path(booking.code, token))
@@ -316,16 +322,26 @@ def _booking_or_404(code: str, token: str):
 def cancel(request, code: str, token: str):
     """Ask "are you sure?" (works without JavaScript), then cancel."""
     booking = _booking_or_404(code, token)
+    now = timezone.now()
+    context = {"booking": booking, "token": token}
+    try:
+        booking_cancel_check(booking=booking, now=now)
+    except ServiceError as exc:
+        # Already cancelled, ended, or its session has begun: say so, offer no button.
+        context["not_allowed"] = exc.detail
+        return render(
+            request, "applicants/cancel.html", context, status=exc.status if request.method == "POST" else 200
+        )
     form = CancelForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            booking_cancel(booking=booking, now=timezone.now())
+            booking_cancel(booking=booking, now=now)
         except ServiceError as exc:
             messages.error(request, exc.detail)
         else:
             messages.success(request, _("Your booking is cancelled. The place goes to someone else."))
         return redirect(_proof_path(booking.code, token))
-    context = {"booking": booking, "token": token, "form": form}
+    context["form"] = form
     return render(request, "applicants/cancel.html", context, status=400 if form.errors else 200)
 
 
@@ -359,25 +375,60 @@ def reschedule(request, code: str, token: str):
     chosen = next((day for day in dates if day.date == chosen_date), None)
     context["chosen"] = chosen
     if chosen is None:
-        return render(request, "applicants/reschedule.html", context)
+        # A date offered when the page was shown may have filled (or closed) since.
+        refusal = _reschedule_date_refusal(booking=booking, date=chosen_date, now=now) if chosen_date else ""
+        context["date_refused"] = refusal
+        status = 409 if refusal and request.method == "POST" else 200
+        return render(request, "applicants/reschedule.html", context, status=status)
 
     form = RescheduleForm(
         data=request.POST if request.method == "POST" else None, office=office, day=chosen, track=booking.track
     )
     context["form"] = form
+    status = 400
     if request.method == "POST" and form.is_valid():
         try:
             new_slot = slot_for_booking(slot_id=form.slot_ids[form.cleaned_data["session"]])
             booking_reschedule(booking=booking, new_slot=new_slot, now=now)
+        except SessionFull as exc:
+            # The booking service's words offer "the next available date", which is
+            # for a new booking; a move that found no room leaves the booking as it was.
+            form.add_error(
+                "session", _("This session has just filled up. Your booking is unchanged: choose another session.")
+            )
+            status = exc.status
         except ServiceError as exc:
-            form_add_service_error(form, exc)
+            form_add_service_error(form, exc, refusal=True)
+            status = exc.status
         else:
             messages.success(
                 request,
                 _("Your booking is moved. Download or print this proof again: one saved before shows the old date."),
             )
             return redirect(_proof_path(booking.code, token))
-    return render(request, "applicants/reschedule.html", context, status=400 if form.errors else 200)
+    return render(request, "applicants/reschedule.html", context, status=status if form.errors else 200)
+
+
+def _reschedule_date_refusal(*, booking, date: dt.date, now: dt.datetime) -> str:
+    """Why ``date``, asked for but not among the dates offered, cannot be chosen; "" when
+    there is nothing to tell (the booking's own date, or a date with room beyond the
+    ones listed: the page only lists the first few)."""
+    office = booking.office
+    if date == booking.date:
+        return ""
+    first, last = office_release_window(office=office, now=now)
+    label = long_date(date)
+    if not first <= date <= last:
+        return _("%(date)s can no longer be chosen. Your booking is unchanged: choose another date.") % {"date": label}
+    day = pages.office_days(office=office, start=date, days=1, now=now, tracks=[booking.track])[0]
+    if day.bookable:
+        return ""
+    if day.state == "full":
+        return _("%(date)s has just filled up. Your booking is unchanged: choose another date.") % {"date": label}
+    return _("%(date)s can no longer be chosen (%(reason)s). Your booking is unchanged: choose another date.") % {
+        "date": label,
+        "reason": day.description,
+    }
 
 
 @never_cache
@@ -442,13 +493,13 @@ def change_contact(request, code: str, token: str):
         limit_by_code(request, group="contact", rate=settings.RATELIMIT_CONTACT_CODE, code=booking.code)
         result = booking_contact_change(booking=booking, now=timezone.now(), via="web", **form.changes())
     except RateLimited as exc:
-        form.add_error(None, _too_many_attempts(exc))
+        form.refuse(_too_many_attempts(exc))
         return _retry_after(render(request, "applicants/contact.html", context, status=exc.status), exc)
     except ServiceError as exc:
-        form_add_service_error(form, exc)
+        form_add_service_error(form, exc, refusal=True)
         return render(request, "applicants/contact.html", context, status=exc.status)
     if not result.changed:
-        form.add_error(None, _("These are already the contact details of this booking: nothing was changed."))
+        form.refuse(_("These are already the contact details of this booking: nothing was changed."))
         return render(request, "applicants/contact.html", context, status=400)
     messages.success(request, _contact_changed_message(result.changed, result.booking.applicant))
     return redirect(_proof_path(booking.code, token))

@@ -22,8 +22,9 @@ from applicants.proof import (
     what_to_bring,
     what_to_bring_note,
 )
-from tests.applicants.conftest import payload
-from tests.factories import SlotFactory
+from applicants.services.changes import booking_reschedule
+from tests.applicants.conftest import NOW, payload
+from tests.factories import SlotFactory, UserFactory
 
 URL = "/api/v1/bookings/"
 
@@ -428,3 +429,29 @@ def test_a_booking_no_longer_valid_has_no_calendar_file(client, booked, status):
     Booking.objects.filter(id=booking.id).update(status=status)
 
     assert client.get(f"/b/{booking.code}/{token}/calendar.ics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_moved_booking_s_calendar_file_carries_a_higher_sequence(client, booked, later_slot):
+    """RFC 5545 3.8.7.4: the same UID with a new time and no higher SEQUENCE may be kept
+    at its old time by a calendar app."""
+    booking, token = booked
+    url = f"/b/{booking.code}/{token}/calendar.ics"
+
+    def event() -> dict:
+        [vevent] = Calendar.from_ical(client.get(url).content).walk("VEVENT")
+        return {"uid": str(vevent["uid"]), "sequence": vevent.decoded("sequence"), "start": vevent.decoded("dtstart")}
+
+    first = event()
+    booking_reschedule(booking=booking, new_slot=later_slot, now=NOW)
+    moved = event()
+    afternoon = SlotFactory(office=later_slot.office, date=later_slot.date, start=dt.time(13, 0), end=dt.time(15, 0))
+    # Staff may move it beyond the free reschedules: a change of time all the same.
+    booking_reschedule(booking=Booking.objects.get(id=booking.id), new_slot=afternoon, now=NOW, actor=UserFactory())
+    moved_again = event()
+
+    assert first["sequence"] == 0
+    assert moved["uid"] == first["uid"] and moved["start"] != first["start"]
+    assert moved["sequence"] == 1
+    assert moved_again["uid"] == first["uid"] and moved_again["sequence"] == 2
+    assert "METHOD:PUBLISH" in client.get(url).content.decode()

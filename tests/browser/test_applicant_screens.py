@@ -112,6 +112,12 @@ def _steps(world) -> list[tuple[str, object]]:
         page.fill("#id_nik", NIK)
         _submit(page)
 
+    def lookup_bad_code(page):
+        page.goto("/my-booking/")
+        page.fill("#id_code", "ABCD1O2")
+        page.fill("#id_nik", NIK)
+        _submit(page)
+
     def reschedule_day(page):
         page.goto(proof + "reschedule/")
         with page.expect_navigation():
@@ -136,9 +142,12 @@ def _steps(world) -> list[tuple[str, object]]:
         ("proof-on-the-day", world["on_the_day"]),
         ("my-booking", "/my-booking/"),
         ("my-booking-wrong", lookup_wrong),
+        ("my-booking-bad-code", lookup_bad_code),
         ("cancel", proof + "cancel/"),
+        ("cancel-cancelled", world["cancelled"] + "cancel/"),
         ("reschedule", proof + "reschedule/"),
         ("reschedule-errors", reschedule_day),
+        ("reschedule-date-filled", proof + f"reschedule/?date={full}"),
         ("renew-link", proof + "renew-link/"),
         ("queue", "/offices/surabaya/queue/"),
         ("not-found", "/b/AAAAAAAA/not-a-token/"),

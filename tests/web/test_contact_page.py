@@ -145,3 +145,20 @@ def test_the_page_is_in_english_when_asked(client, proof):
 
     assert "Change phone or email" in text and "Where messages go now" in text
     assert "Now \u2022\u2022\u20227890. Leave empty to keep it." in text
+
+
+def _summary(response) -> str:
+    match = re.search(r'<div class="form-error" role="alert".*?</div>', response.content.decode(), re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(0))).strip() if match else ""
+
+
+@override_settings(RATELIMIT_CONTACT_CODE="1/h")
+def test_refusals_are_not_presented_as_mistakes_to_correct(client, proof):
+    """ "Please correct the following:" over "Too many attempts" asked for a correction nobody could make."""
+    same = client.post(proof + "contact/", {"phone": "+62 812-3456-7890"})
+    limited = client.post(proof + "contact/", {"phone": "0813-1111-3333"})
+    mistake = client.post(proof + "contact/", {"phone": "", "email": ""})
+
+    assert _summary(same) == "Kontak ini memang sudah tercatat untuk pendaftaran ini: tidak ada yang diubah."
+    assert _summary(limited).startswith("Terlalu banyak percobaan.")
+    assert _summary(mistake) == "Mohon perbaiki hal berikut: Masukkan nomor ponsel atau alamat email baru."

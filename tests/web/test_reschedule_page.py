@@ -6,6 +6,7 @@ import re
 import pytest
 
 from applicants.models import Booking, BookingStatus
+from offices.cache import availability_invalidate
 from offices.models import Slot
 from tests.web.conftest import TODAY
 
@@ -123,3 +124,97 @@ def test_the_page_says_where_the_booking_is_now_in_one_sentence(client, pinned, 
 
     assert english == "Your booking is now on Wednesday, 2 December 2026, session 08:00–10:00 WIB, Regular track."
     assert indonesian == "Jadwal Anda saat ini: Rabu, 2 Desember 2026, sesi 08.00–10.00 WIB, jalur Reguler."
+
+
+def _fill(office, date, *, start=None) -> None:
+    """Someone else takes the last places (of one session, or of the whole date) meanwhile."""
+    slots = Slot.objects.filter(office=office, date=date)
+    if start is not None:
+        slots = slots.filter(start=start)
+    for slot in slots:
+        Slot.objects.filter(id=slot.id).update(booked=slot.capacity)
+    availability_invalidate(office_id=office.id, date=date, slot_ids=tuple(s.id for s in slots))
+
+
+def _session_error(html: str) -> str:
+    match = re.search(r'<p class="field-error" id="id_session_error">(.*?)</p>', html, re.S)
+    return re.sub(r"^(Kesalahan|Error):\s*", "", re.sub(r"<[^>]+>", "", match.group(1)).strip()) if match else ""
+
+
+def test_a_session_that_filled_meanwhile_is_refused_in_plain_words(
+    client, pinned, surabaya, django_capture_on_commit_callbacks
+):
+    proof = _book(client)
+    date = (DATE + dt.timedelta(days=2)).isoformat()
+    page = _reschedule_page(client, proof, date=date)
+    chosen = re.search(r'name="session" value="(\d+)"', page).group(1)  # 08:00, regular
+    with django_capture_on_commit_callbacks(execute=True):
+        _fill(surabaya, DATE + dt.timedelta(days=2), start=dt.time(8, 0))
+
+    english = client.post(
+        f"{proof}reschedule/?date={date}", {"date": date, "session": chosen}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    indonesian = client.post(f"{proof}reschedule/?date={date}", {"date": date, "session": chosen})
+
+    assert english.status_code == 409
+    told = _session_error(english.content.decode())
+    assert told == "This session has just filled up. Your booking is unchanged: choose another session."
+    assert _session_error(indonesian.content.decode()) == (
+        "Sesi ini baru saja penuh. Jadwal Anda tidak berubah: pilih sesi lain."
+    )
+    assert chosen not in told and "not one of the available choices" not in english.content.decode()
+    booking = Booking.objects.get()
+    assert (booking.date, booking.slot.start, booking.reschedule_count) == (DATE, dt.time(8, 0), 0)
+
+
+def test_a_date_that_filled_meanwhile_is_refused_in_plain_words(
+    client, pinned, surabaya, django_capture_on_commit_callbacks
+):
+    proof = _book(client)
+    later = DATE + dt.timedelta(days=2)
+    page = _reschedule_page(client, proof, date=later.isoformat())
+    chosen = re.search(r'name="session" value="(\d+)"', page).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _fill(surabaya, later)
+
+    response = client.post(
+        f"{proof}reschedule/?date={later.isoformat()}",
+        {"date": later.isoformat(), "session": chosen},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    indonesian = client.get(f"{proof}reschedule/", {"date": later.isoformat()}).content.decode()
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert _date_refusal(html) == (
+        "Friday, 4 December 2026 has just filled up. Your booking is unchanged: choose another date."
+    )
+    assert 'name="session"' not in html and f"?date={later.isoformat()}#sessions" not in html
+    assert _date_refusal(indonesian) == (
+        "Jumat, 4 Desember 2026 baru saja penuh. Jadwal Anda tidak berubah: pilih tanggal lain."
+    )
+    booking = Booking.objects.get()
+    assert (booking.date, booking.reschedule_count) == (DATE, 0)
+
+
+def _date_refusal(html: str) -> str:
+    match = re.search(r"<div [^>]*data-date-refused[^>]*>\s*<p>(.*?)</p>", html, re.S)
+    return re.sub(r"\s+", " ", match.group(1)).strip() if match else ""
+
+
+def test_a_move_refused_for_a_reason_nobody_can_correct_has_no_correct_the_following_heading(
+    client, pinned, surabaya, settings
+):
+    proof = _book(client)
+    date = (DATE + dt.timedelta(days=2)).isoformat()
+    chosen = re.search(r'name="session" value="(\d+)"', _reschedule_page(client, proof, date=date)).group(1)
+    settings.BOOKING_CHANGE_CUTOFF_DAYS = 2  # the booked date is tomorrow
+
+    response = client.post(f"{proof}reschedule/?date={date}", {"date": date, "session": chosen})
+
+    summary = re.search(r'<div class="form-error".*?</div>', response.content.decode(), re.S).group(0)
+    assert response.status_code == 409
+    assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", summary)).strip() == (
+        "Sudah terlambat untuk mengubah pendaftaran ini."
+    )
+    assert Booking.objects.get().date == DATE

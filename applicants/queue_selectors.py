@@ -15,7 +15,7 @@ from applicants.models import Booking, BookingStatus, Channel, QueueEvent, Servi
 from applicants.services.queue import queue_waiting
 from applicants.wait_selectors import EXPECTED, wait_stats
 from offices.models import Closure, Office, Slot, Track
-from offices.timeutils import office_now, office_today
+from offices.timeutils import office_datetime, office_now, office_today
 
 # Many phones poll the public queue; a few seconds' staleness costs nothing there. The
 # TV board is never cached: it must show a call within two seconds.
@@ -32,11 +32,12 @@ class WaitUnknown:
     NO_CALLS_YET = "no_calls_yet"  # nothing called today: no pace to estimate from
     NO_RECENT_CALLS = "no_recent_calls"  # nothing called within RATE_WINDOW, no service times either
     QUEUE_EMPTY = "queue_empty"  # a newcomer would have no one ahead
+    OFFICE_CLOSED = "office_closed"  # past the office's closing time, or no service today
     NEXT = "next"  # this booking has no one ahead
     NOT_CHECKED_IN = "not_checked_in"  # no place in the queue before check-in
     CALLED = "called"  # the wait is over: a counter calls this booking
 
-    PUBLIC = (NO_CALLS_YET, NO_RECENT_CALLS, QUEUE_EMPTY)
+    PUBLIC = (NO_CALLS_YET, NO_RECENT_CALLS, QUEUE_EMPTY, OFFICE_CLOSED)
     OWN = (NO_CALLS_YET, NO_RECENT_CALLS, NEXT, NOT_CHECKED_IN, CALLED)
 
 
@@ -190,9 +191,39 @@ def newcomer_ahead(*, track: str, waiting: dict[str, int], own_desk: bool) -> in
     return sum(waiting.values())
 
 
+class ServiceState:
+    """Whether the office serves now (``queue_public``'s ``service``)."""
+
+    OPEN = "open"
+    BEFORE_OPENING = "before_opening"
+    CLOSED = "closed"  # past the closing time
+    NO_SERVICE = "no_service"  # no session today: a weekend, a holiday, a closure
+
+    ALL = (OPEN, BEFORE_OPENING, CLOSED, NO_SERVICE)
+
+
+def service_state(*, office: Office, today: dt.date, now: dt.datetime) -> dict:
+    """The office's hours today and where ``now`` falls in them. After closing, a newcomer
+    is served another day: the page must not promise "no one is waiting" then."""
+    serves = Slot.objects.filter(office=office, date=today, closed=False).exists()
+    opens = office_datetime(office, today, office.opening_time)
+    closes = office_datetime(office, today, office.closing_time)
+    if not serves:
+        state = ServiceState.NO_SERVICE
+    elif now >= closes:
+        state = ServiceState.CLOSED
+    elif now < opens:
+        state = ServiceState.BEFORE_OPENING
+    else:
+        state = ServiceState.OPEN
+    return {"state": state, "opens": f"{office.opening_time:%H:%M}", "closes": f"{office.closing_time:%H:%M}"}
+
+
 def queue_public(*, office: Office, now: dt.datetime) -> dict:
     """The public view of an office's queue today (API and page)."""
     today = office_today(office, now)
+    service = service_state(office=office, today=today, now=now)
+    closed = service["state"] in (ServiceState.CLOSED, ServiceState.NO_SERVICE)
     board = display_state(office=office, now=now)
     rate = queue_call_rate(office=office, now=now)
     waiting = board["waiting"]
@@ -209,7 +240,10 @@ def queue_public(*, office: Office, now: dt.datetime) -> dict:
     tracks = []
     for track in Track:
         ahead = newcomer_ahead(track=track, waiting=waiting, own_desk=track in own_desks)
-        if ahead:
+        if closed:
+            # Nobody new is served today, whatever the line: no wait to promise.
+            minutes, reason = None, WaitUnknown.OFFICE_CLOSED
+        elif ahead:
             minutes = _estimate_minutes(ahead, rate)
             reason = _unknown_because(
                 ahead=ahead, rate=rate, nobody_ahead=WaitUnknown.QUEUE_EMPTY, called_today=lambda: bool(last_called)
@@ -232,6 +266,7 @@ def queue_public(*, office: Office, now: dt.datetime) -> dict:
         "office": board["office"],
         "date": board["date"],
         "updated_at": board["now"],
+        "service": service,
         "tracks": tracks,
         "counters": board["counters"],
         "recent": board["recent"],

@@ -66,6 +66,8 @@ def unknown_wait_text(reason: str | None) -> str:
         return _("Not known: no number has been called in the last %(minutes)d minutes.") % {"minutes": minutes}
     if reason == WaitUnknown.QUEUE_EMPTY:
         return _("No one is waiting now.")
+    if reason == WaitUnknown.OFFICE_CLOSED:
+        return _("The office is not serving any more today.")
     if reason == WaitUnknown.NEXT:
         return _("You are next in line.")
     if reason == WaitUnknown.NOT_CHECKED_IN:

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from applicants.exceptions import BookingNotFound
 from applicants.models import Booking
 from applicants.proof import normalize_code, token_matches
-from applicants.queue_selectors import WaitUnknown, queue_position, queue_public_cached
+from applicants.queue_selectors import ServiceState, WaitUnknown, queue_position, queue_public_cached
 from applicants.waits import estimate_text
 from offices.selectors import office_get
 from queue_booking.api_errors import ErrorOutput
@@ -65,10 +65,21 @@ class QueueCallSerializer(serializers.Serializer):
 RECENT_HELP = "The numbers called last today, latest first, each once (at its latest call); some may be served already."
 
 
+class QueueServiceSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=ServiceState.ALL,
+        help_text="`open`, `before_opening`, `closed` (past the closing time) or `no_service` (no session today). "
+        "While `closed` or `no_service` there is no estimated wait (`office_closed`).",
+    )
+    opens = serializers.CharField(help_text="Opening time today, office time (HH:MM).")
+    closes = serializers.CharField(help_text="Closing time today, office time (HH:MM).")
+
+
 class PublicQueueSerializer(serializers.Serializer):
     office = inline_serializer("QueueOffice", {"code": serializers.CharField(), "name": serializers.CharField()})
     date = serializers.DateField()
     updated_at = serializers.DateTimeField()
+    service = QueueServiceSerializer()
     tracks = QueueTrackSerializer(many=True)
     counters = QueueCounterSerializer(many=True)
     recent = QueueCallSerializer(many=True, help_text=RECENT_HELP)

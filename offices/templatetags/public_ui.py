@@ -54,9 +54,12 @@ def clock(value: dt.time | dt.datetime | None) -> str:
 @register.filter
 def iso_clock(value: str | None) -> str:
     """'14.16' / '14:16': the wall-clock time of an ISO 8601 moment already on the office's
-    clock (as the queue's JSON gives it), written as every other time on the site."""
+    clock (as the queue's JSON gives it), or of a time of day ("16:00"), written as every
+    other time on the site."""
     if not value:
         return ""
+    if len(value) <= 8:
+        return _clock(dt.time.fromisoformat(value))
     return _clock(dt.datetime.fromisoformat(value))
 
 

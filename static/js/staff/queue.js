@@ -11,6 +11,11 @@
   }
   function set(node, value) { if (node) node.textContent = value === null || value === undefined ? "–" : value; }
   function render(q) {
+    // Opened or closed meanwhile: the notice above the numbers is the page's own, read again.
+    if (q.service && q.service.state !== root.getAttribute("data-service-state")) {
+      window.location.reload();
+      return;
+    }
     q.tracks.forEach(function (t) {
       var card = root.querySelector('[data-track="' + t.track + '"]');
       if (!card) return;

@@ -13,7 +13,7 @@ from applicants.birth_date import BirthDateField, MemorableDateWidget
 from applicants.exceptions import BookingError
 from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, person_name_clean, phone_normalize
 from applicants.models import Service
-from applicants.proof import is_code_shaped
+from applicants.proof import CODE_SHAPE, is_code_shaped
 from offices.models import Track
 from offices.pages import DayView
 from offices.selectors.availability import online_tracks
@@ -296,10 +296,6 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
 
 
 # What every booking code looks like (``applicants.proof.CODE_ALPHABET``: no 0, 1, I or O).
-CODE_SHAPE = _(
-    "A booking code has 8 characters: the letters A to Z except I and O, and the digits 2 to 9. "
-    "Copy it from your proof of registration or our SMS."
-)
 
 
 class LookupForm(AccessibleFormMixin, forms.Form):

@@ -68,6 +68,13 @@ def is_code_shaped(code: str) -> bool:
     return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
 
 
+# What a code looks like, for a person who typed something no code can be.
+CODE_SHAPE = gettext_lazy(
+    "A booking code has 8 characters: the letters A to Z except I and O, and the digits 2 to 9. "
+    "Copy it from your proof of registration or our SMS."
+)
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 

@@ -26,7 +26,7 @@ from applicants.identity import (
     phone_normalize,
 )
 from applicants.models import Booking, BookingStatus, Service
-from applicants.proof import checkin_window, proof_payload, proof_url
+from applicants.proof import CODE_SHAPE, checkin_window, is_code_shaped, proof_payload, proof_url
 from applicants.selectors import booking_position_in_waiting, booking_token
 from offices.models import Track
 
@@ -227,8 +227,16 @@ class ContactInput(serializers.Serializer):
 
 
 class LookupInput(serializers.Serializer):
-    code = serializers.CharField(max_length=16)
+    code = serializers.CharField(max_length=16, help_text="8 characters: A-Z without I and O, and 2-9.")
     nik = serializers.CharField(max_length=40)
+
+    def validate_code(self, value: str) -> str:
+        # As "find my booking" does: the shape of a code is public, so a mistyped one is
+        # said to be no code at all, before the code's and the NIK's limits count it.
+        code = value.strip().upper().replace(" ", "").replace("-", "")
+        if not is_code_shaped(code):
+            raise serializers.ValidationError(str(CODE_SHAPE), code="invalid_code")
+        return code
 
 
 # --- Output ----------------------------------------------------------------------------------

@@ -68,3 +68,16 @@ def test_a_code_is_counted_however_it_is_typed(api, slot, guessing):
         lookup(api, typed, nik_number(n + 10), f"203.0.113.{n}")
 
     assert lookup(api, code, NIK, "198.51.100.1").status_code == 429
+
+
+@pytest.mark.parametrize("typed", ["5D23AVQ", "5D23AVQW2", "5D23AV0W", "5D23-AV1W"])
+def test_a_code_no_code_can_be_is_said_to_be_so_and_counts_no_attempt(api, slot, guessing, settings, typed):
+    settings.RATELIMIT_LOOKUP_NIK = "3/h"
+    code = api.post(URL, payload(slot), format="json").json()["code"]
+    refused = [lookup(api, typed, NIK, f"203.0.113.{n}") for n in (1, 2, 3)]
+
+    assert {r.status_code for r in refused} == {400}
+    assert refused[0].json()["code"] == "invalid_code"
+    assert list(refused[0].json()["fields"]) == ["code"]
+    # Not counted against the NIK's three look-ups an hour: the right code still finds it.
+    assert lookup(api, code, NIK, "198.51.100.1").status_code == 200

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 
 from applicants.models import Booking, BookingStatus, Channel, QueueEvent, ServiceCounter
-from applicants.services.queue import queue_waiting
+from applicants.services.queue import counter_order, queue_waiting
 from applicants.wait_selectors import EXPECTED, wait_stats
 from offices.models import Closure, Office, Slot, Track
 from offices.timeutils import office_datetime, office_now, office_today
@@ -94,7 +94,7 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
                 "serving": live(event),
             }
         )
-    counters.sort(key=lambda c: c["counter"])
+    counters.sort(key=lambda c: counter_order(c["counter"]))
     calling = next((e for e in events if e.counter_id is not None and live(e)), None)
     recent = []
     called: set[int] = set()

@@ -25,6 +25,7 @@ from applicants.services.checkin import checkin_confirm, checkin_find, checkin_p
 from applicants.services.queue import (
     counter_get,
     counter_open,
+    counters_in_order,
     queue_call_next,
     queue_missed,
     queue_recall,
@@ -242,7 +243,7 @@ class CounterOpenSerializer(serializers.Serializer):
 class CountersView(OfficeStaffView):
     @extend_schema(operation_id="staff_counters", tags=["staff"], responses={200: CounterSerializer(many=True)})
     def get(self, request, code):
-        counters = self.get_office().counters.filter(is_active=True).order_by("name")
+        counters = counters_in_order(self.get_office().counters.filter(is_active=True))
         return Response(CounterSerializer(counters, many=True).data)
 
     @extend_schema(

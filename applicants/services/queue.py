@@ -28,6 +28,7 @@ still called in this order, and such a desk only takes people out of the line ah
 """
 
 import datetime as dt
+import re
 
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
@@ -124,6 +125,15 @@ def queue_ordered(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
 def queue_waiting(*, office: Office, date: dt.date) -> QuerySet[Booking]:
     """Checked-in bookings waiting to be called, in call order."""
     return queue_ordered(Booking.objects.filter(office=office, date=date, status=BookingStatus.CHECKED_IN))
+
+
+def counter_order(name: str) -> list:
+    """Sort key for counters as people number them: "Loket 2" before "Loket 10"."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)]
+
+
+def counters_in_order(counters) -> list[ServiceCounter]:
+    return sorted(counters, key=lambda counter: counter_order(counter.name))
 
 
 def counter_open(*, office: Office, name: str, track: str | None = None) -> ServiceCounter:

@@ -51,6 +51,7 @@ from applicants.services.queue import (
     counter_open,
     counter_set_track,
     counter_waiting,
+    counters_in_order,
     queue_call_next,
     queue_missed,
     queue_recall,
@@ -345,7 +346,7 @@ def counters(request, office):
         return redirect("staff:counter", office_code=office.code, counter_id=counter.id)
     context = staff_page_context(request, office, "counter")
     today = office_today(office, timezone.now())
-    desks = list(ServiceCounter.objects.filter(office=office, is_active=True).order_by("name"))
+    desks = counters_in_order(ServiceCounter.objects.filter(office=office, is_active=True))
     for desk in desks:
         desk.current = counter_current(counter=desk, date=today)
     context.update({"counters": desks, "form": form, "last_counter": request.session.get(SESSION_COUNTER_KEY)})

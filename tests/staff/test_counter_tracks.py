@@ -184,3 +184,14 @@ def test_a_counter_name_of_invisible_characters_is_refused_on_the_page_and_in_th
     assert page.status_code == 200 and 'id="id_name_error"' in page.text
     assert api.status_code == 400 and list(api.json()["fields"]) == ["name"]
     assert not ServiceCounter.objects.exists()
+
+
+def test_counters_are_listed_as_people_number_them(officer_client, office):
+    for name in ("Loket 10", "Loket 2", "loket 1", "Loket Prioritas"):
+        counter_open(office=office, name=name)
+
+    listed = [c["name"] for c in officer_client.get(f"/api/v1/staff/offices/{office.code}/counters/").json()]
+    page = officer_client.get(reverse("staff:counters", args=[office.code])).text
+
+    assert listed == ["loket 1", "Loket 2", "Loket 10", "Loket Prioritas"]
+    assert page.index(">Loket 2<") < page.index(">Loket 10<")

@@ -161,3 +161,10 @@ def test_a_day_without_sessions_offers_nothing_to_stop(supervisor_client, office
 
     assert "No sessions today." in today.text
     assert reverse("staff:stop-service", args=[office.code]) not in today.text
+
+
+def test_session_times_read_as_everywhere_else_in_indonesian(supervisor_client, office, day_in_progress):
+    html = supervisor_client.get(reverse("staff:today", args=[office.code]), HTTP_ACCEPT_LANGUAGE="id").text
+
+    # "08.00", as on the day list, the proof and the calendar; "08:00" in English.
+    assert "08.00–10.00" in html and "08:00–10:00" not in html

@@ -132,6 +132,10 @@ class SessionFull(BookingError, Conflict):
     message = _("This session is full. Choose another session, or ask for the next available date.")
 
 
+# A reschedule refused because the session filled: the booking keeps its place.
+RESCHEDULE_SESSION_FULL = _("This session has just filled up. Your booking is unchanged: choose another session.")
+
+
 class SessionClosed(BookingError, Conflict):
     code = "session_closed"
     message = _("This session is closed and takes no bookings.")

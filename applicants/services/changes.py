@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 
 from applicants.exceptions import (
+    RESCHEDULE_SESSION_FULL,
     BookingNotCancellable,
     BookingStateChanged,
     RescheduleLimitReached,
@@ -124,7 +125,8 @@ def booking_reschedule(*, booking: Booking, new_slot: Slot, now: dt.datetime, ac
             if slot_id == new_slot.id:
                 if not slot_take(slot_id=new_slot.id):
                     slot_mark_full(new_slot.id)
-                    raise SessionFull()
+                    # Same code as a booking's; words for a move, which keeps the old place.
+                    raise SessionFull(RESCHEDULE_SESSION_FULL)
             else:
                 slot_release(slot_id=old_slot_id)
         count = booking.reschedule_count + 1

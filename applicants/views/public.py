@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik
 from applicants.exceptions import (
+    RESCHEDULE_SESSION_FULL,
     BookingNotFound,
     ContactNotChangeable,
     IdempotencyInProgress,
@@ -393,9 +394,7 @@ def reschedule(request, code: str, token: str):
         except SessionFull as exc:
             # The booking service's words offer "the next available date", which is
             # for a new booking; a move that found no room leaves the booking as it was.
-            form.add_error(
-                "session", _("This session has just filled up. Your booking is unchanged: choose another session.")
-            )
+            form.add_error("session", RESCHEDULE_SESSION_FULL)
             status = exc.status
         except ServiceError as exc:
             form_add_service_error(form, exc, refusal=True)

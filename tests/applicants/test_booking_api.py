@@ -1,10 +1,12 @@
 """The booking API end to end: book, read, cancel, reschedule, look up."""
 
 import pytest
+from django.db.models import F
 
 from applicants.api.booking_serializers import BookingWithTokenOutput
 from applicants.models import Booking, BookingStatus
 from offices.cache import slot_full_and_copy, slot_mark_full
+from offices.models import Slot
 from tests.applicants.conftest import DAY, NIK, mark_full, nik_number, payload
 from tests.factories import SlotFactory
 
@@ -121,6 +123,28 @@ def test_cancel_and_reschedule_through_the_api(api, slot, later_slot):
     slot.refresh_from_db()
     later_slot.refresh_from_db()
     assert (slot.booked, later_slot.booked) == (0, 0)
+
+
+def test_a_reschedule_to_a_full_session_says_the_booking_is_unchanged(api, slot, later_slot):
+    created = api.post("/api/v1/bookings/", payload(slot), format="json").json()
+    Slot.objects.filter(pk=later_slot.pk).update(booked=F("capacity"))
+
+    refused = api.post(
+        f"/api/v1/bookings/{created['code']}/reschedule/",
+        {"date": "2026-12-07", "session": later_slot.id},
+        format="json",
+        HTTP_X_BOOKING_TOKEN=created["token"],
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "session_full"
+    # Not the booking's "ask for the next available date": a move keeps the old place.
+    assert refused.json()["detail"] == (
+        "This session has just filled up. Your booking is unchanged: choose another session."
+    )
+    slot.refresh_from_db()
+    assert slot.booked == 1
 
 
 def test_the_booking_endpoints_are_in_the_openapi_schema_with_examples(api):

@@ -98,7 +98,8 @@ def _time(value: dt.datetime) -> str:
 
 
 def _date(value: dt.date) -> str:
-    return formats.date_format(value, "DATE_FORMAT")
+    # As the booking's card on the check-in page writes it ("Sel, 8 Des 2026").
+    return formats.date_format(value, "D, j M Y")
 
 
 def checkin_assess(*, office: Office, booking: Booking, now: dt.datetime) -> CheckinAssessment:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import formats
 
 from applicants.exceptions import ProofInvalid
 from applicants.exceptions_staff import CheckinTooLate
@@ -148,6 +149,8 @@ def test_a_booking_for_another_day_is_refused(officer_client, office, morning):
 
     assert response.status_code == 409
     assert response.json()["code"] == "wrong_date"
+    # The date as the booking's card beside it writes it.
+    assert formats.date_format(DAY + dt.timedelta(days=1), "D, j M Y") in response.json()["detail"]
 
 
 @pytest.mark.parametrize(

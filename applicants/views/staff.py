@@ -25,7 +25,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applicants.exceptions_staff import InvalidCounterTrack, NotOfficeStaff, SupervisorOnly, WalkinNoSession
+from applicants.exceptions_staff import (
+    BookingNotFoundForStaff,
+    InvalidCounterTrack,
+    NotOfficeStaff,
+    SupervisorOnly,
+    WalkinNoSession,
+)
 from applicants.forms_staff import (
     CheckinConfirmForm,
     CheckinLookupForm,
@@ -212,7 +218,9 @@ def checkin(request, office):
             if action == "confirm":
                 confirm = CheckinConfirmForm(request.POST)
                 if not confirm.is_valid():
-                    raise Http404
+                    # Only a changed page sends no code or a longer one: said as for any
+                    # code that names no booking, on the page, not as a bare 404.
+                    raise BookingNotFoundForStaff()
                 allow_late = confirm.cleaned_data["allow_late"]
                 if allow_late and not context["is_supervisor"]:
                     raise SupervisorOnly()

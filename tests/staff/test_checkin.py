@@ -407,3 +407,14 @@ def test_after_a_refused_look_up_the_next_scan_goes_into_the_field(
     assert f'data-flag="{flag}"' in response.text
     assert 'data-testid="confirm-checkin"' not in response.text
     assert "autofocus" in _lookup_field(response.text)
+
+
+@pytest.mark.parametrize("code", ["", "X" * 13])
+def test_a_confirm_without_a_proper_code_is_refused_on_the_page(officer_client, office, morning, code):
+    response = officer_client.post(
+        reverse("staff:checkin", args=[office.code]), {"action": "confirm", "code": code}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code in (200, 404)
+    assert 'data-code="booking_not_found"' in response.text
+    assert "No booking has this code." in response.text

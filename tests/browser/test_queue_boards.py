@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -290,3 +291,25 @@ def test_the_board_keeps_counter_names_whole_on_every_tv(browser, live_server, c
         assert _fits_the_tv(board)
     finally:
         context.close()
+
+
+def test_the_public_queue_turns_to_closed_at_closing_time_without_a_reload(
+    page, long_morning, time_machine, screenshot
+):
+    """After closing, "no one is waiting" would read as "come now": the page says it has
+    closed, by itself, at the office's closing time (16:00 here)."""
+    office, at = long_morning["office"], long_morning["at"]
+    time_machine.move_to(at(15, 59, 55), tick=True)
+    cache.clear()
+
+    page.goto(f"/offices/{office.code}/queue/")
+    assert page.locator('[data-testid="service-state"]').count() == 0
+
+    notice = page.locator('[data-testid="service-state"][data-state="closed"]')
+    expect(notice).to_be_visible(timeout=20_000)
+    expect(notice).to_contain_text("16.00")
+    expect(page.locator('[data-track="regular"] [data-field="estimated_wait_text"]')).to_have_text(
+        "Kantor sudah tidak melayani lagi hari ini."
+    )
+    screenshot("queue-closed")
+    assert page.js_errors == []

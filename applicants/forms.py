@@ -111,7 +111,42 @@ def form_add_service_error(form: forms.Form, exc: ServiceError, *, refusal: bool
         form.add_error(None, forms.ValidationError(exc.detail, code=REFUSAL) if refusal else exc.detail)
 
 
-class ApplicantFieldsMixin(forms.Form):
+def as_field_error(check, value):
+    """``check(value)``, a booking error raised by it becoming the field's error."""
+    try:
+        return check(value)
+    except BookingError as exc:
+        raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
+
+def nik_digits(raw: str) -> str:
+    """The NIK as 16 digits (``InvalidNik`` otherwise)."""
+    return nik_parse(raw).nik
+
+
+class PersonChecksMixin:
+    """The person's name, NIK and birth date checked on their fields as the booking
+    service checks them, so that every bad field is reported at once (a bad NIK beside a
+    missing name, not after it). The booking form and the walk-in desk share it."""
+
+    def clean_full_name(self):
+        return as_field_error(person_name_clean, self.cleaned_data["full_name"])
+
+    def clean_nik(self):
+        return as_field_error(nik_digits, self.cleaned_data["nik"])
+
+    def clean(self):
+        cleaned = super().clean()
+        nik, birth_date = cleaned.get("nik"), cleaned.get("birth_date")
+        if nik and birth_date:
+            try:
+                nik_check_birth_date(nik_parse(nik), birth_date)
+            except BookingError as exc:
+                self.add_error("birth_date", forms.ValidationError(exc.detail, code=exc.code))
+        return cleaned
+
+
+class ApplicantFieldsMixin(PersonChecksMixin, forms.Form):
     full_name = forms.CharField(
         label=_("Full name (as on the e-KTP)"),
         max_length=150,
@@ -141,39 +176,11 @@ class ApplicantFieldsMixin(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def clean_full_name(self):
-        try:
-            return person_name_clean(self.cleaned_data["full_name"])
-        except BookingError as exc:
-            raise forms.ValidationError(exc.detail, code=exc.code) from exc
-
-    def clean_nik(self):
-        try:
-            return nik_parse(self.cleaned_data["nik"]).nik
-        except BookingError as exc:
-            raise forms.ValidationError(exc.detail, code=exc.code) from exc
-
     def clean_phone(self):
-        try:
-            return phone_normalize(self.cleaned_data["phone"])
-        except BookingError as exc:
-            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+        return as_field_error(phone_normalize, self.cleaned_data["phone"])
 
     def clean_email(self):
-        try:
-            return email_normalize(self.cleaned_data.get("email", ""))
-        except BookingError as exc:
-            raise forms.ValidationError(exc.detail, code=exc.code) from exc
-
-    def clean(self):
-        cleaned = super().clean()
-        nik, birth_date = cleaned.get("nik"), cleaned.get("birth_date")
-        if nik and birth_date:
-            try:
-                nik_check_birth_date(nik_parse(nik), birth_date)
-            except BookingError as exc:
-                self.add_error("birth_date", exc.detail)
-        return cleaned
+        return as_field_error(email_normalize, self.cleaned_data.get("email", ""))
 
 
 def _places(count: int) -> str:
@@ -320,10 +327,7 @@ class LookupForm(AccessibleFormMixin, forms.Form):
         return code
 
     def clean_nik(self):
-        try:
-            return nik_parse(self.cleaned_data["nik"]).nik
-        except BookingError as exc:
-            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+        return as_field_error(nik_digits, self.cleaned_data["nik"])
 
 
 class CancelForm(AccessibleFormMixin, forms.Form):

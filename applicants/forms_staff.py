@@ -4,9 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applicants.birth_date import BirthDateField, MemorableDateWidget
-from applicants.exceptions import BookingError, InvalidNik
-from applicants.forms import AccessibleFormMixin
-from applicants.identity import nik_check_birth_date, nik_parse, person_name_clean, phone_normalize, visible_text
+from applicants.forms import AccessibleFormMixin, PersonChecksMixin, as_field_error, nik_digits
+from applicants.identity import phone_normalize, visible_text
 from applicants.models import PriorityGroup, Service
 from offices.models import Track
 
@@ -46,10 +45,7 @@ class NikLookupForm(AccessibleFormMixin, forms.Form):
     )
 
     def clean_nik(self):
-        try:
-            return nik_parse(self.cleaned_data["nik"]).nik
-        except InvalidNik as exc:
-            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+        return as_field_error(nik_digits, self.cleaned_data["nik"])
 
 
 class CheckinConfirmForm(forms.Form):
@@ -68,7 +64,7 @@ class WalkinSessionField(forms.TypedChoiceField):
         return super().valid_value(value) or str(value) in self.accepted
 
 
-class WalkinForm(AccessibleFormMixin, forms.Form):
+class WalkinForm(AccessibleFormMixin, PersonChecksMixin, forms.Form):
     priority_group = forms.ChoiceField(
         label=_("Priority group"),
         choices=PriorityGroup.choices,
@@ -122,35 +118,10 @@ class WalkinForm(AccessibleFormMixin, forms.Form):
         ]
         field.accepted = frozenset(str(slot.id) for slot in sessions)
 
-    # The person's fields are checked here as well as in the service, so that a bad NIK is
-    # reported beside a missing name instead of after it.
-    def clean_full_name(self):
-        try:
-            return person_name_clean(self.cleaned_data["full_name"])
-        except BookingError as exc:
-            raise forms.ValidationError(exc.detail, code=exc.code) from exc
-
-    def clean_nik(self):
-        try:
-            return nik_parse(self.cleaned_data["nik"]).nik
-        except BookingError as exc:
-            raise forms.ValidationError(exc.detail, code=exc.code) from exc
-
     def clean_phone(self):
+        # Optional at the desk; checked as a booking's when given.
         phone = self.cleaned_data["phone"].strip()
-        try:
-            return phone_normalize(phone) if phone else ""
-        except BookingError as exc:
-            raise forms.ValidationError(exc.detail, code=exc.code) from exc
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("nik") and cleaned.get("birth_date"):
-            try:
-                nik_check_birth_date(nik_parse(cleaned["nik"]), cleaned["birth_date"])
-            except BookingError as exc:
-                self.add_error("birth_date", forms.ValidationError(exc.detail, code=exc.code))
-        return cleaned
+        return as_field_error(phone_normalize, phone) if phone else ""
 
 
 COUNTER_NAME_INVISIBLE = _("Give the counter a name people can read, for example: Loket 1.")

@@ -345,11 +345,12 @@ class CancelForm(AccessibleFormMixin, forms.Form):
         return [(self["confirm"].auto_id, str(message)) for message in self.errors.get("confirm", [])]
 
 
-class RescheduleSessionField(forms.ChoiceField):
-    """Offers the sessions with room, and also accepts one of the date's sessions that
-    filled after the form was shown: the service then refuses it ("session_full"), and
-    the page says so in plain words, where the field would only say "not one of the
-    available choices" with the session's internal id (as ``WalkinSessionField``)."""
+class SessionChoiceField(forms.TypedChoiceField):
+    """Offers the sessions with room, and also accepts (``accepted``) one that filled after
+    the form was shown: the service then refuses it in its own words ("session_full",
+    "no room left"), and the page says so plainly, where the field would only say "not one
+    of the available choices" with the session's internal id. The reschedule page and the
+    walk-in desk use it."""
 
     accepted: frozenset[str] = frozenset()
 
@@ -358,7 +359,7 @@ class RescheduleSessionField(forms.ChoiceField):
 
 
 class RescheduleForm(AccessibleFormMixin, forms.Form):
-    session = RescheduleSessionField(
+    session = SessionChoiceField(
         label=_("Session"),
         widget=forms.RadioSelect,
         error_messages={
@@ -373,7 +374,7 @@ class RescheduleForm(AccessibleFormMixin, forms.Form):
         self.day = day
         self.track = track
         choices = []
-        # Every session of the date on the booking's track, full ones included: see RescheduleSessionField.
+        # Every session of the date on the booking's track, full ones included: see SessionChoiceField.
         self.slot_ids: dict[str, int] = {}
         for session in day.sessions:
             for entry in session["tracks"]:

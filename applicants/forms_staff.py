@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applicants.birth_date import BirthDateField, MemorableDateWidget
-from applicants.forms import AccessibleFormMixin, PersonChecksMixin, as_field_error, nik_digits
+from applicants.forms import AccessibleFormMixin, PersonChecksMixin, SessionChoiceField, as_field_error, nik_digits
 from applicants.identity import phone_normalize, visible_text
 from applicants.models import PriorityGroup, Service
 from offices.models import Track
@@ -53,17 +53,6 @@ class CheckinConfirmForm(forms.Form):
     allow_late = forms.BooleanField(label=_("Let this late arrival in (supervisor)"), required=False)
 
 
-class WalkinSessionField(forms.TypedChoiceField):
-    """Offers the sessions with room, and also accepts one that filled after the form was
-    shown: the service then refuses it in its own words ("no room left"), where the field
-    would only say "not one of the available choices"."""
-
-    accepted: frozenset[str] = frozenset()
-
-    def valid_value(self, value) -> bool:
-        return super().valid_value(value) or str(value) in self.accepted
-
-
 class WalkinForm(AccessibleFormMixin, PersonChecksMixin, forms.Form):
     priority_group = forms.ChoiceField(
         label=_("Priority group"),
@@ -98,7 +87,7 @@ class WalkinForm(AccessibleFormMixin, PersonChecksMixin, forms.Form):
         required=False,
         help_text=_("Only when the office runs without online booking; priority groups always go on priority."),
     )
-    session = WalkinSessionField(label=_("Session"), coerce=int, required=False, empty_value=None)
+    session = SessionChoiceField(label=_("Session"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, sessions=(), **kwargs):
         """``sessions``: today's sessions a walk-in could still join, full ones included

@@ -139,23 +139,37 @@ def _waiting_by_track(*, office: Office, date: dt.date) -> dict[str, int]:
     return counts
 
 
-def queue_call_rate(*, office: Office, now: dt.datetime) -> float | None:
-    """People called per minute lately (first calls only), or ``None`` with no data yet."""
+def queue_call_rate(*, office: Office, now: dt.datetime, track: str | None = None) -> float | None:
+    """People called per minute lately (first calls only), or ``None`` with no data yet.
+
+    ``track``: of that track only, for a line with a desk kept for it (``own_desk_tracks``),
+    which moves at its own pace, not at the office's."""
     since = now - RATE_WINDOW
-    calls = QueueEvent.objects.filter(
-        office=office, date=office_today(office, now), action=QueueEvent.Action.CALLED, at__gte=since
-    ).count()
+    today = office_today(office, now)
+    events = QueueEvent.objects.filter(office=office, date=today, action=QueueEvent.Action.CALLED, at__gte=since)
+    calls = (events.filter(booking__track=track) if track else events).count()
     if calls:
         return calls / (RATE_WINDOW.total_seconds() / 60)
     # Nothing called lately (the day just started): fall back on today's service times.
-    served = Booking.objects.filter(
-        office=office, date=office_today(office, now), status=BookingStatus.SERVED, called_at__isnull=False
-    ).values_list("called_at", "served_at")
-    durations = [(s - c).total_seconds() / 60 for c, s in served if s and c and s > c]
+    served = Booking.objects.filter(office=office, date=today, status=BookingStatus.SERVED, called_at__isnull=False)
+    if track:
+        served = served.filter(track=track)
+    durations = [
+        (s - c).total_seconds() / 60 for c, s in served.values_list("called_at", "served_at") if s and c and s > c
+    ]
     if not durations:
         return None
-    desks = max(ServiceCounter.objects.filter(office=office, is_active=True).count(), 1)
-    return desks / max(mean(durations), 0.5)
+    desks = ServiceCounter.objects.filter(office=office, is_active=True)
+    if track:
+        desks = desks.filter(track=track)
+    return max(desks.count(), 1) / max(mean(durations), 0.5)
+
+
+def own_desk_tracks(office: Office) -> set[str]:
+    """The tracks with a desk kept for them (``ServiceCounter.track``)."""
+    return set(
+        ServiceCounter.objects.filter(office=office, is_active=True).exclude(track="").values_list("track", flat=True)
+    )
 
 
 def _estimate_minutes(ahead: int, rate: float | None) -> int | None:
@@ -234,9 +248,7 @@ def queue_public(*, office: Office, now: dt.datetime) -> dict:
         .order_by("-at", "-id")[:100]
     ):
         last_called.setdefault(event.booking.track, event.booking.queue_number)
-    own_desks = set(
-        ServiceCounter.objects.filter(office=office, is_active=True).exclude(track="").values_list("track", flat=True)
-    )
+    own_desks = own_desk_tracks(office)
     tracks = []
     for track in Track:
         ahead = newcomer_ahead(track=track, waiting=waiting, own_desk=track in own_desks)
@@ -244,9 +256,11 @@ def queue_public(*, office: Office, now: dt.datetime) -> dict:
             # Nobody new is served today, whatever the line: no wait to promise.
             minutes, reason = None, WaitUnknown.OFFICE_CLOSED
         elif ahead:
-            minutes = _estimate_minutes(ahead, rate)
+            # A line with its own desk moves at its own pace.
+            pace = queue_call_rate(office=office, now=now, track=track.value) if track in own_desks else rate
+            minutes = _estimate_minutes(ahead, pace)
             reason = _unknown_because(
-                ahead=ahead, rate=rate, nobody_ahead=WaitUnknown.QUEUE_EMPTY, called_today=lambda: bool(last_called)
+                ahead=ahead, rate=pace, nobody_ahead=WaitUnknown.QUEUE_EMPTY, called_today=lambda: bool(last_called)
             )
         else:
             # Nobody to wait behind: "no one is waiting", never "less than a minute" or a
@@ -321,9 +335,15 @@ def queue_position(*, booking: Booking, now: dt.datetime) -> dict:
         result["estimated_wait_reason"] = WaitUnknown.NOT_CHECKED_IN
     if booking.status != BookingStatus.CHECKED_IN or booking.date != today:
         return result
-    order = list(queue_waiting(office=office, date=today).values_list("id", flat=True))
+    # On a track with a desk kept for it, the people ahead are that line's, and it moves at
+    # its own pace (as the public queue counts a newcomer's, ``newcomer_ahead``).
+    own_desk = booking.track in own_desk_tracks(office)
+    line = queue_waiting(office=office, date=today)
+    if own_desk:
+        line = line.filter(track=booking.track)
+    order = list(line.values_list("id", flat=True))
     ahead = order.index(booking.id) if booking.id in order else len(order)
-    rate = queue_call_rate(office=office, now=now)
+    rate = queue_call_rate(office=office, now=now, track=booking.track if own_desk else None)
     result["ahead"] = ahead
     result["position"] = ahead + 1
     result["estimated_wait_minutes"] = _estimate_minutes(ahead, rate)

@@ -24,7 +24,9 @@ Every screen that shows a place in the line (``queue_selectors.queue_position``,
 counter's "next" list) reads ``queue_waiting``, so what people are told is the order
 in which they are called. A counter kept for one track (``ServiceCounter.track``) calls
 from that track's part of the same order (``counter_waiting``): within a track people are
-still called in this order, and such a desk only takes people out of the line ahead.
+still called in this order, and such a desk only takes people out of the line ahead. The
+people of such a track are told their place in their own track's line and its pace
+(``queue_position``, the public queue's newcomer estimate).
 """
 
 import datetime as dt

@@ -195,3 +195,33 @@ def test_counters_are_listed_as_people_number_them(officer_client, office):
 
     assert listed == ["loket 1", "Loket 2", "Loket 10", "Loket Prioritas"]
     assert page.index(">Loket 2<") < page.index(">Loket 10<")
+
+
+# --- What people are told: their line and its pace ---------------------------------------
+
+
+def test_on_a_track_with_its_own_desk_a_person_is_told_their_own_line_and_its_pace(
+    office, slots, desk, desk2, officer, time_machine
+):
+    from applicants.queue_selectors import queue_position, queue_public
+
+    counter_set_track(counter=desk2, track=Track.EXPRESS)
+    for n in range(6):
+        _checked_in(office, slots[(dt.time(8), Track.REGULAR)], at(8, n))
+    express = [_checked_in(office, slots[(dt.time(8), Track.EXPRESS)], at(8, 10 + n)) for n in range(3)]
+    # The express desk called one express number every 10 minutes; Loket 1 served two regulars.
+    for minute in (20, 30):
+        called = queue_call_next(office=office, counter=desk2, now=at(8, minute), actor=officer)
+        queue_served(booking=called, now=at(8, minute + 5), actor=officer)
+    called = queue_call_next(office=office, counter=desk, now=at(8, 25), actor=officer)
+    queue_served(booking=called, now=at(8, 45), actor=officer)
+    time_machine.move_to(at(8, 50), tick=False)
+
+    last = queue_position(booking=express[2], now=at(8, 50))
+    public = {t["track"]: t for t in queue_public(office=office, now=at(8, 50))["tracks"]}
+
+    # Next on the express line, though five regulars are ahead in the office's order.
+    assert (last["position"], last["ahead"]) == (1, 0)
+    assert public["express"]["ahead"] == 1
+    # Two express calls in the last 30 minutes: one every 15 minutes for the one ahead.
+    assert public["express"]["estimated_wait_minutes"] == 15

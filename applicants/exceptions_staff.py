@@ -123,6 +123,11 @@ class CounterBusy(StaffError, Conflict):
     message = _("Number %(number)s is still at this counter: mark it served or missed first.")
 
 
+class InvalidCounterName(StaffError):
+    code = "invalid_counter_name"
+    message = _("Give the counter a name people can read, for example: Loket 1.")
+
+
 class InvalidCounterTrack(StaffError):
     code = "invalid_counter_track"
     message = _("Choose regular, express, priority, or every track.")

@@ -112,10 +112,10 @@ def form_add_service_error(form: forms.Form, exc: ServiceError, *, refusal: bool
 
 
 def as_field_error(check, value):
-    """``check(value)``, a booking error raised by it becoming the field's error."""
+    """``check(value)``, a service's error raised by it becoming the field's error."""
     try:
         return check(value)
-    except BookingError as exc:
+    except ServiceError as exc:
         raise forms.ValidationError(exc.detail, code=exc.code) from exc
 
 

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.birth_date import BirthDateField, MemorableDateWidget
 from applicants.forms import AccessibleFormMixin, PersonChecksMixin, SessionChoiceField, as_field_error, nik_digits
-from applicants.identity import phone_normalize, visible_text
+from applicants.identity import phone_normalize
 from applicants.models import PriorityGroup, Service
+from applicants.services.queue import counter_name_clean
 from offices.models import Track
 
 
@@ -113,7 +114,6 @@ class WalkinForm(AccessibleFormMixin, PersonChecksMixin, forms.Form):
         return as_field_error(phone_normalize, phone) if phone else ""
 
 
-COUNTER_NAME_INVISIBLE = _("Give the counter a name people can read, for example: Loket 1.")
 COUNTER_TRACK_CHOICES = [("", _("Every track, priority first")), *Track.choices]
 
 
@@ -133,11 +133,7 @@ class CounterOpenForm(CounterTrackForm):
     field_order = ["name", "track"]
 
     def clean_name(self):
-        # Shown on the TV board: a name of invisible characters would be a blank tile.
-        name = visible_text(self.cleaned_data["name"])
-        if not name:
-            raise forms.ValidationError(COUNTER_NAME_INVISIBLE, code="invalid")
-        return name
+        return as_field_error(counter_name_clean, self.cleaned_data["name"])
 
 
 class StopServiceForm(forms.Form):

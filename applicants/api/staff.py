@@ -16,14 +16,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants.api.booking_serializers import PERSONAL_DATA_ERASED_ON_HELP, ApplicantInput
-from applicants.exceptions_staff import BookingNotFoundForStaff, NotOfficeStaff, OfficeRequired, SupervisorOnly
-from applicants.forms_staff import COUNTER_NAME_INVISIBLE
-from applicants.identity import visible_text
+from applicants.exceptions_staff import (
+    BookingNotFoundForStaff,
+    InvalidCounterName,
+    NotOfficeStaff,
+    OfficeRequired,
+    SupervisorOnly,
+)
 from applicants.models import Booking, PriorityGroup, Service
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.checkin import checkin_confirm, checkin_find, checkin_preview
 from applicants.services.queue import (
     counter_get,
+    counter_name_clean,
     counter_open,
     counters_in_order,
     queue_call_next,
@@ -233,11 +238,10 @@ class CounterOpenSerializer(serializers.Serializer):
     )
 
     def validate_name(self, value: str) -> str:
-        # Shown on the TV board: a name of invisible characters would be a blank tile.
-        name = visible_text(value)
-        if not name:
-            raise serializers.ValidationError(str(COUNTER_NAME_INVISIBLE), code="invalid")
-        return name
+        try:
+            return counter_name_clean(value)
+        except InvalidCounterName as exc:
+            raise serializers.ValidationError(exc.detail, code=exc.code) from exc
 
 
 class CountersView(OfficeStaffView):

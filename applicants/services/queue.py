@@ -36,7 +36,13 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from applicants.exceptions_staff import BookingNotCalled, CounterBusy, CounterNotFound, InvalidCounterTrack
+from applicants.exceptions_staff import (
+    BookingNotCalled,
+    CounterBusy,
+    CounterNotFound,
+    InvalidCounterName,
+    InvalidCounterTrack,
+)
 from applicants.identity import visible_text
 from applicants.models import Booking, BookingStatus, QueueCounter, QueueEvent, ServiceCounter
 from applicants.proof import checkin_window
@@ -138,13 +144,23 @@ def counters_in_order(counters) -> list[ServiceCounter]:
     return sorted(counters, key=lambda counter: counter_order(counter.name))
 
 
+def counter_name_clean(raw: str) -> str:
+    """A counter's name as the TV board will show it (``visible_text``, at most 40
+    characters); one of invisible characters only would be a blank tile
+    (``InvalidCounterName``)."""
+    name = visible_text(raw)[:40]
+    if not name:
+        raise InvalidCounterName(fields={"name": [str(InvalidCounterName.message)]})
+    return name
+
+
 def counter_open(*, office: Office, name: str, track: str | None = None) -> ServiceCounter:
     """The counter called ``name`` at ``office``, created (or reactivated) if needed.
 
     ``track``: the only track it calls ("" for every track); ``None`` keeps what the
     counter already calls (every track for a new one).
     """
-    counter, _created = ServiceCounter.objects.get_or_create(office=office, name=visible_text(name)[:40])
+    counter, _created = ServiceCounter.objects.get_or_create(office=office, name=counter_name_clean(name))
     changed = []
     if not counter.is_active:
         counter.is_active = True

@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik
 from applicants.exceptions import (
-    RESCHEDULE_SESSION_FULL,
     BookingNotFound,
     ContactNotChangeable,
     IdempotencyInProgress,
@@ -392,9 +391,8 @@ def reschedule(request, code: str, token: str):
             new_slot = slot_for_booking(slot_id=form.slot_ids[form.cleaned_data["session"]])
             booking_reschedule(booking=booking, new_slot=new_slot, now=now)
         except SessionFull as exc:
-            # The booking service's words offer "the next available date", which is
-            # for a new booking; a move that found no room leaves the booking as it was.
-            form.add_error("session", RESCHEDULE_SESSION_FULL)
+            # In the move's own words (``booking_reschedule``): the booking is unchanged.
+            form.add_error("session", exc.detail)
             status = exc.status
         except ServiceError as exc:
             form_add_service_error(form, exc, refusal=True)

@@ -225,3 +225,11 @@ def test_on_a_track_with_its_own_desk_a_person_is_told_their_own_line_and_its_pa
     assert public["express"]["ahead"] == 1
     # Two express calls in the last 30 minutes: one every 15 minutes for the one ahead.
     assert public["express"]["estimated_wait_minutes"] == 15
+
+
+def test_the_service_refuses_a_counter_name_of_invisible_characters(office):
+    from applicants.exceptions_staff import InvalidCounterName
+
+    with pytest.raises(InvalidCounterName):
+        counter_open(office=office, name="\u200b \u2060")
+    assert counter_open(office=office, name="  Loket\u200b 3 ").name == "Loket 3"

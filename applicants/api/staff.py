@@ -255,7 +255,10 @@ class CountersView(OfficeStaffView):
         tags=["staff"],
         request=CounterOpenSerializer,
         responses={200: CounterSerializer, 400: ErrorOutput, 403: ErrorOutput},
-        description="Open (create or reactivate) the counter with this name, optionally for one track.",
+        description=(
+            "Open (create or reactivate) the counter with this name, optionally for one track. A name with "
+            "nothing visible in it is 400 `invalid_counter_name`."
+        ),
     )
     def post(self, request, code):
         body = CounterOpenSerializer(data=request.data)

@@ -131,6 +131,19 @@ class ClosureIndex:
         return name.reason if name else None
 
 
+def slot_closure_name(slot: Slot) -> ClosureName:
+    """Why a closed row is closed: its reason as the row keeps it, with the English name
+    of a national day off that closed it with that reason."""
+    english = (
+        Closure.objects.filter(Q(office_id=slot.office_id) | Q(office__isnull=True), date=slot.date)
+        .filter(reason=slot.closed_reason)
+        .exclude(reason_en="")
+        .values_list("reason_en", flat=True)
+        .first()
+    )
+    return ClosureName(slot.closed_reason, english or "")
+
+
 def closures_in_range(*, office_ids: Iterable[int] | None, start: dt.date, end: dt.date):
     """Closures over a date range, national ones included (``office_ids=None``: all)."""
     queryset = Closure.objects.filter(date__range=(start, end)).select_related("office")
@@ -177,7 +190,7 @@ class ClosureLiftSplit:
 
     reopen: tuple[SlotRow, ...]
     """Rows no other closure covers: lifting opens them."""
-    still_closed: dict[str, tuple[SlotRow, ...]]
+    still_closed: dict[ClosureName, tuple[SlotRow, ...]]
     """Rows another closure still covers, by that closure's reason: they stay closed."""
 
 
@@ -201,15 +214,15 @@ def closure_lift_split(
         office_ids={row_office for _, row_office, _ in rows}, dates=[date], excluding_ids=excluding_ids
     )
     reopen: list[SlotRow] = []
-    still_closed: dict[str, list[SlotRow]] = {}
+    still_closed: dict[ClosureName, list[SlotRow]] = {}
     for row in rows:
-        reason = remaining.session_reason(row[1], date, row[2])
-        if reason is None:
+        name = remaining.session_name(row[1], date, row[2])
+        if name is None:
             reopen.append(row)
         else:
-            still_closed.setdefault(reason, []).append(row)
+            still_closed.setdefault(name, []).append(row)
     return ClosureLiftSplit(
-        reopen=tuple(reopen), still_closed={reason: tuple(held) for reason, held in still_closed.items()}
+        reopen=tuple(reopen), still_closed={name: tuple(held) for name, held in still_closed.items()}
     )
 
 

@@ -148,8 +148,8 @@ def closure_lift(*, closure: Closure, actor: AbstractBaseUser | None, now: dt.da
         Slot.objects.filter(id__in=reopen).update(closed=False, closed_reason="")
         # room appeared, waiting requests may have it.
         signals.capacity_appeared.send(sender=Slot, office_ids={office_id for _, office_id, _ in split.reopen})
-        for reason, rows in split.still_closed.items():
-            Slot.objects.filter(id__in=[slot_id for slot_id, _, _ in rows]).update(closed_reason=reason)
+        for name, rows in split.still_closed.items():
+            Slot.objects.filter(id__in=[slot_id for slot_id, _, _ in rows]).update(closed_reason=name.reason)
         availability_invalidate_many(
             office_dates=[(office_id, closure.date) for office_id in office_ids], slot_ids=reopen
         )

@@ -47,7 +47,8 @@ def _iso(value: dt.datetime | None, office: Office) -> str | None:
 
 def service_stopped(*, office: Office, date: dt.date) -> dict | None:
     """``{"reason", "at"}`` when service was stopped for the whole of ``date`` ("Stop
-    service now", an outage or a closure of the office or the whole country), else None."""
+    service now", an outage or a closure of the office or the whole country), else None.
+    A national day off's reason is in the reader's language."""
     closure = (
         Closure.objects.filter(Q(office=office) | Q(office__isnull=True), date=date, start__isnull=True)
         .order_by("created_at", "id")
@@ -55,7 +56,7 @@ def service_stopped(*, office: Office, date: dt.date) -> dict | None:
     )
     if closure is None:
         return None
-    return {"reason": closure.reason, "at": _iso(closure.created_at, office) if closure.created_at else None}
+    return {"reason": closure.reason_shown, "at": _iso(closure.created_at, office) if closure.created_at else None}
 
 
 def display_state(*, office: Office, now: dt.datetime) -> dict:

@@ -309,7 +309,12 @@ class AvailabilitySessionSerializer(serializers.Serializer):
 class AvailabilityDaySerializer(serializers.Serializer):
     date = serializers.DateField()
     status = serializers.ChoiceField(choices=DayStatus.choices)
-    reason = serializers.CharField(allow_null=True, help_text="Why the day is closed, when known.")
+    reason = serializers.CharField(
+        allow_null=True,
+        help_text="Why the day is closed, when known, in the request's language (Accept-Language or the language "
+        "cookie): a national holiday or cuti bersama by its official Indonesian name in `id` and its English name "
+        "in `en`; a closure recorded by hand in the words it was recorded with.",
+    )
     release_at = serializers.DateTimeField(
         allow_null=True, help_text="When a `not_released` date opens (office-local time with offset)."
     )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -240,6 +241,14 @@ class Closure(models.Model):
     start = models.TimeField(_("session start"), null=True, blank=True, help_text=_("Empty closes the whole day."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LOCAL)
     reason = models.CharField(_("reason"), max_length=200)
+    # A national day off's name is the official Indonesian one; the holiday sync gives
+    # its English name beside it. A reason an admin typed has none: it is shown as typed.
+    reason_en = models.CharField(
+        _("reason in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("The national day off's English name, from the holiday sync. Empty for a closure typed by hand."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -251,7 +260,21 @@ class Closure(models.Model):
         verbose_name_plural = _("closures")
 
     def __str__(self) -> str:
-        return f"{self.date} {self.reason}"
+        return f"{self.date} {self.reason_shown}"
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason in the reader's language (``closure_reason_shown``)."""
+        return closure_reason_shown(self.reason, self.reason_en)
+
+
+def closure_reason_shown(reason: str, reason_en: str = "") -> str:
+    """A closure's reason as the active language reads it: the English name given beside
+    it for an English reader, else the reason as recorded (a national day off's official
+    Indonesian name, or what an admin typed, which has no English name)."""
+    if reason_en and (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en":
+        return reason_en
+    return reason
 
 
 class LiftedDayOff(models.Model):

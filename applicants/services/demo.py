@@ -218,7 +218,7 @@ def _past_dates(office: Office, today: dt.date) -> list[dt.date]:
     made. National holidays already past are not recorded as closures (``load_demo``
     records the coming ones), so they are left out here."""
     first = today - dt.timedelta(days=HISTORY_DAYS)
-    days_off = {day for day, _name, _kind in national_days_off(years=sorted({first.year, today.year}))}
+    days_off = {day.date for day in national_days_off(years=sorted({first.year, today.year}))}
     dates = [first + dt.timedelta(days=n) for n in range(HISTORY_DAYS)]
     dates = [date for date in dates if date not in days_off]
     slots_materialize(office_ranges=[(office, date, date) for date in dates])

@@ -17,6 +17,7 @@ from offices.admin.history import log_note
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.exceptions import CapacityBelowBooked
 from offices.models import Slot
+from offices.selectors.calendar import slot_closure_name
 from offices.services import slot_excess, slot_set_capacity, slots_excess_move
 
 
@@ -127,7 +128,7 @@ class SlotAdmin(OfficeScopedAdmin):
         "booked",
         "reserved",
         "closed",
-        "closed_reason",
+        "closure_reason",
     ]
     readonly_fields = [
         "office",
@@ -139,10 +140,15 @@ class SlotAdmin(OfficeScopedAdmin):
         "booked",
         "reserved",
         "closed",
-        "closed_reason",
+        "closure_reason",
     ]
 
     actions = ["move_excess"]
+
+    @admin.display(description=_("closure reason"))
+    def closure_reason(self, slot: Slot) -> str:
+        # A national day off in the reader's language; a reason typed by hand as typed.
+        return slot_closure_name(slot).shown if slot.closed_reason else ""
 
     @admin.action(description=_("Move the bookings above the plan"), permissions=["change"])
     def move_excess(self, request, queryset):

@@ -169,16 +169,16 @@ def closure_lift_facts(closure: Closure, *, refusal: str = "", lifted_together: 
     if office is not None:
         # One office: say which of its sessions.
         still_closed = [
-            f"{_times([start for _slot, _office, start in rows], office.tz_abbreviation)} ({reason})"
-            for reason, rows in split.still_closed.items()
+            f"{_times([start for _slot, _office, start in rows], office.tz_abbreviation)} ({name.shown})"
+            for name, rows in split.still_closed.items()
         ]
     else:
         # Every office: say which offices.
         held = {office_id for rows in split.still_closed.values() for _slot, office_id, _start in rows}
         names = dict(Office.objects.filter(id__in=held).values_list("id", "name"))
         still_closed = [
-            f"{', '.join(sorted({names[office_id] for _slot, office_id, _start in rows}))} ({reason})"
-            for reason, rows in split.still_closed.items()
+            f"{', '.join(sorted({names[office_id] for _slot, office_id, _start in rows}))} ({name.shown})"
+            for name, rows in split.still_closed.items()
         ]
     return replace(
         facts,
@@ -202,10 +202,10 @@ class ClosureOfficeFilter(ScopedOfficeFilter):
 @admin.register(Closure)
 class ClosureAdmin(OfficeScopedAdmin):
     form = ClosureForm
-    list_display = ["date", "office_or_all", "start", "kind", "reason", "created_by", "created_at_zoned"]
+    list_display = ["date", "office_or_all", "start", "kind", "reason_shown", "created_by", "created_at_zoned"]
     # The office filter is dropped for a supervisor of one office (OfficeScopedAdmin).
     list_filter = ["kind", ComingDaysFilter, ClosureOfficeFilter]
-    search_fields = ["reason", "office__code", "office__name"]
+    search_fields = ["reason", "reason_en", "office__code", "office__name"]
     date_hierarchy = "date"
     # The list's order is get_ordering's; this only keeps the date header from claiming
     # a plain date order (Django marks the column of the default ordering as sorted).
@@ -237,6 +237,10 @@ class ClosureAdmin(OfficeScopedAdmin):
     def office_or_all(self, closure: Closure) -> str:
         return closure.office.name if closure.office else _("All offices")
 
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_shown(self, closure: Closure) -> str:
+        return closure.reason_shown
+
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)
         ids = scope_ids(request)
@@ -256,13 +260,22 @@ class ClosureAdmin(OfficeScopedAdmin):
         return False  # a closure is recorded or lifted, never edited
 
     def get_readonly_fields(self, request, obj=None):
-        # Reading a recorded closure also tells who recorded it, and when.
-        return [] if obj is None else ["created_by", "created_at_zoned"]
+        # Reading a recorded closure also tells who recorded it, and when, and a national
+        # day off's English name (the holiday sync's; one typed by hand has none).
+        if obj is None:
+            return []
+        return ["reason_en", "created_by", "created_at_zoned"] if obj.reason_en else ["created_by", "created_at_zoned"]
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
+        if obj is None:
+            return fields
         # The confirmation belongs to recording a closure, not to reading one.
-        return fields if obj is None else [name for name in fields if name != "confirm_move"]
+        fields = [name for name in fields if name != "confirm_move"]
+        if "reason_en" in fields:
+            fields.remove("reason_en")
+            fields.insert(fields.index("reason") + 1, "reason_en")
+        return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -409,7 +422,7 @@ class ClosureAdmin(OfficeScopedAdmin):
             % {
                 "office": closure.office.name if closure.office else _("All offices"),
                 "date": formats.date_format(closure.date, "DATE_FORMAT"),
-                "reason": closure.reason,
+                "reason": closure.reason_shown,
             },
         )
         count = len(result.reopened_slot_ids)

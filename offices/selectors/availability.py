@@ -15,7 +15,9 @@ Statuses:
 - ``closed``: before the first bookable day (today and the past are not bookable
   online), a closure, no sessions that day, every session of the online tracks closed,
   or an office whose online booking is off. ``reason`` carries a closure's reason (or
-  null).
+  null), in the reader's language where it has one in it: a national day off is
+  cached with its English name beside the official one, and one of them is picked per
+  request, so the shared cache serves readers of every language alike.
 - ``full``: released and open, but no session of a track bookable online has room.
 - ``open``: at least one session of a track bookable online has room.
 
@@ -43,7 +45,7 @@ from offices.cache import (
     local_ttl,
     warm_all_claim,
 )
-from offices.models import Office, Slot, Track
+from offices.models import Office, Slot, Track, closure_reason_shown
 from offices.selectors.calendar import ClosureIndex
 from offices.selectors.release import office_next_release_at, office_release_window
 from queue_booking.redis_cache import cache_available
@@ -82,7 +84,11 @@ def _day_entries_from_db(
     office_ids: list[int], dates: list[dt.date], now: dt.datetime
 ) -> dict[int, dict[dt.date, dict]]:
     """The cacheable part of each office's days: two queries for any number of offices
-    and dates. ``at`` is when it was read, so no layer above serves it past the cache life."""
+    and dates. ``at`` is when it was read, so no layer above serves it past the cache life.
+
+    ``closure`` is the whole-day closure's reason as recorded (``None``: not closed), and
+    ``closure_en``, present only when there is one, a national day off's English name:
+    the entry holds no language's choice, so every language can read it."""
     at = now.timestamp()
     entries = {
         office_id: {date: {"closure": None, "sessions": [], "at": at} for date in dates} for office_id in office_ids
@@ -90,7 +96,11 @@ def _day_entries_from_db(
     closures = ClosureIndex.load(office_ids=office_ids, dates=dates)
     for office_id, days in entries.items():
         for date, entry in days.items():
-            entry["closure"] = closures.day_reason(office_id, date)
+            name = closures.day_name(office_id, date)
+            if name is not None:
+                entry["closure"] = name.reason
+                if name.reason_en:
+                    entry["closure_en"] = name.reason_en
     rows = (
         Slot.objects.filter(office_id__in=office_ids, date__in=dates)
         .order_by()  # sorted below; compiling an ORDER BY costs more than the query
@@ -174,7 +184,8 @@ def _public_sessions(sessions: list[dict], *, bookable: bool, tracks: list[str] 
 
 
 def _day(office: Office, date: dt.date, entry: dict, *, first: dt.date, last: dt.date, now: dt.datetime) -> dict:
-    day = {"date": date.isoformat(), "status": "closed", "reason": entry["closure"], "release_at": None}
+    reason = None if entry["closure"] is None else closure_reason_shown(entry["closure"], entry.get("closure_en", ""))
+    day = {"date": date.isoformat(), "status": "closed", "reason": reason, "release_at": None}
     sessions = entry["sessions"]
     if date > last and entry["closure"] is None:
         release_at = office_next_release_at(office=office, date=date, now=now)

@@ -8,11 +8,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Q, Sum
 from django.utils.dates import WEEKDAYS
 
-from offices.models import Closure, DateOverride, SessionTemplate, Slot, Track
+from offices.models import Closure, DateOverride, SessionTemplate, Slot, Track, closure_reason_shown
 
 TRACKS: tuple[str, ...] = tuple(Track.values)
 
@@ -64,18 +65,31 @@ def sessions_by_date(
     return result
 
 
+class ClosureName(NamedTuple):
+    """A closure's reason as recorded, and a national day off's English name beside it."""
+
+    reason: str
+    reason_en: str = ""
+
+    @property
+    def shown(self) -> str:
+        """In the reader's language (``closure_reason_shown``)."""
+        return closure_reason_shown(self.reason, self.reason_en)
+
+
 class ClosureIndex:
     """Closures of some offices over some dates, national ones included, for look-ups."""
 
     def __init__(self, closures: Iterable[Closure]):
-        self._whole_day: dict[tuple[int | None, dt.date], str] = {}
-        self._sessions: dict[tuple[int | None, dt.date, dt.time], str] = {}
+        self._whole_day: dict[tuple[int | None, dt.date], ClosureName] = {}
+        self._sessions: dict[tuple[int | None, dt.date, dt.time], ClosureName] = {}
         # Oldest first, so the first closure recorded gives the reason shown.
         for closure in sorted(closures, key=lambda c: (c.created_at or dt.datetime.min.replace(tzinfo=dt.UTC), c.pk)):
+            name = ClosureName(closure.reason, closure.reason_en)
             if closure.start is None:
-                self._whole_day.setdefault((closure.office_id, closure.date), closure.reason)
+                self._whole_day.setdefault((closure.office_id, closure.date), name)
             else:
-                self._sessions.setdefault((closure.office_id, closure.date, closure.start), closure.reason)
+                self._sessions.setdefault((closure.office_id, closure.date, closure.start), name)
 
     @classmethod
     def load(
@@ -93,17 +107,41 @@ class ClosureIndex:
             queryset = queryset.exclude(pk__in=excluding_ids)
         return cls(queryset)
 
-    def day_reason(self, office_id: int, date: dt.date) -> str | None:
-        """The reason the whole day is closed, or ``None``."""
+    def day_name(self, office_id: int, date: dt.date) -> ClosureName | None:
+        """Why the whole day is closed, or ``None``."""
         return self._whole_day.get((office_id, date)) or self._whole_day.get((None, date))
 
-    def session_reason(self, office_id: int, date: dt.date, start: dt.time) -> str | None:
-        """The reason this session is closed (whole day or the session), or ``None``."""
+    def session_name(self, office_id: int, date: dt.date, start: dt.time) -> ClosureName | None:
+        """Why this session is closed (whole day or the session), or ``None``."""
         return (
-            self.day_reason(office_id, date)
+            self.day_name(office_id, date)
             or self._sessions.get((office_id, date, start))
             or self._sessions.get((None, date, start))
         )
+
+    def day_reason(self, office_id: int, date: dt.date) -> str | None:
+        """The reason the whole day is closed, as recorded, or ``None``."""
+        name = self.day_name(office_id, date)
+        return name.reason if name else None
+
+    def session_reason(self, office_id: int, date: dt.date, start: dt.time) -> str | None:
+        """The reason this session is closed (whole day or the session), as recorded
+        (what a closed row keeps), or ``None``."""
+        name = self.session_name(office_id, date, start)
+        return name.reason if name else None
+
+
+def slot_closure_name(slot: Slot) -> ClosureName:
+    """Why a closed row is closed: its reason as the row keeps it, with the English name
+    of a national day off that closed it with that reason."""
+    english = (
+        Closure.objects.filter(Q(office_id=slot.office_id) | Q(office__isnull=True), date=slot.date)
+        .filter(reason=slot.closed_reason)
+        .exclude(reason_en="")
+        .values_list("reason_en", flat=True)
+        .first()
+    )
+    return ClosureName(slot.closed_reason, english or "")
 
 
 def closures_in_range(*, office_ids: Iterable[int] | None, start: dt.date, end: dt.date):
@@ -152,7 +190,7 @@ class ClosureLiftSplit:
 
     reopen: tuple[SlotRow, ...]
     """Rows no other closure covers: lifting opens them."""
-    still_closed: dict[str, tuple[SlotRow, ...]]
+    still_closed: dict[ClosureName, tuple[SlotRow, ...]]
     """Rows another closure still covers, by that closure's reason: they stay closed."""
 
 
@@ -176,15 +214,15 @@ def closure_lift_split(
         office_ids={row_office for _, row_office, _ in rows}, dates=[date], excluding_ids=excluding_ids
     )
     reopen: list[SlotRow] = []
-    still_closed: dict[str, list[SlotRow]] = {}
+    still_closed: dict[ClosureName, list[SlotRow]] = {}
     for row in rows:
-        reason = remaining.session_reason(row[1], date, row[2])
-        if reason is None:
+        name = remaining.session_name(row[1], date, row[2])
+        if name is None:
             reopen.append(row)
         else:
-            still_closed.setdefault(reason, []).append(row)
+            still_closed.setdefault(name, []).append(row)
     return ClosureLiftSplit(
-        reopen=tuple(reopen), still_closed={reason: tuple(held) for reason, held in still_closed.items()}
+        reopen=tuple(reopen), still_closed={name: tuple(held) for name, held in still_closed.items()}
     )
 
 

@@ -87,19 +87,24 @@ def closure_create(
     start: dt.time | None,
     kind: str,
     reason: str,
+    reason_en: str = "",
     actor: AbstractBaseUser | None,
     now: dt.datetime,
 ) -> ClosureResult:
     """Close ``date`` (or only the session starting at ``start``) at ``office``, or at
     every office when ``office`` is None. Today may be closed (an outage); the past not.
+
+    ``reason_en`` is a national day off's English name (the holiday sync's); a reason
+    typed by hand has none and is shown as typed.
     """
     if date < closure_earliest_date(office=office, now=now):
         raise ClosureNotAllowed()
     reason = (reason or "").strip()[:200] or str(Closure.Kind(kind).label)
+    reason_en = (reason_en or "").strip()[:200]
     with transaction.atomic():
         office_ids = _lock_offices(office)
         closure = Closure.objects.create(
-            office=office, date=date, start=start, kind=kind, reason=reason, created_by=actor
+            office=office, date=date, start=start, kind=kind, reason=reason, reason_en=reason_en, created_by=actor
         )
         if _is_national_day_off(office, start, kind):
             LiftedDayOff.objects.filter(date=date, kind=kind).delete()  # recorded again: the sync may keep it
@@ -143,8 +148,8 @@ def closure_lift(*, closure: Closure, actor: AbstractBaseUser | None, now: dt.da
         Slot.objects.filter(id__in=reopen).update(closed=False, closed_reason="")
         # room appeared, waiting requests may have it.
         signals.capacity_appeared.send(sender=Slot, office_ids={office_id for _, office_id, _ in split.reopen})
-        for reason, rows in split.still_closed.items():
-            Slot.objects.filter(id__in=[slot_id for slot_id, _, _ in rows]).update(closed_reason=reason)
+        for name, rows in split.still_closed.items():
+            Slot.objects.filter(id__in=[slot_id for slot_id, _, _ in rows]).update(closed_reason=name.reason)
         availability_invalidate_many(
             office_dates=[(office_id, closure.date) for office_id in office_ids], slot_ids=reopen
         )

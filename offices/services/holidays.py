@@ -3,12 +3,16 @@
 National holidays come from the ``holidays`` package (country ``ID``, names in
 Indonesian). Collective leave (cuti bersama) is set by the joint ministerial decree and
 is kept in ``offices/data/cuti_bersama.csv``; admins add later changes in the admin.
+
+Each closure keeps the official Indonesian name as its reason and the English name
+beside it (``Closure.reason_en``), so an English page names the day in English.
 """
 
 import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import holidays as holidays_lib
 from django.contrib.auth.models import AbstractBaseUser
@@ -30,17 +34,42 @@ class HolidaySyncResult:
     skipped_lifted: int = 0
 
 
-def national_days_off(*, years: list[int]) -> list[tuple[dt.date, str, str]]:
-    """(date, name, closure kind) for every national holiday and cuti bersama day."""
+class NationalDayOff(NamedTuple):
+    date: dt.date
+    name: str
+    """The official Indonesian name."""
+    kind: str
+    name_en: str
+    """The English name; never empty (see ``national_days_off``)."""
+
+
+def collective_leave_name_en(name: str) -> str:
+    """The English name of a cuti bersama day whose decree row gives none: its
+    Indonesian name, said to be collective leave."""
+    return f"Collective leave ({name})"
+
+
+def national_days_off(*, years: list[int]) -> list[NationalDayOff]:
+    """Every national holiday and cuti bersama day of ``years``, by date.
+
+    English names come from the ``holidays`` package and the decree list's ``name_en``.
+    Where those have none, a holiday keeps its Indonesian name (the package gives the
+    Indonesian one for a name it has no translation of) and a cuti bersama day is
+    ``collective_leave_name_en`` of it.
+    """
+    indonesian = holidays_lib.country_holidays("ID", years=years, language="id")
+    english = holidays_lib.country_holidays("ID", years=years, language="en_US")
     days = [
-        (date, name, Closure.Kind.NATIONAL_HOLIDAY)
-        for date, name in holidays_lib.country_holidays("ID", years=years, language="id").items()
+        NationalDayOff(date, name, Closure.Kind.NATIONAL_HOLIDAY, english.get(date) or name)
+        for date, name in indonesian.items()
     ]
     with CUTI_BERSAMA_CSV.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             date = dt.date.fromisoformat(row["date"])
             if date.year in years:
-                days.append((date, row["name"], Closure.Kind.COLLECTIVE_LEAVE))
+                name = row["name"].strip()
+                name_en = (row.get("name_en") or "").strip() or collective_leave_name_en(name)
+                days.append(NationalDayOff(date, name, Closure.Kind.COLLECTIVE_LEAVE, name_en))
     return sorted(days)
 
 
@@ -48,7 +77,7 @@ def holidays_sync(*, years: list[int], actor: AbstractBaseUser | None = None, no
     """Record each national day off of ``years`` as a closure of every office.
 
     Idempotent: a day already recorded (same date and kind) is left alone, or renamed
-    when its name changed. Days already past are skipped, and so are days an admin
+    when its name (Indonesian or English) changed. Days already past are skipped, and so are days an admin
     lifted (``LiftedDayOff``). Closures admins added by hand are never removed.
     """
     result = HolidaySyncResult()
@@ -58,16 +87,19 @@ def holidays_sync(*, years: list[int], actor: AbstractBaseUser | None = None, no
         for c in Closure.objects.filter(office__isnull=True, start__isnull=True, date__year__in=years)
     }
     lifted = set(LiftedDayOff.objects.filter(date__year__in=years).values_list("date", "kind"))
-    for date, name, kind in national_days_off(years=years):
+    for date, name, kind, name_en in national_days_off(years=years):
         closure = existing.get((date, kind))
-        reason = name[:200]
+        reason, reason_en = name[:200], name_en[:200]
         if closure is not None:
-            if closure.reason == reason:
+            if (closure.reason, closure.reason_en) == (reason, reason_en):
                 result.unchanged += 1
                 continue
             with transaction.atomic():
-                Slot.objects.filter(date=date, closed=True, closed_reason=closure.reason).update(closed_reason=reason)
-                Closure.objects.filter(pk=closure.pk).update(reason=reason)
+                if closure.reason != reason:
+                    Slot.objects.filter(date=date, closed=True, closed_reason=closure.reason).update(
+                        closed_reason=reason
+                    )
+                Closure.objects.filter(pk=closure.pk).update(reason=reason, reason_en=reason_en)
                 office_ids = Office.objects.values_list("id", flat=True)
                 availability_invalidate_many(office_dates=[(office_id, date) for office_id in office_ids])
             result.renamed += 1
@@ -76,6 +108,15 @@ def holidays_sync(*, years: list[int], actor: AbstractBaseUser | None = None, no
         elif (date, kind) in lifted:
             result.skipped_lifted += 1
         else:
-            closure_create(office=None, date=date, start=None, kind=kind, reason=reason, actor=actor, now=now)
+            closure_create(
+                office=None,
+                date=date,
+                start=None,
+                kind=kind,
+                reason=reason,
+                reason_en=reason_en,
+                actor=actor,
+                now=now,
+            )
             result.created += 1
     return result

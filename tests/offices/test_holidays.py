@@ -14,12 +14,105 @@ NOW = dt.datetime(2026, 11, 25, 10, tzinfo=WIB)
 
 
 def test_the_list_has_public_holidays_and_cuti_bersama():
-    days = {(date, kind): name for date, name, kind in national_days_off(years=[2026])}
+    days = {(day.date, day.kind): day.name for day in national_days_off(years=[2026])}
 
     assert days[(dt.date(2026, 8, 17), "holiday")] == "Hari Kemerdekaan Republik Indonesia"
     assert days[(dt.date(2026, 12, 25), "holiday")] == "Hari Raya Natal"
     assert days[(dt.date(2026, 12, 24), "cuti_bersama")] == "Cuti Bersama Hari Raya Natal"
     assert all(date.year == 2026 for date, _ in days)
+
+
+def test_each_day_off_has_an_english_name_beside_the_indonesian_one():
+    days = {(day.date, day.kind): day for day in national_days_off(years=[2026, 2027])}
+
+    assert days[(dt.date(2026, 1, 1), "holiday")][1:] == ("Tahun Baru Masehi", "holiday", "New Year's Day")
+    assert days[(dt.date(2026, 8, 17), "holiday")].name_en == "Independence Day"
+    assert days[(dt.date(2026, 12, 24), "cuti_bersama")].name_en == "Collective leave for Christmas"
+    assert days[(dt.date(2027, 3, 9), "cuti_bersama")].name_en == "Collective leave for Eid al-Fitr"
+    assert all(day.name_en and day.name_en != day.name for day in days.values())
+
+
+def test_a_decree_day_without_an_english_name_is_named_collective_leave(tmp_path, monkeypatch):
+    from offices.services import holidays
+
+    csv = tmp_path / "cuti_bersama.csv"
+    csv.write_text(
+        "date,name,name_en,type,status,source\r\n2026-12-28,Cuti Bersama Akhir Tahun,,cuti_bersama,official,test\r\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(holidays, "CUTI_BERSAMA_CSV", csv)
+
+    [day] = [day for day in national_days_off(years=[2026]) if day.kind == "cuti_bersama"]
+
+    assert (day.name, day.name_en) == ("Cuti Bersama Akhir Tahun", "Collective leave (Cuti Bersama Akhir Tahun)")
+
+
+def test_a_holiday_the_package_cannot_name_in_english_keeps_its_indonesian_name(monkeypatch):
+    from offices.services import holidays
+
+    real = holidays.holidays_lib.country_holidays
+
+    def without_english(country, *, years, language):
+        found = real(country, years=years, language=language)
+        if language == "en_US":
+            found.pop(dt.date(2026, 1, 1))
+        return found
+
+    monkeypatch.setattr(holidays.holidays_lib, "country_holidays", without_english)
+
+    days = {(day.date, day.kind): day for day in national_days_off(years=[2026])}
+
+    assert days[(dt.date(2026, 1, 1), "holiday")].name_en == "Tahun Baru Masehi"
+
+
+def test_the_sync_records_the_english_name_beside_the_official_one(db):
+    holidays_sync(years=[2026], now=NOW)
+
+    christmas = Closure.objects.get(date=dt.date(2026, 12, 25), kind="holiday")
+    eve = Closure.objects.get(date=dt.date(2026, 12, 24), kind="cuti_bersama")
+    assert (christmas.reason, christmas.reason_en) == ("Hari Raya Natal", "Christmas Day")
+    assert (eve.reason, eve.reason_en) == ("Cuti Bersama Hari Raya Natal", "Collective leave for Christmas")
+
+
+def test_the_sync_gives_a_day_recorded_without_english_its_english_name(db):
+    holidays_sync(years=[2026], now=NOW)
+    Closure.objects.filter(date=dt.date(2026, 12, 25), kind="holiday").update(reason_en="")
+
+    result = holidays_sync(years=[2026], now=NOW)
+
+    assert result.renamed == 1
+    assert Closure.objects.get(date=dt.date(2026, 12, 25), kind="holiday").reason_en == "Christmas Day"
+
+
+def test_the_migration_names_recorded_days_off_in_english_and_leaves_typed_ones(db):
+    import importlib
+
+    from django.apps import apps
+
+    from offices.services import closure_create
+
+    migration = importlib.import_module("offices.migrations.0011_closure_reason_en_fill")
+    holidays_sync(years=[2026], now=NOW)
+    Closure.objects.update(reason_en="")  # as recorded before English names were kept
+    typed = closure_create(
+        office=None,
+        date=dt.date(2026, 12, 31),
+        start=None,
+        kind="holiday",
+        reason="Libur akhir tahun",
+        actor=None,
+        now=NOW,
+    ).closure
+    renamed_by_hand = Closure.objects.get(date=dt.date(2026, 12, 24))
+    renamed_by_hand.reason = "Cuti Natal"
+    renamed_by_hand.save()
+
+    migration.fill_english_names(apps, None)
+
+    assert Closure.objects.get(date=dt.date(2026, 12, 25)).reason_en == "Christmas Day"
+    assert Closure.objects.get(pk=typed.pk).reason_en == ""
+    assert Closure.objects.get(pk=renamed_by_hand.pk).reason_en == ""
+    assert holidays_sync(years=[2026], now=NOW).renamed == 1  # only the day renamed by hand
 
 
 def test_sync_records_future_days_off_once(db):

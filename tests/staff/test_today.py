@@ -156,6 +156,25 @@ def test_a_whole_day_closure_keeps_its_own_reason(supervisor_client, office, day
     assert "Service is stopped for today.</strong> Listrik padam" in notice
 
 
+def test_a_national_day_off_is_named_in_the_page_s_language(supervisor_client, office, day_in_progress):
+    # As the holiday sync records it: the official name, and the English one beside it.
+    Closure.objects.create(
+        office=None,
+        date=at(8).date(),
+        kind=Closure.Kind.NATIONAL_HOLIDAY,
+        reason="Hari Raya Natal",
+        reason_en="Christmas Day",
+    )
+
+    english = supervisor_client.get(reverse("staff:today", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
+    indonesian = supervisor_client.get(reverse("staff:today", args=[office.code]), HTTP_ACCEPT_LANGUAGE="id")
+
+    notice = re.search(r'data-testid="service-stopped">(.*?)</div>', english.text, re.S).group(1)
+    assert "Service is stopped for today.</strong> Christmas Day" in notice
+    notice = re.search(r'data-testid="service-stopped">(.*?)</div>', indonesian.text, re.S).group(1)
+    assert "</strong> Hari Raya Natal" in notice
+
+
 def test_a_day_without_sessions_offers_nothing_to_stop(supervisor_client, office, morning):
     today = supervisor_client.get(reverse("staff:today", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
 

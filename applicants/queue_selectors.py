@@ -61,13 +61,21 @@ def service_stopped(*, office: Office, date: dt.date) -> dict | None:
 def display_state(*, office: Office, now: dt.datetime) -> dict:
     """What the TV board shows.
 
+    A call is live while its person is still ``called`` at the counter that called them.
+    Once they are served or missed (once or twice), or called again, that call is over.
+
     ``counters``: each counter that has called today, with the number being called there
     now (``serving``), or, once that person was served or missed, the number it called
     last and ``serving`` false: the counter is free. ``calling``: the latest call still
-    live, the board's "now calling", or None. ``recent``: the last few numbers called,
-    each once (its latest call), whether or not still at a counter.
+    live, the board's "now calling", or None. ``recent``: the last few calls that are
+    over, latest first, each number once (at its latest call). A number still being
+    called is on its counter's tile (and maybe "now calling"), never here as well. Once
+    service has stopped for the day (``stopped``) nobody is to go to a counter and the
+    board shows no call as live: the last numbers called are all listed here then, the
+    last one first, whether or not their person was still at a counter.
     """
     today = office_today(office, now)
+    stopped = service_stopped(office=office, date=today)
     events = list(
         QueueEvent.objects.filter(office=office, date=today, action__in=CALL_ACTIONS)
         .select_related("booking", "counter")
@@ -78,7 +86,11 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
     # missed (once or twice) end it, and it must leave the board then, not stay there
     # as the last thing that happened at the counter.
     def live(event: QueueEvent) -> bool:
-        return event.booking.status == BookingStatus.CALLED and event.booking.counter_id == event.counter_id
+        return (
+            event.counter_id is not None
+            and event.booking.status == BookingStatus.CALLED
+            and event.booking.counter_id == event.counter_id
+        )
 
     counters = []
     seen: set[int] = set()
@@ -95,14 +107,17 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
             }
         )
     counters.sort(key=lambda c: counter_order(c["counter"]))
-    calling = next((e for e in events if e.counter_id is not None and live(e)), None)
+    calling = next((e for e in events if live(e)), None)
     recent = []
     called: set[int] = set()
     for event in events:
-        # Called, missed and called again: one line, at its latest call.
+        # Called, missed and called again: one line, at its latest call, and none while
+        # that call is live: an earlier call of the same number is over, but the number is not.
         if event.booking_id in called:
             continue
         called.add(event.booking_id)
+        if live(event) and not stopped:
+            continue
         recent.append(_call(event, office))
         if len(recent) == RECENT_CALLS:
             break
@@ -111,7 +126,7 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
         "office": {"code": office.code, "name": office.name},
         "date": today.isoformat(),
         "now": _iso(now, office),
-        "stopped": service_stopped(office=office, date=today),
+        "stopped": stopped,
         "counters": counters,
         "calling": _call(calling, office) if calling else None,
         "recent": recent,

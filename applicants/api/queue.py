@@ -62,7 +62,11 @@ class QueueCallSerializer(serializers.Serializer):
     recall = serializers.BooleanField()
 
 
-RECENT_HELP = "The numbers called last today, latest first, each once (at its latest call); some may be served already."
+RECENT_HELP = (
+    "The last calls today that are over (the person served or missed), latest first, each number once "
+    "(at its latest call). A number still being called is in counters instead; once service has stopped "
+    "for the day, the last numbers called are all listed."
+)
 
 
 class QueueServiceSerializer(serializers.Serializer):

@@ -228,6 +228,18 @@ def test_the_board_lets_go_of_a_call_once_it_is_served_without_a_reload(browser,
         expect(board.locator("[data-counters] li.free")).to_have_count(2)
         expect(board.locator("[data-recent] li")).to_have_text(["A-002 Loket 2", "A-001 Loket 1"])
         save_screenshot(board, ARTIFACTS / "display-board-all-free.png")
+
+        # Two calls live at once: the one at Loket 1 is on its tile, not "called before" as well.
+        queue_call_next(
+            office=office, counter=ServiceCounter.objects.get(office=office, name="Loket 1"), now=timezone.now()
+        )
+        queue_call_next(
+            office=office, counter=ServiceCounter.objects.get(office=office, name="Loket 2"), now=timezone.now()
+        )
+
+        expect(board.locator("[data-latest-number]")).to_have_text("A-004", timeout=5_000)
+        expect(board.locator("[data-counters] li")).to_have_text(["Loket 1A-003", "Loket 2A-004"])
+        expect(board.locator("[data-recent] li")).to_have_text(["A-002 Loket 2", "A-001 Loket 1"])
         assert board.js_errors == []
     finally:
         context.close()

@@ -52,8 +52,9 @@
     });
     var recent = root.querySelector("[data-recent]");
     recent.replaceChildren();
+    // Only calls that are over (or, once stopped, the last ones called): a number still
+    // called is on its counter's tile, never twice on the board.
     state.recent.forEach(function (r) {
-      if (!stopped && latest && r.queue_number === latest.queue_number) return;
       var li = el("li");
       li.appendChild(el("span", "", r.queue_number));
       li.appendChild(document.createTextNode(" "));

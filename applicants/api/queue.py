@@ -46,12 +46,17 @@ class QueueTrackSerializer(serializers.Serializer):
 
 
 class QueueCounterSerializer(serializers.Serializer):
-    counter = serializers.CharField()
-    queue_number = serializers.CharField(help_text="The number called there last today.")
-    at = serializers.DateTimeField(help_text="When queue_number was last called there.")
+    counter = serializers.CharField(
+        help_text="Each counter the office has open, on a day it serves, and any other with a call still live; "
+        'in the order people number them ("Loket 2" before "Loket 10").'
+    )
+    queue_number = serializers.CharField(
+        allow_null=True, help_text="The number called there last today; null when nobody was called there yet today."
+    )
+    at = serializers.DateTimeField(allow_null=True, help_text="When queue_number was last called there.")
     serving = serializers.BooleanField(
-        help_text="True while queue_number is being called there; false once that person was served or missed: "
-        "the counter is free."
+        help_text="True while queue_number is being called there; false once that person was served or missed, "
+        "or before the counter's first call: the counter is free."
     )
 
 

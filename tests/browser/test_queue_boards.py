@@ -245,6 +245,26 @@ def test_the_board_lets_go_of_a_call_once_it_is_served_without_a_reload(browser,
         context.close()
 
 
+def test_the_board_shows_open_counters_free_until_they_call_without_a_reload(
+    browser, live_server, before_the_first_call
+):
+    """An open counter was missing from the board until its first call of the day."""
+    office, desk = before_the_first_call["office"], before_the_first_call["desk"]
+    for name in ("Loket 10", "Loket 2"):
+        ServiceCounter.objects.create(office=office, name=name)
+    context, board = _board(browser, live_server, office, "id")
+    try:
+        tiles = board.locator("[data-counters] li")
+        expect(tiles).to_have_text(["Loket 1Kosong", "Loket 2Kosong", "Loket 10Kosong"])
+
+        queue_call_next(office=office, counter=desk, now=timezone.now())
+
+        expect(tiles).to_have_text(["Loket 1A-001", "Loket 2Kosong", "Loket 10Kosong"], timeout=5_000)
+        assert board.js_errors == []
+    finally:
+        context.close()
+
+
 TV_SIZES = [{"width": 1920, "height": 1080}, {"width": 1366, "height": 768}, {"width": 1280, "height": 720}]
 COUNTER_NAMES = ["Loket 1", "Loket 2 Prioritas", "Loket 3", "Loket 4 Percepatan", "Loket 5", "Loket 6"]
 

@@ -43,7 +43,8 @@
     counters.replaceChildren();
     if (!state.counters.length) counters.appendChild(el("li", "display-empty", text.empty || ""));
     state.counters.forEach(function (c) {
-      // A counter whose person was served or missed is free, not still showing them.
+      // A counter whose person was served or missed is free, not still showing them, as is
+      // an open one that has called nobody yet.
       var li = el("li", c.serving ? "serving" : "free");
       li.appendChild(el("span", "display-counter-name", c.counter));
       if (c.serving) li.appendChild(el("span", "display-counter-number", c.queue_number));

@@ -151,7 +151,7 @@ def _board_parts(html: str) -> dict[str, str]:
     """The opening tag of each part of the board, and the list of numbers called before."""
     return {
         "main": re.search(r"<main[^>]*>", html).group(0),
-        "latest": re.search(r'<section class="display-latest"[^>]*>', html).group(0),
+        "latest": re.search(r'<section class="display-latest[^"]*"[^>]*>', html).group(0),
         "counters": re.search(r'<section class="display-counters"[^>]*>', html).group(0),
         "recent": re.search(r"<ol data-recent>(.*?)</ol>", html, re.S).group(1),
     }

@@ -128,6 +128,22 @@ def test_a_number_still_called_at_another_counter_is_not_among_those_called_befo
     assert _board(client, office)["recent"] == ["A-001"]
 
 
+def test_now_calling_looks_idle_while_nobody_is_called(client, office, desk, officer, two_waiting):
+    """With nobody called, "Now calling" kept the bright look of a call, with a "–" in it."""
+
+    def latest_box() -> str:
+        html = client.get(reverse("display-board", args=[office.display_token])).text
+        return re.search(r'<section class="display-latest[^"]*"', html).group(0)
+
+    assert latest_box() == '<section class="display-latest is-idle"'
+
+    called = queue_call_next(office=office, counter=desk, now=at(8, 10), actor=officer)
+    assert latest_box() == '<section class="display-latest"'
+
+    queue_served(booking=called, now=at(8, 15), actor=officer)
+    assert latest_box() == '<section class="display-latest is-idle"'
+
+
 def test_the_public_queue_page_shows_a_counter_free_once_its_person_was_served(
     client, office, desk, desk2, officer, two_waiting
 ):

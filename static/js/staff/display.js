@@ -37,6 +37,8 @@
     root.querySelector("[data-stopped]").hidden = !stopped;
     root.querySelector(".display-latest").hidden = stopped;
     root.querySelector(".display-counters").hidden = stopped;
+    // Nobody called: the box is dimmed, so its "–" is not taken for a call.
+    root.querySelector(".display-latest").classList.toggle("is-idle", !latest);
     root.querySelector("[data-latest-number]").textContent = latest ? latest.queue_number : "–";
     root.querySelector("[data-latest-counter]").textContent = latest ? latest.counter : "";
     var counters = root.querySelector("[data-counters]");

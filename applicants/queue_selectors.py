@@ -59,16 +59,42 @@ def service_stopped(*, office: Office, date: dt.date) -> dict | None:
     return {"reason": closure.reason_shown, "at": _iso(closure.created_at, office) if closure.created_at else None}
 
 
+def office_serves(*, office: Office, date: dt.date) -> bool:
+    """Whether ``office`` serves on ``date``: it has a session not closed (none on a
+    weekend or a holiday; a closure, or "Stop service now", closes them)."""
+    return Slot.objects.filter(office=office, date=date, closed=False).exists()
+
+
 def display_state(*, office: Office, now: dt.datetime) -> dict:
     """What the TV board shows.
 
-    ``counters``: each counter that has called today, with the number being called there
-    now (``serving``), or, once that person was served or missed, the number it called
-    last and ``serving`` false: the counter is free. ``calling``: the latest call still
-    live, the board's "now calling", or None. ``recent``: the last few numbers called,
-    each once (its latest call), whether or not still at a counter.
+    A call is live while its person is still ``called`` at the counter that called them.
+    Once they are served or missed (once or twice), or called again, that call is over.
+
+    ``counters``: a tile for each counter with a call still live there and, on a day the
+    office serves (``office_serves``), for each counter it has open, in the order people
+    number them ("Loket 2" before "Loket 10"). Open is ``ServiceCounter.is_active``: the
+    desks staff choose from to call at. A desk is not opened and closed each day: opening
+    it by name (``counter_open``) makes it active, and it stays so until an admin retires
+    it. So an open desk that has called nobody yet today is shown free, before opening
+    too; a retired one leaves the board once its last call is over; and on a day without
+    service (a weekend, a holiday, service stopped) no desk is shown free to go to.
+    ``serving``: a call is live there (``queue_number``, called ``at``). Otherwise the
+    counter is free, and ``queue_number`` and ``at`` are of its last call today, or None
+    when none of today's latest calls was there.
+
+    ``calling``: the latest call still live, the board's "now calling", or None.
+
+    ``recent``: the last few calls that are over, latest first, each number once (at its
+    latest call). A number still being called is on its counter's tile (and maybe "now
+    calling"), never here as well. Once service has stopped for the day (``stopped``)
+    nobody is to go to a counter and the board shows no call as live: the last numbers
+    called are all listed here then, the last one first, whether or not their person was
+    still at a counter.
     """
     today = office_today(office, now)
+    stopped = service_stopped(office=office, date=today)
+    serves = office_serves(office=office, date=today)
     events = list(
         QueueEvent.objects.filter(office=office, date=today, action__in=CALL_ACTIONS)
         .select_related("booking", "counter")
@@ -79,7 +105,11 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
     # missed (once or twice) end it, and it must leave the board then, not stay there
     # as the last thing that happened at the counter.
     def live(event: QueueEvent) -> bool:
-        return event.booking.status == BookingStatus.CALLED and event.booking.counter_id == event.counter_id
+        return (
+            event.counter_id is not None
+            and event.booking.status == BookingStatus.CALLED
+            and event.booking.counter_id == event.counter_id
+        )
 
     counters = []
     seen: set[int] = set()
@@ -87,23 +117,30 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
         if event.counter_id is None or event.counter_id in seen:
             continue
         seen.add(event.counter_id)
-        counters.append(
-            {
-                "counter": event.counter.name,
-                "queue_number": event.booking.queue_number,
-                "at": _iso(event.at, office),
-                "serving": live(event),
-            }
-        )
+        if live(event) or (serves and event.counter.is_active):
+            counters.append(
+                {
+                    "counter": event.counter.name,
+                    "queue_number": event.booking.queue_number,
+                    "at": _iso(event.at, office),
+                    "serving": live(event),
+                }
+            )
+    if serves:
+        for desk in ServiceCounter.objects.filter(office=office, is_active=True).exclude(id__in=seen):
+            counters.append({"counter": desk.name, "queue_number": None, "at": None, "serving": False})
     counters.sort(key=lambda c: counter_order(c["counter"]))
-    calling = next((e for e in events if e.counter_id is not None and live(e)), None)
+    calling = next((e for e in events if live(e)), None)
     recent = []
     called: set[int] = set()
     for event in events:
-        # Called, missed and called again: one line, at its latest call.
+        # Called, missed and called again: one line, at its latest call, and none while
+        # that call is live: an earlier call of the same number is over, but the number is not.
         if event.booking_id in called:
             continue
         called.add(event.booking_id)
+        if live(event) and not stopped:
+            continue
         recent.append(_call(event, office))
         if len(recent) == RECENT_CALLS:
             break
@@ -112,7 +149,7 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
         "office": {"code": office.code, "name": office.name},
         "date": today.isoformat(),
         "now": _iso(now, office),
-        "stopped": service_stopped(office=office, date=today),
+        "stopped": stopped,
         "counters": counters,
         "calling": _call(calling, office) if calling else None,
         "recent": recent,
@@ -220,7 +257,7 @@ class ServiceState:
 def service_state(*, office: Office, today: dt.date, now: dt.datetime) -> dict:
     """The office's hours today and where ``now`` falls in them. After closing, a newcomer
     is served another day: the page must not promise "no one is waiting" then."""
-    serves = Slot.objects.filter(office=office, date=today, closed=False).exists()
+    serves = office_serves(office=office, date=today)
     opens = office_datetime(office, today, office.opening_time)
     closes = office_datetime(office, today, office.closing_time)
     if not serves:

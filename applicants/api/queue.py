@@ -46,12 +46,17 @@ class QueueTrackSerializer(serializers.Serializer):
 
 
 class QueueCounterSerializer(serializers.Serializer):
-    counter = serializers.CharField()
-    queue_number = serializers.CharField(help_text="The number called there last today.")
-    at = serializers.DateTimeField(help_text="When queue_number was last called there.")
+    counter = serializers.CharField(
+        help_text="Each counter the office has open, on a day it serves, and any other with a call still live; "
+        'in the order people number them ("Loket 2" before "Loket 10").'
+    )
+    queue_number = serializers.CharField(
+        allow_null=True, help_text="The number called there last today; null when nobody was called there yet today."
+    )
+    at = serializers.DateTimeField(allow_null=True, help_text="When queue_number was last called there.")
     serving = serializers.BooleanField(
-        help_text="True while queue_number is being called there; false once that person was served or missed: "
-        "the counter is free."
+        help_text="True while queue_number is being called there; false once that person was served or missed, "
+        "or before the counter's first call: the counter is free."
     )
 
 
@@ -62,7 +67,11 @@ class QueueCallSerializer(serializers.Serializer):
     recall = serializers.BooleanField()
 
 
-RECENT_HELP = "The numbers called last today, latest first, each once (at its latest call); some may be served already."
+RECENT_HELP = (
+    "The last calls today that are over (the person served or missed), latest first, each number once "
+    "(at its latest call). A number still being called is in counters instead; once service has stopped "
+    "for the day, the last numbers called are all listed."
+)
 
 
 class QueueServiceSerializer(serializers.Serializer):

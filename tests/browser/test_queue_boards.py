@@ -21,6 +21,8 @@ from tests.staff.conftest import make_booking
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TV = {"width": 1280, "height": 720}
+# The bright yellow of "Now calling" while a call is live (static/css/staff.css).
+HIGHLIGHT = "rgb(242, 194, 0)"
 
 
 def _morning(time_machine, *, booked: int, checked_in: int):
@@ -225,9 +227,50 @@ def test_the_board_lets_go_of_a_call_once_it_is_served_without_a_reload(browser,
         queue_missed(booking=called["A-001"], now=timezone.now(), actor=officer)
 
         expect(board.locator("[data-latest-number]")).to_have_text("–", timeout=5_000)
+        # Nobody called: the box is dimmed, not the bright yellow of a call.
+        latest = board.locator(".display-latest")
+        expect(latest).to_have_class(re.compile(r"\bis-idle\b"))
+        assert latest.evaluate("el => getComputedStyle(el).backgroundColor") != HIGHLIGHT
         expect(board.locator("[data-counters] li.free")).to_have_count(2)
         expect(board.locator("[data-recent] li")).to_have_text(["A-002 Loket 2", "A-001 Loket 1"])
         save_screenshot(board, ARTIFACTS / "display-board-all-free.png")
+
+        # Two calls live at once: the one at Loket 1 is on its tile, not "called before" as well.
+        queue_call_next(
+            office=office, counter=ServiceCounter.objects.get(office=office, name="Loket 1"), now=timezone.now()
+        )
+        queue_call_next(
+            office=office, counter=ServiceCounter.objects.get(office=office, name="Loket 2"), now=timezone.now()
+        )
+
+        expect(board.locator("[data-latest-number]")).to_have_text("A-004", timeout=5_000)
+        expect(latest).not_to_have_class(re.compile(r"\bis-idle\b"))
+        expect(board.locator("[data-counters] li")).to_have_text(["Loket 1A-003", "Loket 2A-004"])
+        expect(board.locator("[data-recent] li")).to_have_text(["A-002 Loket 2", "A-001 Loket 1"])
+        assert board.js_errors == []
+    finally:
+        context.close()
+
+
+def test_the_board_shows_open_counters_free_until_they_call_without_a_reload(
+    browser, live_server, before_the_first_call
+):
+    """An open counter was missing from the board until its first call of the day."""
+    office, desk = before_the_first_call["office"], before_the_first_call["desk"]
+    for name in ("Loket 10", "Loket 2"):
+        ServiceCounter.objects.create(office=office, name=name)
+    context, board = _board(browser, live_server, office, "id")
+    try:
+        tiles, latest = board.locator("[data-counters] li"), board.locator(".display-latest")
+        expect(tiles).to_have_text(["Loket 1Kosong", "Loket 2Kosong", "Loket 10Kosong"])
+        expect(latest).to_have_class(re.compile(r"\bis-idle\b"))
+
+        queue_call_next(office=office, counter=desk, now=timezone.now())
+
+        expect(tiles).to_have_text(["Loket 1A-001", "Loket 2Kosong", "Loket 10Kosong"], timeout=5_000)
+        # The call is drawn in the call's colours again, no longer dimmed.
+        expect(latest).not_to_have_class(re.compile(r"\bis-idle\b"))
+        expect(board.locator("[data-latest-number]")).to_have_text("A-001")
         assert board.js_errors == []
     finally:
         context.close()

@@ -105,6 +105,45 @@ def test_when_the_latest_call_ends_an_earlier_one_still_live_is_the_call(
     assert board["recent"] == ["A-002"]
 
 
+def test_a_number_still_called_at_another_counter_is_not_among_those_called_before(
+    client, office, desk, desk2, officer, two_waiting
+):
+    """A-001, still called at Loket 1 behind the later call at Loket 2, showed twice: on its
+    counter's tile and among the numbers called before."""
+    first = queue_call_next(office=office, counter=desk, now=at(8, 10), actor=officer)
+    queue_call_next(office=office, counter=desk2, now=at(8, 11), actor=officer)
+
+    state = _state(client, office)
+
+    assert state["calling"]["queue_number"] == "A-002"
+    assert state["recent"] == []
+    board = _board(client, office)
+    assert board["tiles"] == [("serving", "Loket 1", "A-001"), ("serving", "Loket 2", "A-002")]
+    assert board["recent"] == []
+
+    # Missed, A-001's call is over: it is a number called before (while back in the line).
+    queue_missed(booking=first, now=at(8, 12), actor=officer)
+
+    assert [r["queue_number"] for r in _state(client, office)["recent"]] == ["A-001"]
+    assert _board(client, office)["recent"] == ["A-001"]
+
+
+def test_now_calling_looks_idle_while_nobody_is_called(client, office, desk, officer, two_waiting):
+    """With nobody called, "Now calling" kept the bright look of a call, with a "–" in it."""
+
+    def latest_box() -> str:
+        html = client.get(reverse("display-board", args=[office.display_token])).text
+        return re.search(r'<section class="display-latest[^"]*"', html).group(0)
+
+    assert latest_box() == '<section class="display-latest is-idle"'
+
+    called = queue_call_next(office=office, counter=desk, now=at(8, 10), actor=officer)
+    assert latest_box() == '<section class="display-latest"'
+
+    queue_served(booking=called, now=at(8, 15), actor=officer)
+    assert latest_box() == '<section class="display-latest is-idle"'
+
+
 def test_the_public_queue_page_shows_a_counter_free_once_its_person_was_served(
     client, office, desk, desk2, officer, two_waiting
 ):

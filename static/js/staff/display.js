@@ -37,13 +37,16 @@
     root.querySelector("[data-stopped]").hidden = !stopped;
     root.querySelector(".display-latest").hidden = stopped;
     root.querySelector(".display-counters").hidden = stopped;
+    // Nobody called: the box is dimmed, so its "–" is not taken for a call.
+    root.querySelector(".display-latest").classList.toggle("is-idle", !latest);
     root.querySelector("[data-latest-number]").textContent = latest ? latest.queue_number : "–";
     root.querySelector("[data-latest-counter]").textContent = latest ? latest.counter : "";
     var counters = root.querySelector("[data-counters]");
     counters.replaceChildren();
     if (!state.counters.length) counters.appendChild(el("li", "display-empty", text.empty || ""));
     state.counters.forEach(function (c) {
-      // A counter whose person was served or missed is free, not still showing them.
+      // A counter whose person was served or missed is free, not still showing them, as is
+      // an open one that has called nobody yet.
       var li = el("li", c.serving ? "serving" : "free");
       li.appendChild(el("span", "display-counter-name", c.counter));
       if (c.serving) li.appendChild(el("span", "display-counter-number", c.queue_number));
@@ -52,8 +55,9 @@
     });
     var recent = root.querySelector("[data-recent]");
     recent.replaceChildren();
+    // Only calls that are over (or, once stopped, the last ones called): a number still
+    // called is on its counter's tile, never twice on the board.
     state.recent.forEach(function (r) {
-      if (!stopped && latest && r.queue_number === latest.queue_number) return;
       var li = el("li");
       li.appendChild(el("span", "", r.queue_number));
       li.appendChild(document.createTextNode(" "));

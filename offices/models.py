@@ -242,12 +242,13 @@ class Closure(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LOCAL)
     reason = models.CharField(_("reason"), max_length=200)
     # A national day off's name is the official Indonesian one; the holiday sync gives
-    # its English name beside it. A reason an admin typed has none: it is shown as typed.
+    # its English name beside it. An admin may type one beside a reason; without one the
+    # reason is shown as typed, in both languages.
     reason_en = models.CharField(
         _("reason in English"),
         max_length=200,
         blank=True,
-        help_text=_("The national day off's English name, from the holiday sync. Empty for a closure typed by hand."),
+        help_text=_("Shown on the English pages instead of the reason. Empty: the reason is shown as typed."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL

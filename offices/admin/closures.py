@@ -48,11 +48,17 @@ class ClosureForm(forms.ModelForm):
 
     class Meta:
         model = Closure
-        fields = ["office", "date", "start", "kind", "reason"]
+        fields = ["office", "date", "start", "kind", "reason", "reason_en"]
 
     def __init__(self, *args, central: bool, office_ids: set[int] | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.central = central
+        if "reason_en" in self.fields:
+            self.fields["reason_en"].label = _("Reason in English (optional)")
+            self.fields["reason_en"].help_text = _(
+                "Shown instead of the reason on the English pages, e.g. Flood. Empty: the reason is shown as typed, "
+                "in both languages."
+            )
         if "start" in self.fields:
             self.fields["start"].help_text = _(
                 "Leave empty to close the whole day. To close one session, its start on the office's own clock "
@@ -260,8 +266,8 @@ class ClosureAdmin(OfficeScopedAdmin):
         return False  # a closure is recorded or lifted, never edited
 
     def get_readonly_fields(self, request, obj=None):
-        # Reading a recorded closure also tells who recorded it, and when, and a national
-        # day off's English name (the holiday sync's; one typed by hand has none).
+        # Reading a recorded closure also tells who recorded it, and when, and its English
+        # name when it has one (the holiday sync's, or one typed beside the reason).
         if obj is None:
             return []
         return ["reason_en", "created_by", "created_at_zoned"] if obj.reason_en else ["created_by", "created_at_zoned"]
@@ -301,6 +307,7 @@ class ClosureAdmin(OfficeScopedAdmin):
             start=obj.start,
             kind=obj.kind,
             reason=obj.reason,
+            reason_en=obj.reason_en,
             actor=request.user,
             now=timezone.now(),
         )

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='closure',
             name='reason_en',
-            field=models.CharField(blank=True, help_text="The national day off's English name, from the holiday sync. Empty for a closure typed by hand.", max_length=200, verbose_name='reason in English'),
+            field=models.CharField(blank=True, help_text="Shown on the English pages instead of the reason. Empty: the reason is shown as typed.", max_length=200, verbose_name='reason in English'),
         ),
     ]

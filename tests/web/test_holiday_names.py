@@ -52,3 +52,23 @@ def test_a_reason_typed_by_hand_reads_as_typed_on_an_english_page(client, christ
 
     assert "Closed: Pindah gedung" in html
     assert "Reason: Pindah gedung." in html
+
+
+def test_an_english_name_typed_beside_a_reason_in_the_admin_is_shown_on_english_pages(client, christmas, central_admin):
+    flood_day = TODAY + dt.timedelta(days=3)
+    response = client.post(
+        "/admin/offices/closure/add/",
+        {
+            "office": christmas.pk,
+            "date": flood_day.isoformat(),
+            "kind": "local",
+            "reason": "Banjir",
+            "reason_en": "Flood",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    assert "Closed: Flood" in page(client, "en", flood_day)
+    indonesian = page(client, "id", flood_day)
+    assert "Tutup: Banjir" in indonesian
+    assert "Flood" not in indonesian

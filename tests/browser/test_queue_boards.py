@@ -183,6 +183,22 @@ def test_the_public_queue_says_why_there_is_no_estimate_and_its_updates_keep_say
     assert page.js_errors == []
 
 
+def test_the_public_queue_lets_go_of_the_last_counter_without_a_reload(page, before_the_first_call):
+    """Its script redrew the counters only when some were left: the last one retired stayed
+    on the page as free until a reload."""
+    office, desk = before_the_first_call["office"], before_the_first_call["desk"]
+    counters = page.locator("[data-counters] li")
+
+    page.goto(f"/offices/{office.code}/queue/")
+    expect(counters).to_have_text(["Loket 1 Kosong"])
+    desk.is_active = False
+    desk.save(update_fields=["is_active"])
+    cache.clear()
+
+    expect(counters).to_have_text(["Tidak ada loket yang buka."], timeout=12_000)
+    assert page.js_errors == []
+
+
 def test_the_proof_says_why_there_is_no_estimate_until_the_first_call(page, before_the_first_call, screenshot):
     people, desk = before_the_first_call["people"], before_the_first_call["desk"]
     last = people[-1]

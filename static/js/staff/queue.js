@@ -24,8 +24,14 @@
       });
     });
     var list = root.querySelector("[data-counters]");
-    if (q.counters.length) {
-      list.replaceChildren();
+    list.replaceChildren();
+    if (!q.counters.length) {
+      // The last counter retired or service stopped: no tile may stay behind.
+      var none = document.createElement("li");
+      none.className = "muted";
+      none.textContent = list.getAttribute("data-text-none") || "";
+      list.appendChild(none);
+    } else {
       q.counters.forEach(function (c) {
         var li = document.createElement("li");
         var name = document.createElement("span");

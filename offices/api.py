@@ -15,7 +15,6 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from offices.cache import local_generation, local_get, local_set, local_ttl
 from offices.exceptions import InvalidDate, InvalidDateRange
@@ -32,6 +31,7 @@ from offices.selectors import (
 from offices.selectors.availability import DayStatus
 from offices.timeutils import office_today
 from queue_booking.api_errors import ErrorOutput
+from queue_booking.api_views import ApiView
 
 # How far from the office's today an availability window may start.
 AVAILABILITY_PAST_DAYS = 31
@@ -193,7 +193,7 @@ class JsonOnly(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class PublicApi(APIView):
+class PublicApi(ApiView):
     # Public reads: no session lookup, no CSRF, nothing that touches the database
     # before the view decides it must.
     authentication_classes: list = []

@@ -197,7 +197,8 @@ def _in_our_words(errors):
     if isinstance(errors, drf.ErrorDetail):
         text = str(errors)
         if errors.code == "null" and text == "No data provided":
-            return drf.ErrorDetail(_("The request body is empty: send a JSON object."), code="null")
+            # A ``null`` body, read by a view before ``ApiView`` checks it: the same words.
+            return drf.ErrorDetail(_("The request body must be a JSON object."), code="null")
         if errors.code == "invalid" and text.startswith(_NOT_AN_OBJECT):
             return drf.ErrorDetail(_("Expected a JSON object here."), code="invalid")
     return errors

@@ -18,36 +18,40 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
 ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorOutput"}
 
-# (status, description, when it applies)
+# The methods whose requests may carry a body (a read may not: ``queue_booking.api_views``).
+_BODY_METHODS = {"post", "put", "patch"}
+
+# (status, description, when it applies to an operation: its path, method and schema)
 _COMMON = (
     (
         "400",
         "Bad input: a query parameter, header or body field is not valid; `fields` names each one "
         "(`validation_error`, `invalid_idempotency_key`), or the body is not JSON that can be read "
-        "(`malformed_request`).",
-        lambda path, operation: bool(_bad_input_parameters(operation)) or "requestBody" in operation,
+        "(`malformed_request`) or not a JSON object (`validation_error`). An operation that takes no "
+        "body reads one that is sent all the same: send none, or a JSON object.",
+        lambda path, method, operation: bool(_bad_input_parameters(operation)) or method in _BODY_METHODS,
     ),
     (
         "403",
         "Not signed in, not allowed for this office, or a signed-in session without its CSRF token "
         "(`not_authenticated`, `forbidden`, `csrf_failed`).",
-        lambda path, operation: any("cookieAuth" in scheme for scheme in operation.get("security", [])),
+        lambda path, method, operation: any("cookieAuth" in scheme for scheme in operation.get("security", [])),
     ),
     (
         "404",
         "Nothing at this address: the code in the path names nothing (or nothing you may see) (`not_found`).",
-        lambda path, operation: "{" in path,
+        lambda path, method, operation: "{" in path,
     ),
     (
         "415",
         "The body is not JSON (`unsupported_media_type`).",
-        lambda path, operation: "requestBody" in operation,
+        lambda path, method, operation: "requestBody" in operation,
     ),
     (
         "503",
         "The database cannot be reached right now; nothing was changed. Try again after `Retry-After` "
         "seconds (`service_unavailable`).",
-        lambda path, operation: True,
+        lambda path, method, operation: True,
     ),
 )
 
@@ -65,10 +69,10 @@ def _bad_input_parameters(operation: dict) -> list[dict]:
 def document_common_errors(result: dict, generator, request, public) -> dict:
     """drf-spectacular ``POSTPROCESSING_HOOKS`` entry: see the module's docstring."""
     for path, operations in result.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             for status, description, applies in _COMMON:
-                if status not in responses and applies(path, operation):
+                if status not in responses and applies(path, method, operation):
                     responses[status] = {
                         "content": {"application/json": {"schema": ERROR_SCHEMA}},
                         "description": description,

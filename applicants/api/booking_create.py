@@ -17,7 +17,6 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from applicants.api.booking_docs import (
     BOOKING_WITH_TOKEN_EXAMPLE,
@@ -46,6 +45,7 @@ from applicants.services.booking import booking_request
 from offices.cache import slot_full_and_copy
 from queue_booking.api_errors import exception_handler, response_as_json
 from queue_booking.api_parsers import JSONParser
+from queue_booking.api_views import ApiView
 
 
 def _language(requested: str | None) -> str:
@@ -87,7 +87,7 @@ def _prefixed(exc: BookingError, prefix: str) -> BookingError:
     return exc
 
 
-class BookingCreateView(APIView):
+class BookingCreateView(ApiView):
     # The applicant is a nested object, which only JSON can carry: a form-encoded body
     # is a 415 that says so, not a 400 about a missing "applicant".
     parser_classes = [JSONParser]

@@ -5,6 +5,8 @@ and requests refused by the CSRF check, in the reader's language."""
 import pytest
 from django.test import Client
 
+from applicants.models import BookingStatus
+
 pytestmark = pytest.mark.django_db
 
 DEEP = "[" * 5000 + "]" * 5000
@@ -86,3 +88,32 @@ def test_a_method_a_staff_endpoint_does_not_answer_is_405(officer_client, office
 
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("body", ['{"note": ', "[]", "null"], ids=["broken", "list", "null"])
+@pytest.mark.parametrize("action", ["served", "missed", "recall"])
+def test_a_counter_action_refuses_a_body_it_cannot_read_and_changes_nothing(
+    officer_client, office, booking, action, body
+):
+    booking.status = BookingStatus.CALLED
+    booking.save(update_fields=["status"])
+
+    response = officer_client.post(
+        f"/api/v1/staff/bookings/{booking.code}/{action}/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] in {"malformed_request", "validation_error"}
+    assert "JSON" in response.json()["detail"]
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CALLED
+
+
+def test_a_counter_action_without_a_body_still_acts(officer_client, office, booking):
+    booking.status = BookingStatus.CALLED
+    booking.save(update_fields=["status"])
+
+    response = officer_client.post(f"/api/v1/staff/bookings/{booking.code}/served/")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "served"

@@ -1,0 +1,40 @@
+"""The base of every API view: what a request may carry as its body.
+
+DRF reads a body only when a view asks for ``request.data``. A view that needs none
+(cancelling a booking, renewing its secret, a counter's "served") therefore acted on a
+request whose body was broken JSON or a list, as if it had sent nothing: a client with a
+bug was told its cancellation succeeded. ``ApiView`` reads every body that is sent
+before the view acts (DESIGN 3.9: bad input gets a translated error and changes nothing):
+
+- broken JSON is 400 ``malformed_request`` (``queue_booking.api_errors``);
+- JSON that is not an object (``[]``, ``"x"``, ``null``) is 400 ``validation_error``.
+
+An empty body is no body: a POST that needs none may send nothing, with or without
+``Content-Type: application/json``. ``tests/foundation/test_api_views.py`` holds every
+view under ``/api/v1/`` to this base.
+"""
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+
+def body_check(request: Request) -> None:
+    """Refuse a body that is not a JSON object (an empty one passes as ``{}``)."""
+    if request.method in SAFE_METHODS:
+        return
+    if not isinstance(request.data, Mapping):
+        raise exceptions.ValidationError(_("The request body must be a JSON object."), code="invalid")
+
+
+class ApiView(APIView):
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        # Authentication, permissions and throttles first, as before any other refusal.
+        super().initial(request, *args, **kwargs)
+        # A method the view does not answer stays DRF's 405, whatever the body.
+        if hasattr(self, request.method.lower()):
+            body_check(request)

@@ -1,0 +1,134 @@
+"""A body sent to the public API is read, even by an endpoint that needs none (cancel,
+renewing the secret): broken JSON is a 400 ``malformed_request``, JSON that is not an
+object a 400 ``validation_error``, each in the reader's language and with the booking left
+as it was. Sending no body at all is still fine where none is needed."""
+
+import datetime as dt
+
+import pytest
+
+from applicants.models import Applicant, Booking
+from tests.applicants.conftest import NIK, payload
+from tests.factories import SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/bookings/"
+
+BROKEN = {"id": "Isi permintaan bukan JSON yang sah.", "en": "The request body is not valid JSON."}
+NOT_AN_OBJECT = {"id": "Isi permintaan harus berupa objek JSON.", "en": "The request body must be a JSON object."}
+
+
+@pytest.fixture
+def booked(api, slot):
+    response = api.post(URL, payload(slot), format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+@pytest.fixture
+def later(office):
+    return SlotFactory(office=office, date=dt.date(2026, 12, 8), start=dt.time(8, 0), end=dt.time(10, 0))
+
+
+def _as_it_was(code: str) -> tuple[dict, dict]:
+    booking = Booking.objects.get(code=code)
+    return Booking.objects.values().get(id=booking.id), Applicant.objects.values().get(id=booking.applicant_id)
+
+
+# Every POST of the applicant API, with a body it would take (``None``: it takes none).
+def _posts(booked, later) -> dict[str, tuple[str, dict | None]]:
+    code = booked["code"]
+    return {
+        "create": (URL, payload(later, applicant={"nik": "3578014101900002"})),
+        "lookup": (f"{URL}lookup/", {"code": code, "nik": NIK}),
+        "cancel": (f"{URL}{code}/cancel/", None),
+        "reschedule": (f"{URL}{code}/reschedule/", {"date": later.date.isoformat(), "session": later.id}),
+        "token": (f"{URL}{code}/token/", None),
+        "contact": (f"{URL}{code}/contact/", {"phone": "0813-1111-2222"}),
+    }
+
+
+POSTS = ["create", "lookup", "cancel", "reschedule", "token", "contact"]
+
+
+def _refused(response, status: int, code: str, detail: str) -> None:
+    body = response.json()
+    assert response.status_code == status, body
+    assert response["Content-Type"] == "application/json"
+    assert (body["code"], body["detail"]) == (code, detail)
+
+
+def _post(api, booked, later, endpoint: str, body, content_type: str, language: str):
+    path, _taken = _posts(booked, later)[endpoint]
+    return api.post(
+        path, body, content_type=content_type, HTTP_X_BOOKING_TOKEN=booked["token"], HTTP_ACCEPT_LANGUAGE=language
+    )
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("endpoint", POSTS)
+def test_broken_json_is_a_400_on_every_post(api, booked, later, endpoint, language):
+    before = _as_it_was(booked["code"])
+
+    response = _post(api, booked, later, endpoint, '{"reason": ', "application/json", language)
+
+    _refused(response, 400, "malformed_request", BROKEN[language])
+    assert _as_it_was(booked["code"]) == before
+    assert Booking.objects.count() == 1
+
+
+def test_a_cancel_with_broken_json_leaves_the_booking_confirmed(api, booked):
+    url = f"{URL}{booked['code']}/cancel/"
+
+    response = api.post(url, '{"reason": ', content_type="application/json", HTTP_X_BOOKING_TOKEN=booked["token"])
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+    assert Booking.objects.get(code=booked["code"]).status == "confirmed"
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("body", ["[]", '"x"', "null", "1"], ids=["list", "string", "null", "number"])
+@pytest.mark.parametrize("endpoint", POSTS)
+def test_json_that_is_not_an_object_is_a_400_on_every_post(api, booked, later, endpoint, body, language):
+    before = _as_it_was(booked["code"])
+
+    response = _post(api, booked, later, endpoint, body, "application/json", language)
+
+    _refused(response, 400, "validation_error", NOT_AN_OBJECT[language])
+    assert response.json()["fields"] == {"non_field_errors": [NOT_AN_OBJECT[language]]}
+    assert _as_it_was(booked["code"]) == before
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        {},  # as the tests and the docs' examples send it: no body, no Content-Type
+        {"data": "", "content_type": "application/json"},  # fetch(..., {headers: JSON}) without a body
+        {"data": "{}", "content_type": "application/json"},
+        {"data": '{"reason": "sakit"}', "content_type": "application/json"},  # a field it does not read
+    ],
+    ids=["nothing", "empty-json", "empty-object", "an-object"],
+)
+def test_a_cancel_without_a_body_or_with_an_object_still_cancels(api, booked, send):
+    response = api.post(f"{URL}{booked['code']}/cancel/", HTTP_X_BOOKING_TOKEN=booked["token"], **send)
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("send", [{}, {"data": "", "content_type": "application/json"}], ids=["nothing", "empty"])
+def test_a_renewal_without_a_body_still_renews(api, booked, send):
+    response = api.post(f"{URL}{booked['code']}/token/", HTTP_X_BOOKING_TOKEN=booked["token"], **send)
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["token"] != booked["token"]
+
+
+def test_the_schema_documents_the_400_of_a_body_on_every_post(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+
+    for path in ("/api/v1/bookings/{code}/cancel/", "/api/v1/staff/bookings/{code}/served/"):
+        assert "malformed_request" in paths[path]["post"]["responses"]["400"]["description"], path

@@ -44,8 +44,9 @@ _COMMON = (
     ),
     (
         "415",
-        "The body is not JSON (`unsupported_media_type`).",
-        lambda path, method, operation: "requestBody" in operation,
+        "A body was sent that is not JSON (`unsupported_media_type`): the API takes JSON bodies only, with "
+        "`Content-Type: application/json`.",
+        lambda path, method, operation: method in _BODY_METHODS,
     ),
     (
         "503",

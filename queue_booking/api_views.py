@@ -6,11 +6,15 @@ request whose body was broken JSON or a list, as if it had sent nothing: a clien
 bug was told its cancellation succeeded. ``ApiView`` reads every body that is sent
 before the view acts (DESIGN 3.9: bad input gets a translated error and changes nothing):
 
+- a body in any media type but JSON is 415 ``unsupported_media_type``: bodies are read
+  as JSON only (``DEFAULT_PARSER_CLASSES``), on every endpoint, as the HTML forms post
+  to the pages and never to the API;
 - broken JSON is 400 ``malformed_request`` (``queue_booking.api_errors``);
 - JSON that is not an object (``[]``, ``"x"``, ``null``) is 400 ``validation_error``.
 
 An empty body is no body: a POST that needs none may send nothing, with or without
-``Content-Type: application/json``. ``tests/foundation/test_api_views.py`` holds every
+``Content-Type: application/json`` (or a multipart body without a single part:
+``queue_booking.api_parsers``). ``tests/foundation/test_api_views.py`` holds every
 view under ``/api/v1/`` to this base.
 """
 

@@ -44,7 +44,6 @@ from applicants.selectors import slot_for_booking
 from applicants.services.booking import booking_request
 from offices.cache import slot_full_and_copy
 from queue_booking.api_errors import exception_handler, response_as_json
-from queue_booking.api_parsers import JSONParser
 from queue_booking.api_views import ApiView
 
 
@@ -88,10 +87,6 @@ def _prefixed(exc: BookingError, prefix: str) -> BookingError:
 
 
 class BookingCreateView(ApiView):
-    # The applicant is a nested object, which only JSON can carry: a form-encoded body
-    # is a 415 that says so, not a 400 about a missing "applicant".
-    parser_classes = [JSONParser]
-
     @extend_schema(
         operation_id="bookings_create",
         summary="Book a session (or wait for the next free place)",

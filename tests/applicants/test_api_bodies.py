@@ -1,9 +1,13 @@
-"""A body sent to the public API is read, even by an endpoint that needs none (cancel,
-renewing the secret): broken JSON is a 400 ``malformed_request``, JSON that is not an
-object a 400 ``validation_error``, each in the reader's language and with the booking left
-as it was. Sending no body at all is still fine where none is needed."""
+"""What a request's body may be on the public API: a JSON object, or nothing.
+
+Every POST reads the body it is sent, even one that needs none (cancel, renewing the
+secret): a body in another media type (a form, multipart, JSON labelled as text) is a
+415, broken JSON a 400 ``malformed_request``, JSON that is not an object a 400
+``validation_error``, each in the reader's language and with the booking left as it was.
+Sending no body at all is still fine where none is needed."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -15,6 +19,10 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/bookings/"
 
+NOT_JSON = {
+    "id": "Kirim isi permintaan sebagai JSON, dengan header Content-Type: application/json.",
+    "en": "Send the request body as JSON, with the header Content-Type: application/json.",
+}
 BROKEN = {"id": "Isi permintaan bukan JSON yang sah.", "en": "The request body is not valid JSON."}
 NOT_AN_OBJECT = {"id": "Isi permintaan harus berupa objek JSON.", "en": "The request body must be a JSON object."}
 
@@ -68,6 +76,44 @@ def _post(api, booked, later, endpoint: str, body, content_type: str, language: 
 
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("endpoint", POSTS)
+def test_a_form_encoded_body_is_a_415_on_every_post(api, booked, later, endpoint, language):
+    before = _as_it_was(booked["code"])
+    _path, taken = _posts(booked, later)[endpoint]
+    form = "&".join(f"{name}={value}" for name, value in (taken or {"reason": "sakit"}).items())
+
+    response = _post(api, booked, later, endpoint, form, "application/x-www-form-urlencoded", language)
+
+    _refused(response, 415, "unsupported_media_type", NOT_JSON[language])
+    assert _as_it_was(booked["code"]) == before
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize("endpoint", POSTS)
+def test_a_multipart_body_is_a_415_on_every_post(api, booked, later, endpoint):
+    before = _as_it_was(booked["code"])
+    path, taken = _posts(booked, later)[endpoint]
+    fields = {name: str(value) for name, value in (taken or {"reason": "sakit"}).items() if name != "applicant"}
+
+    response = api.post(path, fields, format="multipart", HTTP_X_BOOKING_TOKEN=booked["token"])
+
+    _refused(response, 415, "unsupported_media_type", NOT_JSON["id"])
+    assert _as_it_was(booked["code"]) == before
+
+
+@pytest.mark.parametrize("endpoint", POSTS)
+def test_valid_json_sent_as_another_media_type_is_a_415(api, booked, later, endpoint):
+    before = _as_it_was(booked["code"])
+    _path, taken = _posts(booked, later)[endpoint]
+
+    response = _post(api, booked, later, endpoint, json.dumps(taken or {}), "text/plain", "en")
+
+    _refused(response, 415, "unsupported_media_type", NOT_JSON["en"])
+    assert _as_it_was(booked["code"]) == before
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("endpoint", POSTS)
 def test_broken_json_is_a_400_on_every_post(api, booked, later, endpoint, language):
     before = _as_it_was(booked["code"])
 
@@ -109,8 +155,9 @@ def test_json_that_is_not_an_object_is_a_400_on_every_post(api, booked, later, e
         {"data": "", "content_type": "application/json"},  # fetch(..., {headers: JSON}) without a body
         {"data": "{}", "content_type": "application/json"},
         {"data": '{"reason": "sakit"}', "content_type": "application/json"},  # a field it does not read
+        {"data": {}, "format": "multipart"},  # fetch with an empty FormData, Django's client.post(url)
     ],
-    ids=["nothing", "empty-json", "empty-object", "an-object"],
+    ids=["nothing", "empty-json", "empty-object", "an-object", "empty-multipart"],
 )
 def test_a_cancel_without_a_body_or_with_an_object_still_cancels(api, booked, send):
     response = api.post(f"{URL}{booked['code']}/cancel/", HTTP_X_BOOKING_TOKEN=booked["token"], **send)
@@ -132,3 +179,9 @@ def test_the_schema_documents_the_400_of_a_body_on_every_post(client):
 
     for path in ("/api/v1/bookings/{code}/cancel/", "/api/v1/staff/bookings/{code}/served/"):
         assert "malformed_request" in paths[path]["post"]["responses"]["400"]["description"], path
+        assert "unsupported_media_type" in paths[path]["post"]["responses"]["415"]["description"], path
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            assert list(operation.get("requestBody", {}).get("content", {"application/json": 0})) == [
+                "application/json"
+            ], (method, path)

@@ -117,3 +117,29 @@ def test_a_counter_action_without_a_body_still_acts(officer_client, office, book
 
     assert response.status_code == 200
     assert response.json()["status"] == "served"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/staff/checkins/",
+        "/api/v1/staff/offices/surabaya/counters/",
+        "/api/v1/staff/offices/surabaya/call-next/",
+        "/api/v1/staff/offices/surabaya/walk-ins/",
+        "/api/v1/staff/bookings/{code}/served/",
+    ],
+)
+@pytest.mark.parametrize("send", [{}, {"content_type": "application/x-www-form-urlencoded"}], ids=["multipart", "form"])
+def test_a_staff_endpoint_takes_json_bodies_only(officer_client, office, booking, path, send):
+    body = {"code": booking.code, "name": "Loket 9", "counter": "1", "full_name": "Siti"}
+    if send:
+        body = "&".join(f"{name}={value}" for name, value in body.items())
+
+    response = officer_client.post(path.format(code=booking.code), body, HTTP_ACCEPT_LANGUAGE="en", **send)
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert response.json()["detail"] == "Send the request body as JSON, with the header Content-Type: application/json."
+    assert not office.counters.exists()
+    booking.refresh_from_db()
+    assert (booking.status, booking.queue_number) == (BookingStatus.CONFIRMED, "")

@@ -10,7 +10,11 @@ before the view acts (DESIGN 3.9: bad input gets a translated error and changes 
   as JSON only (``DEFAULT_PARSER_CLASSES``), on every endpoint, as the HTML forms post
   to the pages and never to the API;
 - broken JSON is 400 ``malformed_request`` (``queue_booking.api_errors``);
-- JSON that is not an object (``[]``, ``"x"``, ``null``) is 400 ``validation_error``.
+- JSON that is not an object (``[]``, ``"x"``, ``null``) is 400 ``validation_error``;
+- a read (GET, HEAD, OPTIONS) takes no body: one sent is 400 ``malformed_request``, not
+  quietly ignored (a client that put its query there would read an answer to another
+  question). The kept availability answer is never given to such a read either
+  (``offices.api.availability_kept_answer``).
 
 An empty body is no body: a POST that needs none may send nothing, with or without
 ``Content-Type: application/json`` (or a multipart body without a single part:
@@ -20,16 +24,35 @@ view under ``/api/v1/`` to this base.
 
 from collections.abc import Mapping
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from queue_booking.errors import ServiceError
+
+
+class BodyNotAllowed(ServiceError):
+    code = "malformed_request"
+    status = 400
+    message = gettext_lazy("A request with the method %(method)s takes no body: send its parameters in the address.")
+
+
+def has_body(request: HttpRequest | Request) -> bool:
+    """Whether the request carries a body, as Django reads one: by its ``Content-Length``."""
+    length = request.META.get("CONTENT_LENGTH") or ""
+    return length.isdigit() and int(length) > 0
+
 
 def body_check(request: Request) -> None:
-    """Refuse a body that is not a JSON object (an empty one passes as ``{}``)."""
+    """Refuse a body on a read, and on any other method a body that is not a JSON object
+    (an empty one passes as ``{}``)."""
     if request.method in SAFE_METHODS:
+        if has_body(request):
+            raise BodyNotAllowed(method=request.method)
         return
     if not isinstance(request.data, Mapping):
         raise exceptions.ValidationError(_("The request body must be a JSON object."), code="invalid")

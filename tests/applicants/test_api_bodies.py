@@ -4,7 +4,8 @@ Every POST reads the body it is sent, even one that needs none (cancel, renewing
 secret): a body in another media type (a form, multipart, JSON labelled as text) is a
 415, broken JSON a 400 ``malformed_request``, JSON that is not an object a 400
 ``validation_error``, each in the reader's language and with the booking left as it was.
-Sending no body at all is still fine where none is needed."""
+Sending no body at all is still fine where none is needed. A read (GET) takes no body: one
+sent is a 400 ``malformed_request``, not quietly ignored."""
 
 import datetime as dt
 import json
@@ -12,6 +13,7 @@ import json
 import pytest
 
 from applicants.models import Applicant, Booking
+from offices import cache as office_cache
 from tests.applicants.conftest import NIK, payload
 from tests.factories import SlotFactory
 
@@ -22,6 +24,10 @@ URL = "/api/v1/bookings/"
 NOT_JSON = {
     "id": "Kirim isi permintaan sebagai JSON, dengan header Content-Type: application/json.",
     "en": "Send the request body as JSON, with the header Content-Type: application/json.",
+}
+NO_BODY_ON_A_READ = {
+    "id": "Permintaan dengan metode GET tidak boleh membawa isi: kirim parameternya di alamat.",
+    "en": "A request with the method GET takes no body: send its parameters in the address.",
 }
 BROKEN = {"id": "Isi permintaan bukan JSON yang sah.", "en": "The request body is not valid JSON."}
 NOT_AN_OBJECT = {"id": "Isi permintaan harus berupa objek JSON.", "en": "The request body must be a JSON object."}
@@ -174,6 +180,63 @@ def test_a_renewal_without_a_body_still_renews(api, booked, send):
     assert response.json()["token"] != booked["token"]
 
 
+READS = [
+    "/api/v1/offices/",
+    "/api/v1/offices/nearest/?lat=-7.25&lon=112.75",
+    "/api/v1/offices/surabaya/",
+    "/api/v1/offices/surabaya/availability/?days=7",
+    "/api/v1/offices/surabaya/queue/",
+    URL + "{code}/",
+    URL + "{code}/position/",
+]
+
+
+@pytest.fixture
+def micro_cache_on(settings):
+    """Availability answers kept in the process, as in production (off with DEBUG)."""
+    settings.AVAILABILITY_LOCAL_CACHE_SECONDS = 2
+    office_cache.local_clear()
+    yield
+    office_cache.local_clear()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("path", READS)
+def test_a_read_with_a_body_is_refused(api, booked, micro_cache_on, path, language):
+    before = _as_it_was(booked["code"])
+    url = path.format(code=booked["code"])
+    # The same read without a body is answered (and an availability answer kept, the
+    # next one given before DRF): the refusal is for the body, and not skipped after.
+    assert api.get(url, HTTP_X_BOOKING_TOKEN=booked["token"], HTTP_ACCEPT_LANGUAGE=language).status_code == 200
+
+    response = api.generic(
+        "GET",
+        url,
+        '{"office": "surabaya"}',
+        content_type="application/json",
+        HTTP_X_BOOKING_TOKEN=booked["token"],
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    _refused(response, 400, "malformed_request", NO_BODY_ON_A_READ[language])
+    assert _as_it_was(booked["code"]) == before
+
+
+def test_a_read_with_an_empty_body_is_answered(api, booked):
+    response = api.generic(
+        "GET", f"{URL}{booked['code']}/", "", content_type="application/json", HTTP_X_BOOKING_TOKEN=booked["token"]
+    )
+
+    assert response.status_code == 200
+
+
+def test_a_method_an_endpoint_does_not_answer_is_still_405_with_a_body(api):
+    response = api.generic("GET", URL, '{"office": "surabaya"}', content_type="application/json")
+
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
 def test_the_schema_documents_the_400_of_a_body_on_every_post(client):
     paths = client.get("/api/schema/?format=json").json()["paths"]
 
@@ -185,3 +248,4 @@ def test_the_schema_documents_the_400_of_a_body_on_every_post(client):
             assert list(operation.get("requestBody", {}).get("content", {"application/json": 0})) == [
                 "application/json"
             ], (method, path)
+            assert "malformed_request" in operation["responses"]["400"]["description"], (method, path)

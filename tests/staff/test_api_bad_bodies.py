@@ -143,3 +143,20 @@ def test_a_staff_endpoint_takes_json_bodies_only(officer_client, office, booking
     assert not office.counters.exists()
     booking.refresh_from_db()
     assert (booking.status, booking.queue_number) == (BookingStatus.CONFIRMED, "")
+
+
+def test_a_staff_read_with_a_body_is_refused(officer_client, office):
+    response = officer_client.generic(
+        "GET",
+        f"/api/v1/staff/offices/{office.code}/counters/",
+        '{"name": "Loket 9"}',
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+    assert response.json()["detail"] == (
+        "Permintaan dengan metode GET tidak boleh membawa isi: kirim parameternya di alamat."
+    )
+    assert not office.counters.exists()

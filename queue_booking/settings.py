@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # DEBUG only: an unknown /api/ address is the API's JSON 404, as handler404 gives it
+    # without DEBUG (queue_booking/api_errors.py). Inside LocaleMiddleware, for the words.
+    "queue_booking.api_errors.ApiNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "queue_booking.messages_middleware.LazyMessageMiddleware",

@@ -15,7 +15,6 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from offices.cache import local_generation, local_get, local_set, local_ttl
 from offices.exceptions import InvalidDate, InvalidDateRange
@@ -32,6 +31,7 @@ from offices.selectors import (
 from offices.selectors.availability import DayStatus
 from offices.timeutils import office_today
 from queue_booking.api_errors import ErrorOutput
+from queue_booking.api_views import ApiView, has_body
 
 # How far from the office's today an availability window may start.
 AVAILABILITY_PAST_DAYS = 31
@@ -193,7 +193,7 @@ class JsonOnly(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class PublicApi(APIView):
+class PublicApi(ApiView):
     # Public reads: no session lookup, no CSRF, nothing that touches the database
     # before the view decides it must.
     authentication_classes: list = []
@@ -436,6 +436,9 @@ def office_availability_view(request: HttpRequest, code: str) -> HttpResponse:
 def availability_kept_answer(request: HttpRequest, code: str) -> HttpResponse | None:
     """The answer this process keeps for this read (office, language, query), as the view
     sends it, or ``None``. Also given before the middleware (``queue_booking.fast_lane``)."""
+    if has_body(request):
+        # Refused by the view (``queue_booking.api_views``), never answered from the copy.
+        return None
     kept = _kept_answer(_local_key(request, code))
     if kept is not None:
         kept["Allow"] = _AVAILABILITY_ALLOW

@@ -2,6 +2,8 @@
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
@@ -197,7 +199,8 @@ def _in_our_words(errors):
     if isinstance(errors, drf.ErrorDetail):
         text = str(errors)
         if errors.code == "null" and text == "No data provided":
-            return drf.ErrorDetail(_("The request body is empty: send a JSON object."), code="null")
+            # A ``null`` body, read by a view before ``ApiView`` checks it: the same words.
+            return drf.ErrorDetail(_("The request body must be a JSON object."), code="null")
         if errors.code == "invalid" and text.startswith(_NOT_AN_OBJECT):
             return drf.ErrorDetail(_("Expected a JSON object here."), code="invalid")
     return errors
@@ -227,16 +230,45 @@ def _api_exception_detail(exc: drf.APIException, code: str, request) -> str:
     return str(exc.detail)
 
 
+def _api_not_found() -> JsonResponse:
+    response = JsonResponse(
+        {"code": "not_found", "detail": _("There is nothing at this address in the API."), "fields": {}},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def page_not_found(request, exception):
     """``handler404``: under ``/api/`` an error in the API's shape, elsewhere the page.
 
     Django's ``APPEND_SLASH`` still redirects first (it runs on the way out of a 404)."""
     if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {"code": "not_found", "detail": _("There is nothing at this address in the API."), "fields": {}},
-            status=404,
-            json_dumps_params={"ensure_ascii": False},
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        return _api_not_found()
     return defaults.page_not_found(request, exception)
+
+
+class ApiNotFoundMiddleware:
+    """With DEBUG on, ``page_not_found``'s answer for an address under ``/api/``.
+
+    Django calls ``handler404`` only with DEBUG off; with it on, an address that names
+    nothing got the technical 404 page, HTML, which an API client (or a developer's
+    generated one) cannot read. A view's own 404 is JSON already and is left alone. With
+    DEBUG off the middleware is not loaded at all: ``handler404`` answers.
+    """
+
+    def __init__(self, get_response):
+        if not settings.DEBUG:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return _api_not_found()
+        return response

@@ -2,10 +2,12 @@
 
 Each view documents the answers its own code gives (``session_full``, ``invalid_nik``...).
 Some answers come from around every view instead: an address that names nothing (404),
-a bad query or body (400), a body that is not JSON (415), a missing sign-in or CSRF token
-(403), the database out (503, ``queue_booking.middleware``). ``document_common_errors``, a
-drf-spectacular post-processing hook, adds those an operation can meet and does not
-document yet, all in the one error shape (``ErrorOutput``). A client generated from the
+a bad query or body, or a body on a read (400, ``queue_booking.api_views``), a body that
+is not JSON (415), a missing sign-in or CSRF token (403), the database out (503,
+``queue_booking.middleware``). ``document_common_errors``, a drf-spectacular
+post-processing hook, adds those an operation can meet and does not document yet, all in
+the one error shape (``ErrorOutput``), and names ``malformed_request`` in a 400 that a
+view documents with its own codes only. A client generated from the
 schema then knows every status it must handle; ``tests/foundation/test_api_contract.py``
 checks the app against it with requests made from the schema.
 
@@ -18,36 +20,74 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
 ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorOutput"}
 
-# (status, description, when it applies)
+# The methods whose requests may carry a body (a read may not: ``queue_booking.api_views``).
+_BODY_METHODS = {"post", "put", "patch"}
+
+# What a 400 from around the view is about, read or write: each operation can meet it.
+_BODY_ON_A_READ = "a body was sent with this read, which takes none (`malformed_request`)"
+_BAD_BODY = "the body is not JSON that can be read (`malformed_request`) or not a JSON object (`validation_error`)"
+
+
+def _bad_input(path: str, method: str, operation: dict) -> str:
+    if method not in _BODY_METHODS:
+        if _bad_input_parameters(operation):
+            return (
+                "Bad input: a query parameter is not valid; `fields` names each one (`validation_error`), "
+                f"or {_BODY_ON_A_READ}."
+            )
+        return f"Bad input: {_BODY_ON_A_READ}."
+    return (
+        "Bad input: a header or body field is not valid; `fields` names each one (`validation_error`, "
+        f"`invalid_idempotency_key`), or {_BAD_BODY}. An operation that takes no body reads one that is "
+        "sent all the same: send none, or a JSON object."
+    )
+
+
+def _around_the_view(method: str) -> str:
+    """The same, added to a 400 that a view documents with its own codes only."""
+    return f"From around the view: {_BODY_ON_A_READ if method not in _BODY_METHODS else _BAD_BODY}."
+
+
+def _always(text: str):
+    return lambda path, method, operation: text
+
+
+# (status, the description for an operation (its path, method and schema), or None where it
+# cannot meet it)
 _COMMON = (
-    (
-        "400",
-        "Bad input: a query parameter, header or body field is not valid; `fields` names each one "
-        "(`validation_error`, `invalid_idempotency_key`), or the body is not JSON that can be read "
-        "(`malformed_request`).",
-        lambda path, operation: bool(_bad_input_parameters(operation)) or "requestBody" in operation,
-    ),
+    ("400", _bad_input),
     (
         "403",
-        "Not signed in, not allowed for this office, or a signed-in session without its CSRF token "
-        "(`not_authenticated`, `forbidden`, `csrf_failed`).",
-        lambda path, operation: any("cookieAuth" in scheme for scheme in operation.get("security", [])),
+        lambda path, method, operation: (
+            "Not signed in, not allowed for this office, or a signed-in session without its CSRF token "
+            "(`not_authenticated`, `forbidden`, `csrf_failed`)."
+            if any("cookieAuth" in scheme for scheme in operation.get("security", []))
+            else None
+        ),
     ),
     (
         "404",
-        "Nothing at this address: the code in the path names nothing (or nothing you may see) (`not_found`).",
-        lambda path, operation: "{" in path,
+        lambda path, method, operation: (
+            "Nothing at this address: the code in the path names nothing (or nothing you may see) (`not_found`)."
+            if "{" in path
+            else None
+        ),
     ),
     (
         "415",
-        "The body is not JSON (`unsupported_media_type`).",
-        lambda path, operation: "requestBody" in operation,
+        lambda path, method, operation: (
+            "A body was sent that is not JSON (`unsupported_media_type`): the API takes JSON bodies only, "
+            "with `Content-Type: application/json`."
+            if method in _BODY_METHODS
+            else None
+        ),
     ),
     (
         "503",
-        "The database cannot be reached right now; nothing was changed. Try again after `Retry-After` "
-        "seconds (`service_unavailable`).",
-        lambda path, operation: True,
+        _always(
+            "The database cannot be reached right now; nothing was changed. Try again after `Retry-After` "
+            "seconds (`service_unavailable`)."
+        ),
     ),
 )
 
@@ -65,14 +105,21 @@ def _bad_input_parameters(operation: dict) -> list[dict]:
 def document_common_errors(result: dict, generator, request, public) -> dict:
     """drf-spectacular ``POSTPROCESSING_HOOKS`` entry: see the module's docstring."""
     for path, operations in result.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for status, description, applies in _COMMON:
-                if status not in responses and applies(path, operation):
+            for status, describe in _COMMON:
+                if status in responses:
+                    continue
+                description = describe(path, method, operation)
+                if description is not None:
                     responses[status] = {
                         "content": {"application/json": {"schema": ERROR_SCHEMA}},
                         "description": description,
                     }
+            own = responses["400"].get("description", "").strip()
+            if "`malformed_request`" not in own:
+                own = own if not own or own.endswith(".") else own + "."
+                responses["400"]["description"] = f"{own} {_around_the_view(method)}".strip()
     return result
 
 

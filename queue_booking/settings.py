@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # DEBUG only: an unknown /api/ address is the API's JSON 404, as handler404 gives it
+    # without DEBUG (queue_booking/api_errors.py). Inside LocaleMiddleware, for the words.
+    "queue_booking.api_errors.ApiNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "queue_booking.messages_middleware.LazyMessageMiddleware",
@@ -482,10 +485,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only, on every endpoint: a form or multipart body is a 415 that says so
+    # (the HTML forms post to the pages, never to the API). A multipart body without a
+    # single part is no body (queue_booking/api_parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "queue_booking.api_parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "queue_booking.api_parsers.EmptyMultipartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
@@ -500,6 +505,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies are JSON; the parser of an empty multipart body takes nothing to document.
+    "PARSER_WHITELIST": ["queue_booking.api_parsers.JSONParser"],
     # drf-spectacular's own enum post-processing first, then the errors every view can meet.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

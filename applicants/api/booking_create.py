@@ -17,7 +17,6 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from applicants.api.booking_docs import (
     BOOKING_WITH_TOKEN_EXAMPLE,
@@ -45,7 +44,7 @@ from applicants.selectors import slot_for_booking
 from applicants.services.booking import booking_request
 from offices.cache import slot_full_and_copy
 from queue_booking.api_errors import exception_handler, response_as_json
-from queue_booking.api_parsers import JSONParser
+from queue_booking.api_views import ApiView
 
 
 def _language(requested: str | None) -> str:
@@ -87,11 +86,7 @@ def _prefixed(exc: BookingError, prefix: str) -> BookingError:
     return exc
 
 
-class BookingCreateView(APIView):
-    # The applicant is a nested object, which only JSON can carry: a form-encoded body
-    # is a 415 that says so, not a 400 about a missing "applicant".
-    parser_classes = [JSONParser]
-
+class BookingCreateView(ApiView):
     @extend_schema(
         operation_id="bookings_create",
         summary="Book a session (or wait for the next free place)",

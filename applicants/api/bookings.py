@@ -13,7 +13,6 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from applicants.api.booking_docs import (
     BOOKING_EXAMPLE,
@@ -46,6 +45,7 @@ from applicants.services.booking import booking_token_ensure
 from applicants.services.changes import booking_cancel, booking_reschedule
 from applicants.services.contact import booking_contact_change
 from applicants.services.tokens import booking_token_renew
+from queue_booking.api_views import ApiView
 
 
 def _token(request: Request) -> str:
@@ -74,7 +74,7 @@ def _links_of_token(booking: Booking, token: str) -> Callable[[dict], dict]:
     return replay
 
 
-class BookingDetailView(APIView):
+class BookingDetailView(ApiView):
     @extend_schema(
         operation_id="bookings_retrieve",
         summary="Read a booking",
@@ -104,7 +104,7 @@ class BookingDetailView(APIView):
         return no_store(Response(booking_body(booking)))
 
 
-class BookingCancelView(APIView):
+class BookingCancelView(ApiView):
     @extend_schema(
         operation_id="bookings_cancel",
         summary="Cancel a booking (frees the place at once)",
@@ -142,7 +142,7 @@ class BookingCancelView(APIView):
         )
 
 
-class BookingRescheduleView(APIView):
+class BookingRescheduleView(ApiView):
     @extend_schema(
         operation_id="bookings_reschedule",
         summary="Move a booking to another session of the same office",
@@ -196,7 +196,7 @@ class BookingRescheduleView(APIView):
         )
 
 
-class BookingLookupView(APIView):
+class BookingLookupView(ApiView):
     @extend_schema(
         operation_id="bookings_lookup",
         summary="Find a booking by its code and the NIK (returns its token)",
@@ -232,7 +232,7 @@ def _renew_scope(code: str, token: str) -> str:
     return f"bookings.token:{code}:{token_hash(token)[:32]}"
 
 
-class BookingTokenView(APIView):
+class BookingTokenView(ApiView):
     @extend_schema(
         operation_id="bookings_token_renew",
         summary="Renew a booking's secret (the old token and proof link stop working)",
@@ -278,7 +278,7 @@ class BookingTokenView(APIView):
         return no_store(run_idempotent(request, scope=_renew_scope(code, token), now=now, handler=renew))
 
 
-class BookingContactView(APIView):
+class BookingContactView(ApiView):
     @extend_schema(
         operation_id="bookings_contact_change",
         summary="Change the applicant's phone number and/or email address",

@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from applicants.exceptions import BookingNotFound
 from applicants.models import Booking
@@ -16,6 +15,7 @@ from applicants.queue_selectors import ServiceState, WaitUnknown, queue_position
 from applicants.waits import estimate_text
 from offices.selectors import office_get
 from queue_booking.api_errors import ErrorOutput
+from queue_booking.api_views import ApiView
 
 
 class QueueTrackSerializer(serializers.Serializer):
@@ -95,7 +95,7 @@ class PublicQueueSerializer(serializers.Serializer):
     calls_per_minute = serializers.FloatField(allow_null=True)
 
 
-class PublicQueueView(APIView):
+class PublicQueueView(ApiView):
     permission_classes: list = []
     authentication_classes: list = []
 
@@ -143,7 +143,7 @@ class PositionSerializer(serializers.Serializer):
     )
 
 
-class BookingPositionView(APIView):
+class BookingPositionView(ApiView):
     permission_classes: list = []
     authentication_classes: list = []
 

@@ -13,7 +13,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from applicants.api.booking_serializers import PERSONAL_DATA_ERASED_ON_HELP, ApplicantInput
 from applicants.exceptions_staff import (
@@ -42,6 +41,7 @@ from offices.models import Office, OfficeMembership, Slot, Track
 from offices.selectors import office_get
 from offices.timeutils import office_today
 from queue_booking.api_errors import ErrorOutput
+from queue_booking.api_views import ApiView
 
 
 class IsOfficeStaff(BasePermission):
@@ -157,7 +157,7 @@ def _request_office(request, code: str | None) -> Office:
     raise OfficeRequired(fields={"office": [str(OfficeRequired.message)]})
 
 
-class CheckinView(APIView):
+class CheckinView(ApiView):
     """Check a booking in by typed code or scanned QR; returns its queue number."""
 
     permission_classes = [IsOfficeStaff]
@@ -210,7 +210,7 @@ class CheckinView(APIView):
         )
 
 
-class OfficeStaffView(APIView):
+class OfficeStaffView(ApiView):
     permission_classes = [IsOfficeStaff]
 
     def get_office(self) -> Office:
@@ -312,7 +312,7 @@ class CallNextView(OfficeStaffView):
         )
 
 
-class BookingActionView(APIView):
+class BookingActionView(ApiView):
     """served / missed / recall on a booking called at a counter of the user's office."""
 
     permission_classes = [IsOfficeStaff]

@@ -435,12 +435,36 @@ def test_a_page_of_offices_past_the_last_is_not_found_in_indonesian(api, office)
     assert body["detail"] == "Halaman hasil itu tidak ada."
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
 @pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/v1/bookings/ABCD2345/nope/", "/api/nope"])
-def test_an_unknown_api_address_answers_in_the_apis_shape(api, path):
-    response = api.get(path, HTTP_ACCEPT_LANGUAGE="id")
+def test_an_unknown_api_address_answers_in_the_apis_shape(api, settings, path, debug):
+    # With DEBUG on, Django gives its technical 404 page and never calls handler404.
+    settings.DEBUG = debug
 
-    assert response["Content-Type"] == "application/json"
-    assert error(response, 404, "not_found")["detail"] == "Tidak ada apa pun di alamat ini dalam API."
+    for language, words in [("id", "Tidak ada apa pun di alamat ini dalam API."), ("en", "There is nothing at")]:
+        response = api.get(path, HTTP_ACCEPT_LANGUAGE=language)
+
+        assert response["Content-Type"] == "application/json"
+        assert error(response, 404, "not_found")["detail"].startswith(words)
+        assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_an_api_address_without_its_last_slash_is_still_sent_to_it(api, settings, office, debug):
+    settings.DEBUG = debug
+
+    response = api.get("/api/v1/offices")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/offices/"
+
+
+def test_with_debug_on_a_view_s_own_404_is_left_as_it_is(api, settings, office):
+    settings.DEBUG = True
+
+    response = api.get("/api/v1/offices/no-such-office/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert error(response, 404, "office_not_found")
 
 
 def test_an_unknown_page_outside_the_api_is_still_the_html_page(client, db):

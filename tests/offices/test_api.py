@@ -359,6 +359,9 @@ def test_the_schema_documents_the_errors_around_every_view(client, db):
     assert {"400", "403", "415", "503"} <= set(booking["responses"])
     # The applicant is nested: only JSON can carry it.
     assert list(booking["requestBody"]["content"]) == ["application/json"]
-    # A wrong X-Booking-Token is a 404, not a 400.
-    assert "400" not in paths["/api/v1/bookings/{code}/"]["get"]["responses"]
+    # A wrong X-Booking-Token is a 404, not a 400: the read's 400 is only about a body sent with it.
+    assert "Token" not in paths["/api/v1/bookings/{code}/"]["get"]["responses"]["400"]["description"]
+    assert (
+        "a body was sent with this read" in paths["/api/v1/bookings/{code}/"]["get"]["responses"]["400"]["description"]
+    )
     assert "400" in paths["/api/v1/bookings/{code}/token/"]["post"]["responses"]  # Idempotency-Key

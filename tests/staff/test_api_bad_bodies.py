@@ -5,6 +5,8 @@ and requests refused by the CSRF check, in the reader's language."""
 import pytest
 from django.test import Client
 
+from applicants.models import BookingStatus
+
 pytestmark = pytest.mark.django_db
 
 DEEP = "[" * 5000 + "]" * 5000
@@ -86,3 +88,75 @@ def test_a_method_a_staff_endpoint_does_not_answer_is_405(officer_client, office
 
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("body", ['{"note": ', "[]", "null"], ids=["broken", "list", "null"])
+@pytest.mark.parametrize("action", ["served", "missed", "recall"])
+def test_a_counter_action_refuses_a_body_it_cannot_read_and_changes_nothing(
+    officer_client, office, booking, action, body
+):
+    booking.status = BookingStatus.CALLED
+    booking.save(update_fields=["status"])
+
+    response = officer_client.post(
+        f"/api/v1/staff/bookings/{booking.code}/{action}/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] in {"malformed_request", "validation_error"}
+    assert "JSON" in response.json()["detail"]
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CALLED
+
+
+def test_a_counter_action_without_a_body_still_acts(officer_client, office, booking):
+    booking.status = BookingStatus.CALLED
+    booking.save(update_fields=["status"])
+
+    response = officer_client.post(f"/api/v1/staff/bookings/{booking.code}/served/")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "served"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/staff/checkins/",
+        "/api/v1/staff/offices/surabaya/counters/",
+        "/api/v1/staff/offices/surabaya/call-next/",
+        "/api/v1/staff/offices/surabaya/walk-ins/",
+        "/api/v1/staff/bookings/{code}/served/",
+    ],
+)
+@pytest.mark.parametrize("send", [{}, {"content_type": "application/x-www-form-urlencoded"}], ids=["multipart", "form"])
+def test_a_staff_endpoint_takes_json_bodies_only(officer_client, office, booking, path, send):
+    body = {"code": booking.code, "name": "Loket 9", "counter": "1", "full_name": "Siti"}
+    if send:
+        body = "&".join(f"{name}={value}" for name, value in body.items())
+
+    response = officer_client.post(path.format(code=booking.code), body, HTTP_ACCEPT_LANGUAGE="en", **send)
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert response.json()["detail"] == "Send the request body as JSON, with the header Content-Type: application/json."
+    assert not office.counters.exists()
+    booking.refresh_from_db()
+    assert (booking.status, booking.queue_number) == (BookingStatus.CONFIRMED, "")
+
+
+def test_a_staff_read_with_a_body_is_refused(officer_client, office):
+    response = officer_client.generic(
+        "GET",
+        f"/api/v1/staff/offices/{office.code}/counters/",
+        '{"name": "Loket 9"}',
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+    assert response.json()["detail"] == (
+        "Permintaan dengan metode GET tidak boleh membawa isi: kirim parameternya di alamat."
+    )
+    assert not office.counters.exists()

@@ -235,3 +235,14 @@ def published(monkeypatch):
     sent: list[tuple[str, dict]] = []
     monkeypatch.setattr(dispatch, "publish", lambda name, kwargs, **_options: sent.append((name, kwargs)) or True)
     return sent
+
+
+@pytest.fixture
+def micro_cache_on(settings):
+    """Each process keeps availability answers (as in production), starting empty."""
+    from offices import cache as office_cache
+
+    settings.AVAILABILITY_LOCAL_CACHE_SECONDS = 2
+    office_cache.local_clear()
+    yield
+    office_cache.local_clear()

@@ -13,7 +13,6 @@ import json
 import pytest
 
 from applicants.models import Applicant, Booking
-from offices import cache as office_cache
 from tests.applicants.conftest import NIK, payload
 from tests.factories import SlotFactory
 
@@ -189,15 +188,6 @@ READS = [
     URL + "{code}/",
     URL + "{code}/position/",
 ]
-
-
-@pytest.fixture
-def micro_cache_on(settings):
-    """Availability answers kept in the process, as in production (off with DEBUG)."""
-    settings.AVAILABILITY_LOCAL_CACHE_SECONDS = 2
-    office_cache.local_clear()
-    yield
-    office_cache.local_clear()
 
 
 @pytest.mark.parametrize("language", ["id", "en"])

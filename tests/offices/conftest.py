@@ -51,17 +51,6 @@ RELEASE_NOW = dt.datetime(2026, 11, 25, 10, tzinfo=dt.timezone(dt.timedelta(hour
 
 
 @pytest.fixture
-def micro_cache_on(settings):
-    """Each process keeps availability answers (as in production), starting empty."""
-    from offices import cache as office_cache
-
-    settings.AVAILABILITY_LOCAL_CACHE_SECONDS = 2
-    office_cache.local_clear()
-    yield
-    office_cache.local_clear()
-
-
-@pytest.fixture
 def released_office(db):
     """Surabaya with its weekly sessions, released as of ``RELEASE_NOW``."""
     from offices.services import offices_release

@@ -9,9 +9,11 @@ import itertools
 import zoneinfo
 
 import pytest
+from django.urls import reverse
 
 from applicants.models import Applicant, Booking, BookingStatus, ServiceCounter
 from applicants.proof import new_booking_code, new_token, token_hash
+from applicants.services.checkin import checkin_confirm
 from offices.models import Slot, Track
 
 DAY = dt.date(2026, 11, 23)
@@ -132,3 +134,17 @@ def supervisor_client(client, supervisor):
 def other_officer_client(client, other_officer):
     client.force_login(other_officer)
     return client
+
+
+@pytest.fixture
+def two_waiting(office, slots, morning):
+    """A-001 and A-002 checked in at 08:00 and 08:01."""
+    people = [make_booking(slots[(dt.time(8), Track.REGULAR)]) for _ in range(2)]
+    for minute, booking in enumerate(people):
+        checkin_confirm(office=office, booking=booking, now=at(8, minute))
+    return people
+
+
+def board_state(client, office) -> dict:
+    """What the office's TV board reads (its state.json)."""
+    return client.get(reverse("display-state", args=[office.display_token])).json()

@@ -1,32 +1,16 @@
 """The TV board has a tile for each open counter, whether or not it has called anyone yet
 today: a counter showed up only with its first call, so a desk just opened was missing."""
 
-import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
 from applicants.models import ServiceCounter
-from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import queue_call_next, queue_served
-from offices.models import Track
-from tests.staff.conftest import at, make_booking
+from tests.staff.conftest import at, board_state
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def two_waiting(office, slots, morning):
-    """A-001 and A-002 checked in at 08:00 and 08:01."""
-    people = [make_booking(slots[(dt.time(8), Track.REGULAR)]) for _ in range(2)]
-    for minute, booking in enumerate(people):
-        checkin_confirm(office=office, booking=booking, now=at(8, minute))
-    return people
-
-
-def _state(client, office) -> dict:
-    return client.get(reverse("display-state", args=[office.display_token])).json()
 
 
 def _counters(client, office, language="en") -> str:
@@ -48,7 +32,7 @@ def test_an_open_counter_that_has_called_nobody_yet_is_a_free_tile_in_its_place(
     ServiceCounter.objects.create(office=other_office, name="Loket 3")
     queue_call_next(office=office, counter=desks["Loket 10"], now=at(8, 10), actor=officer)
 
-    state = _state(client, office)
+    state = board_state(client, office)
 
     assert state["counters"] == [
         {"counter": "Loket 2", "queue_number": None, "at": None, "serving": False},
@@ -72,14 +56,14 @@ def test_a_retired_counter_stays_while_its_call_is_live_and_then_leaves_the_boar
 
     queue_served(booking=called, now=at(8, 15), actor=officer)
 
-    assert _state(client, office)["counters"] == []
+    assert board_state(client, office)["counters"] == []
     assert _tiles(client, office) == []
 
 
 def test_with_no_counter_open_the_board_says_so(client, office, two_waiting):
     ServiceCounter.objects.create(office=office, name="Loket 1", is_active=False)
 
-    assert _state(client, office)["counters"] == []
+    assert board_state(client, office)["counters"] == []
     assert re.findall(r'<li class="display-empty">(.*?)</li>', _counters(client, office, "id")) == [
         "Tidak ada loket yang buka."
     ]
@@ -89,5 +73,5 @@ def test_on_a_day_without_service_no_counter_is_shown_free(client, office, morni
     """No session today (a weekend, a holiday): the open desks are not put up as free."""
     ServiceCounter.objects.create(office=office, name="Loket 1")
 
-    assert _state(client, office)["counters"] == []
+    assert board_state(client, office)["counters"] == []
     assert re.findall(r'<li class="display-empty">(.*?)</li>', _counters(client, office)) == ["No counter is open."]

@@ -1,32 +1,16 @@
 """The TV board and the public queue show a call only while it lasts: once the person is
 served or missed, "now calling" and the counter's tile let go of the number."""
 
-import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
 from applicants.models import BookingStatus
-from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import queue_call_next, queue_missed, queue_served
-from offices.models import Track
-from tests.staff.conftest import at, make_booking
+from tests.staff.conftest import at, board_state
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def two_waiting(office, slots, morning):
-    """A-001 and A-002 checked in at 08:00 and 08:01."""
-    people = [make_booking(slots[(dt.time(8), Track.REGULAR)]) for _ in range(2)]
-    for minute, booking in enumerate(people):
-        checkin_confirm(office=office, booking=booking, now=at(8, minute))
-    return people
-
-
-def _state(client, office) -> dict:
-    return client.get(reverse("display-state", args=[office.display_token])).json()
 
 
 def _board(client, office) -> dict[str, object]:
@@ -50,7 +34,7 @@ def test_a_number_missed_twice_leaves_the_call_and_its_counter(client, office, d
     assert again.id == first.id
     assert queue_missed(booking=again, now=at(8, 25), actor=officer).status == BookingStatus.NO_SHOW
 
-    state = _state(client, office)
+    state = board_state(client, office)
 
     assert state["calling"] is None
     assert state["counters"] == [
@@ -76,7 +60,7 @@ def test_once_everyone_is_served_nobody_is_called_and_every_counter_is_free(
     queue_served(booking=second, now=at(8, 15), actor=officer)
     queue_served(booking=first, now=at(8, 16), actor=officer)
 
-    state = _state(client, office)
+    state = board_state(client, office)
 
     assert state["calling"] is None
     assert [c["serving"] for c in state["counters"]] == [False, False]
@@ -91,11 +75,11 @@ def test_when_the_latest_call_ends_an_earlier_one_still_live_is_the_call(
 ):
     queue_call_next(office=office, counter=desk, now=at(8, 10), actor=officer)
     later = queue_call_next(office=office, counter=desk2, now=at(8, 11), actor=officer)
-    assert _state(client, office)["calling"]["queue_number"] == "A-002"
+    assert board_state(client, office)["calling"]["queue_number"] == "A-002"
 
     queue_served(booking=later, now=at(8, 15), actor=officer)
 
-    state = _state(client, office)
+    state = board_state(client, office)
     assert (state["calling"]["queue_number"], state["calling"]["counter"]) == ("A-001", "Loket 1")
     assert [(c["counter"], c["serving"]) for c in state["counters"]] == [("Loket 1", True), ("Loket 2", False)]
     board = _board(client, office)
@@ -113,7 +97,7 @@ def test_a_number_still_called_at_another_counter_is_not_among_those_called_befo
     first = queue_call_next(office=office, counter=desk, now=at(8, 10), actor=officer)
     queue_call_next(office=office, counter=desk2, now=at(8, 11), actor=officer)
 
-    state = _state(client, office)
+    state = board_state(client, office)
 
     assert state["calling"]["queue_number"] == "A-002"
     assert state["recent"] == []
@@ -124,7 +108,7 @@ def test_a_number_still_called_at_another_counter_is_not_among_those_called_befo
     # Missed, A-001's call is over: it is a number called before (while back in the line).
     queue_missed(booking=first, now=at(8, 12), actor=officer)
 
-    assert [r["queue_number"] for r in _state(client, office)["recent"]] == ["A-001"]
+    assert [r["queue_number"] for r in board_state(client, office)["recent"]] == ["A-001"]
     assert _board(client, office)["recent"] == ["A-001"]
 
 

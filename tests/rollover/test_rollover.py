@@ -225,3 +225,5 @@ def test_the_old_proof_link_leads_to_the_new_date(office, now, published, client
     assert new.code in page
     assert f'data-booking-date="{new.date:%Y-%m-%d}"' in page
     assert new.date == CLOSED_DAY + dt.timedelta(days=1)
+    # The event saved from the old proof stays in a calendar at the old date: it has its own code.
+    assert "hapus di sana lalu tambahkan yang ini" in page

@@ -137,6 +137,8 @@ def test_a_cancelled_booking_offers_no_proof_to_print_or_download(client, pinned
     assert "Unduh PDF" not in html
     assert "data-print" not in html
     assert "/calendar.ics" not in html and ".ics" not in html
+    # An event saved before cancelling stays in the person's calendar unless they delete it.
+    assert "Jika Anda sudah menambahkan jadwal ini ke kalender, hapus di sana" in html
 
 
 def test_the_proof_says_where_messages_about_the_booking_go(client, pinned, surabaya):

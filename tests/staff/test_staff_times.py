@@ -1,0 +1,38 @@
+"""Times on the staff pages read as on the rest of the site: "08.30" in Indonesian, "08:30"
+in English, on the office's own clock."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from applicants.services.checkin import checkin_confirm
+from applicants.services.queue import queue_call_next
+from offices.models import Track
+from tests.staff.conftest import at, make_booking
+
+pytestmark = pytest.mark.django_db
+
+INDONESIAN = {"HTTP_ACCEPT_LANGUAGE": "id"}
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def called(office, slots, desk, officer, morning):
+    booking = make_booking(slots[(dt.time(8), Track.REGULAR)])
+    checkin_confirm(office=office, booking=booking, now=at(8, 0))
+    return queue_call_next(office=office, counter=desk, now=at(8, 10), actor=officer)
+
+
+def test_the_header_clock_and_the_counter_log_read_08_30_in_indonesian(officer_client, office, desk, called):
+    html = officer_client.get(reverse("staff:counter", args=[office.code, desk.id]), **INDONESIAN).text
+
+    assert "08.30 WIB" in html and "08:30 WIB" not in html
+    assert "<td>08.10.00</td>" in html
+
+
+def test_the_header_clock_and_the_counter_log_read_08_30_in_english(officer_client, office, desk, called):
+    html = officer_client.get(reverse("staff:counter", args=[office.code, desk.id]), **ENGLISH).text
+
+    assert "08:30 WIB" in html and "08.30 WIB" not in html
+    assert "<td>08:10:00</td>" in html

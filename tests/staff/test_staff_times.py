@@ -36,3 +36,21 @@ def test_the_header_clock_and_the_counter_log_read_08_30_in_english(officer_clie
 
     assert "08:30 WIB" in html and "08.30 WIB" not in html
     assert "<td>08:10:00</td>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [("id", "dibuka pukul 07.00.", "07:00"), ("en", "opens at 07:00.", "07.00")],
+)
+def test_too_early_says_when_check_in_opens_as_the_page_writes_times(
+    officer_client, office, booking, time_machine, language, said, not_said
+):
+    time_machine.move_to(at(6, 0), tick=False)
+
+    html = officer_client.post(
+        reverse("staff:checkin", args=[office.code]),
+        {"action": "lookup", "code": booking.code},
+        HTTP_ACCEPT_LANGUAGE=language,
+    ).text
+
+    assert said in html and not_said not in html

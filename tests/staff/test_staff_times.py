@@ -54,3 +54,12 @@ def test_too_early_says_when_check_in_opens_as_the_page_writes_times(
     ).text
 
     assert said in html and not_said not in html
+
+
+@pytest.mark.parametrize(("language", "offered"), [("id", "08.00–10.00 · Prioritas"), ("en", "08:00–10:00 · Priority")])
+def test_the_walk_in_sessions_read_as_the_other_session_times(
+    officer_client, office, slots, morning, language, offered
+):
+    html = officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE=language).text
+
+    assert offered in html

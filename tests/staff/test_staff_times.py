@@ -63,3 +63,21 @@ def test_the_walk_in_sessions_read_as_the_other_session_times(
     html = officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE=language).text
 
     assert offered in html
+
+
+def test_the_day_list_in_english_writes_its_times_with_a_colon(officer_client, office, slots, morning):
+    make_booking(slots[(dt.time(8), Track.REGULAR)])
+
+    html = officer_client.get(reverse("staff:day-list", args=[office.code]), **ENGLISH).text
+
+    assert "08:00–10:00 WIB" in html and "08.00" not in html
+    assert "Made 23 November 2026 at 08:30 WIB by" in html
+
+
+def test_the_day_list_in_indonesian_writes_its_times_with_a_dot(officer_client, office, slots, morning):
+    make_booking(slots[(dt.time(8), Track.REGULAR)])
+
+    html = officer_client.get(reverse("staff:day-list", args=[office.code]), **INDONESIAN).text
+
+    assert "08.00–10.00 WIB" in html and "08:00" not in html
+    assert "Dibuat 23 November 2026 pukul 08.30 WIB oleh" in html

@@ -2,13 +2,13 @@
 
 import secrets
 import zoneinfo
-from datetime import time
+from datetime import datetime, time
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -261,12 +261,27 @@ class Closure(models.Model):
         verbose_name_plural = _("closures")
 
     def __str__(self) -> str:
-        return f"{self.date} {self.reason_shown}"
+        # The admin's title, breadcrumbs and "was added" message: "15 Des. 2026 Banjir".
+        return f"{date_format(self.date)} {self.reason_shown}"
 
     @property
     def reason_shown(self) -> str:
         """The reason in the reader's language (``closure_reason_shown``)."""
         return closure_reason_shown(self.reason, self.reason_en)
+
+
+def zoned_datetime(value: datetime, office: "Office | None") -> str:
+    """``value`` on ``office``'s wall clock with its zone: "6 Des 2026, 9.15 WITA".
+
+    Without an office (a national closure, the audit trail) it is shown on the clock of
+    the page (WIB unless a page of one office sets that office's) and that zone is named.
+    """
+    if office is not None:
+        zone, abbreviation = office.tz, office.tz_abbreviation
+    else:
+        zone, name = timezone.get_current_timezone(), timezone.get_current_timezone_name()
+        abbreviation = TIMEZONE_ABBREVIATION.get(name, name)
+    return f"{date_format(value.astimezone(zone), 'DATETIME_FORMAT')} {abbreviation}"
 
 
 def closure_reason_shown(reason: str, reason_en: str = "") -> str:

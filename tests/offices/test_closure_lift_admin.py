@@ -72,6 +72,8 @@ def test_the_lift_page_states_the_closure_and_what_lifting_it_does_in_indonesian
     page = text(response)
 
     assert "Cabut penutupan" in page
+    # One closure, asked about as one: not "Cabut 1 penutupan ini?".
+    assert "Cabut penutupan ini? Akibatnya dijelaskan di bawah." in page and "1 penutupan" not in page
     for fact in (
         "Kanim Surabaya (surabaya)",
         "Senin, 30 November 2026",

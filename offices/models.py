@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from offices.templatetags.public_ui import clock
+
 
 class Track(models.TextChoices):
     REGULAR = "regular", _("Regular")
@@ -179,7 +181,7 @@ class SessionTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{self.get_weekday_display()} {clock(self.start)}-{clock(self.end)}"
 
     def capacity_for(self, track: str) -> int:
         return getattr(self, f"capacity_{track}")
@@ -213,7 +215,7 @@ class DateOverride(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{date_format(self.date)} {clock(self.start)}-{clock(self.end)}"
 
     def capacity_for(self, track: str) -> int:
         return getattr(self, f"capacity_{track}")
@@ -361,10 +363,10 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         # What the admin shows for a booking's session and on this row's own page, in the
-        # reader's language: "Kanim Surabaya, 8 Des 2026 08:00-09:00 WIB, Reguler".
+        # reader's language: "Kanim Surabaya, 8 Des. 2026 08.00-09.00 WIB, Reguler" ("08:00" in English).
         office = self.office
         return (
-            f"{office.name}, {date_format(self.date)} {self.start:%H:%M}-{self.end:%H:%M} "
+            f"{office.name}, {date_format(self.date)} {clock(self.start)}-{clock(self.end)} "
             f"{office.tz_abbreviation}, {self.get_track_display()}"
         )
 

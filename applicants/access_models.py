@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from offices.models import zoned_datetime
+
 
 class PersonalDataAccess(models.Model):
     """One staff read of applicants' personal data.
@@ -98,4 +100,5 @@ class PersonalDataAccess(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.actor_username or '-'} {self.action} {self.at:%Y-%m-%d %H:%M}"
+        # The admin's title and breadcrumbs: "petugas.surabaya: Proof printed, Dec. 7, 2026, 8:08 p.m. WIB".
+        return f"{self.actor_username or '-'}: {self.get_action_display()}, {zoned_datetime(self.at, self.office)}"

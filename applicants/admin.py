@@ -31,6 +31,7 @@ from offices.admin.confirm import confirmation_page
 from offices.admin.records import RecordsAdmin
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.admin.times import office_time_field
+from offices.templatetags.public_ui import clock
 from queue_booking.errors import ServiceError
 
 # Who did what a transition logs, when no staff user is on it. The services log the
@@ -185,7 +186,7 @@ class BookingAdmin(RecordsAdmin, OfficeScopedAdmin):
     def session(self, obj: Booking) -> str:
         if obj.slot is None:
             return "-"
-        return f"{obj.slot.start:%H:%M}-{obj.slot.end:%H:%M} {obj.office.tz_abbreviation}"
+        return f"{clock(obj.slot.start)}-{clock(obj.slot.end)} {obj.office.tz_abbreviation}"
 
     @admin.display(description=_("NIK"))
     def nik_masked(self, obj: Booking) -> str:

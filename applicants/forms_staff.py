@@ -9,6 +9,7 @@ from applicants.identity import phone_normalize
 from applicants.models import PriorityGroup, Service
 from applicants.services.queue import counter_name_clean
 from offices.models import Track
+from offices.templatetags.public_ui import clock
 
 
 class CheckinLookupForm(forms.Form):
@@ -101,7 +102,7 @@ class WalkinForm(AccessibleFormMixin, PersonChecksMixin, forms.Form):
         field.choices = [("", _("Earliest with room"))] + [
             (
                 slot.id,
-                f"{slot.start:%H:%M}-{slot.end:%H:%M} · {slot.get_track_display()} · "
+                f"{clock(slot.start)}–{clock(slot.end)} · {slot.get_track_display()} · "
                 + str(_("%(n)s free") % {"n": slot.available}),
             )
             for slot in self.sessions_with_room

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from offices.models import Office, Slot, Track
+from offices.models import Office, Slot, Track, zoned_datetime
 
 
 class Applicant(models.Model):
@@ -407,7 +407,8 @@ class QueueEvent(models.Model):
         indexes = [models.Index(fields=["office", "date", "at"], name="queue_event_office_day")]
 
     def __str__(self) -> str:
-        return f"{self.booking_id} {self.action} at {self.at:%H:%M:%S}"
+        # The admin's title and breadcrumbs: "L3L9RXLU: Selesai dilayani, 7 Des. 2026, 14.15 WIB".
+        return f"{self.booking.code}: {self.get_action_display()}, {zoned_datetime(self.at, self.office)}"
 
 
 class Notification(models.Model):
@@ -473,7 +474,10 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.booking_id} {self.kind} by {self.channel} ({self.state})"
+        # The admin's title, breadcrumbs and row labels: "GEWZXEMC: Booking confirmed, Email (Sent)".
+        return (
+            f"{self.booking.code}: {self.get_kind_display()}, {self.get_channel_display()} ({self.get_state_display()})"
+        )
 
 
 # What a message tells of a booking's end may still be sent once it has ended; anything

@@ -2,15 +2,17 @@
 
 import secrets
 import zoneinfo
-from datetime import time
+from datetime import datetime, time
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from offices.templatetags.public_ui import clock
 
 
 class Track(models.TextChoices):
@@ -179,7 +181,7 @@ class SessionTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{self.get_weekday_display()} {clock(self.start)}-{clock(self.end)}"
 
     def capacity_for(self, track: str) -> int:
         return getattr(self, f"capacity_{track}")
@@ -213,7 +215,7 @@ class DateOverride(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{date_format(self.date)} {clock(self.start)}-{clock(self.end)}"
 
     def capacity_for(self, track: str) -> int:
         return getattr(self, f"capacity_{track}")
@@ -261,12 +263,27 @@ class Closure(models.Model):
         verbose_name_plural = _("closures")
 
     def __str__(self) -> str:
-        return f"{self.date} {self.reason_shown}"
+        # The admin's title, breadcrumbs and "was added" message: "15 Des. 2026 Banjir".
+        return f"{date_format(self.date)} {self.reason_shown}"
 
     @property
     def reason_shown(self) -> str:
         """The reason in the reader's language (``closure_reason_shown``)."""
         return closure_reason_shown(self.reason, self.reason_en)
+
+
+def zoned_datetime(value: datetime, office: "Office | None") -> str:
+    """``value`` on ``office``'s wall clock with its zone: "6 Des 2026, 9.15 WITA".
+
+    Without an office (a national closure, the audit trail) it is shown on the clock of
+    the page (WIB unless a page of one office sets that office's) and that zone is named.
+    """
+    if office is not None:
+        zone, abbreviation = office.tz, office.tz_abbreviation
+    else:
+        zone, name = timezone.get_current_timezone(), timezone.get_current_timezone_name()
+        abbreviation = TIMEZONE_ABBREVIATION.get(name, name)
+    return f"{date_format(value.astimezone(zone), 'DATETIME_FORMAT')} {abbreviation}"
 
 
 def closure_reason_shown(reason: str, reason_en: str = "") -> str:
@@ -346,10 +363,10 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         # What the admin shows for a booking's session and on this row's own page, in the
-        # reader's language: "Kanim Surabaya, 8 Des 2026 08:00-09:00 WIB, Reguler".
+        # reader's language: "Kanim Surabaya, 8 Des. 2026 08.00-09.00 WIB, Reguler" ("08:00" in English).
         office = self.office
         return (
-            f"{office.name}, {date_format(self.date)} {self.start:%H:%M}-{self.end:%H:%M} "
+            f"{office.name}, {date_format(self.date)} {clock(self.start)}-{clock(self.end)} "
             f"{office.tz_abbreviation}, {self.get_track_display()}"
         )
 

@@ -34,6 +34,7 @@ from applicants.proof import checkin_window, proof_verify
 from applicants.services.queue import queue_event_log, queue_number_next, queue_session_for
 from applicants.services.transitions import booking_transition
 from offices.models import Office
+from offices.templatetags.public_ui import clock
 from offices.timeutils import office_now, office_today
 
 # A typed booking code is 8 characters; anything much longer is the QR's text (a
@@ -94,7 +95,8 @@ class CheckinAssessment:
 
 
 def _time(value: dt.datetime) -> str:
-    return formats.time_format(value, "H:i")
+    # "07.00" / "07:00", as the page and the proof write the check-in window.
+    return clock(value)
 
 
 def _date(value: dt.date) -> str:

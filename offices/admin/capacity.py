@@ -19,6 +19,7 @@ from offices.exceptions import CapacityBelowBooked
 from offices.models import Slot
 from offices.selectors.calendar import slot_closure_name
 from offices.services import slot_excess, slot_set_capacity, slots_excess_move
+from offices.templatetags.public_ui import clock
 
 
 class SlotForm(forms.ModelForm):
@@ -51,7 +52,7 @@ _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*-\s*\d{1,2}[:.]\d{2})?")
 
 
 def search_time(term: str) -> dt.time | None:
-    """A session start as typed or as listed: "08:00", "8.00" or "08:00-10:00"."""
+    """A session start as typed or as listed: "08:00", "8.00", "08.00-10.00" or "08:00-10:00"."""
     match = _TIME.fullmatch(term)
     if not match:
         return None
@@ -223,7 +224,7 @@ class SlotAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("session"))
     def session(self, slot: Slot) -> str:
-        return f"{slot.start:%H:%M}-{slot.end:%H:%M}"
+        return f"{clock(slot.start)}-{clock(slot.end)}"
 
     @admin.display(description=_("booked / capacity"))
     def booked_of_capacity(self, slot: Slot) -> str:

@@ -34,6 +34,7 @@ from offices.services.closures import (
     closure_earliest_date,
     closure_is_national_day_off,
 )
+from offices.templatetags.public_ui import clock
 
 
 class ClosureForm(forms.ModelForm):
@@ -90,8 +91,8 @@ class ClosureForm(forms.ModelForm):
                 message = _(
                     "No session of this office starts at %(start)s on that date; its sessions start at %(starts)s."
                 ) % {
-                    "start": f"{start:%H:%M}",
-                    "starts": ", ".join(f"{s:%H:%M}" for s in preview.session_starts),
+                    "start": clock(start),
+                    "starts": ", ".join(clock(s) for s in preview.session_starts),
                 }
             else:
                 message = _("This office has no sessions on that date.")
@@ -122,7 +123,7 @@ class LiftFacts:
     refusal: str = ""
     """Why it cannot be lifted here; empty when it can."""
     reopen: str = ""
-    """One office: the session starts that open again ("08:00, 10:00 WITA")."""
+    """One office: the session starts that open again ("08.00, 10.00 WITA"; "08:00" in English)."""
     reopen_offices: int = 0
     """Every office: how many offices get sessions back."""
     still_closed: list[str] = field(default_factory=list)
@@ -138,8 +139,8 @@ class LiftFacts:
 
 
 def _times(starts, zone: str) -> str:
-    """Session starts on an office's clock: "08:00, 10:00 WITA"."""
-    return f"{', '.join(f'{start:%H:%M}' for start in sorted(set(starts)))} {zone}"
+    """Session starts on an office's clock: "08.00, 10.00 WITA" ("08:00" in English)."""
+    return f"{', '.join(clock(start) for start in sorted(set(starts)))} {zone}"
 
 
 def closure_lift_facts(closure: Closure, *, refusal: str = "", lifted_together: Iterable[int] = ()) -> LiftFacts:
@@ -151,7 +152,7 @@ def closure_lift_facts(closure: Closure, *, refusal: str = "", lifted_together: 
     elif office is not None:
         session = _times([closure.start], office.tz_abbreviation)
     else:
-        session = _("%(start)s, on each office's own clock") % {"start": f"{closure.start:%H:%M}"}
+        session = _("%(start)s, on each office's own clock") % {"start": clock(closure.start)}
     recorded = zoned_datetime(closure.created_at, office)
     if closure.created_by is not None:
         recorded = _("%(when)s, by %(user)s") % {"when": recorded, "user": closure.created_by.get_username()}

@@ -18,6 +18,7 @@ from offices.models import MAX_PLACES, DateOverride, Office, OfficeTimezone, Ses
 from offices.selectors.calendar import WeekdayQuota, busiest_weekday, office_weekday_quotas
 from offices.services import office_release, office_set_daily_quota, office_slots_resync
 from offices.services.display import office_display_token_renew
+from offices.templatetags.public_ui import clock
 from offices.timeutils import office_today
 
 
@@ -44,7 +45,7 @@ class SessionsFormSet(BaseInlineFormSet):
                     next_form.add_error(
                         "start",
                         _("This session overlaps the session %(start)s-%(end)s of the same day.")
-                        % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
+                        % {"start": clock(start), "end": clock(end)},
                     )
 
     def clean_session(self, form, data) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext, override
 
 from offices.models import Office, OfficeMembership, Track
 from offices.selectors import user_is_central_admin, user_office_ids
+from offices.templatetags.public_ui import clock
 
 SUPERVISOR = OfficeMembership.Role.SUPERVISOR
 MAX_CONFLICTS_LISTED = 10
@@ -227,7 +228,7 @@ def report_conflicts(request, office: Office, conflicts) -> None:
         _("%(date)s %(start)s %(track)s: %(booked)d booked, plan %(wanted)d")
         % {
             "date": formats.date_format(c.date),
-            "start": f"{c.start:%H:%M}",
+            "start": clock(c.start),
             "track": Track(c.track).label,
             "booked": c.booked,
             "wanted": c.wanted,

@@ -7,29 +7,15 @@ admin reading bookings or counter events across offices saw a WITA office's 09:1
 a moment of an office goes through ``zoned_datetime``, on that office's clock.
 """
 
-import datetime as dt
 from collections.abc import Callable
 from operator import attrgetter
 
 from django.contrib import admin
 from django.db.models import Model
-from django.utils import formats, timezone
 
-from offices.models import TIMEZONE_ABBREVIATION, Office
+from offices.models import zoned_datetime
 
-
-def zoned_datetime(value: dt.datetime, office: Office | None) -> str:
-    """``value`` on ``office``'s wall clock with its zone: "6 Des 2026, 9.15 WITA".
-
-    Without an office (a national closure, the audit trail) it is shown on the clock of
-    the page (WIB unless a page of one office sets that office's) and that zone is named.
-    """
-    if office is not None:
-        zone, abbreviation = office.tz, office.tz_abbreviation
-    else:
-        zone, name = timezone.get_current_timezone(), timezone.get_current_timezone_name()
-        abbreviation = TIMEZONE_ABBREVIATION.get(name, name)
-    return f"{formats.date_format(value.astimezone(zone), 'DATETIME_FORMAT')} {abbreviation}"
+__all__ = ["office_time_field", "zoned_datetime"]
 
 
 def office_time_field(model: type[Model], field_name: str, *, office: str | None = "office") -> Callable:

@@ -8,7 +8,7 @@ time because an office in Makassar and one in Jakarta are an hour apart.
 import datetime as dt
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.dateformat import format as datetime_format
 from django.utils.dateformat import time_format
 from django.utils.translation import get_language
@@ -49,6 +49,19 @@ def clock(value: dt.time | dt.datetime | None) -> str:
     if not value:
         return ""
     return _clock(value)
+
+
+@register.filter
+def local_clock(value: dt.datetime | None, seconds: str = "") -> str:
+    """'14.11' / '14:11' ('14.11.49' / '14:11:49' with an argument, e.g. ``|local_clock:"s"``):
+    an aware moment on the current time zone's wall clock, which on a staff page is its
+    office's (the ``|date`` filter's conversion, written as every other time on the site)."""
+    if not value:
+        return ""
+    fmt = _time_format()
+    if seconds:
+        fmt += fmt[1] + "s"
+    return datetime_format(timezone.localtime(value), fmt)
 
 
 @register.filter

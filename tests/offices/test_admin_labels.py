@@ -18,7 +18,7 @@ from applicants.models import (
     QueueEvent,
 )
 from offices.admin.capacity import SlotAdmin
-from offices.models import Closure, Office, OfficeMembership, Slot
+from offices.models import Closure, DateOverride, Office, OfficeMembership, SessionTemplate, Slot
 
 PROJECT_APPS = ("offices", "applicants")
 # Zone abbreviations (WIB, WITA, WIT) with their IANA names read the same in both languages.
@@ -58,7 +58,7 @@ def test_the_weekday_column_and_a_session_name_follow_the_language():
 @pytest.mark.parametrize(
     ("language", "name"),
     [
-        ("id", "Kanim Makassar, 7 Des. 2026 08:00-10:00 WITA, Reguler"),
+        ("id", "Kanim Makassar, 7 Des. 2026 08.00-10.00 WITA, Reguler"),
         ("en", "Kanim Makassar, Dec. 7, 2026 08:00-10:00 WITA, Regular"),
     ],
 )
@@ -67,6 +67,17 @@ def test_a_session_is_named_by_its_office_day_and_hours_in_the_reader_s_language
     slot = Slot(office=office, date=dt.date(2026, 12, 7), start=dt.time(8), end=dt.time(10), track="regular")
     with translation.override(language):
         assert str(slot) == name
+
+
+@pytest.mark.parametrize(
+    ("language", "weekly", "dated"),
+    [("id", "Senin 08.00-10.00", "7 Des. 2026 08.00-10.00"), ("en", "Monday 08:00-10:00", "Dec. 7, 2026 08:00-10:00")],
+)
+def test_a_weekly_session_and_a_dated_one_name_their_hours_as_the_site_writes_them(language, weekly, dated):
+    """The rows of the office page's session tables are headed by these names."""
+    with translation.override(language):
+        assert str(SessionTemplate(weekday=0, start=dt.time(8), end=dt.time(10))) == weekly
+        assert str(DateOverride(date=dt.date(2026, 12, 7), start=dt.time(8), end=dt.time(10))) == dated
 
 
 @pytest.mark.parametrize(

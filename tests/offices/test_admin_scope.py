@@ -238,7 +238,7 @@ def test_the_sessions_a_new_plan_cannot_lower_are_listed_in_indonesian(client, s
     done = client.post(change_url("office", office_a.pk), data, follow=True, HTTP_ACCEPT_LANGUAGE="id")
 
     text = " ".join(str(m) for m in done.context["messages"])
-    assert "30 Nov. 2026 08:00 Reguler: 9 terisi, rencana 2" in text
+    assert "30 Nov. 2026 08.00 Reguler: 9 terisi, rencana 2" in text
     assert "booked" not in text and "regular" not in text
 
 
@@ -296,6 +296,19 @@ def test_a_closure_of_a_session_the_office_does_not_have_is_refused(client, supe
     assert "its sessions start at 08:00, 10:00, 13:00" in response.content.decode()
     assert "This office has no sessions on that date." in weekend.content.decode()
     assert not Closure.objects.exists()
+
+
+def test_a_closure_of_a_session_the_office_does_not_have_is_refused_with_its_hours_in_indonesian(
+    client, supervisor_a, office_a, rows
+):
+    response = client.post(
+        "/admin/offices/closure/add/",
+        {"office": office_a.pk, "date": "2026-11-30", "start": "09.00", "kind": "local", "reason": "Rapat"},
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+
+    # As the field's help text writes its example ("misalnya 08.00").
+    assert "dimulai pukul 09.00 pada tanggal itu; sesinya dimulai pukul 08.00, 10.00, 13.00." in response.text
 
 
 def test_a_supervisor_opens_a_closure_to_read_it(client, supervisor_a, office_a, rows):

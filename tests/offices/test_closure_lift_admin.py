@@ -72,6 +72,8 @@ def test_the_lift_page_states_the_closure_and_what_lifting_it_does_in_indonesian
     page = text(response)
 
     assert "Cabut penutupan" in page
+    # One closure, asked about as one: not "Cabut 1 penutupan ini?".
+    assert "Cabut penutupan ini? Akibatnya dijelaskan di bawah." in page and "1 penutupan" not in page
     for fact in (
         "Kanim Surabaya (surabaya)",
         "Senin, 30 November 2026",
@@ -81,8 +83,8 @@ def test_the_lift_page_states_the_closure_and_what_lifting_it_does_in_indonesian
         "25 Nov. 2026, 10.00 WIB, oleh supervisor.surabaya",
     ):
         assert fact in page, fact
-    assert "Sesi ini dibuka kembali: 10:00, 13:00 WIB." in page
-    assert "Yang ini tetap ditutup karena masih tercakup penutupan lain: 08:00 WIB (Apel pagi)." in page
+    assert "Sesi ini dibuka kembali: 10.00, 13.00 WIB." in page
+    assert "Yang ini tetap ditutup karena masih tercakup penutupan lain: 08.00 WIB (Apel pagi)." in page
     assert "daftar tunggu tiap kantor terkait langsung diproses" in page
     assert "tetap pada tanggal barunya: tidak dipindahkan kembali" in page
     assert 'type="submit" value="Ya, cabut penutupan ini"' in response.content.decode()
@@ -205,12 +207,12 @@ def test_the_bulk_action_asks_with_the_same_facts_and_offers_only_what_can_be_li
     asked = client.post("/admin/offices/closure/", selected)
 
     # Lifted together, the whole day and its 08:00 session leave every session open...
-    assert "Sesi ini dibuka kembali: 08:00, 10:00, 13:00 WIB." in together
-    assert "Sesi ini dibuka kembali: 08:00 WIB." in together
+    assert "Sesi ini dibuka kembali: 08.00, 10.00, 13.00 WIB." in together
+    assert "Sesi ini dibuka kembali: 08.00 WIB." in together
     # ...but not while a national closure holds the day.
     page = text(asked)
     assert "Cabut 2 penutupan ini? Akibatnya dijelaskan di bawah." in page
-    assert "tercakup penutupan lain: 08:00, 10:00, 13:00 WIB (Libur nasional)." in page
+    assert "tercakup penutupan lain: 08.00, 10.00, 13.00 WIB (Libur nasional)." in page
     assert "Penutupan nasional hanya dapat dicabut oleh admin pusat." in page
     assert "Penutupan yang sudah lewat tidak dapat dicabut." in page
     offered = re.findall(r'name="_selected_action" value="(\d+)"', asked.content.decode())

@@ -86,3 +86,10 @@ def test_with_nobody_waiting_the_queue_says_so_and_not_less_than_a_minute(
         )
         assert track["estimated_wait_text"] == QUEUE_EMPTY[0]
     assert _track_wait(_page(client, office), "regular") == QUEUE_EMPTY[1]
+
+
+def test_the_indonesian_page_calls_a_newcomer_the_same_in_both_lines(client, office, regulars_waiting):
+    page = _page(client, office)
+
+    assert "Di depan orang yang baru tiba" in page
+    assert "Perkiraan waktu tunggu bagi orang yang baru tiba" in page and "baru datang" not in page

@@ -119,8 +119,8 @@ def test_the_walk_in_page_does_not_offer_a_session_that_has_ended(officer_client
 
     html = officer_client.get(reverse("staff:walkin", args=[office.code])).text
 
-    assert "08:00-10:00" not in html
-    assert "10:00-12:00" in html
+    assert "08.00–10.00" not in html
+    assert "10.00–12.00" in html
 
 
 def test_a_session_that_ended_after_the_page_was_shown_gives_way_to_the_next(office, slots):
@@ -276,8 +276,8 @@ def test_the_walk_in_page_does_not_offer_a_full_session(officer_client, office, 
 
     response = officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
 
-    assert _offered(response) == ["10:00-12:00 · Priority · 5 free"]
-    assert "08:00-10:00" not in response.text
+    assert _offered(response) == ["10:00–12:00 · Priority · 5 free"]
+    assert "08:00–10:00" not in response.text
     assert 'data-testid="no-walkin-session"' not in response.text
 
 
@@ -291,9 +291,9 @@ def test_each_track_offers_only_its_own_sessions_with_room(officer_client, offic
     response = officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
 
     assert _offered(response) == [
-        "10:00-12:00 · Regular · 50 free",
-        "08:00-10:00 · Express · 10 free",
-        "10:00-12:00 · Priority · 5 free",
+        "10:00–12:00 · Regular · 50 free",
+        "08:00–10:00 · Express · 10 free",
+        "10:00–12:00 · Priority · 5 free",
     ]
 
 
@@ -317,7 +317,7 @@ def test_a_session_that_filled_after_the_form_was_shown_is_refused_by_the_servic
 ):
     url = reverse("staff:walkin", args=[office.code])
     chosen = slots[(dt.time(10), Track.PRIORITY)]
-    assert f"{chosen.start:%H:%M}-{chosen.end:%H:%M} · Priority · 5 free" in _offered(
+    assert f"{chosen.start:%H:%M}–{chosen.end:%H:%M} · Priority · 5 free" in _offered(
         officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     )
     # Another desk takes the last places meanwhile.
@@ -333,7 +333,7 @@ def test_a_session_that_filled_after_the_form_was_shown_is_refused_by_the_servic
     assert "not one of the available choices" not in response.text
     assert not Booking.objects.exists()
     # The page offers what is left, no longer the session that filled.
-    assert _offered(response) == ["08:00-10:00 · Priority · 5 free"]
+    assert _offered(response) == ["08:00–10:00 · Priority · 5 free"]
 
 
 def test_the_session_that_a_walk_in_filled_is_no_longer_offered(officer_client, office, morning):
@@ -343,7 +343,7 @@ def test_the_session_that_a_walk_in_filled_is_no_longer_offered(officer_client, 
     response = officer_client.post(url, {**PAGE_FORM, "nik": nik(9)}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert 'data-testid="queue-number">P-001<' in response.text
-    assert _offered(response) == ["10:00-12:00 · Priority · 1 free"]
+    assert _offered(response) == ["10:00–12:00 · Priority · 1 free"]
 
 
 def test_elderly_is_refused_for_someone_under_60_and_changes_nothing(office, slots):

@@ -352,6 +352,37 @@ def test_the_board_keeps_counter_names_whole_on_every_tv(browser, live_server, c
         context.close()
 
 
+def _font_size(page, selector) -> float:
+    return page.locator(selector).first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+
+
+@pytest.mark.parametrize("size", TV_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+@pytest.mark.parametrize("counters_calling", [1, 3, 6], indirect=True)
+def test_the_board_gives_its_room_to_the_call_not_to_an_empty_band(browser, live_server, counters_calling, size):
+    """Every row of the board's grid was stretched: a band of nothing under the header, a
+    sixth of a 1920x1080 TV with one counter."""
+    office = counters_calling
+    context = browser.new_context(viewport=size, base_url=live_server.url, locale="id-ID")
+    try:
+        board = context.new_page()
+        board.goto(f"/display/{office.display_token}/")
+        board.wait_for_timeout(2_000)
+        head = board.locator(".display-head").bounding_box()
+        latest = board.locator(".display-latest").bounding_box()
+        assert latest["y"] - (head["y"] + head["height"]) <= 0.04 * size["height"]
+        # "Now calling" reaches down to the numbers called before: the room left is its.
+        recent = board.locator(".display-recent").bounding_box()
+        assert recent["y"] - (latest["y"] + latest["height"]) <= 0.04 * size["height"]
+        # Its number is the largest on the board, well above a tile's.
+        assert _font_size(board, "[data-latest-number]") >= 2 * _font_size(board, ".display-counter-number")
+        # A tile is as tall as its text (and its row), not stretched down the screen.
+        tiles = board.locator("[data-counters] li")
+        tallest = max(tiles.nth(n).bounding_box()["height"] for n in range(tiles.count()))
+        assert tallest <= 0.25 * size["height"]
+    finally:
+        context.close()
+
+
 def test_the_public_queue_turns_to_closed_at_closing_time_without_a_reload(
     page, long_morning, time_machine, screenshot
 ):

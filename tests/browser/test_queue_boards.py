@@ -317,17 +317,21 @@ WORD_LINES = """selector => [...document.querySelectorAll(selector)].flatMap(el 
 
 @pytest.fixture
 def counters_calling(transactional_db, time_machine, request):
-    """08:30: ``request.param`` counters, the second a long-named one, each calling a number
-    but the last, whose person was served: a free tile among the others."""
+    """08:30: ``request.param`` counters, named as COUNTER_NAMES. Each has served one person
+    and called a second, but the last, whose second person was served too: a free tile
+    among the others, and the numbers called before of the last counters."""
     from applicants.services.queue import queue_served
 
-    office, at, _people = _morning(time_machine, booked=24, checked_in=24)
+    office, at, _people = _morning(time_machine, booked=44, checked_in=44)
     officer = factories.StaffFactory(membership__office=office)
     desks = [ServiceCounter.objects.create(office=office, name=name) for name in COUNTER_NAMES[: request.param]]
+    for n, desk in enumerate(desks):
+        first = queue_call_next(office=office, counter=desk, now=at(8, 5, 2 * n), actor=officer)
+        queue_served(booking=first, now=at(8, 5, 2 * n + 1), actor=officer)
     for minute, desk in enumerate(desks):
         called = queue_call_next(office=office, counter=desk, now=at(8, 10 + minute), actor=officer)
     if len(desks) > 1:
-        queue_served(booking=called, now=at(8, 25), actor=officer)
+        queue_served(booking=called, now=at(8, 10 + len(desks) - 1, 30), actor=officer)
     time_machine.move_to(at(8, 30), tick=True)
     return office
 
@@ -337,6 +341,11 @@ OVERFLOWING = """() => [...document.querySelectorAll(
     '.display-counters li, .display-latest, .display-recent li'
 )].filter(el => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
   .map(el => el.textContent)"""
+
+
+RECENT_ON_TWO_LINES = """() => [...document.querySelectorAll('[data-recent] li')].filter(
+    li => li.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(li).fontSize)
+).map(li => li.textContent)"""
 
 
 def _font_size(page, selector) -> float:
@@ -367,6 +376,8 @@ def test_the_board_keeps_counter_names_whole_on_every_tv(browser, live_server, c
         for selector in (".display-counter-number", ".display-counter-free", "[data-latest-number]"):
             assert [word for word, lines in board.evaluate(WORD_LINES, selector) if lines != 1] == []
         assert board.evaluate(OVERFLOWING) == []
+        # Each number called before on one line with its counter ("Loket 11" over "Percepatan").
+        assert board.evaluate(RECENT_ON_TWO_LINES) == []
         # All of it on the screen, the waiting counts at the bottom included.
         assert _fits_the_tv(board)
         for part in (".display-latest", ".display-counters", ".display-recent", ".display-foot"):

@@ -293,7 +293,13 @@ def test_the_board_shows_open_counters_free_until_they_call_without_a_reload(
 
 
 TV_SIZES = [{"width": 1920, "height": 1080}, {"width": 1366, "height": 768}, {"width": 1280, "height": 720}]
-COUNTER_NAMES = ["Loket 1", "Loket 2 Prioritas", "Loket 3", "Loket 4 Percepatan", "Loket 5", "Loket 6"]
+# A big office (Surabaya, some 400 people a day) opens up to 20 counters, named up to ~20 characters.
+COUNTER_NAMES = [
+    "Loket 1", "Loket 2 Prioritas", "Loket 3", "Loket 4 Percepatan", "Loket 5", "Loket 6",
+    "Loket 7", "Loket 8 Lansia", "Loket 9", "Loket 10", "Loket 11 Percepatan", "Loket 12",
+    "Loket 13", "Loket 14", "Loket 15 Disabilitas", "Loket 16", "Loket 17", "Loket 18",
+    "Loket 19 Prioritas", "Loket 20",
+]  # fmt: skip
 
 # Each word of each element's text, with the number of lines it is drawn on.
 WORD_LINES = """selector => [...document.querySelectorAll(selector)].flatMap(el => {
@@ -311,25 +317,46 @@ WORD_LINES = """selector => [...document.querySelectorAll(selector)].flatMap(el 
 
 @pytest.fixture
 def counters_calling(transactional_db, time_machine, request):
-    """08:30: ``request.param`` counters, the second a long-named one, each calling a number
-    but the last, whose person was served: a free tile among the others."""
+    """08:30: ``request.param`` counters, named as COUNTER_NAMES. Each has served one person
+    and called a second, but the last, whose second person was served too: a free tile
+    among the others, and the numbers called before of the last counters."""
     from applicants.services.queue import queue_served
 
-    office, at, _people = _morning(time_machine, booked=12, checked_in=12)
+    office, at, _people = _morning(time_machine, booked=44, checked_in=44)
     officer = factories.StaffFactory(membership__office=office)
     desks = [ServiceCounter.objects.create(office=office, name=name) for name in COUNTER_NAMES[: request.param]]
+    for n, desk in enumerate(desks):
+        first = queue_call_next(office=office, counter=desk, now=at(8, 5, 2 * n), actor=officer)
+        queue_served(booking=first, now=at(8, 5, 2 * n + 1), actor=officer)
     for minute, desk in enumerate(desks):
         called = queue_call_next(office=office, counter=desk, now=at(8, 10 + minute), actor=officer)
     if len(desks) > 1:
-        queue_served(booking=called, now=at(8, 25), actor=officer)
+        queue_served(booking=called, now=at(8, 10 + len(desks) - 1, 30), actor=officer)
     time_machine.move_to(at(8, 30), tick=True)
     return office
 
 
+# What does not fit its box: a tile's name or number, "Now calling"'s number, a number called before.
+OVERFLOWING = """() => [...document.querySelectorAll(
+    '.display-counters li, .display-latest, .display-recent li'
+)].filter(el => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
+  .map(el => el.textContent)"""
+
+
+RECENT_ON_TWO_LINES = """() => [...document.querySelectorAll('[data-recent] li')].filter(
+    li => li.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(li).fontSize)
+).map(li => li.textContent)"""
+
+
+def _font_size(page, selector) -> float:
+    return page.locator(selector).first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+
+
 @pytest.mark.parametrize("size", TV_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
-@pytest.mark.parametrize("counters_calling", [1, 2, 6], indirect=True)
+@pytest.mark.parametrize("counters_calling", [1, 2, 6, 12, 20], indirect=True)
 def test_the_board_keeps_counter_names_whole_on_every_tv(browser, live_server, counters_calling, size):
-    """At 1920x1080 two tiles side by side left "Loket 1" one letter a line."""
+    """At 1920x1080 two tiles side by side left "Loket 1" one letter a line; more than nine
+    tiles (twelve at 1920x1080) pushed the waiting counts off the TV."""
     from tests.browser.conftest import ARTIFACTS
 
     office = counters_calling
@@ -342,12 +369,68 @@ def test_the_board_keeps_counter_names_whole_on_every_tv(browser, live_server, c
         ARTIFACTS.mkdir(exist_ok=True)
         save_screenshot(board, ARTIFACTS / f"display-board-{count}-counters-{size['width']}x{size['height']}.png")
 
+        expect(board.locator("[data-counters] li")).to_have_count(count)
         words = board.evaluate(WORD_LINES, ".display-counter-name")
         assert len(words) == sum(len(name.split()) for name in COUNTER_NAMES[:count])
         assert [word for word, lines in words if lines != 1] == []
         for selector in (".display-counter-number", ".display-counter-free", "[data-latest-number]"):
             assert [word for word, lines in board.evaluate(WORD_LINES, selector) if lines != 1] == []
+        assert board.evaluate(OVERFLOWING) == []
+        # Each number called before on one line with its counter ("Loket 11" over "Percepatan").
+        assert board.evaluate(RECENT_ON_TWO_LINES) == []
+        # All of it on the screen, the waiting counts at the bottom included.
         assert _fits_the_tv(board)
+        for part in (".display-latest", ".display-counters", ".display-recent", ".display-foot"):
+            expect(board.locator(part)).to_be_in_viewport(ratio=1)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", TV_SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+@pytest.mark.parametrize("counters_calling", [1, 3, 6, 12, 20], indirect=True)
+def test_the_board_gives_its_room_to_the_call_not_to_an_empty_band(browser, live_server, counters_calling, size):
+    """Every row of the board's grid was stretched: a band of nothing under the header, a
+    sixth of a 1920x1080 TV with one counter."""
+    office = counters_calling
+    context = browser.new_context(viewport=size, base_url=live_server.url, locale="id-ID")
+    try:
+        board = context.new_page()
+        board.goto(f"/display/{office.display_token}/")
+        board.wait_for_timeout(2_000)
+        head = board.locator(".display-head").bounding_box()
+        latest = board.locator(".display-latest").bounding_box()
+        assert latest["y"] - (head["y"] + head["height"]) <= 0.04 * size["height"]
+        # "Now calling" reaches down to the numbers called before: the room left is its.
+        recent = board.locator(".display-recent").bounding_box()
+        assert recent["y"] - (latest["y"] + latest["height"]) <= 0.04 * size["height"]
+        # Its number is the largest on the board, well above a tile's.
+        assert _font_size(board, "[data-latest-number]") >= 2 * _font_size(board, ".display-counter-number")
+        # A tile is as tall as its text (and its row), not stretched down the screen.
+        tiles = board.locator("[data-counters] li")
+        tallest = max(tiles.nth(n).bounding_box()["height"] for n in range(tiles.count()))
+        assert tallest <= 0.25 * size["height"]
+    finally:
+        context.close()
+
+
+def test_the_board_still_fits_the_tv_as_counters_open_without_a_reload(browser, live_server, before_the_first_call):
+    """The tiles' sizes follow their number, drawn by the page and by display.js alike: the
+    board a TV opened at 08:00 with one counter still fits once twenty are open."""
+    from applicants.services.queue import counter_open
+
+    office = before_the_first_call["office"]
+    context, board = _board(browser, live_server, office, "id")
+    try:
+        tiles = board.locator("[data-counters] li")
+        expect(tiles).to_have_count(1)
+        for name in COUNTER_NAMES[1:]:
+            counter_open(office=office, name=name)
+
+        expect(tiles).to_have_count(20, timeout=5_000)
+        assert board.evaluate(OVERFLOWING) == []
+        assert _fits_the_tv(board)
+        expect(board.locator(".display-foot")).to_be_in_viewport(ratio=1)
+        assert board.js_errors == []
     finally:
         context.close()
 

@@ -42,6 +42,8 @@
     root.querySelector("[data-latest-number]").textContent = latest ? latest.queue_number : "–";
     root.querySelector("[data-latest-counter]").textContent = latest ? latest.counter : "";
     var counters = root.querySelector("[data-counters]");
+    // The tiles' sizes follow their number (static/css/staff.css), so that 20 fit the TV.
+    root.setAttribute("data-tiles", String(state.counters.length));
     counters.replaceChildren();
     if (!state.counters.length) counters.appendChild(el("li", "display-empty", text.empty || ""));
     state.counters.forEach(function (c) {

@@ -26,7 +26,7 @@ from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOffic
 from offices.admin.times import office_time_field, zoned_datetime
 from offices.exceptions import ClosureNotAllowed
 from offices.models import Closure, Office
-from offices.selectors.calendar import closure_lift_split, closure_preview
+from offices.selectors.calendar import closure_lift_split, closure_preview, sessions_counted
 from offices.services import closure_create, closure_lift
 from offices.services.closures import (
     PAST_CLOSURE_STAYS,
@@ -314,9 +314,8 @@ class ClosureAdmin(OfficeScopedAdmin):
         )
         obj.pk = result.closure.pk
         obj.created_by, obj.created_at = result.closure.created_by, result.closure.created_at
-        closed = ngettext("%(closed)d session closed.", "%(closed)d sessions closed.", len(result.slot_ids)) % {
-            "closed": len(result.slot_ids)
-        }
+        sessions = sessions_counted(result.slot_ids)
+        closed = ngettext("%(closed)d session closed.", "%(closed)d sessions closed.", sessions) % {"closed": sessions}
         if result.booked_places:
             moved = ngettext(
                 "%(booked)d booking in it is being moved to the next free session, ahead of new requests, "
@@ -433,7 +432,7 @@ class ClosureAdmin(OfficeScopedAdmin):
                 "reason": closure.reason_shown,
             },
         )
-        count = len(result.reopened_slot_ids)
+        count = sessions_counted(result.reopened_slot_ids)
         messages.info(
             request,
             ngettext("%(count)d session reopened.", "%(count)d sessions reopened.", count) % {"count": count},

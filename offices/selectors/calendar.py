@@ -144,6 +144,12 @@ def slot_closure_name(slot: Slot) -> ClosureName:
     return ClosureName(slot.closed_reason, english or "")
 
 
+def sessions_counted(slot_ids: Iterable[int]) -> int:
+    """How many sessions the rows ``slot_ids`` are, as staff count them: one for each
+    office, date and start, whatever the tracks it has a row for."""
+    return Slot.objects.filter(id__in=list(slot_ids)).values("office_id", "date", "start").distinct().count()
+
+
 def closures_in_range(*, office_ids: Iterable[int] | None, start: dt.date, end: dt.date):
     """Closures over a date range, national ones included (``office_ids=None``: all)."""
     queryset = Closure.objects.filter(date__range=(start, end)).select_related("office")

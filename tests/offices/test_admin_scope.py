@@ -376,3 +376,23 @@ def test_a_supervisor_issues_a_new_display_board_link_and_the_old_one_stops_work
     assert office_b.display_token == old_b  # not the supervisor's office
     assert client.get(f"/display/{old_a}/").status_code == 404
     assert client.get(f"/display/{office_a.display_token}/").status_code == 200
+
+
+def test_closing_and_lifting_one_session_count_it_once_whatever_its_tracks(client, supervisor_a, office_a, rows):
+    """A session has a row per track: closing the 08:00 session said "3 sessions closed"."""
+    tracks = Slot.objects.filter(office=office_a, date=MONDAY, start=dt.time(8)).count()
+    assert tracks > 1
+
+    response = client.post(
+        "/admin/offices/closure/add/",
+        {"office": office_a.pk, "date": "2026-11-30", "start": "08:00", "kind": "local", "reason": "Rapat"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert "1 session closed." in " ".join(str(m) for m in response.context["messages"])
+    closure = Closure.objects.get(office=office_a, date=MONDAY)
+    lifted = client.post(
+        f"/admin/offices/closure/{closure.pk}/delete/", {"post": "yes"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "1 session reopened." in " ".join(str(m) for m in lifted.context["messages"])

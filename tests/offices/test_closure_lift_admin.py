@@ -115,7 +115,7 @@ def test_confirming_lifts_it_through_the_service(
     assert done.redirect_chain == [("/admin/offices/closure/", 302)]
     assert [str(m) for m in done.context["messages"]] == [
         "Penutupan dicabut: Kanim Surabaya, 30 Nov. 2026 (Pemadaman listrik).",
-        "6 sesi dibuka kembali.",
+        "2 sesi dibuka kembali.",
     ]
     assert not Closure.objects.filter(pk=power_cut.pk).exists()
     assert closed_starts(office_a) == {dt.time(8)}  # the other closure still holds it

@@ -98,6 +98,8 @@ def test_review_shows_the_details_and_books_nothing_yet(client, pinned, surabaya
     html = response.content.decode()
     assert response.status_code == 200
     assert 'value="confirm"' in html and "Siti Rahayu" in html
+    # The number is named as on the form it was typed into ("Telepon" could be a landline).
+    assert "<dt>Nomor ponsel</dt>" in html
     assert not Booking.objects.exists()
 
 

@@ -17,12 +17,6 @@ MOMENT = at(14, 15)  # 23 November 2026, 14.15 WIB (07:15 UTC)
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def booking(office):
     return make_booking(make_slots(office)[(dt.time(8), "regular")])
 

@@ -120,3 +120,12 @@ def sign_in(context, live_server, user, language: str | None = None) -> None:
     if language:
         cookies.append({"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url})
     context.add_cookies(cookies)
+
+
+# For page.evaluate(LINES_OF, selector): each element's text, with the number of lines it is drawn on.
+LINES_OF = """selector => [...document.querySelectorAll(selector)].map(el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return [el.textContent.trim(), tops.size];
+})"""

@@ -13,7 +13,7 @@ from applicants.services.queue import queue_call_next, queue_served
 from applicants.services.walkin import walkin_register
 from offices.models import OfficeMembership, Slot, Track
 from tests import factories
-from tests.browser.conftest import save_screenshot, sign_in
+from tests.browser.conftest import LINES_OF, save_screenshot, sign_in
 from tests.staff.conftest import make_booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,15 +90,6 @@ def busy_morning(transactional_db, time_machine):
         "later": later,
         "first": first,
     }
-
-
-# Each queue number on the page, with the number of lines it is drawn on.
-LINES_OF = """selector => [...document.querySelectorAll(selector)].map(el => {
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-    return [el.textContent.trim(), tops.size];
-})"""
 
 
 def _broken_numbers(page, selector) -> list[str]:

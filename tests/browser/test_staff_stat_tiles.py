@@ -12,18 +12,10 @@ from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import queue_call_next
 from offices.models import OfficeMembership, Slot, Track
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import LINES_OF, sign_in
 from tests.staff.conftest import make_booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Each value's text with the number of lines it is drawn on.
-LINES_OF = """selector => [...document.querySelectorAll(selector)].map(el => {
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-    return [el.textContent.trim(), tops.size];
-})"""
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Forms of the staff pages. Input shape only: the rules live in the services."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from applicants.birth_date import BirthDateField, MemorableDateWidget
@@ -80,6 +81,15 @@ class WalkinForm(AccessibleFormMixin, PersonChecksMixin, forms.Form):
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    # The person's language, not the page's: an officer reading the desk in English must
+    # not send an Indonesian applicant English SMS.
+    language = forms.ChoiceField(
+        label=_("Language of their SMS and email"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+        help_text=_("Messages about this booking, and the proof printed for them, are in this language."),
     )
     service = forms.ChoiceField(label=_("Service"), choices=Service.choices, initial=Service.NEW)
     track = forms.ChoiceField(

@@ -7,6 +7,7 @@ is limited to the offices the user belongs to: another office's answer is 403
 answer that names a person records that staff read (``applicants.services.access_log``).
 """
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -405,6 +406,13 @@ class WalkinInSerializer(ApplicantInput):
     session = serializers.IntegerField(
         required=False, help_text="Id of today's session; default: the earliest with room."
     )
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        default=settings.LANGUAGE_CODE,
+        help_text="The person's language, for messages about the booking and the proof printed for them. Default: "
+        "Indonesian, whatever the officer's own language.",
+    )
 
     def validate_phone(self, value: str) -> str:
         return super().validate_phone(value) if value.strip() else ""
@@ -446,7 +454,7 @@ class WalkinView(OfficeStaffView):
             slot=slot,
             now=now,
             actor=request.user,
-            language=getattr(request, "LANGUAGE_CODE", "id"),
+            language=data["language"],
         )
         _record(request, office, result.booking, Action.WALK_IN, now)
         return Response(_checkin_data(result.booking, created=True, flags=result.flags), status=status.HTTP_201_CREATED)

@@ -310,7 +310,7 @@ def walkin(request, office):
                 slot=slot,
                 now=now,
                 actor=request.user,
-                language=getattr(request, "LANGUAGE_CODE", "id"),
+                language=data["language"] or settings.LANGUAGE_CODE,
             )
         except ServiceError as exc:
             context["error"] = exc

@@ -514,3 +514,19 @@ def test_the_walk_in_page_refuses_a_name_of_invisible_characters(officer_client,
 
     assert 'id="id_full_name_error"' in response.text
     assert not Booking.objects.exists()
+
+
+def test_a_walk_in_s_messages_are_in_the_person_s_language_not_the_officer_s(officer_client, office, slots, morning):
+    """They were sent in the language of the officer's page: English SMS to an Indonesian
+    applicant because the officer reads the desk in English."""
+    url = reverse("staff:walkin", args=[office.code])
+    officer_client.post(url, {**PAGE_FORM, "nik": nik(21)}, HTTP_ACCEPT_LANGUAGE="en")
+    officer_client.post(url, {**PAGE_FORM, "nik": nik(22), "language": "en"}, HTTP_ACCEPT_LANGUAGE="id")
+    api = f"/api/v1/staff/offices/{office.code}/walk-ins/"
+    person = {"full_name": "Ibu", "birth_date": "1950-05-12", "priority_group": "elderly"}
+    officer_client.post(api, {**person, "nik": nik(23)}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    officer_client.post(api, {**person, "nik": nik(24), "language": "en"}, content_type="application/json")
+
+    languages = dict(Booking.objects.values_list("applicant__nik_masked", "language"))
+    assert [languages[f"3578********{n:04d}"] for n in (21, 22, 23, 24)] == ["id", "en", "id", "en"]
+    assert 'name="language"' in officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en").text

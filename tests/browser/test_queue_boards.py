@@ -406,8 +406,12 @@ def test_the_board_gives_its_room_to_the_call_not_to_an_empty_band(browser, live
         # Its number is the largest on the board, well above a tile's.
         assert _font_size(board, "[data-latest-number]") >= 2 * _font_size(board, ".display-counter-number")
         # A tile is as tall as its text (and its row), not stretched down the screen.
-        tiles = board.locator("[data-counters] li")
-        tallest = max(tiles.nth(n).bounding_box()["height"] for n in range(tiles.count()))
+        # Measured in one go: display.js redraws the tiles as it polls, and a tile read one
+        # at a time may be gone by the time it is measured.
+        tallest = board.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('[data-counters] li')]"
+            ".map(li => li.getBoundingClientRect().height))"
+        )
         assert tallest <= 0.25 * size["height"]
     finally:
         context.close()

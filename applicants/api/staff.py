@@ -409,7 +409,6 @@ class WalkinInSerializer(ApplicantInput):
     language = serializers.ChoiceField(
         choices=[code for code, _name in settings.LANGUAGES],
         required=False,
-        default=settings.LANGUAGE_CODE,
         help_text="The person's language, for messages about the booking and the proof printed for them. Default: "
         "Indonesian, whatever the officer's own language.",
     )
@@ -454,7 +453,7 @@ class WalkinView(OfficeStaffView):
             slot=slot,
             now=now,
             actor=request.user,
-            language=data["language"],
+            language=data.get("language", ""),
         )
         _record(request, office, result.booking, Action.WALK_IN, now)
         return Response(_checkin_data(result.booking, created=True, flags=result.flags), status=status.HTTP_201_CREATED)

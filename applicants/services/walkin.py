@@ -9,6 +9,7 @@ and the same capacity rows and NIK rules, so walk-ins can never exceed capacity.
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 
 from applicants.exceptions import DateNotReleased, SessionClosed, SessionFull
@@ -89,7 +90,7 @@ def walkin_register(
     service: str = Service.NEW,
     phone: str = "",
     email: str = "",
-    language: str = "id",
+    language: str = "",
     slot: Slot | None = None,
     actor=None,
 ) -> CheckinResult:
@@ -101,7 +102,11 @@ def walkin_register(
 
     Raises the booking errors for a bad NIK or an active booking elsewhere,
     ``WalkinNotAllowed``, ``WalkinNotElderly`` or ``WalkinNoSession``.
+
+    ``language`` is the person's, for their messages and printed proof; none chosen is
+    the site's default (Indonesian), never the language of the officer's page.
     """
+    language = language or settings.LANGUAGE_CODE
     track = walkin_track(office=office, priority_group=priority_group, track=track)
     candidates = walkin_sessions(office=office, track=track, now=now)
     if slot is not None:

@@ -310,7 +310,7 @@ def walkin(request, office):
                 slot=slot,
                 now=now,
                 actor=request.user,
-                language=data["language"] or settings.LANGUAGE_CODE,
+                language=data["language"],
             )
         except ServiceError as exc:
             context["error"] = exc

@@ -41,6 +41,30 @@ def test_a_staff_endpoint_refuses_json_nested_too_deeply(officer_client, office,
     assert response.json()["detail"] == "Isi permintaan bukan JSON yang sah."
 
 
+# Every endpoint answers JSON, whatever the Accept header asks: some answered a 406 that
+# the schema does not document, others (the offices' reads, a booking's fast path) JSON.
+@pytest.mark.parametrize("accept", ["application/xml", "text/html"])
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/staff/offices/surabaya/counters/", None),
+        ("/api/v1/staff/offices/surabaya/counters/", {"name": "Loket 9"}),
+        ("/api/v1/staff/checkins/", {"code": "NOTACODE"}),
+        ("/api/v1/bookings/lookup/", {"code": "K7M2QX9A", "nik": "3578014101900001"}),
+        ("/api/v1/offices/surabaya/", None),
+    ],
+)
+def test_an_accept_header_the_api_cannot_honour_still_gets_json(officer_client, office, path, body, accept):
+    if body is None:
+        response = officer_client.get(path, HTTP_ACCEPT=accept)
+    else:
+        response = officer_client.post(path, body, content_type="application/json", HTTP_ACCEPT=accept)
+
+    assert response.status_code != 406, response.content
+    assert response["Content-Type"] == "application/json"
+    assert isinstance(response.json(), (dict, list))
+
+
 def test_a_booking_with_a_null_body_is_refused_in_the_reader_s_language(client):
     response = client.post("/api/v1/bookings/", "null", content_type="application/json", HTTP_ACCEPT_LANGUAGE="id")
 

@@ -2,14 +2,15 @@
 
 Each view documents the answers its own code gives (``session_full``, ``invalid_nik``...).
 Some answers come from around every view instead: an address that names nothing (404),
-a bad query or body, or a body on a read (400, ``queue_booking.api_views``), a body that
-is not JSON (415), a missing sign-in or CSRF token (403), the database out (503,
-``queue_booking.middleware``). ``document_common_errors``, a drf-spectacular
-post-processing hook, adds those an operation can meet and does not document yet, all in
-the one error shape (``ErrorOutput``), and names ``malformed_request`` in a 400 that a
-view documents with its own codes only. A client generated from the
-schema then knows every status it must handle; ``tests/foundation/test_api_contract.py``
-checks the app against it with requests made from the schema.
+a bad query or body, or a body on a read (400, ``queue_booking.api_views``), a body too
+large to read (413), a body that is not JSON (415), a missing sign-in or CSRF token
+(403), the database out (503, ``queue_booking.middleware``). ``document_common_errors``,
+a drf-spectacular post-processing hook, adds those an operation can meet and does not
+document yet, all in the one error shape (``ErrorOutput``), and names
+``malformed_request`` in a 400 that a view documents with its own codes only. A client
+generated from the schema then knows every status it must handle;
+``tests/foundation/test_api_contract.py`` checks the app against it with requests made
+from the schema.
 
 ``LocalTimeExtension`` documents times of day as what they are: an office's wall-clock
 time ("08:00", "07:30:00") in the office's own zone. OpenAPI's ``format: time`` means an
@@ -82,6 +83,14 @@ _COMMON = (
         lambda path, method, operation: (
             "Nothing at this address: the code in the path names nothing (or nothing you may see) (`not_found`)."
             if "{" in path
+            else None
+        ),
+    ),
+    (
+        "413",
+        lambda path, method, operation: (
+            "The body is larger than the server reads (`request_too_large`); nothing was changed."
+            if method in _BODY_METHODS
             else None
         ),
     ),

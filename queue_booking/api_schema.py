@@ -15,21 +15,9 @@ from the schema.
 ``LocalTimeExtension`` documents times of day as what they are: an office's wall-clock
 time ("08:00", "07:30:00") in the office's own zone. OpenAPI's ``format: time`` means an
 RFC 3339 time with its UTC offset ("08:00:00+07:00"), which the API never sends.
-
-``SchemaView`` serves the schema at ``/api/schema/`` by the API's own rules: a read with
-a body is a 400 ``malformed_request`` (``queue_booking.api_views``), as on every other
-address of the API, where drf-spectacular's view ignored the body; and its refusals (that
-400, a 405, a 404 for an unknown ``?format=``, a 406) are the API's JSON error, not YAML.
-The schema itself is still negotiated: YAML by default, JSON for ``?format=json`` or
-``Accept: application/vnd.oai.openapi+json``.
 """
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.views import SpectacularAPIView
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import JSONRenderer
-
-from queue_booking.api_views import ApiView
 
 ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorOutput"}
 
@@ -157,17 +145,3 @@ class LocalTimeExtension(OpenApiSerializerFieldExtension):
             "description": "Local time at the office, in the office's `timezone`: HH:MM or HH:MM:SS.",
             "example": "08:00",
         }
-
-
-class SchemaView(ApiView, SpectacularAPIView):
-    """``/api/schema/``: see the module's docstring."""
-
-    content_negotiation_class = DefaultContentNegotiation
-
-    def handle_exception(self, exc):
-        response = super().handle_exception(exc)
-        # ``finalize_response`` renders with the request's renderer, negotiated before
-        # the refusal or, where negotiation itself failed, forced to the first (YAML).
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
-from queue_booking.api_schema import SchemaView
+from queue_booking.api_schema_view import SchemaView
 from queue_booking.health import healthz
 from queue_booking.sign_in import AdminSignInForm
 

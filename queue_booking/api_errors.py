@@ -85,9 +85,32 @@ def _first_code(errors) -> str | None:
     return None
 
 
-# DRF's own generic codes say nothing to a client; field validators that raise with a
-# specific code (invalid_nik, invalid_phone, ...) keep theirs.
-_GENERIC_CODES = {"invalid", "required", "null", "blank", "max_length", "min_length", "does_not_exist"}
+# DRF's and Django's own generic codes say nothing to a client, and the schema names
+# none of them: they are `validation_error`, with the field's message in `fields`. Field
+# validators that raise with a specific code (invalid_nik, invalid_phone, ...) keep
+# theirs, and so does `invalid_choice` (a value outside an enum), which the schema names.
+_GENERIC_CODES = {
+    "invalid",
+    "required",
+    "null",
+    "blank",
+    "max_length",
+    "min_length",
+    "does_not_exist",
+    "min_value",
+    "max_value",
+    "max_string_length",
+    "overflow",
+    "null_characters_not_allowed",
+    "surrogate_characters_not_allowed",
+    "invalid_unicode",
+    "date",
+    "datetime",
+    "make_aware",
+    "not_a_list",
+    "not_a_dict",
+    "empty",
+}
 
 
 # A lost database or a lost cache (Redis): the request cannot be answered now, and a

@@ -125,11 +125,34 @@ def document_common_errors(result: dict, generator, request, public) -> dict:
                         "content": {"application/json": {"schema": ERROR_SCHEMA}},
                         "description": description,
                     }
-            own = responses["400"].get("description", "").strip()
-            if "`malformed_request`" not in own:
-                own = own if not own or own.endswith(".") else own + "."
-                responses["400"]["description"] = f"{own} {_around_the_view(method)}".strip()
+            for status, marker, around in _around(path, method, operation):
+                if status not in responses:
+                    continue
+                own = responses[status].get("description", "").strip()
+                if marker not in own:
+                    own = own if not own or own.endswith(".") else own + "."
+                    responses[status]["description"] = f"{own} {around}".strip()
     return result
+
+
+def _around(path: str, method: str, operation: dict) -> list[tuple[str, str, str]]:
+    """(status, the code that shows it is named, what to add) for the answers from around
+    the view that an operation documenting the status with its own codes only can meet:
+    the codes a client reads come from the descriptions alone (``ErrorOutput.code`` is any
+    string)."""
+    around = [("400", "`malformed_request`", _around_the_view(method))]
+    if any("cookieAuth" in scheme for scheme in operation.get("security", [])):
+        around.append(
+            (
+                "403",
+                "`not_authenticated`",
+                "From around the view: not signed in, or a signed-in session without its CSRF token "
+                "(`not_authenticated`, `csrf_failed`).",
+            )
+        )
+    if "{" in path:
+        around.append(("404", "`not_found`", "From around the view: nothing at this address (`not_found`)."))
+    return around
 
 
 class LocalTimeExtension(OpenApiSerializerFieldExtension):

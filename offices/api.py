@@ -236,7 +236,10 @@ class OfficeListApi(PublicApi):
         ],
         responses={
             200: OfficePageSerializer,
-            400: OpenApiResponse(ErrorOutput, description="Codes: `validation_error` (`page_size`)."),
+            400: OpenApiResponse(
+                ErrorOutput,
+                description="Codes: `validation_error` (`page_size`, `q`, `province`), `invalid_choice` (`kind`).",
+            ),
             404: OpenApiResponse(ErrorOutput, description="Codes: `not_found` (no such `page`)."),
         },
     )
@@ -272,7 +275,12 @@ class OfficeNearestApi(PublicApi):
         operation_id="offices_nearest",
         # The query serializer itself, so the schema gives its ranges (lat -90..90, limit 1..50).
         parameters=[Query],
-        responses={200: NearbyOfficeSerializer(many=True), 400: ErrorOutput},
+        responses={
+            200: NearbyOfficeSerializer(many=True),
+            400: OpenApiResponse(
+                ErrorOutput, description="Codes: `validation_error` (`lat`, `lon`, `limit`), `invalid_choice` (`kind`)."
+            ),
+        },
     )
     def get(self, request):
         query = self.Query(data=request.query_params)
@@ -288,7 +296,13 @@ class OfficeNearestApi(PublicApi):
 
 
 class OfficeDetailApi(PublicApi):
-    @extend_schema(operation_id="offices_retrieve", responses={200: OfficeDetailSerializer, 404: ErrorOutput})
+    @extend_schema(
+        operation_id="offices_retrieve",
+        responses={
+            200: OfficeDetailSerializer,
+            404: OpenApiResponse(ErrorOutput, description="Codes: `office_not_found`."),
+        },
+    )
     def get(self, request, code: str):
         office = office_get(code=code)
         return Response(OfficeDetailSerializer(office, context={"now": timezone.now()}).data)

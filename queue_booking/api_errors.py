@@ -3,12 +3,13 @@
 import logging
 
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import MiddlewareNotUsed, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views import defaults
 from django_ratelimit.exceptions import Ratelimited
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -84,9 +85,32 @@ def _first_code(errors) -> str | None:
     return None
 
 
-# DRF's own generic codes say nothing to a client; field validators that raise with a
-# specific code (invalid_nik, invalid_phone, ...) keep theirs.
-_GENERIC_CODES = {"invalid", "required", "null", "blank", "max_length", "min_length", "does_not_exist"}
+# DRF's and Django's own generic codes say nothing to a client, and the schema names
+# none of them: they are `validation_error`, with the field's message in `fields`. Field
+# validators that raise with a specific code (invalid_nik, invalid_phone, ...) keep
+# theirs, and so does `invalid_choice` (a value outside an enum), which the schema names.
+_GENERIC_CODES = {
+    "invalid",
+    "required",
+    "null",
+    "blank",
+    "max_length",
+    "min_length",
+    "does_not_exist",
+    "min_value",
+    "max_value",
+    "max_string_length",
+    "overflow",
+    "null_characters_not_allowed",
+    "surrogate_characters_not_allowed",
+    "invalid_unicode",
+    "date",
+    "datetime",
+    "make_aware",
+    "not_a_list",
+    "not_a_dict",
+    "empty",
+}
 
 
 # A lost database or a lost cache (Redis): the request cannot be answered now, and a
@@ -138,6 +162,10 @@ def exception_handler(exc, context):
         return error_response(exc.code, exc.detail, exc.status, exc.fields, headers)
     if isinstance(exc, UNAVAILABLE):
         return _database_unavailable(exc, context)
+    if isinstance(exc, RequestDataTooBig):
+        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE, refused before it is read: Django's own
+        # answer is its HTML 400 page (a SuspiciousOperation), which no client can read.
+        return error_response("request_too_large", _("The request body is too large to be read."), 413)
     if isinstance(exc, DjangoValidationError):
         exc = drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):
@@ -209,6 +237,33 @@ def _in_our_words(errors):
 # The start of DRF's "Invalid data. Expected a dictionary, but got {datatype}." (English:
 # its Indonesian catalogue has no entry for it).
 _NOT_AN_OBJECT = "Invalid data. Expected a dictionary"
+
+# DRF's own messages for a value its fields refuse, which its Indonesian catalogue (46
+# entries) leaves in English: a reader of Indonesian was told "Not a valid string." for a
+# name sent as an object. Django looks a message up in the project's catalogue
+# (LOCALE_PATHS) before DRF's, so ours says them; they are named here only so that
+# `makemessages` keeps them. "Invalid data. Expected a dictionary..." is ``_in_our_words``'.
+# tests/foundation/test_api_messages.py holds every field of the API's serializers to it.
+DRF_MESSAGES = (
+    gettext_noop("Not a valid string."),
+    gettext_noop("A valid number is required."),
+    gettext_noop("Must be a valid boolean."),
+    gettext_noop("String value too large."),
+    gettext_noop("Integer value too large to convert to float"),
+    gettext_noop("Surrogate characters are not allowed: U+{code_point:X}."),
+    gettext_noop('Enter a valid "slug" consisting of Unicode letters, numbers, underscores, or hyphens.'),
+    gettext_noop("Expected a date but got a datetime."),
+    gettext_noop("Expected a datetime but got a date."),
+    gettext_noop('Invalid datetime for the timezone "{timezone}".'),
+    gettext_noop("Datetime value out of range."),
+    gettext_noop('Expected a list of items but got type "{input_type}".'),
+    gettext_noop("This list may not be empty."),
+    gettext_noop("Ensure this field has at least {min_length} elements."),
+    gettext_noop("Ensure this field has no more than {max_length} elements."),
+    gettext_noop("This dictionary may not be empty."),
+    gettext_noop("Object with {slug_name}={value} does not exist."),
+    gettext_noop("Invalid value."),
+)
 
 
 def _api_exception_detail(exc: drf.APIException, code: str, request) -> str:

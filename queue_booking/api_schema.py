@@ -2,14 +2,15 @@
 
 Each view documents the answers its own code gives (``session_full``, ``invalid_nik``...).
 Some answers come from around every view instead: an address that names nothing (404),
-a bad query or body, or a body on a read (400, ``queue_booking.api_views``), a body that
-is not JSON (415), a missing sign-in or CSRF token (403), the database out (503,
-``queue_booking.middleware``). ``document_common_errors``, a drf-spectacular
-post-processing hook, adds those an operation can meet and does not document yet, all in
-the one error shape (``ErrorOutput``), and names ``malformed_request`` in a 400 that a
-view documents with its own codes only. A client generated from the
-schema then knows every status it must handle; ``tests/foundation/test_api_contract.py``
-checks the app against it with requests made from the schema.
+a bad query or body, or a body on a read (400, ``queue_booking.api_views``), a body too
+large to read (413), a body that is not JSON (415), a missing sign-in or CSRF token
+(403), the database out (503, ``queue_booking.middleware``). ``document_common_errors``,
+a drf-spectacular post-processing hook, adds those an operation can meet and does not
+document yet, all in the one error shape (``ErrorOutput``), and names
+``malformed_request`` in a 400 that a view documents with its own codes only. A client
+generated from the schema then knows every status it must handle;
+``tests/foundation/test_api_contract.py`` checks the app against it with requests made
+from the schema.
 
 ``LocalTimeExtension`` documents times of day as what they are: an office's wall-clock
 time ("08:00", "07:30:00") in the office's own zone. OpenAPI's ``format: time`` means an
@@ -74,6 +75,14 @@ _COMMON = (
         ),
     ),
     (
+        "413",
+        lambda path, method, operation: (
+            "The body is larger than the server reads (`request_too_large`); nothing was changed."
+            if method in _BODY_METHODS
+            else None
+        ),
+    ),
+    (
         "415",
         lambda path, method, operation: (
             "A body was sent that is not JSON (`unsupported_media_type`): the API takes JSON bodies only, "
@@ -116,11 +125,34 @@ def document_common_errors(result: dict, generator, request, public) -> dict:
                         "content": {"application/json": {"schema": ERROR_SCHEMA}},
                         "description": description,
                     }
-            own = responses["400"].get("description", "").strip()
-            if "`malformed_request`" not in own:
-                own = own if not own or own.endswith(".") else own + "."
-                responses["400"]["description"] = f"{own} {_around_the_view(method)}".strip()
+            for status, marker, around in _around(path, method, operation):
+                if status not in responses:
+                    continue
+                own = responses[status].get("description", "").strip()
+                if marker not in own:
+                    own = own if not own or own.endswith(".") else own + "."
+                    responses[status]["description"] = f"{own} {around}".strip()
     return result
+
+
+def _around(path: str, method: str, operation: dict) -> list[tuple[str, str, str]]:
+    """(status, the code that shows it is named, what to add) for the answers from around
+    the view that an operation documenting the status with its own codes only can meet:
+    the codes a client reads come from the descriptions alone (``ErrorOutput.code`` is any
+    string)."""
+    around = [("400", "`malformed_request`", _around_the_view(method))]
+    if any("cookieAuth" in scheme for scheme in operation.get("security", [])):
+        around.append(
+            (
+                "403",
+                "`not_authenticated`",
+                "From around the view: not signed in, or a signed-in session without its CSRF token "
+                "(`not_authenticated`, `csrf_failed`).",
+            )
+        )
+    if "{" in path:
+        around.append(("404", "`not_found`", "From around the view: nothing at this address (`not_found`)."))
+    return around
 
 
 class LocalTimeExtension(OpenApiSerializerFieldExtension):

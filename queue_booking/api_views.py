@@ -20,6 +20,11 @@ An empty body is no body: a POST that needs none may send nothing, with or witho
 ``Content-Type: application/json`` (or a multipart body without a single part:
 ``queue_booking.api_parsers``). ``tests/foundation/test_api_views.py`` holds every
 view under ``/api/v1/`` to this base.
+
+Every answer is JSON, whatever the ``Accept`` header asks for (``JsonAnswers``): the
+schema names no other media type, and the offices' reads and the booking's fast path
+never negotiated, so some endpoints answered ``Accept: application/xml`` with JSON and
+others with a 406 that the schema does not document.
 """
 
 from collections.abc import Mapping
@@ -28,6 +33,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -58,7 +64,18 @@ def body_check(request: Request) -> None:
         raise exceptions.ValidationError(_("The request body must be a JSON object."), code="invalid")
 
 
+class JsonAnswers(DefaultContentNegotiation):
+    """Bodies are parsed by their ``Content-Type`` as DRF does (a form is still a 415),
+    and the answer is the view's first renderer, JSON, whatever ``Accept`` says:
+    RFC 9110 lets a server disregard an ``Accept`` it cannot honour instead of a 406."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class ApiView(APIView):
+    content_negotiation_class = JsonAnswers
+
     def initial(self, request: Request, *args, **kwargs) -> None:
         # Authentication, permissions and throttles first, as before any other refusal.
         super().initial(request, *args, **kwargs)

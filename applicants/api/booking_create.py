@@ -11,6 +11,7 @@ from functools import lru_cache, update_wrapper
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
@@ -310,7 +311,7 @@ def booking_create_view(request: HttpRequest) -> HttpResponse:
         return _drf_create_view(request)
     try:
         data = json.loads(request.body)
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, RequestDataTooBig):
         data = None
     if not isinstance(data, dict):
         return _drf_create_view(request)

@@ -204,7 +204,7 @@ class BookingLookupView(ApiView):
         responses={
             503: UNAVAILABLE,
             200: OpenApiResponse(BookingWithTokenOutput),
-            400: error_response("Bad input.", "validation_error"),
+            400: error_response("Bad input.", "invalid_code", "validation_error"),
             404: error_response("No booking has this code for this NIK.", "booking_not_found"),
             429: error_response("Too many attempts; see `Retry-After`.", "rate_limited"),
         },

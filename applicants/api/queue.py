@@ -8,13 +8,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from applicants.api.booking_docs import error_response
 from applicants.exceptions import BookingNotFound
 from applicants.models import Booking
 from applicants.proof import normalize_code, token_matches
 from applicants.queue_selectors import ServiceState, WaitUnknown, queue_position, queue_public_cached
 from applicants.waits import estimate_text
 from offices.selectors import office_get
-from queue_booking.api_errors import ErrorOutput
 from queue_booking.api_views import ApiView
 
 
@@ -102,7 +102,7 @@ class PublicQueueView(ApiView):
     @extend_schema(
         operation_id="office_queue",
         tags=["queue"],
-        responses={200: PublicQueueSerializer, 404: ErrorOutput},
+        responses={200: PublicQueueSerializer, 404: error_response("No such office.", "office_not_found")},
         description=(
             "Today's queue at an office: the number called last per track, how many wait, an estimated wait "
             "from the recent call rate (null until there is data), and what each counter shows. Queue numbers "
@@ -155,7 +155,10 @@ class BookingPositionView(ApiView):
                 "X-Booking-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True, description="The secret."
             )
         ],
-        responses={200: PositionSerializer, 404: ErrorOutput},
+        responses={
+            200: PositionSerializer,
+            404: error_response("No such booking, or a wrong `X-Booking-Token`.", "booking_not_found"),
+        },
         description="An applicant's own place in today's queue, from their proof page.",
     )
     def get(self, request, code):

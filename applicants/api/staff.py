@@ -15,6 +15,7 @@ from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from applicants.api.booking_docs import error_response
 from applicants.api.booking_serializers import PERSONAL_DATA_ERASED_ON_HELP, ApplicantInput
 from applicants.exceptions_staff import (
     BookingNotFoundForStaff,
@@ -41,7 +42,6 @@ from applicants.staff_access import staff_offices, staff_require
 from offices.models import Office, OfficeMembership, Slot, Track
 from offices.selectors import office_get
 from offices.timeutils import office_today
-from queue_booking.api_errors import ErrorOutput
 from queue_booking.api_views import ApiView
 
 
@@ -158,6 +158,12 @@ def _request_office(request, code: str | None) -> Office:
     raise OfficeRequired(fields={"office": [str(OfficeRequired.message)]})
 
 
+# Each status's codes, as a client reads them (``queue_booking.api_schema`` adds those
+# from around the view: `not_authenticated`, `csrf_failed`, `not_found`, ...).
+NOT_STAFF = error_response("Not on the staff of this office.", "not_office_staff")
+OFFICE_NOT_FOUND = error_response("The office in the address does not exist.", "office_not_found")
+
+
 class CheckinView(ApiView):
     """Check a booking in by typed code or scanned QR; returns its queue number."""
 
@@ -177,10 +183,22 @@ class CheckinView(ApiView):
         responses={
             201: CheckinOutSerializer,
             200: CheckinOutSerializer,
-            400: ErrorOutput,
-            403: ErrorOutput,
-            404: ErrorOutput,
-            409: ErrorOutput,
+            400: error_response("Bad input.", "validation_error", "invalid_qr", "office_required"),
+            403: error_response(
+                "Not on the staff of the office, or `allow_late` by an officer.", "not_office_staff", "supervisor_only"
+            ),
+            404: error_response("No such office or booking.", "office_not_found", "booking_not_found"),
+            409: error_response(
+                "The booking cannot be checked in.",
+                "wrong_office",
+                "wrong_date",
+                "too_early",
+                "too_late",
+                "booking_cancelled",
+                "booking_moved",
+                "booking_waiting",
+                "booking_finished",
+            ),
         },
         description=(
             "Verifies a scanned QR's signature first (`invalid_qr` when tampered or foreign), then checks the "
@@ -246,7 +264,11 @@ class CounterOpenSerializer(serializers.Serializer):
 
 
 class CountersView(OfficeStaffView):
-    @extend_schema(operation_id="staff_counters", tags=["staff"], responses={200: CounterSerializer(many=True)})
+    @extend_schema(
+        operation_id="staff_counters",
+        tags=["staff"],
+        responses={200: CounterSerializer(many=True), 403: NOT_STAFF, 404: OFFICE_NOT_FOUND},
+    )
     def get(self, request, code):
         counters = counters_in_order(self.get_office().counters.filter(is_active=True))
         return Response(CounterSerializer(counters, many=True).data)
@@ -255,7 +277,12 @@ class CountersView(OfficeStaffView):
         operation_id="staff_counter_open",
         tags=["staff"],
         request=CounterOpenSerializer,
-        responses={200: CounterSerializer, 400: ErrorOutput, 403: ErrorOutput},
+        responses={
+            200: CounterSerializer,
+            400: error_response("Bad input.", "validation_error", "invalid_counter_name", "invalid_choice"),
+            403: NOT_STAFF,
+            404: OFFICE_NOT_FOUND,
+        },
         description=(
             "Open (create or reactivate) the counter with this name, optionally for one track. A name with "
             "nothing visible in it is 400 `invalid_counter_name`."
@@ -285,10 +312,10 @@ class CallNextView(OfficeStaffView):
         request=CallNextInSerializer,
         responses={
             200: CallNextOutSerializer,
-            400: ErrorOutput,
-            403: ErrorOutput,
-            404: ErrorOutput,
-            409: ErrorOutput,
+            400: error_response("Bad input.", "validation_error"),
+            403: NOT_STAFF,
+            404: error_response("No such office, or no such counter in it.", "office_not_found", "counter_not_found"),
+            409: error_response("The counter still has someone.", "counter_busy"),
         },
         description=(
             "Call the next person (priority track first, then by session and queue time) to the counter; "
@@ -342,7 +369,12 @@ class BookingActionView(ApiView):
         return Response(StaffBookingSerializer(booking).data)
 
 
-_ACTION_RESPONSES = {200: StaffBookingSerializer, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput}
+_ACTION_RESPONSES = {
+    200: StaffBookingSerializer,
+    403: NOT_STAFF,
+    404: error_response("No booking with this code.", "booking_not_found"),
+    409: error_response("The number is not being called at a counter.", "booking_not_called"),
+}
 
 
 class BookingServedView(BookingActionView):
@@ -422,7 +454,27 @@ class WalkinView(OfficeStaffView):
         operation_id="staff_walkin",
         tags=["staff"],
         request=WalkinInSerializer,
-        responses={201: CheckinOutSerializer, 400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput},
+        responses={
+            201: CheckinOutSerializer,
+            400: error_response(
+                "Bad input; `fields` names each bad field.",
+                "invalid_nik",
+                "nik_birth_date_mismatch",
+                "invalid_birth_date",
+                "invalid_name",
+                "invalid_phone",
+                "invalid_email",
+                "priority_group_mismatch",
+                "walkin_not_allowed",
+                "invalid_choice",
+                "validation_error",
+            ),
+            403: NOT_STAFF,
+            404: OFFICE_NOT_FOUND,
+            409: error_response(
+                "No place can be taken.", "walkin_no_session", "walkin_session_unavailable", "active_booking_exists"
+            ),
+        },
         description=(
             "Register a walk-in and queue them at once. Priority groups always; everyone while the office "
             "runs without online booking (`walkin_not_allowed` otherwise); `elderly` is for people of 60 or over "

@@ -1,7 +1,8 @@
 """The OpenAPI schema is the API's contract (DESIGN.md section 5). Requests made from the
-schema itself by schemathesis, valid and not, must each get an answer the schema
-documents: a documented status, a body of the documented shape and content type, never
-a server error.
+schema itself by schemathesis, valid and not (positive and negative generation), must
+each get an answer the schema documents: a documented status, a body of the documented
+shape and content type, never a server error, and an error whose machine code the
+status's description names (``documented_error_code``).
 
 Every operation is tried anonymously and as a signed-in officer (with a CSRF token, as the
 staff pages send it), and its path names, half the time, something that exists (the
@@ -17,7 +18,8 @@ from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from offices.models import OfficeMembership
 from tests import factories
@@ -82,6 +84,20 @@ def _with_existing_names(case, world: dict):
     return case
 
 
+def documented_error_code(ctx, response, case):
+    """An error's machine code is one its status's description names (as `code`): the
+    schema's ``ErrorOutput.code`` is any string, so a client learns the codes it must
+    handle from the descriptions alone."""
+    if response.status_code < 400 or not response.headers.get("content-type", [""])[0].startswith("application/json"):
+        return
+    code = response.json().get("code")
+    documented = case.operation.definition.raw["responses"].get(str(response.status_code), {})
+    description = documented.get("description", "")
+    assert f"`{code}`" in description, (
+        f"{response.status_code} `{code}` is not named in its description: {description!r}"
+    )
+
+
 def _checker(cases, sent: dict[str, dict[str, str]] | None):
     """A Hypothesis test that sends each of ``cases`` (as the officer when ``sent`` is
     given) and checks the answer against the schema."""
@@ -97,7 +113,13 @@ def _checker(cases, sent: dict[str, dict[str, str]] | None):
     def check(case):
         if sent is not None:
             case.cookies = {**(case.cookies or {}), **sent["cookies"]}
-        case.call_and_validate(headers=sent and sent["headers"], excluded_checks=EXCLUDED_CHECKS)
+        case.call_and_validate(
+            headers=sent and sent["headers"],
+            # The officer's own session cookie replaces any schemathesis makes up, so
+            # "a made-up session is refused" is checked anonymously only.
+            excluded_checks=EXCLUDED_CHECKS + ([ignored_auth] if sent is not None else []),
+            additional_checks=[documented_error_code],
+        )
 
     return check
 
@@ -107,11 +129,12 @@ def test_every_answer_is_one_the_schema_documents(world, signed_in):
     failures = {}
     for result in schema.get_all_operations():
         operation = result.ok()
-        generated = operation.as_strategy()
+        generated = st.one_of(operation.as_strategy(), operation.as_strategy(GenerationMode.NEGATIVE))
         cases = st.one_of(generated, generated.map(lambda case: _with_existing_names(case, world)))
         for who, sent in (("anonymous", None), ("officer", signed_in)):
             try:
                 _checker(cases, sent)()
-            except Exception as exc:  # noqa: BLE001 - gathered, so one run names every operation that fails
+            # FailureGroup (schemathesis) is a BaseExceptionGroup, not an Exception.
+            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - gathered, so one run names every operation that fails
                 failures[f"{operation.label} ({who})"] = str(exc)
     assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in failures.items())

@@ -83,3 +83,25 @@ def test_the_api_docs_and_schema_are_served_without_a_cdn(client, db):
     html = docs.content.decode()
     assert "cdn" not in html.lower()
     assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_drf_s_generic_codes_are_a_validation_error_and_a_validator_s_own_code_stays():
+    generic = drf.ValidationError(
+        {"session": [drf.ErrorDetail("Ensure this value is greater than or equal to 1.", code="min_value")]}
+    )
+    null = drf.ValidationError(
+        {"q": [drf.ErrorDetail("Null characters are not allowed.", code="null_characters_not_allowed")]}
+    )
+    choice = drf.ValidationError({"track": [drf.ErrorDetail('"vip" is not a valid choice.', code="invalid_choice")]})
+
+    assert exception_handler(generic, {}).data["code"] == "validation_error"
+    assert exception_handler(null, {}).data["code"] == "validation_error"
+    assert exception_handler(choice, {}).data["code"] == "invalid_choice"
+
+
+def test_a_search_with_a_null_character_is_a_validation_error(client, db):
+    response = client.get("/api/v1/offices/", {"q": "sura\x00baya"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
+    assert response.json()["fields"] == {"q": ["Null characters are not allowed."]}

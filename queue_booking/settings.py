@@ -62,7 +62,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, but a POST to an address missing its slash is redirected with 308,
+    # which keeps the body (queue_booking/slash_redirect.py).
+    "queue_booking.slash_redirect.CommonMiddleware",
     # DEBUG only: an unknown /api/ address is the API's JSON 404, as handler404 gives it
     # without DEBUG (queue_booking/api_errors.py). Inside LocaleMiddleware, for the words.
     "queue_booking.api_errors.ApiNotFoundMiddleware",

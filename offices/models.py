@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from offices.templatetags.public_ui import clock
+from offices.formats import clock
 
 
 class Track(models.TextChoices):

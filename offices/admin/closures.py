@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter, scope_ids
 from offices.admin.times import office_time_field, zoned_datetime
 from offices.exceptions import ClosureNotAllowed
+from offices.formats import clock
 from offices.models import Closure, Office
 from offices.selectors.calendar import closure_lift_split, closure_preview, sessions_counted
 from offices.services import closure_create, closure_lift
@@ -34,7 +35,6 @@ from offices.services.closures import (
     closure_earliest_date,
     closure_is_national_day_off,
 )
-from offices.templatetags.public_ui import clock
 
 
 class ClosureForm(forms.ModelForm):

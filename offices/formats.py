@@ -1,20 +1,24 @@
 """A time of day as the product writes it: "08.00" in Indonesian, "08:00" in English.
 
-The one function everything writes a time with: models' names, services' messages, the
-admin's columns and the template filters (``offices.templatetags.public_ui``), so that
-a model or a service does not lean on a template tag library.
+The rule itself is the active language's ``TIME_FORMAT`` in the project's format
+modules (``queue_booking/formats``), which Django's admin reads too; this is the one
+function everything else writes a time with: models' names, services' messages, the
+admin's columns and the template filters (``offices.templatetags.public_ui``).
 """
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils.dateformat import format as datetime_format
 from django.utils.dateformat import time_format
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 
 
 def time_format_string() -> str:
-    """Indonesian "H.i" (also when no language is active), English "H:i"."""
-    return "H.i" if (get_language() or "id").startswith("id") else "H:i"
+    """The active language's ``TIME_FORMAT`` ("H.i" / "H:i"); the site's language when
+    none is active."""
+    return get_format("TIME_FORMAT", lang=get_language() or settings.LANGUAGE_CODE)
 
 
 def clock(value: dt.time | dt.datetime | None) -> str:

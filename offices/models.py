@@ -273,7 +273,7 @@ class Closure(models.Model):
 
 
 def zoned_datetime(value: datetime, office: "Office | None") -> str:
-    """``value`` on ``office``'s wall clock with its zone: "6 Des 2026, 9.15 WITA".
+    """``value`` on ``office``'s wall clock with its zone: "6 Des. 2026, 09.15 WITA".
 
     Without an office (a national closure, the audit trail) it is shown on the clock of
     the page (WIB unless a page of one office sets that office's) and that zone is named.

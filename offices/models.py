@@ -244,8 +244,9 @@ class Closure(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LOCAL)
     reason = models.CharField(_("reason"), max_length=200)
     # A national day off's name is the official Indonesian one; the holiday sync gives
-    # its English name beside it. An admin may type one beside a reason; without one the
-    # reason is shown as typed, in both languages.
+    # its English name beside it. An admin may type one beside a reason; left empty, a
+    # reason typed as a day off's official name gets that day's (the admin's form), and
+    # any other reason is shown as typed, in both languages.
     reason_en = models.CharField(
         _("reason in English"),
         max_length=200,

@@ -31,7 +31,7 @@ from offices.admin.confirm import confirmation_page
 from offices.admin.records import RecordsAdmin
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.admin.times import office_time_field
-from offices.templatetags.public_ui import clock
+from offices.formats import clock
 from queue_booking.errors import ServiceError
 
 # Who did what a transition logs, when no staff user is on it. The services log the

@@ -9,8 +9,8 @@ from applicants.forms import AccessibleFormMixin, PersonChecksMixin, SessionChoi
 from applicants.identity import phone_normalize
 from applicants.models import PriorityGroup, Service
 from applicants.services.queue import counter_name_clean
+from offices.formats import clock
 from offices.models import Track
-from offices.templatetags.public_ui import clock
 
 
 class CheckinLookupForm(forms.Form):

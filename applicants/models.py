@@ -465,8 +465,9 @@ class Notification(models.Model):
     recipient = models.CharField(_("recipient"), max_length=254, blank=True, default="")
 
     class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
+        # As the admin's list is titled, in its breadcrumbs, the app index and the side menu too.
+        verbose_name = _("message to applicant")
+        verbose_name_plural = _("messages to applicants")
         constraints = [models.UniqueConstraint(fields=["booking", "channel", "dedupe_key"], name="notification_once")]
         indexes = [
             # "Failed in the last 7 days": partial, so a booking's pending rows never enter it.

@@ -21,7 +21,7 @@ from applicants.proof import (
     what_to_bring,
     what_to_bring_note,
 )
-from offices.templatetags.public_ui import clock
+from offices.formats import clock
 
 SUBJECTS = {
     Notification.Kind.CONFIRMATION: gettext_lazy("Booking confirmed: %(code)s"),

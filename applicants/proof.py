@@ -31,7 +31,7 @@ from icalendar import Alarm, Calendar, Event
 from applicants.exceptions import ProofInvalid
 from applicants.models import Booking, Service
 from applicants.templatetags.privacy_ui import erased_note_text
-from offices.templatetags.public_ui import clock
+from offices.formats import clock
 from offices.timeutils import office_datetime
 
 # No 0/O, 1/I: a code is read aloud at a counter and typed from paper. 32 symbols,

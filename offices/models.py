@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from offices.templatetags.public_ui import clock
+from offices.formats import clock
 
 
 class Track(models.TextChoices):
@@ -244,8 +244,9 @@ class Closure(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LOCAL)
     reason = models.CharField(_("reason"), max_length=200)
     # A national day off's name is the official Indonesian one; the holiday sync gives
-    # its English name beside it. An admin may type one beside a reason; without one the
-    # reason is shown as typed, in both languages.
+    # its English name beside it. An admin may type one beside a reason; left empty, a
+    # reason typed as a day off's official name gets that day's (the admin's form), and
+    # any other reason is shown as typed, in both languages.
     reason_en = models.CharField(
         _("reason in English"),
         max_length=200,
@@ -273,7 +274,7 @@ class Closure(models.Model):
 
 
 def zoned_datetime(value: datetime, office: "Office | None") -> str:
-    """``value`` on ``office``'s wall clock with its zone: "6 Des 2026, 9.15 WITA".
+    """``value`` on ``office``'s wall clock with its zone: "6 Des. 2026, 09.15 WITA".
 
     Without an office (a national closure, the audit trail) it is shown on the clock of
     the page (WIB unless a page of one office sets that office's) and that zone is named.

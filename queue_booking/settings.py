@@ -214,6 +214,8 @@ LOGOUT_REDIRECT_URL = "staff:login"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Times as the product writes them (08.00 / 08:00), in Django's admin too.
+FORMAT_MODULE_PATH = ["queue_booking.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

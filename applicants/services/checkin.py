@@ -33,8 +33,8 @@ from applicants.models import Booking, BookingStatus, QueueEvent
 from applicants.proof import checkin_window, proof_verify
 from applicants.services.queue import queue_event_log, queue_number_next, queue_session_for
 from applicants.services.transitions import booking_transition
+from offices.formats import clock
 from offices.models import Office
-from offices.templatetags.public_ui import clock
 from offices.timeutils import office_now, office_today
 
 # A typed booking code is 8 characters; anything much longer is the QR's text (a

@@ -26,7 +26,7 @@ from applicants.proof import (
     what_to_bring_note,
 )
 from applicants.selectors import booking_failed_channels, booking_get_for_token
-from offices.templatetags.public_ui import clock
+from offices.formats import clock
 
 # The message of a renewed secret link (``views.public.renew_link``): the proof page it
 # leads to then shows the new link once, with what to do next.

@@ -16,10 +16,10 @@ from offices.admin.confirm import confirmation_page
 from offices.admin.history import log_note
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter
 from offices.exceptions import CapacityBelowBooked
+from offices.formats import clock
 from offices.models import Slot
 from offices.selectors.calendar import slot_closure_name
 from offices.services import slot_excess, slot_set_capacity, slots_excess_move
-from offices.templatetags.public_ui import clock
 
 
 class SlotForm(forms.ModelForm):

@@ -25,19 +25,22 @@ from django.utils.translation import ngettext
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter, scope_ids
 from offices.admin.times import office_time_field, zoned_datetime
 from offices.exceptions import ClosureNotAllowed
+from offices.formats import clock
 from offices.models import Closure, Office
 from offices.selectors.calendar import closure_lift_split, closure_preview, sessions_counted
-from offices.services import closure_create, closure_lift
+from offices.services import closure_create, closure_lift, day_off_name_en
 from offices.services.closures import (
     PAST_CLOSURE_STAYS,
     closure_can_be_lifted,
     closure_earliest_date,
     closure_is_national_day_off,
 )
-from offices.templatetags.public_ui import clock
 
 
 class ClosureForm(forms.ModelForm):
+    reason_en_filled = ""
+    """The English name ``clean`` filled in for a national day off's name, if any."""
+
     confirm_move = forms.BooleanField(
         label=_("Move the bookings"),
         required=False,
@@ -57,8 +60,9 @@ class ClosureForm(forms.ModelForm):
         if "reason_en" in self.fields:
             self.fields["reason_en"].label = _("Reason in English (optional)")
             self.fields["reason_en"].help_text = _(
-                "Shown instead of the reason on the English pages, e.g. Flood. Empty: the reason is shown as typed, "
-                "in both languages."
+                "Shown instead of the reason on the English pages, e.g. Flood. Left empty, a reason that is the "
+                "official name of a national day off (e.g. Hari Raya Natal) gets that day's English name (Christmas "
+                "Day); any other reason is shown as typed, in both languages."
             )
         if "start" in self.fields:
             self.fields["start"].help_text = _(
@@ -79,6 +83,10 @@ class ClosureForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "reason_en" in self.fields and not data.get("reason_en") and data.get("reason") and data.get("date"):
+            # A national day off typed by hand gets the English name the holiday sync gives it.
+            data["reason_en"] = day_off_name_en(reason=data["reason"], date=data["date"])
+            self.reason_en_filled = data["reason_en"]
         if "date" in data and data["date"] < closure_earliest_date(office=data.get("office"), now=timezone.now()):
             self.add_error("date", ClosureNotAllowed.message)
         if self.errors or "date" not in data:
@@ -327,6 +335,12 @@ class ClosureAdmin(OfficeScopedAdmin):
         else:
             moved = _("No booking had to be moved.")
         messages.info(request, f"{closed} {moved}")
+        if form.reason_en_filled:
+            messages.info(
+                request,
+                _("The English name of this national day off was filled in: %(name)s.")
+                % {"name": form.reason_en_filled},
+            )
 
     # --- Lifting ---------------------------------------------------------------------
     # Django's delete path (its permission checks, the audit trail's deletion entry), with

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_noop, ngettext
 from offices.admin.history import log_note
 from offices.admin.scope import OfficeScopedAdmin, report_conflicts, scope_ids
 from offices.exceptions import InvalidQuota
+from offices.formats import clock
 from offices.models import MAX_PLACES, DateOverride, Office, OfficeTimezone, SessionTemplate
 from offices.selectors.calendar import WeekdayQuota, busiest_weekday, office_weekday_quotas
 from offices.services import office_release, office_set_daily_quota, office_slots_resync
 from offices.services.display import office_display_token_renew
-from offices.templatetags.public_ui import clock
 from offices.timeutils import office_today
 
 

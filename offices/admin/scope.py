@@ -12,9 +12,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, override
 
+from offices.formats import clock
 from offices.models import Office, OfficeMembership, Track
 from offices.selectors import user_is_central_admin, user_office_ids
-from offices.templatetags.public_ui import clock
 
 SUPERVISOR = OfficeMembership.Role.SUPERVISOR
 MAX_CONFLICTS_LISTED = 10

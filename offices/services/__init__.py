@@ -6,7 +6,7 @@ the booking path.
 
 from offices.services.closures import ClosureLiftResult, ClosureResult, closure_create, closure_lift
 from offices.services.directory import ImportResult, office_directory_read, offices_import
-from offices.services.holidays import HolidaySyncResult, holidays_sync, national_days_off
+from offices.services.holidays import HolidaySyncResult, day_off_name_en, holidays_sync, national_days_off
 from offices.services.quotas import (
     CapacityChange,
     ResyncResult,
@@ -39,6 +39,7 @@ __all__ = [
     "SlotConflict",
     "closure_create",
     "closure_lift",
+    "day_off_name_en",
     "holidays_sync",
     "membership_grant",
     "national_days_off",

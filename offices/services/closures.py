@@ -94,8 +94,9 @@ def closure_create(
     """Close ``date`` (or only the session starting at ``start``) at ``office``, or at
     every office when ``office`` is None. Today may be closed (an outage); the past not.
 
-    ``reason_en`` is a national day off's English name (the holiday sync's); a reason
-    typed by hand has none and is shown as typed.
+    ``reason_en`` is a national day off's English name: the holiday sync's, or the one
+    the admin's form finds for a reason typed as a day off's official name
+    (``day_off_name_en``), or one typed beside it; without one the reason is shown as typed.
     """
     if date < closure_earliest_date(office=office, now=now):
         raise ClosureNotAllowed()

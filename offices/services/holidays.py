@@ -73,6 +73,28 @@ def national_days_off(*, years: list[int]) -> list[NationalDayOff]:
     return sorted(days)
 
 
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def day_off_name_en(*, reason: str, date: dt.date) -> str:
+    """The English name of the national day off whose official Indonesian name ``reason``
+    is (as the holiday sync records it; letter case and spacing aside), or "".
+
+    Names are looked up in the days off of ``date``'s year and the years either side, so
+    a day an admin adds that the data does not date (a moved day, an extra cuti bersama
+    day, an estimated Idul Fitri named without "(perkiraan)") is still recognised.
+    """
+    key = _name_key(reason)
+    if not key:
+        return ""
+    days = national_days_off(years=[date.year - 1, date.year + 1, date.year])
+    # The closure's own year last, so its names win over a neighbour's.
+    names = {_name_key(day.name): day.name_en for day in sorted(days, key=lambda day: day.date.year == date.year)}
+    name_en = names.get(key, "")
+    return "" if _name_key(name_en) == key else name_en
+
+
 def holidays_sync(*, years: list[int], actor: AbstractBaseUser | None = None, now: dt.datetime) -> HolidaySyncResult:
     """Record each national day off of ``years`` as a closure of every office.
 

@@ -10,22 +10,15 @@ import datetime as dt
 from django import template
 from django.utils import formats, timezone
 from django.utils.dateformat import format as datetime_format
-from django.utils.dateformat import time_format
-from django.utils.translation import get_language
+
+from offices.formats import clock, time_format_string
 
 register = template.Library()
 
 LONG_DATE = "l, j F Y"
 
-
-def _time_format() -> str:
-    return "H.i" if (get_language() or "id").startswith("id") else "H:i"
-
-
-def _clock(value: dt.time | dt.datetime) -> str:
-    if isinstance(value, dt.datetime):
-        return datetime_format(value, _time_format())
-    return time_format(value, _time_format())
+# '08.00' / '08:00' (offices.formats, where the rule is, for code outside templates).
+register.filter("clock", clock)
 
 
 @register.filter
@@ -45,20 +38,13 @@ def short_date(value: dt.date | None) -> str:
 
 
 @register.filter
-def clock(value: dt.time | dt.datetime | None) -> str:
-    if not value:
-        return ""
-    return _clock(value)
-
-
-@register.filter
 def local_clock(value: dt.datetime | None, seconds: str = "") -> str:
     """'14.11' / '14:11' ('14.11.49' / '14:11:49' with an argument, e.g. ``|local_clock:"s"``):
     an aware moment on the current time zone's wall clock, which on a staff page is its
     office's (the ``|date`` filter's conversion, written as every other time on the site)."""
     if not value:
         return ""
-    fmt = _time_format()
+    fmt = time_format_string()
     if seconds:
         fmt += fmt[1] + "s"
     return datetime_format(timezone.localtime(value), fmt)
@@ -72,8 +58,8 @@ def iso_clock(value: str | None) -> str:
     if not value:
         return ""
     if len(value) <= 8:
-        return _clock(dt.time.fromisoformat(value))
-    return _clock(dt.datetime.fromisoformat(value))
+        return clock(dt.time.fromisoformat(value))
+    return clock(dt.datetime.fromisoformat(value))
 
 
 @register.filter
@@ -83,13 +69,13 @@ def office_time(value: dt.time | dt.datetime | None, office) -> str:
         return ""
     if isinstance(value, dt.datetime):
         value = value.astimezone(office.tz) if value.tzinfo else value
-    return f"{_clock(value)} {office.tz_abbreviation}"
+    return f"{clock(value)} {office.tz_abbreviation}"
 
 
 @register.simple_tag
 def time_range(start: dt.time, end: dt.time, office) -> str:
     """'08.00–10.00 WIB'."""
-    return f"{_clock(start)}–{_clock(end)} {office.tz_abbreviation}"
+    return f"{clock(start)}–{clock(end)} {office.tz_abbreviation}"
 
 
 @register.filter
@@ -98,4 +84,4 @@ def office_moment(value: dt.datetime | None, office) -> str:
     if not value:
         return ""
     local = value.astimezone(office.tz)
-    return f"{formats.date_format(local.date(), LONG_DATE)}, {_clock(local)} {office.tz_abbreviation}"
+    return f"{formats.date_format(local.date(), LONG_DATE)}, {clock(local)} {office.tz_abbreviation}"

@@ -88,3 +88,67 @@ def test_lifting_a_closure_says_the_holiday_that_keeps_the_day_closed_in_english
     page = text(client.get(f"/admin/offices/closure/{own.pk}/delete/", HTTP_ACCEPT_LANGUAGE="en"))
 
     assert "because another closure still covers them: 08:00 WIB (Christmas Day)" in page
+
+
+# --- A national day off typed by hand -------------------------------------------------
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def _add(client, reason: str, date: dt.date, reason_en: str = "", language: str = "en"):
+    response = client.post(
+        "/admin/offices/closure/add/",
+        {"office": "", "date": date.isoformat(), "kind": "holiday", "reason": reason, "reason_en": reason_en},
+        HTTP_ACCEPT_LANGUAGE=language,
+        follow=True,
+    )
+    assert response.redirect_chain, text(response)
+    return response
+
+
+@pytest.mark.parametrize(
+    ("typed", "date", "english"),
+    [
+        ("Hari Raya Natal", dt.date(2026, 12, 26), "Christmas Day"),
+        ("hari raya  natal ", dt.date(2026, 12, 26), "Christmas Day"),
+        # The data names 2027's Idul Fitri "(perkiraan)": the name without it is 2026's.
+        ("Hari Raya Idul Fitri", dt.date(2027, 3, 10), "Eid al-Fitr"),
+        ("Cuti Bersama Hari Raya Idul Fitri", dt.date(2026, 12, 28), "Collective leave for Eid al-Fitr"),
+    ],
+)
+def test_a_day_off_typed_with_its_official_name_gets_its_english_name(client, central_admin, typed, date, english):
+    response = _add(client, typed, date)
+
+    closure = Closure.objects.get(date=date)
+    assert (closure.reason, closure.reason_en) == (typed.strip(), english)
+    assert f"The English name of this national day off was filled in: {english}." in _messages(response)
+
+
+def test_an_english_name_typed_beside_a_day_off_s_name_is_kept(client, central_admin):
+    _add(client, "Hari Raya Natal", dt.date(2026, 12, 26), reason_en="Boxing Day")
+
+    assert Closure.objects.get(date=dt.date(2026, 12, 26)).reason_en == "Boxing Day"
+
+
+def test_any_other_reason_has_no_english_name_and_reads_as_typed(client, central_admin):
+    response = _add(client, "Hari Raya Natal kedua", dt.date(2026, 12, 26))
+
+    assert Closure.objects.get(date=dt.date(2026, 12, 26)).reason_en == ""
+    assert not any("filled in" in message for message in _messages(response))
+    listing = text(client.get("/admin/offices/closure/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Hari Raya Natal kedua" in listing
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Left empty, a reason that is the official name of a national day off (e.g. Hari Raya Natal) gets"),
+        ("id", "Jika dikosongkan, alasan yang merupakan nama resmi hari libur nasional (misalnya Hari Raya Natal)"),
+    ],
+)
+def test_the_form_says_when_the_english_name_is_filled_in(client, central_admin, language, said):
+    page = text(client.get("/admin/offices/closure/add/", HTTP_ACCEPT_LANGUAGE=language))
+
+    assert said in page

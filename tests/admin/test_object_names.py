@@ -45,7 +45,7 @@ def test_a_queue_event_is_named_in_words_on_the_office_s_clock(admin_client, off
     url = f"/admin/applicants/queueevent/{event.pk}/change/"
 
     assert title(admin_client, url, "id").startswith(f"{booking.code}: Selesai dilayani, 23 Nov. 2026, 14.15 WIB")
-    assert title(admin_client, url, "en").startswith(f"{booking.code}: Served, Nov. 23, 2026, 2:15 p.m. WIB")
+    assert title(admin_client, url, "en").startswith(f"{booking.code}: Served, Nov. 23, 2026, 14:15 WIB")
 
 
 def test_a_personal_data_access_is_named_in_words_on_the_office_s_clock(admin_client, office, booking):
@@ -62,7 +62,7 @@ def test_a_personal_data_access_is_named_in_words_on_the_office_s_clock(admin_cl
     assert title(admin_client, url, "id").startswith(
         "petugas.surabaya: Bukti pendaftaran dicetak, 23 Nov. 2026, 14.15 WIB"
     )
-    assert title(admin_client, url, "en").startswith("petugas.surabaya: Proof printed, Nov. 23, 2026, 2:15 p.m. WIB")
+    assert title(admin_client, url, "en").startswith("petugas.surabaya: Proof printed, Nov. 23, 2026, 14:15 WIB")
 
 
 def test_a_closure_is_named_by_its_date_as_the_admin_writes_dates(admin_client, office):

@@ -30,6 +30,7 @@ from applicants.exceptions_staff import (
     InvalidCounterTrack,
     NotOfficeStaff,
     SupervisorOnly,
+    WalkinActiveBookingExists,
     WalkinNoSession,
 )
 from applicants.forms_staff import (
@@ -47,6 +48,7 @@ from applicants.services.checkin import (
     LATE_ALLOWED,
     PRIORITY_GROUP,
     WALK_IN,
+    CheckinResult,
     checkin_confirm,
     checkin_find,
     checkin_preview,
@@ -65,7 +67,7 @@ from applicants.services.queue import (
     queue_waiting,
 )
 from applicants.services.tokens import RENEWABLE_STATUSES
-from applicants.services.walkin import walkin_day_sessions, walkin_register
+from applicants.services.walkin import walkin_day_sessions, walkin_find_queued, walkin_register
 from applicants.staff_access import staff_offices, staff_require, staff_role, user_sees_waits
 from offices.exceptions import OfficeNotFound
 from offices.models import Office, OfficeMembership, Track
@@ -312,6 +314,30 @@ def walkin(request, office):
                 actor=request.user,
                 language=data["language"],
             )
+        except WalkinActiveBookingExists as exc:
+            # Already in today's queue here (the form sent twice, or registered at another
+            # desk): the number they have, not a refusal that hides it.
+            queued = walkin_find_queued(office=office, nik=data["nik"], now=now)
+            if queued is None:
+                context["error"] = exc
+            else:
+                personal_data_access_record(
+                    actor=request.user,
+                    office=office,
+                    action=Action.CHECKIN_VIEW,
+                    channel=Channel.DESK,
+                    now=now,
+                    booking=queued,
+                )
+                fresh = WalkinForm(sessions=day_sessions)
+                context.update(
+                    {
+                        "result": CheckinResult(booking=queued, created=False, flags=[ALREADY_CHECKED_IN]),
+                        "booking": queued,
+                        "form": fresh,
+                        "sessions": fresh.sessions_with_room,
+                    }
+                )
         except ServiceError as exc:
             context["error"] = exc
             # No room (at all, or in the session chosen): the notice before the form says it

@@ -252,24 +252,29 @@ def queue_call_next(*, office: Office, counter: ServiceCounter, now: dt.datetime
     return booking
 
 
-def _called_booking(*, booking: Booking) -> Booking:
+def _called_booking(*, booking: Booking, counter: ServiceCounter | None = None) -> Booking:
+    """``booking`` locked, while it is called (at ``counter``, when given); otherwise
+    ``BookingNotCalled``. A counter screen passes its counter: shown a while ago, it may
+    name someone who has since been missed there and called at another desk."""
     locked = Booking.objects.select_for_update(of=("self",)).select_related("counter").get(id=booking.id)
-    if locked.status != BookingStatus.CALLED:
+    if locked.status != BookingStatus.CALLED or (counter is not None and locked.counter_id != counter.id):
         raise BookingNotCalled()
     return locked
 
 
-def queue_recall(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
-    """Call the person at the counter again (they did not come up yet)."""
+def queue_recall(*, booking: Booking, now: dt.datetime, actor=None, counter: ServiceCounter | None = None) -> Booking:
+    """Call the person at the counter again (they did not come up yet). ``counter``: only
+    while they are called there."""
     with transaction.atomic():
-        locked = _called_booking(booking=booking)
+        locked = _called_booking(booking=booking, counter=counter)
         queue_event_log(booking=locked, action=QueueEvent.Action.RECALLED, now=now, actor=actor, counter=locked.counter)
     return locked
 
 
-def queue_served(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
+def queue_served(*, booking: Booking, now: dt.datetime, actor=None, counter: ServiceCounter | None = None) -> Booking:
+    """The person called is served. ``counter``: only while they are called there."""
     with transaction.atomic():
-        locked = _called_booking(booking=booking)
+        locked = _called_booking(booking=booking, counter=counter)
         counter = locked.counter
         served = booking_transition(
             booking=locked,
@@ -284,10 +289,11 @@ def queue_served(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
     return served
 
 
-def queue_missed(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
-    """The person did not come up. First time: back of the queue. Second time: no-show."""
+def queue_missed(*, booking: Booking, now: dt.datetime, actor=None, counter: ServiceCounter | None = None) -> Booking:
+    """The person did not come up. First time: back of the queue. Second time: no-show.
+    ``counter``: only while they are called there."""
     with transaction.atomic():
-        locked = _called_booking(booking=booking)
+        locked = _called_booking(booking=booking, counter=counter)
         counter = locked.counter
         misses = locked.missed_count + 1
         detail = {"counter": counter.name if counter else "", "missed_count": misses}

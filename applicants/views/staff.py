@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applicants.exceptions_staff import (
+    BookingNotCalled,
     BookingNotFoundForStaff,
     InvalidCounterTrack,
     NotOfficeStaff,
@@ -41,7 +42,7 @@ from applicants.forms_staff import (
     NikLookupForm,
     WalkinForm,
 )
-from applicants.models import Booking, QueueEvent, ServiceCounter
+from applicants.models import Booking, BookingStatus, QueueEvent, ServiceCounter
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.checkin import (
     ALREADY_CHECKED_IN,
@@ -395,6 +396,20 @@ def counter_calls_label(counter: ServiceCounter) -> str:
     return counter.get_track_display() if counter.track else str(_("every track, priority first"))
 
 
+def counter_stale_note(booking: Booking) -> str:
+    """What a counter screen says when its action came too late for ``booking``."""
+    if booking.status == BookingStatus.CALLED and booking.counter is not None:
+        where = _("called at %(counter)s") % {"counter": booking.counter.name}
+    elif booking.status == BookingStatus.CHECKED_IN:
+        where = _("waiting in the queue")
+    else:
+        where = booking.get_status_display()
+    return _("%(number)s is no longer called at this counter (now: %(status)s): nothing was changed.") % {
+        "number": booking.queue_number,
+        "status": where,
+    }
+
+
 @office_staff_view()
 @require_http_methods(["GET", "POST"])
 def counter(request, office, counter_id):
@@ -431,7 +446,14 @@ def counter(request, office, counter_id):
                 )
             elif action in COUNTER_ACTIONS:
                 current = get_object_or_404(Booking, code=request.POST.get("code", ""), office=office)
-                done = COUNTER_ACTIONS[action](booking=current, now=now, actor=request.user)
+                try:
+                    done = COUNTER_ACTIONS[action](booking=current, now=now, actor=request.user, counter=desk)
+                except BookingNotCalled:
+                    # The screen was out of date (another tab, another device, a double
+                    # tap): say whom it was about and where they are now.
+                    current.refresh_from_db()
+                    messages.warning(request, counter_stale_note(current))
+                    return redirect("staff:counter", office_code=office.code, counter_id=desk.id)
                 notes = {
                     "served": _("%(number)s served."),
                     "recall": _("Calling %(number)s again."),

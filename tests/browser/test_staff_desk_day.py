@@ -10,12 +10,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from applicants.models import Booking
+from applicants.models import Booking, ServiceCounter
+from applicants.services.checkin import checkin_confirm
+from applicants.services.queue import queue_call_next, queue_missed
 from applicants.views import staff as staff_views
 from offices.models import OfficeMembership, Slot, Track
 from tests import factories
 from tests.browser.conftest import sign_in
 from tests.factories import make_nik
+from tests.staff.conftest import make_booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,20 +102,84 @@ def test_walk_in_errors_speak_of_the_applicant_not_to_the_officer(context, live_
     screenshot("walkin-errors-id")
 
 
-def test_a_double_tap_on_register_shows_the_number_given(
+def test_a_double_tap_on_register_sends_the_walk_in_once(
     context, live_server, page, screenshot, office_day, monkeypatch
 ):
     """On a slow connection the second tap's answer ("this NIK already has an active
     booking") replaced the first's, and the officer never saw the number given."""
     office = office_day["office"]
     sign_in(context, live_server, office_day["officer"], "en")
-    monkeypatch.setattr(staff_views, "walkin_register", _slowed(staff_views.walkin_register))
+    calls = []
+    monkeypatch.setattr(staff_views, "walkin_register", _slowed(staff_views.walkin_register, calls=calls))
     page.goto(f"/staff/{office.code}/walkin/")
     _fill_walk_in(page)
 
     _double_tap(page, page.get_by_role("button", name="Register and give a number"))
 
     expect(page.get_by_test_id("queue-number")).to_have_text("P-001", timeout=8_000)
+    expect(page.get_by_role("heading", name="Registered and checked in")).to_be_visible()
     expect(page.locator("[role=alert]")).to_have_count(0)
+    assert len(calls) == 1
     assert Booking.objects.count() == 1
     screenshot("walkin-double-tap")
+
+
+def _checked_in(office, count: int) -> list[Booking]:
+    slot = Slot.objects.get(office=office, start=dt.time(10), track=Track.REGULAR)
+    people = [make_booking(slot, name=f"Pemohon {n}") for n in range(count)]
+    for booking in people:
+        checkin_confirm(office=office, booking=booking, now=timezone.now())
+    return people
+
+
+@pytest.mark.parametrize(("viewport", "language"), [(DESK, "id"), (TABLET, "en")], ids=["desk-id", "tablet-en"])
+def test_a_double_tap_on_served_is_sent_once_even_after_the_screen_refreshed_itself(
+    context, live_server, page, screenshot, office_day, monkeypatch, settings, language
+):
+    """The second tap reached the server, which answered "this number is not being called
+    at a counter right now"; the first tap's "A-001 served." was lost with its page."""
+    settings.STAFF_LIVE_REFRESH_SECONDS = 0.5
+    office = office_day["office"]
+    _checked_in(office, 2)
+    desk = ServiceCounter.objects.create(office=office, name="Loket 1")
+    sign_in(context, live_server, office_day["officer"], language)
+    page.goto(f"/staff/{office.code}/counter/{desk.id}/")
+    page.get_by_test_id("call-next").click()
+    expect(page.get_by_test_id("current-number")).to_have_text("A-001")
+    # The screen reads itself again and swaps its live parts, forms included, for fresh copies.
+    page.evaluate("document.getElementById('live-counter-now').dataset.seen = '1'")
+    expect(page.locator("#live-counter-now[data-seen]")).to_have_count(0)
+    calls = []
+    monkeypatch.setitem(staff_views.COUNTER_ACTIONS, "served", _slowed(staff_views.queue_served, calls=calls))
+
+    _double_tap(page, page.locator("button[value=served]"))
+
+    served = {"id": "A-001 selesai dilayani.", "en": "A-001 served."}[language]
+    expect(page.locator(".messages")).to_have_text(served, timeout=8_000)
+    assert len(calls) == 1
+    assert [b.status for b in Booking.objects.order_by("queue_number")] == ["served", "checked_in"]
+    screenshot(f"counter-double-tap-{language}")
+
+
+def test_a_counter_screen_left_open_says_where_the_person_went(context, live_server, page, screenshot, office_day):
+    """Its "Did not come" made the person now called at Loket 2 a no-show."""
+    office = office_day["office"]
+    [booking] = _checked_in(office, 1)
+    loket1 = ServiceCounter.objects.create(office=office, name="Loket 1")
+    loket2 = ServiceCounter.objects.create(office=office, name="Loket 2")
+    sign_in(context, live_server, office_day["officer"], "id")
+    page.goto(f"/staff/{office.code}/counter/{loket1.id}/")
+    page.get_by_test_id("call-next").click()
+    # Meanwhile, from another screen: missed at Loket 1, then called at Loket 2.
+    queue_missed(booking=booking, now=timezone.now())
+    queue_call_next(office=office, counter=loket2, now=timezone.now())
+
+    page.locator("button[value=missed]").click()
+
+    expect(page.locator(".messages")).to_have_text(
+        "A-001 tidak lagi dipanggil di loket ini (sekarang: dipanggil di Loket 2): tidak ada yang diubah."
+    )
+    expect(page.get_by_test_id("call-next")).to_be_visible()
+    booking.refresh_from_db()
+    assert (booking.status, booking.counter_id) == ("called", loket2.id)
+    screenshot("counter-stale-id")

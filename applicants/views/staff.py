@@ -105,6 +105,10 @@ def office_staff_view(*, supervisor: bool = False):
         @never_cache
         def wrapper(request, office_code, *args, **kwargs):
             if not request.user.is_authenticated:
+                if request.method == "POST":
+                    # Signed out meanwhile (in another tab, or the session ended): what was
+                    # sent is lost, and the sign-in page must say so.
+                    messages.warning(request, _("You were signed out, so that was not done. Sign in and do it again."))
                 return redirect_to_login(request.get_full_path())
             try:
                 office = office_get(code=office_code)

@@ -183,3 +183,126 @@ def test_a_counter_screen_left_open_says_where_the_person_went(context, live_ser
     booking.refresh_from_db()
     assert (booking.status, booking.counter_id) == ("called", loket2.id)
     screenshot("counter-stale-id")
+
+
+def _sign_in_with_the_form(page, user) -> None:
+    page.goto("/staff/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill("correct-horse-battery")
+    page.locator("form.form button[type=submit]").click()
+
+
+@pytest.mark.parametrize("viewport", [TABLET], ids=["tablet"])
+def test_an_action_after_being_signed_out_elsewhere_is_said_not_done(
+    context, live_server, page, screenshot, office_day
+):
+    """The counter's "Served" went to the sign-in page without a word, and from there back
+    to the counter, the person still at it: was it done or not?"""
+    office, officer = office_day["office"], office_day["officer"]
+    _checked_in(office, 1)
+    desk = ServiceCounter.objects.create(office=office, name="Loket 1")
+    sign_in(context, live_server, officer, "id")
+    page.goto(f"/staff/{office.code}/counter/{desk.id}/")
+    page.get_by_test_id("call-next").click()
+    other = context.new_page()
+    other.goto("/staff/?stay=1")
+    other.get_by_role("button", name="Keluar (petugas.jaksel)").click()
+    other.close()
+
+    page.get_by_role("button", name="Selesai dilayani").click()
+
+    expect(page.locator(".messages")).to_have_text(
+        "Anda sudah keluar dari akun, sehingga tindakan tadi tidak dijalankan. Silakan masuk, lalu ulangi."
+    )
+    expect(page.get_by_role("heading", name="Masuk petugas")).to_be_visible()
+    screenshot("signed-out-id")
+    page.locator("#id_username").fill(officer.username)
+    page.locator("#id_password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_test_id("current-number")).to_have_text("A-001")
+    assert Booking.objects.get().status == "called"
+
+
+def test_a_tab_opened_before_signing_in_again_says_nothing_was_done(context, live_server, page, screenshot, office_day):
+    """Its form carried the token of the earlier sign-in: the page said "If you were
+    booking, check My booking first" and offered the office search."""
+    office, officer = office_day["office"], office_day["officer"]
+    sign_in(context, live_server, officer, "en")
+    page.goto(f"/staff/{office.code}/walkin/")
+    _fill_walk_in(page)
+    other = context.new_page()
+    other.goto("/staff/?stay=1")
+    other.get_by_role("button", name="Sign out (petugas.jaksel)").click()
+    _sign_in_with_the_form(other, officer)
+    other.close()
+
+    page.get_by_role("button", name="Register and give a number").click()
+
+    expect(page.get_by_role("heading", name="This page was out of date")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Nothing was done.")
+    expect(page.locator("main")).not_to_contain_text("My booking")
+    screenshot("out-of-date-en")
+    assert not Booking.objects.exists()
+    page.get_by_role("link", name="Back to the staff pages").click()
+    expect(page.get_by_role("heading", name="Check-in")).to_be_visible()
+
+
+def test_a_server_error_at_the_counter_says_what_to_check(
+    context, live_server, page, screenshot, office_day, monkeypatch
+):
+    office = office_day["office"]
+    desk = ServiceCounter.objects.create(office=office, name="Loket 1")
+    sign_in(context, live_server, office_day["officer"], "id")
+    page.goto(f"/staff/{office.code}/counter/{desk.id}/")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(staff_views, "queue_call_next", broken)
+    page.get_by_test_id("call-next").click()
+
+    expect(page.get_by_role("heading", name="Terjadi kesalahan")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Tindakan tadi mungkin sudah atau belum dijalankan.")
+    expect(page.locator("main")).not_to_contain_text("Pendaftaran Anda")
+    screenshot("server-error-id")
+    page.get_by_role("link", name="Kembali ke halaman petugas").click()
+    expect(page.get_by_role("heading", name="Check-in")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [TABLET], ids=["tablet"])
+def test_the_system_out_of_reach_page_at_the_desk(context, live_server, page, screenshot, office_day):
+    """The middleware's own 503 answer for a staff page, as the browser shows it (the
+    database cannot be taken from the live server's thread alone)."""
+    from django.db import OperationalError
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from queue_booking.middleware import DatabaseUnavailableMiddleware
+
+    office = office_day["office"]
+    url = f"/staff/{office.code}/walkin/"
+    with translation.override("en"):
+        answer = DatabaseUnavailableMiddleware(lambda request: None).process_exception(
+            RequestFactory().post(url), OperationalError()
+        )
+    sign_in(context, live_server, office_day["officer"], "en")
+    page.goto(url)
+    _fill_walk_in(page)
+    page.route(
+        f"**{url}",
+        lambda route: (
+            route.fulfill(status=503, body=answer.content, content_type="text/html")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+
+    page.get_by_role("button", name="Register and give a number").click()
+
+    expect(page.get_by_role("heading", name="The system cannot be reached")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("go on on paper with the day list printed this morning")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot("unreachable-en")
+    page.unroute(f"**{url}")
+    page.get_by_role("link", name="Try again").click()
+    expect(page.get_by_role("heading", name="Register a walk-in")).to_be_visible()

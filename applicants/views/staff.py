@@ -46,10 +46,12 @@ from applicants.models import Booking, BookingStatus, QueueEvent, ServiceCounter
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.checkin import (
     ALREADY_CHECKED_IN,
+    CODE_MAX_LENGTH,
     LATE_ALLOWED,
     PRIORITY_GROUP,
     WALK_IN,
     CheckinResult,
+    booking_code_normalize,
     checkin_confirm,
     checkin_find,
     checkin_preview,
@@ -211,6 +213,15 @@ def utilization(request):
     return render(request, "staff/utilization.html", context)
 
 
+def refused_code(typed: str, booking: Booking | None) -> str:
+    """The code a refused check-in was about: the booking's, else what was typed when it
+    has a code's length (a scanned QR's text is longer, and not worth repeating)."""
+    if booking is not None:
+        return booking.code
+    code = booking_code_normalize(typed)
+    return code if 0 < len(code) <= CODE_MAX_LENGTH else ""
+
+
 @office_staff_view()
 @require_http_methods(["GET", "POST"])
 def checkin(request, office):
@@ -221,6 +232,7 @@ def checkin(request, office):
     if request.method == "POST":
         now = timezone.now()
         action = request.POST.get("action")
+        booking = None
         try:
             if action == "confirm":
                 confirm = CheckinConfirmForm(request.POST)
@@ -280,7 +292,9 @@ def checkin(request, office):
         except ServiceError as exc:
             context["error"] = exc
             # Empty again: a scan into the refused text would make the next valid
-            # proof look like a broken QR. The refusal above names what was refused.
+            # proof look like a broken QR. The refusal above names what was refused:
+            # the booking's code, or the code as typed (a QR that is not a proof has none).
+            context["refused_code"] = refused_code(request.POST.get("code", ""), booking)
             context["form"] = CheckinLookupForm()
     if context.get("can_confirm"):
         # Enter confirms the person in front of the desk; the next scan goes in after.

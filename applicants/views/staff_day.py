@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -174,6 +175,12 @@ def stop_service(request, office):
     """ "Stop service now", with a confirmation step: this moves people to other days."""
 
     context = staff_page_context(request, office, "today")
+    summary = day_summary(office=office, now=timezone.now())
+    if summary["stopped"]:
+        # A tab left open, or the back button: stopping again would move nobody, yet
+        # said "Service stopped. 0 bookings are being moved".
+        messages.info(request, _("Service is already stopped for today."))
+        return redirect("staff:today", office_code=office.code)
     form = StopServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = service_stop(office=office, now=timezone.now(), actor=request.user)
@@ -187,5 +194,5 @@ def stop_service(request, office):
             % {"n": len(result.moved)},
         )
         return redirect("staff:today", office_code=office.code)
-    context.update({"form": form, "summary": day_summary(office=office, now=timezone.now())})
+    context.update({"form": form, "summary": summary})
     return render(request, "staff/stop_service.html", context)

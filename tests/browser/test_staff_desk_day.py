@@ -306,3 +306,34 @@ def test_the_system_out_of_reach_page_at_the_desk(context, live_server, page, sc
     page.unroute(f"**{url}")
     page.get_by_role("link", name="Try again").click()
     expect(page.get_by_role("heading", name="Register a walk-in")).to_be_visible()
+
+
+@pytest.mark.parametrize(("viewport", "language"), [(TABLET, "en"), (DESK, "id")], ids=["tablet-en", "desk-id"])
+def test_the_check_in_desk_says_who_can_let_a_late_arrival_in_and_names_a_refused_code(
+    context, live_server, page, screenshot, office_day, language
+):
+    office = office_day["office"]
+    early_slot = Slot.objects.get(office=office, start=dt.time(8), track=Track.REGULAR)
+    late = make_booking(early_slot, name="Budi Santoso")
+    other = factories.OfficeFactory(code="surabaya", name="Kantor Imigrasi Kelas I Khusus TPI Surabaya")
+    foreign_slot = Slot.objects.create(
+        office=other, date=office_day["today"], start=dt.time(10), end=dt.time(12), track=Track.REGULAR, capacity=9
+    )
+    foreign = make_booking(foreign_slot)
+    sign_in(context, live_server, office_day["officer"], language)
+    page.goto(f"/staff/{office.code}/checkin/")
+    words = {
+        "en": ("A supervisor of this office can let a late arrival in", f"Cannot check in {foreign.code}:"),
+        "id": ("Supervisor kantor ini dapat mengizinkan", f"Tidak dapat check-in untuk {foreign.code}:"),
+    }[language]
+
+    page.locator("#id_code").fill(late.code)
+    page.get_by_test_id("lookup").click()
+    expect(page.get_by_test_id("late-ask-supervisor")).to_contain_text(words[0])
+    expect(page.get_by_test_id("confirm-checkin")).to_have_count(0)
+    screenshot(f"late-{language}")
+
+    page.locator("#id_code").fill(foreign.code)
+    page.get_by_test_id("lookup").click()
+    expect(page.locator(".checkin-error")).to_contain_text(words[1])
+    screenshot(f"refused-{language}")

@@ -173,6 +173,27 @@ def counter_open(*, office: Office, name: str, track: str | None = None) -> Serv
     return counter
 
 
+def counter_close(*, counter: ServiceCounter, now: dt.datetime) -> ServiceCounter:
+    """Close ``counter`` (end of the day, a break, a name typed wrong): it leaves the
+    counters staff choose from and the display board. ``counter_open`` by its name opens
+    it again. Refused while someone is called there (``CounterBusy``): they must be marked
+    served or missed first, so nobody is left at a desk nobody staffs."""
+    today = office_today(counter.office, now)
+    with transaction.atomic():
+        # The lock ``queue_call_next`` takes: no call slips in between the check and the close.
+        ServiceCounter.objects.select_for_update().filter(id=counter.id).first()
+        busy = (
+            Booking.objects.filter(counter=counter, date=today, status=BookingStatus.CALLED)
+            .values_list("queue_number", flat=True)
+            .first()
+        )
+        if busy is not None:
+            raise CounterBusy(number=busy)
+        ServiceCounter.objects.filter(id=counter.id).update(is_active=False)
+    counter.is_active = False
+    return counter
+
+
 def counter_set_track(*, counter: ServiceCounter, track: str) -> ServiceCounter:
     """Let ``counter`` call only ``track``'s numbers ("" for every track). A person already
     called there stays until marked served or missed."""

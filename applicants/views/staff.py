@@ -57,6 +57,7 @@ from applicants.services.checkin import (
     checkin_preview,
 )
 from applicants.services.queue import (
+    counter_close,
     counter_current,
     counter_get,
     counter_open,
@@ -431,7 +432,7 @@ def counter_stale_note(booking: Booking) -> str:
 @office_staff_view()
 @require_http_methods(["GET", "POST"])
 def counter(request, office, counter_id):
-    """One counter's screen: call next, recall, served, missed. POST, then redirect (no resubmits)."""
+    """One counter's screen: call next, recall, served, missed, close. POST, then redirect (no resubmits)."""
     try:
         desk = counter_get(office=office, counter_id=counter_id)
     except ServiceError:
@@ -453,6 +454,19 @@ def counter(request, office, counter_id):
                     messages.info(request, _("Nobody is waiting."))
                 else:
                     messages.success(request, _("Calling %(number)s.") % {"number": called.queue_number})
+            elif action == "close":
+                counter_close(counter=desk, now=now)
+                if request.session.get(SESSION_COUNTER_KEY) == desk.id:
+                    del request.session[SESSION_COUNTER_KEY]
+                messages.success(
+                    request,
+                    _(
+                        "%(counter)s is closed: it no longer shows on the display board. To open it again, "
+                        "open a counter by the same name."
+                    )
+                    % {"counter": desk.name},
+                )
+                return redirect("staff:counters", office_code=office.code)
             elif action == "set_track":
                 form = CounterTrackForm(request.POST)
                 if not form.is_valid():

@@ -337,3 +337,26 @@ def test_the_check_in_desk_says_who_can_let_a_late_arrival_in_and_names_a_refuse
     page.get_by_test_id("lookup").click()
     expect(page.locator(".checkin-error")).to_contain_text(words[1])
     screenshot(f"refused-{language}")
+
+
+@pytest.mark.parametrize(("viewport", "language"), [(DESK, "id"), (TABLET, "en")], ids=["desk-id", "tablet-en"])
+def test_an_officer_closes_their_counter_at_the_end_of_the_day(
+    context, live_server, page, screenshot, office_day, language
+):
+    office = office_day["office"]
+    desk = ServiceCounter.objects.create(office=office, name="Loket 1")
+    ServiceCounter.objects.create(office=office, name="Loket 2")
+    sign_in(context, live_server, office_day["officer"], language)
+    page.goto(f"/staff/{office.code}/counter/{desk.id}/")
+    close = page.get_by_test_id("close-counter")
+    expect(close).to_be_visible()
+    assert close.bounding_box()["height"] >= 44
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(f"counter-{language}")
+
+    close.click()
+
+    closed = {"id": "Loket 1 ditutup", "en": "Loket 1 is closed"}[language]
+    expect(page.locator(".messages")).to_contain_text(closed)
+    expect(page.locator(".counter-list li")).to_have_count(1)
+    screenshot(f"closed-{language}")

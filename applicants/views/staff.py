@@ -19,7 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -43,6 +43,7 @@ from applicants.forms_staff import (
     WalkinForm,
 )
 from applicants.models import Booking, BookingStatus, QueueEvent, ServiceCounter
+from applicants.queue_selectors import service_stopped
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.checkin import (
     ALREADY_CHECKED_IN,
@@ -70,6 +71,7 @@ from applicants.services.queue import (
     queue_served,
     queue_waiting,
 )
+from applicants.services.rollover import SERVICE_STOPPED_REASON
 from applicants.services.tokens import RENEWABLE_STATUSES
 from applicants.services.walkin import walkin_day_sessions, walkin_find_queued, walkin_register
 from applicants.staff_access import staff_offices, staff_require, staff_role, user_sees_waits
@@ -308,6 +310,19 @@ def checkin(request, office):
     return render(request, "staff/checkin.html", context, status=status)
 
 
+def stop_reason_worth_saying(stopped: dict | None) -> str:
+    """The reason a whole day was closed, unless it only repeats "service is stopped" (the
+    "Stop service now" button's own words, stored in the language of whoever pressed it,
+    which is not always the reader's)."""
+    if not stopped:
+        return ""
+    own_words = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            own_words.add(str(SERVICE_STOPPED_REASON))
+    return "" if stopped["reason"] in own_words else stopped["reason"]
+
+
 @office_staff_view()
 @require_http_methods(["GET", "POST"])
 def walkin(request, office):
@@ -315,7 +330,16 @@ def walkin(request, office):
     now = timezone.now()
     day_sessions = walkin_day_sessions(office=office, now=now)
     form = WalkinForm(request.POST or None, sessions=day_sessions)
-    context.update({"form": form, "sessions": form.sessions_with_room})
+    # Stopped for the day ("Stop service now", an outage): said as such, not as "no room".
+    stopped = service_stopped(office=office, date=office_today(office, now))
+    context.update(
+        {
+            "form": form,
+            "sessions": form.sessions_with_room,
+            "stopped": stopped,
+            "stop_reason": stop_reason_worth_saying(stopped),
+        }
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         slot = next((s for s in day_sessions if s.id == data["session"]), None) if data["session"] else None

@@ -91,7 +91,7 @@ class WalkinNotAllowed(StaffError):
     code = "walkin_not_allowed"
     message = _(
         "Walk-ins are for priority groups (elderly, disabled, pregnant, infants) while the office takes online "
-        "bookings."
+        "bookings. Anyone else books online for another day; a person with a booking for today is checked in."
     )
 
 

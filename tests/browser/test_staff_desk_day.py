@@ -16,7 +16,7 @@ from applicants.services.queue import queue_call_next, queue_missed
 from applicants.views import staff as staff_views
 from offices.models import OfficeMembership, Slot, Track
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import LINES_OF, sign_in
 from tests.factories import make_nik
 from tests.staff.conftest import make_booking
 
@@ -360,3 +360,34 @@ def test_an_officer_closes_their_counter_at_the_end_of_the_day(
     expect(page.locator(".messages")).to_contain_text(closed)
     expect(page.locator(".counter-list li")).to_have_count(1)
     screenshot(f"closed-{language}")
+
+
+@pytest.mark.parametrize("viewport", [TABLET], ids=["tablet"])
+def test_a_booking_s_session_times_stay_on_one_line_on_a_tablet(context, live_server, page, screenshot, office_day):
+    """'08:00–' ended one line and '10:00 WIB' began the next."""
+    office = office_day["office"]
+    booking = make_booking(Slot.objects.get(office=office, start=dt.time(10), track=Track.REGULAR))
+    sign_in(context, live_server, office_day["officer"], "en")
+    page.goto(f"/staff/{office.code}/checkin/")
+    page.locator("#id_code").fill(booking.code)
+    page.get_by_test_id("lookup").click()
+
+    found = page.evaluate(LINES_OF, ".staff-facts .nowrap")
+    assert found == [["10:00–12:00 WIB", 1]]
+    screenshot("session-one-line")
+
+
+def test_a_counter_closed_meanwhile_leads_back_to_the_desk(context, live_server, page, screenshot, office_day):
+    office = office_day["office"]
+    desk = ServiceCounter.objects.create(office=office, name="Loket 1")
+    sign_in(context, live_server, office_day["officer"], "id")
+    page.goto(f"/staff/{office.code}/counter/{desk.id}/")
+    ServiceCounter.objects.filter(id=desk.id).update(is_active=False)  # closed from another screen
+
+    page.get_by_test_id("call-next").click()
+
+    expect(page.get_by_role("heading", name="Halaman tidak ditemukan")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("tidak ada yang dijalankan")
+    screenshot("closed-counter-404-id")
+    page.get_by_role("link", name="Kembali ke halaman petugas").click()
+    expect(page.get_by_role("heading", name="Check-in")).to_be_visible()

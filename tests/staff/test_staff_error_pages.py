@@ -128,3 +128,26 @@ def test_opening_a_staff_page_signed_out_says_nothing_of_a_lost_action(client, o
 
     assert response.redirect_chain[-1][0].startswith(reverse("staff:login"))
     assert "signed out" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "If you had just pressed a button, nothing was done."),
+        ("id", "Jika Anda baru saja menekan tombol, tidak ada yang dijalankan."),
+    ],
+)
+def test_a_counter_closed_meanwhile_is_a_staff_404_with_the_way_back(officer_client, office, desk, language, words):
+    """A tab left open on a counter closed since: its "Call next" got the applicants' 404
+    ("To book an appointment, choose an immigration office")."""
+    url = reverse("staff:counter", args=[office.code, desk.id])
+    officer_client.post(url, {"action": "close"})
+
+    response = officer_client.post(url, {"action": "call_next"}, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 404
+    page = html(response)
+    assert words in page
+    assert '<a class="button" href="/staff/">' in page
+    assert "To book an appointment" not in page and "Untuk mendaftar" not in page
+    _no_applicant_words(page)

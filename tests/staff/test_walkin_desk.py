@@ -143,3 +143,17 @@ def test_a_session_closed_after_the_page_was_shown_is_said_in_words_not_by_its_i
     assert _errors(response)["session"] == "The session chosen has ended or has no room left: choose another one."
     assert f"{chosen.id} is not one of" not in response.text
     assert not Booking.objects.exists()
+
+
+def test_someone_outside_the_priority_groups_is_refused_with_what_to_do_instead(officer_client, office, slots, morning):
+    response = officer_client.post(
+        reverse("staff:walkin", args=[office.code]),
+        {**PAGE_FORM, "priority_group": "", "nik": nik(35)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert 'data-code="walkin_not_allowed"' in response.text
+    assert "Anyone else books online for another day; a person with a booking for today is checked in." in (
+        response.text
+    )
+    assert not Booking.objects.exists()

@@ -7,6 +7,7 @@ without the two colliding.
 
 from django.utils.translation import gettext_lazy as _
 
+from applicants.exceptions import ActiveBookingExists
 from queue_booking.errors import Conflict, Forbidden, NotFound, ServiceError
 
 
@@ -90,7 +91,7 @@ class WalkinNotAllowed(StaffError):
     code = "walkin_not_allowed"
     message = _(
         "Walk-ins are for priority groups (elderly, disabled, pregnant, infants) while the office takes online "
-        "bookings."
+        "bookings. Anyone else books online for another day; a person with a booking for today is checked in."
     )
 
 
@@ -99,6 +100,17 @@ class WalkinNotElderly(StaffError):
 
     code = "priority_group_mismatch"
     message = _("“Elderly (60+)” is for people aged 60 or over: by the date of birth, this person is %(age)d.")
+
+
+class WalkinActiveBookingExists(ActiveBookingExists):
+    """``active_booking_exists`` said to the officer at the desk: the booking error speaks
+    to the person who owns it ("cancel it first, or look it up with its code")."""
+
+    message = _(
+        "This person already has an active booking. If it is for today at this office, check them in on the "
+        "check-in page (“Find by NIK”); otherwise the applicant must first cancel it, with its booking code "
+        "and their NIK."
+    )
 
 
 class WalkinNoSession(StaffError, Conflict):

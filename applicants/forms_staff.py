@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from applicants.birth_date import BirthDateField, MemorableDateWidget
+from applicants.exceptions_staff import WalkinSessionUnavailable
 from applicants.forms import AccessibleFormMixin, PersonChecksMixin, SessionChoiceField, as_field_error, nik_digits
 from applicants.identity import phone_normalize
 from applicants.models import PriorityGroup, Service
@@ -63,18 +64,26 @@ class WalkinForm(AccessibleFormMixin, PersonChecksMixin, forms.Form):
         required=False,
         help_text=_("Elderly, disabled, pregnant and infants are served on the priority track."),
     )
+    # Typed by an officer for the person in front of the desk: the errors speak of "the
+    # applicant", never "your" as on the applicant's own booking form.
     nik = forms.CharField(
         label=_("NIK"),
         max_length=24,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("16 digits, as on the e-KTP."),
+        error_messages={"required": _("Enter the applicant's NIK: the 16 digits on their e-KTP.")},
     )
     full_name = forms.CharField(
-        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Enter the applicant's full name as it is written on their e-KTP.")},
     )
     # Typed for someone else: the browser must not offer the officer's own birthday.
     birth_date = BirthDateField(
-        label=_("Date of birth"), widget=MemorableDateWidget(autocomplete=("off", "off", "off"))
+        label=_("Date of birth"),
+        widget=MemorableDateWidget(autocomplete=("off", "off", "off")),
+        error_messages={"required": _("Enter the applicant's date of birth.")},
     )
     phone = forms.CharField(
         label=_("Phone (optional)"),
@@ -99,7 +108,16 @@ class WalkinForm(AccessibleFormMixin, PersonChecksMixin, forms.Form):
         required=False,
         help_text=_("Only when the office runs without online booking; priority groups always go on priority."),
     )
-    session = SessionChoiceField(label=_("Session"), coerce=int, required=False, empty_value=None)
+    # A session closed or ended since the page was shown is no longer among the choices:
+    # said as the service says a full one, not as Django's "not one of the available
+    # choices" with the session's internal id.
+    session = SessionChoiceField(
+        label=_("Session"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": WalkinSessionUnavailable.message},
+    )
 
     def __init__(self, *args, sessions=(), **kwargs):
         """``sessions``: today's sessions a walk-in could still join, full ones included

@@ -19,6 +19,7 @@ from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from queue_booking.error_pages import error_template
 from queue_booking.errors import RateLimited, ServiceError
 
 logger = logging.getLogger(__name__)
@@ -296,12 +297,13 @@ def _api_not_found() -> JsonResponse:
 
 
 def page_not_found(request, exception):
-    """``handler404``: under ``/api/`` an error in the API's shape, elsewhere the page.
+    """``handler404``: under ``/api/`` an error in the API's shape, elsewhere the page
+    (the staff pages' own under ``/staff/``: ``queue_booking.error_pages``).
 
     Django's ``APPEND_SLASH`` still redirects first (it runs on the way out of a 404)."""
     if request.path.startswith("/api/"):
         return _api_not_found()
-    return defaults.page_not_found(request, exception)
+    return defaults.page_not_found(request, exception, template_name=error_template(request, "404.html"))
 
 
 class ApiNotFoundMiddleware:

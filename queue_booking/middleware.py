@@ -13,6 +13,7 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from queue_booking.api_errors import UNAVAILABLE, exception_handler, log_database_unavailable, response_as_json
+from queue_booking.error_pages import error_template
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class DatabaseUnavailableMiddleware:
         # Without the request no context processor runs, so rendering cannot reach the
         # session, the user or stored messages: all of them may need the database.
         # (Django saves no session on a 5xx answer either.)
-        body = loader.render_to_string("503.html", {"retry_url": _retry_url(request)})
+        body = loader.render_to_string(error_template(request, "503.html"), {"retry_url": _retry_url(request)})
         response = HttpResponse(body, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"

@@ -39,6 +39,8 @@ urlpatterns = [
 ]
 
 handler404 = "queue_booking.api_errors.page_not_found"
+# The staff pages have their own 500 page (queue_booking/error_pages.py).
+handler500 = "queue_booking.error_pages.server_error"
 
 # Failed sign-ins are limited, as on the staff pages (queue_booking/sign_in.py).
 admin.site.login_form = AdminSignInForm

@@ -173,6 +173,27 @@ def counter_open(*, office: Office, name: str, track: str | None = None) -> Serv
     return counter
 
 
+def counter_close(*, counter: ServiceCounter, now: dt.datetime) -> ServiceCounter:
+    """Close ``counter`` (end of the day, a break, a name typed wrong): it leaves the
+    counters staff choose from and the display board. ``counter_open`` by its name opens
+    it again. Refused while someone is called there (``CounterBusy``): they must be marked
+    served or missed first, so nobody is left at a desk nobody staffs."""
+    today = office_today(counter.office, now)
+    with transaction.atomic():
+        # The lock ``queue_call_next`` takes: no call slips in between the check and the close.
+        ServiceCounter.objects.select_for_update().filter(id=counter.id).first()
+        busy = (
+            Booking.objects.filter(counter=counter, date=today, status=BookingStatus.CALLED)
+            .values_list("queue_number", flat=True)
+            .first()
+        )
+        if busy is not None:
+            raise CounterBusy(number=busy)
+        ServiceCounter.objects.filter(id=counter.id).update(is_active=False)
+    counter.is_active = False
+    return counter
+
+
 def counter_set_track(*, counter: ServiceCounter, track: str) -> ServiceCounter:
     """Let ``counter`` call only ``track``'s numbers ("" for every track). A person already
     called there stays until marked served or missed."""
@@ -252,24 +273,29 @@ def queue_call_next(*, office: Office, counter: ServiceCounter, now: dt.datetime
     return booking
 
 
-def _called_booking(*, booking: Booking) -> Booking:
+def _called_booking(*, booking: Booking, counter: ServiceCounter | None = None) -> Booking:
+    """``booking`` locked, while it is called (at ``counter``, when given); otherwise
+    ``BookingNotCalled``. A counter screen passes its counter: shown a while ago, it may
+    name someone who has since been missed there and called at another desk."""
     locked = Booking.objects.select_for_update(of=("self",)).select_related("counter").get(id=booking.id)
-    if locked.status != BookingStatus.CALLED:
+    if locked.status != BookingStatus.CALLED or (counter is not None and locked.counter_id != counter.id):
         raise BookingNotCalled()
     return locked
 
 
-def queue_recall(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
-    """Call the person at the counter again (they did not come up yet)."""
+def queue_recall(*, booking: Booking, now: dt.datetime, actor=None, counter: ServiceCounter | None = None) -> Booking:
+    """Call the person at the counter again (they did not come up yet). ``counter``: only
+    while they are called there."""
     with transaction.atomic():
-        locked = _called_booking(booking=booking)
+        locked = _called_booking(booking=booking, counter=counter)
         queue_event_log(booking=locked, action=QueueEvent.Action.RECALLED, now=now, actor=actor, counter=locked.counter)
     return locked
 
 
-def queue_served(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
+def queue_served(*, booking: Booking, now: dt.datetime, actor=None, counter: ServiceCounter | None = None) -> Booking:
+    """The person called is served. ``counter``: only while they are called there."""
     with transaction.atomic():
-        locked = _called_booking(booking=booking)
+        locked = _called_booking(booking=booking, counter=counter)
         counter = locked.counter
         served = booking_transition(
             booking=locked,
@@ -284,10 +310,11 @@ def queue_served(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
     return served
 
 
-def queue_missed(*, booking: Booking, now: dt.datetime, actor=None) -> Booking:
-    """The person did not come up. First time: back of the queue. Second time: no-show."""
+def queue_missed(*, booking: Booking, now: dt.datetime, actor=None, counter: ServiceCounter | None = None) -> Booking:
+    """The person did not come up. First time: back of the queue. Second time: no-show.
+    ``counter``: only while they are called there."""
     with transaction.atomic():
-        locked = _called_booking(booking=booking)
+        locked = _called_booking(booking=booking, counter=counter)
         counter = locked.counter
         misses = locked.missed_count + 1
         detail = {"counter": counter.name if counter else "", "missed_count": misses}

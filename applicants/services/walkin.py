@@ -12,9 +12,16 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 
-from applicants.exceptions import DateNotReleased, SessionClosed, SessionFull
-from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed, WalkinNotElderly, WalkinSessionUnavailable
-from applicants.models import Channel, PriorityGroup, Service
+from applicants.exceptions import ActiveBookingExists, DateNotReleased, SessionClosed, SessionFull
+from applicants.exceptions_staff import (
+    WalkinActiveBookingExists,
+    WalkinNoSession,
+    WalkinNotAllowed,
+    WalkinNotElderly,
+    WalkinSessionUnavailable,
+)
+from applicants.identity import nik_hash, nik_parse
+from applicants.models import Booking, BookingStatus, Channel, PriorityGroup, Service
 from applicants.services.applicants import applicant_upsert
 from applicants.services.booking import booking_create
 from applicants.services.checkin import WALK_IN, CheckinResult, booking_queue
@@ -100,7 +107,8 @@ def walkin_register(
     always goes on the priority track), so a session chosen on another track means that
     session's row on theirs.
 
-    Raises the booking errors for a bad NIK or an active booking elsewhere,
+    Raises the booking errors for a bad NIK, ``WalkinActiveBookingExists`` (an
+    ``ActiveBookingExists``) for a person with an active booking already,
     ``WalkinNotAllowed``, ``WalkinNotElderly`` or ``WalkinNoSession``.
 
     ``language`` is the person's, for their messages and printed proof; none chosen is
@@ -138,7 +146,26 @@ def walkin_register(
             except (SessionFull, SessionClosed, DateNotReleased):
                 # Full, closed, or ended since the page was shown: the next one.
                 continue
+            except ActiveBookingExists as exc:
+                raise WalkinActiveBookingExists() from exc
             queued = booking_queue(booking=created.booking, now=now, actor=actor, reason="walk_in")
             return CheckinResult(booking=queued, created=True, flags=[WALK_IN])
         # Inside the transaction: no place, so the person's details are not changed either.
         raise WalkinNoSession() if slot is None else WalkinSessionUnavailable()
+
+
+def walkin_find_queued(*, office: Office, nik: str, now: dt.datetime) -> Booking | None:
+    """The booking with which the person of ``nik`` is already in today's queue at
+    ``office`` (checked in or at a counter), if any: what a walk-in registered twice (a
+    double tap on a slow connection, a second officer) is answered with, the number the
+    person already has, rather than a refusal that hides it."""
+    return (
+        Booking.objects.filter(
+            office=office,
+            date=office_today(office, now),
+            nik_hash=nik_hash(nik_parse(nik).nik),
+            status__in=(BookingStatus.CHECKED_IN, BookingStatus.CALLED),
+        )
+        .select_related("office", "slot", "applicant")
+        .first()
+    )

@@ -19,17 +19,19 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applicants.exceptions_staff import (
+    BookingNotCalled,
     BookingNotFoundForStaff,
     InvalidCounterTrack,
     NotOfficeStaff,
     SupervisorOnly,
+    WalkinActiveBookingExists,
     WalkinNoSession,
 )
 from applicants.forms_staff import (
@@ -40,18 +42,23 @@ from applicants.forms_staff import (
     NikLookupForm,
     WalkinForm,
 )
-from applicants.models import Booking, QueueEvent, ServiceCounter
+from applicants.models import Booking, BookingStatus, QueueEvent, ServiceCounter
+from applicants.queue_selectors import service_stopped
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.checkin import (
     ALREADY_CHECKED_IN,
+    CODE_MAX_LENGTH,
     LATE_ALLOWED,
     PRIORITY_GROUP,
     WALK_IN,
+    CheckinResult,
+    booking_code_normalize,
     checkin_confirm,
     checkin_find,
     checkin_preview,
 )
 from applicants.services.queue import (
+    counter_close,
     counter_current,
     counter_get,
     counter_open,
@@ -64,8 +71,9 @@ from applicants.services.queue import (
     queue_served,
     queue_waiting,
 )
+from applicants.services.rollover import SERVICE_STOPPED_REASON
 from applicants.services.tokens import RENEWABLE_STATUSES
-from applicants.services.walkin import walkin_day_sessions, walkin_register
+from applicants.services.walkin import walkin_day_sessions, walkin_find_queued, walkin_register
 from applicants.staff_access import staff_offices, staff_require, staff_role, user_sees_waits
 from offices.exceptions import OfficeNotFound
 from offices.models import Office, OfficeMembership, Track
@@ -102,6 +110,10 @@ def office_staff_view(*, supervisor: bool = False):
         @never_cache
         def wrapper(request, office_code, *args, **kwargs):
             if not request.user.is_authenticated:
+                if request.method == "POST":
+                    # Signed out meanwhile (in another tab, or the session ended): what was
+                    # sent is lost, and the sign-in page must say so.
+                    messages.warning(request, _("You were signed out, so that was not done. Sign in and do it again."))
                 return redirect_to_login(request.get_full_path())
             try:
                 office = office_get(code=office_code)
@@ -204,6 +216,15 @@ def utilization(request):
     return render(request, "staff/utilization.html", context)
 
 
+def refused_code(typed: str, booking: Booking | None) -> str:
+    """The code a refused check-in was about: the booking's, else what was typed when it
+    has a code's length (a scanned QR's text is longer, and not worth repeating)."""
+    if booking is not None:
+        return booking.code
+    code = booking_code_normalize(typed)
+    return code if 0 < len(code) <= CODE_MAX_LENGTH else ""
+
+
 @office_staff_view()
 @require_http_methods(["GET", "POST"])
 def checkin(request, office):
@@ -214,6 +235,7 @@ def checkin(request, office):
     if request.method == "POST":
         now = timezone.now()
         action = request.POST.get("action")
+        booking = None
         try:
             if action == "confirm":
                 confirm = CheckinConfirmForm(request.POST)
@@ -273,7 +295,9 @@ def checkin(request, office):
         except ServiceError as exc:
             context["error"] = exc
             # Empty again: a scan into the refused text would make the next valid
-            # proof look like a broken QR. The refusal above names what was refused.
+            # proof look like a broken QR. The refusal above names what was refused:
+            # the booking's code, or the code as typed (a QR that is not a proof has none).
+            context["refused_code"] = refused_code(request.POST.get("code", ""), booking)
             context["form"] = CheckinLookupForm()
     if context.get("can_confirm"):
         # Enter confirms the person in front of the desk; the next scan goes in after.
@@ -286,6 +310,19 @@ def checkin(request, office):
     return render(request, "staff/checkin.html", context, status=status)
 
 
+def stop_reason_worth_saying(stopped: dict | None) -> str:
+    """The reason a whole day was closed, unless it only repeats "service is stopped" (the
+    "Stop service now" button's own words, stored in the language of whoever pressed it,
+    which is not always the reader's)."""
+    if not stopped:
+        return ""
+    own_words = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            own_words.add(str(SERVICE_STOPPED_REASON))
+    return "" if stopped["reason"] in own_words else stopped["reason"]
+
+
 @office_staff_view()
 @require_http_methods(["GET", "POST"])
 def walkin(request, office):
@@ -293,7 +330,16 @@ def walkin(request, office):
     now = timezone.now()
     day_sessions = walkin_day_sessions(office=office, now=now)
     form = WalkinForm(request.POST or None, sessions=day_sessions)
-    context.update({"form": form, "sessions": form.sessions_with_room})
+    # Stopped for the day ("Stop service now", an outage): said as such, not as "no room".
+    stopped = service_stopped(office=office, date=office_today(office, now))
+    context.update(
+        {
+            "form": form,
+            "sessions": form.sessions_with_room,
+            "stopped": stopped,
+            "stop_reason": stop_reason_worth_saying(stopped),
+        }
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         slot = next((s for s in day_sessions if s.id == data["session"]), None) if data["session"] else None
@@ -312,6 +358,30 @@ def walkin(request, office):
                 actor=request.user,
                 language=data["language"],
             )
+        except WalkinActiveBookingExists as exc:
+            # Already in today's queue here (the form sent twice, or registered at another
+            # desk): the number they have, not a refusal that hides it.
+            queued = walkin_find_queued(office=office, nik=data["nik"], now=now)
+            if queued is None:
+                context["error"] = exc
+            else:
+                personal_data_access_record(
+                    actor=request.user,
+                    office=office,
+                    action=Action.CHECKIN_VIEW,
+                    channel=Channel.DESK,
+                    now=now,
+                    booking=queued,
+                )
+                fresh = WalkinForm(sessions=day_sessions)
+                context.update(
+                    {
+                        "result": CheckinResult(booking=queued, created=False, flags=[ALREADY_CHECKED_IN]),
+                        "booking": queued,
+                        "form": fresh,
+                        "sessions": fresh.sessions_with_room,
+                    }
+                )
         except ServiceError as exc:
             context["error"] = exc
             # No room (at all, or in the session chosen): the notice before the form says it
@@ -369,10 +439,24 @@ def counter_calls_label(counter: ServiceCounter) -> str:
     return counter.get_track_display() if counter.track else str(_("every track, priority first"))
 
 
+def counter_stale_note(booking: Booking) -> str:
+    """What a counter screen says when its action came too late for ``booking``."""
+    if booking.status == BookingStatus.CALLED and booking.counter is not None:
+        where = _("called at %(counter)s") % {"counter": booking.counter.name}
+    elif booking.status == BookingStatus.CHECKED_IN:
+        where = _("waiting in the queue")
+    else:
+        where = booking.get_status_display()
+    return _("%(number)s is no longer called at this counter (now: %(status)s): nothing was changed.") % {
+        "number": booking.queue_number,
+        "status": where,
+    }
+
+
 @office_staff_view()
 @require_http_methods(["GET", "POST"])
 def counter(request, office, counter_id):
-    """One counter's screen: call next, recall, served, missed. POST, then redirect (no resubmits)."""
+    """One counter's screen: call next, recall, served, missed, close. POST, then redirect (no resubmits)."""
     try:
         desk = counter_get(office=office, counter_id=counter_id)
     except ServiceError:
@@ -394,6 +478,19 @@ def counter(request, office, counter_id):
                     messages.info(request, _("Nobody is waiting."))
                 else:
                     messages.success(request, _("Calling %(number)s.") % {"number": called.queue_number})
+            elif action == "close":
+                counter_close(counter=desk, now=now)
+                if request.session.get(SESSION_COUNTER_KEY) == desk.id:
+                    del request.session[SESSION_COUNTER_KEY]
+                messages.success(
+                    request,
+                    _(
+                        "%(counter)s is closed: it no longer shows on the display board. To open it again, "
+                        "open a counter by the same name."
+                    )
+                    % {"counter": desk.name},
+                )
+                return redirect("staff:counters", office_code=office.code)
             elif action == "set_track":
                 form = CounterTrackForm(request.POST)
                 if not form.is_valid():
@@ -405,7 +502,14 @@ def counter(request, office, counter_id):
                 )
             elif action in COUNTER_ACTIONS:
                 current = get_object_or_404(Booking, code=request.POST.get("code", ""), office=office)
-                done = COUNTER_ACTIONS[action](booking=current, now=now, actor=request.user)
+                try:
+                    done = COUNTER_ACTIONS[action](booking=current, now=now, actor=request.user, counter=desk)
+                except BookingNotCalled:
+                    # The screen was out of date (another tab, another device, a double
+                    # tap): say whom it was about and where they are now.
+                    current.refresh_from_db()
+                    messages.warning(request, counter_stale_note(current))
+                    return redirect("staff:counter", office_code=office.code, counter_id=desk.id)
                 notes = {
                     "served": _("%(number)s served."),
                     "recall": _("Calling %(number)s again."),

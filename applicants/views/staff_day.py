@@ -5,13 +5,13 @@ service with people still waiting. Each page is limited to the user's offices
 staff read (``applicants.services.access_log``).
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,8 +27,8 @@ from applicants.queue_selectors import day_summary
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.dayend import day_has_ended
 from applicants.services.paper import paper_dates, paper_record_until, paper_recordable_ids, paper_served_record
-from applicants.services.rollover import SERVICE_STOPPED_REASON, service_stop
-from applicants.views.staff import office_staff_view, staff_page_context
+from applicants.services.rollover import service_stop
+from applicants.views.staff import office_staff_view, staff_page_context, stop_reason_worth_saying
 from offices.models import OfficeMembership
 from offices.timeutils import office_today
 
@@ -42,25 +42,12 @@ def today(request, office):
     context.update(
         {
             "summary": summary,
-            "stop_reason": _stop_reason_worth_saying(summary["stopped"]),
+            "stop_reason": stop_reason_worth_saying(summary["stopped"]),
             "display_url": reverse("display-board", args=[office.display_token]),
             "unresolved_messages": office_unresolved_failures(request, office, now=now),
         }
     )
     return render(request, "staff/today.html", context)
-
-
-def _stop_reason_worth_saying(stopped: dict | None) -> str:
-    """The reason a whole day was closed, unless it only repeats "service is stopped" (the
-    "Stop service now" button's own words, stored in the language of whoever pressed it,
-    which is not always the reader's)."""
-    if not stopped:
-        return ""
-    own_words = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            own_words.add(str(SERVICE_STOPPED_REASON))
-    return "" if stopped["reason"] in own_words else stopped["reason"]
 
 
 @office_staff_view()
@@ -174,6 +161,12 @@ def stop_service(request, office):
     """ "Stop service now", with a confirmation step: this moves people to other days."""
 
     context = staff_page_context(request, office, "today")
+    summary = day_summary(office=office, now=timezone.now())
+    if summary["stopped"]:
+        # A tab left open, or the back button: stopping again would move nobody, yet
+        # said "Service stopped. 0 bookings are being moved".
+        messages.info(request, _("Service is already stopped for today."))
+        return redirect("staff:today", office_code=office.code)
     form = StopServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = service_stop(office=office, now=timezone.now(), actor=request.user)
@@ -187,5 +180,5 @@ def stop_service(request, office):
             % {"n": len(result.moved)},
         )
         return redirect("staff:today", office_code=office.code)
-    context.update({"form": form, "summary": day_summary(office=office, now=timezone.now())})
+    context.update({"form": form, "summary": summary})
     return render(request, "staff/stop_service.html", context)

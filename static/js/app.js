@@ -100,27 +100,29 @@
   // form was sent from, so a second request finds nothing (404). The first tap sends the
   // form as usual; the buttons are disabled just after, and the tapped one says it is
   // sending (data-sending-label), so a slow phone shows that something is happening.
+  // Listened for on the document, not on each form: a staff screen swaps its live parts,
+  // forms included, for fresh copies every few seconds (static/js/staff/live.js).
   function setUpSubmitOnce() {
-    document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        if (form.getAttribute("data-sent") === "true") {
-          event.preventDefault();
-          return;
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches || !form.matches("form[data-submit-once]") || event.defaultPrevented) return;
+      if (form.getAttribute("data-sent") === "true") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-sent", "true");
+      form.setAttribute("aria-busy", "true");
+      var tapped = event.submitter;
+      var label = form.getAttribute("data-sending-label");
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (button) {
+          button.disabled = true;
+        });
+        if (tapped && label) {
+          tapped.setAttribute("data-label", tapped.textContent);
+          tapped.textContent = label;
         }
-        form.setAttribute("data-sent", "true");
-        form.setAttribute("aria-busy", "true");
-        var tapped = event.submitter;
-        var label = form.getAttribute("data-sending-label");
-        window.setTimeout(function () {
-          form.querySelectorAll("button[type=submit]").forEach(function (button) {
-            button.disabled = true;
-          });
-          if (tapped && label) {
-            tapped.setAttribute("data-label", tapped.textContent);
-            tapped.textContent = label;
-          }
-        }, 0);
-      });
+      }, 0);
     });
     // Back from the next page, the browser may show this page as it was left: sendable again.
     window.addEventListener("pageshow", function (event) {

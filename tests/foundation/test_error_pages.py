@@ -192,7 +192,8 @@ def test_a_signed_in_user_gets_the_503_page_without_their_session_being_read_aga
         response = client.get("/staff/")
 
     assert response.status_code == 503
-    assert "<h1>Layanan sedang sibuk</h1>" in html(response)
+    # The staff pages' own 503 page (tests/staff/test_staff_error_pages.py).
+    assert "<h1>Sistem tidak dapat dihubungi</h1>" in html(response)
     assert len(refusal.attempts) == 1
     assert "django_session" in refusal.attempts[0]
 

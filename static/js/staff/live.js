@@ -1,8 +1,9 @@
 // Staff screens that change while nobody touches them (a counter, today's board): every
 // few seconds the page is read again and the parts marked [data-live] are swapped for
 // their fresh copies, so "nobody is waiting" becomes "3 people waiting" without a reload.
-// A part holding the keyboard focus is left alone until it loses it; a hidden tab is not
-// polled. Without JavaScript the page works as before, and a reload shows the same.
+// A part holding the keyboard focus, or a form being sent, is left alone until it loses
+// it; a hidden tab is not polled. Without JavaScript the page works as before, and a
+// reload shows the same.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-refresh]");
@@ -20,7 +21,9 @@
         if (!html) return;
         var fresh = new DOMParser().parseFromString(html, "text/html");
         document.querySelectorAll("[data-live][id]").forEach(function (old) {
-          if (old.contains(document.activeElement)) return;
+          // A form being sent (static/js/app.js, data-submit-once) stays as it is: a fresh
+          // copy could be sent again by a second tap while the first is on its way.
+          if (old.contains(document.activeElement) || old.querySelector("form[data-sent=true]")) return;
           var next = fresh.getElementById(old.id);
           if (next && next.innerHTML !== old.innerHTML) old.replaceWith(document.importNode(next, true));
         });

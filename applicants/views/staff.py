@@ -469,13 +469,9 @@ def counter(request, office, counter_id):
         try:
             if action == "call_next":
                 called = queue_call_next(office=office, counter=desk, now=now, actor=request.user)
-                if called is None and desk.track:
-                    messages.info(
-                        request,
-                        _("Nobody is waiting on the %(track)s track.") % {"track": desk.get_track_display()},
-                    )
-                elif called is None:
-                    messages.info(request, _("Nobody is waiting."))
+                if called is None:
+                    # What the press did; the page below says who is waiting, on which track.
+                    messages.info(request, _("There was nobody to call."))
                 else:
                     messages.success(request, _("Calling %(number)s.") % {"number": called.queue_number})
             elif action == "close":

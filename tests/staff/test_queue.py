@@ -230,7 +230,7 @@ def test_opening_a_counter_by_name(officer_client, office):
 
 def test_a_screen_reading_itself_again_leaves_the_persons_messages(officer_client, office, desk, morning):
     url = reverse("staff:counter", args=[office.code, desk.id])
-    officer_client.post(url, {"action": "call_next"})  # "Nobody is waiting." waits for the next page
+    officer_client.post(url, {"action": "call_next"})  # "There was nobody to call." waits for the next page
 
     live = officer_client.get(url, HTTP_X_LIVE_REFRESH="1")
     page = officer_client.get(url)

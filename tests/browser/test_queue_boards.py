@@ -13,7 +13,7 @@ from applicants.models import ServiceCounter
 from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import queue_call_next
 from applicants.services.rollover import service_stop
-from offices.models import Slot, Track
+from offices.models import Office, Slot, Track
 from tests import factories
 from tests.browser.conftest import save_screenshot
 from tests.staff.conftest import make_booking
@@ -25,11 +25,14 @@ TV = {"width": 1280, "height": 720}
 HIGHLIGHT = "rgb(242, 194, 0)"
 
 
-def _morning(time_machine, *, booked: int, checked_in: int):
-    """Jakarta Timur at 08:00 today, its clock pinned: one session from 08:00 to 12:00 with
-    ``booked`` people, the first ``checked_in`` of them checked in one second apart.
-    Returns the office, ``at(hour, minute, second)`` on its clock, and the bookings."""
-    office = factories.OfficeFactory(code="jakarta-timur", name="Kantor Imigrasi Kelas I Non TPI Jakarta Timur")
+def _morning(
+    time_machine, *, booked: int, checked_in: int, name: str = "Kantor Imigrasi Kelas I Non TPI Jakarta Timur"
+):
+    """Jakarta Timur (or an office called ``name``) at 08:00 today, its clock pinned: one
+    session from 08:00 to 12:00 with ``booked`` people, the first ``checked_in`` of them
+    checked in one second apart. Returns the office, ``at(hour, minute, second)`` on its
+    clock, and the bookings."""
+    office = factories.OfficeFactory(code="jakarta-timur", name=name)
     today = timezone.now().astimezone(office.tz).date()
 
     def at(hour, minute=0, second=0):
@@ -37,11 +40,11 @@ def _morning(time_machine, *, booked: int, checked_in: int):
 
     time_machine.move_to(at(8), tick=False)
     slot = Slot.objects.create(
-        office=office, date=today, start=dt.time(8), end=dt.time(12), track=Track.REGULAR, capacity=60
+        office=office, date=today, start=dt.time(8), end=dt.time(12), track=Track.REGULAR, capacity=max(60, booked)
     )
     people = [make_booking(slot) for _ in range(booked)]
     for n, booking in enumerate(people[:checked_in]):
-        checkin_confirm(office=office, booking=booking, now=at(8, 0, n))
+        checkin_confirm(office=office, booking=booking, now=at(8) + dt.timedelta(seconds=n))
     return office, at, people
 
 
@@ -293,47 +296,63 @@ def test_the_board_shows_open_counters_free_until_they_call_without_a_reload(
 
 
 TV_SIZES = [{"width": 1920, "height": 1080}, {"width": 1366, "height": 768}, {"width": 1280, "height": 720}]
-# A big office (Surabaya, some 400 people a day) opens up to 20 counters, named up to ~20 characters.
+# A big office (Surabaya, some 400 people a day) opens 20 counters and more, named up to
+# ~25 characters, some with a word longer than a tile five a row is wide ("Kewarganegaraan").
 COUNTER_NAMES = [
     "Loket 1", "Loket 2 Prioritas", "Loket 3", "Loket 4 Percepatan", "Loket 5", "Loket 6",
     "Loket 7", "Loket 8 Lansia", "Loket 9", "Loket 10", "Loket 11 Percepatan", "Loket 12",
-    "Loket 13", "Loket 14", "Loket 15 Disabilitas", "Loket 16", "Loket 17", "Loket 18",
-    "Loket 19 Prioritas", "Loket 20",
+    "Loket 13 Kewarganegaraan", "Loket 14 Perpanjangan", "Loket 15 Disabilitas", "Loket 16",
+    "Loket 17", "Loket 18", "Loket 19 Prioritas", "Loket 20",
+    "Loket 21", "Loket 22 Wawancara", "Loket 23", "Loket 24 Pengambilan", "Loket 25",
+    "Loket 26 Prioritas", "Loket 27", "Loket 28 Perpanjangan", "Loket 29",
+    "Loket 30 Kewarganegaraan", "Loket 31", "Loket 32 Percepatan", "Loket 33", "Loket 34",
+    "Loket 35 Lansia", "Loket 36", "Loket 37", "Loket 38 Disabilitas", "Loket 39", "Loket 40",
 ]  # fmt: skip
 
-# Each word of each element's text, with the number of lines it is drawn on.
+# Each word of each element's text (its text nodes, display.js may set a long word in a
+# span of its own), with the number of lines it is drawn on.
 WORD_LINES = """selector => [...document.querySelectorAll(selector)].flatMap(el => {
-    const node = el.firstChild;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     const words = [];
-    for (const match of node.textContent.matchAll(/\\S+/g)) {
-        const range = document.createRange();
-        range.setStart(node, match.index);
-        range.setEnd(node, match.index + match[0].length);
-        words.push([match[0], new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.textContent.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            words.push([match[0], new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]);
+        }
     }
     return words;
 })"""
 
 
-@pytest.fixture
-def counters_calling(transactional_db, time_machine, request):
-    """08:30: ``request.param`` counters, named as COUNTER_NAMES. Each has served one person
-    and called a second, but the last, whose second person was served too: a free tile
-    among the others, and the numbers called before of the last counters."""
+def calling_at(time_machine, names: list[str], **office) -> Office:
+    """08:30: a counter for each of ``names``. Each has served one person and called a
+    second, but the last, whose second person was served too: a free tile among the
+    others, and the numbers called before of the last counters."""
     from applicants.services.queue import queue_served
 
-    office, at, _people = _morning(time_machine, booked=44, checked_in=44)
+    people = 2 * len(names) + 4
+    office, at, _people = _morning(time_machine, booked=people, checked_in=people, **office)
     officer = factories.StaffFactory(membership__office=office)
-    desks = [ServiceCounter.objects.create(office=office, name=name) for name in COUNTER_NAMES[: request.param]]
+    desks = [ServiceCounter.objects.create(office=office, name=name) for name in names]
+    second = dt.timedelta(seconds=1)
     for n, desk in enumerate(desks):
-        first = queue_call_next(office=office, counter=desk, now=at(8, 5, 2 * n), actor=officer)
-        queue_served(booking=first, now=at(8, 5, 2 * n + 1), actor=officer)
-    for minute, desk in enumerate(desks):
-        called = queue_call_next(office=office, counter=desk, now=at(8, 10 + minute), actor=officer)
+        first = queue_call_next(office=office, counter=desk, now=at(8, 5) + 2 * n * second, actor=officer)
+        queue_served(booking=first, now=at(8, 5) + (2 * n + 1) * second, actor=officer)
+    # From 08:10, one every 30 s: the last of 40 is called at 08:29:30.
+    for n, desk in enumerate(desks):
+        called = queue_call_next(office=office, counter=desk, now=at(8, 10) + 30 * n * second, actor=officer)
     if len(desks) > 1:
-        queue_served(booking=called, now=at(8, 10 + len(desks) - 1, 30), actor=officer)
+        queue_served(booking=called, now=at(8, 10) + (30 * len(desks) - 15) * second, actor=officer)
     time_machine.move_to(at(8, 30), tick=True)
     return office
+
+
+@pytest.fixture
+def counters_calling(transactional_db, time_machine, request):
+    """``calling_at`` the first ``request.param`` of COUNTER_NAMES."""
+    return calling_at(time_machine, COUNTER_NAMES[: request.param])
 
 
 # What does not fit its box: a tile's name or number, "Now calling"'s number, a number called before.
@@ -419,18 +438,31 @@ def test_the_board_gives_its_room_to_the_call_not_to_an_empty_band(browser, live
 
 def test_the_board_still_fits_the_tv_as_counters_open_without_a_reload(browser, live_server, before_the_first_call):
     """The tiles' sizes follow their number, drawn by the page and by display.js alike: the
-    board a TV opened at 08:00 with one counter still fits once twenty are open."""
+    board a TV opened at 08:00 with one counter still fits once twenty are open, and once
+    twenty-six are, in two pages of thirteen."""
     from applicants.services.queue import counter_open
 
     office = before_the_first_call["office"]
     context, board = _board(browser, live_server, office, "id")
     try:
-        tiles = board.locator("[data-counters] li")
+        tiles, shown = board.locator("[data-counters] li"), board.locator("[data-counters] li:not([hidden])")
         expect(tiles).to_have_count(1)
-        for name in COUNTER_NAMES[1:]:
+        for name in COUNTER_NAMES[1:20]:
             counter_open(office=office, name=name)
 
         expect(tiles).to_have_count(20, timeout=5_000)
+        expect(shown).to_have_count(20)
+        expect(board.locator("[data-pages]")).to_be_hidden()
+        assert board.evaluate(OVERFLOWING) == []
+        assert _fits_the_tv(board)
+        expect(board.locator(".display-foot")).to_be_in_viewport(ratio=1)
+
+        for name in COUNTER_NAMES[20:26]:
+            counter_open(office=office, name=name)
+
+        expect(tiles).to_have_count(26, timeout=5_000)
+        expect(shown).to_have_count(13)
+        expect(board.locator("[data-page-text]")).to_have_text(re.compile(r"^Halaman [12] dari 2$"))
         assert board.evaluate(OVERFLOWING) == []
         assert _fits_the_tv(board)
         expect(board.locator(".display-foot")).to_be_in_viewport(ratio=1)

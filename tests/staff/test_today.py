@@ -100,7 +100,7 @@ def test_after_stopping_the_board_and_today_say_service_is_stopped(supervisor_cl
     assert "bookings of today were moved to other dates" in today.text
     assert reverse("staff:stop-service", args=[office.code]) not in today.text  # not offered twice
     assert state["stopped"]["reason"]
-    assert re.search(r"<p class=\"display-stopped\" data-stopped role=\"status\">", board.text)
+    assert re.search(r"<div class=\"display-stopped\" data-stopped role=\"status\">", board.text)
 
 
 def test_a_normal_day_says_nothing_of_a_stop(supervisor_client, office, day_in_progress):

@@ -85,6 +85,14 @@ def walkin_day_sessions(*, office: Office, now: dt.datetime) -> list[Slot]:
     ]
 
 
+def walkin_day_had_sessions(*, office: Office, now: dt.datetime) -> bool:
+    """Whether today has open sessions on a track walk-ins can go on, ended ones included:
+    with none left to join, the difference between "the day is over" and "no service today"."""
+    return Slot.objects.filter(
+        office=office, date=office_today(office, now), track__in=walkin_tracks(office=office), closed=False
+    ).exists()
+
+
 def walkin_register(
     *,
     office: Office,

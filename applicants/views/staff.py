@@ -73,7 +73,12 @@ from applicants.services.queue import (
 )
 from applicants.services.rollover import SERVICE_STOPPED_REASON
 from applicants.services.tokens import RENEWABLE_STATUSES
-from applicants.services.walkin import walkin_day_sessions, walkin_find_queued, walkin_register
+from applicants.services.walkin import (
+    walkin_day_had_sessions,
+    walkin_day_sessions,
+    walkin_find_queued,
+    walkin_register,
+)
 from applicants.staff_access import staff_offices, staff_require, staff_role, user_sees_waits
 from offices.exceptions import OfficeNotFound
 from offices.models import Office, OfficeMembership, Track
@@ -338,6 +343,10 @@ def walkin(request, office):
             "sessions": form.sessions_with_room,
             "stopped": stopped,
             "stop_reason": stop_reason_worth_saying(stopped),
+            # Without a session to offer, why: all full, all ended, or none open today
+            # ("no room left" read as "come back later" on a day the office does not serve).
+            "ended": not day_sessions and walkin_day_had_sessions(office=office, now=now),
+            "all_full": bool(day_sessions),
         }
     )
     if request.method == "POST" and form.is_valid():

@@ -4,10 +4,11 @@ says what is so, not something else."""
 import datetime as dt
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from offices.models import Closure, Slot, Track
-from tests.staff.conftest import make_booking
+from tests.staff.conftest import at, make_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,37 @@ def test_the_day_list_offers_no_record_button_when_nobody_can_be_ticked(supervis
     page = supervisor_client.get(reverse("staff:day-list", args=[office.code])).content.decode()
     assert 'name="served"' in page
     assert 'data-testid="record-paper"' in page
+
+
+WHY_NO_WALK_IN = {
+    "full": ("No session today has room left for walk-ins.", "masih memiliki tempat"),
+    "ended": ("Today's last session has ended: no walk-in can be registered.", "Sesi terakhir hari ini telah berakhir"),
+    "none": ("The office has no open session today: no walk-in can be registered.", "tidak memiliki sesi yang dibuka"),
+}
+
+
+@pytest.mark.parametrize("why", ["full", "ended", "none"])
+def test_the_walk_in_page_says_why_no_session_can_be_offered(officer_client, office, slots, time_machine, why):
+    """It said "no room left" after the day's last session and on a day without sessions,
+    which read as "full, come back later"."""
+    if why == "full":
+        time_machine.move_to(at(8, 30), tick=False)
+        Slot.objects.filter(office=office).update(booked=F("capacity"))
+    elif why == "ended":
+        time_machine.move_to(at(18, 0), tick=False)
+    else:
+        time_machine.move_to(at(8, 30), tick=False)
+        Slot.objects.filter(office=office).delete()
+
+    pages = {
+        language: officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE=language).text
+        for language in ("en", "id")
+    }
+
+    english, indonesian = WHY_NO_WALK_IN[why]
+    assert english in pages["en"]
+    assert indonesian in pages["id"]
+    for other, (words, _indonesian) in WHY_NO_WALK_IN.items():
+        if other != why:
+            assert words not in pages["en"]
+    assert '<fieldset class="plain-fieldset" disabled>' in pages["en"]

@@ -262,7 +262,7 @@ def test_the_walk_in_page_says_before_the_form_when_no_session_is_left(officer_c
     response = officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
 
     notice = response.text.index('data-testid="no-walkin-session"')
-    assert "No session today has room left for walk-ins." in response.text[notice:]
+    assert "The office has no open session today: no walk-in can be registered." in response.text[notice:]
     assert notice < response.text.index('<form method="post" class="form"')
 
 

@@ -45,6 +45,14 @@
     var url = box.getAttribute("data-queue-url");
     var every = parseInt(box.getAttribute("data-refresh-seconds") || "20", 10) * 1000;
     var timer = null;
+    // Said in words when a refresh fails (no network, a server error), and cleared by the next
+    // one that works: a person in the waiting room must not take old numbers for current ones.
+    var stale = box.querySelector("[data-queue-stale]");
+
+    function markStale(isStale) {
+      box.setAttribute("data-stale", isStale ? "true" : "false");
+      if (stale) stale.textContent = isStale ? stale.getAttribute("data-msg") : "";
+    }
 
     function put(name, value) {
       var el = box.querySelector('[data-field="' + name + '"]');
@@ -68,11 +76,11 @@
           // Without an estimate the wait is a sentence saying why, set smaller than a number.
           var wait = box.querySelector('[data-field="estimated_wait"]');
           if (wait) wait.toggleAttribute("data-unknown", data.estimated_wait_known === false);
-          box.setAttribute("data-stale", "false");
+          markStale(false);
           if (data.finished) window.clearInterval(timer);
         })
         .catch(function () {
-          box.setAttribute("data-stale", "true");
+          markStale(true);
         });
     }
 

@@ -35,6 +35,7 @@ from applicants.exceptions import (
     SessionFull,
     SessionNotFound,
     TokenNotRenewable,
+    TooLateToChange,
 )
 from applicants.forms import (
     IF_FULL_NEXT,
@@ -359,10 +360,15 @@ def reschedule(request, code: str, token: str):
         "free_reschedules": max(settings.BOOKING_FREE_RESCHEDULES - booking.reschedule_count, 0),
     }
     try:
-        booking_reschedule_check(booking=booking)
-    except RescheduleNotAllowed as exc:
+        booking_reschedule_check(booking=booking, now=now)
+    except (RescheduleNotAllowed, TooLateToChange) as exc:
+        # Said before any date is chosen (the day before, the move used to be refused only
+        # once sent), with the way left to come on another date: cancel, then book again.
         context["not_allowed"] = exc.detail
-        return render(request, "applicants/reschedule.html", context)
+        context["cancel_instead"] = _cancellable(booking, now)
+        return render(
+            request, "applicants/reschedule.html", context, status=exc.status if request.method == "POST" else 200
+        )
 
     first, _last = office_release_window(office=office, now=now)
     # Places of the booking's own track only: a move keeps the track.
@@ -404,6 +410,14 @@ def reschedule(request, code: str, token: str):
             )
             return redirect(_proof_path(booking.code, token))
     return render(request, "applicants/reschedule.html", context, status=status if form.errors else 200)
+
+
+def _cancellable(booking, now: dt.datetime) -> bool:
+    try:
+        booking_cancel_check(booking=booking, now=now)
+    except ServiceError:
+        return False
+    return True
 
 
 def _reschedule_date_refusal(*, booking, date: dt.date, now: dt.datetime) -> str:

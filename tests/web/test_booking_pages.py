@@ -201,6 +201,25 @@ def test_on_a_full_date_a_request_to_be_moved_needs_no_session(client, pinned, s
     assert (booking.status, booking.requested_date) == (BookingStatus.WAITING, DATE)
 
 
+def _fieldset(html: str, name: str) -> str:
+    return re.search(rf'<fieldset [^>]*id="id_{name}"[^>]*>', html).group(0)
+
+
+def test_a_choice_s_hint_is_read_with_its_group(client, pinned, surabaya):
+    """On a full date the sessions' hint ("you need not choose one") was not tied to their
+    group, so a screen reader went through the full sessions without hearing it."""
+    fill(surabaya, DATE)
+    html = client.get("/offices/surabaya/book/", {"date": DATE.isoformat()}).content.decode()
+    with_error = client.post("/offices/surabaya/book/", _form(session="09:00", if_full="next_available"))
+
+    assert 'aria-describedby="id_session_helptext"' in _fieldset(html, "session")
+    assert 'id="id_session_helptext"' in html
+    assert 'aria-describedby="id_session_helptext id_session_error"' in _fieldset(
+        with_error.content.decode(), "session"
+    )
+    assert "aria-describedby" not in _fieldset(html, "track")  # no hint, no error
+
+
 def test_on_a_full_date_without_a_session_the_choice_to_be_moved_is_asked_for(client, pinned, surabaya):
     fill(surabaya, DATE)
 

@@ -201,6 +201,26 @@ def test_on_a_full_date_a_request_to_be_moved_needs_no_session(client, pinned, s
     assert (booking.status, booking.requested_date) == (BookingStatus.WAITING, DATE)
 
 
+def _waits_notice(html: str) -> str:
+    match = re.search(r"<div class=\"card notice warn\" data-waits>(.*?)</div>", html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
+def test_the_review_of_a_full_date_without_a_session_speaks_of_the_date(client, pinned, surabaya):
+    """It said "This session is full now" of a request that named no session."""
+    fill(surabaya, DATE)
+
+    any_session = client.post("/offices/surabaya/book/", _form(session="", if_full="next_available"))
+    one_session = client.post("/offices/surabaya/book/", _form(session="10:00", if_full="next_available"))
+    english = client.post(
+        "/offices/surabaya/book/", _form(session="", if_full="next_available"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert _waits_notice(any_session.content.decode()).startswith("Kuota semua sesi pada tanggal ini sekarang habis.")
+    assert _waits_notice(english.content.decode()).startswith("Every session on this date is full now.")
+    assert _waits_notice(one_session.content.decode()).startswith("Kuota sesi ini sekarang habis.")
+
+
 def _fieldset(html: str, name: str) -> str:
     return re.search(rf'<fieldset [^>]*id="id_{name}"[^>]*>', html).group(0)
 

@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -46,7 +47,7 @@ from applicants.forms import (
     RescheduleForm,
     form_add_service_error,
 )
-from applicants.identity import email_masked, phone_masked
+from applicants.identity import email_masked, phone_masked, phone_readable
 from applicants.models import BookingStatus, Service
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
@@ -265,6 +266,10 @@ def _review(form: BookingForm, office) -> dict:
         "track_label": dict(Track.choices)[data["track"]],
         "service_label": dict(Service.choices)[data["service"]],
         "if_full_label": dict(form.fields["if_full"].choices)[data["if_full"]],
+        # As the person knows them: "17 Mei 1990" (no weekday) and "0812-3456-7890", not
+        # "Kamis, 17 Mei 1990" and "+6281234567890", which looked like something else.
+        "birth_date_label": date_format(data["birth_date"], "j F Y"),
+        "phone_label": phone_readable(data["phone"]),
         "session_full": form.slot_available() <= 0,
     }
 

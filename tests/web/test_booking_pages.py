@@ -103,6 +103,32 @@ def test_review_shows_the_details_and_books_nothing_yet(client, pinned, surabaya
     assert not Booking.objects.exists()
 
 
+def _review_fact(html: str, term: str) -> str:
+    return re.search(rf"<dt>{term}</dt><dd>(.*?)</dd>", html).group(1)
+
+
+@pytest.mark.parametrize(
+    ("language", "birth", "phone", "birth_shown", "phone_shown"),
+    [
+        ("id", "Tanggal lahir", "Nomor ponsel", "17 Mei 1990", "0812-3456-7890"),
+        ("en", "Date of birth", "Mobile phone number", "17 May 1990", "0812-3456-7890"),
+    ],
+)
+def test_review_reads_the_birth_date_and_number_as_the_person_wrote_them(
+    client, pinned, surabaya, language, birth, phone, birth_shown, phone_shown
+):
+    """They read "Kamis, 17 Mei 1990" (a weekday nobody knows their birth by) and
+    "+6281234567890" for a number typed as 0812 3456 7890."""
+    html = client.post("/offices/surabaya/book/", _form(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    foreign = client.post("/offices/surabaya/book/", _form(phone="+1 202 555 0100")).content.decode()
+
+    assert _review_fact(html, birth) == birth_shown
+    assert _review_fact(html, phone) == phone_shown
+    assert _review_fact(foreign, "Nomor ponsel") == "+1 202-555-0100"
+    # What is sent on is what was typed, whatever is shown ("Change details" gives it back).
+    assert 'name="phone" value="0812 3456 7890"' in html
+
+
 def test_confirming_books_the_place_and_opens_the_proof(client, pinned, surabaya):
     response = _book(client)
 

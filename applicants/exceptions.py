@@ -77,7 +77,7 @@ class InvalidName(BookingError):
 
 class InvalidPhone(BookingError):
     code = "invalid_phone"
-    message = _("Enter a valid phone number, for example 0812 3456 7890.")
+    message = _("Enter a valid mobile number, for example 0812 3456 7890.")
 
 
 class InvalidEmail(BookingError):

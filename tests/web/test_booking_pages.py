@@ -129,6 +129,22 @@ def test_review_reads_the_birth_date_and_number_as_the_person_wrote_them(
     assert 'name="phone" value="0812 3456 7890"' in html
 
 
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("id", "Masukkan nomor ponsel yang benar, misalnya 0812 3456 7890."),
+        ("en", "Enter a valid mobile number, for example 0812 3456 7890."),
+    ],
+)
+def test_a_bad_number_is_called_a_mobile_number_as_its_field_is(client, pinned, surabaya, language, told):
+    """The field asks for a "Nomor ponsel" and refuses landlines; its error asked for a
+    "nomor telepon", which a landline is."""
+    response = client.post("/offices/surabaya/book/", _form(phone="08123"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert _field_error(response.content.decode(), "phone").endswith(told)
+
+
 def test_confirming_books_the_place_and_opens_the_proof(client, pinned, surabaya):
     response = _book(client)
 

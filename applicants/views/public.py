@@ -545,6 +545,8 @@ def queue_status(request, code: str, token: str):
     return JsonResponse(
         {
             "status": booking.get_status_display(),
+            # The machine value, for the page to notice a change it must redraw whole.
+            "status_code": booking.status,
             "queue_number": state.get("queue_number") or "–",
             "now_serving": state.get("now_serving") or "–",
             "position": state.get("position") if state.get("position") is not None else "–",

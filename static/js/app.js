@@ -70,6 +70,14 @@
           return response.json();
         })
         .then(function (data) {
+          // Checked in, called, served: the banner, the facts and the actions above and below
+          // the numbers say the status too, so the page is drawn again, not left saying
+          // "Checked in" beside "Your number is being called".
+          if (data.status_code && data.status_code !== box.getAttribute("data-status-code")) {
+            window.clearInterval(timer);
+            window.location.reload();
+            return;
+          }
           Object.keys(data).forEach(function (key) {
             if (typeof data[key] !== "object") put(key, data[key]);
           });

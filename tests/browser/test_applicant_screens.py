@@ -22,7 +22,7 @@ from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import counter_open, queue_call_next
 from offices.models import Office, Slot
 from offices.timeutils import office_today
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import ARTIFACTS, save_screenshot
 from tests.browser.public_data import NIK, _add_day, bookable_weekday, booking_for, offices_with_sessions
 from tests.browser.test_accessibility import _violations
 
@@ -384,3 +384,24 @@ def test_a_failed_refresh_says_the_numbers_may_be_out_of_date(
 
     expect(notice).to_be_hidden()
     expect(page.locator("[data-queue-url]")).to_have_attribute("data-stale", "false")
+
+
+def test_the_public_queue_page_says_when_its_numbers_could_not_be_updated(page, live_server, applicant_world):
+    """Its refresh failed silently: the numbers stayed, with only an "Updated 08.15" that
+    stopped moving to show they were old."""
+    page.clock.install()
+    page.goto("/offices/surabaya/queue/")
+    notice = page.locator("[data-queue-stale]")
+    expect(notice).to_be_hidden()
+    expect(notice).to_have_attribute("role", "status")
+
+    page.route("**/api/v1/offices/surabaya/queue/", lambda route: route.abort("internetdisconnected"))
+    page.clock.run_for(5_500)  # the page asks every 5 seconds
+
+    expect(notice).to_contain_text("Angka antrean tidak dapat diperbarui")
+    save_screenshot(page, ARTIFACTS / "public-queue-offline.png", full_page=False)
+
+    page.unroute("**/api/v1/offices/surabaya/queue/")
+    with page.expect_response(lambda response: response.url.endswith("/api/v1/offices/surabaya/queue/")):
+        page.clock.run_for(5_500)
+    expect(notice).to_be_hidden()

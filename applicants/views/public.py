@@ -279,13 +279,20 @@ def _review(form: BookingForm, office) -> dict:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@keeps_form_on_language_switch
 def my_booking(request):
     """Find a booking by its code and the NIK, then go to its secret proof link.
 
     POST only for the search: the NIK must never appear in a URL, a log line or a
-    browser history. Wrong code and wrong NIK get the same answer.
-    """
+    browser history. Wrong code and wrong NIK get the same answer. A language button
+    sends the form back here: it comes again in the new language with what was typed,
+    and looks nothing up."""
+    context = {"language_form": "lookup-form"}
+    if language_switch_requested(request) is not None:
+        typed = {name: request.POST.get(name, "") for name in LookupForm.base_fields}
+        return render(request, "applicants/my_booking.html", {**context, "form": LookupForm(initial=typed)})
     form = LookupForm(data=request.POST if request.method == "POST" else None)
+    context["form"] = form
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -301,7 +308,7 @@ def my_booking(request):
                     raise BookingNotFound()
             except RateLimited as exc:
                 form.refuse(_too_many_attempts(exc))
-                response = render(request, "applicants/my_booking.html", {"form": form}, status=exc.status)
+                response = render(request, "applicants/my_booking.html", context, status=exc.status)
                 return _retry_after(response, exc)
             except BookingNotFound:
                 form.refuse(_("No booking matches this code and NIK. Check both and try again."))
@@ -310,7 +317,7 @@ def my_booking(request):
                 return HttpResponseRedirect(_proof_path(booking.code, token))
         else:
             status = 400
-    return render(request, "applicants/my_booking.html", {"form": form}, status=status)
+    return render(request, "applicants/my_booking.html", context, status=status)
 
 
 # --- Changing a booking from its proof link ----------------------------------------------

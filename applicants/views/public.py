@@ -420,6 +420,14 @@ def reschedule(request, code: str, token: str):
                 request,
                 _("Your booking is moved. Download or print this proof again: one saved before shows the old date."),
             )
+            # A calendar event saved before the move still stands on the old date and reminds of it.
+            messages.info(
+                request,
+                _(
+                    "If you added the earlier date to your calendar, delete it there and add this one: "
+                    "a calendar does not change by itself."
+                ),
+            )
             return redirect(_proof_path(booking.code, token))
     return render(request, "applicants/reschedule.html", context, status=status if form.errors else 200)
 

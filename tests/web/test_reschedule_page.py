@@ -80,6 +80,29 @@ def test_after_the_free_reschedule_the_page_says_it_is_used(client, pinned, sura
     assert _notice(html) == "You have already used your free reschedule."
 
 
+def test_after_a_move_the_proof_says_to_replace_the_calendar_event_too(client, pinned, surabaya):
+    """It said to download or print the proof again, but an event added to a calendar before
+    the move kept its old date, and its reminder sent the person on the wrong day."""
+    proof = _book(client)
+    later = DATE + dt.timedelta(days=2)
+    new_slot = Slot.objects.get(office=surabaya, date=later, start=dt.time(10, 0), track="regular")
+
+    moved = client.post(
+        proof + "reschedule/", {"date": later.isoformat(), "session": str(new_slot.id)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = client.get(moved["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    told = re.findall(r'<p class="message message-(\w+)">(.*?)</p>', html)
+    assert told == [
+        ("success", "Your booking is moved. Download or print this proof again: one saved before shows the old date."),
+        (
+            "info",
+            "If you added the earlier date to your calendar, delete it there and add this one: "
+            "a calendar does not change by itself.",
+        ),
+    ]
+
+
 CANCEL_INSTEAD = "To come on another date, cancel this booking, then book a new appointment if there is room."
 
 

@@ -102,3 +102,20 @@ def test_a_service_point_under_its_office_is_44_px_tall(page, path, screenshot):
     assert [round(box["height"]) for box in boxes if box["height"] < 44] == []
     ordered = sorted(boxes, key=lambda box: box["y"])
     assert all(a["y"] + a["height"] <= b["y"] + 0.5 for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("path", "link"),
+    [("/?q=surbaya", "[data-testid=search-suggestion] a"), ("/?lat=-7.3&lon=112.7", "a[href='/']:not(.brand)")],
+    ids=["did-you-mean", "show-all-offices"],
+)
+def test_the_way_on_from_a_search_is_44_px_tall(page, path, link, screenshot):
+    """ "Did you mean surabaya?" was a 19-pixel link, the only way on from an empty result;
+    "Show all offices" under the offices near me was 38."""
+    offices_with_sessions()
+    page.goto(path)
+    target = page.locator(f"main {link}")
+    expect(target).to_be_visible()
+    screenshot("way-on")
+
+    assert target.bounding_box()["height"] >= 44

@@ -246,7 +246,7 @@ def test_a_misspelt_search_suggests_the_office_s_word(client, pinned, surabaya, 
     html = client.get("/", {"q": "surbaya"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "0 offices found" in html
-    suggestion = re.search(r'data-testid="search-suggestion">Did you mean <a href="\?q=([^"&]+)"', html)
+    suggestion = re.search(r'data-testid="search-suggestion">Did you mean <a [^>]*href="\?q=([^"&]+)"', html)
     assert suggestion and suggestion.group(1) == "surabaya"
     assert "Surabaya" in client.get("/", {"q": suggestion.group(1)}).content.decode()
 

@@ -38,6 +38,7 @@ __all__ = [
     "RescheduleLimitReached",
     "RescheduleNotAllowed",
     "RescheduleNotConfirmed",
+    "RescheduleTooLate",
     "SessionClosed",
     "SessionFull",
     "SessionNotFound",
@@ -76,7 +77,7 @@ class InvalidName(BookingError):
 
 class InvalidPhone(BookingError):
     code = "invalid_phone"
-    message = _("Enter a valid phone number, for example 0812 3456 7890.")
+    message = _("Enter a valid mobile number, for example 0812 3456 7890.")
 
 
 class InvalidEmail(BookingError):
@@ -230,6 +231,21 @@ class ContactShared(BookingError, Conflict):
 class TooLateToChange(BookingError, Conflict):
     code = "too_late_to_change"
     message = _("It is too late to change this booking.")
+
+
+class RescheduleTooLate(TooLateToChange):
+    """Raised with ``days``: how many days before its date a booking can last be moved."""
+
+    message = ngettext_lazy(
+        "A booking can be moved until %(days)d day before its date.",
+        "A booking can be moved until %(days)d days before its date.",
+        "days",
+    )
+
+    @property
+    def detail(self) -> str:
+        # A plural message picks its form from the count, so it is formatted unforced.
+        return self.message % self.params
 
 
 class InvalidTransition(BookingError, Conflict):

@@ -130,6 +130,21 @@ def phone_masked(phone: str) -> str:
     return f"{_MASK}{digits[-4:]}"
 
 
+def phone_readable(phone: str) -> str:
+    """``+6281234567890`` → ``0812-3456-7890``, as Indonesians write a number (a foreign one
+    keeps its country code: ``+1 202-555-0100``), for the person to check what they typed."""
+    try:
+        number = phonenumbers.parse(phone, "ID")
+    except phonenumbers.NumberParseException:
+        return phone
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 62
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
 def nik_hash(nik: str) -> str:
     """Keyed blind index: equal for equal NIKs, useless without ``NIK_HASH_KEY``.
 

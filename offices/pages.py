@@ -236,6 +236,12 @@ def office_page(*, office: Office, selected: dt.date | None, now: dt.datetime) -
         "nearby": [],
         "first_bookable": next((d for d in days if d.bookable), None),
     }
+    if not office.online_booking:
+        # Every date reads "closed" to the availability read while online booking is paused,
+        # though the office serves walk-ins: the page shows no calendar, and the nearest
+        # offices that do take bookings.
+        context["nearby"] = nearby_alternatives(office=office, after=today, now=now)
+        return context
     if chosen is not None and chosen.state == "not_released":
         # Every later date is not released either: the dates that can be booked now.
         context["next_here"] = next_bookable_dates(office=office, after=today, now=now, limit=NEXT_DATES_SHOWN)

@@ -17,6 +17,7 @@ from applicants.exceptions import (
     BookingStateChanged,
     RescheduleLimitReached,
     RescheduleNotConfirmed,
+    RescheduleTooLate,
     SessionFull,
     SessionNotFound,
     TooLateToChange,
@@ -78,14 +79,21 @@ def booking_cancel(
 # --- Reschedule -----------------------------------------------------------------------------
 
 
-def booking_reschedule_check(*, booking: Booking, staff: bool = False) -> None:
+def booking_reschedule_check(*, booking: Booking, staff: bool = False, now: dt.datetime | None = None) -> None:
     """Raise ``RescheduleNotAllowed`` (its reason in the message) if ``booking`` cannot be
     moved at all: it is not confirmed, or, unless ``staff`` move it, its free reschedules
-    are used up."""
+    are used up; given ``now``, also ``RescheduleTooLate`` from
+    ``BOOKING_CHANGE_CUTOFF_DAYS`` before the booked date (office time), staff excepted."""
     if booking.status != S.CONFIRMED or booking.slot_id is None:
         raise RescheduleNotConfirmed(status=S(booking.status).label)
-    if not staff and booking.reschedule_count >= settings.BOOKING_FREE_RESCHEDULES:
+    if staff:
+        return
+    if booking.reschedule_count >= settings.BOOKING_FREE_RESCHEDULES:
         raise RescheduleLimitReached(count=settings.BOOKING_FREE_RESCHEDULES)
+    if now is not None:
+        days = settings.BOOKING_CHANGE_CUTOFF_DAYS
+        if office_today(booking.office, now) > booking.date - dt.timedelta(days=days):
+            raise RescheduleTooLate(days=days)
 
 
 def booking_reschedule(*, booking: Booking, new_slot: Slot, now: dt.datetime, actor=None) -> Booking:
@@ -97,12 +105,8 @@ def booking_reschedule(*, booking: Booking, new_slot: Slot, now: dt.datetime, ac
     ``BOOKING_CHANGE_CUTOFF_DAYS`` before the booked date (office time); staff
     (``actor``) are not held to those two limits.
     """
-    booking_reschedule_check(booking=booking, staff=actor is not None)
+    booking_reschedule_check(booking=booking, staff=actor is not None, now=now)
     office = booking.office
-    if actor is None:
-        last_day = booking.date - dt.timedelta(days=settings.BOOKING_CHANGE_CUTOFF_DAYS)
-        if office_today(office, now) > last_day:
-            raise TooLateToChange()
     if new_slot.office_id != booking.office_id:
         raise SessionNotFound()
     if new_slot.id == booking.slot_id:

@@ -8,15 +8,15 @@ services, which answer with a translated error if the page offered too much.
 import datetime as dt
 
 from django import template
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.exceptions import ContactNotChangeable, TokenNotRenewable
+from applicants.exceptions import ContactNotChangeable, RescheduleNotAllowed, TokenNotRenewable, TooLateToChange
 from applicants.models import Booking, BookingStatus
 from applicants.proof import checkin_window
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_position_in_waiting
+from applicants.services.changes import booking_reschedule_check
 from applicants.services.contact import booking_contact_change_check
 from applicants.services.tokens import booking_token_renew_check
 from offices.timeutils import office_datetime, office_today
@@ -87,6 +87,7 @@ def proof_state(booking: Booking) -> dict:
         "queue": None,
         "can_cancel": False,
         "can_reschedule": False,
+        "reschedule_refusal": "",
         "can_renew_link": _can_renew_link(booking),
         "can_change_contact": _can_change_contact(booking),
         "checkin": checkin_window(booking) if booking.slot_id else None,
@@ -98,8 +99,13 @@ def proof_state(booking: Booking) -> dict:
     elif status == BookingStatus.CONFIRMED and booking.slot_id:
         starts = office_datetime(office, booking.slot.date, booking.slot.start)
         state["can_cancel"] = now < starts
-        cutoff = booking.date - dt.timedelta(days=getattr(settings, "BOOKING_CHANGE_CUTOFF_DAYS", 1))
-        state["can_reschedule"] = booking.reschedule_count < settings.BOOKING_FREE_RESCHEDULES and today <= cutoff
+        try:
+            booking_reschedule_check(booking=booking, now=now)
+        except (RescheduleNotAllowed, TooLateToChange) as exc:
+            # Why "Reschedule" is missing, where cancelling is the way left to another date.
+            state["reschedule_refusal"] = exc.detail if state["can_cancel"] else ""
+        else:
+            state["can_reschedule"] = True
     # Whether the secret link still changes anything (the page's "manage" part and its warning).
     changes = ("can_cancel", "can_reschedule", "can_renew_link", "can_change_contact")
     state["can_change"] = any(state[name] for name in changes)

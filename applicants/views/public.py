@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -35,6 +36,7 @@ from applicants.exceptions import (
     SessionFull,
     SessionNotFound,
     TokenNotRenewable,
+    TooLateToChange,
 )
 from applicants.forms import (
     IF_FULL_NEXT,
@@ -45,7 +47,7 @@ from applicants.forms import (
     RescheduleForm,
     form_add_service_error,
 )
-from applicants.identity import email_masked, phone_masked
+from applicants.identity import email_masked, phone_masked, phone_readable
 from applicants.models import BookingStatus, Service
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
@@ -264,6 +266,10 @@ def _review(form: BookingForm, office) -> dict:
         "track_label": dict(Track.choices)[data["track"]],
         "service_label": dict(Service.choices)[data["service"]],
         "if_full_label": dict(form.fields["if_full"].choices)[data["if_full"]],
+        # As the person knows them: "17 Mei 1990" (no weekday) and "0812-3456-7890", not
+        # "Kamis, 17 Mei 1990" and "+6281234567890", which looked like something else.
+        "birth_date_label": date_format(data["birth_date"], "j F Y"),
+        "phone_label": phone_readable(data["phone"]),
         "session_full": form.slot_available() <= 0,
     }
 
@@ -273,13 +279,20 @@ def _review(form: BookingForm, office) -> dict:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@keeps_form_on_language_switch
 def my_booking(request):
     """Find a booking by its code and the NIK, then go to its secret proof link.
 
     POST only for the search: the NIK must never appear in a URL, a log line or a
-    browser history. Wrong code and wrong NIK get the same answer.
-    """
+    browser history. Wrong code and wrong NIK get the same answer. A language button
+    sends the form back here: it comes again in the new language with what was typed,
+    and looks nothing up."""
+    context = {"language_form": "lookup-form"}
+    if language_switch_requested(request) is not None:
+        typed = {name: request.POST.get(name, "") for name in LookupForm.base_fields}
+        return render(request, "applicants/my_booking.html", {**context, "form": LookupForm(initial=typed)})
     form = LookupForm(data=request.POST if request.method == "POST" else None)
+    context["form"] = form
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -295,7 +308,7 @@ def my_booking(request):
                     raise BookingNotFound()
             except RateLimited as exc:
                 form.refuse(_too_many_attempts(exc))
-                response = render(request, "applicants/my_booking.html", {"form": form}, status=exc.status)
+                response = render(request, "applicants/my_booking.html", context, status=exc.status)
                 return _retry_after(response, exc)
             except BookingNotFound:
                 form.refuse(_("No booking matches this code and NIK. Check both and try again."))
@@ -304,7 +317,7 @@ def my_booking(request):
                 return HttpResponseRedirect(_proof_path(booking.code, token))
         else:
             status = 400
-    return render(request, "applicants/my_booking.html", {"form": form}, status=status)
+    return render(request, "applicants/my_booking.html", context, status=status)
 
 
 # --- Changing a booking from its proof link ----------------------------------------------
@@ -359,10 +372,15 @@ def reschedule(request, code: str, token: str):
         "free_reschedules": max(settings.BOOKING_FREE_RESCHEDULES - booking.reschedule_count, 0),
     }
     try:
-        booking_reschedule_check(booking=booking)
-    except RescheduleNotAllowed as exc:
+        booking_reschedule_check(booking=booking, now=now)
+    except (RescheduleNotAllowed, TooLateToChange) as exc:
+        # Said before any date is chosen (the day before, the move used to be refused only
+        # once sent), with the way left to come on another date: cancel, then book again.
         context["not_allowed"] = exc.detail
-        return render(request, "applicants/reschedule.html", context)
+        context["cancel_instead"] = _cancellable(booking, now)
+        return render(
+            request, "applicants/reschedule.html", context, status=exc.status if request.method == "POST" else 200
+        )
 
     first, _last = office_release_window(office=office, now=now)
     # Places of the booking's own track only: a move keeps the track.
@@ -402,8 +420,24 @@ def reschedule(request, code: str, token: str):
                 request,
                 _("Your booking is moved. Download or print this proof again: one saved before shows the old date."),
             )
+            # A calendar event saved before the move still stands on the old date and reminds of it.
+            messages.info(
+                request,
+                _(
+                    "If you added the earlier date to your calendar, delete it there and add this one: "
+                    "a calendar does not change by itself."
+                ),
+            )
             return redirect(_proof_path(booking.code, token))
     return render(request, "applicants/reschedule.html", context, status=status if form.errors else 200)
+
+
+def _cancellable(booking, now: dt.datetime) -> bool:
+    try:
+        booking_cancel_check(booking=booking, now=now)
+    except ServiceError:
+        return False
+    return True
 
 
 def _reschedule_date_refusal(*, booking, date: dt.date, now: dt.datetime) -> str:
@@ -526,6 +560,8 @@ def queue_status(request, code: str, token: str):
     return JsonResponse(
         {
             "status": booking.get_status_display(),
+            # The machine value, for the page to notice a change it must redraw whole.
+            "status_code": booking.status,
             "queue_number": state.get("queue_number") or "–",
             "now_serving": state.get("now_serving") or "–",
             "position": state.get("position") if state.get("position") is not None else "–",

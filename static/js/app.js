@@ -45,6 +45,14 @@
     var url = box.getAttribute("data-queue-url");
     var every = parseInt(box.getAttribute("data-refresh-seconds") || "20", 10) * 1000;
     var timer = null;
+    // Said in words when a refresh fails (no network, a server error), and cleared by the next
+    // one that works: a person in the waiting room must not take old numbers for current ones.
+    var stale = box.querySelector("[data-queue-stale]");
+
+    function markStale(isStale) {
+      box.setAttribute("data-stale", isStale ? "true" : "false");
+      if (stale) stale.textContent = isStale ? stale.getAttribute("data-msg") : "";
+    }
 
     function put(name, value) {
       var el = box.querySelector('[data-field="' + name + '"]');
@@ -62,17 +70,25 @@
           return response.json();
         })
         .then(function (data) {
+          // Checked in, called, served: the banner, the facts and the actions above and below
+          // the numbers say the status too, so the page is drawn again, not left saying
+          // "Checked in" beside "Your number is being called".
+          if (data.status_code && data.status_code !== box.getAttribute("data-status-code")) {
+            window.clearInterval(timer);
+            window.location.reload();
+            return;
+          }
           Object.keys(data).forEach(function (key) {
             if (typeof data[key] !== "object") put(key, data[key]);
           });
           // Without an estimate the wait is a sentence saying why, set smaller than a number.
           var wait = box.querySelector('[data-field="estimated_wait"]');
           if (wait) wait.toggleAttribute("data-unknown", data.estimated_wait_known === false);
-          box.setAttribute("data-stale", "false");
+          markStale(false);
           if (data.finished) window.clearInterval(timer);
         })
         .catch(function () {
-          box.setAttribute("data-stale", "true");
+          markStale(true);
         });
     }
 

@@ -354,7 +354,7 @@ def test_the_proof_page_lists_only_documents_and_gives_the_instruction_as_a_sent
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("status", NO_LONGER_VALID)
+@pytest.mark.parametrize("status", [status for status in NO_LONGER_VALID if status != BookingStatus.SERVED])
 def test_the_proof_page_of_a_booking_no_longer_valid_says_so_without_qr_or_window(client, booked, status):
     booking, token = booked
     Booking.objects.filter(id=booking.id).update(status=status)
@@ -368,6 +368,35 @@ def test_the_proof_page_of_a_booking_no_longer_valid_says_so_without_qr_or_windo
     assert "<svg" not in html
     assert "Check-in" not in html and "07:00" not in html
     assert "Your current passport" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "done", "again"),
+    [
+        ("en", "your visit for this booking is complete.", "This proof cannot be used to check in again."),
+        (
+            "id",
+            "kunjungan Anda untuk pendaftaran ini sudah selesai.",
+            "Bukti ini tidak dapat dipakai untuk check-in lagi.",
+        ),
+    ],
+)
+def test_a_served_booking_s_proof_page_says_the_visit_is_done_not_that_something_is_wrong(
+    client, booked, language, done, again
+):
+    """A person just served, whose page redraws itself on the status change, met a red
+    "Served — this booking is no longer valid." as if something had gone wrong."""
+    booking, token = booked
+    Booking.objects.filter(id=booking.id).update(status=BookingStatus.SERVED)
+
+    html = client.get(f"/b/{booking.code}/{token}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    banner = re.search(r'<div class="card notice ok status-banner".*?</div>', html, re.S)
+    assert banner, "no banner saying it is done"
+    assert done in banner.group(0) and again in banner.group(0)
+    assert "notice bad" not in html
+    assert "<svg" not in html and "Check-in" not in html
 
 
 @pytest.mark.django_db

@@ -22,7 +22,7 @@ from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import counter_open, queue_call_next
 from offices.models import Office, Slot
 from offices.timeutils import office_today
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import ARTIFACTS, save_screenshot
 from tests.browser.public_data import NIK, _add_day, bookable_weekday, booking_for, offices_with_sessions
 from tests.browser.test_accessibility import _violations
 
@@ -344,3 +344,64 @@ def test_cancelling_without_the_tick_shows_our_error_not_the_browser_s(
     expect(summary).to_be_focused()
     expect(page.locator("#id_confirm")).to_have_attribute("aria-invalid", "true")
     assert Booking.objects.get(code=applicant_world["code"]).status == "confirmed"
+
+
+def _refresh(page) -> None:
+    # What the page does every 20 seconds, and when the phone's screen comes back on.
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [("id", "Angka antrean tidak dapat diperbarui"), ("en", "The numbers could not be updated")],
+)
+def test_a_failed_refresh_says_the_numbers_may_be_out_of_date(
+    page, live_server, applicant_world, language, told, screenshot
+):
+    """A lost connection used to fade the numbers and say nothing: a person in the waiting
+    room took them for current, and a screen reader heard no change at all."""
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(applicant_world["on_the_day"])
+    notice = page.locator(".queue-live [data-queue-stale]")
+    expect(notice).to_be_hidden()
+    expect(notice).to_have_attribute("role", "status")
+
+    page.route("**/queue.json", lambda route: route.abort("internetdisconnected"))
+    _refresh(page)
+
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text(told)
+    screenshot("offline")
+
+    # A server error is a failure too (a 503 while the database restarts).
+    page.unroute("**/queue.json")
+    page.route("**/queue.json", lambda route: route.fulfill(status=503, body="busy"))
+    _refresh(page)
+    expect(notice).to_contain_text(told)
+
+    page.unroute("**/queue.json")
+    _refresh(page)
+
+    expect(notice).to_be_hidden()
+    expect(page.locator("[data-queue-url]")).to_have_attribute("data-stale", "false")
+
+
+def test_the_public_queue_page_says_when_its_numbers_could_not_be_updated(page, live_server, applicant_world):
+    """Its refresh failed silently: the numbers stayed, with only an "Updated 08.15" that
+    stopped moving to show they were old."""
+    page.clock.install()
+    page.goto("/offices/surabaya/queue/")
+    notice = page.locator("[data-queue-stale]")
+    expect(notice).to_be_hidden()
+    expect(notice).to_have_attribute("role", "status")
+
+    page.route("**/api/v1/offices/surabaya/queue/", lambda route: route.abort("internetdisconnected"))
+    page.clock.run_for(5_500)  # the page asks every 5 seconds
+
+    expect(notice).to_contain_text("Angka antrean tidak dapat diperbarui")
+    save_screenshot(page, ARTIFACTS / "public-queue-offline.png", full_page=False)
+
+    page.unroute("**/api/v1/offices/surabaya/queue/")
+    with page.expect_response(lambda response: response.url.endswith("/api/v1/offices/surabaya/queue/")):
+        page.clock.run_for(5_500)
+    expect(notice).to_be_hidden()

@@ -364,6 +364,45 @@ def test_on_the_day_the_proof_follows_the_queue_without_reload(page, screenshot)
     screenshot("live-queue")
 
 
+def test_when_my_number_is_called_the_whole_proof_says_so(page, screenshot):
+    """The numbers and the line "go to the counter" changed by themselves, but the banner
+    and the facts kept saying "Checked in" until a reload."""
+    offices = offices_with_sessions()
+    office = offices["surabaya"]
+    today = office_today(office, timezone.now())
+    today_slot, _ = Slot.objects.get_or_create(
+        office=office,
+        date=today,
+        start=dt.time(8, 0),
+        track="regular",
+        defaults={"end": dt.time(10, 0), "capacity": 20},
+    )
+    mine = booking_for(office, bookable_weekday(office, after=4))
+    now = timezone.now()
+    Booking.objects.filter(id=mine.booking.id).update(
+        slot=today_slot,
+        date=today,
+        requested_date=today,
+        status=BookingStatus.CHECKED_IN,
+        queue_number="A-001",
+        queue_seq=1,
+        checked_in_at=now,
+        queued_at=now,
+    )
+    page.goto(f"/b/{mine.booking.code}/{mine.token}/")
+    expect(page.locator(".status-banner")).to_contain_text("Sudah check-in")
+
+    Booking.objects.filter(id=mine.booking.id).update(status=BookingStatus.CALLED, called_at=now)
+    QueueEvent.objects.create(office=office, date=today, booking=mine.booking, action=QueueEvent.Action.CALLED, at=now)
+    with page.expect_navigation():
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+    expect(page.locator(".status-banner")).to_contain_text("Dipanggil")
+    expect(page.locator("dd[data-status]")).to_have_text("Dipanggil")
+    expect(page.locator("[data-field=turn]")).to_contain_text("Nomor Anda sedang dipanggil")
+    screenshot("called")
+
+
 def test_offices_near_me_uses_the_browsers_location(browser, live_server, viewport, screenshot):
     offices_with_sessions()
     context = browser.new_context(

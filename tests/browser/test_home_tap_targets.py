@@ -83,3 +83,39 @@ def test_on_a_desktop_offices_near_me_stands_apart_from_the_search_row(browser, 
         assert card["y"] + card["height"] - (near["y"] + near["height"]) <= 20
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["/?q=surabaya", "/offices/surabaya/"], ids=["search-card", "office-page"])
+def test_a_service_point_under_its_office_is_44_px_tall(page, path, screenshot):
+    """On a search result's card and on the office's own page, a service point's name was a
+    19-pixel link, the only way to its calendar."""
+    offices = offices_with_sessions()
+    factories.OfficeFactory(
+        code="lounge-ciputra", name="Immigration Lounge Ciputra World", kind="corner", parent=offices["surabaya"]
+    )
+    page.goto(path)
+    links = page.locator(".service-points a")
+    expect(links.first).to_be_visible()
+    screenshot("service-points")
+
+    boxes = [link.bounding_box() for link in links.all()]
+    assert [round(box["height"]) for box in boxes if box["height"] < 44] == []
+    ordered = sorted(boxes, key=lambda box: box["y"])
+    assert all(a["y"] + a["height"] <= b["y"] + 0.5 for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("path", "link"),
+    [("/?q=surbaya", "[data-testid=search-suggestion] a"), ("/?lat=-7.3&lon=112.7", "a[href='/']:not(.brand)")],
+    ids=["did-you-mean", "show-all-offices"],
+)
+def test_the_way_on_from_a_search_is_44_px_tall(page, path, link, screenshot):
+    """ "Did you mean surabaya?" was a 19-pixel link, the only way on from an empty result;
+    "Show all offices" under the offices near me was 38."""
+    offices_with_sessions()
+    page.goto(path)
+    target = page.locator(f"main {link}")
+    expect(target).to_be_visible()
+    screenshot("way-on")
+
+    assert target.bounding_box()["height"] >= 44

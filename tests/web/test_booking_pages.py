@@ -103,6 +103,48 @@ def test_review_shows_the_details_and_books_nothing_yet(client, pinned, surabaya
     assert not Booking.objects.exists()
 
 
+def _review_fact(html: str, term: str) -> str:
+    return re.search(rf"<dt>{term}</dt><dd>(.*?)</dd>", html).group(1)
+
+
+@pytest.mark.parametrize(
+    ("language", "birth", "phone", "birth_shown", "phone_shown"),
+    [
+        ("id", "Tanggal lahir", "Nomor ponsel", "17 Mei 1990", "0812-3456-7890"),
+        ("en", "Date of birth", "Mobile phone number", "17 May 1990", "0812-3456-7890"),
+    ],
+)
+def test_review_reads_the_birth_date_and_number_as_the_person_wrote_them(
+    client, pinned, surabaya, language, birth, phone, birth_shown, phone_shown
+):
+    """They read "Kamis, 17 Mei 1990" (a weekday nobody knows their birth by) and
+    "+6281234567890" for a number typed as 0812 3456 7890."""
+    html = client.post("/offices/surabaya/book/", _form(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    foreign = client.post("/offices/surabaya/book/", _form(phone="+1 202 555 0100")).content.decode()
+
+    assert _review_fact(html, birth) == birth_shown
+    assert _review_fact(html, phone) == phone_shown
+    assert _review_fact(foreign, "Nomor ponsel") == "+1 202-555-0100"
+    # What is sent on is what was typed, whatever is shown ("Change details" gives it back).
+    assert 'name="phone" value="0812 3456 7890"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("id", "Masukkan nomor ponsel yang benar, misalnya 0812 3456 7890."),
+        ("en", "Enter a valid mobile number, for example 0812 3456 7890."),
+    ],
+)
+def test_a_bad_number_is_called_a_mobile_number_as_its_field_is(client, pinned, surabaya, language, told):
+    """The field asks for a "Nomor ponsel" and refuses landlines; its error asked for a
+    "nomor telepon", which a landline is."""
+    response = client.post("/offices/surabaya/book/", _form(phone="08123"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert _field_error(response.content.decode(), "phone").endswith(told)
+
+
 def test_confirming_books_the_place_and_opens_the_proof(client, pinned, surabaya):
     response = _book(client)
 
@@ -199,6 +241,45 @@ def test_on_a_full_date_a_request_to_be_moved_needs_no_session(client, pinned, s
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert (booking.status, booking.requested_date) == (BookingStatus.WAITING, DATE)
+
+
+def _waits_notice(html: str) -> str:
+    match = re.search(r"<div class=\"card notice warn\" data-waits>(.*?)</div>", html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
+def test_the_review_of_a_full_date_without_a_session_speaks_of_the_date(client, pinned, surabaya):
+    """It said "This session is full now" of a request that named no session."""
+    fill(surabaya, DATE)
+
+    any_session = client.post("/offices/surabaya/book/", _form(session="", if_full="next_available"))
+    one_session = client.post("/offices/surabaya/book/", _form(session="10:00", if_full="next_available"))
+    english = client.post(
+        "/offices/surabaya/book/", _form(session="", if_full="next_available"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert _waits_notice(any_session.content.decode()).startswith("Kuota semua sesi pada tanggal ini sekarang habis.")
+    assert _waits_notice(english.content.decode()).startswith("Every session on this date is full now.")
+    assert _waits_notice(one_session.content.decode()).startswith("Kuota sesi ini sekarang habis.")
+
+
+def _fieldset(html: str, name: str) -> str:
+    return re.search(rf'<fieldset [^>]*id="id_{name}"[^>]*>', html).group(0)
+
+
+def test_a_choice_s_hint_is_read_with_its_group(client, pinned, surabaya):
+    """On a full date the sessions' hint ("you need not choose one") was not tied to their
+    group, so a screen reader went through the full sessions without hearing it."""
+    fill(surabaya, DATE)
+    html = client.get("/offices/surabaya/book/", {"date": DATE.isoformat()}).content.decode()
+    with_error = client.post("/offices/surabaya/book/", _form(session="09:00", if_full="next_available"))
+
+    assert 'aria-describedby="id_session_helptext"' in _fieldset(html, "session")
+    assert 'id="id_session_helptext"' in html
+    assert 'aria-describedby="id_session_helptext id_session_error"' in _fieldset(
+        with_error.content.decode(), "session"
+    )
+    assert "aria-describedby" not in _fieldset(html, "track")  # no hint, no error
 
 
 def test_on_a_full_date_without_a_session_the_choice_to_be_moved_is_asked_for(client, pinned, surabaya):

@@ -87,3 +87,18 @@ def test_an_unknown_language_is_not_a_switch(client, pinned, surabaya):
     assert response.status_code == 200
     assert response["Content-Language"] == "id"
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_switching_on_my_booking_keeps_the_code_and_nik_and_looks_nothing_up(client, pinned, surabaya):
+    """The code and NIK typed into "My booking" were lost on a language switch."""
+    page = client.get("/my-booking/").content.decode()
+    assert 'data-language-form="lookup-form"' in page and 'id="lookup-form"' in page
+
+    response = client.post("/my-booking/", {"code": "abcd", "nik": "35780117", "switch_language": "en"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en"' in html and "Find my booking" in html
+    assert (_value(html, "code"), _value(html, "nik")) == ("abcd", "35780117")
+    assert 'class="field-error"' not in html and 'role="alert"' not in html
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"

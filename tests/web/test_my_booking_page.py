@@ -93,3 +93,13 @@ def test_a_mistake_to_correct_keeps_its_heading(client, pinned, surabaya):
     response = client.post("/my-booking/", {"code": "ZZZZZZZ", "nik": ""})
 
     assert _summary(response.content.decode()).startswith(f" {HEADING} ")
+
+
+def test_someone_without_their_code_is_told_the_office_can_find_the_booking(client, pinned, surabaya):
+    """ "Lost your code? It is in the SMS or email" left a person whose SMS was gone with
+    nowhere to go; the desk can find the booking by the NIK on the e-KTP."""
+    indonesian = client.get("/my-booking/").content.decode()
+    english = client.get("/my-booking/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert re.search(r"<p class=\"help\" data-no-code>Tidak ada lagi SMS atau email\? Bawa e-KTP Anda", indonesian)
+    assert "staff can find your booking by your NIK and print your proof." in english

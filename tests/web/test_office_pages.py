@@ -188,6 +188,32 @@ def test_an_office_without_online_booking_says_so(client, pinned, surabaya):
     assert 'class="card notice warn"' in html
 
 
+def test_an_office_without_online_booking_shows_no_closed_calendar_but_offices_that_book(
+    client, pinned, surabaya, sidoarjo_point, malang
+):
+    """Every date read "Tutup" (closed) and a chosen one "The office does not serve
+    applicants on this date. Reason: Online booking is not available at this office..",
+    under a notice saying walk-ins are served there."""
+    Office.objects.filter(pk=surabaya.pk).update(online_booking=False)
+    wanted = (TODAY + dt.timedelta(days=1)).isoformat()
+
+    html = client.get("/offices/surabaya/", {"date": wanted}).content.decode()
+    english = client.get("/offices/surabaya/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    form = client.get("/offices/surabaya/book/", {"date": wanted}).content.decode()
+
+    assert "data-online-paused" in html and 'class="calendar"' not in html and 'id="day"' not in html
+    assert "Kantor tidak melayani pemohon pada tanggal ini" not in html
+    assert "(lihat kalender)" not in html
+    nearby = re.findall(r'<li><a href="/offices/([^/]+)/\?date=[^"]+#day"><strong>', html)
+    assert nearby[:2] == ["ulp-sidoarjo", "malang"]
+    assert "Nearby offices and service points that take online bookings" in english
+    assert "First free date: Wednesday, 2 December 2026 — 20 places left" in english
+    assert 'href="/">Cari kantor lain</a>' in html
+    # The booking form's way on is another office, not another date here.
+    assert 'href="/">Cari kantor lain</a>' in form and "Pilih tanggal lain" not in form
+    assert "Kembali ke kalender" not in form and "Ganti tanggal" not in form
+
+
 def test_an_unknown_office_is_404(client, pinned, db):
     assert client.get("/offices/atlantis/").status_code == 404
 
@@ -220,7 +246,7 @@ def test_a_misspelt_search_suggests_the_office_s_word(client, pinned, surabaya, 
     html = client.get("/", {"q": "surbaya"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "0 offices found" in html
-    suggestion = re.search(r'data-testid="search-suggestion">Did you mean <a href="\?q=([^"&]+)"', html)
+    suggestion = re.search(r'data-testid="search-suggestion">Did you mean <a [^>]*href="\?q=([^"&]+)"', html)
     assert suggestion and suggestion.group(1) == "surabaya"
     assert "Surabaya" in client.get("/", {"q": suggestion.group(1)}).content.decode()
 

@@ -54,6 +54,27 @@ def test_the_page_explains_first_and_changes_nothing(client, proof):
     assert not BookingTransition.objects.filter(reason="token_renewed").exists()
 
 
+def _sent_to(response) -> str:
+    return re.sub(r"\s+", " ", re.search(r"<li data-sent-to>(.*?)</li>", response.content.decode(), re.S).group(1))
+
+
+def test_the_page_says_where_the_new_link_is_sent(client, proof):
+    """It promised the link "to the email address and phone number you gave" to a person
+    who gave no email."""
+    booking = Booking.objects.get()
+    assert booking.applicant.phone == "+6281234567890" and not booking.applicant.email
+
+    sms_only = _sent_to(client.get(proof + "renew-link/"))
+    booking.applicant.email = "siti@example.com"
+    booking.applicant.save(update_fields=["email"])
+    both = _sent_to(client.get(proof + "renew-link/", HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert sms_only == (
+        "Anda langsung mendapat tautan baru, dan kami mengirimkannya lewat SMS ke nomor berakhiran 7890."
+    )
+    assert both == ("You get a new link right away, and we send it by SMS to the number ending in 7890, and by email.")
+
+
 def test_renewing_opens_the_new_link_once_with_what_to_do_next(client, proof):
     booking = Booking.objects.get()
 

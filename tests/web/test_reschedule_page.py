@@ -42,7 +42,7 @@ def _reschedule_page(client, proof: str, **params) -> str:
 
 
 def _notice(html: str) -> str:
-    match = re.search(r'<div class="card notice warn" role="status"><p>(.*?)</p>', html, re.S)
+    match = re.search(r'<div class="card notice warn" role="status"[^>]*>\s*<p>(.*?)</p>', html, re.S)
     return match.group(1) if match else ""
 
 
@@ -78,6 +78,93 @@ def test_after_the_free_reschedule_the_page_says_it_is_used(client, pinned, sura
     html = _reschedule_page(client, proof)
 
     assert _notice(html) == "You have already used your free reschedule."
+
+
+def test_after_a_move_the_proof_says_to_replace_the_calendar_event_too(client, pinned, surabaya):
+    """It said to download or print the proof again, but an event added to a calendar before
+    the move kept its old date, and its reminder sent the person on the wrong day."""
+    proof = _book(client)
+    later = DATE + dt.timedelta(days=2)
+    new_slot = Slot.objects.get(office=surabaya, date=later, start=dt.time(10, 0), track="regular")
+
+    moved = client.post(
+        proof + "reschedule/", {"date": later.isoformat(), "session": str(new_slot.id)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = client.get(moved["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    told = re.findall(r'<p class="message message-(\w+)">(.*?)</p>', html)
+    assert told == [
+        ("success", "Your booking is moved. Download or print this proof again: one saved before shows the old date."),
+        (
+            "info",
+            "If you added the earlier date to your calendar, delete it there and add this one: "
+            "a calendar does not change by itself.",
+        ),
+    ]
+
+
+CANCEL_INSTEAD = "To come on another date, cancel this booking, then book a new appointment if there is room."
+
+
+def _no_reschedule_line(html: str) -> str:
+    match = re.search(r"<p class=\"help\" data-no-reschedule>(.*?)</p>", html, re.S)
+    return match.group(1) if match else ""
+
+
+def test_once_the_free_reschedule_is_used_cancelling_is_offered_as_the_way_left(client, pinned, surabaya):
+    """The page said only that the free reschedule was used, and the proof page just lost its
+    "Reschedule" button: a person who needed another date learnt of no way to get one."""
+    proof = _book(client)
+    later = DATE + dt.timedelta(days=2)
+    new_slot = Slot.objects.get(office=surabaya, date=later, start=dt.time(10, 0), track="regular")
+    assert (
+        client.post(proof + "reschedule/", {"date": later.isoformat(), "session": str(new_slot.id)}).status_code == 302
+    )
+
+    page = _reschedule_page(client, proof)
+    on_the_proof = client.get(proof, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    in_indonesian = client.get(proof, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+    assert CANCEL_INSTEAD in page
+    assert f'href="{proof}cancel/"' in page
+    assert _no_reschedule_line(on_the_proof) == f"You have already used your free reschedule. {CANCEL_INSTEAD}"
+    assert _no_reschedule_line(in_indonesian).startswith("Jatah ubah jadwal gratis Anda (1 kali) sudah terpakai. ")
+    assert f'href="{proof}reschedule/"' not in on_the_proof
+
+
+def test_past_the_cut_off_the_page_says_so_before_a_date_is_chosen(client, pinned, surabaya, settings):
+    """The day before (here two days, as configured) the page offered dates and sessions
+    and only refused the move once sent: "It is too late to change this booking."."""
+    settings.BOOKING_CHANGE_CUTOFF_DAYS = 2
+    proof = _book(client)  # tomorrow
+    later = (DATE + dt.timedelta(days=2)).isoformat()
+
+    page = _reschedule_page(client, proof)
+    chosen = _reschedule_page(client, proof, date=later)
+    on_the_proof = client.get(proof, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    api = client.post(
+        f"/api/v1/bookings/{Booking.objects.get().code}/reschedule/",
+        {"date": later, "session": Slot.objects.get(date=later, start=dt.time(10, 0), track="regular").id},
+        content_type="application/json",
+        HTTP_X_BOOKING_TOKEN=proof.rstrip("/").rsplit("/", 1)[1],
+    )
+
+    assert _notice(page) == "A booking can be moved until 2 days before its date."
+    assert CANCEL_INSTEAD in page and "#sessions" not in page
+    assert 'name="session"' not in chosen
+    assert _no_reschedule_line(on_the_proof) == f"A booking can be moved until 2 days before its date. {CANCEL_INSTEAD}"
+    assert (api.status_code, api.json()["code"]) == (409, "too_late_to_change")
+    assert Booking.objects.get().date == DATE
+
+
+def test_a_booking_that_cannot_be_cancelled_either_is_offered_no_cancel(client, pinned, surabaya):
+    proof = _book(client)
+    Booking.objects.update(status=BookingStatus.CANCELLED)
+
+    page = _reschedule_page(client, proof)
+
+    assert CANCEL_INSTEAD not in page and f'href="{proof}cancel/"' not in page
+    assert f'href="{proof}"' in page
 
 
 def test_with_more_free_reschedules_the_message_counts_them(client, pinned, surabaya, settings):
@@ -212,9 +299,9 @@ def test_a_move_refused_for_a_reason_nobody_can_correct_has_no_correct_the_follo
 
     response = client.post(f"{proof}reschedule/?date={date}", {"date": date, "session": chosen})
 
-    summary = re.search(r'<div class="form-error".*?</div>', response.content.decode(), re.S).group(0)
+    html = response.content.decode()
     assert response.status_code == 409
-    assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", summary)).strip() == (
-        "Sudah terlambat untuk mengubah pendaftaran ini."
-    )
+    # Told as the page's notice, before any form: there is nothing in a form to correct.
+    assert _notice(html) == "Jadwal pendaftaran hanya dapat diubah paling lambat 2 hari sebelum tanggalnya."
+    assert "Mohon perbaiki" not in html and 'name="session"' not in html
     assert Booking.objects.get().date == DATE

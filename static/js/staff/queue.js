@@ -49,11 +49,17 @@
     }
     set(document.querySelector("[data-queue-updated]"), clock(q.updated_at));
   }
+  // Said in words while a refresh fails, cleared by the next that works: the numbers stay as
+  // they were, and only the "Updated" time, easily missed, showed they were old.
+  var stale = document.querySelector("[data-queue-stale]");
+  function markStale(isStale) {
+    if (stale) stale.textContent = isStale ? stale.getAttribute("data-msg") : "";
+  }
   function poll() {
     fetch(url, { headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (q) { if (q) render(q); })
-      .catch(function () {})
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (q) { markStale(false); render(q); })
+      .catch(function () { markStale(true); })
       .then(function () { setTimeout(poll, 5000); });
   }
   setTimeout(poll, 5000);

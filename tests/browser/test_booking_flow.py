@@ -319,17 +319,22 @@ def test_a_bad_nik_shows_its_error_beside_the_field(page, screenshot):
     screenshot("bad-nik")
 
 
-def test_on_the_day_the_proof_follows_the_queue_without_reload(page, screenshot):
-    offices = offices_with_sessions()
-    office = offices["surabaya"]
+def _session_today(office) -> tuple[dt.date, Slot]:
+    """The office's day and its 08:00 regular session, for a booking moved to today."""
     today = office_today(office, timezone.now())
-    today_slot, _ = Slot.objects.get_or_create(
+    slot, _ = Slot.objects.get_or_create(
         office=office,
         date=today,
         start=dt.time(8, 0),
         track="regular",
         defaults={"end": dt.time(10, 0), "capacity": 20},
     )
+    return today, slot
+
+
+def test_on_the_day_the_proof_follows_the_queue_without_reload(page, screenshot):
+    office = offices_with_sessions()["surabaya"]
+    today, today_slot = _session_today(office)
     later = bookable_weekday(office, after=4)
     first = booking_for(office, later, nik="3578015203850002", birth_date=dt.date(1985, 3, 12)).booking
     mine = booking_for(office, later)
@@ -367,16 +372,8 @@ def test_on_the_day_the_proof_follows_the_queue_without_reload(page, screenshot)
 def test_when_my_number_is_called_the_whole_proof_says_so(page, screenshot):
     """The numbers and the line "go to the counter" changed by themselves, but the banner
     and the facts kept saying "Checked in" until a reload."""
-    offices = offices_with_sessions()
-    office = offices["surabaya"]
-    today = office_today(office, timezone.now())
-    today_slot, _ = Slot.objects.get_or_create(
-        office=office,
-        date=today,
-        start=dt.time(8, 0),
-        track="regular",
-        defaults={"end": dt.time(10, 0), "capacity": 20},
-    )
+    office = offices_with_sessions()["surabaya"]
+    today, today_slot = _session_today(office)
     mine = booking_for(office, bookable_weekday(office, after=4))
     now = timezone.now()
     Booking.objects.filter(id=mine.booking.id).update(

@@ -290,10 +290,12 @@ def zoned_datetime(value: datetime, office: "Office | None") -> str:
 def closure_reason_shown(reason: str, reason_en: str = "") -> str:
     """A closure's reason as the active language reads it: the English name given beside
     it for an English reader, else the reason as recorded (a national day off's official
-    Indonesian name, or what an admin typed, which has no English name)."""
+    Indonesian name, or what an admin typed, which has no English name). A name, not a
+    sentence: a full stop typed at its end is left out, as the pages put it in sentences of
+    their own ("Reason: Banjir." would read "Banjir..")."""
     if reason_en and (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en":
-        return reason_en
-    return reason
+        reason = reason_en
+    return reason.rstrip(" .")
 
 
 class LiftedDayOff(models.Model):

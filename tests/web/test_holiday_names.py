@@ -54,6 +54,16 @@ def test_a_reason_typed_by_hand_reads_as_typed_on_an_english_page(client, christ
     assert "Reason: Pindah gedung." in html
 
 
+def test_a_reason_typed_with_a_full_stop_ends_one_sentence_once(client, christmas):
+    moving_day = TODAY + dt.timedelta(days=3)
+    close(christmas, moving_day, "Pindah gedung.")
+
+    html = page(client, "id", moving_day)
+
+    assert "Alasan: Pindah gedung." in html
+    assert "gedung.." not in html
+
+
 def test_an_english_name_typed_beside_a_reason_in_the_admin_is_shown_on_english_pages(client, christmas, central_admin):
     flood_day = TODAY + dt.timedelta(days=3)
     response = client.post(

@@ -88,10 +88,17 @@ def test_without_the_barrier_the_second_thread_starts_late(server, tmp_path, poo
 
 @pytest.mark.slow
 def test_every_thread_sends_its_first_request_once_all_are_ready(server, tmp_path, pool):
-    first, second = _first_sends(server, tmp_path, pool, barrier=True)
     # 0.2-0.5 ms on a quiet machine; a thread descheduled while the suite runs beside it
-    # (pytest -n 2 on two cores) once took over 20 ms. The control is about 150 ms.
-    assert abs(second - first) < 0.05
+    # (pytest -n 2 on two cores, beside another suite) once took 76 ms. The control is
+    # about 150 ms, every time: a gate that does not hold fails all three tries.
+    gaps = []
+    for attempt in range(3):
+        (tmp_path / str(attempt)).mkdir()
+        first, second = _first_sends(server, tmp_path / str(attempt), pool, barrier=True)
+        gaps.append(abs(second - first))
+        if gaps[-1] < 0.05:
+            break
+    assert min(gaps) < 0.05, gaps
 
 
 def test_every_request_names_its_scenario_for_the_servers_request_times(server, tmp_path):

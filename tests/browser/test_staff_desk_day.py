@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from applicants.models import Booking, ServiceCounter
@@ -68,9 +69,19 @@ def _slowed(fn, seconds: float = 1.0, calls: list | None = None):
 
 def _double_tap(page, button) -> None:
     """Two taps 0.3 s apart on where ``button`` is, the second while the first is sent
-    (the mouse itself: Playwright's click would wait for the page to settle first)."""
-    button.scroll_into_view_if_needed()
-    box = button.bounding_box()
+    (the mouse itself: Playwright's click would wait for the page to settle first). A
+    screen that refreshes itself may swap the button for a fresh copy, at the same place,
+    while it is measured: then it is measured again."""
+    box = None
+    for _attempt in range(5):
+        try:
+            button.scroll_into_view_if_needed(timeout=2_000)
+            box = button.bounding_box(timeout=2_000)
+        except PlaywrightError:
+            continue
+        if box is not None:
+            break
+    assert box is not None, "the button was never still long enough to be measured"
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.click(x, y)
     page.wait_for_timeout(300)

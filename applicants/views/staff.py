@@ -255,27 +255,13 @@ def checkin(request, office):
                 result = checkin_confirm(
                     office=office, booking=booking, now=now, actor=request.user, allow_late=allow_late
                 )
-                personal_data_access_record(
-                    actor=request.user,
-                    office=office,
-                    action=Action.CHECKIN,
-                    channel=Channel.DESK,
-                    now=now,
-                    booking=result.booking,
-                )
+                _desk_record(request, office, Action.CHECKIN, now, result.booking)
                 context.update({"result": result, "booking": result.booking, "form": CheckinLookupForm()})
             elif lookup_form.is_valid():
                 booking = checkin_find(code=lookup_form.cleaned_data["code"])
                 assessment = checkin_preview(office=office, booking=booking, now=now)
                 # Only a booking of this office is shown (``checkin_preview`` refuses others).
-                personal_data_access_record(
-                    actor=request.user,
-                    office=office,
-                    action=Action.CHECKIN_VIEW,
-                    channel=Channel.DESK,
-                    now=now,
-                    booking=booking,
-                )
+                _desk_record(request, office, Action.CHECKIN_VIEW, now, booking)
                 late_only = bool(assessment.problems) and all(p.code == "too_late" for p in assessment.problems)
                 context.update(
                     {
@@ -313,6 +299,13 @@ def checkin(request, office):
     if context.get("error") is not None:
         status = 409 if context["error"].status == 409 else 200
     return render(request, "staff/checkin.html", context, status=status)
+
+
+def _desk_record(request, office, action, now, booking):
+    """The access log's line for an officer at a desk shown a person's data."""
+    return personal_data_access_record(
+        actor=request.user, office=office, action=action, channel=Channel.DESK, now=now, booking=booking
+    )
 
 
 def stop_reason_worth_saying(stopped: dict | None) -> str:
@@ -374,14 +367,7 @@ def walkin(request, office):
             if queued is None:
                 context["error"] = exc
             else:
-                personal_data_access_record(
-                    actor=request.user,
-                    office=office,
-                    action=Action.CHECKIN_VIEW,
-                    channel=Channel.DESK,
-                    now=now,
-                    booking=queued,
-                )
+                _desk_record(request, office, Action.CHECKIN_VIEW, now, queued)
                 fresh = WalkinForm(sessions=day_sessions)
                 context.update(
                     {
@@ -401,14 +387,7 @@ def walkin(request, office):
                     for error in errors:
                         form.add_error(name, error)
         else:
-            personal_data_access_record(
-                actor=request.user,
-                office=office,
-                action=Action.WALK_IN,
-                channel=Channel.DESK,
-                now=now,
-                booking=result.booking,
-            )
+            _desk_record(request, office, Action.WALK_IN, now, result.booking)
             # The sessions again: the one just used has a place fewer, or none left.
             fresh = WalkinForm(sessions=walkin_day_sessions(office=office, now=now))
             context.update(

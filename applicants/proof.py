@@ -177,12 +177,20 @@ def proof_admits(booking: Booking) -> bool:
 
 
 def checkin_window(booking: Booking) -> CheckinWindow | None:
-    """From ``checkin_early_minutes`` before the session to ``checkin_late_minutes`` after its end."""
+    """From ``checkin_early_minutes`` before the session to ``checkin_late_minutes`` after its end,
+    but never before the office opens its doors: the first session's people (08.00, with an
+    hour's check-in) were told to come at 07.00 to an office that opens at 07.30.
+
+    A session that starts before the office's opening time (an admin's special early session)
+    opens at its own start at the latest.
+    """
     if booking.slot_id is None:
         return None
     office, slot = booking.office, booking.slot
+    starts = office_datetime(office, slot.date, slot.start)
+    doors = min(office_datetime(office, slot.date, office.opening_time), starts)
     return CheckinWindow(
-        opens=office_datetime(office, slot.date, slot.start) - dt.timedelta(minutes=office.checkin_early_minutes),
+        opens=max(starts - dt.timedelta(minutes=office.checkin_early_minutes), doors),
         closes=office_datetime(office, slot.date, slot.end) + dt.timedelta(minutes=office.checkin_late_minutes),
     )
 

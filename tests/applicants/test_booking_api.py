@@ -27,7 +27,7 @@ def test_a_booking_takes_a_place_and_answers_with_its_proof(api, slot):
     }
     assert body["proof_url"].endswith(f"/b/{body['code']}/{body['token']}/")
     assert body["qr"].startswith(f"AP1.{body['code']}.surabaya.20261207.0800.R.")
-    assert body["checkin_window"] == {"opens": "2026-12-07T07:00:00+07:00", "closes": "2026-12-07T10:00:00+07:00"}
+    assert body["checkin_window"] == {"opens": "2026-12-07T07:30:00+07:00", "closes": "2026-12-07T10:00:00+07:00"}
     assert response["Cache-Control"] == "no-store"
     slot.refresh_from_db()
     assert slot.booked == 1

@@ -13,6 +13,7 @@ from applicants.models import Booking, BookingStatus
 from applicants.proof import (
     CODE_ALPHABET,
     booking_ics,
+    checkin_window,
     new_booking_code,
     proof_payload,
     proof_pdf,
@@ -23,6 +24,7 @@ from applicants.proof import (
     what_to_bring_note,
 )
 from applicants.services.changes import booking_reschedule
+from offices.timeutils import office_datetime
 from tests.applicants.conftest import NOW, payload
 from tests.factories import SlotFactory, UserFactory
 
@@ -194,6 +196,44 @@ def booked(api, slot):
     return booking, body["token"]
 
 
+def _window(office, start: dt.time, end: dt.time) -> tuple[dt.time, dt.time]:
+    slot = SlotFactory(office=office, date=dt.date(2026, 12, 7), start=start, end=end)
+    window = checkin_window(Booking(office=office, slot=slot))
+    assert window.opens.date() == window.closes.date() == slot.date
+    return window.opens.timetz().replace(tzinfo=None), window.closes.timetz().replace(tzinfo=None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("opening", "start", "opens"),
+    [
+        # The first session: an hour early would be 07:00, before the doors open at 07:30.
+        (dt.time(7, 30), dt.time(8), dt.time(7, 30)),
+        # An office that opens at 07:00 lets the hour apply in full.
+        (dt.time(7), dt.time(8), dt.time(7)),
+        # A later session is an hour early, the doors being long open.
+        (dt.time(7, 30), dt.time(10), dt.time(9)),
+        # A special session before the usual opening time opens at its own start.
+        (dt.time(7, 30), dt.time(7), dt.time(7)),
+    ],
+)
+def test_check_in_opens_early_but_never_before_the_office_opens(office, opening, start, opens):
+    office.opening_time, office.checkin_early_minutes, office.checkin_late_minutes = opening, 60, 15
+    end = (dt.datetime.combine(dt.date.min, start) + dt.timedelta(hours=2)).time()
+
+    assert _window(office, start, end) == (opens, dt.time(end.hour, 15))
+
+
+@pytest.mark.django_db
+def test_the_check_in_window_is_on_the_office_s_own_clock(office):
+    office.opening_time, office.checkin_early_minutes = dt.time(7, 30), 60
+    slot = SlotFactory(office=office, date=dt.date(2026, 12, 7), start=dt.time(8), end=dt.time(10))
+
+    window = checkin_window(Booking(office=office, slot=slot))
+
+    assert window.opens == office_datetime(office, slot.date, dt.time(7, 30))
+
+
 def pdf_text(data: bytes) -> str:
     """Page text of an fpdf2 document (its content streams are zlib-compressed).
 
@@ -232,7 +272,7 @@ def test_the_pdf_states_code_office_date_session_window_and_what_to_bring(booked
         "Jl. Raya Juanda No. 2",
         "Monday, 7 December 2026",
         "08:00-10:00 WIB",
-        "07:00",
+        "07:30",  # check-in opens when the office does, not an hour before 08:00
         "3578********0001",
         "Your current passport",
     ):
@@ -329,7 +369,7 @@ def test_the_proof_page_behind_the_secret_link(client, booked):
         "Jl. Raya Juanda No. 2",
         "08:00",
         "WIB",
-        "07:00",  # check-in opens an hour before the session
+        "07:30",  # check-in opens when the office opens (an hour before 08:00 is 07:00)
         "Your current passport",
         "<svg",
         f"/b/{booking.code}/{token}/proof.pdf",
@@ -439,7 +479,7 @@ def test_a_waiting_request_has_a_proof_without_qr_or_calendar(client, api, offic
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("language", "session", "opens"), [("id", "08.00-10.00 WIB", "07.00"), ("en", "08:00-10:00 WIB", "07:00")]
+    ("language", "session", "opens"), [("id", "08.00-10.00 WIB", "07.30"), ("en", "08:00-10:00 WIB", "07:30")]
 )
 def test_the_pdf_writes_times_as_the_pages_do(booked, language, session, opens):
     booking, _token = booked

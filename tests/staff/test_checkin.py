@@ -155,10 +155,11 @@ def test_a_booking_for_another_day_is_refused(officer_client, office, morning):
 
 @pytest.mark.parametrize(
     ("clock", "code"),
-    [((6, 59), "too_early"), ((10, 1), "too_late")],
+    [((6, 59), "too_early"), ((7, 29), "too_early"), ((10, 1), "too_late")],
 )
 def test_it_refuses_outside_the_sessions_window(officer_client, booking, time_machine, clock, code):
-    # Window of the 08:00-10:00 session: 07:00 (60 min early) to 10:00 (0 min late).
+    # Window of the 08:00-10:00 session: 07:30 (60 min early, but not before the office
+    # opens at 07:30) to 10:00 (0 min late).
     time_machine.move_to(at(*clock), tick=False)
 
     response = _post(officer_client, code=booking.code)
@@ -172,7 +173,7 @@ def test_it_refuses_outside_the_sessions_window(officer_client, booking, time_ma
 def test_the_window_edges_are_inside(officer_client, slots, time_machine):
     first = make_booking(slots[(dt.time(8), Track.REGULAR)])
     second = make_booking(slots[(dt.time(8), Track.REGULAR)])
-    time_machine.move_to(at(7, 0), tick=False)
+    time_machine.move_to(at(7, 30), tick=False)
     assert _post(officer_client, code=first.code).status_code == 201
     time_machine.move_to(at(10, 0), tick=False)
     assert _post(officer_client, code=second.code).status_code == 201

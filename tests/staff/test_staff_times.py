@@ -40,7 +40,7 @@ def test_the_header_clock_and_the_counter_log_read_08_30_in_english(officer_clie
 
 @pytest.mark.parametrize(
     ("language", "said", "not_said"),
-    [("id", "dibuka pukul 07.00.", "07:00"), ("en", "opens at 07:00.", "07.00")],
+    [("id", "dibuka pukul 07.30.", "07:30"), ("en", "opens at 07:30.", "07.30")],
 )
 def test_too_early_says_when_check_in_opens_as_the_page_writes_times(
     officer_client, office, booking, time_machine, language, said, not_said

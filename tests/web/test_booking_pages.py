@@ -158,7 +158,7 @@ def test_confirming_books_the_place_and_opens_the_proof(client, pinned, surabaya
     assert proof.status_code == 200
     assert booking.code in html and "<svg" in html
     assert "Rabu, 2 Desember 2026" in html and "08.00–10.00 WIB" in html
-    assert "07.00 WIB" in html  # check-in opens an hour before
+    assert "07.30 WIB" in html  # check-in opens with the office, not an hour before 08.00
 
 
 def test_no_nik_in_any_url_or_response_after_booking(client, pinned, surabaya):

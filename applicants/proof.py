@@ -176,21 +176,24 @@ def proof_admits(booking: Booking) -> bool:
     return booking.is_active and booking.slot_id is not None
 
 
-def checkin_window(booking: Booking) -> CheckinWindow | None:
-    """From ``checkin_early_minutes`` before the session to ``checkin_late_minutes`` after its end,
-    but never before the office opens its doors: the first session's people (08.00, with an
-    hour's check-in) were told to come at 07.00 to an office that opens at 07.30.
+def checkin_opens(office, date: dt.date, start: dt.time) -> dt.datetime:
+    """When check-in opens for a session starting at ``start``: ``checkin_early_minutes``
+    before it, but never before the office opens its doors (the first session's people, at
+    08.00 with an hour's check-in, were told to come at 07.00 to an office opening at 07.30).
+    A session set before the office's opening time (a special early one) opens at its own
+    start at the latest."""
+    starts = office_datetime(office, date, start)
+    doors = min(office_datetime(office, date, office.opening_time), starts)
+    return max(starts - dt.timedelta(minutes=office.checkin_early_minutes), doors)
 
-    A session that starts before the office's opening time (an admin's special early session)
-    opens at its own start at the latest.
-    """
+
+def checkin_window(booking: Booking) -> CheckinWindow | None:
+    """From ``checkin_opens`` to ``checkin_late_minutes`` after the session's end."""
     if booking.slot_id is None:
         return None
     office, slot = booking.office, booking.slot
-    starts = office_datetime(office, slot.date, slot.start)
-    doors = min(office_datetime(office, slot.date, office.opening_time), starts)
     return CheckinWindow(
-        opens=max(starts - dt.timedelta(minutes=office.checkin_early_minutes), doors),
+        opens=checkin_opens(office, slot.date, slot.start),
         closes=office_datetime(office, slot.date, slot.end) + dt.timedelta(minutes=office.checkin_late_minutes),
     )
 

@@ -1,8 +1,9 @@
 """Check-in at the office door: find the booking, say what is wrong, give a queue number.
 
 Rules (DESIGN.md 7): only at the booked office, on the booked date, within
-[session start - ``checkin_early_minutes``, session end + ``checkin_late_minutes``] on the
-office's wall clock. A second check-in returns the number already given.
+[session start - ``checkin_early_minutes`` (not before the office opens), session end +
+``checkin_late_minutes``] on the office's wall clock (``applicants.proof.checkin_window``).
+A second check-in returns the number already given.
 
 A supervisor may let a late arrival in (``allow_late``): people stuck in traffic or a
 long document check at the door are common and the session's place is theirs anyway.

@@ -48,7 +48,7 @@ from applicants.models import (
     QueueEvent,
     ServiceCounter,
 )
-from applicants.proof import checkin_window
+from applicants.proof import checkin_opens, checkin_window
 from applicants.services.checkin import checkin_confirm
 from applicants.services.dayend import day_end, day_end_due, day_has_ended
 from applicants.services.queue import (
@@ -180,7 +180,7 @@ def demo_day_play(*, office: Office, date: dt.date, until: dt.datetime, walk_in:
         return played
     first_start = office_datetime(office, date, slots[0].start)
     last_end = office_datetime(office, date, max(slot.end for slot in slots))
-    opens = first_start - dt.timedelta(minutes=office.checkin_early_minutes)
+    opens = checkin_opens(office, date, slots[0].start)
     journal = _journal(office=office, date=date)
     played.carried_on_from = journal.until
     expected = _expected(office=office, date=date, opens=opens)

@@ -54,9 +54,9 @@ def test_the_booking_page_shows_the_log_in_words(client, office):
     page = client.get(f"/admin/applicants/booking/{booking.pk}/change/").content.decode()
     log = page[page.index('id="transitions-group"') :]
 
-    assert "Tidak datang sampai jam tutup" in log
-    assert "Dicatat sudah dilayani secara manual" in log
-    assert "Tidak hadir → Selesai dilayani (Dicatat sudah dilayani secara manual)" in log
+    assert "Tidak hadir sampai jam tutup" in log
+    assert "Dicatat sebagai sudah dilayani secara manual" in log
+    assert "Tidak hadir → Selesai dilayani (Dicatat sebagai sudah dilayani secara manual)" in log
     assert "served_on_paper" not in log and "no_show" not in log
 
 

@@ -65,7 +65,7 @@ def test_a_supervisor_corrects_the_number_and_sends_the_message_again(
     page.get_by_test_id("booking-failed-messages").click()
     expect(page.get_by_test_id("failed-message")).to_contain_text("invalid destination")
     expect(page.locator("#content-main")).to_contain_text("•••7890")
-    page.get_by_label("Nomor telepon baru").fill("0813 9876 5432")
+    page.get_by_label("Nomor ponsel baru").fill("0813 9876 5432")
     screenshot("form")
     page.get_by_role("button", name="Simpan dan kirim ulang").click()
 

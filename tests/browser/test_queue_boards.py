@@ -162,7 +162,7 @@ def before_the_first_call(transactional_db, time_machine):
 
 
 NOTHING_TO_GO_ON = (
-    "Belum bisa diperkirakan: hari ini belum ada nomor yang dipanggil, jadi belum ada dasar perkiraannya."
+    "Belum dapat diperkirakan: hari ini belum ada nomor yang dipanggil, sehingga belum ada dasar perkiraannya."
 )
 
 

@@ -162,7 +162,7 @@ def test_a_lost_database_on_a_page_is_503_with_retry_after_and_no_store(client):
     page = html(response)
     assert '<html lang="id">' in page
     assert "<h1>Layanan sedang sibuk</h1>" in page
-    assert "Layanan sedang sibuk atau terhenti sejenak. Tunggu sebentar lalu coba lagi." in page
+    assert "Layanan sedang sibuk atau terhenti sejenak. Tunggu sebentar, lalu coba lagi." in page
     assert "Pendaftaran Anda tidak hilang." in page
     assert '<a class="button" href="/?q=surabaya&amp;province=Jawa+Timur">Coba lagi</a>' in page
     # The view's own query, and nothing after it: the page was made without the database.

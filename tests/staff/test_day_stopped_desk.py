@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
     ("language", "words"),
     [
         ("en", "Service is stopped for today: no walk-in can be registered."),
-        ("id", "Layanan dihentikan untuk hari ini: tidak ada pendaftaran langsung yang dapat dilakukan."),
+        ("id", "Layanan dihentikan untuk hari ini: pendaftaran langsung tidak dapat dilakukan."),
     ],
 )
 def test_the_walk_in_page_after_service_stopped_says_so_not_no_room(

@@ -198,7 +198,7 @@ def test_in_indonesian_the_day_reads_kuota_online_habis(client, online_gone, off
 
     assert "Kuota online habis" in page
     assert '<th scope="col">% online</th>' in page
-    assert "sebelum mencapai 100%.</p>" in page
+    assert "sebelum keterisiannya mencapai 100%.</p>" in page
 
 
 def test_with_many_offices_the_chart_shows_the_fullest_and_folds_the_rest(client, db):

@@ -143,7 +143,7 @@ def test_the_today_page_says_a_long_average_wait_in_hours(supervisor_client, off
 # Where there is no estimate, people are told why, never shown a bare "–".
 NO_CALLS_YET = (
     "Not known yet: no number has been called today, so there is nothing to estimate from.",
-    "Belum bisa diperkirakan: hari ini belum ada nomor yang dipanggil, jadi belum ada dasar perkiraannya.",
+    "Belum dapat diperkirakan: hari ini belum ada nomor yang dipanggil, sehingga belum ada dasar perkiraannya.",
 )
 QUEUE_EMPTY = ("No one is waiting now.", "Saat ini tidak ada yang menunggu.")
 
@@ -233,7 +233,7 @@ def test_no_number_called_lately_is_said_in_both_languages():
         )
     with translation.override("id"):
         assert unknown_wait_text(WaitUnknown.NO_RECENT_CALLS) == (
-            "Belum bisa diperkirakan: tidak ada nomor yang dipanggil dalam 30 menit terakhir."
+            "Belum dapat diperkirakan: tidak ada nomor yang dipanggil dalam 30 menit terakhir."
         )
         assert unknown_wait_text(None) == "–"  # the supervisor's averages keep their dash
 

@@ -143,11 +143,11 @@ def test_a_cancelled_booking_offers_no_proof_to_print_or_download(client, pinned
 
 def test_the_proof_says_where_messages_about_the_booking_go(client, pinned, surabaya):
     proof = _book(client)["Location"]
-    assert "Pesan tentang pendaftaran ini dikirim lewat SMS ke nomor berakhiran 7890." in _text(client.get(proof))
+    assert "Pesan tentang pendaftaran ini dikirim melalui SMS ke nomor berakhiran 7890." in _text(client.get(proof))
 
     Booking.objects.all().delete()
     with_email = _book(client, email="siti@example.org")["Location"]
-    assert "ke nomor berakhiran 7890, dan lewat email." in _text(client.get(with_email))
+    assert "ke nomor berakhiran 7890, dan melalui email." in _text(client.get(with_email))
 
 
 def test_the_office_page_links_its_public_queue(client, pinned, surabaya):

@@ -68,7 +68,7 @@ def test_the_email_can_be_removed(client, proof):
 
     assert response.status_code == 302
     assert _contact() == ("+6281234567890", "")
-    assert "pesan tentang pendaftaran Anda kini hanya dikirim lewat SMS" in _text(client.get(proof))
+    assert "pesan tentang pendaftaran Anda kini hanya dikirim melalui SMS" in _text(client.get(proof))
 
 
 def test_a_bad_phone_is_reported_in_the_summary_and_beside_the_field(client, proof):

@@ -14,7 +14,7 @@ from tests.web.test_booking_pages import NIK, _book
 pytestmark = pytest.mark.django_db
 
 SHAPE_ID = (
-    "Kode pendaftaran terdiri dari 8 karakter: huruf A sampai Z kecuali I dan O, serta angka 2 sampai 9. "
+    "Kode pendaftaran terdiri atas 8 karakter: huruf A sampai Z kecuali I dan O, serta angka 2 sampai 9. "
     "Salin dari bukti pendaftaran atau SMS dari kami."
 )
 SHAPE_EN = (

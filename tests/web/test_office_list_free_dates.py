@@ -30,9 +30,9 @@ def test_each_card_shows_its_offices_first_free_date_and_places(client, pinned, 
     html = client.get("/", {"province": "Jawa Timur"}).content.decode()
 
     surabaya_card, malang_card = _card(html, "surabaya"), _card(html, "malang")
-    assert "Tanggal kosong pertama: Kamis, 3 Desember 2026, 50 tempat" in surabaya_card
+    assert "Tanggal tersedia pertama: Kamis, 3 Desember 2026, 50 tempat" in surabaya_card
     assert f"/offices/surabaya/?date={THURSDAY.isoformat()}#day" in surabaya_card
-    assert "Tanggal kosong pertama: Rabu, 2 Desember 2026, 50 tempat" in malang_card
+    assert "Tanggal tersedia pertama: Rabu, 2 Desember 2026, 50 tempat" in malang_card
 
 
 def test_an_office_full_in_its_whole_window_says_so(client, pinned, surabaya):
@@ -48,13 +48,13 @@ def test_an_office_without_online_booking_shows_that_instead(client, pinned, sur
 
     card = _card(client.get("/", {"q": "surabaya"}).content.decode(), "surabaya")
 
-    assert "Tanggal kosong pertama" not in card and "Penuh di seluruh" not in card
+    assert "Tanggal tersedia pertama" not in card and "Penuh di seluruh" not in card
 
 
 def test_the_list_of_every_office_stays_a_list_of_names(client, pinned, surabaya):
     html = client.get("/").content.decode()
 
-    assert "Tanggal kosong pertama" not in html
+    assert "Tanggal tersedia pertama" not in html
     assert cache.get(NEXT_FREE_KEY) is None  # and costs nothing
 
 
@@ -73,7 +73,7 @@ def test_while_another_process_reads_it_the_list_shows_no_dates(client, pinned, 
     response = client.get("/", {"q": "surabaya"})
 
     assert response.status_code == 200
-    assert "Tanggal kosong pertama" not in response.content.decode()
+    assert "Tanggal tersedia pertama" not in response.content.decode()
 
 
 def test_without_the_cache_the_list_still_answers_without_dates(client, pinned, surabaya, monkeypatch):
@@ -85,7 +85,7 @@ def test_without_the_cache_the_list_still_answers_without_dates(client, pinned, 
     response = client.get("/", {"q": "surabaya"})
 
     assert response.status_code == 200
-    assert "Tanggal kosong pertama" not in response.content.decode()
+    assert "Tanggal tersedia pertama" not in response.content.decode()
 
 
 def test_with_redis_out_the_list_still_shows_the_free_dates(client, pinned, surabaya, redis_out):
@@ -93,4 +93,4 @@ def test_with_redis_out_the_list_still_shows_the_free_dates(client, pinned, sura
 
     html = client.get("/", {"q": "surabaya"}).content.decode()
 
-    assert "Tanggal kosong pertama: Kamis, 3 Desember 2026, 50 tempat" in _card(html, "surabaya")
+    assert "Tanggal tersedia pertama: Kamis, 3 Desember 2026, 50 tempat" in _card(html, "surabaya")

@@ -70,7 +70,7 @@ def test_the_page_says_where_the_new_link_is_sent(client, proof):
     both = _sent_to(client.get(proof + "renew-link/", HTTP_ACCEPT_LANGUAGE="en"))
 
     assert sms_only == (
-        "Anda langsung mendapat tautan baru, dan kami mengirimkannya lewat SMS ke nomor berakhiran 7890."
+        "Anda langsung mendapat tautan baru, dan kami mengirimkannya melalui SMS ke nomor berakhiran 7890."
     )
     assert both == ("You get a new link right away, and we send it by SMS to the number ending in 7890, and by email.")
 
@@ -86,7 +86,7 @@ def test_renewing_opens_the_new_link_once_with_what_to_do_next(client, proof):
     page = client.get(new)
     assert page.status_code == 200
     text = _text(page)
-    assert "Pendaftaran Anda punya tautan rahasia baru. Tautan lama tidak berlaku lagi." in text
+    assert "Pendaftaran Anda kini memiliki tautan rahasia baru. Tautan lama tidak berlaku lagi." in text
     assert "Tautan rahasia baru Anda" in text
     assert f"http://127.0.0.1:8000{new}" in text
     assert "Unduh PDF baru di bawah, atau cetak halaman ini." in text

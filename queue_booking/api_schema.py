@@ -3,7 +3,8 @@
 Each view documents the answers its own code gives (``session_full``, ``invalid_nik``...).
 Some answers come from around every view instead: an address that names nothing (404),
 a bad query or body, or a body on a read (400, ``queue_booking.api_views``), a body too
-large to read (413), a body that is not JSON (415), a missing sign-in or CSRF token
+large to read (413), a body sent in chunks that the server cannot read (411,
+``queue_booking.chunked_body``), a body that is not JSON (415), a missing sign-in or CSRF token
 (403), the database out (503, ``queue_booking.middleware``). ``document_common_errors``,
 a drf-spectacular post-processing hook, adds those an operation can meet and does not
 document yet, all in the one error shape (``ErrorOutput``), and names
@@ -78,6 +79,16 @@ _COMMON = (
         "413",
         lambda path, method, operation: (
             "The body is larger than the server reads (`request_too_large`); nothing was changed."
+            if method in _BODY_METHODS
+            else None
+        ),
+    ),
+    (
+        "411",
+        lambda path, method, operation: (
+            "The body was sent in chunks (`Transfer-Encoding: chunked`) without `Content-Length` to a server "
+            "that cannot read such a body (`length_required`); nothing was changed. Send it with its "
+            "`Content-Length`. Behind gunicorn, as in production, a chunked body is read."
             if method in _BODY_METHODS
             else None
         ),

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A body sent in chunks, without Content-Length: read where the server decoded it,
+    # else a 411 (queue_booking/chunked_body.py). Inside LocaleMiddleware, for the words.
+    "queue_booking.chunked_body.ChunkedBodyMiddleware",
     # Django's, but a POST to an address missing its slash is redirected with 308,
     # which keeps the body (queue_booking/slash_redirect.py).
     "queue_booking.slash_redirect.CommonMiddleware",

@@ -30,6 +30,17 @@ _BODY_ON_A_READ = "a body was sent with this read, which takes none (`malformed_
 _BAD_BODY = "the body is not JSON that can be read (`malformed_request`) or not a JSON object (`validation_error`)"
 
 
+# Which 404 a client meets, said on every operation with a code in its path: a code that
+# names nothing is answered with the code of what it should name (`office_not_found`,
+# `booking_not_found`...), which the view documents; `not_found` is the address itself.
+_NOT_FOUND = (
+    "`not_found` means the address itself names nothing: a path the API does not have, or a code in it "
+    "with characters no code of its kind has (an office's code has only letters, digits, `-` and `_`); a "
+    "well-formed code that names nothing is answered with the code of what it should name "
+    "(`office_not_found`, `booking_not_found`, ...)."
+)
+
+
 def _bad_input(path: str, method: str, operation: dict) -> str:
     if method not in _BODY_METHODS:
         if _bad_input_parameters(operation):
@@ -70,9 +81,7 @@ _COMMON = (
     (
         "404",
         lambda path, method, operation: (
-            "Nothing at this address: the code in the path names nothing (or nothing you may see) (`not_found`)."
-            if "{" in path
-            else None
+            f"Nothing at this address, or nothing you may see (`not_found`). {_NOT_FOUND}" if "{" in path else None
         ),
     ),
     (
@@ -162,7 +171,9 @@ def _around(path: str, method: str, operation: dict) -> list[tuple[str, str, str
             )
         )
     if "{" in path:
-        around.append(("404", "`not_found`", "From around the view: nothing at this address (`not_found`)."))
+        around.append(
+            ("404", "`not_found`", f"From around the view: nothing at this address (`not_found`). {_NOT_FOUND}")
+        )
     return around
 
 

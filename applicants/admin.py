@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop, ngettext, pgettext
 from applicants.admin_access import booking_access_url
 from applicants.admin_notifications import booking_messages_url, booking_messages_view, recent_failures
 from applicants.models import Booking, BookingStatus, BookingTransition, Notification, QueueEvent, ServiceCounter
+from applicants.privacy import erased_note_text, erased_on
 from applicants.services.access_log import (
     Action,
     Channel,
@@ -26,7 +27,6 @@ from applicants.services.access_log import (
 )
 from applicants.services.changes import booking_cancel
 from applicants.services.tokens import VIA_STAFF
-from applicants.templatetags.privacy_ui import erased_note_text, erased_on
 from offices.admin.confirm import confirmation_page
 from offices.admin.records import RecordsAdmin
 from offices.admin.scope import ComingDaysFilter, OfficeScopedAdmin, ScopedOfficeFilter

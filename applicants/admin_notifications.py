@@ -30,10 +30,10 @@ from django.utils.translation import gettext_noop, ngettext
 from applicants.forms import NewContactMixin
 from applicants.identity import email_masked, phone_masked
 from applicants.models import Booking, Notification
+from applicants.privacy import erased_note_text
 from applicants.selectors import failed_notification_count, unresolved_failed_notifications
 from applicants.services.access_log import Action, Channel, personal_data_access_record
 from applicants.services.resend import applicant_contact_correct, notification_resend, notification_resendable
-from applicants.templatetags.privacy_ui import erased_note_text
 from offices.admin.confirm import confirmation_page
 from offices.admin.history import log_note
 from offices.admin.records import RecordsAdmin

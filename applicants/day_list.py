@@ -14,7 +14,7 @@ from io import StringIO
 from django.utils.translation import gettext as _
 
 from applicants.models import Booking, BookingStatus
-from applicants.templatetags.privacy_ui import erased_note_text
+from applicants.privacy import erased_note_text
 from offices.models import Office, Track
 
 # Bookings with a place on the day: the ones to expect, and what became of them.

@@ -30,7 +30,7 @@ from icalendar import Alarm, Calendar, Event
 
 from applicants.exceptions import ProofInvalid
 from applicants.models import Booking, Service
-from applicants.templatetags.privacy_ui import erased_note_text
+from applicants.privacy import erased_note_text
 from offices.formats import clock
 from offices.timeutils import office_datetime
 

@@ -295,12 +295,17 @@ class OfficeNearestApi(PublicApi):
         return Response(rows)
 
 
+# An unknown office is named as such, not as the API's generic `not_found` (an address
+# that names nothing): clients tell "no such office" from a wrong address by it.
+OFFICE_NOT_FOUND = "No active office has this code (an unknown or closed-down office). Codes: `office_not_found`."
+
+
 class OfficeDetailApi(PublicApi):
     @extend_schema(
         operation_id="offices_retrieve",
         responses={
             200: OfficeDetailSerializer,
-            404: OpenApiResponse(ErrorOutput, description="Codes: `office_not_found`."),
+            404: OpenApiResponse(ErrorOutput, description=OFFICE_NOT_FOUND),
         },
     )
     def get(self, request, code: str):
@@ -389,7 +394,7 @@ class OfficeAvailabilityApi(PublicApi):
         responses={
             200: AvailabilitySerializer,
             400: OpenApiResponse(ErrorOutput, description="Codes: `invalid_date`, `invalid_date_range`."),
-            404: OpenApiResponse(ErrorOutput, description="Codes: `office_not_found`."),
+            404: OpenApiResponse(ErrorOutput, description=OFFICE_NOT_FOUND),
         },
     )
     def get(self, request, code: str):

@@ -3,7 +3,8 @@
 Each view documents the answers its own code gives (``session_full``, ``invalid_nik``...).
 Some answers come from around every view instead: an address that names nothing (404),
 a bad query or body, or a body on a read (400, ``queue_booking.api_views``), a body too
-large to read (413), a body that is not JSON (415), a missing sign-in or CSRF token
+large to read (413), a body sent in chunks that the server cannot read (411,
+``queue_booking.chunked_body``), a body that is not JSON (415), a missing sign-in or CSRF token
 (403), the database out (503, ``queue_booking.middleware``). ``document_common_errors``,
 a drf-spectacular post-processing hook, adds those an operation can meet and does not
 document yet, all in the one error shape (``ErrorOutput``), and names
@@ -27,6 +28,17 @@ _BODY_METHODS = {"post", "put", "patch"}
 # What a 400 from around the view is about, read or write: each operation can meet it.
 _BODY_ON_A_READ = "a body was sent with this read, which takes none (`malformed_request`)"
 _BAD_BODY = "the body is not JSON that can be read (`malformed_request`) or not a JSON object (`validation_error`)"
+
+
+# Which 404 a client meets, said on every operation with a code in its path: a code that
+# names nothing is answered with the code of what it should name (`office_not_found`,
+# `booking_not_found`...), which the view documents; `not_found` is the address itself.
+_NOT_FOUND = (
+    "`not_found` means the address itself names nothing: a path the API does not have, or a code in it "
+    "with characters no code of its kind has (an office's code has only letters, digits, `-` and `_`); a "
+    "well-formed code that names nothing is answered with the code of what it should name "
+    "(`office_not_found`, `booking_not_found`, ...)."
+)
 
 
 def _bad_input(path: str, method: str, operation: dict) -> str:
@@ -69,15 +81,23 @@ _COMMON = (
     (
         "404",
         lambda path, method, operation: (
-            "Nothing at this address: the code in the path names nothing (or nothing you may see) (`not_found`)."
-            if "{" in path
-            else None
+            f"Nothing at this address, or nothing you may see (`not_found`). {_NOT_FOUND}" if "{" in path else None
         ),
     ),
     (
         "413",
         lambda path, method, operation: (
             "The body is larger than the server reads (`request_too_large`); nothing was changed."
+            if method in _BODY_METHODS
+            else None
+        ),
+    ),
+    (
+        "411",
+        lambda path, method, operation: (
+            "The body was sent in chunks (`Transfer-Encoding: chunked`) without `Content-Length` to a server "
+            "that cannot read such a body (`length_required`); nothing was changed. Send it with its "
+            "`Content-Length`. Behind gunicorn, as in production, a chunked body is read."
             if method in _BODY_METHODS
             else None
         ),
@@ -151,7 +171,9 @@ def _around(path: str, method: str, operation: dict) -> list[tuple[str, str, str
             )
         )
     if "{" in path:
-        around.append(("404", "`not_found`", "From around the view: nothing at this address (`not_found`)."))
+        around.append(
+            ("404", "`not_found`", f"From around the view: nothing at this address (`not_found`). {_NOT_FOUND}")
+        )
     return around
 
 

@@ -31,8 +31,9 @@ for copies, but a rate-limit counter that always reads zero is no limit: staff s
 would take unlimited password guesses for as long as Redis is out. The rate limits have
 a cache of their own (``LimitsRedisCache``, ``RATELIMIT_USE_CACHE``) on the same Redis,
 which during an outage counts in this process's memory instead. Each process then counts
-for itself, so a limit is as many times looser as there are processes, but it holds;
-the counts kept meanwhile are dropped once Redis answers again.
+for itself, so on its own a limit would be as many times looser as there are processes;
+``queue_booking.rate_limits`` has each process allow its share of it meanwhile. The
+counts kept meanwhile are dropped once Redis answers again.
 """
 
 import logging

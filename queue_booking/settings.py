@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A body sent in chunks, without Content-Length: read where the server decoded it,
+    # else a 411 (queue_booking/chunked_body.py). Inside LocaleMiddleware, for the words.
+    "queue_booking.chunked_body.ChunkedBodyMiddleware",
     # Django's, but a POST to an address missing its slash is redirected with 308,
     # which keeps the body (queue_booking/slash_redirect.py).
     "queue_booking.slash_redirect.CommonMiddleware",
@@ -461,6 +464,13 @@ RATELIMIT_IP_META_KEY = "queue_booking.client_ip.client_ip"
 # the store fail otherwise, the limits let requests through rather than refusing
 # everyone: they are a courtesy to the service, not a rule.
 RATELIMIT_FAIL_OPEN = True
+# How many web processes share the requests (all gunicorn workers of all web containers;
+# by default gunicorn's WEB_CONCURRENCY, else 1). While Redis is out each process counts
+# alone and allows this share of each limit but booking creation's
+# (queue_booking/rate_limits.py); 1: each allows the whole limit.
+RATELIMIT_OUTAGE_PROCESSES = env.int("RATELIMIT_OUTAGE_PROCESSES", default=env.int("WEB_CONCURRENCY", default=1))
+if RATELIMIT_OUTAGE_PROCESSES < 1:
+    raise ImproperlyConfigured("RATELIMIT_OUTAGE_PROCESSES must be 1 or more.")
 RATELIMIT_BOOKING_IP = env.str("RATELIMIT_BOOKING_IP", default="30/m")
 RATELIMIT_BOOKING_NIK = env.str("RATELIMIT_BOOKING_NIK", default="5/m")
 RATELIMIT_LOOKUP_IP = env.str("RATELIMIT_LOOKUP_IP", default="10/m")

@@ -5,8 +5,8 @@ supervisor's the admin. Only failures count (``RATELIMIT_LOGIN_USERNAME``,
 ``RATELIMIT_LOGIN_IP``), so a busy office signing in each morning from one address is
 not held back; once either limit is reached, even the right password waits for the
 window to pass. Like the booking limits they live in the "limits" cache, which counts in
-each process while Redis is out (queue_booking/redis_cache.py), so guessing stays limited
-then too.
+each process while Redis is out (queue_booking/redis_cache.py), each process allowing its
+share of the limit (queue_booking/rate_limits.py), so guessing stays limited then too.
 """
 
 import logging
@@ -17,7 +17,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy, ngettext_lazy
-from django_ratelimit.core import get_usage
+
+from queue_booking.rate_limits import rate_usage
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def _usages(request, username: str, *, increment: bool) -> list[dict]:
     usages = []
     for part, key, rate in checks:
         try:
-            usage = get_usage(request, group=f"{GROUP}:{part}", key=key, rate=rate, increment=increment)
+            usage = rate_usage(request, group=f"{GROUP}:{part}", key=key, rate=rate, increment=increment)
         except Exception:  # noqa: BLE001 - a cache outage must not lock staff out
             logger.warning("rate limit store unavailable; sign-in %s not limited", part, exc_info=True)
             continue

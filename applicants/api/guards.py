@@ -5,8 +5,9 @@ client address, per NIK, (for look-ups) per booking code and (for staff reads) p
 cache key: its keyed hash does.
 They are a courtesy to the service, not a rule: one active booking per person is the
 database's to enforce. While Redis is out each process counts for itself
-(queue_booking/redis_cache.py); should the store fail in any other way, the limits are
-skipped (logged), so it never stops bookings.
+(queue_booking/redis_cache.py), each allowing its share of a limit, except booking
+creation's (queue_booking/rate_limits.py); should the store fail in any other way, the
+limits are skipped (logged), so it never stops bookings.
 """
 
 import logging
@@ -14,7 +15,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpResponse
-from django_ratelimit.core import get_usage
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,6 +30,7 @@ from applicants.services.idempotency import (
     request_fingerprint,
 )
 from queue_booking.api_errors import exception_handler
+from queue_booking.rate_limits import rate_usage
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,9 @@ def _limit(request: Request, *, group: str, rate: str, key) -> None:
     if not settings.RATELIMIT_ENABLE:
         return
     try:
-        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+        usage = rate_usage(
+            request, group=group, key=key, rate=rate, increment=True, share_in_outage=not group.startswith("booking:")
+        )
     except Exception:  # noqa: BLE001 - a cache outage must not stop bookings
         logger.warning("rate limit store unavailable; %s not limited", group, exc_info=True)
         return

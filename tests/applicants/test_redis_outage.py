@@ -3,7 +3,9 @@
 The cache fails soft (queue_booking/redis_cache.py): with the Redis server of these tests
 killed, applicants still see offices and availability, read from PostgreSQL, and still
 book; a session's last place is still the last; the rate limits are counted in the
-process instead of refusing everyone; and once Redis is back, the cache is used again.
+process instead of refusing everyone, each process allowing its share of a guessing limit
+(queue_booking/rate_limits.py) and booking creation its whole limit; and once Redis is
+back, the cache is used again.
 """
 
 import datetime as dt
@@ -12,7 +14,9 @@ import pytest
 
 from applicants.models import Booking
 from queue_booking import redis_cache
+from queue_booking.rate_limits import outage_rate
 from tests.applicants.conftest import DAY, nik_number, payload
+from tests.conftest import redis_cache_settings
 from tests.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +83,50 @@ def test_once_redis_is_back_the_cache_is_used_again(api, slot, redis_out, monkey
 
     assert day["sessions"][0]["available"] == 50
     assert redis_cache._down_until[redis_out.url] == 0.0
+
+
+LOOKUPS = "/api/v1/bookings/lookup/"
+
+
+def _lookups(api, count: int) -> list[int]:
+    """Look-ups of ``count`` different codes and NIKs: only the address's limit adds up."""
+    codes = ["ABCDEFGH", "BCDEFGHJ", "CDEFGHJK", "DEFGHJKL", "EFGHJKLM", "FGHJKLMN", "GHJKLMNP"]
+    return [
+        api.post(LOOKUPS, {"code": codes[n], "nik": nik_number(n + 1)}, format="json").status_code for n in range(count)
+    ]
+
+
+def test_while_redis_is_out_each_process_allows_its_share_of_a_guessing_limit(api, settings, redis_out):
+    # Three web processes each counting alone would otherwise allow 3 x 6 look-ups a minute.
+    settings.RATELIMIT_OUTAGE_PROCESSES = 3
+    settings.RATELIMIT_LOOKUP_IP = "6/m"
+
+    assert _lookups(api, 3) == [404, 404, 429]
+
+
+def test_with_redis_up_the_same_limit_is_whole(api, settings, private_redis, monkeypatch):
+    monkeypatch.setattr(redis_cache, "_down_until", {})
+    settings.CACHES = redis_cache_settings(private_redis.url)
+    settings.RATELIMIT_OUTAGE_PROCESSES = 3
+    settings.RATELIMIT_LOOKUP_IP = "6/m"
+
+    assert _lookups(api, 7) == [404] * 6 + [429]
+
+
+def test_while_redis_is_out_booking_keeps_its_whole_limit_in_each_process(api, slot, settings, redis_out):
+    settings.RATELIMIT_OUTAGE_PROCESSES = 3
+    settings.RATELIMIT_BOOKING_IP = "3/m"
+
+    answers = [api.post(BOOKINGS, payload(slot, nik=nik_number(n)), format="json").status_code for n in (1, 2, 3, 4)]
+
+    assert answers == [201, 201, 201, 429]
+
+
+@pytest.mark.parametrize(
+    ("rate", "processes", "share"),
+    [("10/15m", 3, (4, 900)), ("6/m", 3, (2, 60)), ("1/m", 3, (1, 60)), ("10/h", 1, (10, 3600))],
+)
+def test_a_process_s_share_of_a_limit_is_rounded_up_and_never_none(settings, rate, processes, share):
+    settings.RATELIMIT_OUTAGE_PROCESSES = processes
+
+    assert outage_rate(rate) == share

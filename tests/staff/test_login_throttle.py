@@ -117,6 +117,20 @@ def test_guessing_stays_limited_while_redis_is_out(client, url, redis_out):
 
 
 @pytest.mark.parametrize("url", [STAFF_LOGIN, ADMIN_LOGIN])
+def test_while_redis_is_out_each_process_allows_its_share_of_the_guesses(client, url, redis_out, settings):
+    """Three web processes each counting alone allowed three times the guesses; each
+    now allows a third of them (rounded up), so together they allow about the limit."""
+    settings.RATELIMIT_OUTAGE_PROCESSES = 3
+    factories.StaffFactory(username="petugas", is_staff=True)
+    assert sign_in(client, url, "petugas", "wrong-password")[1] is False
+
+    response, signed_in = sign_in(client, url, "petugas", PASSWORD, address="198.51.100.1")
+
+    assert signed_in is False
+    assert TOO_MANY in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [STAFF_LOGIN, ADMIN_LOGIN])
 def test_a_wrong_password_is_said_once_in_indonesian(client, clock, url):
     """Django's Indonesian words for a refused sign-in said "nama pengguna nama pengguna"."""
     factories.StaffFactory(username="petugas", is_staff=True)

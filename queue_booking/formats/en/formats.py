@@ -1,4 +1,4 @@
-"""English: "08:00", "Dec. 15, 2026, 08:00" (see ``queue_booking/formats``)."""
+"""English: "08:00", "Dec. 15, 2026, 08:00", a date field "15 Dec 2026" (see ``queue_booking/formats``)."""
 
 # Django's own: "P" ("8 a.m.", "noon"), "N j, Y, P", "m/d/Y P".
 TIME_FORMAT = "H:i"
@@ -13,4 +13,20 @@ TIME_INPUT_FORMATS = [
     "%H:%M:%S",  # '14:30:59'
     "%H:%M:%S.%f",  # '14:30:59.000200'
     "%H.%M.%S",  # '14.30.59'
+]
+
+# The first one is how a date field shows its value: "17 Dec 2026", day first as the
+# product writes English dates ("Monday, 17 December 2026"), where Django's own showed
+# "2026-12-17". The admin's calendar writes a picked date the same way (its month names
+# are the same abbreviations) and reads it back (static/js/admin/date_names.js). ISO is
+# still understood; day and month in numbers are not, since "05/06/2026" is 6 May to
+# some readers and 5 June to others (Django's own read it as May).
+DATE_INPUT_FORMATS = [
+    "%d %b %Y",  # '17 Dec 2026'
+    "%d %B %Y",  # '17 December 2026'
+    "%Y-%m-%d",  # '2026-12-17'
+    "%b %d %Y",  # 'Dec 17 2026'
+    "%b %d, %Y",  # 'Dec 17, 2026'
+    "%B %d %Y",  # 'December 17 2026'
+    "%B %d, %Y",  # 'December 17, 2026'
 ]

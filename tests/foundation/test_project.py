@@ -136,6 +136,16 @@ def test_gunicorn_is_published_on_loopback_only_for_the_proxy_in_front():
         assert "ports" not in services[name], f"{name} should not be published"
 
 
+def test_the_web_container_tells_gunicorn_and_the_settings_the_same_worker_count():
+    """deploy/gunicorn.conf.py takes its workers from WEB_CONCURRENCY, and the settings take
+    the rate limits' share during a Redis outage from it: unset, gunicorn ran cores + 1
+    workers while the settings counted 1, and each worker allowed a whole limit."""
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+
+    assert web["environment"]["WEB_CONCURRENCY"] == "${WEB_CONCURRENCY:-3}"
+    assert 'os.environ.get("WEB_CONCURRENCY"' in (ROOT / "deploy" / "gunicorn.conf.py").read_text()
+
+
 def test_the_celery_beat_schedule_names_only_real_tasks():
     from django.conf import settings
 

@@ -98,8 +98,8 @@ def test_the_date_filter_looks_ahead_from_the_offices_today(client, other_office
 
     assert "Next 7 days" in page and "Past 7 days" not in page
     listed = week.split('id="result_list"')[1]
-    assert all(f"Nov. {day}, 2026" in listed for day in (23, 24, 29))
-    assert "Nov. 22, 2026" not in listed and "Nov. 30, 2026" not in listed
+    assert all(f"{day} Nov 2026" in listed for day in (23, 24, 29))
+    assert "22 Nov 2026" not in listed and "30 Nov 2026" not in listed
     assert "Besok" in tomorrow and "24 Nov. 2026" in tomorrow.split('id="result_list"')[1]
     assert "23 Nov. 2026" not in tomorrow.split('id="result_list"')[1]
 
@@ -189,9 +189,9 @@ def test_a_supervisor_of_one_office_searches_the_sessions_by_date_and_start(clie
     assert _searched(client, "30 Nov. 2026", "id") == the_30th
     assert _searched(client, "30 november 2026", "id") == the_30th
     assert _searched(client, "30/11/2026", "id") == the_30th
-    assert _searched(client, "Nov. 30, 2026", "en") == {
-        ("Nov. 30, 2026", "08:00-10:00"),
-        ("Nov. 30, 2026", "10:00-12:00"),
+    assert _searched(client, "30 Nov 2026", "en") == {
+        ("30 Nov 2026", "08:00-10:00"),
+        ("30 Nov 2026", "10:00-12:00"),
     }
     assert _searched(client, "10:00", "id") == {("24 Nov. 2026", "10.00-12.00"), ("30 Nov. 2026", "10.00-12.00")}
     assert _searched(client, "24 Nov. 2026 08.00", "id") == {("24 Nov. 2026", "08.00-10.00")}

@@ -50,7 +50,7 @@ def test_a_slot_history_for_a_supervisor_reads_on_the_offices_clock(client, db, 
 
     body = client.get(f"/admin/offices/slot/{slot.pk}/history/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert "Nov. 23, 2026, 17:00 WITA" in body
+    assert "23 Nov 2026, 17:00 WITA" in body
 
 
 def test_a_membership_history_reads_on_its_offices_clock(client, central_admin, other_office):

@@ -225,7 +225,7 @@ def test_the_bulk_quota_action_lowers_booked_sessions_only_to_their_bookings_and
     assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(8), track="regular").capacity == 9
     assert Slot.objects.get(office=office_a, date=MONDAY, start=dt.time(10), track="regular").capacity == 5
     # The date as the rest of the admin writes it: "11/30/2026" reads as a month in Jakarta.
-    assert "Nov. 30, 2026 08:00 Regular: 9 booked, plan 5" in done.content.decode()
+    assert "30 Nov 2026 08:00 Regular: 9 booked, plan 5" in done.content.decode()
     assert "takes no new ones" in done.content.decode()
     assert not Office.objects.filter(pk=office_a.pk, session_templates__capacity_express__gt=0).exists()
 

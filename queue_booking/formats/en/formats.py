@@ -1,9 +1,18 @@
-"""English: "08:00", "Dec. 15, 2026, 08:00", a date field "15 Dec 2026" (see ``queue_booking/formats``)."""
+"""English: "08:00", "15 Dec 2026", "15 Dec 2026, 08:00", a date field "15 Dec 2026"
+(see ``queue_booking/formats``).
 
-# Django's own: "P" ("8 a.m.", "noon"), "N j, Y, P", "m/d/Y P".
+Day first, as the product writes English dates everywhere else ("Monday, 15 December 2026"),
+and abbreviated as the Indonesian admin's "15 Des. 2026":
+Django's own English formats are American, month first ("Dec. 15, 2026", "12/15/2026"),
+which beside them read as 12 March to some officers and 3 December to others.
+"""
+
+# Django's own: "P" ("8 a.m.", "noon"), "N j, Y", "N j, Y, P", "m/d/Y", "m/d/Y P".
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "N j, Y, H:i"
-SHORT_DATETIME_FORMAT = "m/d/Y H:i"
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y H:i"
 
 # The first one is how a time field shows its value (Django's own "%H:%M:%S" showed
 # "07:30:00"); the rest are what is understood when typed.

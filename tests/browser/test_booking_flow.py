@@ -242,6 +242,7 @@ def test_a_second_tap_on_renew_sends_nothing(page):
 
     button.click()
     expect(button).to_be_disabled()
+    expect(button).to_have_text("Mengirim…")
     button.click(force=True)
     page.locator("form[data-submit-once]").evaluate("form => form.requestSubmit()")
 

@@ -284,7 +284,7 @@ def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
             width -= 55
         office = booking.office
         line(office.name, 12, "B")
-        line(office.address or office.city)
+        line(office.address_shown)
         pdf.ln(2)
         if booking.slot_id is not None:
             line(_("Date: %(date)s") % {"date": date_label(booking.slot.date)}, 12, "B")
@@ -352,7 +352,7 @@ def booking_ics(booking: Booking, language: str | None = None) -> bytes:
         event.add("dtstart", office_datetime(office, slot.date, slot.start))
         event.add("dtend", office_datetime(office, slot.date, slot.end))
         event.add("summary", _("Passport appointment at %(office)s") % {"office": office.name})
-        event.add("location", ", ".join(part for part in (office.name, office.address) if part))
+        event.add("location", f"{office.name}, {office.address_shown}")
         window = checkin_window(booking)
         description = [
             _("Booking code: %(code)s") % {"code": booking.code},

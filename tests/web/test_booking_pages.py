@@ -282,6 +282,47 @@ def test_a_choice_s_hint_is_read_with_its_group(client, pinned, surabaya):
     assert "aria-describedby" not in _fieldset(html, "track")  # no hint, no error
 
 
+def _track_hints(html: str) -> dict[str, str]:
+    """Each track offered, by value, with the hint its radio button points at."""
+    fieldset = html[html.index('id="id_track"') : html.index("</fieldset>", html.index('id="id_track"'))]
+    hints = {}
+    for value, hint_id in re.findall(
+        r'<input type="radio" name="track" value="(\w+)"[^>]*aria-describedby="([^"]+)"', fieldset
+    ):
+        hints[value] = re.sub(
+            r"\s+", " ", re.search(rf'<p class="help" id="{hint_id}">(.*?)</p>', fieldset, re.S).group(1)
+        )
+    return hints
+
+
+@pytest.mark.parametrize(
+    ("language", "regular", "express"),
+    [
+        ("id", "Layanan standar.", "Paspor dapat selesai lebih cepat, misalnya pada hari yang sama, dengan biaya"),
+        ("en", "The standard service.", "Your passport can be finished sooner, for example on the same day, for an"),
+    ],
+)
+def test_each_track_offered_says_what_it_means(client, pinned, surabaya, language, regular, express):
+    """ "Reguler / Percepatan" said nothing of the express fee; priority is not offered
+    online here, so its hint is not shown either."""
+    html = client.get("/offices/surabaya/book/", {"date": DATE.isoformat()}, HTTP_ACCEPT_LANGUAGE=language)
+    hints = _track_hints(html.content.decode())
+
+    assert set(hints) == {"regular", "express"}
+    assert hints["regular"] == regular
+    assert hints["express"].startswith(express)
+    assert "Rp" not in hints["express"]
+
+
+@override_settings(BOOKING_ONLINE_PRIORITY_TRACK=True)
+def test_the_priority_track_s_hint_names_the_priority_groups_when_it_is_offered(client, pinned, surabaya):
+    html = client.get("/offices/surabaya/book/", {"date": DATE.isoformat()}).content.decode()
+
+    assert _track_hints(html)["priority"] == (
+        "Untuk kelompok prioritas: lansia, penyandang disabilitas, ibu hamil, serta bayi/balita."
+    )
+
+
 def test_on_a_full_date_without_a_session_the_choice_to_be_moved_is_asked_for(client, pinned, surabaya):
     fill(surabaya, DATE)
 

@@ -23,7 +23,7 @@ def _value(html: str, name: str) -> str | None:
 def test_the_language_switch_names_the_booking_form(client, pinned, surabaya):
     html = client.get(URL, {"date": _form()["date"]}).content.decode()
 
-    assert '<form method="post" class="form" id="booking-form"' in html
+    assert '<form method="post" action="/offices/surabaya/book/" class="form" id="booking-form"' in html
     switch = re.search(r'<form class="lang-switch"[^>]*>', html).group(0)
     assert 'data-language-form="booking-form"' in switch
     # The buttons stay in their own form: never the booking form's default button (Enter).
@@ -60,15 +60,17 @@ def test_switching_on_the_form_shows_what_was_typed_in_the_new_language(client, 
 
 
 def test_switching_on_the_review_page_shows_it_again_with_the_same_key(client, pinned, surabaya):
-    review = client.post(URL, _form()).content.decode()
+    review = client.post(URL, _form(), follow=True).content.decode()
     key = _value(review, "request_key")
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', review))
     assert key and hidden["nik"]
 
-    response = client.post(URL, {**hidden, "switch_language": "en"})
+    response = client.post(URL, {**hidden, "switch_language": "en"}, follow=True)
 
     html = response.content.decode()
     assert response.status_code == 200 and response["Content-Language"] == "en"
+    # Shown again by a GET, as the first time: Back from the proof never resends a form.
+    assert response.redirect_chain == [("/offices/surabaya/book/review/", 302)]
     assert "Check and confirm" in html and "Siti Rahayu" in html
     assert _value(html, "request_key") == key
     assert not Booking.objects.exists()
@@ -81,10 +83,10 @@ def test_switching_on_the_review_page_shows_it_again_with_the_same_key(client, p
 
 
 def test_an_unknown_language_is_not_a_switch(client, pinned, surabaya):
-    response = client.post(URL, _form(switch_language="xx"))
+    response = client.post(URL, _form(switch_language="xx"), follow=True)
 
     # Treated as the form's own "Continue": the review page, in the page's language.
-    assert response.status_code == 200
+    assert response.status_code == 200 and "Periksa dan konfirmasi" in response.content.decode()
     assert response["Content-Language"] == "id"
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 

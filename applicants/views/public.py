@@ -172,12 +172,13 @@ def book(request, code: str):
 
     step = request.POST.get("step", "") if request.method == "POST" else ""
     switching = language_switch_requested(request) is not None
-    if step == "edit":
-        # "Change details" on the review page: the form again, filled in, by a GET.
+    # Only the review page's form carries a request key.
+    if step == "edit" or (switching and "request_key" not in request.POST):
+        # "Change details" on the review page, or a language button on the form: the
+        # form again, filled in, by a GET.
         path = reverse("applicants:book", kwargs={"code": office.code})
         return _keeping_draft(HttpResponseRedirect(f"{path}?date={day.iso}&change=1"), office, day, request.POST)
-    # Only the review page's form carries a request key.
-    if request.method == "GET" or (switching and "request_key" not in request.POST):
+    if request.method == "GET":
         return render(request, "applicants/book.html", {**context, "form": _form_to_fill(request, office, day)})
 
     form = BookingForm(data=request.POST, office=office, day=day)
@@ -245,19 +246,14 @@ def book(request, code: str):
 
 
 def _form_to_fill(request, office, day) -> BookingForm:
-    """The form to fill in: preset from the calendar's link, from what was typed (a
-    language button), or from the draft ("Change details" on the review page)."""
-    initial = BookingForm.initial_from(request.POST) if request.method == "POST" else {}
-    if request.method == "GET":
-        draft = draft_load(request, office_code=office.code) if request.GET.get("change") else None
-        if draft is not None and not draft.booked and draft.date == day.iso:
-            initial = BookingForm.initial_from(draft.data)
-        else:
-            for name in ("session", "track"):
-                if request.GET.get(name):
-                    initial[name] = request.GET[name]
-            if request.GET.get("if_full") == IF_FULL_NEXT or day.state == "full":
-                initial["if_full"] = IF_FULL_NEXT
+    """The form to fill in: preset from the calendar's link, or from what was typed
+    ("Change details" on the review page, a language button: ``change=1``)."""
+    draft = draft_load(request, office_code=office.code) if request.GET.get("change") else None
+    if draft is not None and not draft.booked and draft.date == day.iso:
+        return BookingForm(initial=BookingForm.initial_from(draft.data), office=office, day=day)
+    initial = {name: request.GET[name] for name in ("session", "track") if request.GET.get(name)}
+    if request.GET.get("if_full") == IF_FULL_NEXT or day.state == "full":
+        initial["if_full"] = IF_FULL_NEXT
     return BookingForm(initial=initial, office=office, day=day)
 
 

@@ -41,10 +41,12 @@ def test_other_pages_keep_the_plain_language_switch(client, pinned, surabaya):
 def test_switching_on_the_form_shows_what_was_typed_in_the_new_language(client, pinned, surabaya):
     typed = _form(nik="3578011705", email="not-yet", switch_language="en")  # half typed: no errors yet
 
-    response = client.post(URL, typed)
+    response = client.post(URL, typed, follow=True)
 
     html = response.content.decode()
     assert response.status_code == 200
+    # By a GET, so that Back later in the booking never lands on a form to send again.
+    assert response.redirect_chain == [(f"{URL}?date={typed['date']}&change=1", 302)]
     assert response["Content-Language"] == "en"
     assert '<html lang="en"' in html and "Book an appointment" in html
     assert _value(html, "full_name") == "Siti Rahayu"
@@ -53,7 +55,7 @@ def test_switching_on_the_form_shows_what_was_typed_in_the_new_language(client, 
     assert _value(html, "email") == "not-yet"
     assert re.search(r'value="08:00"[^>]*checked', html)
     assert 'class="field-error"' not in html and 'role="alert"' not in html
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     assert not Booking.objects.exists()
     # The choice is remembered, as the header's plain switch remembers it.
     assert '<html lang="en"' in client.get("/offices/surabaya/").content.decode()

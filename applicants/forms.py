@@ -183,6 +183,39 @@ class ApplicantFieldsMixin(PersonChecksMixin, forms.Form):
         return as_field_error(email_normalize, self.cleaned_data.get("email", ""))
 
 
+# What each track means, said beside its choice: the names alone ("Percepatan") told a
+# person nothing of the fee or of who may use it. No amounts and no durations: the
+# government sets the tariff, and the office says how soon a passport is ready.
+TRACK_HINTS = {
+    Track.REGULAR.value: _("The standard service."),
+    Track.EXPRESS.value: _(
+        "Your passport can be finished sooner, for example on the same day, for an additional fee "
+        "under the government's tariff, paid at the office."
+    ),
+    Track.PRIORITY.value: _(
+        "For the priority groups: the elderly, people with a disability, pregnant women, babies and toddlers."
+    ),
+}
+
+
+class RadioSelectWithHints(forms.RadioSelect):
+    """Radio buttons whose choices may each carry a hint (``hints``: value -> text),
+    shown under the choice and read with it (``aria-describedby``)."""
+
+    def __init__(self, *args, hints: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hints = hints or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        hint = self.hints.get(str(value))
+        if hint and option["attrs"].get("id"):
+            option["hint"] = hint
+            option["hint_id"] = f"{option['attrs']['id']}_hint"
+            option["attrs"] = {**option["attrs"], "aria-describedby": option["hint_id"]}
+        return option
+
+
 def _places(count: int) -> str:
     if count <= 0:
         return str(pgettext_lazy("session", "full"))
@@ -196,7 +229,7 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
         label=_("Session"), widget=forms.RadioSelect, error_messages={"required": _("Choose a session.")}
     )
     track = forms.ChoiceField(
-        label=_("Track"), widget=forms.RadioSelect, error_messages={"required": _("Choose a track.")}
+        label=_("Track"), widget=RadioSelectWithHints, error_messages={"required": _("Choose a track.")}
     )
     service = forms.ChoiceField(
         label=_("Service"),
@@ -223,6 +256,8 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
         tracks = online_tracks()
         labels = dict(Track.choices)
         self.fields["track"].choices = [(t, labels[t]) for t in tracks]
+        # Hints of the tracks offered here only: priority is not, unless online booking opens it.
+        self.fields["track"].widget.hints = {t: TRACK_HINTS[t] for t in tracks}
         self.fields["track"].initial = Track.REGULAR.value
         self.fields["service"].initial = Service.NEW.value
         session_choices = []

@@ -168,9 +168,10 @@ def secret_encrypt(value: str) -> str:
     return personal_fernet().encrypt(value.encode()).decode()
 
 
-def secret_decrypt(token: str) -> str:
-    """Raise ``cryptography.fernet.InvalidToken`` when no configured key opens it."""
-    return personal_fernet().decrypt(token.encode()).decode()
+def secret_decrypt(token: str, *, ttl: int | None = None) -> str:
+    """Raise ``cryptography.fernet.InvalidToken`` when no configured key opens it, or
+    when it is older than ``ttl`` seconds."""
+    return personal_fernet().decrypt(token.encode(), ttl=ttl).decode()
 
 
 def secret_rotate(token: str) -> str:

@@ -29,7 +29,7 @@ from fpdf import FPDF
 from icalendar import Alarm, Calendar, Event
 
 from applicants.exceptions import ProofInvalid
-from applicants.models import Booking, Service
+from applicants.models import Booking, BookingStatus, Service
 from applicants.privacy import erased_note_text
 from offices.formats import clock
 from offices.timeutils import office_datetime
@@ -295,7 +295,7 @@ def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
             width -= 55
         office = booking.office
         line(office.name, 12, "B")
-        line(office.address or office.city)
+        line(office.address_shown)
         pdf.ln(2)
         if booking.slot_id is not None:
             line(_("Date: %(date)s") % {"date": date_label(booking.slot.date)}, 12, "B")
@@ -341,16 +341,30 @@ def proof_pdf(booking: Booking, language: str | None = None) -> bytes:
 # --- Calendar file ---------------------------------------------------------------------------
 
 
+# Bookings whose appointment no longer takes place at its time: their calendar file
+# cancels the event (a rollover's new booking has a code, and so an event, of its own).
+ICS_CANCELLED_STATUSES = (BookingStatus.CANCELLED, BookingStatus.ROLLED_OVER)
+
+
+def ics_cancels(booking: Booking) -> bool:
+    """Whether the booking's calendar file withdraws the event it once published: a
+    calendar keeps an event until told otherwise, and a bare 404 told nobody anything."""
+    return booking.slot_id is not None and booking.status in ICS_CANCELLED_STATUSES
+
+
 def booking_ics(booking: Booking, language: str | None = None) -> bytes:
-    """An iCalendar event for the session, with a reminder the day before."""
+    """An iCalendar event for the session, with a reminder the day before; for a booking
+    cancelled or moved away, the same event (same UID) cancelled (RFC 5545/5546:
+    ``METHOD:CANCEL``, ``STATUS:CANCELLED``), which calendar apps take to remove it."""
     if booking.slot_id is None:
         raise ValueError("a waiting request has no session to put in a calendar")
     office, slot = booking.office, booking.slot
+    cancelled = ics_cancels(booking)
     with translation.override(language or booking.language):
         cal = Calendar()
         cal.add("prodid", "-//Antrean Paspor//Booking//EN")
         cal.add("version", "2.0")
-        cal.add("method", "PUBLISH")
+        cal.add("method", "CANCEL" if cancelled else "PUBLISH")
         event = Event()
         host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
         event.add("uid", f"{booking.code}@{host}")
@@ -358,28 +372,50 @@ def booking_ics(booking: Booking, language: str | None = None) -> bytes:
         # than before under the same UID, or a calendar may keep the old time. Only a
         # reschedule moves a booking (a rollover makes a new booking, with its own code
         # and so its own UID), and each one counts in ``reschedule_count``, staff's too.
-        event.add("sequence", booking.reschedule_count)
+        # A cancellation is one change more than the last event published.
+        event.add("sequence", booking.reschedule_count + (1 if cancelled else 0))
         event.add("dtstamp", booking.updated_at.astimezone(dt.UTC))
         event.add("dtstart", office_datetime(office, slot.date, slot.start))
         event.add("dtend", office_datetime(office, slot.date, slot.end))
-        event.add("summary", _("Passport appointment at %(office)s") % {"office": office.name})
-        event.add("location", ", ".join(part for part in (office.name, office.address) if part))
-        window = checkin_window(booking)
-        description = [
-            _("Booking code: %(code)s") % {"code": booking.code},
-            _("Service: %(service)s") % {"service": booking.get_service_display()},
-            _("Check in between %(opens)s and %(closes)s %(zone)s.")
-            % {"opens": clock(window.opens), "closes": clock(window.closes), "zone": office.tz_abbreviation},
-            _("What to bring"),
-            *(f"- {item}" for item in what_to_bring(booking.service)),
-            what_to_bring_note(booking.service),
-        ]
-        event.add("description", "\n".join(description))
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", _("Passport appointment tomorrow"))
-        alarm.add("trigger", dt.timedelta(days=-1))
-        event.add_component(alarm)
+        event.add("location", f"{office.name}, {office.address_shown}")
+        if cancelled:
+            _ics_cancelled(event, booking)
+        else:
+            _ics_appointment(event, booking)
         cal.add_component(event)
         cal.add_missing_timezones()
         return cal.to_ical()
+
+
+def _ics_appointment(event: Event, booking: Booking) -> None:
+    office = booking.office
+    event.add("summary", _("Passport appointment at %(office)s") % {"office": office.name})
+    window = checkin_window(booking)
+    description = [
+        _("Booking code: %(code)s") % {"code": booking.code},
+        _("Service: %(service)s") % {"service": booking.get_service_display()},
+        _("Check in between %(opens)s and %(closes)s %(zone)s.")
+        % {"opens": clock(window.opens), "closes": clock(window.closes), "zone": office.tz_abbreviation},
+        _("What to bring"),
+        *(f"- {item}" for item in what_to_bring(booking.service)),
+        what_to_bring_note(booking.service),
+    ]
+    event.add("description", "\n".join(description))
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", _("Passport appointment tomorrow"))
+    alarm.add("trigger", dt.timedelta(days=-1))
+    event.add_component(alarm)
+
+
+def _ics_cancelled(event: Event, booking: Booking) -> None:
+    """Said in the event too, for an app that shows the file instead of acting on it."""
+    event.add("status", "CANCELLED")
+    event.add("summary", _("Cancelled: passport appointment at %(office)s") % {"office": booking.office.name})
+    event.add("description", "\n".join((_("Booking code: %(code)s") % {"code": booking.code}, _ics_ended(booking))))
+
+
+def _ics_ended(booking: Booking) -> str:
+    if booking.status == BookingStatus.ROLLED_OVER:
+        return _("This appointment was moved to another date. Your proof page shows the new one.")
+    return _("This booking is cancelled. Staff cannot check you in with it.")

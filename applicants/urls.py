@@ -13,6 +13,7 @@ urlpatterns = [
     path("b/<str:code>/<str:token>/calendar.ics", proof.proof_ics_download, name="proof-ics"),
     # The applicant's booking pages (issue 6).
     path("offices/<slug:code>/book/", public.book, name="book"),
+    path("offices/<slug:code>/book/review/", public.book_review, name="book-review"),
     path("my-booking/", public.my_booking, name="my_booking"),
     path("b/<str:code>/<str:token>/cancel/", public.cancel, name="cancel"),
     path("b/<str:code>/<str:token>/reschedule/", public.reschedule, name="reschedule"),

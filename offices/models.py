@@ -153,6 +153,21 @@ class Office(models.Model):
     def tz_abbreviation(self) -> str:
         return TIMEZONE_ABBREVIATION.get(self.timezone, self.timezone)
 
+    @property
+    def address_shown(self) -> str:
+        """The address on one line, naming the city and province once.
+
+        The directory's addresses end with their province already ("Sabang, Aceh",
+        "Jl. Raya Juanda, Sedati, Sidoarjo, Jawa Timur": offices/data/README.md), and the
+        office page added the city and province again after them; an address typed
+        without them (a street only) gets them added."""
+        address = self.address.strip()
+        if not address:
+            return f"{self.city}, {self.province}"
+        if address.rsplit(",", 1)[-1].strip().casefold() == self.province.strip().casefold():
+            return address
+        return f"{address}, {self.city}, {self.province}"
+
 
 class SessionTemplate(models.Model):
     """A recurring session on one weekday, with its capacity per track."""

@@ -5,6 +5,8 @@ import datetime as dt
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from offices import pages
 from offices.exceptions import OfficeNotFound
@@ -20,6 +22,21 @@ def _coordinate(value: str | None, limit: float) -> float | None:
     except ValueError:
         return None
     return number if -limit <= number <= limit else None
+
+
+def _found_heading(entries: list[dict]) -> str:
+    """How many cards a search shows, as the person counts them: a service point listed
+    inside its office's card is not counted again (it was: "3 offices" above two cards),
+    and one shown on a card of its own is called a service point."""
+    points = sum(1 for entry in entries if entry["office"].parent_id)
+    offices = len(entries) - points
+    if not points:
+        return ngettext("%(counter)s office found", "%(counter)s offices found", offices) % {"counter": offices}
+    points_text = ngettext("%(counter)s service point", "%(counter)s service points", points) % {"counter": points}
+    if not offices:
+        return _("%(service_points)s found") % {"service_points": points_text}
+    offices_text = ngettext("%(counter)s office", "%(counter)s offices", offices) % {"counter": offices}
+    return _("%(offices)s and %(service_points)s found") % {"offices": offices_text, "service_points": points_text}
 
 
 def home(request):
@@ -59,7 +76,8 @@ def home(request):
             "near_me": near_me,
             "searched": bool(query or province),
             "groups": groups,
-            "result_count": len(offices),
+            "result_count": sum(len(group["entries"]) for group in groups),
+            "found_heading": _found_heading([entry for group in groups for entry in group["entries"]]),
             "suggestion": office_search_suggestion(q=query, province=province) if query and not offices else "",
         },
     )

@@ -16,6 +16,7 @@ from applicants.proof import (
     booking_ics,
     checkin_window,
     date_label,
+    ics_cancels,
     proof_admits,
     proof_pdf,
     proof_qr_svg,
@@ -101,9 +102,9 @@ def proof_pdf_download(request: HttpRequest, code: str, token: str) -> HttpRespo
 @require_GET
 def proof_ics_download(request: HttpRequest, code: str, token: str) -> HttpResponse:
     booking = _booking(code, token)
-    if not proof_admits(booking):
-        # A waiting request has no session yet; a cancelled (or otherwise ended)
-        # booking no longer has an appointment to put in a calendar.
+    if not (proof_admits(booking) or ics_cancels(booking)):
+        # A waiting request has no session yet; a served or missed booking has no
+        # appointment left to put in a calendar or take out of it.
         raise Http404("No appointment to put in a calendar.")
     response = HttpResponse(booking_ics(booking, translation.get_language()), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="antrean-paspor-{booking.code}.ics"'

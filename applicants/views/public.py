@@ -69,6 +69,7 @@ from applicants.services.idempotency import (
 )
 from applicants.services.tokens import booking_token_renew, booking_token_renew_check
 from applicants.templatetags.proof_ui import queue_turn_text
+from applicants.views.booking_draft import Draft, draft_load, draft_save, draft_typed
 from applicants.views.proof import LINK_RENEWED_TAG
 from applicants.waits import estimate_text
 from offices import pages
@@ -123,11 +124,39 @@ def _unavailable_reason(office, day: pages.DayView) -> str:
     return day.description
 
 
+def _booking_day(office, date: dt.date, now: dt.datetime) -> dict:
+    """The booking pages' context for one date: the day, and whether it can be booked."""
+    day = pages.office_days(office=office, start=date, days=1, now=now)[0]
+    # A full day can still take a request to be moved to the next available date.
+    bookable = office.online_booking and day.state in ("open", "almost_full", "full") and bool(day.sessions)
+    context = {"office": office, "day": day, "bookable": bookable}
+    if bookable:
+        context["language_form"] = "booking-form"
+    else:
+        context["unavailable_reason"] = _unavailable_reason(office, day)
+    return context
+
+
+def _keeping_draft(response, office, day, post, *, request_key: str = ""):
+    """``response`` (a redirect), keeping what was typed for the page it leads to."""
+    draft_save(response, Draft(office=office.code, date=day.iso, data=draft_typed(post), request_key=request_key))
+    return response
+
+
+def _to_proof(office, day, path: str):
+    """Open the proof; the draft keeps only its address, for the review page that the
+    browser's Back shows next."""
+    response = HttpResponseRedirect(path)
+    draft_save(response, Draft(office=office.code, date=day.iso, proof_path=path))
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @keeps_form_on_language_switch
 def book(request, code: str):
-    """The booking form for one date, a review step, then the booking itself.
+    """The booking form for one date; sent, its review (``book_review``); confirmed there,
+    the booking itself.
 
     A language button sends the page's form here (``queue_booking.language_switch``): the
     form again with what was typed, or the review page again, in the new language."""
@@ -136,38 +165,31 @@ def book(request, code: str):
     date = _date_param(request.POST.get("date") if request.method == "POST" else request.GET.get("date"))
     if date is None:
         return redirect("offices:detail", code=office.code)
-    day = pages.office_days(office=office, start=date, days=1, now=now)[0]
-    # A full day can still take a request to be moved to the next available date.
-    bookable = office.online_booking and day.state in ("open", "almost_full", "full") and bool(day.sessions)
-    context = {"office": office, "day": day, "bookable": bookable}
-    if not bookable:
-        context["unavailable_reason"] = _unavailable_reason(office, day)
+    context = _booking_day(office, date, now)
+    day = context["day"]
+    if not context["bookable"]:
         return render(request, "applicants/book.html", context)
 
-    context["language_form"] = "booking-form"
     step = request.POST.get("step", "") if request.method == "POST" else ""
     switching = language_switch_requested(request) is not None
     # Only the review page's form carries a request key.
-    if request.method == "GET" or step == "edit" or (switching and "request_key" not in request.POST):
-        initial = BookingForm.initial_from(request.POST) if request.method == "POST" else {}
-        if request.method == "GET":
-            for name in ("session", "track"):
-                if request.GET.get(name):
-                    initial[name] = request.GET[name]
-            if request.GET.get("if_full") == IF_FULL_NEXT or day.state == "full":
-                initial["if_full"] = IF_FULL_NEXT
-        form = BookingForm(initial=initial, office=office, day=day)
-        return render(request, "applicants/book.html", {**context, "form": form})
+    if step == "edit" or (switching and "request_key" not in request.POST):
+        # "Change details" on the review page, or a language button on the form: the
+        # form again, filled in, by a GET.
+        path = reverse("applicants:book", kwargs={"code": office.code})
+        return _keeping_draft(HttpResponseRedirect(f"{path}?date={day.iso}&change=1"), office, day, request.POST)
+    if request.method == "GET":
+        return render(request, "applicants/book.html", {**context, "form": _form_to_fill(request, office, day)})
 
     form = BookingForm(data=request.POST, office=office, day=day)
     if not form.is_valid():
         return render(request, "applicants/book.html", {**context, "form": form}, status=400)
 
     if step != "confirm":
-        review = _review(form, office)
         # The review page shown again in another language keeps its key: confirming it books once.
-        request_key = (switching and request.POST.get("request_key")) or _request_key()
-        return render(request, "applicants/book_confirm.html", {**context, **review, "request_key": request_key})
+        key = (switching and request.POST.get("request_key")) or _request_key()
+        review = redirect("applicants:book-review", code=office.code)
+        return _keeping_draft(review, office, day, request.POST, request_key=key)
 
     data = form.cleaned_data
     language = get_language() or "id"
@@ -178,7 +200,7 @@ def book(request, code: str):
         if isinstance(claim, StoredAnswer):
             # Sent again (a reload, or a second press after the answer was lost on the
             # way): the booking the first one made.
-            return HttpResponseRedirect(claim.body["proof_path"])
+            return _to_proof(office, day, claim.body["proof_path"])
         try:
             slot = slot_for_booking(slot_id=form.slot_id())
             if slot.office_id != office.id:
@@ -219,8 +241,48 @@ def book(request, code: str):
         path = _proof_path(result.booking.code, result.token)
         if claim is not None:
             _confirm_answer_store(claim, code=result.booking.code, path=path)
-        return HttpResponseRedirect(path)
+        return _to_proof(office, day, path)
     return render(request, "applicants/book.html", {**context, "form": form}, status=status)
+
+
+def _form_to_fill(request, office, day) -> BookingForm:
+    """The form to fill in: preset from the calendar's link, or from what was typed
+    ("Change details" on the review page, a language button: ``change=1``)."""
+    draft = draft_load(request, office_code=office.code) if request.GET.get("change") else None
+    if draft is not None and not draft.booked and draft.date == day.iso:
+        return BookingForm(initial=BookingForm.initial_from(draft.data), office=office, day=day)
+    initial = {name: request.GET[name] for name in ("session", "track") if request.GET.get(name)}
+    if request.GET.get("if_full") == IF_FULL_NEXT or day.state == "full":
+        initial["if_full"] = IF_FULL_NEXT
+    return BookingForm(initial=initial, office=office, day=day)
+
+
+@never_cache
+@require_GET
+def book_review(request, code: str):
+    """The review of what was typed, before the booking is made: a page of its own (GET),
+    so that Back from the proof shows it again instead of a prompt to resend a form. Back
+    after the booking shows the way to its proof, and books nothing."""
+    office = _office_or_404(code)
+    draft = draft_load(request, office_code=office.code)
+    date = _date_param(draft.date) if draft is not None else None
+    if date is None:
+        # Nothing kept (an hour passed, or cookies are off): the office's calendar.
+        return redirect("offices:detail", code=office.code)
+    context = _booking_day(office, date, timezone.now())
+    if draft.booked:
+        return render(request, "applicants/book_confirm.html", {**context, "proof_path": draft.proof_path})
+    if not context["bookable"]:
+        return render(request, "applicants/book.html", context)
+    form = BookingForm(data=draft.data, office=office, day=context["day"])
+    if not form.is_valid():
+        # Something changed since it was sent (the session filled, the NIK's day passed): the form, with why.
+        return render(request, "applicants/book.html", {**context, "form": form})
+    return render(
+        request,
+        "applicants/book_confirm.html",
+        {**context, **_review(form, office), "request_key": draft.request_key or _request_key()},
+    )
 
 
 # The review page's confirmation carries a key of its own (``request_key``), so that the

@@ -23,7 +23,7 @@ from applicants.proof import (
     what_to_bring,
     what_to_bring_note,
 )
-from applicants.services.changes import booking_reschedule
+from applicants.services.changes import booking_cancel, booking_reschedule
 from offices.timeutils import office_datetime
 from tests.applicants.conftest import NOW, payload
 from tests.factories import SlotFactory, UserFactory
@@ -491,13 +491,61 @@ def test_the_pdf_writes_times_as_the_pages_do(booked, language, session, opens):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("status", NO_LONGER_VALID)
+@pytest.mark.parametrize("status", [BookingStatus.NO_SHOW, BookingStatus.SERVED])
 def test_a_booking_no_longer_valid_has_no_calendar_file(client, booked, status):
     booking, token = booked
     assert client.get(f"/b/{booking.code}/{token}/calendar.ics").status_code == 200
     Booking.objects.filter(id=booking.id).update(status=status)
 
     assert client.get(f"/b/{booking.code}/{token}/calendar.ics").status_code == 404
+
+
+def _calendar_event(response) -> tuple[Calendar, dict]:
+    calendar = Calendar.from_ical(response.content)
+    [event] = calendar.walk("VEVENT")
+    return calendar, event
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "summary", "told"),
+    [
+        ("id", "Dibatalkan: jadwal pengurusan paspor di", "Pendaftaran ini dibatalkan."),
+        ("en", "Cancelled: passport appointment at", "This booking is cancelled."),
+    ],
+)
+def test_a_cancelled_booking_s_calendar_file_cancels_the_same_event(client, booked, language, summary, told):
+    """A calendar keeps an event until told otherwise: the file saved before still
+    answered with a bare 404 once the booking was cancelled."""
+    booking, token = booked
+    url = f"/b/{booking.code}/{token}/calendar.ics"
+    _calendar, published = _calendar_event(client.get(url))
+    booking_cancel(booking=booking, now=NOW)
+
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert (response.status_code, response["Content-Type"]) == (200, "text/calendar")
+    assert response["Cache-Control"] == "no-store"
+    calendar, event = _calendar_event(response)
+    assert str(calendar["method"]) == "CANCEL"
+    assert str(event["status"]) == "CANCELLED"
+    assert str(event["uid"]) == str(published["uid"])
+    assert event.decoded("sequence") == published.decoded("sequence") + 1
+    assert event.decoded("dtstart") == published.decoded("dtstart")
+    assert str(event["summary"]).startswith(summary)
+    assert told in str(event["description"]) and booking.code in str(event["description"])
+    assert not calendar.walk("VALARM")
+
+
+@pytest.mark.django_db
+def test_a_booking_moved_to_another_date_cancels_its_old_event(client, booked):
+    booking, token = booked
+    Booking.objects.filter(id=booking.id).update(status=BookingStatus.ROLLED_OVER)
+
+    calendar, event = _calendar_event(client.get(f"/b/{booking.code}/{token}/calendar.ics", HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert (str(calendar["method"]), str(event["status"])) == ("CANCEL", "CANCELLED")
+    assert "moved to another date" in str(event["description"])
 
 
 @pytest.mark.django_db

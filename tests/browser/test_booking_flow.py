@@ -68,6 +68,30 @@ def test_book_a_place_then_open_the_proof_and_its_pdf(page, screenshot):
     assert not page.locator(".site-header").is_visible()
 
 
+def test_back_from_the_proof_shows_a_page_not_a_resubmission_prompt(page, screenshot):
+    """The review page was the answer to a POST: Back from the proof met Chrome's
+    "Confirm Form Resubmission" (net::ERR_CACHE_MISS). Now it is a page of its own, which
+    says the booking is made and leads to its proof, without booking again."""
+    offices = offices_with_sessions()
+    date = bookable_weekday(offices["surabaya"])
+    page.goto(f"/offices/surabaya/book/?date={date.isoformat()}&session=08:00&track=regular")
+    _fill_applicant(page)
+    _continue_and_confirm(page)
+    proof = page.url
+
+    back = page.go_back()
+
+    assert back is not None and back.status == 200
+    assert page.url.endswith("/offices/surabaya/book/review/")
+    expect(page.locator("h1")).to_have_text("Pendaftaran Anda sudah dibuat")
+    assert "ERR_CACHE_MISS" not in page.content()
+    screenshot("back-from-proof")
+    page.get_by_role("link", name="Buka bukti pendaftaran Anda").click()
+    page.wait_for_url(proof)
+    assert Booking.objects.count() == 1
+    assert page.js_errors == []
+
+
 def test_the_core_booking_path_works_without_javascript(browser, live_server, viewport, screenshot):
     offices = offices_with_sessions()
     date = bookable_weekday(offices["surabaya"])
@@ -242,6 +266,7 @@ def test_a_second_tap_on_renew_sends_nothing(page):
 
     button.click()
     expect(button).to_be_disabled()
+    expect(button).to_have_text("Mengirim…")
     button.click(force=True)
     page.locator("form[data-submit-once]").evaluate("form => form.requestSubmit()")
 

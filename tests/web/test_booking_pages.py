@@ -93,10 +93,11 @@ def test_a_bad_phone_number_is_reported_beside_it(client, pinned, surabaya):
 
 
 def test_review_shows_the_details_and_books_nothing_yet(client, pinned, surabaya):
-    response = client.post("/offices/surabaya/book/", _form())
+    response = client.post("/offices/surabaya/book/", _form(), follow=True)
 
     html = response.content.decode()
     assert response.status_code == 200
+    assert response.redirect_chain == [("/offices/surabaya/book/review/", 302)]
     assert 'value="confirm"' in html and "Siti Rahayu" in html
     # The number is named as on the form it was typed into ("Telepon" could be a landline).
     assert "<dt>Nomor ponsel</dt>" in html
@@ -119,8 +120,8 @@ def test_review_reads_the_birth_date_and_number_as_the_person_wrote_them(
 ):
     """They read "Kamis, 17 Mei 1990" (a weekday nobody knows their birth by) and
     "+6281234567890" for a number typed as 0812 3456 7890."""
-    html = client.post("/offices/surabaya/book/", _form(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    foreign = client.post("/offices/surabaya/book/", _form(phone="+1 202 555 0100")).content.decode()
+    html = client.post("/offices/surabaya/book/", _form(), HTTP_ACCEPT_LANGUAGE=language, follow=True).content.decode()
+    foreign = client.post("/offices/surabaya/book/", _form(phone="+1 202 555 0100"), follow=True).content.decode()
 
     assert _review_fact(html, birth) == birth_shown
     assert _review_fact(html, phone) == phone_shown
@@ -202,7 +203,7 @@ def test_a_session_that_fills_between_review_and_confirm_is_reported_beside_the_
 
     cache.clear()
     Slot.objects.filter(office=surabaya, date=DATE).update(booked=0)
-    review = client.post("/offices/surabaya/book/", _form())
+    review = client.post("/offices/surabaya/book/", _form(), follow=True)
     assert review.status_code == 200
     Slot.objects.filter(office=surabaya, date=DATE).update(booked=1)
 
@@ -233,7 +234,7 @@ def test_on_a_full_date_a_request_to_be_moved_needs_no_session(client, pinned, s
     form = client.get("/offices/surabaya/book/", {"date": DATE.isoformat(), "if_full": "next_available"})
     assert "Anda tidak perlu memilih" in form.content.decode()
 
-    review = client.post("/offices/surabaya/book/", _form(session="", if_full="next_available"))
+    review = client.post("/offices/surabaya/book/", _form(session="", if_full="next_available"), follow=True)
 
     assert review.status_code == 200
     assert "Sesi mana pun: tempat kosong paling awal" in review.content.decode()
@@ -252,10 +253,10 @@ def test_the_review_of_a_full_date_without_a_session_speaks_of_the_date(client, 
     """It said "This session is full now" of a request that named no session."""
     fill(surabaya, DATE)
 
-    any_session = client.post("/offices/surabaya/book/", _form(session="", if_full="next_available"))
-    one_session = client.post("/offices/surabaya/book/", _form(session="10:00", if_full="next_available"))
+    any_session = client.post("/offices/surabaya/book/", _form(session="", if_full="next_available"), follow=True)
+    one_session = client.post("/offices/surabaya/book/", _form(session="10:00", if_full="next_available"), follow=True)
     english = client.post(
-        "/offices/surabaya/book/", _form(session="", if_full="next_available"), HTTP_ACCEPT_LANGUAGE="en"
+        "/offices/surabaya/book/", _form(session="", if_full="next_available"), HTTP_ACCEPT_LANGUAGE="en", follow=True
     )
 
     assert _waits_notice(any_session.content.decode()).startswith("Kuota semua sesi pada tanggal ini sekarang habis.")
@@ -280,6 +281,47 @@ def test_a_choice_s_hint_is_read_with_its_group(client, pinned, surabaya):
         with_error.content.decode(), "session"
     )
     assert "aria-describedby" not in _fieldset(html, "track")  # no hint, no error
+
+
+def _track_hints(html: str) -> dict[str, str]:
+    """Each track offered, by value, with the hint its radio button points at."""
+    fieldset = html[html.index('id="id_track"') : html.index("</fieldset>", html.index('id="id_track"'))]
+    hints = {}
+    for value, hint_id in re.findall(
+        r'<input type="radio" name="track" value="(\w+)"[^>]*aria-describedby="([^"]+)"', fieldset
+    ):
+        hints[value] = re.sub(
+            r"\s+", " ", re.search(rf'<p class="help" id="{hint_id}">(.*?)</p>', fieldset, re.S).group(1)
+        )
+    return hints
+
+
+@pytest.mark.parametrize(
+    ("language", "regular", "express"),
+    [
+        ("id", "Layanan standar.", "Paspor dapat selesai lebih cepat, misalnya pada hari yang sama, dengan biaya"),
+        ("en", "The standard service.", "Your passport can be finished sooner, for example on the same day, for an"),
+    ],
+)
+def test_each_track_offered_says_what_it_means(client, pinned, surabaya, language, regular, express):
+    """ "Reguler / Percepatan" said nothing of the express fee; priority is not offered
+    online here, so its hint is not shown either."""
+    html = client.get("/offices/surabaya/book/", {"date": DATE.isoformat()}, HTTP_ACCEPT_LANGUAGE=language)
+    hints = _track_hints(html.content.decode())
+
+    assert set(hints) == {"regular", "express"}
+    assert hints["regular"] == regular
+    assert hints["express"].startswith(express)
+    assert "Rp" not in hints["express"]
+
+
+@override_settings(BOOKING_ONLINE_PRIORITY_TRACK=True)
+def test_the_priority_track_s_hint_names_the_priority_groups_when_it_is_offered(client, pinned, surabaya):
+    html = client.get("/offices/surabaya/book/", {"date": DATE.isoformat()}).content.decode()
+
+    assert _track_hints(html)["priority"] == (
+        "Untuk kelompok prioritas: lansia, penyandang disabilitas, ibu hamil, serta bayi/balita."
+    )
 
 
 def test_on_a_full_date_without_a_session_the_choice_to_be_moved_is_asked_for(client, pinned, surabaya):

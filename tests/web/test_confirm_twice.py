@@ -21,7 +21,7 @@ BOOK = "/offices/surabaya/book/"
 
 
 def _review_key(client, **overrides) -> str:
-    html = client.post(BOOK, _form(**overrides)).content.decode()
+    html = client.post(BOOK, _form(**overrides), follow=True).content.decode()
     return re.search(r'<input type="hidden" name="request_key" value="([^"]+)">', html).group(1)
 
 

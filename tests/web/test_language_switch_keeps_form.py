@@ -23,7 +23,7 @@ def _value(html: str, name: str) -> str | None:
 def test_the_language_switch_names_the_booking_form(client, pinned, surabaya):
     html = client.get(URL, {"date": _form()["date"]}).content.decode()
 
-    assert '<form method="post" class="form" id="booking-form"' in html
+    assert '<form method="post" action="/offices/surabaya/book/" class="form" id="booking-form"' in html
     switch = re.search(r'<form class="lang-switch"[^>]*>', html).group(0)
     assert 'data-language-form="booking-form"' in switch
     # The buttons stay in their own form: never the booking form's default button (Enter).
@@ -41,10 +41,12 @@ def test_other_pages_keep_the_plain_language_switch(client, pinned, surabaya):
 def test_switching_on_the_form_shows_what_was_typed_in_the_new_language(client, pinned, surabaya):
     typed = _form(nik="3578011705", email="not-yet", switch_language="en")  # half typed: no errors yet
 
-    response = client.post(URL, typed)
+    response = client.post(URL, typed, follow=True)
 
     html = response.content.decode()
     assert response.status_code == 200
+    # By a GET, so that Back later in the booking never lands on a form to send again.
+    assert response.redirect_chain == [(f"{URL}?date={typed['date']}&change=1", 302)]
     assert response["Content-Language"] == "en"
     assert '<html lang="en"' in html and "Book an appointment" in html
     assert _value(html, "full_name") == "Siti Rahayu"
@@ -53,22 +55,24 @@ def test_switching_on_the_form_shows_what_was_typed_in_the_new_language(client, 
     assert _value(html, "email") == "not-yet"
     assert re.search(r'value="08:00"[^>]*checked', html)
     assert 'class="field-error"' not in html and 'role="alert"' not in html
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     assert not Booking.objects.exists()
     # The choice is remembered, as the header's plain switch remembers it.
     assert '<html lang="en"' in client.get("/offices/surabaya/").content.decode()
 
 
 def test_switching_on_the_review_page_shows_it_again_with_the_same_key(client, pinned, surabaya):
-    review = client.post(URL, _form()).content.decode()
+    review = client.post(URL, _form(), follow=True).content.decode()
     key = _value(review, "request_key")
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', review))
     assert key and hidden["nik"]
 
-    response = client.post(URL, {**hidden, "switch_language": "en"})
+    response = client.post(URL, {**hidden, "switch_language": "en"}, follow=True)
 
     html = response.content.decode()
     assert response.status_code == 200 and response["Content-Language"] == "en"
+    # Shown again by a GET, as the first time: Back from the proof never resends a form.
+    assert response.redirect_chain == [("/offices/surabaya/book/review/", 302)]
     assert "Check and confirm" in html and "Siti Rahayu" in html
     assert _value(html, "request_key") == key
     assert not Booking.objects.exists()
@@ -81,10 +85,10 @@ def test_switching_on_the_review_page_shows_it_again_with_the_same_key(client, p
 
 
 def test_an_unknown_language_is_not_a_switch(client, pinned, surabaya):
-    response = client.post(URL, _form(switch_language="xx"))
+    response = client.post(URL, _form(switch_language="xx"), follow=True)
 
     # Treated as the form's own "Continue": the review page, in the page's language.
-    assert response.status_code == 200
+    assert response.status_code == 200 and "Periksa dan konfirmasi" in response.content.decode()
     assert response["Content-Language"] == "id"
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 

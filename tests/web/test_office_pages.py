@@ -81,6 +81,46 @@ def test_service_points_are_listed_under_their_parent_office(client, pinned, sur
     assert f"Service point of {surabaya.name}" in html or f"Titik layanan {surabaya.name}" in html
 
 
+def _found(html: str) -> str:
+    return re.search(r"<h2>([^<]*found|[^<]*ditemukan)</h2>", html).group(1)
+
+
+@pytest.mark.parametrize(("language", "heading"), [("id", "1 kantor ditemukan"), ("en", "1 office found")])
+def test_the_count_of_results_leaves_out_service_points_shown_in_their_office_s_card(
+    client, pinned, surabaya, sidoarjo_point, language, heading
+):
+    """Both match "sidoarjo", and the service point is shown inside Surabaya's card: the
+    heading said "2 offices found" above one card."""
+    html = client.get("/", {"q": "sidoarjo"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert _office_names(html) == [surabaya.name]
+    assert _found(html) == heading
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("id", "1 kantor dan 1 titik layanan ditemukan"), ("en", "1 office and 1 service point found")],
+)
+def test_a_service_point_on_a_card_of_its_own_is_counted_as_a_service_point(
+    client, pinned, surabaya, malang, language, heading
+):
+    factories.OfficeFactory(
+        code="corner-malang",
+        name="Imigrasi Corner Malang Town Square",
+        kind=Office.Kind.CORNER,
+        parent=surabaya,
+        province="Jawa Timur",
+        city="Kota Malang",
+    )
+
+    html = client.get("/", {"q": "malang"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    only_point = client.get("/", {"q": "town square"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert len(_office_names(html)) == 2
+    assert _found(html) == heading
+    assert _found(only_point) == ("1 titik layanan ditemukan" if language == "id" else "1 service point found")
+
+
 def test_near_me_orders_offices_by_distance(client, pinned, surabaya, malang, makassar):
     # A point in Kota Batu, west of Malang.
     html = client.get("/", {"lat": "-7.87", "lon": "112.52"}).content.decode()

@@ -48,10 +48,20 @@ def test_the_page_explains_first_and_changes_nothing(client, proof):
     assert "Tautan yang sekarang langsung tidak berlaku" in text
     assert "tetap sama: kode, tanggal, sesi, dan kode QR yang sama" in text
     html = page.content.decode()
-    form = re.search(r'<form method="post" class="form" data-submit-once>(.*?)</form>', html, re.S).group(1)
+    form = re.search(r'<form method="post" class="form" data-submit-once[^>]*>(.*?)</form>', html, re.S).group(1)
     assert 'name="csrfmiddlewaretoken"' in form
     assert Booking.objects.get().token_hash == token_hash
     assert not BookingTransition.objects.filter(reason="token_renewed").exists()
+
+
+@pytest.mark.parametrize(("language", "label"), [("id", "Mengirim…"), ("en", "Sending…")])
+def test_the_renew_button_says_it_is_sending_once_pressed(client, proof, language, label):
+    """As the booking's other forms do (static/js/app.js, data-submit-once): a slow phone
+    showed nothing happening after the tap, and people tapped again."""
+    html = client.get(proof + "renew-link/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    form = re.search(r"<form [^>]*data-submit-once[^>]*>", html).group(0)
+    assert f'data-sending-label="{label}"' in form
 
 
 def _sent_to(response) -> str:

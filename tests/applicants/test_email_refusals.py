@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
 from applicants.models import Notification
+from applicants.notification_messages import render_email
 from applicants.notifications import MAX_ATTEMPTS, notification_send
 from tests.applicants.conftest import NOW, payload
 
@@ -161,3 +162,19 @@ def test_django_smtp_backend_hands_the_refusal_up_and_it_fails_for_good(email_id
 
     notification = Notification.objects.get(id=email_id)
     assert notification.last_error == "mail server refused the recipient: 550 5.1.1 <[email]>: User unknown"
+
+
+def test_the_email_gives_the_office_s_address_with_its_city_once(email_id, slot):
+    """As the proof does (``Office.address_shown``): a street typed alone gets its city and
+    province, a directory address already ending in its province is given as it is."""
+    office = slot.office
+    office.address, office.city, office.province = "Jl. Raya Juanda No. 2", "Sidoarjo", "Jawa Timur"
+    office.save()
+    email = render_email(Notification.objects.select_related("booking__office").get(id=email_id))
+    assert "Jl. Raya Juanda No. 2, Sidoarjo, Jawa Timur" in email.text
+    assert "Jl. Raya Juanda No. 2, Sidoarjo, Jawa Timur" in email.html
+
+    office.address = "Jl. Raya Juanda No. 2, Sedati, Sidoarjo, Jawa Timur"
+    office.save()
+    email = render_email(Notification.objects.select_related("booking__office").get(id=email_id))
+    assert email.text.count("Jawa Timur") == 1

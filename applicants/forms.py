@@ -222,6 +222,15 @@ def _places(count: int) -> str:
     return ngettext("%(count)d place left", "%(count)d places left", count) % {"count": count}
 
 
+def _tracks_of(day: DayView) -> list[str]:
+    """The online tracks this date's sessions have places in: an office without express
+    sessions offered "Percepatan", and choosing it was refused only once sent. All online
+    tracks when the date has no session to tell (the page then says why)."""
+    tracks = online_tracks()
+    held = {entry["track"] for session in day.sessions for entry in session["tracks"]}
+    return [t for t in tracks if t in held] or tracks
+
+
 class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
     """Session and track of one date, the service, the applicant, and what to do when full."""
 
@@ -229,7 +238,13 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
         label=_("Session"), widget=forms.RadioSelect, error_messages={"required": _("Choose a session.")}
     )
     track = forms.ChoiceField(
-        label=_("Track"), widget=RadioSelectWithHints, error_messages={"required": _("Choose a track.")}
+        label=_("Track"),
+        widget=RadioSelectWithHints,
+        error_messages={
+            "required": _("Choose a track."),
+            # Only the tracks the date has sessions for are offered (``_tracks_of``).
+            "invalid_choice": _("This date has no sessions for this track. Choose another track."),
+        },
     )
     service = forms.ChoiceField(
         label=_("Service"),
@@ -253,12 +268,12 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.office = office
         self.day = day
-        tracks = online_tracks()
+        tracks = _tracks_of(day)
         labels = dict(Track.choices)
         self.fields["track"].choices = [(t, labels[t]) for t in tracks]
         # Hints of the tracks offered here only: priority is not, unless online booking opens it.
         self.fields["track"].widget.hints = {t: TRACK_HINTS[t] for t in tracks}
-        self.fields["track"].initial = Track.REGULAR.value
+        self.fields["track"].initial = Track.REGULAR.value if Track.REGULAR.value in tracks else tracks[0]
         self.fields["service"].initial = Service.NEW.value
         session_choices = []
         for session in day.sessions:

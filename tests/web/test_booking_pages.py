@@ -315,8 +315,30 @@ def test_each_track_offered_says_what_it_means(client, pinned, surabaya, languag
     assert "Rp" not in hints["express"]
 
 
+def test_only_the_tracks_the_date_has_sessions_for_are_offered(client, pinned, surabaya):
+    """An office without express sessions offered "Percepatan", refused only once sent."""
+    Slot.objects.filter(office=surabaya, date=DATE, track="express").delete()
+    html = client.get("/offices/surabaya/book/", {"date": DATE.isoformat()}).content.decode()
+
+    assert set(_track_hints(html)) == {"regular"}
+    assert re.search(r'value="regular"[^>]*checked', html)
+    sent = client.post("/offices/surabaya/book/", _form(track="express"))
+    assert sent.status_code == 400
+    assert _field_error(sent.content.decode(), "track") == (
+        "Kesalahan: Tanggal ini tidak memiliki sesi untuk jalur tersebut. Pilih jalur lain."
+    )
+
+    thursday = DATE + dt.timedelta(days=1)
+    Slot.objects.filter(office=surabaya, date=thursday, track="regular").delete()
+    html = client.get("/offices/surabaya/book/", {"date": thursday.isoformat()}).content.decode()
+
+    assert set(_track_hints(html)) == {"express"}
+    assert re.search(r'value="express"[^>]*checked', html)
+
+
 @override_settings(BOOKING_ONLINE_PRIORITY_TRACK=True)
 def test_the_priority_track_s_hint_names_the_priority_groups_when_it_is_offered(client, pinned, surabaya):
+    Slot.objects.create(office=surabaya, date=DATE, start=dt.time(8), end=dt.time(10), track="priority", capacity=5)
     html = client.get("/offices/surabaya/book/", {"date": DATE.isoformat()}).content.decode()
 
     assert _track_hints(html)["priority"] == (

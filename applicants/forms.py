@@ -14,10 +14,10 @@ from applicants.exceptions import BookingError
 from applicants.identity import email_normalize, nik_check_birth_date, nik_parse, person_name_clean, phone_normalize
 from applicants.models import Service
 from applicants.proof import CODE_SHAPE, is_code_shaped
+from offices.formats import time_range
 from offices.models import Track
 from offices.pages import DayView
 from offices.selectors.availability import online_tracks
-from offices.templatetags.public_ui import time_range
 from queue_booking.errors import ServiceError
 
 IF_FULL_REJECT = "reject"

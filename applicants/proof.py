@@ -198,6 +198,22 @@ def checkin_window(booking: Booking) -> CheckinWindow | None:
     )
 
 
+def queue_turn_text(queue: dict | None) -> str:
+    """What to do now, on the day: wait for the call, or go to the counter that calls you.
+
+    Also sent by the proof page's live refresh (``queue.json``), so the line changes when
+    the number is called."""
+    if not queue:
+        return ""
+    if queue["status"] == BookingStatus.CALLED:
+        if queue.get("counter"):
+            return _("Your number is being called: go to %(counter)s now.") % {"counter": queue["counter"]}
+        return _("Your number is being called: go to the counter now.")
+    if queue["status"] == BookingStatus.CHECKED_IN:
+        return _("You are checked in. Stay in the waiting room and watch the screen until your number is called.")
+    return ""
+
+
 # Documents only: what a person checks off before leaving home. How to bring them is
 # said once, as a sentence under the list (``what_to_bring_note``), not as one more item.
 WHAT_TO_BRING = {

@@ -14,10 +14,10 @@ from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from offices.formats import long_date, office_moment
 from offices.models import Office, Track
 from offices.selectors import office_availability, office_nearest, office_release_window
 from offices.selectors.availability import online_tracks
-from offices.templatetags.public_ui import long_date, office_moment
 from offices.timeutils import office_today
 
 CALENDAR_WEEKS = 5

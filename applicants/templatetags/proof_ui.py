@@ -9,11 +9,10 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from applicants.exceptions import ContactNotChangeable, RescheduleNotAllowed, TokenNotRenewable, TooLateToChange
 from applicants.models import Booking, BookingStatus
-from applicants.proof import checkin_window
+from applicants.proof import checkin_window, queue_turn_text
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_position_in_waiting
 from applicants.services.changes import booking_reschedule_check
@@ -34,22 +33,6 @@ def _moved_from(booking: Booking) -> dt.date | None:
     if booking.slot_id and booking.date and booking.requested_date and booking.date != booking.requested_date:
         return booking.requested_date
     return None
-
-
-def queue_turn_text(queue: dict | None) -> str:
-    """What to do now, on the day: wait for the call, or go to the counter that calls you.
-
-    Also sent by the proof page's live refresh (``queue.json``), so the line changes when
-    the number is called."""
-    if not queue:
-        return ""
-    if queue["status"] == BookingStatus.CALLED:
-        if queue.get("counter"):
-            return _("Your number is being called: go to %(counter)s now.") % {"counter": queue["counter"]}
-        return _("Your number is being called: go to the counter now.")
-    if queue["status"] == BookingStatus.CHECKED_IN:
-        return _("You are checked in. Stay in the waiting room and watch the screen until your number is called.")
-    return ""
 
 
 @register.simple_tag

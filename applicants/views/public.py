@@ -49,6 +49,7 @@ from applicants.forms import (
 )
 from applicants.identity import email_masked, phone_masked, phone_readable
 from applicants.models import BookingStatus, Service
+from applicants.proof import queue_turn_text
 from applicants.queue_selectors import queue_position
 from applicants.selectors import booking_get_for_token, booking_lookup, booking_token, slot_for_booking
 from applicants.services.booking import booking_request
@@ -68,15 +69,14 @@ from applicants.services.idempotency import (
     request_fingerprint,
 )
 from applicants.services.tokens import booking_token_renew, booking_token_renew_check
-from applicants.templatetags.proof_ui import queue_turn_text
 from applicants.views.booking_draft import Draft, draft_load, draft_save, draft_typed
 from applicants.views.proof import LINK_RENEWED_TAG
 from applicants.waits import estimate_text
 from offices import pages
 from offices.exceptions import OfficeNotFound
+from offices.formats import long_date, time_range
 from offices.models import Track
 from offices.selectors import office_get, office_release_window
-from offices.templatetags.public_ui import long_date, time_range
 from queue_booking.errors import RateLimited, ServiceError
 from queue_booking.language_switch import keeps_form_on_language_switch, language_switch_requested
 

@@ -11,22 +11,16 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.dateformat import format as datetime_format
 
-from offices.formats import clock, time_format_string
+from offices.formats import clock, long_date, office_moment, time_format_string, time_range
 
 register = template.Library()
 
-LONG_DATE = "l, j F Y"
-
-# '08.00' / '08:00' (offices.formats, where the rule is, for code outside templates).
+# '08.00' / '08:00', 'Senin, 23 November 2026', '08.00–10.00 WIB' and 'Jumat, 20 November
+# 2026, 14.00 WIB' (offices.formats, where the rules are, for code outside templates too).
 register.filter("clock", clock)
-
-
-@register.filter
-def long_date(value: dt.date | None) -> str:
-    """'Senin, 23 November 2026' / 'Monday, 23 November 2026'."""
-    if not value:
-        return ""
-    return formats.date_format(value, LONG_DATE)
+register.filter("long_date", long_date)
+register.simple_tag(time_range, name="time_range")
+register.filter("office_moment", office_moment)
 
 
 @register.filter
@@ -70,18 +64,3 @@ def office_time(value: dt.time | dt.datetime | None, office) -> str:
     if isinstance(value, dt.datetime):
         value = value.astimezone(office.tz) if value.tzinfo else value
     return f"{clock(value)} {office.tz_abbreviation}"
-
-
-@register.simple_tag
-def time_range(start: dt.time, end: dt.time, office) -> str:
-    """'08.00–10.00 WIB'."""
-    return f"{clock(start)}–{clock(end)} {office.tz_abbreviation}"
-
-
-@register.filter
-def office_moment(value: dt.datetime | None, office) -> str:
-    """'Jumat, 20 November 2026, 14.00 WIB': an aware moment on the office's clock."""
-    if not value:
-        return ""
-    local = value.astimezone(office.tz)
-    return f"{formats.date_format(local.date(), LONG_DATE)}, {clock(local)} {office.tz_abbreviation}"

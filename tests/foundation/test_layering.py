@@ -12,15 +12,6 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ("applicants", "offices", "queue_booking")
 _OWN_TAGS = tuple(f"{app}.templatetags." for app in APPS)
 
-# Imports of template-tag helpers still to move to plain modules (formatting of dates and
-# times for pages), each (importing module, imported module). None may be added.
-KNOWN = {
-    ("applicants/views/public.py", "applicants.templatetags.proof_ui"),
-    ("applicants/views/public.py", "offices.templatetags.public_ui"),
-    ("applicants/forms.py", "offices.templatetags.public_ui"),
-    ("offices/pages.py", "offices.templatetags.public_ui"),
-}
-
 
 def _template_tag_imports() -> set[tuple[str, str]]:
     found = set()
@@ -38,7 +29,7 @@ def _template_tag_imports() -> set[tuple[str, str]]:
 
 
 def test_no_module_but_a_template_tag_imports_a_template_tag_module():
-    assert _template_tag_imports() - KNOWN == set()
+    assert _template_tag_imports() == set()
 
 
 def test_the_erased_person_note_comes_from_the_plain_module():

@@ -31,7 +31,7 @@ from applicants.exceptions_staff import (
     InvalidCounterTrack,
     NotOfficeStaff,
     SupervisorOnly,
-    WalkinActiveBookingExists,
+    WalkinAlreadyQueued,
     WalkinNoSession,
 )
 from applicants.forms_staff import (
@@ -76,7 +76,6 @@ from applicants.services.tokens import RENEWABLE_STATUSES
 from applicants.services.walkin import (
     walkin_day_had_sessions,
     walkin_day_sessions,
-    walkin_find_queued,
     walkin_register,
 )
 from applicants.staff_access import staff_offices, staff_require, staff_role, user_sees_waits
@@ -360,23 +359,20 @@ def walkin(request, office):
                 actor=request.user,
                 language=data["language"],
             )
-        except WalkinActiveBookingExists as exc:
+        except WalkinAlreadyQueued as exc:
             # Already in today's queue here (the form sent twice, or registered at another
             # desk): the number they have, not a refusal that hides it.
-            queued = walkin_find_queued(office=office, nik=data["nik"], now=now)
-            if queued is None:
-                context["error"] = exc
-            else:
-                _desk_record(request, office, Action.CHECKIN_VIEW, now, queued)
-                fresh = WalkinForm(sessions=day_sessions)
-                context.update(
-                    {
-                        "result": CheckinResult(booking=queued, created=False, flags=[ALREADY_CHECKED_IN]),
-                        "booking": queued,
-                        "form": fresh,
-                        "sessions": fresh.sessions_with_room,
-                    }
-                )
+            queued = exc.booking
+            _desk_record(request, office, Action.CHECKIN_VIEW, now, queued)
+            fresh = WalkinForm(sessions=day_sessions)
+            context.update(
+                {
+                    "result": CheckinResult(booking=queued, created=False, flags=[ALREADY_CHECKED_IN]),
+                    "booking": queued,
+                    "form": fresh,
+                    "sessions": fresh.sessions_with_room,
+                }
+            )
         except ServiceError as exc:
             context["error"] = exc
             # No room (at all, or in the session chosen): the notice before the form says it

@@ -294,8 +294,10 @@ class CountersView(OfficeStaffView):
         body = CounterOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        counter = counter_open(office=self.get_office(), name=data["name"], track=data.get("track"))
-        return Response(CounterSerializer(counter).data)
+        opening = counter_open(
+            office=self.get_office(), name=data["name"], track=data.get("track"), now=timezone.now(), actor=request.user
+        )
+        return Response(CounterSerializer(opening.counter).data)
 
 
 class CallNextInSerializer(serializers.Serializer):

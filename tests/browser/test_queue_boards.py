@@ -448,7 +448,7 @@ def test_the_board_still_fits_the_tv_as_counters_open_without_a_reload(browser, 
         tiles, shown = board.locator("[data-counters] li"), board.locator("[data-counters] li:not([hidden])")
         expect(tiles).to_have_count(1)
         for name in COUNTER_NAMES[1:20]:
-            counter_open(office=office, name=name)
+            counter_open(office=office, name=name, now=timezone.now())
 
         expect(tiles).to_have_count(20, timeout=5_000)
         expect(shown).to_have_count(20)
@@ -458,7 +458,7 @@ def test_the_board_still_fits_the_tv_as_counters_open_without_a_reload(browser, 
         expect(board.locator(".display-foot")).to_be_in_viewport(ratio=1)
 
         for name in COUNTER_NAMES[20:26]:
-            counter_open(office=office, name=name)
+            counter_open(office=office, name=name, now=timezone.now())
 
         expect(tiles).to_have_count(26, timeout=5_000)
         expect(shown).to_have_count(13)

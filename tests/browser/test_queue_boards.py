@@ -491,3 +491,51 @@ def test_the_public_queue_turns_to_closed_at_closing_time_without_a_reload(
     )
     screenshot("queue-closed")
     assert page.js_errors == []
+
+
+@pytest.fixture
+def a_saturday(transactional_db, time_machine):
+    """A Saturday at 09:00 at an office with no session that day and no closure record
+    either (sessions are laid out on working days only), and its sessions on Monday."""
+    office = factories.OfficeFactory(code="jakarta-timur", name="Kantor Imigrasi Kelas I Non TPI Jakarta Timur")
+    saturday, monday = dt.date(2026, 12, 12), dt.date(2026, 12, 14)
+    time_machine.move_to(dt.datetime.combine(saturday, dt.time(9), tzinfo=office.tz), tick=True)
+    Slot.objects.create(office=office, date=monday, start=dt.time(8), end=dt.time(12), track=Track.REGULAR, capacity=60)
+    ServiceCounter.objects.create(office=office, name="Loket 1")
+    return {"office": office}
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("id", ("Tidak ada layanan hari ini.", "Hari layanan berikutnya: Senin, 14 Desember.")),
+        ("en", ("There is no service today.", "The next service day is Monday, 14 December.")),
+    ],
+)
+@pytest.mark.parametrize("tv", [TV, {"width": 1920, "height": 1080}], ids=["720p", "1080p"])
+def test_on_a_day_without_sessions_the_board_says_there_is_no_service_and_the_next_day(
+    browser, live_server, a_saturday, language, said, tv
+):
+    """The board waited with "Now calling –", free counters and "Numbers already called will
+    be listed here." on a Saturday: numbers that would not come that day."""
+    from tests.browser.conftest import ARTIFACTS
+
+    office = a_saturday["office"]
+    title, detail = said
+    context, board = _board(browser, live_server, office, language)
+    try:
+        board.set_viewport_size(tv)
+        for when in ("drawn by the server", "redrawn by display.js"):
+            notice = board.locator("[data-stopped]")
+            expect(notice).to_be_visible()
+            expect(notice.locator("[data-stopped-title]")).to_have_text(title)
+            expect(notice.locator("[data-stopped-detail]")).to_have_text(detail)
+            expect(board.locator(".display-latest")).to_be_hidden()
+            expect(board.locator(".display-counters")).to_be_hidden()
+            expect(board.locator("[data-recent-none]")).to_be_hidden()
+            assert _fits_the_tv(board), when
+            board.wait_for_timeout(2_000)
+        save_screenshot(board, ARTIFACTS / f"board-no-service-{language}-{tv['width']}.png")
+        assert board.js_errors == []
+    finally:
+        context.close()

@@ -12,7 +12,12 @@
     free: root.getAttribute("data-text-free"),
     offline: root.getAttribute("data-text-offline"),
     announce: root.getAttribute("data-text-announce"),
-    page: root.getAttribute("data-text-page")
+    page: root.getAttribute("data-text-page"),
+    stoppedTitle: root.getAttribute("data-text-stopped-title"),
+    stoppedDetail: root.getAttribute("data-text-stopped-detail"),
+    closedTitle: root.getAttribute("data-text-closed-title"),
+    closedNext: root.getAttribute("data-text-closed-next"),
+    closedNone: root.getAttribute("data-text-closed-none")
   };
   // The time of the newest call drawn: only a later one is announced, not an earlier call
   // still live that comes back into "now calling" when a later one ends.
@@ -167,9 +172,20 @@
     var latest = state.calling;
     // Stopped for the day: no call is live any more. The call and the counters go (as the
     // page drawn by the server leaves them out), the last number stays among those called before.
-    var stopped = !!state.stopped;
+    // A day without service (a weekend, a holiday) is shown as such, like a stopped day:
+    // no number will be called today, and the next service day is said when known.
+    var closed = !state.stopped && !!state.no_service;
+    var stopped = !!state.stopped || closed;
     root.classList.toggle("is-stopped", stopped);
-    root.querySelector("[data-stopped]").hidden = !stopped;
+    var notice = root.querySelector("[data-stopped]");
+    notice.hidden = !stopped;
+    notice.classList.toggle("is-closed-day", closed);
+    notice.querySelector("[data-stopped-title]").textContent = closed ? text.closedTitle : text.stoppedTitle;
+    notice.querySelector("[data-stopped-detail]").textContent = !closed
+      ? text.stoppedDetail
+      : state.no_service.next_date
+        ? text.closedNext.replace("%(date)s", state.no_service.next_date_text)
+        : text.closedNone;
     root.querySelector(".display-latest").hidden = stopped;
     root.querySelector(".display-counters").hidden = stopped;
     // Nobody called: the box is dimmed, so its "–" is not taken for a call.

@@ -78,9 +78,13 @@ def test_the_public_queue_page_keeps_a_long_wait_in_hours_as_it_updates(page, lo
     assert page.js_errors == []
 
 
-def _board(browser, live_server, office, language):
+def _board(browser, live_server, office, language, *, clock: dt.datetime | None = None):
+    """The board on a TV. ``clock``: the TV's clock is Playwright's (page.clock), set to
+    that moment, for the test to stop and run on (tests/browser/test_queue_board_pages.py)."""
     context = browser.new_context(viewport=TV, base_url=live_server.url, locale=f"{language}-ID")
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    if clock is not None:
+        context.clock.install(time=clock)
     page = context.new_page()
     page.js_errors = []
     page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))

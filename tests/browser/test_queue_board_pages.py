@@ -337,3 +337,36 @@ def test_before_a_number_is_over_the_board_says_where_they_will_be(
         assert board.js_errors == []
     finally:
         context.close()
+
+
+# Every part of a tile's name, as drawn: its text and its type size in pixels.
+NAME_SIZES = """() => [...document.querySelectorAll('[data-counters] li:not([hidden]) .display-counter-name')]
+    .flatMap(name => [name, ...name.querySelectorAll('.display-fit')])
+    .map(el => [el.textContent.replace(/[\\u00ad\\u200b]/g, ''), parseFloat(getComputedStyle(el).fontSize)])"""
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_long_counter_names_stay_legible_with_twenty_tiles_on_a_720p_tv(
+    browser, live_server, transactional_db, time_machine, language
+):
+    """At five tiles a row "Kewarganegaraan" was set at 70% of the tiles' type, about 15
+    pixels on a 1280x720 TV: too small to read across the hall. No part of a name is set
+    under 20 pixels there; a word still too long is broken between syllables."""
+    office = calling_at(time_machine, COUNTER_NAMES[:20])
+    context, board = _board(browser, live_server, office, language)
+    try:
+        board.wait_for_timeout(2_000)
+        for size in TV_SIZES:
+            board.set_viewport_size(size)
+            board.wait_for_timeout(100)
+            save_screenshot(
+                board, ARTIFACTS / f"display-board-20-legible-{language}-{size['width']}x{size['height']}.png"
+            )
+            _readable_on(board, size)
+            sizes = board.evaluate(NAME_SIZES)
+            assert any(text == "Kewarganegaraan" for text, _px in sizes)
+            smallest = min(px for _text, px in sizes)
+            assert smallest >= 20 * size["height"] / 720, (size, sorted(sizes, key=lambda s: s[1])[:3])
+        assert board.js_errors == []
+    finally:
+        context.close()

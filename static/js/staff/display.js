@@ -34,9 +34,12 @@
   var clockOffset = 0;
   var pageTimer = null;
   var pageShown = "";
-  // A word too long for its line is set smaller, down to MIN_SCALE of its size, and past
-  // that broken between syllables with a hyphen: never cut in the middle without one.
-  var MIN_SCALE = 0.7;
+  // A word too long for its line is set a little smaller, down to MIN_SCALE of its size,
+  // and past that broken between syllables with a hyphen: never cut in the middle without
+  // one. Only a little: at twenty tiles a name is 3% of the screen's height (21.6 pixels on
+  // a 1280x720 TV), and 70% of that ("Kewarganegaraan" at 15 pixels) could not be read
+  // across the hall; 93% keeps every name at 20 pixels or more there.
+  var MIN_SCALE = 0.93;
   var counters = root.querySelector("[data-counters]");
   // Words are measured whole (staff.css breaks them anywhere only for a board without this script).
   root.classList.add("is-fitted");

@@ -113,6 +113,19 @@ class WalkinActiveBookingExists(ActiveBookingExists):
     )
 
 
+class WalkinAlreadyQueued(WalkinActiveBookingExists):
+    """The person is already in today's queue at this office (a form sent twice, a second
+    desk): ``booking`` is the one with their number, for the desk to show instead of a
+    refusal. Still ``active_booking_exists`` to the API, whose 409 adds the number."""
+
+    def __init__(self, *args, booking, **kwargs):
+        self.booking = booking
+        super().__init__(*args, **kwargs)
+
+    def extra(self) -> dict:
+        return {"queue_number": self.booking.queue_number}
+
+
 class WalkinNoSession(StaffError, Conflict):
     code = "walkin_no_session"
     message = _("No session today has room left on this track.")

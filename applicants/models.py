@@ -365,6 +365,17 @@ class ServiceCounter(models.Model):
         help_text=_("Only this track's numbers are called here. Empty: every track, priority first."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Who opened it last, and when: what an officer opening it under the same name is told
+    # ("already open since 08.10, by ..."), so two desks do not share one name unawares.
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["office", "name"]

@@ -10,6 +10,7 @@ from statistics import mean
 
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils import formats
 
 from applicants.models import Booking, BookingStatus, Channel, QueueEvent, ServiceCounter
 from applicants.services.queue import counter_order, queue_waiting
@@ -65,6 +66,17 @@ def office_serves(*, office: Office, date: dt.date) -> bool:
     return Slot.objects.filter(office=office, date=date, closed=False).exists()
 
 
+def next_service_date(*, office: Office, after: dt.date) -> dt.date | None:
+    """The first day after ``after`` on which ``office`` has a session not closed, as far
+    as its sessions are already laid out (None: none yet)."""
+    return (
+        Slot.objects.filter(office=office, date__gt=after, closed=False)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
 def display_state(*, office: Office, now: dt.datetime) -> dict:
     """What the TV board shows.
 
@@ -84,6 +96,12 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
     when none of today's latest calls was there.
 
     ``calling``: the latest call still live, the board's "now calling", or None.
+
+    ``no_service``: on a day without a session open (a weekend, a holiday without a
+    closure record) that was not stopped: ``{"next_date", "next_date_text"}``, the next day
+    with a session (ISO and in words, or None and "" when none is laid out yet); else None.
+    The board then says there is no service today, as it does once stopped, instead of
+    waiting for numbers that will not come.
 
     ``recent``: the last few calls that are over, latest first, each number once (at its
     latest call). A number still being called is on its counter's tile (and maybe "now
@@ -145,11 +163,20 @@ def display_state(*, office: Office, now: dt.datetime) -> dict:
         if len(recent) == RECENT_CALLS:
             break
     waiting = _waiting_by_track(office=office, date=today)
+    no_service = None
+    if not stopped and not serves:
+        next_date = next_service_date(office=office, after=today)
+        no_service = {
+            "next_date": next_date.isoformat() if next_date else None,
+            # In the reader's language, as the board writes dates ("Senin, 14 Desember").
+            "next_date_text": formats.date_format(next_date, "l, j F") if next_date else "",
+        }
     return {
         "office": {"code": office.code, "name": office.name},
         "date": today.isoformat(),
         "now": _iso(now, office),
         "stopped": stopped,
+        "no_service": no_service,
         "counters": counters,
         "calling": _call(calling, office) if calling else None,
         "recent": recent,

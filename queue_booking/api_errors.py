@@ -33,8 +33,12 @@ class ErrorOutput(serializers.Serializer):
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
-def error_response(code: str, detail: str, status: int, fields: dict | None = None, headers=None) -> Response:
-    return Response({"code": code, "detail": detail, "fields": fields or {}}, status=status, headers=headers)
+def error_response(
+    code: str, detail: str, status: int, fields: dict | None = None, headers=None, extra: dict | None = None
+) -> Response:
+    return Response(
+        {**(extra or {}), "code": code, "detail": detail, "fields": fields or {}}, status=status, headers=headers
+    )
 
 
 def response_as_json(response: Response) -> JsonResponse:
@@ -160,7 +164,7 @@ def exception_handler(exc, context):
         exc = RateLimited()
     if isinstance(exc, ServiceError):
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-        return error_response(exc.code, exc.detail, exc.status, exc.fields, headers)
+        return error_response(exc.code, exc.detail, exc.status, exc.fields, headers, exc.extra())
     if isinstance(exc, UNAVAILABLE):
         return _database_unavailable(exc, context)
     if isinstance(exc, RequestDataTooBig):

@@ -22,6 +22,11 @@ class ServiceError(Exception):
             self.message = message
         super().__init__(self.code)
 
+    def extra(self) -> dict[str, Any]:
+        """Fields an error adds to the API's ``{"code", "detail", "fields"}``, each one
+        documented on the operations that can answer with it (none by default)."""
+        return {}
+
     @property
     def detail(self) -> str:
         text = str(self.message)

@@ -10,7 +10,7 @@ answer that names a person records that staff read (``applicants.services.access
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -23,6 +23,7 @@ from applicants.exceptions_staff import (
     NotOfficeStaff,
     OfficeRequired,
     SupervisorOnly,
+    WalkinAlreadyQueued,
 )
 from applicants.models import Booking, PriorityGroup, Service
 from applicants.services.access_log import Action, Channel, personal_data_access_record
@@ -42,6 +43,7 @@ from applicants.staff_access import staff_offices, staff_require
 from offices.models import Office, OfficeMembership, Slot, Track
 from offices.selectors import office_get
 from offices.timeutils import office_today
+from queue_booking.api_errors import ErrorOutput
 from queue_booking.api_views import ApiView
 
 
@@ -292,8 +294,10 @@ class CountersView(OfficeStaffView):
         body = CounterOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        counter = counter_open(office=self.get_office(), name=data["name"], track=data.get("track"))
-        return Response(CounterSerializer(counter).data)
+        opening = counter_open(
+            office=self.get_office(), name=data["name"], track=data.get("track"), now=timezone.now(), actor=request.user
+        )
+        return Response(CounterSerializer(opening.counter).data)
 
 
 class CallNextInSerializer(serializers.Serializer):
@@ -449,6 +453,36 @@ class WalkinInSerializer(ApplicantInput):
         return super().validate_phone(value) if value.strip() else ""
 
 
+class WalkinConflictOutput(ErrorOutput):
+    """A walk-in refused with 409: the error, and the person's number when they are
+    already in today's queue."""
+
+    queue_number = serializers.CharField(
+        required=False,
+        help_text="Only with `active_booking_exists`, when the person is already in today's queue at this office "
+        "(the walk-in sent twice, or checked in with a booking): the number they have, e.g. `P-001`.",
+    )
+
+
+WALKIN_CONFLICT = OpenApiResponse(
+    WalkinConflictOutput,
+    description="No place can be taken. Codes: `walkin_no_session`, `walkin_session_unavailable`, "
+    "`active_booking_exists`",
+    examples=[
+        OpenApiExample(
+            "already_queued",
+            value={
+                "code": "active_booking_exists",
+                "detail": "A translated message for a person.",
+                "fields": {},
+                "queue_number": "P-001",
+            },
+            response_only=True,
+        )
+    ],
+)
+
+
 class WalkinView(OfficeStaffView):
     @extend_schema(
         operation_id="staff_walkin",
@@ -471,16 +505,16 @@ class WalkinView(OfficeStaffView):
             ),
             403: NOT_STAFF,
             404: OFFICE_NOT_FOUND,
-            409: error_response(
-                "No place can be taken.", "walkin_no_session", "walkin_session_unavailable", "active_booking_exists"
-            ),
+            409: WALKIN_CONFLICT,
         },
         description=(
             "Register a walk-in and queue them at once. Priority groups always; everyone while the office "
             "runs without online booking (`walkin_not_allowed` otherwise); `elderly` is for people of 60 or over "
             "by the birth date (400 `priority_group_mismatch` under `fields.priority_group` otherwise). Takes a "
             "place from today's sessions not yet ended, like any booking: `walkin_no_session` when none has "
-            "room, `walkin_session_unavailable` when the `session` given has ended or has no room."
+            "room, `walkin_session_unavailable` when the `session` given has ended or has no room. A person with "
+            "an active booking already is `active_booking_exists`; when that booking has them in today's queue "
+            "here (the walk-in was sent twice, or they checked in), the answer adds their `queue_number`."
         ),
     )
     def post(self, request, code):
@@ -492,20 +526,25 @@ class WalkinView(OfficeStaffView):
         slot = None
         if data.get("session"):
             slot = Slot.objects.filter(office=office, id=data["session"]).first()
-        result = walkin_register(
-            office=office,
-            nik=data["nik"],
-            full_name=data["full_name"],
-            birth_date=data["birth_date"],
-            phone=data["phone"],
-            email=data["email"],
-            priority_group=data["priority_group"],
-            track=data["track"],
-            service=data["service"],
-            slot=slot,
-            now=now,
-            actor=request.user,
-            language=data.get("language", ""),
-        )
+        try:
+            result = walkin_register(
+                office=office,
+                nik=data["nik"],
+                full_name=data["full_name"],
+                birth_date=data["birth_date"],
+                phone=data["phone"],
+                email=data["email"],
+                priority_group=data["priority_group"],
+                track=data["track"],
+                service=data["service"],
+                slot=slot,
+                now=now,
+                actor=request.user,
+                language=data.get("language", ""),
+            )
+        except WalkinAlreadyQueued as exc:
+            # The answer names their queue number: a read of the person's booking, logged.
+            _record(request, office, exc.booking, Action.CHECKIN_VIEW, now)
+            raise
         _record(request, office, result.booking, Action.WALK_IN, now)
         return Response(_checkin_data(result.booking, created=True, flags=result.flags), status=status.HTTP_201_CREATED)

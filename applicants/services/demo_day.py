@@ -197,7 +197,7 @@ def demo_day_play(*, office: Office, date: dt.date, until: dt.datetime, walk_in:
     sessions = len({slot.start for slot in slots})
     session_minutes = (last_end - first_start).total_seconds() / 60 / sessions
     counters = [
-        counter_open(office=office, name=f"Loket {n + 1}")
+        counter_open(office=office, name=f"Loket {n + 1}", now=opens).counter
         for n in range(_counter_count(arrivals=len(events), sessions=sessions, session_minutes=session_minutes))
     ]
     played.counters = len(counters)

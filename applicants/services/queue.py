@@ -31,6 +31,7 @@ people of such a track are told their place in their own track's line and its pa
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
@@ -154,23 +155,46 @@ def counter_name_clean(raw: str) -> str:
     return name
 
 
-def counter_open(*, office: Office, name: str, track: str | None = None) -> ServiceCounter:
-    """The counter called ``name`` at ``office``, created (or reactivated) if needed.
+@dataclass(frozen=True)
+class CounterOpening:
+    """What opening a counter did: ``joined`` when it was open already (another officer
+    works there, or this one opened it before), and the track it called before this
+    opening changed it (``None``: unchanged)."""
+
+    counter: ServiceCounter
+    joined: bool
+    track_before: str | None = None
+
+
+def counter_open(
+    *, office: Office, name: str, now: dt.datetime, track: str | None = None, actor=None
+) -> CounterOpening:
+    """Open the counter called ``name`` at ``office``: created, reactivated, or joined
+    when it is open already (its opener and time are kept, the track may change).
 
     ``track``: the only track it calls ("" for every track); ``None`` keeps what the
     counter already calls (every track for a new one).
     """
-    counter, _created = ServiceCounter.objects.get_or_create(office=office, name=counter_name_clean(name))
-    changed = []
-    if not counter.is_active:
-        counter.is_active = True
-        changed.append("is_active")
-    if track is not None and track != counter.track:
-        counter.track = track
-        changed.append("track")
-    if changed:
-        counter.save(update_fields=changed)
-    return counter
+    with transaction.atomic():
+        counter, created = ServiceCounter.objects.select_for_update().get_or_create(
+            office=office,
+            name=counter_name_clean(name),
+            defaults={"track": track or "", "opened_at": now, "opened_by": actor},
+        )
+        if created:
+            return CounterOpening(counter=counter, joined=False)
+        joined = counter.is_active
+        changed = []
+        if not joined:
+            counter.is_active, counter.opened_at, counter.opened_by = True, now, actor
+            changed += ["is_active", "opened_at", "opened_by"]
+        track_before = None
+        if track is not None and track != counter.track:
+            track_before, counter.track = counter.track, track
+            changed.append("track")
+        if changed:
+            counter.save(update_fields=changed)
+    return CounterOpening(counter=counter, joined=joined, track_before=track_before if joined else None)
 
 
 def counter_close(*, counter: ServiceCounter, now: dt.datetime) -> ServiceCounter:

@@ -15,6 +15,7 @@ from django.db import transaction
 from applicants.exceptions import ActiveBookingExists, DateNotReleased, SessionClosed, SessionFull
 from applicants.exceptions_staff import (
     WalkinActiveBookingExists,
+    WalkinAlreadyQueued,
     WalkinNoSession,
     WalkinNotAllowed,
     WalkinNotElderly,
@@ -115,9 +116,10 @@ def walkin_register(
     always goes on the priority track), so a session chosen on another track means that
     session's row on theirs.
 
-    Raises the booking errors for a bad NIK, ``WalkinActiveBookingExists`` (an
-    ``ActiveBookingExists``) for a person with an active booking already,
-    ``WalkinNotAllowed``, ``WalkinNotElderly`` or ``WalkinNoSession``.
+    Raises the booking errors for a bad NIK, ``WalkinAlreadyQueued`` (with the booking
+    that has their number) for a person already in today's queue here,
+    ``WalkinActiveBookingExists`` (an ``ActiveBookingExists``) for a person with another
+    active booking, ``WalkinNotAllowed``, ``WalkinNotElderly`` or ``WalkinNoSession``.
 
     ``language`` is the person's, for their messages and printed proof; none chosen is
     the site's default (Indonesian), never the language of the officer's page.
@@ -155,6 +157,9 @@ def walkin_register(
                 # Full, closed, or ended since the page was shown: the next one.
                 continue
             except ActiveBookingExists as exc:
+                queued = walkin_find_queued(office=office, nik=nik, now=now)
+                if queued is not None:
+                    raise WalkinAlreadyQueued(booking=queued) from exc
                 raise WalkinActiveBookingExists() from exc
             queued = booking_queue(booking=created.booking, now=now, actor=actor, reason="walk_in")
             return CheckinResult(booking=queued, created=True, flags=[WALK_IN])
@@ -165,8 +170,9 @@ def walkin_register(
 def walkin_find_queued(*, office: Office, nik: str, now: dt.datetime) -> Booking | None:
     """The booking with which the person of ``nik`` is already in today's queue at
     ``office`` (checked in or at a counter), if any: what a walk-in registered twice (a
-    double tap on a slow connection, a second officer) is answered with, the number the
-    person already has, rather than a refusal that hides it."""
+    double tap on a slow connection, a second officer) is answered with
+    (``WalkinAlreadyQueued``), the number the person already has, rather than a refusal
+    that hides it."""
     return (
         Booking.objects.filter(
             office=office,

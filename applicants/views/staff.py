@@ -19,7 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -31,7 +31,7 @@ from applicants.exceptions_staff import (
     InvalidCounterTrack,
     NotOfficeStaff,
     SupervisorOnly,
-    WalkinActiveBookingExists,
+    WalkinAlreadyQueued,
     WalkinNoSession,
 )
 from applicants.forms_staff import (
@@ -58,6 +58,7 @@ from applicants.services.checkin import (
     checkin_preview,
 )
 from applicants.services.queue import (
+    CounterOpening,
     counter_close,
     counter_current,
     counter_get,
@@ -76,11 +77,11 @@ from applicants.services.tokens import RENEWABLE_STATUSES
 from applicants.services.walkin import (
     walkin_day_had_sessions,
     walkin_day_sessions,
-    walkin_find_queued,
     walkin_register,
 )
 from applicants.staff_access import staff_offices, staff_require, staff_role, user_sees_waits
 from offices.exceptions import OfficeNotFound
+from offices.formats import clock
 from offices.models import Office, OfficeMembership, Track
 from offices.selectors import (
     office_get,
@@ -360,23 +361,20 @@ def walkin(request, office):
                 actor=request.user,
                 language=data["language"],
             )
-        except WalkinActiveBookingExists as exc:
+        except WalkinAlreadyQueued as exc:
             # Already in today's queue here (the form sent twice, or registered at another
             # desk): the number they have, not a refusal that hides it.
-            queued = walkin_find_queued(office=office, nik=data["nik"], now=now)
-            if queued is None:
-                context["error"] = exc
-            else:
-                _desk_record(request, office, Action.CHECKIN_VIEW, now, queued)
-                fresh = WalkinForm(sessions=day_sessions)
-                context.update(
-                    {
-                        "result": CheckinResult(booking=queued, created=False, flags=[ALREADY_CHECKED_IN]),
-                        "booking": queued,
-                        "form": fresh,
-                        "sessions": fresh.sessions_with_room,
-                    }
-                )
+            queued = exc.booking
+            _desk_record(request, office, Action.CHECKIN_VIEW, now, queued)
+            fresh = WalkinForm(sessions=day_sessions)
+            context.update(
+                {
+                    "result": CheckinResult(booking=queued, created=False, flags=[ALREADY_CHECKED_IN]),
+                    "booking": queued,
+                    "form": fresh,
+                    "sessions": fresh.sessions_with_room,
+                }
+            )
         except ServiceError as exc:
             context["error"] = exc
             # No room (at all, or in the session chosen): the notice before the form says it
@@ -407,9 +405,14 @@ def counters(request, office):
     """Choose (or open) the counter this person works at today."""
     form = CounterOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        counter = counter_open(office=office, name=form.cleaned_data["name"], track=form.cleaned_data["track"])
-        request.session[SESSION_COUNTER_KEY] = counter.id
-        return redirect("staff:counter", office_code=office.code, counter_id=counter.id)
+        now = timezone.now()
+        opening = counter_open(
+            office=office, name=form.cleaned_data["name"], track=form.cleaned_data["track"], now=now, actor=request.user
+        )
+        if opening.joined:
+            messages.warning(request, counter_joined_note(opening, office=office, user=request.user, now=now))
+        request.session[SESSION_COUNTER_KEY] = opening.counter.id
+        return redirect("staff:counter", office_code=office.code, counter_id=opening.counter.id)
     context = staff_page_context(request, office, "counter")
     today = office_today(office, timezone.now())
     desks = counters_in_order(ServiceCounter.objects.filter(office=office, is_active=True))
@@ -417,6 +420,39 @@ def counters(request, office):
         desk.current = counter_current(counter=desk, date=today)
     context.update({"counters": desks, "form": form, "last_counter": request.session.get(SESSION_COUNTER_KEY)})
     return render(request, "staff/counters.html", context)
+
+
+def counter_opened_since(counter: ServiceCounter, *, office, now) -> str:
+    """When ``counter`` was opened, in the office's time: "08.10" today, with the date before."""
+    opened = office_now(office, counter.opened_at)
+    if opened.date() == office_today(office, now):
+        return clock(opened)
+    return f"{formats.date_format(opened.date(), 'j M')}, {clock(opened)}"
+
+
+def counter_joined_note(opening: CounterOpening, *, office, user, now) -> str:
+    """What an officer who opened a counter that was open already is told: who opened it
+    and when (two desks under one name share its calls), and what it calls if that changed."""
+    counter = opening.counter
+    names = {"counter": counter.name}
+    if counter.opened_at is None:
+        note = _("%(counter)s was already open: you joined it.") % names
+    else:
+        names["since"] = counter_opened_since(counter, office=office, now=now)
+        if counter.opened_by_id == user.id:
+            note = _("%(counter)s was already open, by you since %(since)s: you are back at it.") % names
+        elif counter.opened_by is None:
+            note = _("%(counter)s was already open (since %(since)s): you joined it.") % names
+        else:
+            names["officer"] = counter.opened_by.get_full_name() or counter.opened_by.get_username()
+            note = _("%(counter)s was already open (since %(since)s, by %(officer)s): you joined it.") % names
+    if opening.track_before is not None:
+        before = ServiceCounter(track=opening.track_before)
+        note += " " + _("It now calls %(calls)s (before: %(before)s).") % {
+            "calls": counter_calls_label(counter),
+            "before": counter_calls_label(before),
+        }
+    return note
 
 
 COUNTER_ACTIONS = {"served": queue_served, "missed": queue_missed, "recall": queue_recall}

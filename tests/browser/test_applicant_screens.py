@@ -56,7 +56,9 @@ def applicant_world():
     morning = dt.datetime.combine(today, dt.time(8, 10), tzinfo=surabaya.tz)
     checkin_confirm(office=surabaya, booking=on_the_day.booking, now=morning)
     queue_call_next(
-        office=surabaya, counter=counter_open(office=surabaya, name="Loket 1"), now=morning + dt.timedelta(minutes=5)
+        office=surabaya,
+        counter=counter_open(office=surabaya, name="Loket 1", now=morning).counter,
+        now=morning + dt.timedelta(minutes=5),
     )
     makassar = booking_for(offices["makassar"], date, nik="7371014404920006", birth_date=dt.date(1992, 4, 4))
     return {

@@ -3,6 +3,7 @@ that turn by themselves; long names kept whole; the stopped day and the morning 
 the first number is over as composed screens. In Indonesian and English, at 1280x720,
 1366x768 and 1920x1080, measured against the screen as people see it."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from applicants.services.queue import queue_call_next, queue_served
 from applicants.services.rollover import service_stop
+from applicants.views.queue_boards import BOARD_PAGE_SECONDS
 from offices.services.directory import office_directory_read
 from tests.browser import test_queue_boards
 from tests.browser.conftest import ARTIFACTS, save_screenshot
@@ -79,6 +81,34 @@ SHOWN = """() => ({
 })"""
 
 
+def _board_on_a_clock(browser, live_server, office, language):
+    """The board, its TV's clock Playwright's, set to the server's time and running with it
+    until the test stops both (``_stop_clocks``)."""
+    return _board(browser, live_server, office, language, clock=timezone.now())
+
+
+def _stop_clocks(board, time_machine) -> None:
+    """The server's clock and the TV's stopped at the same moment: from then on a page
+    turns only when the test runs both on (``_run_clocks``), never while it measures, and
+    without waiting for the turns in real time."""
+    moment = dt.datetime.fromtimestamp((board.evaluate("Date.now()") + 100) / 1000, tz=dt.UTC)
+    board.clock.pause_at(moment)
+    time_machine.move_to(moment, tick=False)
+
+
+def _run_clocks(board, time_machine, milliseconds: int) -> None:
+    """Both clocks ``milliseconds`` on: the TV's timers due meanwhile fire (its page turns,
+    its polls of the state, answered by a server whose clock agrees)."""
+    time_machine.shift(dt.timedelta(milliseconds=milliseconds))
+    board.clock.run_for(milliseconds)
+
+
+def _to_the_next_turn(board) -> int:
+    """Milliseconds from the TV's clock to its next page turn (display.js: every BOARD_PAGE_SECONDS)."""
+    period = BOARD_PAGE_SECONDS * 1000
+    return period - board.evaluate("Date.now()") % period
+
+
 def _readable_on(board, size) -> None:
     """All of the board on the screen, nothing cut off or broken in the middle of a word."""
     assert _fits_the_tv(board), size
@@ -100,20 +130,28 @@ def test_a_big_office_board_shows_every_counter_readable_on_every_tv(
     marked, every counter on one of them, in order."""
     office = calling_at(time_machine, COUNTER_NAMES[:count], name=LONGEST_OFFICE_NAME)
     pages = -(-count // 20)
-    context, board = _board(browser, live_server, office, language)
+    context, board = _board_on_a_clock(browser, live_server, office, language)
     seen = []
     try:
         board.wait_for_timeout(2_000)  # drawn once more by display.js from the state it polls
         _readable_on(board, TV)  # as opened, whichever page it shows
         assert _serious_violations(board) == []
+        _stop_clocks(board, time_machine)
         indicator = board.locator("[data-pages]")
         if pages == 1:
             expect(indicator).to_be_hidden()
         for _ in range(pages):
             if pages > 1:
                 # Just turned: the page stays for the 8 s it takes to look at it on every TV.
-                shown = board.locator("[data-page-text]").text_content()
-                expect(board.locator("[data-page-text]")).not_to_have_text(shown, timeout=10_000)
+                page_text = board.locator("[data-page-text]")
+                shown = page_text.text_content()
+                # A second past the turn: the TV's clock follows the server's as it polls
+                # (display.js), which may put it a little behind its own.
+                _run_clocks(board, time_machine, _to_the_next_turn(board) + 1_000)
+                expect(page_text).not_to_have_text(shown)
+                turned_to = page_text.text_content()
+                _run_clocks(board, time_machine, BOARD_PAGE_SECONDS * 1000 - 2_000)
+                expect(page_text).to_have_text(turned_to)
                 expect(indicator).to_be_visible()
             page_seen = None
             for size in TV_SIZES:
@@ -296,6 +334,39 @@ def test_before_a_number_is_over_the_board_says_where_they_will_be(
         queue_served(booking=called, now=timezone.now())
         expect(board.locator("[data-recent] li")).to_have_text(["A-001 Loket 1"], timeout=5_000)
         expect(none_yet).to_be_hidden()
+        assert board.js_errors == []
+    finally:
+        context.close()
+
+
+# Every part of a tile's name, as drawn: its text and its type size in pixels.
+NAME_SIZES = """() => [...document.querySelectorAll('[data-counters] li:not([hidden]) .display-counter-name')]
+    .flatMap(name => [name, ...name.querySelectorAll('.display-fit')])
+    .map(el => [el.textContent.replace(/[\\u00ad\\u200b]/g, ''), parseFloat(getComputedStyle(el).fontSize)])"""
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_long_counter_names_stay_legible_with_twenty_tiles_on_a_720p_tv(
+    browser, live_server, transactional_db, time_machine, language
+):
+    """At five tiles a row "Kewarganegaraan" was set at 70% of the tiles' type, about 15
+    pixels on a 1280x720 TV: too small to read across the hall. No part of a name is set
+    under 20 pixels there; a word still too long is broken between syllables."""
+    office = calling_at(time_machine, COUNTER_NAMES[:20])
+    context, board = _board(browser, live_server, office, language)
+    try:
+        board.wait_for_timeout(2_000)
+        for size in TV_SIZES:
+            board.set_viewport_size(size)
+            board.wait_for_timeout(100)
+            save_screenshot(
+                board, ARTIFACTS / f"display-board-20-legible-{language}-{size['width']}x{size['height']}.png"
+            )
+            _readable_on(board, size)
+            sizes = board.evaluate(NAME_SIZES)
+            assert any(text == "Kewarganegaraan" for text, _px in sizes)
+            smallest = min(px for _text, px in sizes)
+            assert smallest >= 20 * size["height"] / 720, (size, sorted(sizes, key=lambda s: s[1])[:3])
         assert board.js_errors == []
     finally:
         context.close()

@@ -78,9 +78,13 @@ def test_the_public_queue_page_keeps_a_long_wait_in_hours_as_it_updates(page, lo
     assert page.js_errors == []
 
 
-def _board(browser, live_server, office, language):
+def _board(browser, live_server, office, language, *, clock: dt.datetime | None = None):
+    """The board on a TV. ``clock``: the TV's clock is Playwright's (page.clock), set to
+    that moment, for the test to stop and run on (tests/browser/test_queue_board_pages.py)."""
     context = browser.new_context(viewport=TV, base_url=live_server.url, locale=f"{language}-ID")
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    if clock is not None:
+        context.clock.install(time=clock)
     page = context.new_page()
     page.js_errors = []
     page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
@@ -391,7 +395,9 @@ def test_the_board_keeps_counter_names_whole_on_every_tv(browser, live_server, c
         expect(board.locator("[data-counters] li")).to_have_count(count)
         words = board.evaluate(WORD_LINES, ".display-counter-name")
         assert len(words) == sum(len(name.split()) for name in COUNTER_NAMES[:count])
-        assert [word for word, lines in words if lines != 1] == []
+        # Whole, or (a word too long for a tile five a row, "Kewarganegaraan", kept at a size
+        # that reads across the hall) broken only between syllables, with a hyphen.
+        assert [word for word, lines in words if lines != 1 and "\u00ad" not in word] == []
         for selector in (".display-counter-number", ".display-counter-free", "[data-latest-number]"):
             assert [word for word, lines in board.evaluate(WORD_LINES, selector) if lines != 1] == []
         assert board.evaluate(OVERFLOWING) == []
@@ -448,7 +454,7 @@ def test_the_board_still_fits_the_tv_as_counters_open_without_a_reload(browser, 
         tiles, shown = board.locator("[data-counters] li"), board.locator("[data-counters] li:not([hidden])")
         expect(tiles).to_have_count(1)
         for name in COUNTER_NAMES[1:20]:
-            counter_open(office=office, name=name)
+            counter_open(office=office, name=name, now=timezone.now())
 
         expect(tiles).to_have_count(20, timeout=5_000)
         expect(shown).to_have_count(20)
@@ -458,7 +464,7 @@ def test_the_board_still_fits_the_tv_as_counters_open_without_a_reload(browser, 
         expect(board.locator(".display-foot")).to_be_in_viewport(ratio=1)
 
         for name in COUNTER_NAMES[20:26]:
-            counter_open(office=office, name=name)
+            counter_open(office=office, name=name, now=timezone.now())
 
         expect(tiles).to_have_count(26, timeout=5_000)
         expect(shown).to_have_count(13)
@@ -491,3 +497,51 @@ def test_the_public_queue_turns_to_closed_at_closing_time_without_a_reload(
     )
     screenshot("queue-closed")
     assert page.js_errors == []
+
+
+@pytest.fixture
+def a_saturday(transactional_db, time_machine):
+    """A Saturday at 09:00 at an office with no session that day and no closure record
+    either (sessions are laid out on working days only), and its sessions on Monday."""
+    office = factories.OfficeFactory(code="jakarta-timur", name="Kantor Imigrasi Kelas I Non TPI Jakarta Timur")
+    saturday, monday = dt.date(2026, 12, 12), dt.date(2026, 12, 14)
+    time_machine.move_to(dt.datetime.combine(saturday, dt.time(9), tzinfo=office.tz), tick=True)
+    Slot.objects.create(office=office, date=monday, start=dt.time(8), end=dt.time(12), track=Track.REGULAR, capacity=60)
+    ServiceCounter.objects.create(office=office, name="Loket 1")
+    return {"office": office}
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("id", ("Tidak ada layanan hari ini.", "Hari layanan berikutnya: Senin, 14 Desember.")),
+        ("en", ("There is no service today.", "The next service day is Monday, 14 December.")),
+    ],
+)
+@pytest.mark.parametrize("tv", [TV, {"width": 1920, "height": 1080}], ids=["720p", "1080p"])
+def test_on_a_day_without_sessions_the_board_says_there_is_no_service_and_the_next_day(
+    browser, live_server, a_saturday, language, said, tv
+):
+    """The board waited with "Now calling –", free counters and "Numbers already called will
+    be listed here." on a Saturday: numbers that would not come that day."""
+    from tests.browser.conftest import ARTIFACTS
+
+    office = a_saturday["office"]
+    title, detail = said
+    context, board = _board(browser, live_server, office, language)
+    try:
+        board.set_viewport_size(tv)
+        for when in ("drawn by the server", "redrawn by display.js"):
+            notice = board.locator("[data-stopped]")
+            expect(notice).to_be_visible()
+            expect(notice.locator("[data-stopped-title]")).to_have_text(title)
+            expect(notice.locator("[data-stopped-detail]")).to_have_text(detail)
+            expect(board.locator(".display-latest")).to_be_hidden()
+            expect(board.locator(".display-counters")).to_be_hidden()
+            expect(board.locator("[data-recent-none]")).to_be_hidden()
+            assert _fits_the_tv(board), when
+            board.wait_for_timeout(2_000)
+        save_screenshot(board, ARTIFACTS / f"board-no-service-{language}-{tv['width']}.png")
+        assert board.js_errors == []
+    finally:
+        context.close()

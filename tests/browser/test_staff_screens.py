@@ -263,6 +263,31 @@ def test_today_s_session_table_shows_every_column_on_the_desk_pc_without_scrolli
     assert scroll_width <= client_width
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_today_s_sessions_fit_a_tablet_without_scrolling_sideways(
+    context, live_server, page, busy_morning, language, screenshot
+):
+    """At 768 pixels the ten columns ran past the card in a box that scrolls sideways: each
+    session is a card instead, every value under its column's name."""
+    sign_in(context, live_server, busy_morning["supervisor"], language)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.goto(f"/staff/{busy_morning['office'].code}/today/")
+    screenshot("today-sessions-tablet")
+
+    region = page.locator("#live-sessions .table-scroll")
+    scroll_width, client_width = region.evaluate("box => [box.scrollWidth, box.clientWidth]")
+    assert scroll_width <= client_width
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    first = page.locator("#live-sessions tbody tr").first
+    cells = first.locator("td").all()
+    assert len(cells) == 9
+    for cell in cells:
+        label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+        assert label.strip('"') == cell.get_attribute("data-label") != ""
+        assert cell.bounding_box()["width"] >= 100
+        assert float(cell.evaluate("td => getComputedStyle(td).fontSize").removesuffix("px")) >= 15
+
+
 def test_a_table_that_scrolls_on_a_phone_shows_a_shadow_where_there_is_more(
     context, live_server, page, busy_morning, screenshot
 ):

@@ -73,10 +73,10 @@ def test_an_unknown_track_is_refused(desk):
 
 
 def test_reopening_a_counter_by_name_keeps_its_track_unless_one_is_given(office):
-    counter_open(office=office, name="Loket 5", track=Track.EXPRESS)
+    counter_open(office=office, name="Loket 5", track=Track.EXPRESS, now=at(8))
 
-    assert counter_open(office=office, name="Loket 5").track == Track.EXPRESS
-    assert counter_open(office=office, name="Loket 5", track="").track == ""
+    assert counter_open(office=office, name="Loket 5", now=at(8)).counter.track == Track.EXPRESS
+    assert counter_open(office=office, name="Loket 5", track="", now=at(8)).counter.track == ""
 
 
 # --- The pages ------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_a_counter_name_of_invisible_characters_is_refused_on_the_page_and_in_th
 
 def test_counters_are_listed_as_people_number_them(officer_client, office):
     for name in ("Loket 10", "Loket 2", "loket 1", "Loket Prioritas"):
-        counter_open(office=office, name=name)
+        counter_open(office=office, name=name, now=at(8))
 
     listed = [c["name"] for c in officer_client.get(f"/api/v1/staff/offices/{office.code}/counters/").json()]
     page = officer_client.get(reverse("staff:counters", args=[office.code])).text
@@ -233,5 +233,5 @@ def test_the_service_refuses_a_counter_name_of_invisible_characters(office):
     from applicants.exceptions_staff import InvalidCounterName
 
     with pytest.raises(InvalidCounterName):
-        counter_open(office=office, name="\u200b \u2060")
-    assert counter_open(office=office, name="  Loket\u200b 3 ").name == "Loket 3"
+        counter_open(office=office, name="\u200b \u2060", now=at(8))
+    assert counter_open(office=office, name="  Loket\u200b 3 ", now=at(8)).counter.name == "Loket 3"

@@ -55,7 +55,7 @@ def test_with_no_desk_of_its_own_an_express_newcomer_waits_behind_everyone_and_i
 def test_an_express_desk_with_no_express_number_waiting_means_no_wait(client, office, regulars_waiting):
     from applicants.services.queue import counter_open
 
-    counter_open(office=office, name="Loket 3 Percepatan", track=Track.EXPRESS)
+    counter_open(office=office, name="Loket 3 Percepatan", track=Track.EXPRESS, now=at(8))
 
     tracks = _tracks(client, office)
 

@@ -8,11 +8,19 @@ from django.db.models import F
 from django.urls import reverse
 
 from applicants.exceptions import ActiveBookingExists, InvalidNik, NikBirthDateMismatch
-from applicants.exceptions_staff import WalkinNoSession, WalkinNotAllowed, WalkinNotElderly, WalkinSessionUnavailable
-from applicants.models import Applicant, Booking, BookingStatus, Channel
+from applicants.exceptions_staff import (
+    WalkinActiveBookingExists,
+    WalkinAlreadyQueued,
+    WalkinNoSession,
+    WalkinNotAllowed,
+    WalkinNotElderly,
+    WalkinSessionUnavailable,
+)
+from applicants.identity import nik_hash
+from applicants.models import Applicant, Booking, BookingStatus, Channel, PersonalDataAccess
 from applicants.services.walkin import walkin_register
 from offices.models import Slot, Track
-from tests.staff.conftest import at, make_slots
+from tests.staff.conftest import at, make_booking, make_slots
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +191,51 @@ def test_a_person_with_an_active_booking_cannot_walk_in_as_well(office, slots):
 
     with pytest.raises(ActiveBookingExists):
         _walk_in(office, 1)
+
+
+def test_a_walk_in_registered_twice_is_answered_with_the_booking_that_has_their_number(office, slots):
+    first = _walk_in(office, 1)
+
+    with pytest.raises(WalkinAlreadyQueued) as refused:
+        _walk_in(office, 1)
+
+    assert refused.value.booking == first.booking
+    assert refused.value.code == "active_booking_exists"
+
+
+def test_a_person_booked_for_another_day_is_refused_without_a_number(office, slots):
+    booking = make_booking(slots[(dt.time(8), Track.REGULAR)])
+    Booking.objects.filter(id=booking.id).update(nik_hash=nik_hash(nik(2)))
+
+    with pytest.raises(WalkinActiveBookingExists) as refused:
+        _walk_in(office, 2)
+
+    assert not isinstance(refused.value, WalkinAlreadyQueued)
+
+
+def test_api_walk_in_sent_twice_answers_409_with_the_number_already_given(officer_client, office, slots, morning):
+    url = f"/api/v1/staff/offices/{office.code}/walk-ins/"
+    body = {"nik": nik(9), "full_name": "Ibu Hamil", "birth_date": "1950-05-12", "priority_group": "pregnant"}
+    officer_client.post(url, body, content_type="application/json")
+
+    response = officer_client.post(url, body, content_type="application/json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "active_booking_exists"
+    assert response.json()["queue_number"] == "P-001"
+    # The answer named the person's number: that read is recorded.
+    assert PersonalDataAccess.objects.filter(action=PersonalDataAccess.Action.CHECKIN_VIEW).count() == 1
+
+
+def test_the_walk_in_409_documents_the_queue_number(client):
+    schema = client.get("/api/schema/?format=json").json()
+    answer = schema["paths"]["/api/v1/staff/offices/{code}/walk-ins/"]["post"]["responses"]["409"]
+    ref = answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+
+    properties = schema["components"]["schemas"][ref]["properties"]
+    assert {"code", "detail", "fields", "queue_number"} <= set(properties)
+    assert "queue_number" not in schema["components"]["schemas"][ref].get("required", [])
+    assert "`active_booking_exists`" in answer["description"]
 
 
 def test_api_walk_in(officer_client, office, slots, morning):

@@ -181,7 +181,7 @@ def test_on_the_day_a_checked_in_applicant_is_told_to_wait_for_the_call(client, 
 
 
 def test_on_the_day_a_called_applicant_is_told_which_counter_to_go_to(client, surabaya, today_booking):
-    desk = counter_open(office=surabaya, name="Loket 3")
+    desk = counter_open(office=surabaya, name="Loket 3", now=dt.datetime.combine(TODAY, dt.time(8), tzinfo=WIB)).counter
     queue_call_next(office=surabaya, counter=desk, now=dt.datetime.combine(TODAY, dt.time(8, 30), tzinfo=WIB))
     proof = f"/b/{today_booking.booking.code}/{today_booking.token}/"
 

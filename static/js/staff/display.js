@@ -12,7 +12,12 @@
     free: root.getAttribute("data-text-free"),
     offline: root.getAttribute("data-text-offline"),
     announce: root.getAttribute("data-text-announce"),
-    page: root.getAttribute("data-text-page")
+    page: root.getAttribute("data-text-page"),
+    stoppedTitle: root.getAttribute("data-text-stopped-title"),
+    stoppedDetail: root.getAttribute("data-text-stopped-detail"),
+    closedTitle: root.getAttribute("data-text-closed-title"),
+    closedNext: root.getAttribute("data-text-closed-next"),
+    closedNone: root.getAttribute("data-text-closed-none")
   };
   // The time of the newest call drawn: only a later one is announced, not an earlier call
   // still live that comes back into "now calling" when a later one ends.
@@ -29,9 +34,12 @@
   var clockOffset = 0;
   var pageTimer = null;
   var pageShown = "";
-  // A word too long for its line is set smaller, down to MIN_SCALE of its size, and past
-  // that broken between syllables with a hyphen: never cut in the middle without one.
-  var MIN_SCALE = 0.7;
+  // A word too long for its line is set a little smaller, down to MIN_SCALE of its size,
+  // and past that broken between syllables with a hyphen: never cut in the middle without
+  // one. Only a little: at twenty tiles a name is 3% of the screen's height (21.6 pixels on
+  // a 1280x720 TV), and 70% of that ("Kewarganegaraan" at 15 pixels) could not be read
+  // across the hall; 93% keeps every name at 20 pixels or more there.
+  var MIN_SCALE = 0.93;
   var counters = root.querySelector("[data-counters]");
   // Words are measured whole (staff.css breaks them anywhere only for a board without this script).
   root.classList.add("is-fitted");
@@ -167,9 +175,20 @@
     var latest = state.calling;
     // Stopped for the day: no call is live any more. The call and the counters go (as the
     // page drawn by the server leaves them out), the last number stays among those called before.
-    var stopped = !!state.stopped;
+    // A day without service (a weekend, a holiday) is shown as such, like a stopped day:
+    // no number will be called today, and the next service day is said when known.
+    var closed = !state.stopped && !!state.no_service;
+    var stopped = !!state.stopped || closed;
     root.classList.toggle("is-stopped", stopped);
-    root.querySelector("[data-stopped]").hidden = !stopped;
+    var notice = root.querySelector("[data-stopped]");
+    notice.hidden = !stopped;
+    notice.classList.toggle("is-closed-day", closed);
+    notice.querySelector("[data-stopped-title]").textContent = closed ? text.closedTitle : text.stoppedTitle;
+    notice.querySelector("[data-stopped-detail]").textContent = !closed
+      ? text.stoppedDetail
+      : state.no_service.next_date
+        ? text.closedNext.replace("%(date)s", state.no_service.next_date_text)
+        : text.closedNone;
     root.querySelector(".display-latest").hidden = stopped;
     root.querySelector(".display-counters").hidden = stopped;
     // Nobody called: the box is dimmed, so its "–" is not taken for a call.

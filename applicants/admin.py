@@ -304,10 +304,16 @@ class BookingAdmin(RecordsAdmin, OfficeScopedAdmin):
 
 @admin.register(ServiceCounter)
 class ServiceCounterAdmin(OfficeScopedAdmin):
-    list_display = ("name", "office", "track", "is_active")
+    list_display = ("name", "office", "track", "is_active", "opened_at_zoned", "opened_by")
     list_filter = ("is_active", "track")
     search_fields = ("name", "office__name", "office__code")
-    list_select_related = ("office",)
+    list_select_related = ("office", "opened_by")
+    # Who opened the counter last and when are the desk's record (``counter_open``), read
+    # here only: an editable "opened by" listed every user of every office.
+    fields = ("office", "name", "track", "is_active", "opened_at_zoned", "opened_by")
+    readonly_fields = ("opened_at_zoned", "opened_by")
+
+    opened_at_zoned = office_time_field(ServiceCounter, "opened_at")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         from offices.admin.scope import scope_ids

@@ -69,7 +69,7 @@ def test_concurrent_call_next_never_hands_one_person_to_two_counters(office):
     slots = make_slots(office)
     bookings = [make_booking(slots[(dt.time(8), Track.REGULAR)]) for _ in range(30)]
     for minute, booking in enumerate(bookings):
-        checkin_confirm(office=office, booking=booking, now=at(7, 0) + dt.timedelta(minutes=minute))
+        checkin_confirm(office=office, booking=booking, now=at(7, 30) + dt.timedelta(minutes=minute))
     desks = [ServiceCounter.objects.create(office=office, name=f"Loket {n}") for n in range(1, 7)]
 
     def counter_loop(i, barrier):
@@ -95,7 +95,7 @@ def test_control_a_plain_read_picks_the_same_person_for_two_counters(office):
     slots = make_slots(office)
     for minute in range(3):
         booking = make_booking(slots[(dt.time(8), Track.REGULAR)])
-        checkin_confirm(office=office, booking=booking, now=at(7, minute))
+        checkin_confirm(office=office, booking=booking, now=at(7, 30 + minute))
 
     def naive_pick(i, barrier):
         with transaction.atomic():
@@ -114,7 +114,7 @@ def test_a_double_clicked_call_next_calls_one_person_to_the_counter(office):
     slots = make_slots(office)
     for minute in range(4):
         booking = make_booking(slots[(dt.time(8), Track.REGULAR)])
-        checkin_confirm(office=office, booking=booking, now=at(7, minute))
+        checkin_confirm(office=office, booking=booking, now=at(7, 30 + minute))
     desk = ServiceCounter.objects.create(office=office, name="Loket 1")
 
     def click(i, barrier):

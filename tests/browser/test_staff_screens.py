@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from applicants.models import QueueCounter, ServiceCounter
 from applicants.services.checkin import checkin_confirm
@@ -301,3 +302,18 @@ def test_a_table_that_scrolls_on_a_phone_shows_a_shadow_where_there_is_more(
     attachments = region.evaluate("box => getComputedStyle(box).backgroundAttachment")
     assert layers.count("radial-gradient") == 2
     assert attachments.replace(" ", "") == "local,local,scroll,scroll"
+
+
+def test_joining_a_counter_already_open_is_said_in_the_warning_colour(context, live_server, page, busy_morning):
+    """ "Loket 1 was already open ...: you joined it" looked like any other note: it is the
+    one an officer must not miss, since two desks now share one name."""
+    sign_in(context, live_server, busy_morning["supervisor"], "en")
+    page.set_viewport_size(DESK)
+    page.goto(f"/staff/{busy_morning['office'].code}/counter/")
+    page.locator("#open-title ~ form input[name=name]").fill("Loket 1")
+    page.locator("#open-title ~ form button[type=submit]").click()
+
+    note = page.locator(".messages .message-warning")
+    expect(note).to_contain_text("you joined it")
+    style = note.evaluate("el => [getComputedStyle(el).borderLeftColor, getComputedStyle(el).backgroundColor]")
+    assert style == ["rgb(122, 79, 0)", "rgb(255, 241, 204)"]  # --warn, --warn-wash (static/css/app.css)

@@ -23,6 +23,14 @@ def _cell(html: str, date: dt.date) -> str:
     return match.group(1)
 
 
+def test_the_offices_address_without_an_office_leads_to_the_list_of_offices(client, pinned, surabaya):
+    response = client.get("/offices/", {"q": "sura"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/?q=sura"
+    assert "Kantor Imigrasi Kelas I Khusus TPI Surabaya" in client.get(response["Location"]).content.decode()
+
+
 def test_home_lists_every_office_grouped_by_province(client, pinned, surabaya, makassar):
     response = client.get("/")
 

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from applicants.api.booking_docs import (
     BOOKING_WITH_TOKEN_EXAMPLE,
     IDEMPOTENCY_HEADER,
+    LOCATION_HEADER,
     UNAVAILABLE,
     error_response,
 )
@@ -91,7 +92,7 @@ class BookingCreateView(ApiView):
     @extend_schema(
         operation_id="bookings_create",
         summary="Book a session (or wait for the next free place)",
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[IDEMPOTENCY_HEADER, LOCATION_HEADER],
         request=BookingCreateInput,
         responses={
             503: UNAVAILABLE,

@@ -115,9 +115,11 @@ class BookingCancelView(ApiView):
             200: OpenApiResponse(BookingOutput, description="Cancelled (also when it already was)."),
             404: error_response("No such booking, or the token is missing or wrong.", "booking_not_found"),
             409: error_response(
-                "The booking cannot be cancelled now.",
+                "The booking cannot be cancelled now; `booking_state_changed`: it was changed at the same moment "
+                "(checked in, moved), nothing was done, read it again.",
                 "booking_not_cancellable",
                 "too_late_to_change",
+                "booking_state_changed",
                 "idempotency_in_progress",
             ),
             422: error_response("The Idempotency-Key was used with another body.", "idempotency_key_reused"),
@@ -159,13 +161,15 @@ class BookingRescheduleView(ApiView):
                 "No such booking (or wrong token), or no such session.", "booking_not_found", "session_not_found"
             ),
             409: error_response(
-                "The booking cannot be moved there now.",
+                "The booking cannot be moved there now; `booking_state_changed`: it was changed at the same moment "
+                "(checked in, moved, cancelled), it keeps what it had, read it again.",
                 "session_full",
                 "reschedule_not_allowed",
                 "too_late_to_change",
                 "session_closed",
                 "date_not_released",
                 "online_booking_closed",
+                "booking_state_changed",
                 "idempotency_in_progress",
             ),
             422: error_response("The Idempotency-Key was used with another body.", "idempotency_key_reused"),

@@ -33,7 +33,7 @@ from applicants.api.booking_serializers import (
     booking_input_if_plain,
     booking_location,
 )
-from applicants.api.guards import limit_by_ip, limit_by_nik, no_store, run_idempotent
+from applicants.api.guards import NotStored, limit_by_ip, limit_by_nik, no_store, run_idempotent
 from applicants.exceptions import (
     IDENTITY_ERRORS,
     BookingError,
@@ -88,7 +88,7 @@ def _prefixed(exc: BookingError, prefix: str) -> BookingError:
     return exc
 
 
-class BookingCreateView(ApiView):
+class BookingCreateView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_create",
         summary="Book a session (or wait for the next free place)",

@@ -33,7 +33,7 @@ from applicants.api.booking_serializers import (
     booking_body,
     contact_change_body,
 )
-from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik, no_store, run_idempotent
+from applicants.api.guards import NotStored, limit_by_code, limit_by_ip, limit_by_nik, no_store, run_idempotent
 from applicants.exceptions import (
     BookingNotFound,
     SessionNotFound,
@@ -74,7 +74,7 @@ def _links_of_token(booking: Booking, token: str) -> Callable[[dict], dict]:
     return replay
 
 
-class BookingDetailView(ApiView):
+class BookingDetailView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_retrieve",
         summary="Read a booking",
@@ -104,7 +104,7 @@ class BookingDetailView(ApiView):
         return no_store(Response(booking_body(booking)))
 
 
-class BookingCancelView(ApiView):
+class BookingCancelView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_cancel",
         summary="Cancel a booking (frees the place at once)",
@@ -144,7 +144,7 @@ class BookingCancelView(ApiView):
         )
 
 
-class BookingRescheduleView(ApiView):
+class BookingRescheduleView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_reschedule",
         summary="Move a booking to another session of the same office",
@@ -200,7 +200,7 @@ class BookingRescheduleView(ApiView):
         )
 
 
-class BookingLookupView(ApiView):
+class BookingLookupView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_lookup",
         summary="Find a booking by its code and the NIK (returns its token)",
@@ -236,7 +236,7 @@ def _renew_scope(code: str, token: str) -> str:
     return f"bookings.token:{code}:{token_hash(token)[:32]}"
 
 
-class BookingTokenView(ApiView):
+class BookingTokenView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_token_renew",
         summary="Renew a booking's secret (the old token and proof link stop working)",
@@ -282,7 +282,7 @@ class BookingTokenView(ApiView):
         return no_store(run_idempotent(request, scope=_renew_scope(code, token), now=now, handler=renew))
 
 
-class BookingContactView(ApiView):
+class BookingContactView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_contact_change",
         summary="Change the applicant's phone number and/or email address",

@@ -1,7 +1,8 @@
 """The headers the API answers with are in the OpenAPI schema, and the schema's are sent.
 
-A created booking's ``Location`` (201 and 202), and ``Retry-After`` on every 429 (rate
-limited) and 503 (database out): a client generated from the schema reads them only if
+A created booking's ``Location`` (201 and 202), ``Retry-After`` on every 429 (rate
+limited) and 503 (database out), and ``Idempotent-Replayed`` on a stored answer given
+again to a retry with the same ``Idempotency-Key``: a client generated from the schema reads them only if
 the schema names them. ``tests/foundation/test_api_contract.py`` checks them too
 (schemathesis' ``response_headers_conformance``) on the answers its requests meet.
 """
@@ -16,7 +17,7 @@ from tests.factories import SlotFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/bookings/"
-SAID = ("Location", "Retry-After")
+SAID = ("Location", "Retry-After", "Idempotent-Replayed")
 
 
 @pytest.fixture
@@ -51,6 +52,21 @@ def test_a_waiting_request_names_its_address(api, office, schema):
 
     assert response.status_code == 202
     assert_headers_as_documented(schema, "/api/v1/bookings/", "post", response)
+
+
+def test_a_replayed_answer_says_it_is_one(api, slot, schema):
+    first = api.post(URL, payload(slot), format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    headers = {"HTTP_X_BOOKING_TOKEN": first.json()["token"], "HTTP_IDEMPOTENCY_KEY": "retry-2"}
+    cancel = f"{URL}{first.json()['code']}/cancel/"
+    api.post(cancel, **headers)
+
+    again = api.post(URL, payload(slot), format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    cancelled_again = api.post(cancel, **headers)
+
+    assert (again.status_code, again["Idempotent-Replayed"]) == (201, "true")
+    assert (cancelled_again.status_code, cancelled_again["Idempotent-Replayed"]) == (200, "true")
+    assert_headers_as_documented(schema, "/api/v1/bookings/", "post", again)
+    assert_headers_as_documented(schema, "/api/v1/bookings/{code}/cancel/", "post", cancelled_again)
 
 
 def test_a_rate_limited_booking_says_when_to_try_again(api, slot, settings, schema):

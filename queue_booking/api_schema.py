@@ -8,7 +8,9 @@ large to read (413), a body sent in chunks that the server cannot read (411,
 (403), the database out (503, ``queue_booking.middleware``). ``document_common_errors``,
 a drf-spectacular post-processing hook, adds those an operation can meet and does not
 document yet, all in the one error shape (``ErrorOutput``), and names
-``malformed_request`` in a 400 that a view documents with its own codes only. A client
+``malformed_request`` in a 400 that a view documents with its own codes only, and the
+``Retry-After`` header of every 429 and 503 (and ``Idempotent-Replayed`` where a stored
+answer can be replayed). A client
 generated from the schema then knows every status it must handle;
 ``tests/foundation/test_api_contract.py`` checks the app against it with requests made
 from the schema.
@@ -131,6 +133,32 @@ def _bad_input_parameters(operation: dict) -> list[dict]:
     ]
 
 
+# The answers that say when to try again, wherever they come from (a view's own 429,
+# ``exception_handler``'s 429 and 503, the booking fast path's 429): each carries it.
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+    }
+}
+_RETRY_AFTER_STATUSES = ("429", "503")
+
+# A retry with the same ``Idempotency-Key`` gets the stored answer (a success or a 409,
+# ``applicants.api.guards.run_idempotent``), marked as such.
+REPLAYED_HEADER = {
+    "Idempotent-Replayed": {
+        "schema": {"type": "string", "enum": ["true"]},
+        "description": "Present on the stored answer given to a retry with the same `Idempotency-Key`.",
+        "required": False,
+    }
+}
+
+
+def _takes_idempotency_key(operation: dict) -> bool:
+    return any(p.get("in") == "header" and p.get("name") == "Idempotency-Key" for p in operation.get("parameters", []))
+
+
 def document_common_errors(result: dict, generator, request, public) -> dict:
     """drf-spectacular ``POSTPROCESSING_HOOKS`` entry: see the module's docstring."""
     for path, operations in result.get("paths", {}).items():
@@ -145,6 +173,13 @@ def document_common_errors(result: dict, generator, request, public) -> dict:
                         "content": {"application/json": {"schema": ERROR_SCHEMA}},
                         "description": description,
                     }
+            for status in _RETRY_AFTER_STATUSES:
+                if status in responses:
+                    responses[status]["headers"] = {**responses[status].get("headers", {}), **RETRY_AFTER_HEADER}
+            if _takes_idempotency_key(operation):
+                for status, response in responses.items():
+                    if status.startswith("2") or status == "409":
+                        response["headers"] = {**response.get("headers", {}), **REPLAYED_HEADER}
             for status, marker, around in _around(path, method, operation):
                 if status not in responses:
                     continue

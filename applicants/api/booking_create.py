@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from applicants.api.booking_docs import (
     BOOKING_WITH_TOKEN_EXAMPLE,
     IDEMPOTENCY_HEADER,
+    LOCATION_HEADER,
     UNAVAILABLE,
     error_response,
 )
@@ -32,7 +33,7 @@ from applicants.api.booking_serializers import (
     booking_input_if_plain,
     booking_location,
 )
-from applicants.api.guards import limit_by_ip, limit_by_nik, no_store, run_idempotent
+from applicants.api.guards import NotStored, limit_by_ip, limit_by_nik, no_store, run_idempotent
 from applicants.exceptions import (
     IDENTITY_ERRORS,
     BookingError,
@@ -87,11 +88,11 @@ def _prefixed(exc: BookingError, prefix: str) -> BookingError:
     return exc
 
 
-class BookingCreateView(ApiView):
+class BookingCreateView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_create",
         summary="Book a session (or wait for the next free place)",
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[IDEMPOTENCY_HEADER, LOCATION_HEADER],
         request=BookingCreateInput,
         responses={
             503: UNAVAILABLE,

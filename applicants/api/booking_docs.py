@@ -26,6 +26,16 @@ RENEW_IDEMPOTENCY_HEADER = OpenApiParameter(
     "answer was lost cannot simply be asked for again. A retry with the same key, the same (old) "
     "`X-Booking-Token` and the same body gets the first answer, with the new token (kept 24 h).",
 )
+# A created booking's own address (``booking_location``), answered with 201 and 202 alike.
+LOCATION_HEADER = OpenApiParameter(
+    "Location",
+    str,
+    OpenApiParameter.HEADER,
+    response=[201, 202],
+    required=True,
+    description="The booking's address in the API (`/api/v1/bookings/{code}/`); reading it needs the `token` "
+    "of the answer in `X-Booking-Token`.",
+)
 TOKEN_HEADER = OpenApiParameter(
     "X-Booking-Token",
     str,

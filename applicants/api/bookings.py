@@ -33,7 +33,7 @@ from applicants.api.booking_serializers import (
     booking_body,
     contact_change_body,
 )
-from applicants.api.guards import limit_by_code, limit_by_ip, limit_by_nik, no_store, run_idempotent
+from applicants.api.guards import NotStored, limit_by_code, limit_by_ip, limit_by_nik, no_store, run_idempotent
 from applicants.exceptions import (
     BookingNotFound,
     SessionNotFound,
@@ -74,7 +74,7 @@ def _links_of_token(booking: Booking, token: str) -> Callable[[dict], dict]:
     return replay
 
 
-class BookingDetailView(ApiView):
+class BookingDetailView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_retrieve",
         summary="Read a booking",
@@ -104,7 +104,7 @@ class BookingDetailView(ApiView):
         return no_store(Response(booking_body(booking)))
 
 
-class BookingCancelView(ApiView):
+class BookingCancelView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_cancel",
         summary="Cancel a booking (frees the place at once)",
@@ -115,9 +115,11 @@ class BookingCancelView(ApiView):
             200: OpenApiResponse(BookingOutput, description="Cancelled (also when it already was)."),
             404: error_response("No such booking, or the token is missing or wrong.", "booking_not_found"),
             409: error_response(
-                "The booking cannot be cancelled now.",
+                "The booking cannot be cancelled now; `booking_state_changed`: it was changed at the same moment "
+                "(checked in, moved), nothing was done, read it again.",
                 "booking_not_cancellable",
                 "too_late_to_change",
+                "booking_state_changed",
                 "idempotency_in_progress",
             ),
             422: error_response("The Idempotency-Key was used with another body.", "idempotency_key_reused"),
@@ -142,7 +144,7 @@ class BookingCancelView(ApiView):
         )
 
 
-class BookingRescheduleView(ApiView):
+class BookingRescheduleView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_reschedule",
         summary="Move a booking to another session of the same office",
@@ -159,13 +161,15 @@ class BookingRescheduleView(ApiView):
                 "No such booking (or wrong token), or no such session.", "booking_not_found", "session_not_found"
             ),
             409: error_response(
-                "The booking cannot be moved there now.",
+                "The booking cannot be moved there now; `booking_state_changed`: it was changed at the same moment "
+                "(checked in, moved, cancelled), it keeps what it had, read it again.",
                 "session_full",
                 "reschedule_not_allowed",
                 "too_late_to_change",
                 "session_closed",
                 "date_not_released",
                 "online_booking_closed",
+                "booking_state_changed",
                 "idempotency_in_progress",
             ),
             422: error_response("The Idempotency-Key was used with another body.", "idempotency_key_reused"),
@@ -196,7 +200,7 @@ class BookingRescheduleView(ApiView):
         )
 
 
-class BookingLookupView(ApiView):
+class BookingLookupView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_lookup",
         summary="Find a booking by its code and the NIK (returns its token)",
@@ -232,7 +236,7 @@ def _renew_scope(code: str, token: str) -> str:
     return f"bookings.token:{code}:{token_hash(token)[:32]}"
 
 
-class BookingTokenView(ApiView):
+class BookingTokenView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_token_renew",
         summary="Renew a booking's secret (the old token and proof link stop working)",
@@ -278,7 +282,7 @@ class BookingTokenView(ApiView):
         return no_store(run_idempotent(request, scope=_renew_scope(code, token), now=now, handler=renew))
 
 
-class BookingContactView(ApiView):
+class BookingContactView(NotStored, ApiView):
     @extend_schema(
         operation_id="bookings_contact_change",
         summary="Change the applicant's phone number and/or email address",

@@ -122,3 +122,15 @@ def no_store(response: HttpResponse) -> HttpResponse:
     """Mark an answer that carries personal data or a booking's secret as never to be cached."""
     response["Cache-Control"] = "no-store"
     return response
+
+
+class NotStored:
+    """A view mixin: every answer, a refusal included, is ``no_store``.
+
+    For the reads and changes that a booking's secret opens: their 404 for a missing or
+    wrong token is an answer a shared cache may keep by default (RFC 9111), and would
+    then give to the holder of the right token; the position in the queue is the
+    booking's own."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return no_store(super().finalize_response(request, response, *args, **kwargs))

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from applicants.api.booking_docs import error_response
+from applicants.api.guards import NotStored
 from applicants.exceptions import BookingNotFound
 from applicants.models import Booking
 from applicants.proof import normalize_code, token_matches
@@ -143,7 +144,7 @@ class PositionSerializer(serializers.Serializer):
     )
 
 
-class BookingPositionView(ApiView):
+class BookingPositionView(NotStored, ApiView):
     permission_classes: list = []
     authentication_classes: list = []
 

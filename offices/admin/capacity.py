@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.http import HttpResponseRedirect
 from django.utils import formats, timezone
 from django.utils.dates import MONTHS, MONTHS_3, MONTHS_ALT, MONTHS_AP
 from django.utils.translation import gettext_lazy as _
@@ -248,7 +249,21 @@ class SlotAdmin(OfficeScopedAdmin):
                 slot=obj, capacity=form.cleaned_data["capacity"], actor=request.user, now=timezone.now()
             )
         except CapacityBelowBooked as error:
+            # A booking landed after the form's check: nothing was saved, so neither the
+            # audit trail nor "changed successfully" may say it was.
+            request._capacity_refused = True
             messages.error(request, error.detail)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_capacity_refused", False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_capacity_refused", False):
+            # Back to the session, its booked count read afresh, the refusal above it.
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def construct_change_message(self, request, form, formsets, add=False):
         # The audit trail keeps the numbers, not only "changed capacity".

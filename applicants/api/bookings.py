@@ -33,7 +33,7 @@ from applicants.api.booking_serializers import (
     booking_body,
     contact_change_body,
 )
-from applicants.api.guards import NotStored, limit_by_code, limit_by_ip, limit_by_nik, no_store, run_idempotent
+from applicants.api.guards import NotStored, limit_by_code, limit_by_ip, limit_by_nik, run_idempotent
 from applicants.exceptions import (
     BookingNotFound,
     SessionNotFound,
@@ -101,7 +101,7 @@ class BookingDetailView(NotStored, ApiView):
     )
     def get(self, request: Request, code: str) -> Response:
         booking = booking_get_for_token(code=code, token=_token(request))
-        return no_store(Response(booking_body(booking)))
+        return Response(booking_body(booking))
 
 
 class BookingCancelView(NotStored, ApiView):
@@ -133,14 +133,12 @@ class BookingCancelView(NotStored, ApiView):
             cancelled = booking_cancel(booking=booking, now=now)
             return Response(booking_body(cancelled))
 
-        return no_store(
-            run_idempotent(
-                request,
-                scope=f"bookings.cancel:{booking.code}",
-                now=now,
-                handler=cancel,
-                on_replay=_links_of_token(booking, _token(request)),
-            )
+        return run_idempotent(
+            request,
+            scope=f"bookings.cancel:{booking.code}",
+            now=now,
+            handler=cancel,
+            on_replay=_links_of_token(booking, _token(request)),
         )
 
 
@@ -189,14 +187,12 @@ class BookingRescheduleView(NotStored, ApiView):
             moved = booking_reschedule(booking=booking, new_slot=slot, now=now)
             return Response(booking_body(moved))
 
-        return no_store(
-            run_idempotent(
-                request,
-                scope=f"bookings.reschedule:{booking.code}",
-                now=now,
-                handler=reschedule,
-                on_replay=_links_of_token(booking, _token(request)),
-            )
+        return run_idempotent(
+            request,
+            scope=f"bookings.reschedule:{booking.code}",
+            now=now,
+            handler=reschedule,
+            on_replay=_links_of_token(booking, _token(request)),
         )
 
 
@@ -226,7 +222,7 @@ class BookingLookupView(NotStored, ApiView):
         limit_by_code(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_CODE, code=data["code"])
         booking = booking_lookup(code=data["code"], nik=data["nik"])
         token = booking_token_ensure(booking=booking)
-        return no_store(Response(booking_body(booking, token=token, include_token=True)))
+        return Response(booking_body(booking, token=token, include_token=True))
 
 
 def _renew_scope(code: str, token: str) -> str:
@@ -279,7 +275,7 @@ class BookingTokenView(NotStored, ApiView):
             result = booking_token_renew(booking=booking, now=now, via="api")
             return Response(booking_body(result.booking, token=result.token, include_token=True))
 
-        return no_store(run_idempotent(request, scope=_renew_scope(code, token), now=now, handler=renew))
+        return run_idempotent(request, scope=_renew_scope(code, token), now=now, handler=renew)
 
 
 class BookingContactView(NotStored, ApiView):
@@ -333,4 +329,4 @@ class BookingContactView(NotStored, ApiView):
         result = booking_contact_change(
             booking=booking, now=timezone.now(), via="api", phone=data.get("phone"), email=data.get("email")
         )
-        return no_store(Response(contact_change_body(result.booking, result.changed)))
+        return Response(contact_change_body(result.booking, result.changed))

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from applicants.api.booking_docs import error_response
 from applicants.api.booking_serializers import PERSONAL_DATA_ERASED_ON_HELP, ApplicantInput
+from applicants.api.guards import NotStored
 from applicants.exceptions_staff import (
     BookingNotFoundForStaff,
     InvalidCounterName,
@@ -166,7 +167,7 @@ NOT_STAFF = error_response("Not on the staff of this office.", "not_office_staff
 OFFICE_NOT_FOUND = error_response("The office in the address does not exist.", "office_not_found")
 
 
-class CheckinView(ApiView):
+class CheckinView(NotStored, ApiView):
     """Check a booking in by typed code or scanned QR; returns its queue number."""
 
     permission_classes = [IsOfficeStaff]
@@ -231,7 +232,7 @@ class CheckinView(ApiView):
         )
 
 
-class OfficeStaffView(ApiView):
+class OfficeStaffView(NotStored, ApiView):
     permission_classes = [IsOfficeStaff]
 
     def get_office(self) -> Office:
@@ -344,7 +345,7 @@ class CallNextView(OfficeStaffView):
         )
 
 
-class BookingActionView(ApiView):
+class BookingActionView(NotStored, ApiView):
     """served / missed / recall on a booking called at a counter of the user's office."""
 
     permission_classes = [IsOfficeStaff]

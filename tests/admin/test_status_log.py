@@ -95,7 +95,7 @@ def test_the_status_log_says_who_acted_in_words(client, office):
     )
 
     assert indonesian == ["Pemohon", "Pemohon", "Budi Santoso", "Sistem", "Sistem", "Sistem"]
-    assert english == ["the applicant", "the applicant", "Budi Santoso", "the system", "the system", "the system"]
+    assert english == ["Applicant", "Applicant", "Budi Santoso", "System", "System", "System"]
 
 
 @pytest.mark.django_db

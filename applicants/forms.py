@@ -77,6 +77,10 @@ class AccessibleFormMixin:
                     anchor = f"{field.auto_id}_0"
                 elif isinstance(widget, MemorableDateWidget):
                     anchor = f"{field.auto_id}_{widget.first_invalid_part}"
+                    # Its messages name the date of birth: "Date of birth: Date of birth
+                    # must include a day" would say it twice.
+                    items.extend((anchor, str(message)) for message in errors)
+                    continue
                 items.extend((anchor, f"{field.label}: {message}") for message in errors)
         return items
 

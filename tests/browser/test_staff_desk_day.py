@@ -106,7 +106,9 @@ def test_walk_in_errors_speak_of_the_applicant_not_to_the_officer(context, live_
     page.get_by_role("button", name="Daftarkan dan beri nomor").click()
 
     summary = page.locator("[data-error-summary]")
-    expect(summary).to_contain_text("Tanggal lahir: Masukkan tanggal lahir pemohon.")
+    expect(summary).to_contain_text("Masukkan tanggal lahir pemohon.")
+    # The message names the date of birth: no "Tanggal lahir:" before it.
+    expect(summary).not_to_contain_text("Tanggal lahir: Masukkan")
     expect(summary).to_contain_text("NIK: Masukkan NIK pemohon")
     expect(summary).not_to_contain_text("Anda")
     expect(page.locator("#id_birth_date_error")).to_have_text("Masukkan tanggal lahir pemohon.")

@@ -338,7 +338,7 @@ def test_the_check_in_desk_says_who_can_let_a_late_arrival_in_and_names_a_refuse
     page.goto(f"/staff/{office.code}/checkin/")
     words = {
         "en": ("A supervisor of this office can let a late arrival in", f"Cannot check in {foreign.code}:"),
-        "id": ("Supervisor kantor ini dapat mengizinkan", f"Tidak dapat check-in untuk {foreign.code}:"),
+        "id": ("Supervisor kantor ini dapat mengizinkan", f"Check-in tidak dapat dilakukan untuk {foreign.code}:"),
     }[language]
 
     page.locator("#id_code").fill(late.code)

@@ -66,10 +66,12 @@ def transition_actor_label(transition: BookingTransition) -> str:
     if transition.actor_id is not None:
         user = transition.actor
         return user.get_full_name() or user.get_username()
+    # A cell of its own in the log's "done by" column, beside a staff member's name: a
+    # capital, as every cell of the log starts with one, in both languages.
     if transition.reason in SYSTEM_REASONS:
-        return pgettext("status log actor", "the system")
+        return pgettext("status log actor", "System")
     if transition.reason in APPLICANT_REASONS and (transition.detail or {}).get("via") != VIA_STAFF:
-        return pgettext("status log actor", "the applicant")
+        return pgettext("status log actor", "Applicant")
     return ""
 
 

@@ -10,8 +10,8 @@ The month is a numeric box, not a list of month names: the e-KTP prints the date
 as digits (17-08-1990) and the NIK holds it as DDMMYY, so a person copies digits from the
 card, and one numeric keypad serves all three boxes.
 
-Each error names the part that is wrong ("Enter the month of birth") and only that part is
-marked invalid; the error summary links to it (``first_invalid_part``).
+Each error names the part that is wrong ("Date of birth must include a month") and only that
+part is marked invalid; the error summary links to it (``first_invalid_part``).
 """
 
 import datetime as dt
@@ -102,20 +102,24 @@ class BirthDateField(forms.MultiValueField):
 
     widget = MemorableDateWidget
     hidden_widget = MemorableDateHiddenWidget
+    # Every message names the date of birth, so it reads alone in the error summary too
+    # (``AccessibleFormMixin.error_summary`` puts no label before it). Each names the part
+    # as its box is labelled ("Day": "Tanggal" in Indonesian, where "tanggal lahir" alone
+    # would be the whole date).
     default_error_messages = {
         "required": _("Enter your date of birth."),
-        "missing_day": _("Enter the day of birth."),
-        "missing_month": _("Enter the month of birth."),
-        "missing_year": _("Enter the year of birth."),
-        "missing_day_month": _("Enter the day and month of birth."),
-        "missing_day_year": _("Enter the day and year of birth."),
-        "missing_month_year": _("Enter the month and year of birth."),
-        "invalid_day": _("The day of birth must be a number from 1 to 31."),
-        "invalid_month": _("The month of birth must be a number from 1 to 12."),
-        "invalid_year": _("The year of birth must have 4 digits, for example 1990."),
+        "missing_day": _("Date of birth must include a day."),
+        "missing_month": _("Date of birth must include a month."),
+        "missing_year": _("Date of birth must include a year."),
+        "missing_day_month": _("Date of birth must include a day and month."),
+        "missing_day_year": _("Date of birth must include a day and year."),
+        "missing_month_year": _("Date of birth must include a month and year."),
+        "invalid_day": _("Check the date of birth: the day must be a number from 1 to 31."),
+        "invalid_month": _("Check the date of birth: the month must be a number from 1 to 12."),
+        "invalid_year": _("Check the date of birth: the year must have 4 digits, for example 1990."),
         "invalid_date": _("Enter a real date of birth, for example 17 8 1990."),
         "future": _("The date of birth cannot be in the future."),
-        "too_early": _("The year of birth must be 1900 or later."),
+        "too_early": _("Check the date of birth: the year must be 1900 or later."),
     }
     _names = {DAY: "day", MONTH: "month", YEAR: "year"}
 

@@ -7,7 +7,7 @@ translated, whatever layer found it.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import gettext_noop, ngettext, pgettext_lazy
 
 from applicants.birth_date import BirthDateField, MemorableDateWidget
 from applicants.exceptions import BookingError
@@ -77,8 +77,24 @@ class AccessibleFormMixin:
                     anchor = f"{field.auto_id}_0"
                 elif isinstance(widget, MemorableDateWidget):
                     anchor = f"{field.auto_id}_{widget.first_invalid_part}"
+                    # Its messages name the date of birth: "Date of birth: Date of birth
+                    # must include a day" would say it twice.
+                    items.extend((anchor, str(message)) for message in errors)
+                    continue
                 items.extend((anchor, f"{field.label}: {message}") for message in errors)
         return items
+
+
+# Django's own messages that a form of the product can show (a value the page never
+# offered, a tampered or stale address), said in the product's words by its catalogue
+# (Django's Indonesian says "Masukkan pilihan yang valid", "tanggal yang valid"); named
+# here only so that `makemessages` keeps them. "This field is required." is in
+# ``queue_booking.api_errors.DRF_MESSAGES``.
+DJANGO_FORM_MESSAGES = (
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    gettext_noop("Enter a valid date."),
+)
 
 
 # Errors that name no field but plainly belong beside one.

@@ -243,11 +243,15 @@ def _in_our_words(errors):
 # its Indonesian catalogue has no entry for it).
 _NOT_AN_OBJECT = "Invalid data. Expected a dictionary"
 
-# DRF's own messages for a value its fields refuse, which its Indonesian catalogue (46
-# entries) leaves in English: a reader of Indonesian was told "Not a valid string." for a
-# name sent as an object. Django looks a message up in the project's catalogue
-# (LOCALE_PATHS) before DRF's, so ours says them; they are named here only so that
-# `makemessages` keeps them. "Invalid data. Expected a dictionary..." is ``_in_our_words``'.
+# DRF's own messages for a value its fields refuse. Django looks a message up in the
+# project's catalogue (LOCALE_PATHS) before DRF's and its own, so ours says them; they are
+# named here only so that `makemessages` keeps them.
+# - Those DRF's Indonesian catalogue (46 entries) leaves in English: a reader of
+#   Indonesian was told "Not a valid string." for a name sent as an object.
+#   "Invalid data. Expected a dictionary..." is ``_in_our_words``'.
+# - Those it translates in other words than the product's: "Bidang ini harus diisi.",
+#   "Isi bidang ini ...", "dictionary" where every other message says "isian ini",
+#   "Nilai ini tidak valid" and "objek JSON" (docs/glossary.md, "valid").
 # tests/foundation/test_api_messages.py holds every field of the API's serializers to it.
 DRF_MESSAGES = (
     gettext_noop("Not a valid string."),
@@ -268,6 +272,19 @@ DRF_MESSAGES = (
     gettext_noop("This dictionary may not be empty."),
     gettext_noop("Object with {slug_name}={value} does not exist."),
     gettext_noop("Invalid value."),
+    # Translated by DRF, in other words than ours.
+    gettext_noop("This field is required."),
+    gettext_noop("This field may not be blank."),
+    gettext_noop("This field may not be null."),
+    gettext_noop("A valid integer is required."),
+    gettext_noop('"{input}" is not a valid choice.'),
+    gettext_noop("Ensure this field has at least {min_length} characters."),
+    gettext_noop("Ensure this field has no more than {max_length} characters."),
+    gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+    gettext_noop("Ensure this value is less than or equal to {max_value}."),
+    gettext_noop('Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'),
+    gettext_noop('Expected a dictionary of items but got type "{input_type}".'),
+    gettext_noop("Authentication credentials were not provided."),
 )
 
 

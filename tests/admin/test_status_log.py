@@ -55,8 +55,8 @@ def test_the_booking_page_shows_the_log_in_words(client, office):
     log = page[page.index('id="transitions-group"') :]
 
     assert "Tidak hadir sampai jam tutup" in log
-    assert "Dicatat sebagai sudah dilayani secara manual" in log
-    assert "Tidak hadir → Selesai dilayani (Dicatat sebagai sudah dilayani secara manual)" in log
+    assert "Dicatat selesai dilayani secara manual" in log
+    assert "Tidak hadir → Selesai dilayani (Dicatat selesai dilayani secara manual)" in log
     assert "served_on_paper" not in log and "no_show" not in log
 
 
@@ -95,7 +95,7 @@ def test_the_status_log_says_who_acted_in_words(client, office):
     )
 
     assert indonesian == ["Pemohon", "Pemohon", "Budi Santoso", "Sistem", "Sistem", "Sistem"]
-    assert english == ["the applicant", "the applicant", "Budi Santoso", "the system", "the system", "the system"]
+    assert english == ["Applicant", "Applicant", "Budi Santoso", "System", "System", "System"]
 
 
 @pytest.mark.django_db

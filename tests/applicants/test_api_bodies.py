@@ -28,7 +28,7 @@ NO_BODY_ON_A_READ = {
     "id": "Permintaan dengan metode GET tidak boleh membawa isi: kirim parameternya di alamat.",
     "en": "A request with the method GET takes no body: send its parameters in the address.",
 }
-BROKEN = {"id": "Isi permintaan bukan JSON yang sah.", "en": "The request body is not valid JSON."}
+BROKEN = {"id": "Isi permintaan bukan JSON yang valid.", "en": "The request body is not valid JSON."}
 NOT_AN_OBJECT = {"id": "Isi permintaan harus berupa objek JSON.", "en": "The request body must be a JSON object."}
 TOO_LARGE = {"id": "Isi permintaan terlalu besar untuk dibaca.", "en": "The request body is too large to be read."}
 

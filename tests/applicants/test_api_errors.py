@@ -402,7 +402,7 @@ def test_every_booking_error_code_is_exercised_by_a_test():
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("id", "Isi permintaan bukan JSON yang sah."), ("en", "The request body is not valid JSON.")],
+    [("id", "Isi permintaan bukan JSON yang valid."), ("en", "The request body is not valid JSON.")],
 )
 def test_a_body_that_is_not_json_is_explained_in_the_clients_language(api, slot, language, expected):
     response = api.post(URL, "{not json", content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)

@@ -52,12 +52,12 @@ def test_nothing_typed_asks_for_the_date_of_birth():
 @pytest.mark.parametrize(
     ("parts", "message", "invalid"),
     [
-        (("", "8", "1990"), "Enter the day of birth.", ["birth_date_0"]),
-        (("17", "", "1990"), "Enter the month of birth.", ["birth_date_1"]),
-        (("17", "8", ""), "Enter the year of birth.", ["birth_date_2"]),
-        (("", "", "1990"), "Enter the day and month of birth.", ["birth_date_0", "birth_date_1"]),
-        (("17", "", ""), "Enter the month and year of birth.", ["birth_date_1", "birth_date_2"]),
-        (("", "8", ""), "Enter the day and year of birth.", ["birth_date_0", "birth_date_2"]),
+        (("", "8", "1990"), "Date of birth must include a day.", ["birth_date_0"]),
+        (("17", "", "1990"), "Date of birth must include a month.", ["birth_date_1"]),
+        (("17", "8", ""), "Date of birth must include a year.", ["birth_date_2"]),
+        (("", "", "1990"), "Date of birth must include a day and month.", ["birth_date_0", "birth_date_1"]),
+        (("17", "", ""), "Date of birth must include a month and year.", ["birth_date_1", "birth_date_2"]),
+        (("", "8", ""), "Date of birth must include a day and year.", ["birth_date_0", "birth_date_2"]),
     ],
 )
 def test_a_missing_part_is_named_and_only_its_box_is_marked(parts, message, invalid):
@@ -70,11 +70,19 @@ def test_a_missing_part_is_named_and_only_its_box_is_marked(parts, message, inva
 @pytest.mark.parametrize(
     ("parts", "message", "invalid"),
     [
-        (("32", "8", "1990"), "The day of birth must be a number from 1 to 31.", ["birth_date_0"]),
-        (("1a", "8", "1990"), "The day of birth must be a number from 1 to 31.", ["birth_date_0"]),
-        (("17", "13", "1990"), "The month of birth must be a number from 1 to 12.", ["birth_date_1"]),
-        (("17", "Agustus", "1990"), "The month of birth must be a number from 1 to 12.", ["birth_date_1"]),
-        (("17", "8", "90"), "The year of birth must have 4 digits, for example 1990.", ["birth_date_2"]),
+        (("32", "8", "1990"), "Check the date of birth: the day must be a number from 1 to 31.", ["birth_date_0"]),
+        (("1a", "8", "1990"), "Check the date of birth: the day must be a number from 1 to 31.", ["birth_date_0"]),
+        (("17", "13", "1990"), "Check the date of birth: the month must be a number from 1 to 12.", ["birth_date_1"]),
+        (
+            ("17", "Agustus", "1990"),
+            "Check the date of birth: the month must be a number from 1 to 12.",
+            ["birth_date_1"],
+        ),
+        (
+            ("17", "8", "90"),
+            "Check the date of birth: the year must have 4 digits, for example 1990.",
+            ["birth_date_2"],
+        ),
         (("0", "0", "1990"), "Enter a real date of birth, for example 17 8 1990.", ["birth_date_0", "birth_date_1"]),
         (("31", "2", "1990"), "Enter a real date of birth, for example 17 8 1990.", ["birth_date_0", "birth_date_1"]),
     ],
@@ -96,14 +104,17 @@ def test_a_date_of_birth_in_the_future_is_refused():
 def test_a_year_before_1900_is_refused():
     form = _submit("17", "8", "1899")
 
-    assert form.messages == ["The year of birth must be 1900 or later."]
+    assert form.messages == ["Check the date of birth: the year must be 1900 or later."]
     assert _invalid_boxes(form) == ["birth_date_2"]
 
 
 @pytest.mark.parametrize(
     ("parts", "message"),
     [
-        (("17", "", "1990"), "Masukkan bulan lahir."),
+        (("17", "", "1990"), "Tanggal lahir belum lengkap: isi bulannya."),
+        # The day's box is labelled "Tanggal": its messages name it so, beside "tanggal lahir".
+        (("", "8", "1990"), "Tanggal lahir belum lengkap: isi tanggalnya."),
+        (("32", "8", "1990"), "Periksa tanggal lahir: tanggalnya harus berupa angka 1 sampai 31."),
         (("31", "2", "1990"), "Masukkan tanggal lahir yang benar, misalnya 17 8 1990."),
         (("2", "12", "2026"), "Tanggal lahir tidak boleh di masa depan."),
     ],
@@ -132,7 +143,7 @@ def test_each_box_is_labelled_numeric_and_autocompleted_as_a_birthday():
 
 def test_the_error_summary_links_to_the_first_wrong_box():
     assert _submit("17", "8", "90").error_summary() == [
-        ("id_birth_date_2", "Date of birth: The year of birth must have 4 digits, for example 1990.")
+        ("id_birth_date_2", "Check the date of birth: the year must have 4 digits, for example 1990.")
     ]
     assert _submit("", "", "1990").error_summary()[0][0] == "id_birth_date_0"
 

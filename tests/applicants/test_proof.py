@@ -418,7 +418,7 @@ def test_the_proof_page_of_a_booking_no_longer_valid_says_so_without_qr_or_windo
         (
             "id",
             "kunjungan Anda untuk pendaftaran ini sudah selesai.",
-            "Bukti ini tidak dapat dipakai untuk check-in lagi.",
+            "Bukti ini tidak dapat digunakan untuk check-in lagi.",
         ),
     ],
 )

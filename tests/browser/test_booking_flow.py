@@ -122,7 +122,7 @@ def test_book_with_the_date_of_birth_typed_as_day_month_and_year(page, screensho
     page.locator("form.form button[type=submit]").last.click()
 
     # Only the month is asked for; what was typed stays, and the summary leads to the month.
-    expect(page.locator("#id_birth_date_error")).to_contain_text("Masukkan bulan lahir.")
+    expect(page.locator("#id_birth_date_error")).to_contain_text("Tanggal lahir belum lengkap: isi bulannya.")
     expect(page.locator("#id_birth_date_0")).to_have_value("17")
     expect(page.locator("#id_birth_date_2")).to_have_value("1990")
     expect(page.locator("#id_birth_date_1")).to_have_attribute("aria-invalid", "true")

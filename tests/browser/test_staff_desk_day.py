@@ -106,7 +106,9 @@ def test_walk_in_errors_speak_of_the_applicant_not_to_the_officer(context, live_
     page.get_by_role("button", name="Daftarkan dan beri nomor").click()
 
     summary = page.locator("[data-error-summary]")
-    expect(summary).to_contain_text("Tanggal lahir: Masukkan tanggal lahir pemohon.")
+    expect(summary).to_contain_text("Masukkan tanggal lahir pemohon.")
+    # The message names the date of birth: no "Tanggal lahir:" before it.
+    expect(summary).not_to_contain_text("Tanggal lahir: Masukkan")
     expect(summary).to_contain_text("NIK: Masukkan NIK pemohon")
     expect(summary).not_to_contain_text("Anda")
     expect(page.locator("#id_birth_date_error")).to_have_text("Masukkan tanggal lahir pemohon.")
@@ -336,7 +338,7 @@ def test_the_check_in_desk_says_who_can_let_a_late_arrival_in_and_names_a_refuse
     page.goto(f"/staff/{office.code}/checkin/")
     words = {
         "en": ("A supervisor of this office can let a late arrival in", f"Cannot check in {foreign.code}:"),
-        "id": ("Supervisor kantor ini dapat mengizinkan", f"Tidak dapat check-in untuk {foreign.code}:"),
+        "id": ("Supervisor kantor ini dapat mengizinkan", f"Check-in tidak dapat dilakukan untuk {foreign.code}:"),
     }[language]
 
     page.locator("#id_code").fill(late.code)

@@ -211,7 +211,7 @@ def test_a_supervisor_records_yesterday_on_paper_after_the_system_was_down(live_
     page.get_by_label(f"{served.code} dilayani secara manual").check()
     assert _serious_violations(page) == []
     screenshot("paper-ticked")
-    page.get_by_role("button", name="Catat yang dicentang sebagai sudah dilayani").click()
+    page.get_by_role("button", name="Catat yang dicentang sebagai selesai dilayani").click()
 
     expect(page.get_by_text("1 orang dicatat telah dilayani secara manual.")).to_be_visible()
     screenshot("paper-recorded")

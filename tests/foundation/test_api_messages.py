@@ -4,6 +4,7 @@ project's catalogue fills (``queue_booking.api_errors.DRF_MESSAGES``)."""
 
 import importlib
 import inspect
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -78,15 +79,41 @@ def test_every_message_of_every_api_field_is_in_indonesian():
     assert english_only == {}
 
 
+# DRF's and Django's words for what the product says otherwise (docs/glossary.md):
+# "sah" beside the product's "tidak valid", "bidang"/"field" beside its "isian".
+OTHER_WORDS = re.compile(r"\b(sah|bidang|field|dictionary|underscore)\b", re.I)
+
+
+def test_every_message_of_every_api_field_says_it_in_the_product_s_words():
+    other_words = {}
+    for cls in _serializer_classes():
+        for code, message in _messages(cls()):
+            indonesian = _in("id", message)
+            # Said in our words by the API's exception handler (``_in_our_words``).
+            if indonesian.startswith(_NOT_AN_OBJECT):
+                continue
+            if OTHER_WORDS.search(indonesian):
+                other_words.setdefault(indonesian, f"{cls.__name__} ({code})")
+
+    assert other_words == {}
+
+
+def test_a_missing_field_is_asked_for_in_the_product_s_words(client):
+    response = APIClient().post("/api/v1/bookings/lookup/", {"nik": "3578014101900001"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"code": ["Isian ini wajib diisi."]}
+
+
 @pytest.mark.parametrize(
     "path, body, field, words",
     [
-        ("/api/v1/bookings/lookup/", {"code": {}, "nik": "3578014101900001"}, "code", "Bukan teks yang sah."),
+        ("/api/v1/bookings/lookup/", {"code": {}, "nik": "3578014101900001"}, "code", "Isian ini harus berupa teks."),
         (
             "/api/v1/bookings/",
             {"office": "surabaya", "date": "2026-12-07", "session": 1, "applicant": {"full_name": []}},
             "applicant.full_name",
-            "Bukan teks yang sah.",
+            "Isian ini harus berupa teks.",
         ),
     ],
 )
@@ -101,4 +128,4 @@ def test_a_coordinate_that_is_not_a_number_is_refused_in_indonesian():
     response = APIClient().get("/api/v1/offices/nearest/", {"lat": "utara", "lon": "112.7"}, HTTP_ACCEPT_LANGUAGE="id")
 
     assert response.status_code == 400
-    assert response.json()["fields"] == {"lat": ["Masukkan angka yang sah."]}
+    assert response.json()["fields"] == {"lat": ["Isian ini harus berupa angka."]}

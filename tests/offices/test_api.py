@@ -226,9 +226,9 @@ def test_an_empty_start_is_refused_in_indonesian_by_default(client, offices):
 
     assert body["detail"] == "Masukkan tanggal yang benar (TTTT-BB-HH)."
     assert body["fields"] == {
-        "start": ["Isi tanggal dengan format TTTT-BB-HH, atau jangan sertakan start untuk mulai dari hari pertama "
-                  "pendaftaran."],
-        "days": ["Isi jumlah hari dari 1 sampai 62, atau jangan sertakan days untuk 31 hari."],
+        "start": ["Isi start dengan tanggal berformat TTTT-BB-HH, atau hilangkan start untuk mulai dari hari "
+                  "pertama pendaftaran."],
+        "days": ["Isi days dengan jumlah hari dari 1 sampai 62, atau hilangkan days untuk mendapat 31 hari."],
     }  # fmt: skip
 
 

@@ -40,7 +40,7 @@ def test_a_staff_endpoint_refuses_json_nested_too_deeply(officer_client, office,
 
     assert response.status_code == 400
     assert response.json()["code"] == "malformed_request"
-    assert response.json()["detail"] == "Isi permintaan bukan JSON yang sah."
+    assert response.json()["detail"] == "Isi permintaan bukan JSON yang valid."
 
 
 @pytest.mark.parametrize("path", STAFF_BODY_PATHS)

@@ -74,7 +74,7 @@ def test_a_refusal_names_the_booking_it_is_about(officer_client, office, other_s
     indonesian = _lookup(officer_client, office, proof_payload(foreign), "id")
 
     assert _refusal(response).startswith(f"Cannot check in {foreign.code}: This booking is for another office: ")
-    assert _refusal(indonesian).startswith(f"Tidak dapat check-in untuk {foreign.code}: ")
+    assert _refusal(indonesian).startswith(f"Check-in tidak dapat dilakukan untuk {foreign.code}: ")
 
 
 def test_an_unknown_code_is_named_as_typed_and_a_broken_qr_is_not_repeated(officer_client, office, morning):

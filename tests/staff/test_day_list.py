@@ -234,7 +234,7 @@ def test_the_today_page_counts_people_served_on_paper_as_having_come(supervisor_
 
     # checked in: Budi and Zaenal (on paper); served: Zaenal
     assert '<span class="stat-value">2</span><span class="stat-label">sudah check-in</span>' in page
-    assert '<span class="stat-value">1</span><span class="stat-label">dilayani</span>' in page
+    assert '<span class="stat-value">1</span><span class="stat-label">selesai dilayani</span>' in page
 
 
 # --- When the system is back only after the day has ended -------------------------------

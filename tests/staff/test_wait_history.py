@@ -183,7 +183,7 @@ def test_a_central_admin_compares_every_office_in_indonesian(client, central_adm
     page = client.get(reverse("staff:waits"), {"days": 30}, HTTP_ACCEPT_LANGUAGE="id").text
 
     offices = _figure(page, "office-waits")
-    assert "Waktu tunggu per kantor, yang paling lama lebih dulu" in offices
+    assert "Waktu tunggu per kantor, dari yang paling lama" in offices
     assert offices.index("makassar") < offices.index("surabaya")
     assert "1\N{NO-BREAK SPACE}jam 40\N{NO-BREAK SPACE}menit" in offices
     assert "Waktu tunggu" in page and "semua kantor" in page

@@ -90,7 +90,7 @@ def test_an_active_booking_is_refused_in_words_for_the_desk(officer_client, offi
     assert "the applicant must first cancel it" in english
     assert "Cancel it first" not in english
     assert "lakukan check-in di halaman Check-in (“Cari dengan NIK”)" in indonesian
-    assert "Batalkan dahulu" not in indonesian
+    assert "Batalkan terlebih dahulu" not in indonesian
     assert Booking.objects.count() == 1
 
 

@@ -42,7 +42,7 @@ def test_an_empty_booking_form_says_what_to_enter_in_each_field(client, pinned, 
     assert _error(html, "nik") == "Masukkan NIK Anda: 16 angka yang tertera pada e-KTP atau Kartu Keluarga (KK)."
     assert _error(html, "birth_date") == "Masukkan tanggal lahir Anda."
     assert _error(html, "phone") == "Masukkan nomor ponsel yang dapat menerima SMS, misalnya 0812 3456 7890."
-    assert "Bidang ini harus diisi" not in html
+    assert "Isian ini wajib diisi" not in html
 
 
 def test_an_empty_booking_form_says_it_in_english_too(client, pinned, surabaya):
@@ -55,13 +55,20 @@ def test_an_empty_booking_form_says_it_in_english_too(client, pinned, surabaya):
     assert "This field is required" not in html
 
 
+def test_a_choice_the_page_never_offered_is_refused_in_the_product_s_words(client, pinned, surabaya):
+    """A stale or tampered form: Django's Indonesian said "Masukkan pilihan yang valid"."""
+    html = client.post("/offices/surabaya/book/", _form(service="visa")).content.decode()
+
+    assert _error(html, "service") == "Pilih salah satu pilihan yang tersedia: visa tidak termasuk di dalamnya."
+
+
 def test_an_empty_lookup_says_where_to_find_the_code(client, db):
     html = client.post("/my-booking/", {"code": "", "nik": ""}).content.decode()
 
     assert _error(html, "code") == (
         "Masukkan kode pendaftaran Anda: 8 karakter, tertera pada bukti pendaftaran dan di SMS dari kami."
     )
-    assert "Bidang ini harus diisi" not in html
+    assert "Isian ini wajib diisi" not in html
 
 
 def test_a_reschedule_without_a_session_asks_for_one(client, pinned, surabaya):
@@ -72,7 +79,7 @@ def test_a_reschedule_without_a_session_asks_for_one(client, pinned, surabaya):
 
     assert response.status_code == 400
     assert "Sesi: Pilih sesi." in _summary(response.content.decode())
-    assert "Bidang ini harus diisi" not in response.content.decode()
+    assert "Isian ini wajib diisi" not in response.content.decode()
 
 
 @override_settings(RATELIMIT_LOOKUP_IP="100/m", RATELIMIT_LOOKUP_NIK="100/m", RATELIMIT_LOOKUP_CODE="2/h")

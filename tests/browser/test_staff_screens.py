@@ -385,3 +385,19 @@ def test_joining_a_counter_already_open_is_said_in_the_warning_colour(context, l
     expect(note).to_contain_text("you joined it")
     style = note.evaluate("el => [getComputedStyle(el).borderLeftColor, getComputedStyle(el).backgroundColor]")
     assert style == ["rgb(122, 79, 0)", "rgb(255, 241, 204)"]  # --warn, --warn-wash (static/css/app.css)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_on_a_phone_cancel_stands_apart_from_the_button_that_stops_the_day(
+    context, live_server, page, busy_morning, language, screenshot
+):
+    """ "Cancel" sat flush under "Stop service and move everyone": a thumb meaning to go
+    back landed next to the button that closes the rest of the day."""
+    sign_in(context, live_server, busy_morning["supervisor"], language)
+    page.goto(f"/staff/{busy_morning['office'].code}/today/stop/")
+    screenshot(f"stop-service-{language}")
+
+    stop = page.locator("form button[type=submit].danger").bounding_box()
+    cancel = page.locator("form a.button.secondary").bounding_box()
+    assert cancel["y"] - (stop["y"] + stop["height"]) >= 8
+    assert page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")

@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from queue_booking.error_pages import error_template
 from queue_booking.middleware import API_PREFIX
 
 
@@ -53,8 +54,8 @@ def length_required(request: HttpRequest) -> HttpResponse:
         )
     else:
         # Rendered without the request, like Django's own 400 page: nothing of the session
-        # or the user is needed to say this.
-        response = HttpResponse(loader.render_to_string("411.html"), status=411)
+        # or the user is needed to say this. The staff pages have their own, as for 404/500.
+        response = HttpResponse(loader.render_to_string(error_template(request, "411.html")), status=411)
     response["Cache-Control"] = "no-store"
     return response
 

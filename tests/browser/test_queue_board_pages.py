@@ -398,3 +398,52 @@ def test_long_counter_names_stay_legible_with_twenty_tiles_on_a_720p_tv(
         assert board.js_errors == []
     finally:
         context.close()
+
+
+# The shown tiles' heights, and how far the lowest of them ends above the list's bottom.
+TILE_ROWS = """() => {
+    const list = document.querySelector('[data-counters]').getBoundingClientRect();
+    const tiles = [...document.querySelectorAll('[data-counters] li:not([hidden])')]
+        .map(li => li.getBoundingClientRect());
+    return {
+        heights: tiles.map(box => box.height),
+        gap: list.bottom - Math.max(...tiles.map(box => box.bottom)),
+        list: list.height,
+    };
+}"""
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("count", [9, 20, 25])
+def test_every_page_of_tiles_fills_the_board_in_rows_of_one_height(
+    browser, live_server, transactional_db, time_machine, count, language
+):
+    """Rows sized to their names: a row with "Kewarganegaraan" broken onto a third line
+    was taller than the others, the last row shorter, and the tiles ended well above the
+    waiting counts. The rows share the column's height, every tile as tall as the others,
+    on every page alike (the page of 12 of 25 counters keeps the tiles of the page of 13)."""
+    office = calling_at(time_machine, COUNTER_NAMES[:count], name=LONGEST_OFFICE_NAME)
+    pages = -(-count // 20)
+    context, board = _board_on_a_clock(browser, live_server, office, language)
+    try:
+        board.wait_for_timeout(2_000)
+        _stop_clocks(board, time_machine)
+        heights = {}
+        for turn in range(pages):
+            if turn:
+                _run_clocks(board, time_machine, _to_the_next_turn(board) + 1_000)
+            for size in TV_SIZES:
+                board.set_viewport_size(size)
+                board.wait_for_timeout(100)
+                _readable_on(board, size)
+                rows = board.evaluate(TILE_ROWS)
+                assert max(rows["heights"]) - min(rows["heights"]) <= 2, (size, rows["heights"])
+                heights.setdefault(size["width"], []).append(rows["heights"][0])
+                if len(rows["heights"]) == max(-(-count // pages), 1):
+                    # The fullest page's rows reach the bottom of the column.
+                    assert rows["gap"] <= 2, (size, rows)
+        for width, seen in heights.items():
+            assert max(seen) - min(seen) <= 2, (width, seen)
+        assert board.js_errors == []
+    finally:
+        context.close()

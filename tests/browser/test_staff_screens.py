@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from applicants.models import QueueCounter, ServiceCounter
+from applicants.queue_selectors import day_summary
 from applicants.services.checkin import checkin_confirm
 from applicants.services.queue import queue_call_next, queue_served
 from applicants.services.walkin import walkin_register
@@ -25,6 +26,18 @@ TV = {"width": 1280, "height": 720}
 LONG_NAME = "Raden Ayu Siti Nurhaliza Kusumawardhani Prawirodirdjo Hadiningrat"
 SESSIONS = [(dt.time(8), dt.time(10)), (dt.time(10), dt.time(12)), (dt.time(13), dt.time(15))]
 CAPACITY = {Track.REGULAR: 50, Track.EXPRESS: 10, Track.PRIORITY: 5}
+# The figures of a session on "Today", in the order of its table's columns.
+SESSION_FIGURES = (
+    "capacity",
+    "expected",
+    "checked_in",
+    "served",
+    "missed",
+    "waiting",
+    "walk_ins",
+    "average_wait_minutes",
+    "p90_wait_minutes",
+)
 
 
 @pytest.fixture
@@ -231,18 +244,21 @@ HEADER_TEXT_BOTTOMS = """selector => [...document.querySelectorAll(selector)].ma
 })"""
 
 
-def test_today_s_session_table_keeps_every_column_title_just_above_its_column_on_a_phone(
+def test_today_s_session_table_keeps_every_column_title_just_above_its_column(
     context, live_server, page, busy_morning, screenshot
 ):
-    """On a phone the long titles ("9 dari 10 orang menunggu paling lama") wrap onto several
-    lines. Aligned to the top, the short ones ("Sesi", "Kuota") floated there too, with an
-    empty band between them and the first row, as if the table had lost a row."""
+    """On the narrowest desk PC that shows the table the long titles ("9 dari 10 orang
+    menunggu paling lama") wrap onto several lines. Aligned to the top, the short ones
+    ("Sesi", "Kuota") floated there too, with an empty band between them and the first
+    row, as if the table had lost a row. (A phone shows cards, without titles.)"""
     sign_in(context, live_server, busy_morning["supervisor"], "id")
+    page.set_viewport_size({"width": 960, "height": 720})
     page.goto(f"/staff/{busy_morning['office'].code}/today/")
     screenshot("today-table")
 
     bottoms = dict(page.evaluate(HEADER_TEXT_BOTTOMS, "#live-sessions thead th"))
     assert len(bottoms) == 10
+    assert max(lines for _text, lines in page.evaluate(LINES_OF, "#live-sessions thead th")) > 1
     first_row = page.locator("#live-sessions tbody tr").first.bounding_box()["y"]
     for title, bottom in bottoms.items():
         assert first_row - 16 <= bottom <= first_row, f"{title!r} ends {first_row - bottom:.0f}px above the first row"
@@ -289,14 +305,66 @@ def test_today_s_sessions_fit_a_tablet_without_scrolling_sideways(
         assert float(cell.evaluate("td => getComputedStyle(td).fontSize").removesuffix("px")) >= 15
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_today_s_sessions_are_cards_on_a_phone_without_scrolling_sideways(
+    context, live_server, page, busy_morning, language, screenshot
+):
+    """At 360 pixels the ten columns scrolled sideways in their box, the session's times
+    out of sight while reading its waits: each session is a card, as on a tablet."""
+    office = busy_morning["office"]
+    sign_in(context, live_server, busy_morning["supervisor"], language)
+    page.goto(f"/staff/{office.code}/today/")
+    screenshot(f"today-sessions-phone-{language}")
+
+    assert page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")
+    for box in ("#live-sessions .table-scroll", "#live-sessions table.session-table"):
+        scroll_width, client_width = page.locator(box).evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert scroll_width <= client_width, box
+    with timezone.override(office.tz):
+        summary = day_summary(office=office, now=timezone.now())
+    cards = page.locator("#live-sessions tbody tr")
+    assert cards.count() == len(summary["sessions"]) == 3
+    right_edge = page.evaluate("document.documentElement.clientWidth")
+    for card, row in zip(cards.all(), summary["sessions"], strict=True):
+        assert card.evaluate("tr => getComputedStyle(tr).display") == "grid"
+        clock = "%H.%M" if language == "id" else "%H:%M"
+        assert card.locator("th").inner_text() == f"{row.start:{clock}}–{row.end:{clock}}"
+        cells = card.locator("td").all()
+        assert len(cells) == len(SESSION_FIGURES)
+        for cell, key in zip(cells, SESSION_FIGURES, strict=True):
+            label = cell.evaluate("td => getComputedStyle(td, '::before').content").strip('"')
+            assert label == cell.get_attribute("data-label") != ""
+            box = cell.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= right_edge, label
+            assert cell.is_visible()
+            if key.endswith("_minutes"):
+                assert cell.inner_text().strip() != "", label
+            else:
+                assert cell.inner_text().strip() == str(getattr(row, key)), label
+    # The first session is under way: people checked in, one served.
+    assert summary["sessions"][0].checked_in > 0 and summary["sessions"][0].served == 1
+
+
+def test_on_a_desk_pc_today_s_sessions_stay_a_table(context, live_server, page, busy_morning):
+    sign_in(context, live_server, busy_morning["supervisor"], "id")
+    page.set_viewport_size({"width": 960, "height": 720})
+    page.goto(f"/staff/{busy_morning['office'].code}/today/")
+
+    assert page.locator("#live-sessions table.session-table").evaluate("t => getComputedStyle(t).display") == "table"
+    assert page.locator("#live-sessions thead").is_visible()
+
+
 def test_a_table_that_scrolls_on_a_phone_shows_a_shadow_where_there_is_more(
     context, live_server, page, busy_morning, screenshot
 ):
+    """The waiting times per day: its table is given the width of a longer one (an office
+    name that does not wrap) to make it scroll in its box."""
     sign_in(context, live_server, busy_morning["supervisor"], "id")
-    page.goto(f"/staff/{busy_morning['office'].code}/today/")
-    screenshot("today-table-scrolls")
+    page.goto("/staff/waits/")
+    region = page.locator(".table-scroll.wait-table").first
+    region.evaluate("box => { box.querySelector('table').style.minWidth = '40rem'; }")
+    screenshot("waits-table-scrolls")
 
-    region = page.locator("#live-sessions .table-scroll")
     assert region.evaluate("box => box.scrollWidth > box.clientWidth")
     layers = region.evaluate("box => getComputedStyle(box).backgroundImage")
     attachments = region.evaluate("box => getComputedStyle(box).backgroundAttachment")
@@ -317,3 +385,19 @@ def test_joining_a_counter_already_open_is_said_in_the_warning_colour(context, l
     expect(note).to_contain_text("you joined it")
     style = note.evaluate("el => [getComputedStyle(el).borderLeftColor, getComputedStyle(el).backgroundColor]")
     assert style == ["rgb(122, 79, 0)", "rgb(255, 241, 204)"]  # --warn, --warn-wash (static/css/app.css)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_on_a_phone_cancel_stands_apart_from_the_button_that_stops_the_day(
+    context, live_server, page, busy_morning, language, screenshot
+):
+    """ "Cancel" sat flush under "Stop service and move everyone": a thumb meaning to go
+    back landed next to the button that closes the rest of the day."""
+    sign_in(context, live_server, busy_morning["supervisor"], language)
+    page.goto(f"/staff/{busy_morning['office'].code}/today/stop/")
+    screenshot(f"stop-service-{language}")
+
+    stop = page.locator("form button[type=submit].danger").bounding_box()
+    cancel = page.locator("form a.button.secondary").bounding_box()
+    assert cancel["y"] - (stop["y"] + stop["height"]) >= 8
+    assert page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")

@@ -3,6 +3,8 @@ system out of reach (503), a page out of date (expired form), or a session that 
 The public pages spoke to applicants ("your booking is not lost", "if you were booking,
 check My booking") and led to the office search, never back to the desk."""
 
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -150,4 +152,34 @@ def test_a_counter_closed_meanwhile_is_a_staff_404_with_the_way_back(officer_cli
     assert words in page
     assert '<a class="button" href="/staff/">' in page
     assert "To book an appointment" not in page and "Untuk mendaftar" not in page
+    _no_applicant_words(page)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "advice"),
+    [
+        ("en", "Request not understood", "Nothing was done."),
+        ("id", "Permintaan tidak dapat dipahami", "Tidak ada yang dilakukan."),
+    ],
+)
+def test_a_chunked_staff_form_the_server_cannot_read_is_the_staff_411_page(
+    officer_client, office, language, heading, advice
+):
+    """A server that cannot end a chunked body (runserver: no ``wsgi.input_terminated``)
+    answers 411 (queue_booking/chunked_body.py); on a staff page, with the staff words."""
+    response = officer_client.generic(
+        "POST",
+        reverse("staff:checkin", args=[office.code]),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ACCEPT_LANGUAGE=language,
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+        **{"wsgi.input": io.BytesIO(b"action=lookup&code=ABCD2345")},
+    )
+
+    assert response.status_code == 411
+    page = html(response)
+    assert f"<h1>{heading}</h1>" in page
+    assert advice in page
+    assert '<a class="button" href="/staff/">' in page
     _no_applicant_words(page)

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -71,6 +71,7 @@ from applicants.services.idempotency import (
 )
 from applicants.services.tokens import booking_token_renew, booking_token_renew_check
 from applicants.views.booking_draft import Draft, draft_load, draft_save, draft_typed
+from applicants.views.lookup_draft import lookup_draft_drop, lookup_draft_load, lookup_draft_save
 from applicants.views.proof import LINK_RENEWED_TAG
 from applicants.waits import estimate_text
 from offices import pages
@@ -82,6 +83,8 @@ from queue_booking.errors import RateLimited, ServiceError
 from queue_booking.language_switch import keeps_form_on_language_switch, language_switch_requested
 
 RESCHEDULE_DATES_SHOWN = 10
+# The same words for a wrong code and a wrong NIK: which one was wrong is not told.
+LOOKUP_NOT_FOUND = gettext_lazy("No booking matches this code and NIK. Check both and try again.")
 
 
 def _office_or_404(code: str):
@@ -402,33 +405,53 @@ def my_booking(request):
     if language_switch_requested(request) is not None:
         typed = {name: request.POST.get(name, "") for name in LookupForm.base_fields}
         return render(request, "applicants/my_booking.html", {**context, "form": LookupForm(initial=typed)})
-    form = LookupForm(data=request.POST if request.method == "POST" else None)
+    if request.method == "GET":
+        return _lookup_page(request, context)
+    form = LookupForm(data=request.POST)
     context["form"] = form
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                limit_by_ip(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_IP)
-                limit_by_nik(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_NIK, nik=form.cleaned_data["nik"])
-                limit_by_code(
-                    request, group="lookup", rate=settings.RATELIMIT_LOOKUP_CODE, code=form.cleaned_data["code"]
-                )
-                booking = booking_lookup(code=form.cleaned_data["code"], nik=form.cleaned_data["nik"])
-                token = booking_token(booking)
-                if not token:
-                    raise BookingNotFound()
-            except RateLimited as exc:
-                form.refuse(_too_many_attempts(exc))
-                response = render(request, "applicants/my_booking.html", context, status=exc.status)
-                return _retry_after(response, exc)
-            except BookingNotFound:
-                form.refuse(_("No booking matches this code and NIK. Check both and try again."))
-                status = 404
-            else:
-                return HttpResponseRedirect(_proof_path(booking.code, token))
-        else:
-            status = 400
+    if not form.is_valid():
+        return _lookup_refused(request, context, status=400)
+    try:
+        limit_by_ip(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_IP)
+        limit_by_nik(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_NIK, nik=form.cleaned_data["nik"])
+        limit_by_code(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_CODE, code=form.cleaned_data["code"])
+        booking = booking_lookup(code=form.cleaned_data["code"], nik=form.cleaned_data["nik"])
+        token = booking_token(booking)
+        if not token:
+            raise BookingNotFound()
+    except RateLimited as exc:
+        # The POST's own answer, with its Retry-After: a reload later tries again.
+        form.refuse(_too_many_attempts(exc))
+        response = render(request, "applicants/my_booking.html", context, status=exc.status)
+        return _retry_after(response, exc)
+    except BookingNotFound:
+        form.refuse(LOOKUP_NOT_FOUND)
+        return _lookup_refused(request, context, status=404)
+    response = HttpResponseRedirect(_proof_path(booking.code, token))
+    lookup_draft_drop(response)
+    return response
+
+
+def _lookup_refused(request, context: dict, *, status: int):
+    """The form again by a GET, so that Back from the proof found next is no
+    resubmission (``applicants.views.lookup_draft``); rendered here only when what was
+    typed is too big to keep."""
+    response = HttpResponseRedirect(f"{reverse('applicants:my_booking')}?again=1")
+    response.status_code = 303
+    if lookup_draft_save(response, request.POST, not_found=status == 404):
+        return response
     return render(request, "applicants/my_booking.html", context, status=status)
+
+
+def _lookup_page(request, context: dict):
+    """The form; after a refused look-up (``again=1``), that look-up with its errors."""
+    draft = lookup_draft_load(request) if request.GET.get("again") else None
+    if draft is None:
+        return render(request, "applicants/my_booking.html", {**context, "form": LookupForm()})
+    form = LookupForm(data=draft.data)
+    if form.is_valid() and draft.not_found:
+        form.refuse(LOOKUP_NOT_FOUND)
+    return render(request, "applicants/my_booking.html", {**context, "form": form})
 
 
 # --- Changing a booking from its proof link ----------------------------------------------
@@ -456,17 +479,23 @@ def cancel(request, code: str, token: str):
         return render(
             request, "applicants/cancel.html", context, status=exc.status if request.method == "POST" else 200
         )
-    form = CancelForm(data=request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            booking_cancel(booking=booking, now=now)
-        except ServiceError as exc:
-            messages.error(request, exc.detail)
-        else:
-            messages.success(request, _("Your booking is cancelled. The place goes to someone else."))
-        return redirect(_proof_path(booking.code, token))
-    context["form"] = form
-    return render(request, "applicants/cancel.html", context, status=400 if form.errors else 200)
+    if request.method == "GET":
+        # Sent without the box ticked (``unticked``): the question again, saying so.
+        context["form"] = CancelForm(data={} if request.GET.get("unticked") else None)
+        return render(request, "applicants/cancel.html", context)
+    form = CancelForm(data=request.POST)
+    if not form.is_valid():
+        # By a GET, so that Back from the proof, after cancelling, is no resubmission.
+        response = redirect(f"{reverse('applicants:cancel', kwargs={'code': booking.code, 'token': token})}?unticked=1")
+        response.status_code = 303
+        return response
+    try:
+        booking_cancel(booking=booking, now=now)
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Your booking is cancelled. The place goes to someone else."))
+    return redirect(_proof_path(booking.code, token))
 
 
 @never_cache

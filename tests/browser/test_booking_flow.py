@@ -255,6 +255,41 @@ def test_find_my_booking_by_code_and_nik_then_cancel_it(page, screenshot):
     screenshot("cancelled")
 
 
+def test_back_after_a_mistyped_look_up_and_an_unticked_cancel_shows_pages_not_resubmission_prompts(page, screenshot):
+    """A refused look-up and a cancel sent unticked were the answers to POSTs: once the
+    booking was found and cancelled, Back met "Confirm Form Resubmission" (ERR_CACHE_MISS)."""
+    offices = offices_with_sessions()
+    result = booking_for(offices["surabaya"], bookable_weekday(offices["surabaya"], after=4))
+    code = result.booking.code
+    page.goto("/my-booking/")
+    page.fill("#id_code", "ZZZZZZZZ")
+    page.fill("#id_nik", NIK)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/my-booking/?again=1")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.locator("#id_nik")).to_have_value(NIK)
+    screenshot("look-up-refused")
+    page.fill("#id_code", code)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"**/b/{code}/**")
+    page.click("a[href$='/cancel/']")
+    page.locator("button.danger").click()
+    page.wait_for_url("**/cancel/?unticked=1")
+    expect(page.locator("#id_confirm")).to_have_attribute("aria-invalid", "true")
+    page.check("#id_confirm")
+    page.locator("button.danger").click()
+    page.wait_for_url(re.compile(r"/b/[A-Z0-9]{8}/[^/#]+/(#.*)?$"))
+
+    for expected in ("/cancel/?unticked=1", "/cancel/", f"/b/{code}/{result.token}/", "/my-booking/?again=1"):
+        back = page.go_back()
+        assert back is not None and back.status == 200
+        assert page.url.endswith(expected) and "ERR_CACHE_MISS" not in page.content()
+    # Found since, the look-up reached by Back no longer shows what was typed.
+    expect(page.locator("#id_nik")).to_have_value("")
+    assert Booking.objects.get().status == BookingStatus.CANCELLED
+    assert page.js_errors == []
+
+
 def test_renew_my_secret_link_then_only_the_new_one_opens_the_booking(page, screenshot):
     offices = offices_with_sessions()
     result = booking_for(offices["surabaya"], bookable_weekday(offices["surabaya"], after=4))

@@ -137,3 +137,9 @@ def sent_back(response) -> bool:
         and "/book/?date=" in chain[0][0]
         and chain[0][0].endswith("&change=1")
     )
+
+
+def looked_up_again(response) -> bool:
+    """A "My booking" look-up sent with ``follow=True`` and refused: it came back to the
+    form (a GET, by a 303 redirect), which shows it again."""
+    return response.status_code == 200 and getattr(response, "redirect_chain", []) == [("/my-booking/?again=1", 303)]

@@ -69,8 +69,11 @@ class AccessibleFormMixin:
             if error.code != REFUSAL
             for message in error
         ]
-        for name, errors in self.errors.items():
-            if name in self.fields:
+        # In the page's order: a check across fields (the NIK against the birth date)
+        # finds its error after the fields' own, which put it below a later field.
+        for name in self.fields:
+            errors = self.errors.get(name)
+            if errors:
                 field = self[name]
                 anchor = field.auto_id
                 widget = self.fields[name].widget

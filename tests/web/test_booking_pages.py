@@ -478,3 +478,12 @@ def test_a_name_of_invisible_characters_is_refused_beside_the_name(client, pinne
     assert sent_back(response)
     assert "e-KTP" in _field_error(response.content.decode(), "full_name")
     assert not Booking.objects.exists()
+
+
+def test_the_error_summary_lists_the_mistakes_in_the_page_s_order(client, pinned, surabaya):
+    """The date of birth checked against the NIK was listed below the phone number, which
+    comes after it on the page."""
+    html = client.post("/offices/surabaya/book/", _form(birth_date="1991-05-17", phone="12"), follow=True)
+
+    anchors = re.findall(r'<li><a href="#(id_\w+)">', html.content.decode())
+    assert anchors == ["id_birth_date_0", "id_phone"]

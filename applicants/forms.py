@@ -6,6 +6,7 @@ translated, whatever layer found it.
 """
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext, pgettext_lazy
 
@@ -68,8 +69,11 @@ class AccessibleFormMixin:
             if error.code != REFUSAL
             for message in error
         ]
-        for name, errors in self.errors.items():
-            if name in self.fields:
+        # In the page's order: a check across fields (the NIK against the birth date)
+        # finds its error after the fields' own, which put it below a later field.
+        for name in self.fields:
+            errors = self.errors.get(name)
+            if errors:
                 field = self[name]
                 anchor = field.auto_id
                 widget = self.fields[name].widget
@@ -280,10 +284,13 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
     )
     field_order = ["session", "track", "service", "full_name", "nik", "birth_date", "phone", "email", "if_full"]
 
-    def __init__(self, *args, office, day: DayView, **kwargs):
+    def __init__(self, *args, office, day: DayView, kept_errors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.office = office
         self.day = day
+        # Errors the booking service gave when this form was sent (field or "", message,
+        # code): shown again with the form's own (``applicants.views.booking_draft``).
+        self.kept_errors = list(kept_errors)
         tracks = _tracks_of(day)
         labels = dict(Track.choices)
         self.fields["track"].choices = [(t, labels[t]) for t in tracks]
@@ -366,6 +373,17 @@ class BookingForm(AccessibleFormMixin, ApplicantFieldsMixin, forms.Form):
                     _("This session is full. Choose another session, or ask for the next available date."),
                 )
         return cleaned
+
+    def _post_clean(self):
+        # Added before ``AccessibleFormMixin._post_clean``, so that the fields they name
+        # point at them. A field found wrong again now says so in today's words only.
+        for name, message, code in self.kept_errors:
+            name = name if name in self.fields else None
+            shown = self.errors.get(name or NON_FIELD_ERRORS, [])
+            if (name and shown) or message in shown:
+                continue
+            self.add_error(name, forms.ValidationError(message, code=code or None))
+        super()._post_clean()
 
 
 # What every booking code looks like (``applicants.proof.CODE_ALPHABET``: no 0, 1, I or O).

@@ -10,6 +10,13 @@ The draft holds the NIK, so it lives in a cookie encrypted with the personal-dat
 sent only to the office's booking pages, never to scripts, and short-lived; no copy is
 kept on the server and no URL carries it. Once the booking is made, the cookie keeps
 only the proof's address: the review page reached by Back then points at the proof.
+
+A form sent with mistakes, or refused on confirmation (the session filled, the person
+already holds a booking), is kept here too (``refused``) and the answer is a redirect to
+the form (GET), which shows it again with the same errors: after it was corrected and
+booked, Back lands on that GET, where it used to land on the refused POST's answer.
+The errors of the form's own checks are found again by checking the draft again; the
+ones only the booking service could tell are kept, as shown (``errors``).
 """
 
 import json
@@ -24,6 +31,9 @@ from applicants.identity import secret_decrypt, secret_encrypt
 
 COOKIE = "booking_draft"
 MAX_AGE = 60 * 60  # seconds: time enough to find an identity card, not a day on a shared phone
+# Browsers drop a cookie over 4096 bytes, name and attributes included: a draft that big
+# (only from values far beyond the fields' lengths) is not kept.
+MAX_COOKIE_VALUE = 3800
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,13 @@ class Draft:
     data: dict[str, str] = field(default_factory=dict)
     request_key: str = ""
     proof_path: str = ""
+    # Sent and refused: the form shows it again with its errors.
+    refused: bool = False
+    # The refusal's errors that only the booking service could tell, as shown:
+    # (field name, or "" for the whole form; message; machine code).
+    errors: list[tuple[str, str, str]] = field(default_factory=list)
+    # The refusal was "you already hold a booking": the page also shows the way to it.
+    active_booking_exists: bool = False
 
     @property
     def booked(self) -> bool:
@@ -50,8 +67,11 @@ def _path(office_code: str) -> str:
     return reverse("applicants:book", kwargs={"code": office_code})
 
 
-def draft_save(response, draft: Draft) -> None:
+def draft_save(response, draft: Draft) -> bool:
+    """Keep ``draft`` with ``response``; ``False`` if it is too big to keep."""
     value = secret_encrypt(json.dumps(draft.__dict__, separators=(",", ":")))
+    if len(value) > MAX_COOKIE_VALUE:
+        return False
     response.set_cookie(
         COOKIE,
         value,
@@ -61,6 +81,7 @@ def draft_save(response, draft: Draft) -> None:
         httponly=True,
         samesite="Lax",
     )
+    return True
 
 
 def draft_load(request, *, office_code: str) -> Draft | None:

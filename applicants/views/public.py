@@ -14,13 +14,14 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import DatabaseError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -70,6 +71,7 @@ from applicants.services.idempotency import (
 )
 from applicants.services.tokens import booking_token_renew, booking_token_renew_check
 from applicants.views.booking_draft import Draft, draft_load, draft_save, draft_typed
+from applicants.views.lookup_draft import lookup_draft_drop, lookup_draft_load, lookup_draft_save
 from applicants.views.proof import LINK_RENEWED_TAG
 from applicants.waits import estimate_text
 from offices import pages
@@ -81,6 +83,8 @@ from queue_booking.errors import RateLimited, ServiceError
 from queue_booking.language_switch import keeps_form_on_language_switch, language_switch_requested
 
 RESCHEDULE_DATES_SHOWN = 10
+# The same words for a wrong code and a wrong NIK: which one was wrong is not told.
+LOOKUP_NOT_FOUND = gettext_lazy("No booking matches this code and NIK. Check both and try again.")
 
 
 def _office_or_404(code: str):
@@ -143,6 +147,40 @@ def _keeping_draft(response, office, day, post, *, request_key: str = ""):
     return response
 
 
+def _form_again_path(office, day) -> str:
+    """The form (GET) filled in from the draft: "Change details", a language button, a refusal."""
+    return f"{reverse('applicants:book', kwargs={'code': office.code})}?date={day.iso}&change=1"
+
+
+def _refused(request, office, day, form: BookingForm, context: dict, *, status: int, kept: bool = False):
+    """The answer to a form sent and refused: a redirect to the form (GET), which shows it
+    again with the same errors, so that Back after the booking lands on a page the browser
+    loads again, not on this POST's answer ("Confirm Form Resubmission"). ``kept``: the
+    errors came from the booking service, and the draft keeps them. Rendered here only
+    when the draft is too big for its cookie."""
+    errors = []
+    if kept:
+        errors = [
+            ("" if name == NON_FIELD_ERRORS else name, message, error.code or "")
+            for name, field_errors in form.errors.as_data().items()
+            for error in field_errors
+            for message in error
+        ]
+    draft = Draft(
+        office=office.code,
+        date=day.iso,
+        data=draft_typed(request.POST),
+        refused=True,
+        errors=errors,
+        active_booking_exists=bool(context.get("active_booking_exists")),
+    )
+    response = HttpResponseRedirect(_form_again_path(office, day))
+    response.status_code = 303  # See Other: the form again is a GET, whatever the browser
+    if draft_save(response, draft):
+        return response
+    return render(request, "applicants/book.html", {**context, "form": form}, status=status)
+
+
 def _to_proof(office, day, path: str):
     """Open the proof; the draft keeps only its address, for the review page that the
     browser's Back shows next."""
@@ -176,14 +214,13 @@ def book(request, code: str):
     if step == "edit" or (switching and "request_key" not in request.POST):
         # "Change details" on the review page, or a language button on the form: the
         # form again, filled in, by a GET.
-        path = reverse("applicants:book", kwargs={"code": office.code})
-        return _keeping_draft(HttpResponseRedirect(f"{path}?date={day.iso}&change=1"), office, day, request.POST)
+        return _keeping_draft(HttpResponseRedirect(_form_again_path(office, day)), office, day, request.POST)
     if request.method == "GET":
-        return render(request, "applicants/book.html", {**context, "form": _form_to_fill(request, office, day)})
+        return _form_page(request, office, day, context)
 
     form = BookingForm(data=request.POST, office=office, day=day)
     if not form.is_valid():
-        return render(request, "applicants/book.html", {**context, "form": form}, status=400)
+        return _refused(request, office, day, form, context, status=400)
 
     if step != "confirm":
         # The review page shown again in another language keeps its key: confirming it books once.
@@ -224,31 +261,46 @@ def book(request, code: str):
                 idempotency_abandon(claim=claim)
             raise
     except RateLimited as exc:
+        # The POST's own answer, with its Retry-After: sent again later (a reload), it
+        # is tried again, where a page kept from now would repeat a wait gone stale.
         form.add_error(None, _too_many_attempts(exc))
         return _retry_after(render(request, "applicants/book.html", {**context, "form": form}, status=exc.status), exc)
     except IdempotencyInProgress:
+        # The POST's own answer too: its reload sends the confirmation again, which then
+        # gets the booking the first one made.
         form.add_error(None, _("Your booking is still being made. Wait a moment, then reload this page."))
-        status = 409
+        return render(request, "applicants/book.html", {**context, "form": form}, status=409)
     except (IdempotencyKeyReused, InvalidIdempotencyKey):
         form.add_error(None, _("This confirmation was for other details. Check your details and confirm again."))
-        status = 400
+        return _refused(request, office, day, form, context, status=400, kept=True)
     except ServiceError as exc:
         form_add_service_error(form, exc)
         # The person already holds a booking: the way to it, not only the words.
         context["active_booking_exists"] = exc.code == "active_booking_exists"
-        status = exc.status
-    else:
-        path = _proof_path(result.booking.code, result.token)
-        if claim is not None:
-            _confirm_answer_store(claim, code=result.booking.code, path=path)
-        return _to_proof(office, day, path)
-    return render(request, "applicants/book.html", {**context, "form": form}, status=status)
+        return _refused(request, office, day, form, context, status=exc.status, kept=True)
+    path = _proof_path(result.booking.code, result.token)
+    if claim is not None:
+        _confirm_answer_store(claim, code=result.booking.code, path=path)
+    return _to_proof(office, day, path)
 
 
-def _form_to_fill(request, office, day) -> BookingForm:
+def _form_page(request, office, day, context: dict):
+    """The form (GET). After the booking is made, the form reached again by Back (a
+    refusal's, or "Change details"'s) shows the way to the proof, as the review does."""
+    draft = draft_load(request, office_code=office.code) if request.GET.get("change") else None
+    if draft is not None and draft.date == day.iso and draft.booked:
+        return render(request, "applicants/book_confirm.html", {**context, "proof_path": draft.proof_path})
+    if draft is not None and draft.date == day.iso and draft.refused:
+        form = BookingForm(data=draft.data, office=office, day=day, kept_errors=draft.errors)
+        form.is_valid()
+        context = {**context, "active_booking_exists": draft.active_booking_exists}
+        return render(request, "applicants/book.html", {**context, "form": form})
+    return render(request, "applicants/book.html", {**context, "form": _form_to_fill(request, office, day, draft)})
+
+
+def _form_to_fill(request, office, day, draft: Draft | None) -> BookingForm:
     """The form to fill in: preset from the calendar's link, or from what was typed
     ("Change details" on the review page, a language button: ``change=1``)."""
-    draft = draft_load(request, office_code=office.code) if request.GET.get("change") else None
     if draft is not None and not draft.booked and draft.date == day.iso:
         return BookingForm(initial=BookingForm.initial_from(draft.data), office=office, day=day)
     initial = {name: request.GET[name] for name in ("session", "track") if request.GET.get(name)}
@@ -353,33 +405,53 @@ def my_booking(request):
     if language_switch_requested(request) is not None:
         typed = {name: request.POST.get(name, "") for name in LookupForm.base_fields}
         return render(request, "applicants/my_booking.html", {**context, "form": LookupForm(initial=typed)})
-    form = LookupForm(data=request.POST if request.method == "POST" else None)
+    if request.method == "GET":
+        return _lookup_page(request, context)
+    form = LookupForm(data=request.POST)
     context["form"] = form
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                limit_by_ip(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_IP)
-                limit_by_nik(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_NIK, nik=form.cleaned_data["nik"])
-                limit_by_code(
-                    request, group="lookup", rate=settings.RATELIMIT_LOOKUP_CODE, code=form.cleaned_data["code"]
-                )
-                booking = booking_lookup(code=form.cleaned_data["code"], nik=form.cleaned_data["nik"])
-                token = booking_token(booking)
-                if not token:
-                    raise BookingNotFound()
-            except RateLimited as exc:
-                form.refuse(_too_many_attempts(exc))
-                response = render(request, "applicants/my_booking.html", context, status=exc.status)
-                return _retry_after(response, exc)
-            except BookingNotFound:
-                form.refuse(_("No booking matches this code and NIK. Check both and try again."))
-                status = 404
-            else:
-                return HttpResponseRedirect(_proof_path(booking.code, token))
-        else:
-            status = 400
+    if not form.is_valid():
+        return _lookup_refused(request, context, status=400)
+    try:
+        limit_by_ip(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_IP)
+        limit_by_nik(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_NIK, nik=form.cleaned_data["nik"])
+        limit_by_code(request, group="lookup", rate=settings.RATELIMIT_LOOKUP_CODE, code=form.cleaned_data["code"])
+        booking = booking_lookup(code=form.cleaned_data["code"], nik=form.cleaned_data["nik"])
+        token = booking_token(booking)
+        if not token:
+            raise BookingNotFound()
+    except RateLimited as exc:
+        # The POST's own answer, with its Retry-After: a reload later tries again.
+        form.refuse(_too_many_attempts(exc))
+        response = render(request, "applicants/my_booking.html", context, status=exc.status)
+        return _retry_after(response, exc)
+    except BookingNotFound:
+        form.refuse(LOOKUP_NOT_FOUND)
+        return _lookup_refused(request, context, status=404)
+    response = HttpResponseRedirect(_proof_path(booking.code, token))
+    lookup_draft_drop(response)
+    return response
+
+
+def _lookup_refused(request, context: dict, *, status: int):
+    """The form again by a GET, so that Back from the proof found next is no
+    resubmission (``applicants.views.lookup_draft``); rendered here only when what was
+    typed is too big to keep."""
+    response = HttpResponseRedirect(f"{reverse('applicants:my_booking')}?again=1")
+    response.status_code = 303
+    if lookup_draft_save(response, request.POST, not_found=status == 404):
+        return response
     return render(request, "applicants/my_booking.html", context, status=status)
+
+
+def _lookup_page(request, context: dict):
+    """The form; after a refused look-up (``again=1``), that look-up with its errors."""
+    draft = lookup_draft_load(request) if request.GET.get("again") else None
+    if draft is None:
+        return render(request, "applicants/my_booking.html", {**context, "form": LookupForm()})
+    form = LookupForm(data=draft.data)
+    if form.is_valid() and draft.not_found:
+        form.refuse(LOOKUP_NOT_FOUND)
+    return render(request, "applicants/my_booking.html", {**context, "form": form})
 
 
 # --- Changing a booking from its proof link ----------------------------------------------
@@ -407,17 +479,23 @@ def cancel(request, code: str, token: str):
         return render(
             request, "applicants/cancel.html", context, status=exc.status if request.method == "POST" else 200
         )
-    form = CancelForm(data=request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            booking_cancel(booking=booking, now=now)
-        except ServiceError as exc:
-            messages.error(request, exc.detail)
-        else:
-            messages.success(request, _("Your booking is cancelled. The place goes to someone else."))
-        return redirect(_proof_path(booking.code, token))
-    context["form"] = form
-    return render(request, "applicants/cancel.html", context, status=400 if form.errors else 200)
+    if request.method == "GET":
+        # Sent without the box ticked (``unticked``): the question again, saying so.
+        context["form"] = CancelForm(data={} if request.GET.get("unticked") else None)
+        return render(request, "applicants/cancel.html", context)
+    form = CancelForm(data=request.POST)
+    if not form.is_valid():
+        # By a GET, so that Back from the proof, after cancelling, is no resubmission.
+        response = redirect(f"{reverse('applicants:cancel', kwargs={'code': booking.code, 'token': token})}?unticked=1")
+        response.status_code = 303
+        return response
+    try:
+        booking_cancel(booking=booking, now=now)
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Your booking is cancelled. The place goes to someone else."))
+    return redirect(_proof_path(booking.code, token))
 
 
 @never_cache

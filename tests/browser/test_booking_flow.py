@@ -92,6 +92,61 @@ def test_back_from_the_proof_shows_a_page_not_a_resubmission_prompt(page, screen
     assert page.js_errors == []
 
 
+def test_back_after_a_form_sent_with_a_mistake_shows_pages_not_a_resubmission_prompt(page, screenshot):
+    """The form sent with a mistake was the answer to a POST: corrected and booked, Back
+    from the proof and Back again met "Confirm Form Resubmission" (net::ERR_CACHE_MISS).
+    Now the mistake comes back on the form by a GET, the same errors focused."""
+    offices = offices_with_sessions()
+    date = bookable_weekday(offices["surabaya"])
+    page.goto(f"/offices/surabaya/book/?date={date.isoformat()}&session=08:00&track=regular")
+    _fill_applicant(page, nik="3578")
+    page.locator("form.form button[type=submit]").last.click()
+
+    page.wait_for_url(re.compile(r"/offices/surabaya/book/\?date=[\d-]+&change=1$"))
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.locator("[data-error-summary] a[href='#id_nik']")).to_be_visible()
+    expect(page.locator("#id_nik")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_nik")).to_have_value("3578")
+    expect(page.locator("#id_full_name")).to_have_value("Siti Rahayu")
+    expect(page.locator("#id_birth_date_1")).to_have_value("5")
+    screenshot("form-sent-back-with-a-mistake")
+    page.fill("#id_nik", NIK)
+    _continue_and_confirm(page)
+    proof = page.url
+
+    for expected in ("/offices/surabaya/book/review/", "&change=1"):
+        back = page.go_back()
+        assert back is not None and back.status == 200
+        assert page.url.endswith(expected)
+        assert "ERR_CACHE_MISS" not in page.content()
+        expect(page.locator("h1")).to_have_text("Pendaftaran Anda sudah dibuat")
+    screenshot("back-to-the-corrected-form")
+    page.get_by_role("link", name="Buka bukti pendaftaran Anda").click()
+    page.wait_for_url(proof)
+    assert Booking.objects.count() == 1
+    assert page.js_errors == []
+
+
+def test_a_mistake_comes_back_on_the_form_without_javascript(browser, live_server, viewport, screenshot):
+    offices = offices_with_sessions()
+    date = bookable_weekday(offices["surabaya"])
+    context = browser.new_context(viewport=viewport, java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto(f"/offices/surabaya/book/?date={date.isoformat()}&session=08:00&track=regular")
+        _fill_applicant(page)
+        page.fill("#id_phone", "12")
+        page.locator("form.form button[type=submit]").last.click()
+        page.wait_for_url(re.compile(r"&change=1$"))
+        expect(page.locator("#id_phone_error")).to_be_visible()
+        expect(page.locator("#id_nik")).to_have_value(NIK)
+        page.fill("#id_phone", "0812 3456 7890")
+        _continue_and_confirm(page)
+        expect(page.locator("[data-booking-code]")).to_have_text(Booking.objects.get().code)
+    finally:
+        context.close()
+
+
 def test_the_core_booking_path_works_without_javascript(browser, live_server, viewport, screenshot):
     offices = offices_with_sessions()
     date = bookable_weekday(offices["surabaya"])
@@ -198,6 +253,41 @@ def test_find_my_booking_by_code_and_nik_then_cancel_it(page, screenshot):
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "cancelled")
     assert Booking.objects.get().status == BookingStatus.CANCELLED
     screenshot("cancelled")
+
+
+def test_back_after_a_mistyped_look_up_and_an_unticked_cancel_shows_pages_not_resubmission_prompts(page, screenshot):
+    """A refused look-up and a cancel sent unticked were the answers to POSTs: once the
+    booking was found and cancelled, Back met "Confirm Form Resubmission" (ERR_CACHE_MISS)."""
+    offices = offices_with_sessions()
+    result = booking_for(offices["surabaya"], bookable_weekday(offices["surabaya"], after=4))
+    code = result.booking.code
+    page.goto("/my-booking/")
+    page.fill("#id_code", "ZZZZZZZZ")
+    page.fill("#id_nik", NIK)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/my-booking/?again=1")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.locator("#id_nik")).to_have_value(NIK)
+    screenshot("look-up-refused")
+    page.fill("#id_code", code)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"**/b/{code}/**")
+    page.click("a[href$='/cancel/']")
+    page.locator("button.danger").click()
+    page.wait_for_url("**/cancel/?unticked=1")
+    expect(page.locator("#id_confirm")).to_have_attribute("aria-invalid", "true")
+    page.check("#id_confirm")
+    page.locator("button.danger").click()
+    page.wait_for_url(re.compile(r"/b/[A-Z0-9]{8}/[^/#]+/(#.*)?$"))
+
+    for expected in ("/cancel/?unticked=1", "/cancel/", f"/b/{code}/{result.token}/", "/my-booking/?again=1"):
+        back = page.go_back()
+        assert back is not None and back.status == 200
+        assert page.url.endswith(expected) and "ERR_CACHE_MISS" not in page.content()
+    # Found since, the look-up reached by Back no longer shows what was typed.
+    expect(page.locator("#id_nik")).to_have_value("")
+    assert Booking.objects.get().status == BookingStatus.CANCELLED
+    assert page.js_errors == []
 
 
 def test_renew_my_secret_link_then_only_the_new_one_opens_the_booking(page, screenshot):

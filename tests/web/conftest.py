@@ -124,3 +124,22 @@ def makassar(db):
     )
     add_weekdays(office)
     return office
+
+
+def sent_back(response) -> bool:
+    """A booking form sent with ``follow=True`` and refused: it came back to the form (a
+    GET, by a 303 redirect; Post/Redirect/Get), which shows it again."""
+    chain = getattr(response, "redirect_chain", [])
+    return (
+        response.status_code == 200
+        and len(chain) == 1
+        and chain[0][1] == 303
+        and "/book/?date=" in chain[0][0]
+        and chain[0][0].endswith("&change=1")
+    )
+
+
+def looked_up_again(response) -> bool:
+    """A "My booking" look-up sent with ``follow=True`` and refused: it came back to the
+    form (a GET, by a 303 redirect), which shows it again."""
+    return response.status_code == 200 and getattr(response, "redirect_chain", []) == [("/my-booking/?again=1", 303)]

@@ -111,3 +111,95 @@ def test_a_draft_is_for_its_own_office_only(client, pinned, surabaya, malang):
     client.post(BOOK, _form())
 
     assert client.get("/offices/malang/book/review/")["Location"] == "/offices/malang/"
+
+
+# --- A form sent with mistakes: the form again, by a GET ---------------------------------
+
+FORM_AGAIN = f"{BOOK}?date={_form()['date']}&change=1"
+
+
+def test_a_form_with_mistakes_comes_back_by_a_redirect(client, pinned, surabaya):
+    """The refused form was the POST's answer: after it was corrected and booked, Back
+    landed on it and the browser asked to send the form again."""
+    response = client.post(BOOK, _form(nik="12345", full_name=""))
+
+    assert (response.status_code, response["Location"]) == (303, FORM_AGAIN)
+    kept = response.cookies[COOKIE]
+    assert kept["path"] == BOOK and kept["httponly"] and 0 < kept["max-age"] <= 3600
+    assert "12345" not in kept.value and "12345" not in response["Location"]
+    assert not Booking.objects.exists()
+
+
+def test_the_form_after_the_redirect_shows_the_same_errors_and_what_was_typed(client, pinned, surabaya):
+    client.post(BOOK, _form(nik="12345", full_name="", phone="0812 3456 7890"))
+
+    again = client.get(FORM_AGAIN)
+
+    html = again.content.decode()
+    assert again.status_code == 200 and "no-store" in again["Cache-Control"]
+    summary = re.search(r'<div class="form-error" role="alert" tabindex="-1" data-error-summary.*?</div>', html, re.S)
+    assert summary and 'href="#id_full_name"' in summary.group(0) and 'href="#id_nik"' in summary.group(0)
+    nik = re.search(r'<input[^>]*name="nik"[^>]*>', html).group(0)
+    assert 'value="12345"' in nik  # as the POST's answer showed it: the person's own typing, on a no-store page
+    assert 'aria-invalid="true"' in nik and "id_nik_error" in nik
+    assert 'id="id_full_name_error"' in html
+    assert 'name="phone" value="0812 3456 7890"' in html
+    assert re.search(r'value="08:00"[^>]*checked', html)
+
+
+def test_a_refused_confirmation_comes_back_with_the_booking_service_s_error(client, pinned, surabaya):
+    client.post(BOOK, _form())
+    _confirm(client, client.get(REVIEW).content.decode())
+    client.post(BOOK, _form(session="10:00"))
+
+    refused = _confirm(client, client.get(REVIEW).content.decode())
+
+    assert (refused.status_code, refused["Location"]) == (303, FORM_AGAIN)
+    html = client.get(FORM_AGAIN).content.decode()
+    assert "NIK ini sudah memiliki pendaftaran aktif" in html
+    assert 'href="/my-booking/">Buka Pendaftaran saya</a>' in html
+    nik = re.search(r'<input[^>]*name="nik"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in nik and "id_nik_error" in nik
+    assert re.search(r'value="10:00"[^>]*checked', html)
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize("cookie", [None, "not-a-draft"])
+def test_the_form_without_a_draft_is_empty_and_says_nothing_wrong(client, pinned, surabaya, cookie):
+    if cookie:
+        client.cookies[COOKIE] = cookie
+
+    html = client.get(FORM_AGAIN).content.decode()
+
+    assert "data-error-summary" not in html and "field-error" not in html
+    assert 'name="full_name" value=' not in html and 'name="nik" value=' not in html
+
+
+def test_the_form_with_a_draft_gone_stale_is_empty(client, pinned, surabaya):
+    client.post(BOOK, _form(nik="12345"))
+
+    with time_machine.travel(NOW + dt.timedelta(hours=1, minutes=1), tick=False):
+        html = client.get(FORM_AGAIN).content.decode()
+
+    assert "data-error-summary" not in html and 'value="12345"' not in html
+
+
+def test_back_to_the_refused_form_after_booking_shows_the_way_to_the_proof(client, pinned, surabaya):
+    client.post(BOOK, _form(nik="12345"))
+    client.post(BOOK, _form())
+    proof = _confirm(client, client.get(REVIEW).content.decode())
+
+    back = client.get(FORM_AGAIN)
+
+    html = back.content.decode()
+    assert "Pendaftaran Anda sudah dibuat" in html and f'href="{proof["Location"]}"' in html
+    assert 'value="review"' not in html and NIK not in html
+    assert Booking.objects.count() == 1
+
+
+def test_a_form_too_big_to_keep_is_answered_as_before(client, pinned, surabaya):
+    response = client.post(BOOK, _form(full_name="x" * 4000))
+
+    assert response.status_code == 400
+    assert COOKIE not in response.cookies
+    assert 'id="id_full_name_error"' in response.content.decode()

@@ -9,7 +9,7 @@ from django.test import override_settings
 from applicants.models import Booking, BookingStatus
 from applicants.services.allocation import waiting_allocate
 from offices.models import Slot
-from tests.web.conftest import NOW, TODAY, fill
+from tests.web.conftest import NOW, TODAY, fill, looked_up_again, sent_back
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,8 @@ def _form(**overrides) -> dict:
     return data
 
 
-def _book(client, office_code="surabaya", **overrides):
-    return client.post(f"/offices/{office_code}/book/", _form(step="confirm", **overrides))
+def _book(client, office_code="surabaya", *, follow=False, **overrides):
+    return client.post(f"/offices/{office_code}/book/", _form(step="confirm", **overrides), follow=follow)
 
 
 def _field_error(html: str, name: str) -> str:
@@ -67,10 +67,10 @@ def test_the_session_and_track_chosen_on_the_calendar_are_preselected(client, pi
 
 
 def test_a_bad_nik_is_reported_beside_the_field_and_announced(client, pinned, surabaya):
-    response = client.post("/offices/surabaya/book/", _form(nik="12345"))
+    response = client.post("/offices/surabaya/book/", _form(nik="12345"), follow=True)
 
     html = response.content.decode()
-    assert response.status_code == 400
+    assert sent_back(response)
     assert _field_error(html, "nik")
     nik_input = re.search(r'<input[^>]*name="nik"[^>]*>', html).group(0)
     assert 'aria-invalid="true"' in nik_input
@@ -80,14 +80,14 @@ def test_a_bad_nik_is_reported_beside_the_field_and_announced(client, pinned, su
 
 
 def test_a_birth_date_that_disagrees_with_the_nik_is_reported_on_the_birth_date(client, pinned, surabaya):
-    html = client.post("/offices/surabaya/book/", _form(birth_date="1991-05-17")).content.decode()
+    html = client.post("/offices/surabaya/book/", _form(birth_date="1991-05-17"), follow=True).content.decode()
 
     assert _field_error(html, "birth_date")
     assert not _field_error(html, "nik")
 
 
 def test_a_bad_phone_number_is_reported_beside_it(client, pinned, surabaya):
-    html = client.post("/offices/surabaya/book/", _form(phone="12")).content.decode()
+    html = client.post("/offices/surabaya/book/", _form(phone="12"), follow=True).content.decode()
 
     assert _field_error(html, "phone")
 
@@ -140,9 +140,9 @@ def test_review_reads_the_birth_date_and_number_as_the_person_wrote_them(
 def test_a_bad_number_is_called_a_mobile_number_as_its_field_is(client, pinned, surabaya, language, told):
     """The field asks for a "Nomor ponsel" and refuses landlines; its error asked for a
     "nomor telepon", which a landline is."""
-    response = client.post("/offices/surabaya/book/", _form(phone="08123"), HTTP_ACCEPT_LANGUAGE=language)
+    response = client.post("/offices/surabaya/book/", _form(phone="08123"), HTTP_ACCEPT_LANGUAGE=language, follow=True)
 
-    assert response.status_code == 400
+    assert sent_back(response)
     assert _field_error(response.content.decode(), "phone").endswith(told)
 
 
@@ -191,7 +191,7 @@ def test_the_proof_and_its_changes_are_never_stored(client, pinned, surabaya):
 def test_a_full_session_is_reported_beside_the_session(client, pinned, surabaya):
     fill(surabaya, DATE)
 
-    html = client.post("/offices/surabaya/book/", _form()).content.decode()
+    html = client.post("/offices/surabaya/book/", _form(), follow=True).content.decode()
 
     assert _field_error(html, "session")
     assert not Booking.objects.exists()
@@ -207,7 +207,7 @@ def test_a_session_that_fills_between_review_and_confirm_is_reported_beside_the_
     assert review.status_code == 200
     Slot.objects.filter(office=surabaya, date=DATE).update(booked=1)
 
-    html = _book(client).content.decode()
+    html = _book(client, follow=True).content.decode()
 
     assert _field_error(html, "session")
 
@@ -273,7 +273,7 @@ def test_a_choice_s_hint_is_read_with_its_group(client, pinned, surabaya):
     group, so a screen reader went through the full sessions without hearing it."""
     fill(surabaya, DATE)
     html = client.get("/offices/surabaya/book/", {"date": DATE.isoformat()}).content.decode()
-    with_error = client.post("/offices/surabaya/book/", _form(session="09:00", if_full="next_available"))
+    with_error = client.post("/offices/surabaya/book/", _form(session="09:00", if_full="next_available"), follow=True)
 
     assert 'aria-describedby="id_session_helptext"' in _fieldset(html, "session")
     assert 'id="id_session_helptext"' in html
@@ -322,8 +322,8 @@ def test_only_the_tracks_the_date_has_sessions_for_are_offered(client, pinned, s
 
     assert set(_track_hints(html)) == {"regular"}
     assert re.search(r'value="regular"[^>]*checked', html)
-    sent = client.post("/offices/surabaya/book/", _form(track="express"))
-    assert sent.status_code == 400
+    sent = client.post("/offices/surabaya/book/", _form(track="express"), follow=True)
+    assert sent_back(sent)
     assert _field_error(sent.content.decode(), "track") == (
         "Kesalahan: Tanggal ini tidak memiliki sesi untuk jalur tersebut. Pilih jalur lain."
     )
@@ -349,18 +349,18 @@ def test_the_priority_track_s_hint_names_the_priority_groups_when_it_is_offered(
 def test_on_a_full_date_without_a_session_the_choice_to_be_moved_is_asked_for(client, pinned, surabaya):
     fill(surabaya, DATE)
 
-    response = client.post("/offices/surabaya/book/", _form(session=""))
+    response = client.post("/offices/surabaya/book/", _form(session=""), follow=True)
 
-    assert response.status_code == 400
+    assert sent_back(response)
     assert "Tanggal ini penuh" in _field_error(response.content.decode(), "if_full")
     assert not Booking.objects.exists()
 
 
 def test_an_unchosen_session_is_named_in_its_error(client, pinned, surabaya):
-    response = client.post("/offices/surabaya/book/", _form(session="", track=""))
+    response = client.post("/offices/surabaya/book/", _form(session="", track=""), follow=True)
 
     html = response.content.decode()
-    assert response.status_code == 400
+    assert sent_back(response)
     assert _field_error(html, "session").endswith("Pilih sesi.")
     assert _field_error(html, "track").endswith("Pilih jalur.")
 
@@ -368,9 +368,9 @@ def test_an_unchosen_session_is_named_in_its_error(client, pinned, surabaya):
 def test_one_person_cannot_hold_two_bookings(client, pinned, surabaya):
     _book(client)
 
-    response = _book(client, session="10:00")
+    response = _book(client, session="10:00", follow=True)
 
-    assert response.status_code == 409
+    assert sent_back(response)
     assert Booking.objects.count() == 1
     assert 'role="alert"' in response.content.decode()
 
@@ -398,10 +398,10 @@ def test_my_booking_gives_one_answer_for_a_wrong_code_or_a_wrong_nik(client, pin
     _book(client)
     code = Booking.objects.get().code
 
-    wrong_nik = client.post("/my-booking/", {"code": code, "nik": "3578011705900002"})
-    wrong_code = client.post("/my-booking/", {"code": "ZZZZZZZZ", "nik": NIK})
+    wrong_nik = client.post("/my-booking/", {"code": code, "nik": "3578011705900002"}, follow=True)
+    wrong_code = client.post("/my-booking/", {"code": "ZZZZZZZZ", "nik": NIK}, follow=True)
 
-    assert wrong_nik.status_code == wrong_code.status_code == 404
+    assert looked_up_again(wrong_nik) and looked_up_again(wrong_code)
     assert 'role="alert"' in wrong_nik.content.decode()
 
 
@@ -415,7 +415,7 @@ def test_the_lookup_form_never_sends_the_nik_in_a_url(client, pinned, db):
 def test_the_lookup_form_is_rate_limited(client, pinned, surabaya):
     answers = [client.post("/my-booking/", {"code": "ZZZZZZZZ", "nik": NIK}).status_code for _ in range(4)]
 
-    assert answers == [404, 404, 404, 429]
+    assert answers == [303, 303, 303, 429]
 
 
 def test_cancelling_asks_first_then_frees_the_place(client, pinned, surabaya):
@@ -424,7 +424,7 @@ def test_cancelling_asks_first_then_frees_the_place(client, pinned, surabaya):
 
     unconfirmed = client.post(proof + "cancel/", {})
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
-    assert unconfirmed.status_code == 400
+    assert unconfirmed.status_code == 303 and unconfirmed["Location"] == proof + "cancel/?unticked=1"
     response = client.post(proof + "cancel/", {"confirm": "on"})
 
     booking.refresh_from_db()
@@ -473,8 +473,17 @@ def test_switching_language_keeps_the_page_and_translates_it(client, pinned, sur
 
 
 def test_a_name_of_invisible_characters_is_refused_beside_the_name(client, pinned, surabaya):
-    response = client.post("/offices/surabaya/book/", _form(full_name="\u200b\u2060\ufeff"))
+    response = client.post("/offices/surabaya/book/", _form(full_name="\u200b\u2060\ufeff"), follow=True)
 
-    assert response.status_code == 400
+    assert sent_back(response)
     assert "e-KTP" in _field_error(response.content.decode(), "full_name")
     assert not Booking.objects.exists()
+
+
+def test_the_error_summary_lists_the_mistakes_in_the_page_s_order(client, pinned, surabaya):
+    """The date of birth checked against the NIK was listed below the phone number, which
+    comes after it on the page."""
+    html = client.post("/offices/surabaya/book/", _form(birth_date="1991-05-17", phone="12"), follow=True)
+
+    anchors = re.findall(r'<li><a href="#(id_\w+)">', html.content.decode())
+    assert anchors == ["id_birth_date_0", "id_phone"]

@@ -67,3 +67,17 @@ def test_a_confirmed_booking_s_cancel_page_still_asks_for_the_tick(client, pinne
     html = client.get(proof + "cancel/").content.decode()
 
     assert 'id="id_confirm"' in html and 'class="button danger"' in html and not _notice(html)
+
+
+def test_cancelling_without_the_tick_comes_back_by_a_get(client, pinned, surabaya):
+    """The unticked form was the POST's answer: ticked and cancelled, Back from the
+    proof asked to send the form again ("Confirm Form Resubmission")."""
+    proof = _book(client)["Location"]
+
+    refused = client.post(proof + "cancel/", {})
+
+    assert (refused.status_code, refused["Location"]) == (303, proof + "cancel/?unticked=1")
+    html = client.get(refused["Location"]).content.decode()
+    assert 'id="id_confirm_error"' in html and "data-error-summary" in html
+    assert "data-error-summary" not in client.get(proof + "cancel/").content.decode()
+    assert Booking.objects.get().status == "confirmed"

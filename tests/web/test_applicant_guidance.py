@@ -57,8 +57,10 @@ def test_an_empty_booking_form_says_it_in_english_too(client, pinned, surabaya):
 
 def test_a_choice_the_page_never_offered_is_refused_in_the_product_s_words(client, pinned, surabaya):
     """A stale or tampered form: Django's Indonesian said "Masukkan pilihan yang valid"."""
-    html = client.post("/offices/surabaya/book/", _form(service="visa")).content.decode()
+    response = client.post("/offices/surabaya/book/", _form(service="visa"), follow=True)
 
+    assert sent_back(response)
+    html = response.content.decode()
     assert _error(html, "service") == "Pilih salah satu pilihan yang tersedia: visa tidak termasuk di dalamnya."
 
 

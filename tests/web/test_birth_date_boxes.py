@@ -78,8 +78,10 @@ def test_changing_details_after_the_review_shows_the_date_again(client, pinned, 
 def test_a_missing_or_wrong_day_is_named_as_its_box_is_labelled(client, pinned, surabaya):
     """The day's box is "Tanggal": "Isi kotak Tanggal pada tanggal lahir" said it as a
     box, and the summary put "Tanggal lahir:" before a message that names it already."""
-    missing = client.post("/offices/surabaya/book/", _parts_form(birth_date_0="")).content.decode()
-    wrong = client.post("/offices/surabaya/book/", _parts_form(birth_date_0="32")).content.decode()
+    missing_response = client.post("/offices/surabaya/book/", _parts_form(birth_date_0=""), follow=True)
+    wrong_response = client.post("/offices/surabaya/book/", _parts_form(birth_date_0="32"), follow=True)
+    assert sent_back(missing_response) and sent_back(wrong_response)
+    missing, wrong = missing_response.content.decode(), wrong_response.content.decode()
 
     assert _field_error(missing, "birth_date") == "Kesalahan: Tanggal lahir belum lengkap: isi tanggalnya."
     assert '<a href="#id_birth_date_0">Tanggal lahir belum lengkap: isi tanggalnya.</a>' in missing
@@ -93,9 +95,13 @@ def test_a_missing_or_wrong_day_is_named_as_its_box_is_labelled(client, pinned, 
 
 def test_the_errors_name_the_parts_in_english_too(client, pinned, surabaya):
     response = client.post(
-        "/offices/surabaya/book/", _parts_form(birth_date_0="", birth_date_1=""), HTTP_ACCEPT_LANGUAGE="en"
+        "/offices/surabaya/book/",
+        _parts_form(birth_date_0="", birth_date_1=""),
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
     )
 
+    assert sent_back(response)
     html = response.content.decode()
     assert _field_error(html, "birth_date") == "Error: Date of birth must include a day and month."
     assert '<a href="#id_birth_date_0">Date of birth must include a day and month.</a>' in html

@@ -119,10 +119,18 @@ class WalkinForm(AccessibleFormMixin, PersonChecksMixin, forms.Form):
         error_messages={"invalid_choice": WalkinSessionUnavailable.message},
     )
 
-    def __init__(self, *args, sessions=(), **kwargs):
+    def __init__(self, *args, sessions=(), online_booking: bool = False, **kwargs):
         """``sessions``: today's sessions a walk-in could still join, full ones included
-        (``walkin_day_sessions``). Only those with a free place are offered."""
+        (``walkin_day_sessions``). Only those with a free place are offered.
+        ``online_booking``: the office takes online bookings, so only the priority groups
+        may walk in; "None" is then not offered as the answer already chosen, which the
+        service would refuse once the whole form was typed (``walkin_track``). Left
+        unchosen, the service's refusal says why and what to do instead."""
         super().__init__(*args, **kwargs)
+        if online_booking:
+            self.fields["priority_group"].choices = [("", _("Choose the priority group"))] + [
+                (value, label) for value, label in PriorityGroup.choices if value
+            ]
         # Each choice is one session on one track, with that track's own places: a full one
         # is a place nobody can take, so it is left out rather than shown disabled.
         self.sessions_with_room = [slot for slot in sessions if slot.available > 0]

@@ -328,7 +328,7 @@ def walkin(request, office):
     context = staff_page_context(request, office, "walkin")
     now = timezone.now()
     day_sessions = walkin_day_sessions(office=office, now=now)
-    form = WalkinForm(request.POST or None, sessions=day_sessions)
+    form = WalkinForm(request.POST or None, sessions=day_sessions, online_booking=office.online_booking)
     # Stopped for the day ("Stop service now", an outage): said as such, not as "no room".
     stopped = service_stopped(office=office, date=office_today(office, now))
     context.update(
@@ -366,7 +366,7 @@ def walkin(request, office):
             # desk): the number they have, not a refusal that hides it.
             queued = exc.booking
             _desk_record(request, office, Action.CHECKIN_VIEW, now, queued)
-            fresh = WalkinForm(sessions=day_sessions)
+            fresh = WalkinForm(sessions=day_sessions, online_booking=office.online_booking)
             context.update(
                 {
                     "result": CheckinResult(booking=queued, created=False, flags=[ALREADY_CHECKED_IN]),
@@ -387,7 +387,9 @@ def walkin(request, office):
         else:
             _desk_record(request, office, Action.WALK_IN, now, result.booking)
             # The sessions again: the one just used has a place fewer, or none left.
-            fresh = WalkinForm(sessions=walkin_day_sessions(office=office, now=now))
+            fresh = WalkinForm(
+                sessions=walkin_day_sessions(office=office, now=now), online_booking=office.online_booking
+            )
             context.update(
                 {
                     "result": result,

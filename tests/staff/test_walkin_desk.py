@@ -157,3 +157,48 @@ def test_someone_outside_the_priority_groups_is_refused_with_what_to_do_instead(
         response.text
     )
     assert not Booking.objects.exists()
+
+
+def _priority_options(response) -> list[tuple[str, str, bool]]:
+    """The priority group's options: (value, label, selected)."""
+    select = re.search(r'<select name="priority_group".*?</select>', response.text, re.S).group(0)
+    return [
+        (value, re.sub(r"\s+", " ", label).strip(), "selected" in attrs)
+        for value, attrs, label in re.findall(r'<option value="([^"]*)"([^>]*)>(.*?)</option>', select, re.S)
+    ]
+
+
+def test_while_online_booking_runs_no_group_is_chosen_for_the_officer(officer_client, office, slots, morning):
+    """ "None" came chosen: a walk-in the service refuses while the office takes online
+    bookings, found out only once the whole form was typed."""
+    options = _priority_options(
+        officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en")
+    )
+
+    assert options[0] == ("", "Choose the priority group", True)
+    assert [value for value, _label, _selected in options[1:]] == ["elderly", "disabled", "pregnant", "infant"]
+    assert not any(selected for *_rest, selected in options[1:])
+
+
+def test_without_online_booking_none_is_still_a_choice(officer_client, office, slots, morning):
+    office.online_booking = False
+    office.save()
+
+    options = _priority_options(
+        officer_client.get(reverse("staff:walkin", args=[office.code]), HTTP_ACCEPT_LANGUAGE="id")
+    )
+
+    assert options[0][:2] == ("", "Tidak ada")
+    assert len(options) == 5
+
+
+def test_left_unchosen_the_refusal_still_says_what_to_do_instead(officer_client, office, slots, morning):
+    response = officer_client.post(
+        reverse("staff:walkin", args=[office.code]),
+        {**PAGE_FORM, "priority_group": "", "nik": nik(35)},
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+
+    assert 'data-code="walkin_not_allowed"' in response.text
+    assert _priority_options(response)[0] == ("", "Pilih kelompok prioritas", True)
+    assert not Booking.objects.exists()

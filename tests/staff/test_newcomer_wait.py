@@ -88,8 +88,13 @@ def test_with_nobody_waiting_the_queue_says_so_and_not_less_than_a_minute(
     assert _track_wait(_page(client, office), "regular") == QUEUE_EMPTY[1]
 
 
-def test_the_indonesian_page_calls_a_newcomer_the_same_in_both_lines(client, office, regulars_waiting):
+def test_both_lines_speak_to_the_reader_checking_in_now(client, office, regulars_waiting):
+    """"Ahead of a newcomer: 0" left the reader to work out who the newcomer was."""
     page = _page(client, office)
+    cache.clear()
+    english = client.get(reverse("office-queue", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en").text
 
-    assert "Di depan orang yang baru tiba" in page
-    assert "Perkiraan waktu tunggu bagi orang yang baru tiba" in page and "baru datang" not in page
+    assert "Di depan Anda jika check-in sekarang" in page
+    assert "Waktu tunggu Anda jika check-in sekarang" in page and "baru tiba" not in page
+    assert "Ahead of you if you check in now" in english
+    assert "Your wait if you check in now" in english and "newcomer" not in english

@@ -89,7 +89,7 @@ def test_with_nobody_waiting_the_queue_says_so_and_not_less_than_a_minute(
 
 
 def test_both_lines_speak_to_the_reader_checking_in_now(client, office, regulars_waiting):
-    """"Ahead of a newcomer: 0" left the reader to work out who the newcomer was."""
+    """ "Ahead of a newcomer: 0" left the reader to work out who the newcomer was."""
     page = _page(client, office)
     cache.clear()
     english = client.get(reverse("office-queue", args=[office.code]), HTTP_ACCEPT_LANGUAGE="en").text

@@ -235,3 +235,24 @@ def test_a_supervisor_of_two_offices_keeps_the_office_filter_of_a_link(client, o
     assert response.status_code == 200
     listed = response.content.decode().split('id="result_list"')[1]
     assert there.code in listed and here.code not in listed
+
+
+def test_the_office_list_says_each_release_in_a_few_words(client, central_admin, office, other_office):
+    """The policy's own label ("Batch: a block of dates at a set weekday and time") pushed
+    the list of offices past a 1280 px screen; the list says when dates open instead."""
+    office.release_policy = office.ReleasePolicy.BATCH
+    office.release_weekday, office.release_time, office.release_block_days = 0, dt.time(9), 7
+    office.save()
+    other_office.release_policy, other_office.release_time = other_office.ReleasePolicy.ROLLING, dt.time(0)
+    other_office.save()
+
+    english = client.get("/admin/offices/office/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    indonesian = client.get("/admin/offices/office/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+    cells = re.findall(r'<td class="field-release_shown">(.*?)</td>', english)
+    assert sorted(cells) == ["Monday 09:00, 7 days", "every day at 00:00"]
+    assert "a block of dates" not in english.split('id="result_list"')[1].split("</table>")[0]
+    assert sorted(re.findall(r'<td class="field-release_shown">(.*?)</td>', indonesian)) == [
+        "Senin 09.00, 7 hari",
+        "setiap hari pukul 00.00",
+    ]

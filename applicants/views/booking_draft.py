@@ -19,21 +19,15 @@ The errors of the form's own checks are found again by checking the draft again;
 ones only the booking service could tell are kept, as shown (``errors``).
 """
 
-import json
 from dataclasses import dataclass, field
 
-from cryptography.fernet import InvalidToken
-from django.conf import settings
 from django.urls import reverse
 
 from applicants.forms import BookingForm
-from applicants.identity import secret_decrypt, secret_encrypt
+from applicants.views.sealed_cookie import sealed_cookie_get, sealed_cookie_set
 
 COOKIE = "booking_draft"
 MAX_AGE = 60 * 60  # seconds: time enough to find an identity card, not a day on a shared phone
-# Browsers drop a cookie over 4096 bytes, name and attributes included: a draft that big
-# (only from values far beyond the fields' lengths) is not kept.
-MAX_COOKIE_VALUE = 3800
 
 
 @dataclass(frozen=True)
@@ -69,30 +63,15 @@ def _path(office_code: str) -> str:
 
 def draft_save(response, draft: Draft) -> bool:
     """Keep ``draft`` with ``response``; ``False`` if it is too big to keep."""
-    value = secret_encrypt(json.dumps(draft.__dict__, separators=(",", ":")))
-    if len(value) > MAX_COOKIE_VALUE:
-        return False
-    response.set_cookie(
-        COOKIE,
-        value,
-        max_age=MAX_AGE,
-        path=_path(draft.office),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return True
+    return sealed_cookie_set(response, COOKIE, draft.__dict__, max_age=MAX_AGE, path=_path(draft.office))
 
 
 def draft_load(request, *, office_code: str) -> Draft | None:
     """The draft for this office, or ``None`` (none, too old, altered, or from keys
     since retired)."""
-    raw = request.COOKIES.get(COOKIE)
-    if not raw:
-        return None
+    values = sealed_cookie_get(request, COOKIE, max_age=MAX_AGE)
     try:
-        values = json.loads(secret_decrypt(raw, ttl=MAX_AGE))
-        draft = Draft(**values)
-    except (InvalidToken, ValueError, TypeError):
+        draft = Draft(**values) if values is not None else None
+    except TypeError:
         return None
-    return draft if draft.office == office_code else None
+    return draft if draft is not None and draft.office == office_code else None

@@ -11,19 +11,15 @@ The NIK is among what was typed, so it is kept as the booking form's draft is
 sent to "My booking" only, short-lived, and dropped when a look-up finds the booking.
 """
 
-import json
 from dataclasses import dataclass, field
 
-from cryptography.fernet import InvalidToken
-from django.conf import settings
 from django.urls import reverse
 
 from applicants.forms import LookupForm
-from applicants.identity import secret_decrypt, secret_encrypt
+from applicants.views.sealed_cookie import sealed_cookie_get, sealed_cookie_set
 
 COOKIE = "lookup_draft"
 MAX_AGE = 15 * 60  # seconds: enough to find the SMS with the code again
-MAX_COOKIE_VALUE = 3800  # see booking_draft.MAX_COOKIE_VALUE
 
 
 @dataclass(frozen=True)
@@ -40,28 +36,15 @@ def _path() -> str:
 def lookup_draft_save(response, post, *, not_found: bool) -> bool:
     """Keep what was typed with ``response``; ``False`` if it is too big to keep."""
     data = {name: post.get(name, "") for name in LookupForm.base_fields}
-    value = secret_encrypt(json.dumps(LookupDraft(data=data, not_found=not_found).__dict__, separators=(",", ":")))
-    if len(value) > MAX_COOKIE_VALUE:
-        return False
-    response.set_cookie(
-        COOKIE,
-        value,
-        max_age=MAX_AGE,
-        path=_path(),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return True
+    values = LookupDraft(data=data, not_found=not_found).__dict__
+    return sealed_cookie_set(response, COOKIE, values, max_age=MAX_AGE, path=_path())
 
 
 def lookup_draft_load(request) -> LookupDraft | None:
-    raw = request.COOKIES.get(COOKIE)
-    if not raw:
-        return None
+    values = sealed_cookie_get(request, COOKIE, max_age=MAX_AGE)
     try:
-        return LookupDraft(**json.loads(secret_decrypt(raw, ttl=MAX_AGE)))
-    except (InvalidToken, ValueError, TypeError):
+        return LookupDraft(**values) if values is not None else None
+    except TypeError:
         return None
 
 

@@ -21,7 +21,10 @@ WIB = dt.timezone(dt.timedelta(hours=7))
 NOW = dt.datetime(2026, 11, 25, 10, tzinfo=WIB)  # Wednesday
 MONDAY = dt.date(2026, 11, 30)
 
-pytestmark = pytest.mark.slow
+# The first test pays for the whole load (167 offices, two weeks of demo days): about 25 s
+# on an idle machine, but over 5 minutes on a slow one running two suites side by side
+# (session 24's), past the suite's 300 s a test.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 def counts() -> dict[str, int]:

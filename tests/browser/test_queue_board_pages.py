@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from applicants.services.queue import queue_call_next, queue_served
@@ -91,8 +92,19 @@ def _stop_clocks(board, time_machine) -> None:
     """The server's clock and the TV's stopped at the same moment: from then on a page
     turns only when the test runs both on (``_run_clocks``), never while it measures, and
     without waiting for the turns in real time."""
-    moment = dt.datetime.fromtimestamp((board.evaluate("Date.now()") + 100) / 1000, tz=dt.UTC)
-    board.clock.pause_at(moment)
+    # A moment just ahead of the TV's clock, which runs on meanwhile: on a loaded machine
+    # more than the margin can pass before the pause arrives ("Cannot fast-forward to the
+    # past", seen in CI), so a missed moment is tried again further ahead.
+    for margin_ms in (100, 400, 1_600, 6_400):
+        moment = dt.datetime.fromtimestamp((board.evaluate("Date.now()") + margin_ms) / 1000, tz=dt.UTC)
+        try:
+            board.clock.pause_at(moment)
+            break
+        except PlaywrightError as error:
+            if "to the past" not in str(error):
+                raise
+    else:
+        pytest.fail("the TV's clock could not be paused ahead of itself")
     time_machine.move_to(moment, tick=False)
     board.polls_open = set()
     board.on("request", lambda request: board.polls_open.add(request))
